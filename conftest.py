@@ -1,0 +1,114 @@
+"""Shared test personas (after Healthchecks' alice/bob/charlie).
+
+alice is a practitioner at Riverside; nina a nurse, bob the receptionist, ada the clinic
+admin and rita a researcher there; charlie is a practitioner at another clinic (Hilltop)
+who must never see anything of Riverside's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+
+from mesoclinic.clinics.choices import Profession, Role
+from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
+from mesoclinic.patients.models import Patient
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # argon2 is deliberately slow; tests that are not about hashing use MD5.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.AXES_ENABLED = False
+
+
+def _member(clinic: Clinic, username: str, role: str, first: str, last: str) -> Membership:
+    user = User.objects.create_user(username, password=PASSWORD, first_name=first, last_name=last)
+    membership = Membership.objects.create(user=user, clinic=clinic, role=role)
+    if role in (Role.PRACTITIONER, Role.NURSE):
+        PractitionerProfile.objects.create(
+            membership=membership,
+            profession=Profession.PHYSICIAN
+            if role == Role.PRACTITIONER
+            else Profession.REGISTERED_NURSE,
+            registration_number=f"REG-{username.upper()}",
+        )
+    return membership
+
+
+@pytest.fixture
+def riverside(db: Any) -> Clinic:
+    return Clinic.objects.create(slug="riverside", name="Riverside Aesthetics", mrn_prefix="RV")
+
+
+@pytest.fixture
+def hilltop(db: Any) -> Clinic:
+    return Clinic.objects.create(slug="hilltop", name="Hilltop Skin Clinic", mrn_prefix="HT")
+
+
+@pytest.fixture
+def alice(riverside: Clinic) -> Membership:
+    return _member(riverside, "alice", Role.PRACTITIONER, "Alice", "Archer")
+
+
+@pytest.fixture
+def nina(riverside: Clinic) -> Membership:
+    return _member(riverside, "nina", Role.NURSE, "Nina", "Novak")
+
+
+@pytest.fixture
+def bob(riverside: Clinic) -> Membership:
+    return _member(riverside, "bob", Role.RECEPTION, "Bob", "Baker")
+
+
+@pytest.fixture
+def ada(riverside: Clinic) -> Membership:
+    return _member(riverside, "ada", Role.ADMIN, "Ada", "Adams")
+
+
+@pytest.fixture
+def rita(riverside: Clinic) -> Membership:
+    return _member(riverside, "rita", Role.RESEARCHER, "Rita", "Reyes")
+
+
+@pytest.fixture
+def charlie(hilltop: Clinic) -> Membership:
+    return _member(hilltop, "charlie", Role.PRACTITIONER, "Charlie", "Chen")
+
+
+@pytest.fixture
+def login(client: Client) -> Callable[[Membership], Client]:
+    def _login(membership: Membership) -> Client:
+        client.force_login(membership.user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def patient(riverside: Clinic, alice: Membership) -> Patient:
+    return Patient.objects.create(
+        clinic=riverside,
+        mrn="RV000001",
+        given_name="Maria",
+        family_name="Lopez",
+        birth_date=dt.date(1985, 3, 14),
+        sex="f",
+        phone="+44 7700 900123",
+        email="maria@example.org",
+        allergies="Penicillin (rash)",
+        created_by=alice.user,
+    )
+
+
+@pytest.fixture
+def now() -> dt.datetime:
+    return timezone.now()

@@ -1,0 +1,62 @@
+"""Writing the audit trail. Every patient-data view, export and command calls ``record``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from mesoclinic.audit.choices import Action
+from mesoclinic.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from mesoclinic.clinics.models import Clinic
+    from mesoclinic.patients.models import Patient
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy
+    # rewrites it, and an audit trail must not record an address the user chose.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    request: HttpRequest | None,
+    action: Action,
+    *,
+    obj: models.Model | None = None,
+    patient: Patient | None = None,
+    clinic: Clinic | None = None,
+    detail: str = "",
+    user: Any = None,
+) -> AuditEvent:
+    """Append one audit event. Called inside the business transaction: if it fails, the write fails."""
+    actor: Any = user if user is not None else (request.user if request is not None else None)
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    membership = getattr(request, "membership", None) if request is not None else None
+    if clinic is None:
+        clinic = getattr(obj, "clinic", None) or (patient.clinic if patient else None)
+        if clinic is None and membership is not None:
+            clinic = membership.clinic
+    if patient is None and obj is not None:
+        from mesoclinic.patients.models import Patient
+
+        patient = obj if isinstance(obj, Patient) else getattr(obj, "patient", None)
+    object_id = ""
+    if obj is not None:
+        object_id = str(getattr(obj, "public_id", None) or obj.pk)
+    return AuditEvent.objects.create(
+        user=actor,
+        username=getattr(actor, "username", "") if actor is not None else "",
+        clinic=clinic,
+        patient=patient,
+        action=action,
+        object_type=(obj._meta.model_name or "") if obj is not None else "",
+        object_id=object_id,
+        detail=detail[:300],
+        ip_address=client_address(request),
+    )

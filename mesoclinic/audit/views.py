@@ -1,0 +1,35 @@
+"""The clinic admin's view of the audit trail."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from mesoclinic.audit.choices import Action
+from mesoclinic.audit.models import AuditEvent
+from mesoclinic.clinics.permissions import current_membership, requires
+from mesoclinic.clinics.roles import Perm
+
+
+@requires(Perm.VIEW_AUDIT)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    events = AuditEvent.objects.restrict(membership, Perm.VIEW_AUDIT).select_related("patient")
+    filters = {
+        "username": request.GET.get("username", "").strip(),
+        "mrn": request.GET.get("mrn", "").strip(),
+        "action": request.GET.get("action", "").strip(),
+    }
+    if filters["username"]:
+        events = events.filter(username__iexact=filters["username"])
+    if filters["mrn"]:
+        events = events.filter(patient__mrn=filters["mrn"])
+    if filters["action"] in Action.values:
+        events = events.filter(action=filters["action"])
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/list.html",
+        {"page": page, "filters": filters, "actions": Action.choices},
+    )

@@ -1,0 +1,13 @@
+"""Template context: the active membership and what its role allows."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from mesoclinic.clinics.roles import Perm
+
+
+def membership(request: HttpRequest) -> dict[str, object]:
+    m = getattr(request, "membership", None)
+    perms = {p.value: bool(m and m.has(p)) for p in Perm}
+    return {"membership": m, "can": perms, "clinic": m.clinic if m else None}

@@ -1,0 +1,88 @@
+"""Clinics and the people who work in them."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from mesoclinic.clinics.choices import Profession, Role
+from mesoclinic.clinics.roles import Perm, role_has
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a time zone name such as Europe/London.")
+
+
+class Clinic(models.Model):
+    """A practice: the unit of data ownership. No record is ever visible outside its clinic."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=200)
+    time_zone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+    currency = models.CharField(max_length=3, default="GBP", help_text="ISO 4217 code for prices")
+    # Each new patient gets the next number; registry imports keep the bundle's own ids.
+    mrn_prefix = models.CharField(max_length=10, default="MC")
+    next_mrn = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in one clinic. A user may work in several clinics, one role in each."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["clinic__name", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "clinic"], name="one_membership_per_clinic"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.clinic}"
+
+    def has(self, perm: Perm) -> bool:
+        return self.is_active and role_has(self.role, perm)
+
+    @property
+    def display_name(self) -> str:
+        full = self.user.get_full_name()
+        return full or self.user.get_username()
+
+
+class PractitionerProfile(models.Model):
+    """Professional details of a practitioner or nurse: who may inject and sign, and on whose licence."""
+
+    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="profile")
+    profession = models.CharField(max_length=30, choices=Profession.choices)
+    registration_number = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="Professional register number (e.g. GMC, NMC, state licence)",
+    )
+    registration_body = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["membership__user__last_name"]
+
+    def __str__(self) -> str:
+        return f"{self.membership.display_name} ({self.get_profession_display()})"

@@ -1,0 +1,51 @@
+"""What each role may do. One table, read by every view, API and command.
+
+From design.md "Who uses it": reception sees demographics and schedule but no clinical
+notes; a nurse prepares, measures and drafts but cannot sign; a researcher sees evidence
+and de-identified extracts, never identities; a clinic admin configures and reads the audit.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from mesoclinic.clinics.choices import Role
+
+
+class Perm(enum.StrEnum):
+    VIEW_DEMOGRAPHICS = "view_demographics"  # names, contact, MRN, birth date
+    EDIT_DEMOGRAPHICS = "edit_demographics"
+    VIEW_CLINICAL = "view_clinical"  # consultations, sessions, notes, measurements, AEs
+    EDIT_CLINICAL = "edit_clinical"  # create and draft clinical records
+    SIGN = "sign"  # sign consent and sessions, amend signed records
+    MANAGE_FORMULARY = "manage_formulary"  # products, lots, consent templates
+    VIEW_AUDIT = "view_audit"
+    EXPORT_IDENTIFIED = "export_identified"  # registry bundle with MRNs and real dates
+    EXPORT_DEIDENTIFIED = "export_deidentified"
+    VIEW_EVIDENCE = "view_evidence"
+
+
+_CLINICAL = {Perm.VIEW_DEMOGRAPHICS, Perm.EDIT_DEMOGRAPHICS, Perm.VIEW_CLINICAL, Perm.EDIT_CLINICAL}
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    Role.PRACTITIONER: frozenset(
+        _CLINICAL | {Perm.SIGN, Perm.VIEW_EVIDENCE, Perm.EXPORT_DEIDENTIFIED}
+    ),
+    Role.NURSE: frozenset(_CLINICAL),
+    Role.RECEPTION: frozenset({Perm.VIEW_DEMOGRAPHICS, Perm.EDIT_DEMOGRAPHICS}),
+    Role.ADMIN: frozenset(
+        {
+            Perm.VIEW_DEMOGRAPHICS,
+            Perm.MANAGE_FORMULARY,
+            Perm.VIEW_AUDIT,
+            Perm.EXPORT_IDENTIFIED,
+            Perm.EXPORT_DEIDENTIFIED,
+            Perm.VIEW_EVIDENCE,
+        }
+    ),
+    Role.RESEARCHER: frozenset({Perm.VIEW_EVIDENCE, Perm.EXPORT_DEIDENTIFIED}),
+}
+
+
+def role_has(role: str, perm: Perm) -> bool:
+    return perm in ROLE_PERMS.get(role, frozenset())

@@ -1,0 +1,15 @@
+"""Sign-in, today's list and clinic switching."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from mesoclinic.clinics import views
+
+urlpatterns = [
+    path("", views.today, name="today"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("clinic/<uuid:clinic_public_id>/switch/", views.switch_clinic, name="switch_clinic"),
+]

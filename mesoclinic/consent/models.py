@@ -1,0 +1,70 @@
+"""Consent templates and signed consents."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from mesoclinic.clinical_codes import INDICATIONS, choices
+from mesoclinic.records.models import ClinicalRecord, SignableRecord
+
+
+class ConsentTemplate(ClinicalRecord):
+    """One version of a treatment-specific consent text (e.g. "PC/DC injection lipolysis, v3").
+
+    A template is never edited once a consent uses it; a change makes a new version.
+    """
+
+    code = models.SlugField(
+        max_length=50, help_text="stable name across versions, e.g. pcdc-lipolysis"
+    )
+    template_version = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=200)
+    indication = models.CharField(max_length=30, choices=choices(INDICATIONS))
+    body = models.TextField(
+        help_text="Risks, alternatives, off-label status, aftercare, photographs"
+    )
+    off_label = models.BooleanField(default=False, help_text="The consent discloses off-label use")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code", "-template_version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "code", "template_version"],
+                name="consent_template_version_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.template_version})"
+
+
+class Consent(SignableRecord):
+    """A patient's consent to a specific treatment, on a given template version.
+
+    The patient signs (typed name and a drawn signature); the practitioner who took the
+    consent discussion then signs the record, after which it is immutable.
+    """
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="consents"
+    )
+    template = models.ForeignKey(ConsentTemplate, on_delete=models.PROTECT, related_name="consents")
+    # Snapshot of exactly what the patient read, in case the template row is ever repaired.
+    body_snapshot = models.TextField()
+    discussed = models.TextField(help_text="Record of the consent discussion and questions asked")
+    photo_consent = models.BooleanField(
+        default=False, help_text="Separate consent to clinical photographs"
+    )
+    patient_typed_name = models.CharField(max_length=200)
+    patient_signature_png = models.TextField(
+        blank=True, help_text="Drawn signature as a data: URL (PNG)"
+    )
+    patient_signed_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-patient_signed_at"]
+
+    def __str__(self) -> str:
+        return f"Consent: {self.template}"

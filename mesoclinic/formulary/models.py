@@ -1,0 +1,108 @@
+"""Products, their ingredients, and lots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import models
+
+from mesoclinic.formulary.choices import LotStatus, ProcedureType, VialType
+from mesoclinic.records.models import ClinicalRecord
+
+
+class Product(ClinicalRecord):
+    """Something injected: a labelled drug, a compounded cocktail or a local anaesthetic."""
+
+    name = models.CharField(max_length=200)
+    manufacturer = models.CharField(max_length=200, blank=True)
+    procedure_type = models.CharField(
+        max_length=30, choices=ProcedureType.choices, default=ProcedureType.OTHER
+    )
+    is_active = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "name"], name="product_name_unique_in_clinic")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ingredient(models.Model):
+    """One active substance of a product at its concentration (e.g. lidocaine 10 mg/mL)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="ingredients")
+    substance = models.CharField(
+        max_length=100, help_text="lower-case name, e.g. lidocaine, deoxycholic_acid"
+    )
+    mg_per_ml = models.DecimalField(max_digits=10, decimal_places=4)
+
+    class Meta:
+        ordering = ["substance"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "substance"], name="ingredient_once_per_product"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mg_per_ml__gte=0), name="ingredient_concentration_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.substance} {self.mg_per_ml.normalize()} mg/mL"
+
+
+class Lot(ClinicalRecord):
+    """A manufacturer's batch of a product held by the clinic: the unit of recall."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="lots")
+    lot_number = models.CharField(max_length=100)
+    expiry_date = models.DateField(null=True, blank=True)
+    received_on = models.DateField(null=True, blank=True)
+    quantity_received = models.PositiveIntegerField(
+        default=0, help_text="vials or syringes received"
+    )
+    vial_volume_ml = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    remaining_ml = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    vial_type = models.CharField(max_length=10, choices=VialType.choices, default=VialType.SINGLE)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    beyond_use_date = models.DateField(
+        null=True, blank=True, help_text="after opening a multi-dose vial"
+    )
+    status = models.CharField(max_length=20, choices=LotStatus.choices, default=LotStatus.AVAILABLE)
+    status_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["product__name", "expiry_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "product", "lot_number"], name="lot_number_unique_per_product"
+            )
+        ]
+        indexes = [models.Index(fields=["clinic", "lot_number"], name="lot_clinic_number")]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} lot {self.lot_number}"
+
+    def is_expired(self, on: dt.date) -> bool:
+        if self.expiry_date is not None and on > self.expiry_date:
+            return True
+        return self.beyond_use_date is not None and on > self.beyond_use_date
+
+    def unusable_reason(self, on: dt.date) -> str | None:
+        """Why this lot must not be injected on ``on``; None when it may be."""
+        if self.status == LotStatus.RECALLED:
+            return f"Lot {self.lot_number} is recalled."
+        if self.status == LotStatus.QUARANTINED:
+            return f"Lot {self.lot_number} is quarantined."
+        if self.expiry_date is not None and on > self.expiry_date:
+            return f"Lot {self.lot_number} expired on {self.expiry_date:%Y-%m-%d}."
+        if self.beyond_use_date is not None and on > self.beyond_use_date:
+            return f"Lot {self.lot_number} passed its beyond-use date ({self.beyond_use_date:%Y-%m-%d})."
+        if self.remaining_ml is not None and self.remaining_ml <= Decimal(0):
+            return f"Lot {self.lot_number} is used up."
+        return None

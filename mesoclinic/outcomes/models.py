@@ -1,0 +1,62 @@
+"""Outcome measurements."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from mesoclinic.clinical_codes import AREAS, MEASUREMENT_KINDS, RATERS, SIDES, SITE_ROLES, choices
+from mesoclinic.records.models import ClinicalRecord
+
+KIND_CHOICES = [(k.code, k.label) for k in MEASUREMENT_KINDS.values()]
+
+
+class Measurement(ClinicalRecord):
+    """One measured value: body weight, a girth at an area's landmark, fat thickness, or a
+    validated scale score (Hexsel CSS, Nürnberger–Müller, PCSS, SMFRS, GAIS, hair density,
+    pain VAS, satisfaction), with its site role (treated or untreated control) and rater.
+
+    Kinds, units and ranges: ../shared/spec/registry-csv.md (``clinical_codes.MEASUREMENT_KINDS``).
+    """
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="measurements"
+    )
+    session = models.ForeignKey(
+        "treatments.TreatmentSession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measurements",
+    )
+    measured_on = models.DateField()
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    value = models.DecimalField(max_digits=8, decimal_places=2)
+    area = models.CharField(max_length=20, choices=choices(AREAS), blank=True)
+    side = models.CharField(max_length=10, choices=choices(SIDES), blank=True)
+    # Empty = derive (treated if the site had a session on or before the date, else control).
+    site_role = models.CharField(max_length=10, choices=choices(SITE_ROLES), blank=True)
+    rater = models.CharField(max_length=10, choices=choices(RATERS), blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scale_version = models.CharField(
+        max_length=30, blank=True, help_text="instrument version, e.g. GAIS 1-5"
+    )
+    imported = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["measured_on", "kind", "area", "side"]
+        indexes = [
+            models.Index(
+                fields=["clinic", "patient", "kind", "measured_on"],
+                name="measure_clinic_patient_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value} on {self.measured_on}"
+
+    @property
+    def unit(self) -> str:
+        return MEASUREMENT_KINDS[self.kind].unit

@@ -1,0 +1,11 @@
+"""Patient register, search and the chart timeline."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class PatientsConfig(AppConfig):
+    name = "mesoclinic.patients"
+    label = "patients"
+    verbose_name = "Patients"

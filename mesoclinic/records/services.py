@@ -1,0 +1,112 @@
+"""Signing, amending and versioned saves: the workflows every signed record shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any, TypeVar, cast
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from mesoclinic.clinics.models import Membership
+from mesoclinic.clinics.roles import Perm
+from mesoclinic.records.models import (
+    Amendment,
+    ClinicalRecord,
+    ImmutableRecordError,
+    SignableRecord,
+    StaleRecordError,
+)
+
+_R = TypeVar("_R", bound=ClinicalRecord)
+
+
+class SigningError(Exception):
+    """The record cannot be signed or amended by this person or in this state; the message says why."""
+
+
+def save_versioned(record: _R, expected_version: int, fields: dict[str, Any]) -> _R:
+    """Apply ``fields`` to ``record`` only if nobody changed it since ``expected_version`` was read."""
+    model = type(record)
+    with transaction.atomic():
+        bumped = model._default_manager.filter(pk=record.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if bumped == 0:
+            raise StaleRecordError(
+                "Someone else changed this record while you were editing it. "
+                "Your changes were not saved: reload to see theirs, then apply yours again."
+            )
+        fresh = cast(_R, model._default_manager.get(pk=record.pk))
+        for name, value in fields.items():
+            setattr(fresh, name, value)
+        fresh.save()
+    return fresh
+
+
+def sign_record(record: SignableRecord, membership: Membership) -> SignableRecord:
+    """Mark a draft as signed by a practitioner. After this the row is immutable."""
+    if not membership.has(Perm.SIGN):
+        raise SigningError(
+            f"A {membership.get_role_display().lower()} cannot sign; a practitioner must."
+        )
+    if record.clinic_id != membership.clinic_id:
+        raise SigningError("This record belongs to another clinic.")
+    if record.is_signed:
+        raise SigningError("This record is already signed.")
+    model = type(record)
+    now = timezone.now()
+    name = membership.display_name
+    with transaction.atomic():
+        # A conditional UPDATE so that two people signing at once cannot both succeed.
+        done = model._default_manager.filter(pk=record.pk, signed_at__isnull=True).update(
+            signed_at=now, signed_by=membership.user, signed_by_name=name, version=F("version") + 1
+        )
+        if done == 0:
+            raise SigningError("This record was signed by someone else a moment ago.")
+    record.refresh_from_db()
+    return record
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(getattr(value, "public_id", value.pk))
+    return value
+
+
+def amend_record(
+    record: SignableRecord, membership: Membership, reason: str, changes: dict[str, Any]
+) -> Amendment:
+    """Record a correction to a signed record; the original stays as it was signed."""
+    if not membership.has(Perm.SIGN):
+        raise SigningError("Only a practitioner can amend a signed record.")
+    if record.clinic_id != membership.clinic_id:
+        raise SigningError("This record belongs to another clinic.")
+    if not record.is_signed:
+        raise ImmutableRecordError("A draft is edited directly; amendments are for signed records.")
+    reason = reason.strip()
+    if not reason:
+        raise SigningError("An amendment needs a reason.")
+    diff = {}
+    for name, new in changes.items():
+        old = record.effective(name)
+        if _jsonable(old) != _jsonable(new):
+            diff[name] = {"from": _jsonable(old), "to": _jsonable(new)}
+    if not diff:
+        raise SigningError("Nothing was changed, so there is nothing to amend.")
+    return Amendment.objects.create(
+        clinic=record.clinic,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        author=membership.user,
+        author_name=membership.display_name,
+        reason=reason,
+        changes=diff,
+    )

@@ -1,0 +1,84 @@
+"""Adverse events."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from mesoclinic.clinical_codes import AE_TYPES, SEVERITIES, choices
+from mesoclinic.records.models import ClinicalRecord
+
+
+class Causality(models.TextChoices):
+    # WHO-UMC causality categories, the usual vocabulary of pharmacovigilance.
+    CERTAIN = "certain", "Certain"
+    PROBABLE = "probable", "Probable / likely"
+    POSSIBLE = "possible", "Possible"
+    UNLIKELY = "unlikely", "Unlikely"
+    UNRELATED = "unrelated", "Unrelated"
+    UNASSESSED = "unassessed", "Not yet assessed"
+
+
+class AdverseEvent(ClinicalRecord):
+    """A side effect or complication: type, onset, course (last seen unresolved, resolution),
+    severity, seriousness and causality, linked to the session and lot it is attributed to."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="adverse_events"
+    )
+    session = models.ForeignKey(
+        "treatments.TreatmentSession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adverse_events",
+    )
+    lot = models.ForeignKey(
+        "formulary.Lot",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adverse_events",
+    )
+    event_type = models.CharField(max_length=20, choices=choices(AE_TYPES))
+    onset_date = models.DateField()
+    resolved_date = models.DateField(null=True, blank=True)
+    last_seen_unresolved = models.DateField(null=True, blank=True)
+    severity = models.CharField(max_length=10, choices=choices(SEVERITIES))
+    serious = models.BooleanField(default=False)
+    causality = models.CharField(
+        max_length=12, choices=Causality.choices, default=Causality.UNASSESSED
+    )
+    notes = models.TextField(blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.CharField(max_length=64, blank=True)
+    imported = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-onset_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="ae_source_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolved_date__isnull=True)
+                | models.Q(resolved_date__gte=models.F("onset_date")),
+                name="ae_resolved_after_onset",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["clinic", "patient", "-onset_date"], name="ae_clinic_patient")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_type_display()} from {self.onset_date}"
+
+    @property
+    def duration_days(self) -> int | None:
+        if self.resolved_date is None:
+            return None
+        return (self.resolved_date - self.onset_date).days

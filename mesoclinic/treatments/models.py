@@ -1,0 +1,175 @@
+"""Treatment sessions and the injections given in them."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from mesoclinic.clinical_codes import AREAS, INDICATIONS, SIDES, TECHNIQUES, choices
+from mesoclinic.records.models import ImmutableRecordError, SignableRecord
+
+
+class Anaesthesia(models.TextChoices):
+    NONE = "none", "None"
+    TOPICAL = "topical", "Topical cream"
+    ICE = "ice", "Ice / cooling"
+    LOCAL = "local", "Local infiltration"
+
+
+class TreatmentSession(SignableRecord):
+    """One treatment visit: who injected what, where, how deep, with which lots.
+
+    A nurse may draft it; a practitioner signs it, after which it only changes by amendment.
+    ``source_id`` keeps a registry bundle's ``session_id`` so re-imports are idempotent and
+    exports give the same ids back.
+    """
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="sessions"
+    )
+    plan = models.ForeignKey(
+        "plans.TreatmentPlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
+    performed_at = models.DateTimeField()
+    indication = models.CharField(max_length=30, choices=choices(INDICATIONS))
+    protocol = models.CharField(max_length=100, blank=True)
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    practitioner_ref = models.CharField(
+        max_length=64, blank=True, help_text="registry practitioner_id"
+    )
+    anaesthesia = models.CharField(
+        max_length=10, choices=Anaesthesia.choices, default=Anaesthesia.NONE
+    )
+    technique = models.CharField(max_length=10, choices=choices(TECHNIQUES), blank=True)
+    needle = models.CharField(
+        max_length=50, blank=True, help_text="gauge and length, e.g. 30G 4 mm"
+    )
+    depth_mm = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(20))],
+    )
+    notes = models.TextField(blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    imported = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-performed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="session_source_id_unique",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["clinic", "patient", "-performed_at"], name="session_clinic_patient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.performed_at:%Y-%m-%d}"
+
+    @property
+    def total_volume_ml(self) -> Decimal:
+        return sum((i.volume_ml for i in self.injections.all()), Decimal(0))
+
+
+class SessionArea(models.Model):
+    """An area and side treated in a session, with the price charged for it."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.CASCADE, related_name="areas")
+    area = models.CharField(max_length=20, choices=choices(AREAS))
+    side = models.CharField(max_length=10, choices=choices(SIDES))
+    price = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    currency = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "area", "side"], name="session_area_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()} ({self.get_side_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.session.is_signed:
+            raise ImmutableRecordError("The session is signed; its areas cannot change.")
+        super().save(*args, **kwargs)
+
+
+class Injection(models.Model):
+    """One syringe or injection line: product, lot, volume, points, depth and technique at an area."""
+
+    public_id = models.UUIDField(unique=True, editable=False, default=uuid.uuid4)
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, related_name="injections"
+    )
+    area = models.CharField(max_length=20, choices=choices(AREAS))
+    side = models.CharField(max_length=10, choices=choices(SIDES))
+    product = models.ForeignKey(
+        "formulary.Product", on_delete=models.PROTECT, related_name="injections"
+    )
+    lot = models.ForeignKey(
+        "formulary.Lot", null=True, blank=True, on_delete=models.PROTECT, related_name="injections"
+    )
+    # The expiry as written on the source record (registry imports); the lot's own expiry
+    # is authoritative for entries made in the app.
+    lot_expiry = models.DateField(null=True, blank=True)
+    used_after_expiry = models.BooleanField(default=False)
+    volume_ml = models.DecimalField(
+        max_digits=7, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))]
+    )
+    points = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    depth_mm = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(20))],
+    )
+    technique = models.CharField(max_length=10, choices=choices(TECHNIQUES), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(volume_ml__gt=0), name="injection_volume_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["clinic", "lot"], name="injection_clinic_lot")]
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.volume_ml} mL at {self.area}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if TreatmentSession.objects.filter(pk=self.session_id, signed_at__isnull=False).exists():
+            raise ImmutableRecordError("The session is signed; its injections cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if TreatmentSession.objects.filter(pk=self.session_id, signed_at__isnull=False).exists():
+            raise ImmutableRecordError("The session is signed; its injections cannot be removed.")
+        return super().delete(*args, **kwargs)
