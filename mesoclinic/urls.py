@@ -9,5 +9,13 @@ urlpatterns = [
     path("", include("mesoclinic.clinics.urls")),
     path("patients/", include("mesoclinic.patients.urls")),
     path("audit/", include("mesoclinic.audit.urls")),
+    path("consultations/", include("mesoclinic.consultations.urls")),
+    path("consent/", include("mesoclinic.consent.urls")),
+    path("formulary/", include("mesoclinic.formulary.urls")),
+    path("plans/", include("mesoclinic.plans.urls")),
+    path("sessions/", include("mesoclinic.treatments.urls")),
+    path("outcomes/", include("mesoclinic.outcomes.urls")),
+    path("safety/", include("mesoclinic.safety.urls")),
+    path("registry/", include("mesoclinic.registry.urls")),
     path("django-admin/", admin.site.urls),
 ]

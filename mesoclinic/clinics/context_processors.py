@@ -7,7 +7,20 @@ from django.http import HttpRequest
 from mesoclinic.clinics.roles import Perm
 
 
+# Apps that add links to the navigation bar, in order; each has templates/<app>/_nav.html.
+NAV_APPS = (
+    "consultations",
+    "consent",
+    "formulary",
+    "plans",
+    "treatments",
+    "outcomes",
+    "safety",
+    "registry",
+)
+
+
 def membership(request: HttpRequest) -> dict[str, object]:
     m = getattr(request, "membership", None)
     perms = {p.value: bool(m and m.has(p)) for p in Perm}
-    return {"membership": m, "can": perms, "clinic": m.clinic if m else None}
+    return {"membership": m, "can": perms, "clinic": m.clinic if m else None, "nav_apps": NAV_APPS}
