@@ -6,7 +6,6 @@ from django.http import HttpRequest
 
 from mesoclinic.clinics.roles import Perm
 
-
 # Apps that add links to the navigation bar, in order; each has templates/<app>/_nav.html.
 NAV_APPS = (
     "consultations",
