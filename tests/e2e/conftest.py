@@ -1,0 +1,72 @@
+"""Real-browser fixtures: Playwright driving Debian's Chromium (/usr/bin/chromium).
+
+No browser is downloaded: Playwright launches the system binary. Where it is missing the
+tests skip with the reason, except when MESOCLINIC_REQUIRE_BROWSER=1 (CI), where that fails.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("MESOCLINIC_CHROMIUM", "/usr/bin/chromium"))
+# The flags the workplace's own probe used: this machine's network is closed, and Chromium's
+# background services would otherwise keep trying to reach the outside.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def _playwright_browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        message = (
+            f"{CHROMIUM} not found: install Debian's chromium package to run the browser tests"
+        )
+        if os.environ.get("MESOCLINIC_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; the test still talks to the
+    # database synchronously, which Django otherwise refuses inside a running loop.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_playwright_browser: Any, live_server: Any) -> Iterator[Any]:
+    context = _playwright_browser.new_context(
+        viewport={"width": 1024, "height": 768}, base_url=live_server.url
+    )
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone_page(_playwright_browser: Any, live_server: Any) -> Iterator[Any]:
+    context = _playwright_browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url, is_mobile=True
+    )
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
