@@ -43,6 +43,7 @@ class Clinic(models.Model):
 class Membership(models.Model):
     """A user's role in one clinic. A user may work in several clinics, one role in each."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )

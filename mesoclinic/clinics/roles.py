@@ -20,6 +20,7 @@ class Perm(enum.StrEnum):
     SIGN = "sign"  # sign consent and sessions, amend signed records
     MANAGE_FORMULARY = "manage_formulary"  # products, lots, consent templates
     VIEW_AUDIT = "view_audit"
+    MANAGE_STAFF = "manage_staff"  # add staff, change roles, deactivate
     EXPORT_IDENTIFIED = "export_identified"  # registry bundle with MRNs and real dates
     EXPORT_DEIDENTIFIED = "export_deidentified"
     VIEW_EVIDENCE = "view_evidence"
@@ -38,6 +39,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_DEMOGRAPHICS,
             Perm.MANAGE_FORMULARY,
             Perm.VIEW_AUDIT,
+            Perm.MANAGE_STAFF,
             Perm.EXPORT_IDENTIFIED,
             Perm.EXPORT_DEIDENTIFIED,
             Perm.VIEW_EVIDENCE,

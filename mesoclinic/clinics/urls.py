@@ -1,4 +1,4 @@
-"""Sign-in, today's list and clinic switching."""
+"""Sign-in, today's list, clinic switching and staff management."""
 
 from __future__ import annotations
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("clinic/<uuid:clinic_public_id>/switch/", views.switch_clinic, name="switch_clinic"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/<uuid:public_id>/", views.staff_edit, name="staff_edit"),
 ]

@@ -1,10 +1,11 @@
-"""Today's list and switching clinic."""
+"""Today's list, switching clinic, and staff management."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,9 +14,11 @@ from django.views.decorators.http import require_POST
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
+from mesoclinic.clinics import services
+from mesoclinic.clinics.forms import StaffCreateForm, StaffEditForm
 from mesoclinic.clinics.middleware import SESSION_KEY
 from mesoclinic.clinics.models import Membership
-from mesoclinic.clinics.permissions import current_membership
+from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.treatments.models import TreatmentSession
 
@@ -40,7 +43,16 @@ def today(request: HttpRequest) -> HttpResponse:
     )
     if sessions:
         record(request, Action.LIST, detail=f"today's list: {len(sessions)} sessions")
-    return render(request, "clinics/today.html", {"sessions": sessions, "day": start.date()})
+    others = Membership.objects.filter(user=request.user, is_active=True).exclude(pk=membership.pk)
+    return render(
+        request,
+        "clinics/today.html",
+        {
+            "sessions": sessions,
+            "day": start.date(),
+            "other_memberships": others.select_related("clinic"),
+        },
+    )
 
 
 @login_required
@@ -50,4 +62,60 @@ def switch_clinic(request: HttpRequest, clinic_public_id: str) -> HttpResponse:
         Membership, user=request.user, is_active=True, clinic__public_id=clinic_public_id
     )
     request.session[SESSION_KEY] = target.clinic_id
+    messages.info(request, f"You are now working in {target.clinic.name}.")
     return redirect("today")
+
+
+@requires(Perm.MANAGE_STAFF)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    staff = (
+        Membership.objects.filter(clinic=membership.clinic)
+        .select_related("user", "profile")
+        .order_by("-is_active", "user__last_name", "user__first_name")
+    )
+    return render(request, "clinics/staff_list.html", {"staff": staff})
+
+
+@requires(Perm.MANAGE_STAFF)
+def staff_create(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    form = StaffCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        added = services.add_staff(membership.clinic, form.cleaned_data)
+        record(request, Action.CREATE, obj=added, detail=f"staff added as {added.role}")
+        messages.success(request, f"Added {added.display_name} as {added.get_role_display()}.")
+        return redirect("staff_list")
+    return render(request, "clinics/staff_form.html", {"form": form, "member": None})
+
+
+@requires(Perm.MANAGE_STAFF)
+def staff_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    member = get_object_or_404(
+        Membership.objects.filter(clinic=membership.clinic), public_id=public_id
+    )
+    profile = getattr(member, "profile", None)
+    initial = {
+        "role": member.role,
+        "is_active": member.is_active,
+        "profession": profile.profession if profile else "",
+        "registration_number": profile.registration_number if profile else "",
+        "registration_body": profile.registration_body if profile else "",
+    }
+    form = StaffEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.change_staff(member, membership, form.cleaned_data)
+        except services.StaffError as exc:
+            form.add_error(None, str(exc))
+        else:
+            record(
+                request,
+                Action.UPDATE,
+                obj=member,
+                detail=f"role {member.role}, active {member.is_active}",
+            )
+            messages.success(request, f"Saved {member.display_name}.")
+            return redirect("staff_list")
+    return render(request, "clinics/staff_form.html", {"form": form, "member": member})

@@ -58,6 +58,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 (
                     "role",
                     models.CharField(

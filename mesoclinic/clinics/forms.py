@@ -1,0 +1,72 @@
+"""Staff management forms for clinic admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+
+from mesoclinic.clinics.choices import Profession, Role
+
+
+class StaffProfileFields(forms.Form):
+    profession = forms.ChoiceField(
+        choices=[("", "— not a clinician —"), *Profession.choices], required=False
+    )
+    registration_number = forms.CharField(max_length=50, required=False)
+    registration_body = forms.CharField(max_length=100, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        role = data.get("role")
+        if role in (Role.PRACTITIONER, Role.NURSE) and not data.get("profession"):
+            self.add_error("profession", "A practitioner or nurse needs a profession.")
+        if role == Role.PRACTITIONER and not data.get("registration_number"):
+            # Records name who injected on whose licence (reference §7, record contents).
+            self.add_error("registration_number", "A practitioner needs a registration number.")
+        return data
+
+
+class StaffCreateForm(StaffProfileFields):
+    username = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(required=False)
+    role = forms.ChoiceField(choices=Role.choices)
+    password = forms.CharField(
+        widget=forms.PasswordInput, help_text="At least 10 characters; share it privately."
+    )
+
+    field_order = [
+        "username", "first_name", "last_name", "email", "role",
+        "profession", "registration_number", "registration_body", "password",
+    ]  # fmt: skip
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That username is taken; choose another.")
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        password = data.get("password")
+        if password:
+            candidate = User(
+                username=data.get("username", ""), first_name=data.get("first_name", "")
+            )
+            try:
+                validate_password(password, candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+
+class StaffEditForm(StaffProfileFields):
+    role = forms.ChoiceField(choices=Role.choices)
+    is_active = forms.BooleanField(required=False, label="Active in this clinic")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    field_order = ["role", "is_active", "profession", "registration_number", "registration_body"]

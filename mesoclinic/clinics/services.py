@@ -1,0 +1,64 @@
+"""Staff workflows: adding people to a clinic and changing their role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from mesoclinic.clinics.choices import Role
+from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
+
+
+class StaffError(Exception):
+    """The change would leave the clinic in a bad state; the message says why."""
+
+
+def _apply_profile(membership: Membership, data: dict[str, Any]) -> None:
+    if data.get("profession"):
+        PractitionerProfile.objects.update_or_create(
+            membership=membership,
+            defaults={
+                "profession": data["profession"],
+                "registration_number": data.get("registration_number", ""),
+                "registration_body": data.get("registration_body", ""),
+            },
+        )
+    else:
+        PractitionerProfile.objects.filter(membership=membership).delete()
+
+
+def add_staff(clinic: Clinic, data: dict[str, Any]) -> Membership:
+    with transaction.atomic():
+        user = User.objects.create_user(
+            data["username"],
+            email=data.get("email", ""),
+            password=data["password"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+        )
+        membership = Membership.objects.create(user=user, clinic=clinic, role=data["role"])
+        _apply_profile(membership, data)
+    return membership
+
+
+def change_staff(membership: Membership, acting: Membership, data: dict[str, Any]) -> Membership:
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        losing_admin = locked.role == Role.ADMIN and (
+            data["role"] != Role.ADMIN or not data["is_active"]
+        )
+        if losing_admin:
+            if locked.pk == acting.pk:
+                raise StaffError("You cannot remove your own admin role; ask another admin.")
+            others = Membership.objects.filter(
+                clinic_id=locked.clinic_id, role=Role.ADMIN, is_active=True
+            ).exclude(pk=locked.pk)
+            if not others.exists():
+                raise StaffError("The clinic must keep at least one active admin.")
+        locked.role = data["role"]
+        locked.is_active = data["is_active"]
+        locked.save(update_fields=["role", "is_active"])
+        _apply_profile(locked, data)
+    return locked
