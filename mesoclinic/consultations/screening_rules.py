@@ -1,0 +1,145 @@
+"""The contraindication rule table: one row per questionnaire answer that matters, with its level,
+the treatments it applies to, the reason in plain words and its sources.
+
+Pure Python (no Django import). Every rule comes from §3 of
+../shared/reference/mesotherapy-clinical.md (and §2.1, §2.2, §2.4 for product labels). Levels:
+
+- ``absolute``: do not treat with that treatment (a label contraindication, or what the PC/DC
+  literature calls a "strongly suggested contraindication");
+- ``relative``: treat only after weighing the risk and recording why;
+- ``caution``: take care, adjust the plan or check something before treating.
+
+The general mesotherapy lists come from clinic and consumer sources which vary and of which none
+is a validated standard; those rules say so in their reason and are never graded above relative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Treatment types a screen is applied to (see design note §0 of the reference: dose and
+# contraindication rules differ between intradermal mesotherapy, PC/DC lipolysis and labelled drugs).
+MESOTHERAPY = "mesotherapy"
+PCDC = "pcdc_lipolysis"
+DEOXYCHOLIC = "deoxycholic_acid"
+COLLAGENASE = "collagenase"
+TREATMENTS: dict[str, str] = {
+    MESOTHERAPY: "Intradermal mesotherapy",
+    PCDC: "PC/DC injection lipolysis (off-label)",
+    DEOXYCHOLIC: "Deoxycholic acid (Kybella/Belkyra), submental",
+    COLLAGENASE: "Collagenase (QWO), buttock cellulite",
+}
+ALL: tuple[str, ...] = tuple(TREATMENTS)
+
+LEVELS: dict[str, str] = {
+    "absolute": "Absolute contraindication",
+    "relative": "Relative contraindication",
+    "caution": "Caution",
+}
+
+# Sources, as cited in the reference.
+KYBELLA_LABEL = "https://fda.report/DailyMed/fe431ed4-ea6f-4e99-b4bc-ec25ae7b8553/"
+KYBELLA_POPULATION = "http://edrugswiki.com/drug/kybella"
+KYBELLA_CANADA = "https://medicine.com/drug/deoxycholic-acid/hcp"
+KYBELLA_CONSENT_FORM = "https://form.jotform.com/220567228182052"
+KYBELLA_MAUDE = "https://pmc.ncbi.nlm.nih.gov/articles/PMC11563018"
+PCDC_NOTES = "https://yanjiskin.pixnet.net/blog/post/460801250"
+GENERAL: tuple[str, ...] = (
+    "https://www.ecoskinclinic.co.uk/post/mesotherapy-contraindications-aftercare",
+    "https://bellareynaspa.com/must-know/",
+    "https://healthfan.biz/3604-mesotherapy-contraindications.html",
+)
+SINGLE_SOURCES: tuple[str, ...] = (
+    "https://marjukarin.ee/fi/mesoteraapia/mesoterapian-vasta-aiheet",
+    "https://healthfan.biz/3604-mesotherapy-contraindications.html",
+)
+LACTATION_DB = "https://e-lactancia.org/breastfeeding/mesotherapy/product/"
+QWO_LABEL: tuple[str, ...] = (
+    "https://globalrph.com/rx-list/qwo-drug",
+    "https://www.cancertherapyadvisor.com/drug/qwo/",
+)
+PROCAINE_LABEL = "https://www.druglib.com/druginfo/novocain/indications_dosage/"
+PROCAINE_SULFITE = "https://www.recallguide.org/drug/novocain/"
+LIDOCAINE_SUMMARY = (
+    "https://www.droracle.ai/articles/537887/what-are-the-maximum-doses-symptoms-of-toxicity-and"
+)
+NTM_SERIES = "https://proxy.weglot.com/wg_8714b7f1589aa0f6c92979708057c4a57/en/es/pubmed.ncbi.nlm.nih.gov/17550571"
+BDD_SURVEY = (
+    "https://cosmeticcourses.co.uk/licensing-regime-for-non-surgical-treatments-by-july-2023/"
+)
+RECORD_KEEPING = "https://www.aestheticsunlocked.co.uk/blog/record-keeping-aesthetic-practice-uk"
+WEIGHT_TRIAL = "http://cdek.wustl.edu/trial/NCT03510598/"
+
+_VARY = "Lists vary between sources and none is a validated standard."
+_GENERAL_LIST = f"is listed as a contraindication across clinic sources. {_VARY}"
+_STRONG = "is among the 'strongly suggested contraindications' to PC/DC injection lipolysis in practitioner notes citing the literature"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Fires when any of ``triggers`` is answered yes and one of ``treatments`` is planned."""
+
+    code: str
+    level: str
+    triggers: tuple[str, ...]
+    treatments: tuple[str, ...]
+    reason: str
+    sources: tuple[str, ...]
+
+
+R = Rule
+# A table reads best one rule per line, so the formatter is told to leave it alone.
+# fmt: off
+RULES: tuple[Rule, ...] = (
+    # 1. Pregnancy, trying to conceive, breastfeeding.
+    R("PREGNANCY_LIPOLYSIS", "absolute", ("pregnant",), (PCDC,), f"Pregnancy {_STRONG}. {_VARY}", (PCDC_NOTES,)),
+    R("PREGNANCY_DEOXYCHOLIC", "caution", ("pregnant",), (DEOXYCHOLIC,), "Deoxycholic acid label: there are no adequate studies in pregnant women.", (KYBELLA_POPULATION,)),
+    R("PREGNANCY_MESOTHERAPY", "relative", ("pregnant",), (MESOTHERAPY,), f"Pregnancy {_GENERAL_LIST}", GENERAL),
+    R("TRYING_TO_CONCEIVE", "caution", ("trying_to_conceive",), ALL, "Pregnancy contraindicates PC/DC lipolysis and is on every general mesotherapy list: confirm the patient is not pregnant before each session.", (PCDC_NOTES, GENERAL[0])),
+    R("BREASTFEEDING_LIPOLYSIS", "absolute", ("breastfeeding",), (PCDC,), f"Lactation {_STRONG}. {_VARY}", (PCDC_NOTES,)),
+    R("BREASTFEEDING_DEOXYCHOLIC", "caution", ("breastfeeding",), (DEOXYCHOLIC,), "Deoxycholic acid label: whether it passes into breast milk is unknown.", (KYBELLA_POPULATION,)),
+    R("BREASTFEEDING_MESOTHERAPY", "relative", ("breastfeeding",), (MESOTHERAPY,), f"Breastfeeding {_GENERAL_LIST} The breastfeeding database has no compatibility data: the risk depends on the product injected, because systemic absorption occurs.", (LACTATION_DB, *GENERAL)),
+    # 2–3. Bleeding risk.
+    R("ANTICOAGULANT_LIPOLYSIS", "relative", ("anticoagulant",), (PCDC,), f"Anticoagulant therapy is a relative contraindication to PC/DC injection lipolysis. {_VARY}", (PCDC_NOTES,)),
+    R("ANTITHROMBOTIC_DEOXYCHOLIC", "caution", ("anticoagulant", "aspirin_low_dose", "antiplatelet_other"), (DEOXYCHOLIC,), "Deoxycholic acid label: take care in patients on antiplatelet or anticoagulant therapy (bleeding and bruising at the site). A Kybella consent form advises stopping these for 10 days before and after treatment.", (KYBELLA_LABEL, KYBELLA_CONSENT_FORM)),
+    R("ANTITHROMBOTIC_COLLAGENASE", "caution", ("anticoagulant", "antiplatelet_other"), (COLLAGENASE,), "Collagenase (QWO) label: use with caution with antiplatelet or anticoagulant therapy, except aspirin at 150 mg a day or less.", QWO_LABEL),
+    R("BLOOD_THINNER_MESOTHERAPY", "relative", ("anticoagulant", "aspirin_low_dose", "antiplatelet_other"), (MESOTHERAPY,), f"Use of blood thinners {_GENERAL_LIST}", GENERAL),
+    R("BLEEDING_SUPPLEMENTS", "caution", ("nsaid", "fish_oil", "vitamin_e", "ginkgo"), ALL, "NSAIDs, fish oil, vitamin E and ginkgo increase bleeding and bruising. A Kybella consent form advises stopping them for 10 days before and after treatment; no validated rule was found for other injections.", (KYBELLA_CONSENT_FORM,)),
+    R("BLEEDING_DISORDER", "relative", ("bleeding_disorder",), ALL, f"A coagulation disorder {_GENERAL_LIST} The deoxycholic acid label says to take care with bleeding abnormalities.", (*GENERAL, KYBELLA_LABEL)),
+    # 4. Allergies.
+    R("ALLERGY_LIDOCAINE", "relative", ("allergy_lidocaine",), ALL, f"Use no lidocaine or other amide anaesthetic, in cocktails or for pre-treatment anaesthesia. Hypersensitivity to an ingredient {_GENERAL_LIST}", GENERAL),
+    R("ALLERGY_PROCAINE", "relative", ("allergy_procaine",), ALL, f"Use no procaine or other ester anaesthetic (PABA is their metabolite). Hypersensitivity to an ingredient {_GENERAL_LIST}", (*GENERAL, PROCAINE_LABEL)),
+    R("ALLERGY_SULFITES", "relative", ("allergy_sulfites",), ALL, "Procaine (Novocain) contains acetone sodium bisulfite; sulfite sensitivity is more frequent in asthmatics. Check every product for sulfites.", (PROCAINE_SULFITE,)),
+    R("ALLERGY_SOY_LIPOLYSIS", "absolute", ("allergy_soy",), (PCDC,), f"Allergy to soy {_STRONG}. {_VARY}", (PCDC_NOTES,)),
+    R("ALLERGY_BENZYL_ALCOHOL_LIPOLYSIS", "absolute", ("allergy_benzyl_alcohol",), (PCDC,), f"Allergy to the benzyl-alcohol preservative {_STRONG}. {_VARY}", (PCDC_NOTES,)),
+    R("ALLERGY_BENZYL_ALCOHOL_DEOXYCHOLIC", "absolute", ("allergy_benzyl_alcohol",), (DEOXYCHOLIC,), "Kybella contains benzyl alcohol. The Canadian label contraindicates hypersensitivity to deoxycholic acid or any component (the US label does not list it).", (KYBELLA_LABEL, KYBELLA_CANADA)),
+    R("ALLERGY_OTHER", "relative", ("allergy_other",), ALL, f"Check every product and cocktail ingredient against the recorded allergy. Hypersensitivity to an ingredient {_GENERAL_LIST}", GENERAL),
+    # 5. Skin at the site.
+    R("SITE_INFECTION", "absolute", ("site_infection",), ALL, "Infection at the injection sites is a contraindication on the deoxycholic acid (US) and collagenase labels, and is listed across mesotherapy sources. Do not inject until it has resolved.", (KYBELLA_LABEL, QWO_LABEL[0], GENERAL[0])),
+    R("COLD_SORES", "relative", ("cold_sores",), ALL, f"Active herpes {_GENERAL_LIST}", GENERAL),
+    R("INFLAMMATORY_DERMATOSIS", "relative", ("inflammatory_dermatosis",), ALL, f"Inflammatory skin disease at the site {_GENERAL_LIST}", GENERAL),
+    R("KELOID", "relative", ("keloid",), ALL, f"A tendency to keloids or hypertrophic scars {_GENERAL_LIST}", GENERAL),
+    # 6. Medical history.
+    R("IMMUNOSUPPRESSION", "relative", ("immunosuppression",), ALL, f"Immunocompromise (including chemotherapy) is a relative contraindication to PC/DC lipolysis, and immunosuppression (transplant, chemotherapy, HIV) is listed across mesotherapy sources. {_VARY}", (PCDC_NOTES, *GENERAL)),
+    R("AUTOIMMUNE", "relative", ("autoimmune",), ALL, f"Autoimmune disease {_GENERAL_LIST}", GENERAL),
+    R("DIABETES", "caution", ("diabetes",), ALL, "Sources list insulin-dependent diabetes as a contraindication: record whether insulin is used and how well the diabetes is controlled.", GENERAL),
+    R("DIABETES_INSULIN", "relative", ("diabetes_insulin",), ALL, f"Insulin-dependent diabetes {_GENERAL_LIST}", GENERAL),
+    R("CANCER", "relative", ("cancer",), ALL, f"Cancer {_GENERAL_LIST}", GENERAL),
+    R("HEART_DISEASE", "relative", ("heart_disease", "uncontrolled_hypertension"), ALL, f"Heart disease or uncontrolled hypertension {_GENERAL_LIST} Clinical summaries also advise a lower lidocaine dose in cardiac disease.", (*GENERAL, LIDOCAINE_SUMMARY)),
+    R("SEVERE_ILLNESS_LIPOLYSIS", "absolute", ("severe_illness",), (PCDC,), f"Severe acute or chronic illness {_STRONG}. {_VARY}", (PCDC_NOTES,)),
+    R("SEVERE_ILLNESS_DEOXYCHOLIC", "caution", ("severe_illness",), (DEOXYCHOLIC,), "Of the post-marketing reports of skin necrosis after deoxycholic acid, the two patients hospitalised both had underlying systemic disease.", (KYBELLA_MAUDE,)),
+    R("SYSTEMIC_STEROIDS", "relative", ("systemic_steroids",), ALL, f"Systemic steroid use {_GENERAL_LIST}", GENERAL),
+    R("ISOTRETINOIN", "relative", ("isotretinoin_12_months",), ALL, f"Isotretinoin within the previous 6–12 months {_GENERAL_LIST}", GENERAL),
+    R("SINGLE_SOURCE_CONDITIONS", "caution", ("gallstones", "pacemaker", "chronic_renal_failure"), ALL, "Gallstones, a pacemaker and chronic renal failure are listed as contraindications by single sources only; record the reasoning if treatment proceeds.", SINGLE_SOURCES),
+    # 8. Submental treatment (deoxycholic acid label).
+    R("DYSPHAGIA", "relative", ("dysphagia",), (DEOXYCHOLIC,), "Deoxycholic acid label: avoid in patients with current or prior dysphagia; the treatment itself caused dysphagia in 2% of trial patients.", (KYBELLA_LABEL, "https://mdtodate.com/kybella-side-effects-2")),
+    R("THYROID_DISEASE", "caution", ("thyroid_disease",), (DEOXYCHOLIC,), "Deoxycholic acid label: exclude other causes of submental fullness, such as thyromegaly, before treating.", (KYBELLA_LABEL,)),
+    R("NECK_LUMPS", "relative", ("neck_lumps",), (DEOXYCHOLIC,), "Deoxycholic acid label: exclude other causes of submental fullness, such as cervical lymphadenopathy, before treating; never inject into or within 1–1.5 cm of lymph nodes.", (KYBELLA_LABEL, "https://goldenglowmedicalspa.com/kybella-safety-information/")),
+    R("PRIOR_NECK_TREATMENT", "caution", ("prior_neck_treatment",), (DEOXYCHOLIC,), "Deoxycholic acid label: take care after prior submental surgery or aesthetic treatment, because scar tissue changes the landmarks.", (KYBELLA_LABEL,)),
+    R("SKIN_LAXITY", "caution", ("skin_laxity",), (DEOXYCHOLIC,), "Deoxycholic acid label: take care, or avoid, with excessive skin laxity or prominent platysmal bands.", (KYBELLA_LABEL,)),
+    # 10–11. Previous treatment and expectations.
+    R("PRIOR_COMPLICATIONS", "caution", ("prior_complications",), ALL, "Record where, which product and which complication. Nodules, abscesses or ulcers 1–12 weeks after injection suggest a non-tuberculous mycobacterial infection that may still need treatment.", (NTM_SERIES,)),
+    R("UNREALISTIC_EXPECTATIONS", "relative", ("unrealistic_expectations",), ALL, f"Unrealistic expectations are a relative contraindication to PC/DC injection lipolysis. {_VARY}", (PCDC_NOTES,)),
+)
+# fmt: on
+RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
