@@ -44,6 +44,10 @@ class TreatmentPlan(ClinicalRecord):
     def __str__(self) -> str:
         return f"{self.get_indication_display()} — {self.protocol or 'plan'}"
 
+    def sessions_done(self) -> int:
+        """Signed sessions of this course (uses prefetched sessions when the chart loaded them)."""
+        return sum(1 for s in self.sessions.all() if s.signed_at is not None)
+
 
 class PlanArea(models.Model):
     """One area and side included in a plan."""

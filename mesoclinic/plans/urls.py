@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from mesoclinic.plans import views
 
 app_name = "plans"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("new/<uuid:patient_id>/", views.plan_create, name="create"),
+    path("<uuid:public_id>/", views.plan_detail, name="detail"),
+    path("<uuid:public_id>/edit/", views.plan_edit, name="edit"),
+    path("<uuid:public_id>/mark/<slug:status>/", views.plan_close, name="close"),
+]

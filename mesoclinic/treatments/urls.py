@@ -1,8 +1,22 @@
-"""URLs of the treatments app."""
+"""URLs of the treatments app (mounted at /sessions/)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from mesoclinic.treatments import views
 
 app_name = "treatments"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("new/<uuid:patient_id>/", views.session_create, name="create"),
+    path("<uuid:public_id>/", views.session_detail, name="detail"),
+    path("<uuid:public_id>/edit/", views.session_edit, name="edit"),
+    path("<uuid:public_id>/lines/", views.line_add, name="line_add"),
+    path(
+        "<uuid:public_id>/lines/<uuid:line_id>/remove/",
+        views.line_remove,
+        name="line_remove",
+    ),
+    path("<uuid:public_id>/sign/", views.session_sign, name="sign"),
+    path("<uuid:public_id>/amend/", views.session_amend, name="amend"),
+]

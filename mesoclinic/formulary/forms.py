@@ -1,0 +1,190 @@
+"""Forms for products (with their ingredients) and lots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+
+from mesoclinic.clinics.models import Clinic
+from mesoclinic.formulary.models import Ingredient, Lot, Product
+
+# Substance codes are the dose engine's keys (spec/dose-check.md): lower-case snake_case,
+# e.g. lidocaine, deoxycholic_acid. A free-text spelling would silently escape a limit.
+SUBSTANCE_CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+
+
+def normalise_substance(text: str) -> str:
+    """'Deoxycholic acid' and 'deoxycholic-acid' both become 'deoxycholic_acid'."""
+    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+class ProductForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Product
+        fields = ["name", "manufacturer", "procedure_type", "is_active", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        labels = {"is_active": "Active (offered when recording sessions)"}
+
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        clash = Product.objects.for_clinic(self.clinic).filter(name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another product of this clinic already has this name.")
+        return name
+
+
+class IngredientForm(forms.ModelForm):
+    class Meta:
+        model = Ingredient
+        fields = ["substance", "mg_per_ml"]
+        labels = {"substance": "Substance", "mg_per_ml": "Concentration (mg/mL)"}
+        help_texts = {"substance": "lower-case code, e.g. lidocaine, deoxycholic_acid"}
+
+    def clean_substance(self) -> str:
+        code = normalise_substance(self.cleaned_data["substance"])
+        if not SUBSTANCE_CODE.match(code):
+            raise forms.ValidationError(
+                "Use a lower-case code with underscores, e.g. lidocaine or deoxycholic_acid."
+            )
+        return code
+
+    def clean_mg_per_ml(self) -> Decimal:
+        value: Decimal = self.cleaned_data["mg_per_ml"]
+        if value < 0:
+            raise forms.ValidationError("A concentration cannot be negative.")
+        return value
+
+
+class BaseIngredientFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        seen: set[str] = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            substance = form.cleaned_data.get("substance")
+            if not substance:
+                continue
+            if substance in seen:
+                form.add_error(
+                    "substance",
+                    f"{substance} is listed twice; give each substance once with its concentration.",
+                )
+            seen.add(substance)
+        super().clean()
+
+
+IngredientFormSet: type[forms.BaseInlineFormSet] = forms.inlineformset_factory(
+    Product,
+    Ingredient,
+    form=IngredientForm,
+    formset=BaseIngredientFormSet,
+    extra=2,
+    min_num=1,
+    validate_min=True,
+    can_delete=True,
+)
+
+
+class LotReceiveForm(forms.ModelForm):
+    class Meta:
+        model = Lot
+        fields = [
+            "product",
+            "lot_number",
+            "expiry_date",
+            "received_on",
+            "quantity_received",
+            "vial_volume_ml",
+            "vial_type",
+        ]
+        widgets = {
+            "expiry_date": forms.DateInput(attrs={"type": "date"}),
+            "received_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {
+            "lot_number": "Lot number",
+            "quantity_received": "Quantity (vials or syringes)",
+            "vial_volume_ml": "Volume per vial (mL)",
+            "vial_type": "Single- or multi-dose",
+        }
+
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        products = Product.objects.for_clinic(clinic).filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["product"]).queryset = products
+        # Batch and expiry prove the product was in date and make recalls traceable
+        # (https://aestheticlinic.io/templates/treatment-record-template), so both are required.
+        for name in ("expiry_date", "received_on", "vial_volume_ml"):
+            self.fields[name].required = True
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def clean_lot_number(self) -> str:
+        number: str = self.cleaned_data["lot_number"].strip()
+        if not number:
+            raise forms.ValidationError("Enter the lot number printed on the pack.")
+        return number
+
+    def clean_quantity_received(self) -> int:
+        quantity: int = self.cleaned_data["quantity_received"]
+        if quantity < 1:
+            raise forms.ValidationError("Receive at least one vial or syringe.")
+        return quantity
+
+    def clean_vial_volume_ml(self) -> Decimal:
+        volume: Decimal = self.cleaned_data["vial_volume_ml"]
+        if volume <= 0:
+            raise forms.ValidationError("The volume per vial must be more than 0 mL.")
+        return volume
+
+    def clean_received_on(self) -> dt.date:
+        received: dt.date = self.cleaned_data["received_on"]
+        if received > timezone.localdate():
+            raise forms.ValidationError("A lot cannot be received in the future.")
+        return received
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        product, number = data.get("product"), data.get("lot_number")
+        if (
+            product
+            and number
+            and Lot.objects.for_clinic(self.clinic)
+            .filter(product=product, lot_number__iexact=number)
+            .exists()
+        ):
+            self.add_error("lot_number", f"Lot {number} of {product} has already been received.")
+        expiry, received = data.get("expiry_date"), data.get("received_on")
+        if expiry and received and expiry < received:
+            self.add_error("expiry_date", "This lot had already expired when it was received.")
+        return data
+
+
+class LotStatusForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="e.g. manufacturer recall notice number, or why the lot is held",
+    )
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give the reason.")
+        return reason

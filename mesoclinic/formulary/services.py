@@ -1,0 +1,87 @@
+"""Formulary workflows: saving a product with its ingredients, receiving lots, holding and recalling them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.forms import BaseInlineFormSet
+
+from mesoclinic.clinics.models import Clinic
+from mesoclinic.formulary.choices import LotStatus
+from mesoclinic.formulary.models import Lot, Product
+from mesoclinic.records.services import save_versioned
+
+
+class FormularyError(Exception):
+    """A formulary change that is refused; the message says why."""
+
+
+def ingredients_locked(product: Product) -> bool:
+    """A product injected in a signed session keeps its ingredients: the signed dose totals
+    were computed from them. A new formulation is a new product."""
+    return product.injections.filter(session__signed_at__isnull=False).exists()
+
+
+def save_product(
+    clinic: Clinic,
+    user: Any,
+    fields: dict[str, Any],
+    ingredients: BaseInlineFormSet,
+    product: Product | None = None,
+    expected_version: int | None = None,
+) -> Product:
+    """Create or update a product and its ingredients in one transaction."""
+    with transaction.atomic():
+        if product is None:
+            product = Product(clinic=clinic, created_by=user, **fields)
+            product.save()
+        else:
+            if ingredients.has_changed() and ingredients_locked(product):
+                raise FormularyError(
+                    "Ingredients: this product was used in signed sessions, so its ingredients "
+                    "cannot change. Create a new product for the new formulation."
+                )
+            product = save_versioned(product, expected_version or product.version, fields)
+        ingredients.instance = product
+        ingredients.save()
+    return product
+
+
+def receive_lot(clinic: Clinic, user: Any, fields: dict[str, Any]) -> Lot:
+    """Book a delivered lot into stock: remaining volume is quantity × volume per vial."""
+    lot = Lot(clinic=clinic, created_by=user, **fields)
+    lot.remaining_ml = lot.quantity_received * lot.vial_volume_ml if lot.vial_volume_ml else None
+    with transaction.atomic():
+        lot.save()
+    return lot
+
+
+# Which status each action moves a lot to, and from which statuses it may.
+TRANSITIONS: dict[str, tuple[str, frozenset[str]]] = {
+    "quarantine": (LotStatus.QUARANTINED, frozenset({LotStatus.AVAILABLE})),
+    # A used-up lot can still be recalled: the patients who received it must be found.
+    "recall": (
+        LotStatus.RECALLED,
+        frozenset({LotStatus.AVAILABLE, LotStatus.QUARANTINED, LotStatus.USED_UP}),
+    ),
+    "release": (LotStatus.AVAILABLE, frozenset({LotStatus.QUARANTINED})),
+}
+
+PAST = {"quarantine": "quarantined", "recall": "recalled", "release": "released"}
+
+
+def change_lot_status(lot: Lot, action: str, reason: str) -> Lot:
+    """Quarantine, recall or release a lot. A conditional update so that two people acting
+    at once cannot, say, release a lot someone has just recalled."""
+    target, allowed_from = TRANSITIONS[action]
+    if action == "release" and lot.remaining_ml is not None and lot.remaining_ml <= 0:
+        target = LotStatus.USED_UP
+    with transaction.atomic():
+        fresh = Lot.objects.select_for_update().get(pk=lot.pk)
+        if fresh.status not in allowed_from:
+            raise FormularyError(
+                f"Lot {fresh.lot_number} is {fresh.get_status_display().lower()}; "
+                f"it cannot be {PAST[action]}."
+            )
+        return save_versioned(fresh, fresh.version, {"status": target, "status_reason": reason})

@@ -1,0 +1,124 @@
+"""Treatment plan forms: the course and its areas."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+
+from mesoclinic.clinics.models import Membership
+from mesoclinic.clinics.roles import Perm
+from mesoclinic.consultations.models import Consultation
+from mesoclinic.patients.models import Patient
+from mesoclinic.plans.models import PlanArea, TreatmentPlan
+
+CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+class PlanForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = TreatmentPlan
+        fields = [
+            "indication",
+            "protocol",
+            "planned_sessions",
+            "interval_days",
+            "start_date",
+            "estimated_price",
+            "currency",
+            "consultation",
+            "lifestyle_advice",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "lifestyle_advice": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "protocol": "Protocol name",
+            "interval_days": "Interval (days)",
+            "estimated_price": "Estimated price of the course",
+            "consultation": "Based on consultation",
+        }
+        help_texts = {
+            "lifestyle_advice": "Diet, exercise and keeping weight stable: weight change "
+            "confounds the result of a fat or cellulite course.",
+            "currency": "ISO 4217 code, e.g. GBP, EUR, USD",
+        }
+
+    def __init__(self, *args: Any, patient: Patient, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        consultation = cast(forms.ModelChoiceField, self.fields["consultation"])
+        consultation.queryset = Consultation.objects.restrict(
+            membership, Perm.VIEW_CLINICAL
+        ).filter(patient=patient)
+        consultation.empty_label = "— none —"
+        self.fields["currency"].initial = membership.clinic.currency
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_planned_sessions(self) -> int:
+        value: int = self.cleaned_data["planned_sessions"]
+        if value < 1:
+            raise forms.ValidationError("Plan at least one session.")
+        return value
+
+    def clean_interval_days(self) -> int:
+        value: int = self.cleaned_data["interval_days"]
+        if value < 1:
+            raise forms.ValidationError("The interval must be at least 1 day.")
+        return value
+
+    def clean_estimated_price(self) -> Decimal | None:
+        value: Decimal | None = self.cleaned_data.get("estimated_price")
+        if value is not None and value < 0:
+            raise forms.ValidationError("A price cannot be negative.")
+        return value
+
+    def clean_currency(self) -> str:
+        code: str = self.cleaned_data.get("currency", "").strip().upper()
+        if code and not CURRENCY_CODE.match(code):
+            raise forms.ValidationError("Use a three-letter ISO 4217 code such as GBP or EUR.")
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("estimated_price") is not None and not data.get("currency"):
+            self.add_error("currency", "Give the currency of the price.")
+        return data
+
+
+class BaseAreaFormSet(forms.BaseInlineFormSet):
+    """Areas with sides; the same area and side twice is refused on the row."""
+
+    def clean(self) -> None:
+        seen: set[tuple[Any, Any]] = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            key = (form.cleaned_data.get("area"), form.cleaned_data.get("side"))
+            if not all(key):
+                continue
+            if key in seen:
+                form.add_error("side", "This area and side is already listed.")
+            seen.add(key)
+        super().clean()
+
+
+PlanAreaFormSet: type[forms.BaseInlineFormSet] = forms.inlineformset_factory(
+    TreatmentPlan,
+    PlanArea,
+    fields=["area", "side"],
+    formset=BaseAreaFormSet,
+    extra=2,
+    min_num=1,
+    validate_min=True,
+    can_delete=True,
+)
+
+
+class PlanStatusForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,242 @@
+"""Session, area, injection-line and amendment forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth.models import User
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from mesoclinic.clinical_codes import AREAS, SIDES, TECHNIQUES, choices
+from mesoclinic.clinics.choices import Role
+from mesoclinic.clinics.models import Membership
+from mesoclinic.clinics.roles import Perm
+from mesoclinic.formulary.models import Lot, Product
+from mesoclinic.patients.models import Patient
+from mesoclinic.plans.forms import CURRENCY_CODE, BaseAreaFormSet
+from mesoclinic.plans.models import TreatmentPlan
+from mesoclinic.treatments.models import SessionArea, TreatmentSession
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# Depth bounds are those of the Injection model (0–20 mm): the deepest technique in
+# ../shared/reference/mesotherapy-clinical.md §1.1 is a 13 mm needle fully inserted
+# (https://www.mesoderm.es/mesotherapy/).
+DEPTH_MIN_MM, DEPTH_MAX_MM = Decimal(0), Decimal(20)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
+class SessionForm(forms.ModelForm):
+    """The session header. Indication and protocol default from the plan when left blank."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    performed_at = forms.DateTimeField(
+        label="Date and time",
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        help_text="in the clinic's time zone",
+    )
+
+    class Meta:
+        model = TreatmentSession
+        fields = [
+            "performed_at",
+            "practitioner",
+            "plan",
+            "indication",
+            "protocol",
+            "anaesthesia",
+            "technique",
+            "needle",
+            "depth_mm",
+            "notes",
+        ]
+        labels = {"depth_mm": "Depth (mm)", "plan": "Course (plan)", "needle": "Needle"}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, patient: Patient, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff = Membership.objects.filter(
+            clinic=membership.clinic,
+            is_active=True,
+            role__in=[Role.PRACTITIONER, Role.NURSE],
+        ).values("user_id")
+        self.fields["practitioner"] = StaffChoiceField(
+            queryset=User.objects.filter(pk__in=staff).order_by("last_name", "first_name"),
+            label="Practitioner",
+            help_text="who injected",
+        )
+        plan = cast(forms.ModelChoiceField, self.fields["plan"])
+        plan.queryset = TreatmentPlan.objects.restrict(membership, Perm.VIEW_CLINICAL).filter(
+            patient=patient
+        )
+        plan.empty_label = "— no plan —"
+        self.fields["indication"].required = False
+        self.fields["indication"].help_text = "left blank: the plan's indication"
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        plan: TreatmentPlan | None = data.get("plan")
+        if not data.get("indication"):
+            if plan is None:
+                self.add_error("indication", "Choose the indication, or a plan to take it from.")
+            else:
+                data["indication"] = plan.indication
+        if plan is not None and not data.get("protocol"):
+            data["protocol"] = plan.protocol
+        return data
+
+
+class SessionAreaForm(forms.ModelForm):
+    class Meta:
+        model = SessionArea
+        fields = ["area", "side", "price", "currency"]
+        labels = {"price": "Price (optional)"}
+
+    def __init__(self, *args: Any, currency: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_currency = currency
+        self.fields["currency"].widget.attrs["placeholder"] = currency
+
+    def clean_currency(self) -> str:
+        code: str = self.cleaned_data.get("currency", "").strip().upper()
+        if code and not CURRENCY_CODE.match(code):
+            raise forms.ValidationError("Use a three-letter ISO 4217 code such as GBP or EUR.")
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("price") is not None and not data.get("currency"):
+            data["currency"] = self.default_currency
+            self.instance.currency = self.default_currency
+        return data
+
+
+SessionAreaFormSet: type[forms.BaseInlineFormSet] = forms.inlineformset_factory(
+    TreatmentSession,
+    SessionArea,
+    form=SessionAreaForm,
+    formset=BaseAreaFormSet,
+    extra=2,
+    min_num=1,
+    validate_min=True,
+    can_delete=True,
+)
+
+
+def site_key(area: str, side: str) -> str:
+    return f"{area}:{side}"
+
+
+class InjectionForm(forms.Form):
+    """One injection line. The lot list offers only lots usable on the session's date; a lot
+    posted anyway is checked again by treatments.services.add_injection."""
+
+    site = forms.ChoiceField(label="Area and side")
+    product = forms.ModelChoiceField(queryset=Product.objects.none(), label="Product")
+    lot = forms.ModelChoiceField(queryset=Lot.objects.none(), label="Lot")
+    volume_ml = forms.DecimalField(label="Volume (mL)", max_digits=7, decimal_places=3)
+    points = forms.IntegerField(label="Points", min_value=1)
+    depth_mm = forms.DecimalField(
+        label="Depth (mm)",
+        max_digits=4,
+        decimal_places=1,
+        required=False,
+        validators=[MinValueValidator(DEPTH_MIN_MM), MaxValueValidator(DEPTH_MAX_MM)],
+    )
+    technique = forms.ChoiceField(
+        label="Technique",
+        choices=[("", "— as the session —"), *choices(TECHNIQUES)],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, session: TreatmentSession, on: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session = session
+        cast(forms.ChoiceField, self.fields["site"]).choices = [
+            (site_key(a.area, a.side), f"{AREAS[a.area]} ({SIDES[a.side]})")
+            for a in session.areas.all()
+        ]
+        cast(forms.ModelChoiceField, self.fields["product"]).queryset = Product.objects.for_clinic(
+            session.clinic
+        ).filter(is_active=True)
+        lots = Lot.objects.for_clinic(session.clinic).select_related("product")
+        cast(forms.ModelChoiceField, self.fields["lot"]).queryset = lots
+        usable = [lot for lot in lots if lot.unusable_reason(on) is None]
+        self.fields["lot"].widget.choices = [("", "---------")] + [
+            (
+                lot.pk,
+                f"{lot.product.name} · lot {lot.lot_number} "
+                f"(exp {lot.expiry_date:%Y-%m-%d}, {lot.remaining_ml} mL left)"
+                if lot.expiry_date
+                else f"{lot.product.name} · lot {lot.lot_number}",
+            )
+            for lot in usable
+        ]
+
+    def clean_volume_ml(self) -> Decimal:
+        volume: Decimal = self.cleaned_data["volume_ml"]
+        if volume <= 0:
+            raise forms.ValidationError("The volume must be more than 0 mL.")
+        return volume
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        product, lot = data.get("product"), data.get("lot")
+        if product is not None and lot is not None and lot.product_id != product.pk:
+            self.add_error("lot", f"Lot {lot.lot_number} is a lot of {lot.product}, not {product}.")
+        site = data.get("site")
+        if site:
+            data["area"], data["side"] = site.split(":", 1)
+        return data
+
+
+class AmendmentForm(forms.Form):
+    """A correction to a signed session: the fields that may change, and why."""
+
+    AMENDABLE = (
+        "indication",
+        "protocol",
+        "anaesthesia",
+        "technique",
+        "needle",
+        "depth_mm",
+        "notes",
+    )
+
+    reason = forms.CharField(
+        label="Reason for the amendment", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, session: TreatmentSession, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_fields = forms.fields_for_model(
+            TreatmentSession,
+            fields=self.AMENDABLE,
+            labels={"depth_mm": "Depth (mm)"},
+            widgets={"notes": forms.Textarea(attrs={"rows": 3})},
+        )
+        for name in self.AMENDABLE:
+            field = model_fields[name]
+            field.initial = session.effective(name)
+            self.fields[name] = field
+        self.fields["reason"] = self.fields.pop("reason")  # the reason comes last
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Say why the signed record is being corrected.")
+        return reason
+
+    def changes(self) -> dict[str, Any]:
+        found = {name: self.cleaned_data.get(name) for name in self.AMENDABLE}
+        if found["depth_mm"] is not None:
+            # "4" and "4.0" are the same depth; store it as the model does, to one decimal.
+            found["depth_mm"] = found["depth_mm"].quantize(Decimal("0.1"))
+        return found

@@ -1,0 +1,212 @@
+"""Session workflows: drafting, injection lines, signing (with the lot checks and the stock
+decrease in the same transaction) and amending."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.forms import BaseInlineFormSet
+from django.utils import timezone
+
+from mesoclinic.clinics.models import Membership
+from mesoclinic.clinics.roles import Perm
+from mesoclinic.formulary.choices import LotStatus
+from mesoclinic.formulary.models import Lot, Product
+from mesoclinic.patients.models import Patient
+from mesoclinic.records.models import Amendment
+from mesoclinic.records.services import SigningError, amend_record, save_versioned, sign_record
+from mesoclinic.treatments.dose_totals import Syringe, substance_totals
+from mesoclinic.treatments.models import Injection, TreatmentSession
+
+
+class SessionSignError(SigningError):
+    """Signing refused because of the session's content; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def session_day(session: TreatmentSession) -> dt.date:
+    """The session's date in the clinic's zone: a lot expiring today may be used today."""
+    zone = zoneinfo.ZoneInfo(session.clinic.time_zone)
+    return timezone.localtime(session.performed_at, zone).date()
+
+
+def _refuse_if_signed(session: TreatmentSession) -> None:
+    if TreatmentSession.objects.filter(pk=session.pk, signed_at__isnull=False).exists():
+        raise ValidationError("The session is signed; correct it with an amendment.")
+
+
+def _check_lines_match_areas(session: TreatmentSession) -> None:
+    sites = set(session.areas.values_list("area", "side"))
+    for line in session.injections.all():
+        if (line.area, line.side) not in sites:
+            raise ValidationError(
+                f"Areas: {line.get_area_display()} ({line.get_side_display()}) has injection "
+                "lines; remove them before removing the area."
+            )
+
+
+def create_session(
+    patient: Patient, user: Any, fields: dict[str, Any], areas: BaseInlineFormSet
+) -> TreatmentSession:
+    """A draft session and its areas, in one transaction."""
+    with transaction.atomic():
+        session = TreatmentSession(
+            clinic=patient.clinic, patient=patient, created_by=user, **fields
+        )
+        session.save()
+        areas.instance = session
+        areas.save()
+    return session
+
+
+def update_session(
+    session: TreatmentSession,
+    expected_version: int,
+    fields: dict[str, Any],
+    areas: BaseInlineFormSet,
+) -> TreatmentSession:
+    """Edit a draft made at ``expected_version``; refused if signed or changed since."""
+    with transaction.atomic():
+        _refuse_if_signed(session)
+        session = save_versioned(session, expected_version, fields)
+        areas.instance = session
+        areas.save()
+        _check_lines_match_areas(session)
+    return session
+
+
+def add_injection(session: TreatmentSession, fields: dict[str, Any]) -> Injection:
+    """Add one line to a draft. Refused, naming the field, when the area is not one of the
+    session's, the lot is not this product's or this clinic's, or the lot cannot be used on
+    the session's date (expired, quarantined, recalled, used up) or holds too little."""
+    product: Product = fields["product"]
+    lot: Lot = fields["lot"]
+    volume_ml: Decimal = fields["volume_ml"]
+    with transaction.atomic():
+        _refuse_if_signed(session)
+        if product.clinic_id != session.clinic_id:
+            raise ValidationError({"product": "This product is not in this clinic's formulary."})
+        if lot.clinic_id != session.clinic_id or lot.product_id != product.pk:
+            raise ValidationError({"lot": f"Lot {lot.lot_number} is not a lot of {product}."})
+        reason = lot.unusable_reason(session_day(session))
+        if reason:
+            raise ValidationError({"lot": reason})
+        if not session.areas.filter(area=fields["area"], side=fields["side"]).exists():
+            raise ValidationError({"site": "Choose one of the session's areas."})
+        if volume_ml <= 0:
+            raise ValidationError({"volume_ml": "The volume must be more than 0 mL."})
+        if lot.remaining_ml is not None:
+            drafted = sum((i.volume_ml for i in session.injections.filter(lot=lot)), Decimal(0))
+            if drafted + volume_ml > lot.remaining_ml:
+                raise ValidationError(
+                    {
+                        "volume_ml": f"Lot {lot.lot_number} has {lot.remaining_ml} mL left "
+                        f"and this session already uses {drafted} mL of it."
+                    }
+                )
+        line = Injection(
+            clinic=session.clinic,
+            session=session,
+            area=fields["area"],
+            side=fields["side"],
+            product=product,
+            lot=lot,
+            volume_ml=volume_ml,
+            points=fields.get("points"),
+            depth_mm=fields.get("depth_mm")
+            if fields.get("depth_mm") is not None
+            else session.depth_mm,
+            technique=fields.get("technique") or session.technique,
+        )
+        line.full_clean(exclude=["clinic", "session", "product", "lot"])
+        line.save()
+    return line
+
+
+def remove_injection(line: Injection) -> None:
+    with transaction.atomic():
+        _refuse_if_signed(line.session)
+        line.delete()
+
+
+def sign_session(session: TreatmentSession, membership: Membership) -> TreatmentSession:
+    """Sign a draft: re-check every line's lot on the session's date (it may have been
+    recalled or quarantined since drafting), take the volumes out of stock and sign, all in
+    one transaction. Nothing is changed when any check fails."""
+    if not membership.has(Perm.SIGN):
+        raise SigningError(
+            f"A {membership.get_role_display().lower()} cannot sign; a practitioner must."
+        )
+    with transaction.atomic():
+        session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+        if session.is_signed:
+            raise SigningError("This session is already signed.")
+        if session.performed_at > timezone.now():
+            raise SessionSignError(["Date and time: the session has not taken place yet."])
+        lines = list(session.injections.select_related("product"))
+        if not lines:
+            raise SessionSignError(["Injections: add the lines given before signing."])
+        lot_ids = {line.lot_id for line in lines if line.lot_id is not None}
+        lots = {lot.pk: lot for lot in Lot.objects.select_for_update().filter(pk__in=lot_ids)}
+        day = session_day(session)
+        problems: list[str] = []
+        used_ml: dict[int, Decimal] = defaultdict(Decimal)
+        for number, line in enumerate(lines, start=1):
+            if line.lot_id is None:
+                problems.append(f"Line {number} ({line.product}): Lot: choose the lot used.")
+                continue
+            lot = lots[line.lot_id]
+            reason = lot.unusable_reason(day)
+            if reason:
+                problems.append(f"Line {number} ({line.product}): Lot: {reason}")
+            used_ml[lot.pk] += line.volume_ml
+        for lot_id, volume_ml in used_ml.items():
+            lot = lots[lot_id]
+            if lot.remaining_ml is not None and volume_ml > lot.remaining_ml:
+                problems.append(
+                    f"Lot: lot {lot.lot_number} has {lot.remaining_ml} mL left; "
+                    f"this session uses {volume_ml} mL of it."
+                )
+        if problems:
+            raise SessionSignError(problems)
+        for lot_id, volume_ml in used_ml.items():
+            if lots[lot_id].remaining_ml is None:
+                continue  # an imported lot with no stock count
+            Lot.objects.filter(pk=lot_id).update(
+                remaining_ml=F("remaining_ml") - volume_ml, version=F("version") + 1
+            )
+        Lot.objects.filter(pk__in=used_ml, remaining_ml__lte=0, status=LotStatus.AVAILABLE).update(
+            status=LotStatus.USED_UP
+        )
+        sign_record(session, membership)
+    session.refresh_from_db()
+    return session
+
+
+def amend_session(
+    session: TreatmentSession, membership: Membership, reason: str, changes: dict[str, Any]
+) -> Amendment:
+    with transaction.atomic():
+        return amend_record(session, membership, reason, changes)
+
+
+def line_totals(lines: Iterable[Injection]) -> dict[str, Decimal]:
+    """Per-substance mg of injection lines (their products' ingredients prefetched)."""
+    return substance_totals(
+        Syringe(
+            volume_ml=line.volume_ml,
+            ingredients=tuple((i.substance, i.mg_per_ml) for i in line.product.ingredients.all()),
+        )
+        for line in lines
+    )

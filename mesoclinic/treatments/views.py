@@ -1,0 +1,319 @@
+"""Session screens: draft a session, add and remove injection lines (htmx, with a plain-form
+fallback), sign it, read it and amend it. Times are entered and shown in the clinic's zone."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+import zoneinfo
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mesoclinic.audit.choices import Action
+from mesoclinic.audit.services import record
+from mesoclinic.clinical_codes import INDICATIONS, TECHNIQUES
+from mesoclinic.clinics.choices import Role
+from mesoclinic.clinics.models import Membership
+from mesoclinic.clinics.permissions import current_membership, requires
+from mesoclinic.clinics.roles import Perm
+from mesoclinic.patients.models import Patient
+from mesoclinic.plans.models import TreatmentPlan
+from mesoclinic.records.models import StaleRecordError
+from mesoclinic.records.services import SigningError
+from mesoclinic.treatments import services
+from mesoclinic.treatments.forms import (
+    AmendmentForm,
+    InjectionForm,
+    SessionAreaFormSet,
+    SessionForm,
+)
+from mesoclinic.treatments.models import Anaesthesia, TreatmentSession
+
+
+def in_clinic_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Parse and show times in the clinic's zone (stored in UTC)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        zone = zoneinfo.ZoneInfo(current_membership(request).clinic.time_zone)
+        with timezone.override(zone):
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def effective_display(session: TreatmentSession) -> dict[str, Any]:
+    """The amendable fields with every amendment applied, codes shown as their labels."""
+    labels: dict[str, dict[str, str]] = {
+        "indication": INDICATIONS,
+        "technique": TECHNIQUES,
+        "anaesthesia": dict(Anaesthesia.choices),
+    }
+    shown: dict[str, Any] = {}
+    for name in AmendmentForm.AMENDABLE:
+        value = session.effective(name)
+        shown[name] = labels[name].get(value, value) if name in labels else value
+    return shown
+
+
+def _session(membership: Membership, perm: Perm, public_id: Any) -> TreatmentSession:
+    return get_object_or_404(
+        TreatmentSession.objects.restrict(membership, perm)
+        .select_related("patient", "plan", "practitioner", "clinic")
+        .prefetch_related("amendments"),
+        public_id=public_id,
+    )
+
+
+def _lines_context(
+    session: TreatmentSession, membership: Membership, form: InjectionForm | None = None
+) -> dict[str, Any]:
+    lines = list(
+        session.injections.select_related("product", "lot").prefetch_related("product__ingredients")
+    )
+    editable = not session.is_signed and membership.has(Perm.EDIT_CLINICAL)
+    if editable and form is None:
+        form = InjectionForm(session=session, on=services.session_day(session))
+    return {
+        "s": session,
+        "lines": lines,
+        "total_volume_ml": sum((line.volume_ml for line in lines), start=Decimal(0)),
+        "totals": services.line_totals(lines),
+        "line_form": form if editable else None,
+    }
+
+
+def _areas_formset(
+    data: Any, session: TreatmentSession, membership: Membership, initial: Any = None
+) -> Any:
+    return SessionAreaFormSet(
+        data,
+        instance=session,
+        prefix="areas",
+        initial=initial,
+        form_kwargs={"currency": membership.clinic.currency},
+    )
+
+
+@requires(Perm.EDIT_CLINICAL)
+@in_clinic_zone
+def session_create(request: HttpRequest, patient_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    patient = get_object_or_404(
+        Patient.objects.restrict(membership, Perm.EDIT_CLINICAL), public_id=patient_id
+    )
+    initial: dict[str, Any] = {"performed_at": timezone.localtime().replace(second=0)}
+    if membership.role == Role.PRACTITIONER:
+        initial["practitioner"] = membership.user
+    area_initial = None
+    plan = None
+    try:
+        plan_id = uuid.UUID(request.GET.get("plan", ""))
+    except ValueError:
+        plan_id = None
+    if plan_id is not None:
+        plan = (
+            TreatmentPlan.objects.restrict(membership, Perm.VIEW_CLINICAL)
+            .filter(patient=patient, public_id=plan_id)
+            .first()
+        )
+    if plan is not None:
+        initial.update(plan=plan, indication=plan.indication, protocol=plan.protocol)
+        area_initial = [{"area": a.area, "side": a.side} for a in plan.areas.all()]
+    data = request.POST if request.method == "POST" else None
+    form = SessionForm(data, initial=initial, patient=patient, membership=membership)
+    areas = _areas_formset(data, TreatmentSession(), membership, area_initial)
+    if area_initial:
+        areas.extra = max(len(area_initial), 1)
+    if request.method == "POST" and form.is_valid() and areas.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        with transaction.atomic():
+            session = services.create_session(patient, request.user, fields, areas)
+            record(request, Action.CREATE, obj=session)
+        messages.success(request, "Draft session saved. Add the injection lines, then sign.")
+        return redirect("treatments:detail", public_id=session.public_id)
+    return render(
+        request,
+        "treatments/form.html",
+        {"form": form, "areas": areas, "patient": patient, "session": None},
+    )
+
+
+@requires(Perm.EDIT_CLINICAL)
+@in_clinic_zone
+def session_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    session = _session(membership, Perm.EDIT_CLINICAL, public_id)
+    if session.is_signed:
+        messages.error(request, "This session is signed; correct it with an amendment.")
+        return redirect("treatments:detail", public_id=session.public_id)
+    data = request.POST if request.method == "POST" else None
+    form = SessionForm(data, instance=session, patient=session.patient, membership=membership)
+    form.fields["version"].initial = session.version
+    areas = _areas_formset(data, session, membership)
+    if request.method == "POST" and form.is_valid() and areas.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        expected = form.cleaned_data.get("version") or session.version
+        try:
+            with transaction.atomic():
+                session = services.update_session(
+                    TreatmentSession.objects.get(pk=session.pk), expected, fields, areas
+                )
+                changed = sorted(form.changed_data) + (["areas"] if areas.has_changed() else [])
+                record(request, Action.UPDATE, obj=session, detail=", ".join(changed))
+        except (StaleRecordError, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, "Draft saved.")
+            return redirect("treatments:detail", public_id=session.public_id)
+    return render(
+        request,
+        "treatments/form.html",
+        {"form": form, "areas": areas, "patient": session.patient, "session": session},
+    )
+
+
+@requires(Perm.VIEW_CLINICAL)
+@in_clinic_zone
+def session_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    session = _session(membership, Perm.VIEW_CLINICAL, public_id)
+    amendments = list(session.amendments.all())
+    record(request, Action.VIEW, obj=session)
+    context = _lines_context(session, membership)
+    context.update(
+        patient=session.patient,
+        areas=list(session.areas.all()),
+        amendments=amendments,
+        amended=session.amended_fields(),
+        effective=effective_display(session),
+    )
+    return render(request, "treatments/detail.html", context)
+
+
+def _lines_response(
+    request: HttpRequest, session: TreatmentSession, form: InjectionForm | None = None
+) -> HttpResponse:
+    membership = current_membership(request)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "treatments/_lines.html", _lines_context(session, membership, form))
+    if form is not None:
+        # The plain-form fallback: show the whole page with the line form's errors.
+        context = _lines_context(session, membership, form)
+        context.update(
+            patient=session.patient,
+            areas=list(session.areas.all()),
+            amendments=[],
+            amended=set(),
+            effective=effective_display(session),
+        )
+        return render(request, "treatments/detail.html", context, status=200)
+    return redirect("treatments:detail", public_id=session.public_id)
+
+
+@require_POST
+@requires(Perm.EDIT_CLINICAL)
+@in_clinic_zone
+def line_add(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    session = _session(membership, Perm.EDIT_CLINICAL, public_id)
+    form = InjectionForm(request.POST, session=session, on=services.session_day(session))
+    if session.is_signed:
+        form.add_error(None, "The session is signed; correct it with an amendment.")
+        return _lines_response(request, session, form)
+    if not form.is_valid():
+        return _lines_response(request, session, form)
+    try:
+        with transaction.atomic():
+            line = services.add_injection(session, form.cleaned_data)
+            record(
+                request, Action.UPDATE, obj=session, detail=f"injection line added {line.public_id}"
+            )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            form.add_error(None, exc)
+        else:
+            form.add_error(None, exc.messages)
+        return _lines_response(request, session, form)
+    if not request.htmx:  # type: ignore[attr-defined]
+        messages.success(request, "Injection line added.")
+    return _lines_response(request, session)
+
+
+@require_POST
+@requires(Perm.EDIT_CLINICAL)
+@in_clinic_zone
+def line_remove(request: HttpRequest, public_id: str, line_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    session = _session(membership, Perm.EDIT_CLINICAL, public_id)
+    line = get_object_or_404(session.injections.all(), public_id=line_id)
+    try:
+        with transaction.atomic():
+            services.remove_injection(line)
+            record(request, Action.UPDATE, obj=session, detail=f"injection line removed {line_id}")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _lines_response(request, session)
+
+
+@require_POST
+@requires(Perm.SIGN)
+@in_clinic_zone
+def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    session = _session(membership, Perm.SIGN, public_id)
+    try:
+        with transaction.atomic():
+            session = services.sign_session(session, membership)
+            record(request, Action.SIGN, obj=session)
+    except services.SessionSignError as exc:
+        for problem in exc.problems:
+            messages.error(request, f"Not signed. {problem}")
+    except SigningError as exc:
+        messages.error(request, f"Not signed. {exc}")
+    else:
+        messages.success(request, "Session signed; lot stock updated.")
+    return redirect("treatments:detail", public_id=session.public_id)
+
+
+@requires(Perm.SIGN)
+@in_clinic_zone
+def session_amend(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    session = _session(membership, Perm.SIGN, public_id)
+    if not session.is_signed:
+        messages.error(request, "A draft is edited directly; amendments are for signed sessions.")
+        return redirect("treatments:edit", public_id=session.public_id)
+    form = AmendmentForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                amendment = services.amend_session(
+                    session, membership, form.cleaned_data["reason"], form.changes()
+                )
+                record(
+                    request,
+                    Action.AMEND,
+                    obj=session,
+                    detail=", ".join(sorted(amendment.changes)),
+                )
+        except SigningError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Amendment recorded; the signed original stays readable.")
+            return redirect("treatments:detail", public_id=session.public_id)
+    record(request, Action.VIEW, obj=session, detail="amendment form")
+    return render(
+        request,
+        "treatments/amend.html",
+        {"form": form, "s": session, "patient": session.patient},
+    )
