@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mesoclinic.formulary",
     "mesoclinic.plans",
     "mesoclinic.treatments",
+    "mesoclinic.dosing",
     "mesoclinic.outcomes",
     "mesoclinic.safety",
     "mesoclinic.registry",
