@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from mesoclinic.clinical_codes import AREAS, MEASUREMENT_KINDS, RATERS, SIDES, SITE_ROLES, choices
+from mesoclinic.outcomes.rules import field_label, measurement_problems
 from mesoclinic.records.models import ClinicalRecord
 
 KIND_CHOICES = [(k.code, k.label) for k in MEASUREMENT_KINDS.values()]
@@ -44,6 +46,8 @@ class Measurement(ClinicalRecord):
         max_length=30, blank=True, help_text="instrument version, e.g. GAIS 1-5"
     )
     imported = models.BooleanField(default=False)
+    # A registry bundle's x_ columns, kept verbatim so that an export gives them back.
+    extra = models.JSONField(default=dict, blank=True, help_text="registry bundle x_ columns")
 
     class Meta:
         ordering = ["measured_on", "kind", "area", "side"]
@@ -60,3 +64,28 @@ class Measurement(ClinicalRecord):
     @property
     def unit(self) -> str:
         return MEASUREMENT_KINDS[self.kind].unit
+
+    @property
+    def value_text(self) -> str:
+        """The value without trailing zeros (80.00 -> 80, 80.50 -> 80.5)."""
+        text = f"{self.value:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+    @property
+    def value_label(self) -> str:
+        """The kind with its unit or scale, as named in forms and messages."""
+        return field_label(MEASUREMENT_KINDS[self.kind])
+
+    def clean(self) -> None:
+        # The same rules as the visit form and the registry spec, so no path stores a
+        # value outside its kind's range or a scale score without its rater.
+        problems = measurement_problems(
+            self.kind,
+            self.value,
+            area=self.area,
+            side=self.side,
+            site_role=self.site_role,
+            rater=self.rater,
+        )
+        if problems:
+            raise ValidationError(problems)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from mesoclinic.outcomes import views
 
 app_name = "outcomes"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("patients/<uuid:public_id>/record/", views.record_measurements, name="record"),
+    path("measurements/<uuid:public_id>/edit/", views.edit_measurement, name="edit"),
+    path("measurements/<uuid:public_id>/delete/", views.delete_measurement, name="delete"),
+]

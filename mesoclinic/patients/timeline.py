@@ -8,6 +8,7 @@ from typing import Any
 
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
+from mesoclinic.outcomes.services import annotate_measurements, treated_sites_from_sessions
 from mesoclinic.patients.models import Patient
 
 
@@ -47,8 +48,10 @@ def build_chart(patient: Patient, membership: Membership) -> Chart:
         chart.entries.append(ChartEntry(consent.patient_signed_at, "consent", consent))
     for plan in patient.plans.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related("areas"):
         chart.entries.append(ChartEntry(plan.created_at, "plan", plan))
-    sessions = patient.sessions.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related(
-        "areas", "injections__product", "injections__lot", "amendments"
+    sessions = list(
+        patient.sessions.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related(
+            "areas", "injections__product", "injections__lot", "amendments"
+        )
     )
     for s in sessions:
         chart.entries.append(ChartEntry(s.performed_at, "session", s))
@@ -57,6 +60,10 @@ def build_chart(patient: Patient, membership: Membership) -> Chart:
     ):
         chart.entries.append(ChartEntry(ae.onset_date, "adverse_event", ae))
     measurements = list(patient.measurements.restrict(membership, Perm.VIEW_CLINICAL))
+    # Derived site roles and weight-change flags from the sessions already fetched: no queries.
+    annotate_measurements(
+        measurements, treated_sites_from_sessions(sessions, membership.clinic.time_zone)
+    )
     chart.measurements = measurements
     by_day: dict[dt.date, list[Any]] = {}
     for m in measurements:

@@ -1,0 +1,237 @@
+"""The visit's measurement form (date, session, weight, then one row per measured value)
+and the form that corrects one measurement entered in error."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from mesoclinic.clinical_codes import AREAS, MEASUREMENT_KINDS, RATERS, SIDES, SITE_ROLES
+from mesoclinic.outcomes.models import Measurement
+from mesoclinic.outcomes.rules import field_label, measurement_problems, value_problem
+from mesoclinic.outcomes.services import Row, local_date
+from mesoclinic.treatments.models import TreatmentSession
+
+# Body weight is entered once per visit in its own field, not as a row.
+ROW_KINDS = [("", "—")] + [(k.code, k.label) for k in MEASUREMENT_KINDS.values() if k.per_area]
+OPPOSITE_SIDE = {"left": "right", "right": "left"}
+ROW_FIELDS = ("kind", "area", "side", "site_role", "rater", "value")
+
+
+def _blank(codes: dict[str, str], label: str = "—") -> list[tuple[str, str]]:
+    return [("", label), *codes.items()]
+
+
+def session_label(session: TreatmentSession) -> str:
+    return f"{session.performed_at:%Y-%m-%d} · {session.get_indication_display()}"
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return session_label(obj)
+
+
+def not_in_future(day: dt.date, label: str) -> dt.date:
+    if day > timezone.localdate():
+        raise forms.ValidationError(f"{label} cannot be in the future.")
+    return day
+
+
+class VisitForm(forms.Form):
+    measured_on = forms.DateField(
+        label="Date measured", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    session = SessionChoiceField(
+        label="Session",
+        queryset=TreatmentSession.objects.none(),
+        required=False,
+        empty_label="— not linked to a session —",
+        help_text="The session these were measured at, if any",
+    )
+    weight_kg = forms.DecimalField(
+        label="Weight (kg)",
+        required=False,
+        max_digits=8,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        help_text="Body weight at this visit; changes of more than 5% are flagged",
+    )
+
+    def __init__(
+        self, *args: Any, sessions: QuerySet[TreatmentSession], time_zone: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions  # type: ignore[attr-defined]
+        self.time_zone = time_zone
+
+    def clean_measured_on(self) -> dt.date:
+        return not_in_future(self.cleaned_data["measured_on"], "Date measured")
+
+    def clean_weight_kg(self) -> Decimal | None:
+        weight: Decimal | None = self.cleaned_data.get("weight_kg")
+        if weight is not None:
+            problem = value_problem("weight_kg", weight)
+            if problem:
+                raise forms.ValidationError(problem.split(": ", 1)[1])
+        return weight
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        session, on = data.get("session"), data.get("measured_on")
+        if session is not None and on is not None:
+            day = local_date(session.performed_at, self.time_zone)
+            if day > on:
+                self.add_error(
+                    "session", f"the session of {day:%Y-%m-%d} is after the date measured"
+                )
+        return data
+
+
+class RowForm(forms.Form):
+    """One measured value. A row without a value is left out (prefilled rows may stay empty)."""
+
+    kind = forms.ChoiceField(label="Kind", choices=ROW_KINDS, required=False)
+    area = forms.ChoiceField(label="Area", choices=_blank(AREAS), required=False)
+    side = forms.ChoiceField(label="Side", choices=_blank(SIDES), required=False)
+    site_role = forms.ChoiceField(
+        label="Site role", choices=_blank(SITE_ROLES, "derive from sessions"), required=False
+    )
+    rater = forms.ChoiceField(label="Rater", choices=_blank(RATERS), required=False)
+    value = forms.DecimalField(
+        label="Value",
+        required=False,
+        max_digits=8,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
+        for f in self.fields.values():
+            # The table header names the column; each control still needs its own name.
+            f.widget.attrs["aria-label"] = f"{f.label}, row {number}"
+            # Rows are shown in a table, so each message must name its own field.
+            f.error_messages["invalid_choice"] = f"{f.label}: choose one from the list"
+        for key in ("invalid", "max_digits", "max_decimal_places", "max_whole_digits"):
+            self.fields["value"].error_messages[key] = (
+                "Value: enter a number with at most 2 decimals"
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        if data.get("value") is None:
+            data["skip"] = True
+            return data
+        problems = measurement_problems(
+            data.get("kind", ""),
+            data.get("value"),
+            area=data.get("area", ""),
+            side=data.get("side", ""),
+            site_role=data.get("site_role", ""),
+            rater=data.get("rater", ""),
+        )
+        for name, message in problems.items():
+            # The message already names the field and the range; keep it whole.
+            self.add_error(name, message)
+        return data
+
+    def as_row(self) -> Row | None:
+        data = self.cleaned_data
+        if data.get("skip"):
+            return None
+        return Row(
+            kind=data["kind"],
+            value=data["value"],
+            area=data["area"],
+            side=data["side"],
+            site_role=data["site_role"],
+            rater=data["rater"],
+        )
+
+
+class BaseRowFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: dict[tuple[str, ...], int] = {}
+        for number, form in enumerate(self.forms, start=1):
+            row = form.as_row()
+            if row is None:
+                continue
+            key = (row.kind, row.area, row.side, row.rater)
+            if key in seen:
+                raise forms.ValidationError(
+                    f"Row {number} repeats row {seen[key]} (same kind, area, side and rater); "
+                    "enter each value once."
+                )
+            seen[key] = number
+
+    def rows(self) -> list[Row]:
+        return [r for r in (f.as_row() for f in self.forms) if r is not None]
+
+
+RowFormSet = forms.formset_factory(
+    RowForm, formset=BaseRowFormSet, extra=0, max_num=60, validate_max=True
+)
+
+
+def control_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """For each left or right row, the opposite side as an untreated control (split-body),
+    unless that row is already there."""
+    present = {(r.get("kind"), r.get("area"), r.get("side"), r.get("rater")) for r in rows}
+    added = []
+    for r in rows:
+        opposite = OPPOSITE_SIDE.get(r.get("side", ""))
+        if not opposite or not r.get("kind") or not r.get("area"):
+            continue
+        key = (r.get("kind"), r.get("area"), opposite, r.get("rater"))
+        if key in present:
+            continue
+        present.add(key)
+        added.append({**r, "side": opposite, "site_role": "control", "value": ""})
+    return added
+
+
+class MeasurementEditForm(forms.ModelForm):
+    """Correct one measurement entered in error; carries the version it was read at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Measurement
+        fields = ["measured_on", "kind", "area", "side", "site_role", "rater", "value"]
+        widgets = {"measured_on": forms.DateInput(attrs={"type": "date"})}
+        labels = {"measured_on": "Date measured"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields["site_role"].help_text = "Leave empty to derive it from the sessions"
+        if self.instance.pk:
+            kind = MEASUREMENT_KINDS[self.instance.kind]
+            self.fields["value"].help_text = (
+                f"{field_label(kind)}, {kind.minimum} to {kind.maximum}"
+                + (", whole numbers" if kind.integer else "")
+            )
+
+    def clean_measured_on(self) -> dt.date:
+        return not_in_future(self.cleaned_data["measured_on"], "Date measured")
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        # Model.clean's messages start with the field's name, which the shared form
+        # template adds again: keep one ("Area: required for Circumference").
+        for name in list(self.errors):
+            if name not in self.fields:
+                continue
+            prefix = f"{self.fields[name].label}: "
+            fixed = [str(e).removeprefix(prefix) for e in self.errors[name]]
+            self.errors[name] = self.error_class(fixed)
