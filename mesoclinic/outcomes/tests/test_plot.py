@@ -63,8 +63,8 @@ def test_it_is_accessible_svg_with_title_and_description():
     root = ET.fromstring(svg)  # well-formed: text is escaped
     assert root.get("role") == "img"
     assert root.get("aria-labelledby") == "w-title w-desc"
-    assert root.find(f"{SVG}title").text == "Weight <kg>"
-    assert root.find(f"{SVG}desc").text == "three values"
+    assert root.findtext(f"{SVG}title") == "Weight <kg>"
+    assert root.findtext(f"{SVG}desc") == "three values"
     assert "2025-01-01" in svg
     assert "Date" in svg
 

@@ -28,7 +28,7 @@ JAN, FEB, MAR = dt.date(2025, 1, 10), dt.date(2025, 2, 10), dt.date(2025, 3, 10)
 def request_as(alice):
     request = RequestFactory().post("/")
     request.user = alice.user
-    request.membership = alice
+    request.membership = alice  # type: ignore[attr-defined]
     return request
 
 
