@@ -19,6 +19,20 @@ class Causality(models.TextChoices):
     UNASSESSED = "unassessed", "Not yet assessed"
 
 
+class Outcome(models.TextChoices):
+    # The outcome categories of ICH E2B(R3) individual case safety reports.
+    RECOVERING = "recovering", "Recovering / resolving"
+    NOT_RECOVERED = "not_recovered", "Not recovered / not resolved"
+    RECOVERED = "recovered", "Recovered / resolved"
+    SEQUELAE = "sequelae", "Recovered / resolved with sequelae"
+    FATAL = "fatal", "Fatal"
+    UNKNOWN = "unknown", "Unknown"
+
+
+# Outcomes that mean the event is over: they go with a resolution date.
+RESOLVED_OUTCOMES = frozenset({Outcome.RECOVERED, Outcome.SEQUELAE})
+
+
 class AdverseEvent(ClinicalRecord):
     """A side effect or complication: type, onset, course (last seen unresolved, resolution),
     severity, seriousness and causality, linked to the session and lot it is attributed to."""
@@ -49,12 +63,20 @@ class AdverseEvent(ClinicalRecord):
     causality = models.CharField(
         max_length=12, choices=Causality.choices, default=Causality.UNASSESSED
     )
+    outcome = models.CharField(
+        max_length=15,
+        choices=Outcome.choices,
+        blank=True,
+        help_text="Empty while the course is still being followed",
+    )
     notes = models.TextField(blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     source_id = models.CharField(max_length=64, blank=True)
     imported = models.BooleanField(default=False)
+    # A registry bundle's x_ columns, kept verbatim so that an export gives them back.
+    extra = models.JSONField(default=dict, blank=True, help_text="registry bundle x_ columns")
 
     class Meta:
         ordering = ["-onset_date"]
@@ -76,6 +98,11 @@ class AdverseEvent(ClinicalRecord):
 
     def __str__(self) -> str:
         return f"{self.get_event_type_display()} from {self.onset_date}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still being followed: not resolved and no final outcome recorded."""
+        return self.resolved_date is None and self.outcome != Outcome.FATAL
 
     @property
     def duration_days(self) -> int | None:

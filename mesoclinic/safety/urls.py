@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from mesoclinic.safety import views
 
 app_name = "safety"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("open/", views.open_events, name="open"),
+    path("patients/<uuid:public_id>/record/", views.record_event, name="record"),
+    path("events/<uuid:public_id>/edit/", views.edit_event, name="edit"),
+]

@@ -1,0 +1,153 @@
+"""Recording an adverse event and following its course to resolution."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from mesoclinic.formulary.models import Lot
+from mesoclinic.outcomes.forms import SessionChoiceField
+from mesoclinic.outcomes.services import local_date
+from mesoclinic.safety.models import RESOLVED_OUTCOMES, AdverseEvent, Outcome
+from mesoclinic.treatments.models import Injection, TreatmentSession
+
+
+class LotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        expiry = f", expires {obj.expiry_date:%Y-%m-%d}" if obj.expiry_date else ""
+        return f"{obj.product.name} lot {obj.lot_number}{expiry}"
+
+
+class AdverseEventForm(forms.ModelForm):
+    """Type, onset, severity, seriousness and causality; the session and lot it is attributed
+    to; and its course (last seen unresolved, resolution date and outcome)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    session = SessionChoiceField(
+        label="Session",
+        queryset=TreatmentSession.objects.none(),
+        required=False,
+        empty_label="— not attributed to a session —",
+    )
+    lot = LotChoiceField(
+        label="Lot",
+        queryset=Lot.objects.none(),
+        required=False,
+        empty_label="— no lot —",
+        help_text="A lot injected in the chosen session",
+    )
+
+    class Meta:
+        model = AdverseEvent
+        fields = [
+            "event_type",
+            "onset_date",
+            "severity",
+            "serious",
+            "causality",
+            "session",
+            "lot",
+            "last_seen_unresolved",
+            "resolved_date",
+            "outcome",
+            "notes",
+        ]
+        date = forms.DateInput(attrs={"type": "date"})
+        widgets = {
+            "onset_date": date,
+            "last_seen_unresolved": date,
+            "resolved_date": date,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "event_type": "Type",
+            "serious": "Serious (hospitalisation, disability, life-threatening or fatal)",
+            "last_seen_unresolved": "Last seen unresolved",
+            "resolved_date": "Resolved date",
+        }
+        help_texts = {
+            "last_seen_unresolved": "The last contact at which it had not resolved",
+            "causality": "WHO-UMC category",
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        sessions: QuerySet[TreatmentSession],
+        lots: QuerySet[Lot],
+        time_zone: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions  # type: ignore[attr-defined]
+        self.fields["lot"].queryset = lots.select_related("product")  # type: ignore[attr-defined]
+        self.time_zone = time_zone
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_onset_date(self) -> dt.date:
+        onset: dt.date = self.cleaned_data["onset_date"]
+        if onset > timezone.localdate():
+            raise forms.ValidationError("cannot be in the future.")
+        return onset
+
+    def _not_future(self, name: str) -> None:
+        day = self.cleaned_data.get(name)
+        if day is not None and day > timezone.localdate():
+            self.add_error(name, "cannot be in the future.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        onset = data.get("onset_date")
+        resolved = data.get("resolved_date")
+        last_seen = data.get("last_seen_unresolved")
+        outcome = data.get("outcome", "")
+        session = data.get("session")
+        lot = data.get("lot")
+        self._not_future("resolved_date")
+        self._not_future("last_seen_unresolved")
+        if onset is not None:
+            if resolved is not None and resolved < onset:
+                self.add_error(
+                    "resolved_date", f"must be on or after the onset date ({onset:%Y-%m-%d})."
+                )
+            if last_seen is not None and last_seen < onset:
+                self.add_error(
+                    "last_seen_unresolved",
+                    f"must be on or after the onset date ({onset:%Y-%m-%d}).",
+                )
+        if resolved is not None and last_seen is not None and last_seen >= resolved:
+            self.add_error(
+                "last_seen_unresolved",
+                f"must be before the resolved date ({resolved:%Y-%m-%d}); it was seen resolved then.",
+            )
+        if resolved is not None and outcome and outcome not in RESOLVED_OUTCOMES:
+            self.add_error(
+                "outcome",
+                f"“{Outcome(outcome).label}” does not go with a resolved date; choose "
+                "recovered, or recovered with sequelae.",
+            )
+        if outcome in RESOLVED_OUTCOMES and resolved is None:
+            self.add_error("resolved_date", "required when the outcome is recovered.")
+        if session is not None and onset is not None:
+            day = local_date(session.performed_at, self.time_zone)
+            if day > onset:
+                self.add_error(
+                    "session",
+                    f"the session of {day:%Y-%m-%d} is after the onset date; an event cannot "
+                    "be caused by a later session.",
+                )
+        if lot is not None:
+            if session is None:
+                self.add_error("lot", "choose the session the lot was used in first.")
+            elif not Injection.objects.filter(session=session, lot=lot).exists():
+                self.add_error(
+                    "lot",
+                    f"lot {lot.lot_number} was not used in the session of "
+                    f"{local_date(session.performed_at, self.time_zone):%Y-%m-%d}.",
+                )
+        return data
