@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 
+from mesoclinic.clinical_codes import INDICATIONS
 from mesoclinic.records.models import SignableRecord
 
 
@@ -64,5 +66,22 @@ class Consultation(SignableRecord):
         return (self.weight_kg / (metres * metres)).quantize(Decimal("0.1"))
 
     @property
+    def effective_findings(self) -> list[dict[str, Any]]:
+        """The screening findings as the record now reads (amendments recompute the screen)."""
+        screening = self.effective("screening") or {}
+        return [f for f in screening.get("findings", []) if f.get("kind", "finding") == "finding"]
+
+    @property
     def has_absolute_contraindication(self) -> bool:
-        return any(f.get("level") == "absolute" for f in self.screening.get("findings", []))
+        return any(f.get("level") == "absolute" for f in self.effective_findings)
+
+    @property
+    def finding_counts(self) -> dict[str, int]:
+        counts = {"absolute": 0, "relative": 0, "caution": 0}
+        for f in self.effective_findings:
+            counts[f.get("level", "caution")] = counts.get(f.get("level", "caution"), 0) + 1
+        return counts
+
+    @property
+    def indication_labels(self) -> list[str]:
+        return [INDICATIONS.get(c, c) for c in self.effective("indications") or []]

@@ -179,7 +179,8 @@ def _measure_findings(q: Questionnaire, planned: Sequence[str], fat: bool) -> li
 
 def _plan_findings(indications: set[str], areas: set[str]) -> list[Finding]:
     off_site = areas - SUBMENTAL_AREAS
-    if indications & {"submental_fat", "localized_fat"} and off_site:
+    # Planning "submental fat" together with other areas suggests deoxycholic acid elsewhere.
+    if "submental_fat" in indications and off_site:
         return [
             Finding(
                 "DEOXYCHOLIC_SUBMENTAL_ONLY",

@@ -1,0 +1,115 @@
+"""What the consultation page shows: stored values (as signed, or with amendments applied) turned
+into labelled rows, and the screening findings grouped by level with readable treatment names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mesoclinic.clinical_codes import AREAS, INDICATIONS
+from mesoclinic.consultations.questions import ANSWERS, DETAILS, QUESTION_TEXT, QUESTIONS, SECTIONS
+from mesoclinic.consultations.screening_rules import LEVELS, TREATMENTS
+from mesoclinic.records.models import Amendment
+
+_TRI = {True: "Yes", False: "No", None: "Unknown"}
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[tuple[str, str]] = field(default_factory=list)  # (question, answer label)
+    details: str = ""
+
+
+@dataclass
+class ConsultationView:
+    values: dict[str, Any]
+    indications: list[str]
+    areas: list[str]
+    sections: list[Section]
+    findings: list[dict[str, Any]]
+    plan_notes: list[dict[str, Any]]
+    missing: list[dict[str, Any]]
+    rules_version: str
+    body_image: str
+    weight_stable: str
+    weight_6_months_ago_kg: str | None
+    bmi: Any
+
+    @property
+    def absolute_count(self) -> int:
+        return sum(1 for f in self.findings if f["level"] == "absolute")
+
+
+def _finding_rows(screening: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for f in screening.get("findings", []):
+        rows.append(
+            {
+                **f,
+                "level_label": LEVELS.get(f.get("level", ""), f.get("level", "")),
+                "treatment_labels": [TREATMENTS.get(t, t) for t in f.get("treatments", [])],
+            }
+        )
+    return rows
+
+
+def build_view(values: dict[str, Any], bmi: Any) -> ConsultationView:
+    questionnaire = values.get("questionnaire") or {}
+    details = questionnaire.get("details") or {}
+    sections = []
+    for key, title in SECTIONS.items():
+        section = Section(title, details=details.get(key, "") if key in DETAILS else "")
+        for q in QUESTIONS:
+            if q.section == key:
+                answer = questionnaire.get(q.code, "unknown")
+                section.rows.append((q.text, ANSWERS.get(answer, answer)))
+        sections.append(section)
+    rows = _finding_rows(values.get("screening") or {})
+    concern = values.get("body_image_concern")
+    return ConsultationView(
+        values=values,
+        indications=[INDICATIONS.get(c, c) for c in values.get("indications") or []],
+        areas=[AREAS.get(c, c) for c in values.get("areas") or []],
+        sections=sections,
+        findings=[r for r in rows if r.get("kind", "finding") == "finding"],
+        plan_notes=[r for r in rows if r.get("kind") == "plan"],
+        missing=[r for r in rows if r.get("kind") == "missing"],
+        rules_version=(values.get("screening") or {}).get("rules_version", ""),
+        body_image={True: "Concern raised", False: "No concern", None: "Not screened"}[concern],
+        weight_stable=_TRI[values.get("weight_stable_6_months")],
+        weight_6_months_ago_kg=questionnaire.get("weight_6_months_ago_kg"),
+        bmi=bmi,
+    )
+
+
+def describe_changes(amendment: Amendment) -> list[str]:
+    """One plain line per corrected item; questionnaire answers are named question by question."""
+    lines = []
+    for name, change in amendment.changes.items():
+        old, new = change.get("from"), change.get("to")
+        if name == "questionnaire":
+            old, new = old or {}, new or {}
+            for code in QUESTION_TEXT:
+                if old.get(code) != new.get(code):
+                    lines.append(f"{QUESTION_TEXT[code]} {old.get(code)} → {new.get(code)}")
+            if old.get("details") != new.get("details"):
+                lines.append("Questionnaire details changed")
+            if old.get("weight_6_months_ago_kg") != new.get("weight_6_months_ago_kg"):
+                lines.append(
+                    f"Weight 6 months ago (kg): {old.get('weight_6_months_ago_kg')} → "
+                    f"{new.get('weight_6_months_ago_kg')}"
+                )
+        elif name == "screening":
+            before = {f["code"] for f in (old or {}).get("findings", [])}
+            after = {f["code"] for f in (new or {}).get("findings", [])}
+            added, removed = sorted(after - before), sorted(before - after)
+            lines.append(
+                "Screening recomputed"
+                + (f"; new: {', '.join(added)}" if added else "")
+                + (f"; no longer: {', '.join(removed)}" if removed else "")
+            )
+        else:
+            label = name.replace("_", " ").capitalize()
+            lines.append(f"{label}: {old if old not in (None, '') else '—'} → {new}")
+    return lines

@@ -1,0 +1,258 @@
+"""The consultation form: concerns, plan scope, the medical-history questionnaire as explicit
+yes/no/unknown questions, body measures, the body-image screen and the assessment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.utils import ErrorList
+from django.utils import timezone
+
+from mesoclinic.clinical_codes import AREAS, INDICATIONS, check_measurement_value, choices
+from mesoclinic.consultations.questions import ANSWERS, DETAILS, QUESTIONS, SECTIONS
+
+TRI_CHOICES = list(ANSWERS.items())
+BODY_IMAGE_CHOICES = [
+    ("no", "Screened: no concern"),
+    ("yes", "Screened: concern raised"),
+    ("unknown", "Not screened"),
+]
+# Fields an amendment may correct. The visit date is not among them: a consultation on another
+# day is another consultation.
+AMENDABLE = (
+    "concerns",
+    "indications",
+    "areas",
+    "questionnaire",
+    "body_image_concern",
+    "body_image_notes",
+    "weight_kg",
+    "height_cm",
+    "weight_stable_6_months",
+    "assessment",
+)
+
+
+def _tri_to_bool(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def _bool_to_tri(value: bool | None) -> str:
+    if value is None:
+        return "unknown"
+    return "yes" if value else "no"
+
+
+@dataclass
+class FieldSection:
+    """A titled group of a form's fields, shaped like a form so that "_form_fields.html" can
+    draw it (the questionnaire is too long to show as one undivided grid)."""
+
+    title: str
+    fields: list[BoundField]
+    form: forms.Form
+    first: bool = False
+
+    def visible_fields(self) -> list[BoundField]:
+        return self.fields
+
+    def hidden_fields(self) -> list[BoundField]:
+        return self.form.hidden_fields() if self.first else []
+
+    def non_field_errors(self) -> ErrorList:
+        return self.form.non_field_errors() if self.first else ErrorList()
+
+
+def _tenths(value: Decimal | None) -> Decimal | None:
+    # Stored with one decimal place: "168" and "168.0" are the same height, so an amendment
+    # must not see a change between them.
+    return value.quantize(Decimal("0.1")) if value is not None else None
+
+
+def _checked_weight(value: Decimal | None) -> Decimal | None:
+    if value is None:
+        return None
+    expected = check_measurement_value("weight_kg", value)
+    if expected is not None:
+        raise forms.ValidationError(f"must be {expected}.")
+    return _tenths(value)
+
+
+class ConsultationForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    consulted_at = forms.DateTimeField(
+        label="Date and time of consultation",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    concerns = forms.CharField(
+        label="Concerns (in the patient's words)", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    indications = forms.MultipleChoiceField(
+        label="Indications considered",
+        choices=choices(INDICATIONS),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    areas = forms.MultipleChoiceField(
+        label="Areas considered", choices=choices(AREAS), widget=forms.CheckboxSelectMultiple
+    )
+    weight_kg = forms.DecimalField(
+        label="Weight (kg)", required=False, max_digits=5, decimal_places=1
+    )
+    height_cm = forms.DecimalField(
+        label="Height (cm)", required=False, max_digits=5, decimal_places=1
+    )
+    weight_6_months_ago_kg = forms.DecimalField(
+        label="Weight 6 months ago (kg)",
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        help_text="If known; a change over 5% is flagged",
+    )
+    weight_stable_6_months = forms.ChoiceField(
+        label="Weight stable over the last 6 months?",
+        choices=TRI_CHOICES,
+        initial="unknown",
+        widget=forms.RadioSelect,
+    )
+    body_image_concern = forms.ChoiceField(
+        label="Body-image (BDD) screen",
+        choices=BODY_IMAGE_CHOICES,
+        initial="unknown",
+        widget=forms.RadioSelect,
+    )
+    body_image_notes = forms.CharField(
+        label="Body-image notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Screen used; if a concern was raised, the reasoning if treatment proceeds",
+    )
+    assessment = forms.CharField(
+        label="Assessment and recommendation",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, amending: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.amending = amending
+        for q in QUESTIONS:
+            self.fields[f"q_{q.code}"] = forms.ChoiceField(
+                label=q.text, choices=TRI_CHOICES, initial="unknown", widget=forms.RadioSelect
+            )
+        for section, prompt in DETAILS.items():
+            self.fields[f"details_{section}"] = forms.CharField(
+                label=prompt, required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+        if amending:
+            del self.fields["consulted_at"]
+            self.fields["reason"] = forms.CharField(
+                label="Reason for the amendment",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Shown with the amendment, beside the original as signed",
+            )
+
+    def sections(self) -> list[FieldSection]:
+        visit = ["reason"] if self.amending else ["consulted_at"]
+        groups: list[tuple[str, list[str]]] = [
+            ("Amendment" if self.amending else "Visit", visit),
+            ("Concerns and plan scope", ["concerns", "indications", "areas"]),
+        ]
+        for key, title in SECTIONS.items():
+            names = [f"q_{q.code}" for q in QUESTIONS if q.section == key]
+            if key in DETAILS:
+                names.append(f"details_{key}")
+            groups.append((title, names))
+        groups += [
+            (
+                "Weight and height",
+                ["weight_kg", "height_cm", "weight_6_months_ago_kg", "weight_stable_6_months"],
+            ),
+            ("Body image", ["body_image_concern", "body_image_notes"]),
+            ("Assessment", ["assessment"]),
+        ]
+        return [
+            FieldSection(title, [self[n] for n in names], self, first=i == 0)
+            for i, (title, names) in enumerate(groups)
+        ]
+
+    def clean_consulted_at(self) -> dt.datetime:
+        when: dt.datetime = self.cleaned_data["consulted_at"]
+        if when > timezone.now() + dt.timedelta(minutes=5):
+            raise forms.ValidationError("cannot be in the future.")
+        return when
+
+    def clean_weight_kg(self) -> Decimal | None:
+        return _checked_weight(self.cleaned_data.get("weight_kg"))
+
+    def clean_weight_6_months_ago_kg(self) -> Decimal | None:
+        return _checked_weight(self.cleaned_data.get("weight_6_months_ago_kg"))
+
+    def clean_height_cm(self) -> Decimal | None:
+        height: Decimal | None = self.cleaned_data.get("height_cm")
+        if height is not None and not Decimal(100) <= height <= Decimal(250):
+            raise forms.ValidationError("must be between 100 and 250 cm.")
+        return _tenths(height)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("body_image_concern") == "yes" and not data.get("body_image_notes", "").strip():
+            self.add_error(
+                "body_image_notes",
+                "a concern was raised: record the screen used and the reasoning if treatment "
+                "proceeds.",
+            )
+        return data
+
+    def record_fields(self) -> dict[str, Any]:
+        """The validated answers as Consultation field values."""
+        data = self.cleaned_data
+        questionnaire: dict[str, Any] = {q.code: data[f"q_{q.code}"] for q in QUESTIONS}
+        questionnaire["details"] = {
+            s: data[f"details_{s}"].strip() for s in DETAILS if data[f"details_{s}"].strip()
+        }
+        before = data.get("weight_6_months_ago_kg")
+        questionnaire["weight_6_months_ago_kg"] = str(before) if before is not None else None
+        fields: dict[str, Any] = {
+            "concerns": data["concerns"].strip(),
+            "indications": [c for c in INDICATIONS if c in data["indications"]],
+            "areas": [c for c in AREAS if c in data["areas"]],
+            "questionnaire": questionnaire,
+            "body_image_concern": _tri_to_bool(data["body_image_concern"]),
+            "body_image_notes": data["body_image_notes"].strip(),
+            "weight_kg": data.get("weight_kg"),
+            "height_cm": data.get("height_cm"),
+            "weight_stable_6_months": _tri_to_bool(data["weight_stable_6_months"]),
+            "assessment": data["assessment"].strip(),
+        }
+        if not self.amending:
+            fields["consulted_at"] = data["consulted_at"]
+        return fields
+
+
+def initial_from(values: dict[str, Any]) -> dict[str, Any]:
+    """Form initial data from stored (or effective, amended) consultation values."""
+    questionnaire = values.get("questionnaire") or {}
+    initial: dict[str, Any] = {
+        "concerns": values.get("concerns", ""),
+        "indications": values.get("indications", []),
+        "areas": values.get("areas", []),
+        "body_image_concern": _bool_to_tri(values.get("body_image_concern")),
+        "body_image_notes": values.get("body_image_notes", ""),
+        "weight_kg": values.get("weight_kg"),
+        "height_cm": values.get("height_cm"),
+        "weight_6_months_ago_kg": questionnaire.get("weight_6_months_ago_kg"),
+        "weight_stable_6_months": _bool_to_tri(values.get("weight_stable_6_months")),
+        "assessment": values.get("assessment", ""),
+    }
+    if values.get("consulted_at") is not None:
+        initial["consulted_at"] = timezone.localtime(values["consulted_at"])
+    for q in QUESTIONS:
+        initial[f"q_{q.code}"] = questionnaire.get(q.code, "unknown")
+    for section in DETAILS:
+        initial[f"details_{section}"] = questionnaire.get("details", {}).get(section, "")
+    return initial
