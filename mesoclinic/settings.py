@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "mesoclinic.safety",
     "mesoclinic.registry",
     "mesoclinic.demo",
+    "mesoclinic.evidence",
 ]
 
 MIDDLEWARE = [

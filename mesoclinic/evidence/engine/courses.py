@@ -1,0 +1,222 @@
+"""Courses, time zero, baseline and the one analysis dataset (evidence-analytics.md §4).
+
+- **Course** = (patient, indication, area, protocol) with sessions at most ``GAP_DAYS``
+  apart; **time zero** = its first session. Sessions are counted as distinct session days
+  (a session recorded on the left and the right side is one session of the course).
+- **Sites.** A measurement of the outcome at the course's area belongs to the latest course
+  whose baseline window has opened (time zero − ``BASELINE_DAYS`` ≤ date) and ends
+  ``WINDOW_END_DAYS`` after its last session. Its role is the recorded ``site_role``; when
+  empty, the site is *treated* if the course treats that side (a bilateral session treats
+  left, right and bilateral sites) and *control* otherwise. This is the registry rule
+  (registry-csv.md, measurements.site_role) applied to the whole course, so that the
+  pre-treatment baseline of a site that the course goes on to treat counts as treated.
+- **Baseline** = the last measurement of the site in [time zero − 30 d, time zero]. Courses
+  without a treated-site baseline are excluded and counted.
+- Per measurement: ``sess_before`` (sessions of the course strictly before its date; a
+  measurement on a session day is taken before the injection), days since time zero, days
+  after the last session, and the patient's weight on that date (nearest reading within
+  ``WEIGHT_MATCH_DAYS``), smoothed per site series by a least-squares line when the series
+  has ≥ 3 readings (evidence-analytics.md §5, "per-patient weight smoothing").
+- **Primary window** = 8–16 weeks after the last session (mirroring REFINE's 12 weeks);
+  the measurement closest to 12 weeks is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mesoclinic.evidence.engine.tables import Tables
+
+GAP_DAYS = 60
+BASELINE_DAYS = 30
+WINDOW_START_DAYS = 8 * 7
+WINDOW_TARGET_DAYS = 12 * 7
+WINDOW_END_DAYS = 16 * 7
+WEIGHT_MATCH_DAYS = 7
+MIN_SMOOTHING_READINGS = 3
+
+RATED_KINDS = frozenset({"pcss", "smfrs"})  # registry-csv.md: clinician and patient versions
+
+# Side coverage as bit masks: a bilateral session treats left, right and bilateral sites.
+_SITE_BIT = {"left": 1, "right": 2, "bilateral": 4, "midline": 8, "": 15}
+_SESSION_COVERS = {"left": 1, "right": 2, "bilateral": 1 | 2 | 4, "midline": 8, "": 15}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The analysis dataset of one indication (× area) × outcome kind."""
+
+    courses: pd.DataFrame  # course, patient, area, protocol, t0, last_day, n_sessions, ...
+    rows: pd.DataFrame  # one row per outcome measurement of an analysed course
+    flow: dict[str, int]
+
+
+def _codes(*columns: np.ndarray) -> np.ndarray:
+    """One integer code per distinct tuple of the given columns."""
+    frame = pd.DataFrame({str(i): c for i, c in enumerate(columns)})
+    return frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
+
+
+def build_courses(sessions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Courses of the given session rows, and the distinct (course, day) session days."""
+    ses = sessions.assign(key=_codes(sessions["patient"].to_numpy(), sessions["area"].to_numpy(), sessions["protocol"].to_numpy()))  # fmt: skip
+    ses = ses.sort_values(["key", "day"], kind="stable")
+    key = ses["key"].to_numpy()
+    day = ses["day"].to_numpy()
+    new = np.ones(len(ses), dtype=bool)
+    new[1:] = (key[1:] != key[:-1]) | (day[1:] - day[:-1] > GAP_DAYS)
+    ses["course"] = np.cumsum(new) - 1
+    ses["covers"] = ses["side"].map(_SESSION_COVERS).fillna(15).astype(np.int64)
+    days = ses.drop_duplicates(["course", "day"])[["course", "day", "patient"]]
+    grouped = ses.groupby("course", sort=True)
+    courses = pd.DataFrame(
+        {
+            "patient": grouped["patient"].first(),
+            "area": grouped["area"].first(),
+            "protocol": grouped["protocol"].first(),
+            "t0": grouped["day"].min(),
+            "last_day": grouped["day"].max(),
+            "covers": grouped["covers"].agg(np.bitwise_or.reduce),
+        }
+    )
+    courses["n_sessions"] = days.groupby("course").size()
+    courses.index.name = "course"
+    return courses.reset_index(), days
+
+
+def _assign_courses(meas: pd.DataFrame, courses: pd.DataFrame) -> np.ndarray:
+    """Course index of each measurement (latest course whose baseline window opened), or -1."""
+    pa_course = _codes(courses["patient"].to_numpy(), courses["area"].to_numpy())
+    pa_lookup = pd.DataFrame({"patient": courses["patient"], "area": courses["area"], "pa": pa_course}).drop_duplicates(["patient", "area"])  # fmt: skip
+    merged = meas[["patient", "area"]].merge(pa_lookup, how="left", on=["patient", "area"])
+    pa_meas = merged["pa"].to_numpy()
+    has_pa = ~np.isnan(pa_meas.astype(np.float64))
+    low = int(min(courses["t0"].min() - BASELINE_DAYS, meas["day"].min()))
+    span = int(max(courses["last_day"].max(), meas["day"].max())) - low + 1
+    start = pa_course.astype(np.int64) * span + (courses["t0"].to_numpy() - BASELINE_DAYS - low)
+    order = np.argsort(start, kind="stable")
+    pa_safe = np.where(has_pa, pa_meas, 0).astype(np.int64)
+    key = pa_safe * span + (meas["day"].to_numpy() - low)
+    pos = np.searchsorted(start[order], key, side="right") - 1
+    course = np.where(pos >= 0, order[np.clip(pos, 0, None)], -1)
+    ok = has_pa & (pos >= 0)
+    ok &= np.where(ok, pa_course[np.clip(course, 0, None)] == pa_safe, False)
+    last = courses["last_day"].to_numpy()[np.clip(course, 0, None)]
+    ok &= meas["day"].to_numpy() <= last + WINDOW_END_DAYS
+    return np.where(ok, course, -1)
+
+
+def _count_before(days: pd.DataFrame, course: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Number of session days of ``course`` strictly before ``day``, vectorised."""
+    low = int(min(days["day"].min(), day.min()))
+    span = int(max(days["day"].max(), day.max())) - low + 1
+    sess_key = np.sort(
+        days["course"].to_numpy().astype(np.int64) * span + days["day"].to_numpy() - low
+    )
+    first = np.searchsorted(sess_key, course.astype(np.int64) * span)
+    return np.searchsorted(sess_key, course.astype(np.int64) * span + day - low) - first
+
+
+def _match_weight(weights: pd.DataFrame, patient: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """The patient's weight reading nearest in time (within WEIGHT_MATCH_DAYS), else NaN."""
+    if weights.empty:
+        return np.full(len(day), np.nan)
+    w = weights.groupby(["patient", "day"], sort=True)["value"].mean().reset_index()
+    low = int(min(w["day"].min(), day.min())) - WEIGHT_MATCH_DAYS - 1
+    span = int(max(w["day"].max(), day.max())) - low + WEIGHT_MATCH_DAYS + 2
+    wkey = w["patient"].to_numpy().astype(np.int64) * span + (w["day"].to_numpy() - low)
+    key = patient.astype(np.int64) * span + (day - low)
+    right = np.clip(np.searchsorted(wkey, key), 0, len(wkey) - 1)
+    left = np.clip(right - 1, 0, len(wkey) - 1)
+    gap_right = np.abs(wkey[right] - key)
+    gap_left = np.abs(wkey[left] - key)
+    best = np.where(gap_left < gap_right, left, right)
+    gap = np.minimum(gap_left, gap_right)
+    return np.where(gap <= WEIGHT_MATCH_DAYS, w["value"].to_numpy()[best], np.nan)
+
+
+def _smooth(series: np.ndarray, day: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Least-squares line of weight on day per series (raw readings where too few)."""
+    ok = np.isfinite(weight)
+    g = np.where(ok, series, 0)
+    n_series = int(series.max()) + 1 if len(series) else 0
+    t = day.astype(np.float64)
+    w = np.where(ok, weight, 0.0)
+    okf = ok.astype(np.float64)
+    n = np.bincount(g, okf, n_series)
+    st, sw = np.bincount(g, okf * t, n_series), np.bincount(g, w, n_series)
+    stt, stw = np.bincount(g, okf * t * t, n_series), np.bincount(g, w * t, n_series)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sxx = stt - st * st / n
+        slope = (stw - st * sw / n) / sxx
+        intercept = (sw - slope * st) / n
+    usable = (n >= MIN_SMOOTHING_READINGS) & (sxx > 1e-9)
+    fitted = intercept[series] + slope[series] * t
+    return np.where(ok & usable[series], fitted, weight)
+
+
+def build_dataset(
+    tables: Tables, indication: str, area: str | None, outcome: str, rater: str = "clinician"
+) -> Dataset:
+    """Courses and per-measurement derived variables for one indication (× area) × outcome.
+
+    For the scales rated by both clinician and patient (``RATED_KINDS``) only ``rater``'s
+    readings are used.
+    """
+    ses = tables.sessions
+    scope = ses["indication"].to_numpy() == indication
+    if area is not None:
+        scope &= ses["area"].to_numpy() == area
+    courses, days = build_courses(ses[scope])
+    meas = tables.measurements
+    flow = {"patients": int(courses["patient"].nunique()), "courses": len(courses)}
+    kind_rows = meas[meas["kind"].to_numpy() == outcome]
+    if outcome in RATED_KINDS:
+        kind_rows = kind_rows[kind_rows["rater"].to_numpy() == rater]
+    if courses.empty or kind_rows.empty:
+        flow.update(courses_with_baseline=0, excluded_no_baseline=len(courses))
+        return Dataset(courses.iloc[0:0], kind_rows.iloc[0:0].assign(course=[]), flow)
+
+    course = _assign_courses(kind_rows, courses)
+    rows = kind_rows[course >= 0].assign(course=course[course >= 0])
+    c = rows["course"].to_numpy()
+    t0 = courses["t0"].to_numpy()[c]
+    rows["days"] = rows["day"].to_numpy() - t0
+    rows["post_days"] = rows["day"].to_numpy() - courses["last_day"].to_numpy()[c]
+    rows["sess_before"] = _count_before(days, c, rows["day"].to_numpy()).astype(np.float64)
+    site_bit = rows["side"].map(_SITE_BIT).fillna(15).astype(np.int64).to_numpy()
+    derived_treated = (courses["covers"].to_numpy()[c] & site_bit) != 0
+    role = rows["site_role"].to_numpy()
+    rows["treated"] = np.where(role == "", derived_treated, role == "treated")
+    rows["series"] = _codes(c, rows["side"].to_numpy(), rows["treated"].to_numpy())
+
+    # Baseline: last reading of each site series in [t0 - 30, t0].
+    in_base = rows["days"].to_numpy() <= 0
+    base = rows[in_base].sort_values(["series", "day"]).groupby("series").tail(1)
+    base_value = pd.Series(base["value"].to_numpy(), index=base["series"].to_numpy())
+    rows["baseline"] = rows["series"].map(base_value).to_numpy()
+    rows = rows[rows["baseline"].notna().to_numpy()]
+    treated_courses = np.unique(rows.loc[rows["treated"].to_numpy(), "course"].to_numpy())
+    rows = rows[np.isin(rows["course"].to_numpy(), treated_courses)]
+    analysed = courses[np.isin(courses["course"].to_numpy(), treated_courses)]
+    flow["courses_with_baseline"] = len(analysed)
+    flow["excluded_no_baseline"] = len(courses) - len(analysed)
+
+    weights = meas[meas["kind"].to_numpy() == "weight_kg"]
+    raw = _match_weight(weights, rows["patient"].to_numpy(), rows["day"].to_numpy())
+    rows["weight_raw_kg"] = raw
+    rows["weight_kg"] = _smooth(rows["series"].to_numpy(), rows["day"].to_numpy(), raw)
+    rows = rows.sort_values(["course", "series", "day"], kind="stable").reset_index(drop=True)
+    return Dataset(analysed.reset_index(drop=True), rows, flow)
+
+
+def primary_window(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per site series, the measurement 8–16 weeks after the last session closest to 12."""
+    post = rows["post_days"].to_numpy()
+    inside = rows[(post >= WINDOW_START_DAYS) & (post <= WINDOW_END_DAYS)]
+    distance = np.abs(inside["post_days"].to_numpy() - WINDOW_TARGET_DAYS)
+    inside = inside.assign(distance=distance).sort_values(["series", "distance", "day"])
+    return inside.groupby("series", sort=False).head(1)

@@ -1,0 +1,125 @@
+"""Assemble the evidence report dict (../shared/spec/evidence-report.md) from bundle rows.
+
+``build_report`` is the one entry point a Django command, a web page or a registry-bundle
+reader calls: it takes the four tables of a registry bundle as plain rows and returns a
+JSON-serialisable dict with every key the spec requires. A figure that cannot be computed
+is ``None`` and its reason is in ``limitations``; nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from mesoclinic.clinical_codes import AREAS, INDICATIONS, MEASUREMENT_KINDS
+from mesoclinic.evidence.engine import courses as course_rules
+from mesoclinic.evidence.engine.adverse import adverse_event_rates
+from mesoclinic.evidence.engine.courses import build_dataset, primary_window
+from mesoclinic.evidence.engine.estimates import (
+    control_difference,
+    naive_change,
+    per_session_effect,
+)
+from mesoclinic.evidence.engine.limitations import LimitationContext, limitations
+from mesoclinic.evidence.engine.responders import responders
+from mesoclinic.evidence.engine.tables import Rows, normalise
+
+
+def _check_codes(indication: str, area: str | None, outcome: str) -> None:
+    if indication not in INDICATIONS:
+        raise ValueError(f"indication: {indication!r} is not one of {', '.join(INDICATIONS)}")
+    if area is not None and area not in AREAS:
+        raise ValueError(f"area: {area!r} is not one of {', '.join(AREAS)}")
+    if outcome not in MEASUREMENT_KINDS or outcome == "weight_kg":
+        kinds = [k for k in MEASUREMENT_KINDS if k != "weight_kg"]
+        raise ValueError(f"outcome: {outcome!r} is not one of {', '.join(kinds)}")
+
+
+def _finite(value: Any) -> Any:
+    """NaN or infinity would not be valid JSON; they never reach the output as numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("internal error: a non-finite number reached the report")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def build_report(
+    patients: Rows,
+    sessions: Rows,
+    measurements: Rows,
+    adverse_events: Rows,
+    *,
+    indication: str,
+    area: str | None = None,
+    outcome: str = "circumference_cm",
+) -> dict[str, Any]:
+    """The evidence report for one indication (× area) × outcome kind."""
+    _check_codes(indication, area, outcome)
+    tables = normalise(patients, sessions, measurements, adverse_events)
+    dataset = build_dataset(tables, indication, area, outcome)
+    reasons: list[str] = []
+
+    naive, why = naive_change(dataset)
+    reasons += why
+    effect, weight, why = per_session_effect(dataset)
+    reasons += why
+    control, why = control_difference(dataset)
+    # "No control site" has its own general limitation; keep only other reasons here.
+    has_controls = bool(len(dataset.rows)) and bool((~dataset.rows["treated"]).any())
+    reasons += why if has_controls else []
+    responder, why = responders(tables, indication, area, outcome, dataset)
+    reasons += why
+
+    scope = tables.sessions[
+        (tables.sessions["indication"].to_numpy() == indication)
+        & ((tables.sessions["area"].to_numpy() == area) if area is not None else True)
+    ]
+    events, serious, why = adverse_event_rates(tables.adverse_events, scope)
+    reasons += why
+    if scope.empty:
+        reasons.append(f"no sessions recorded for {indication}{' at ' + area if area else ''}")
+
+    rows = dataset.rows
+    treated = rows[rows["treated"].to_numpy()] if len(rows) else rows
+    followed = treated[treated["days"].to_numpy() > 0] if len(treated) else treated
+    in_window = primary_window(treated) if len(treated) else treated
+    flow: dict[str, Any] = dataset.flow | {
+        "courses_with_follow_up": int(followed["course"].nunique()) if len(followed) else 0,
+        "courses_in_primary_window": int(in_window["course"].nunique()) if len(in_window) else 0,
+        "primary_window_days_after_last_session": [
+            course_rules.WINDOW_START_DAYS,
+            course_rules.WINDOW_END_DAYS,
+        ],
+    }
+    context = LimitationContext(
+        indication=indication,
+        outcome=outcome,
+        courses=flow["courses_with_baseline"],
+        excluded_no_baseline=flow["excluded_no_baseline"],
+        courses_in_window=flow["courses_in_primary_window"],
+        has_controls=has_controls,
+        weight_adjusted=effect is not None,
+        rated_scale=outcome in course_rules.RATED_KINDS,
+        reasons=reasons,
+    )
+    report: dict[str, Any] = {
+        "indication": indication,
+        "area": area,
+        "outcome": outcome,
+        "patients": int(treated["patient"].nunique()) if len(treated) else 0,
+        "courses": flow["courses_with_baseline"],
+        "measurements": len(treated),
+        "naive_change": naive,
+        "per_session_effect": effect,
+        "weight_effect_per_kg": weight,
+        "control_difference_per_session": control,
+        "responders": responder,
+        "adverse_events": events,
+        "serious_adverse_events": serious,
+        "flow": flow,
+        "limitations": limitations(context),
+    }
+    return _finite(report)

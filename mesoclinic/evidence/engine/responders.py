@@ -1,0 +1,128 @@
+"""Responder rates beside the placebo-arm rates of the pivotal trials (§2.4, §4 R3).
+
+A responder is defined only where the reference gives a validated threshold:
+- ``smfrs``: ≥1-grade improvement on **both** the clinician (CR-SMFRS) and the patient
+  (PR-SMFRS) scale — the REFINE composite CR-1/PR-1, assessed 12 weeks after the last
+  treatment. Placebo arms: REFINE-1 18.6 %, REFINE-2 22.2 %.
+- ``pcss``: ≥1-level improvement on both CR-PCSS and PR-PCSS (1.0 point is the clinically
+  meaningful change). Placebo arms at ≥1 level: RELEASE-1 17.8 %, RELEASE-2 11.2 %.
+- ``hexsel_css``: ≥1-point reduction of the total, the endpoint of a device trial.
+Other kinds (circumference, thickness, ...) have no validated minimal clinically important
+difference in the reference, so no responder rate is reported (evidence-analytics.md §2.7).
+
+The reading used is the one closest to 12 weeks within 8–16 weeks after the last session
+(``courses.primary_window``); a course with several treated sites uses their mean change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from mesoclinic.evidence.engine.courses import Dataset, build_dataset, primary_window
+from mesoclinic.evidence.engine.estimates import MIN_COURSES_DESCRIPTIVE, rounded
+from mesoclinic.evidence.engine.proportions import proportion_ci
+from mesoclinic.evidence.engine.tables import Tables
+
+REFINE_1 = "https://journals.lww.com/dermatologicsurgery/Abstract/2016/01000/REFINE_1,_a_Multicenter,_Randomized,_Double_Blind,.5.aspx"
+REFINE_2 = "https://ucdavis.pure.elsevier.com/en/publications/atx-101-for-reduction-of-submental-fat-a-phase-iii-randomized-con"
+REFINE_COMPOSITE = "https://insights.ovid.com/jaade/201610000/00004725-201610000-00023"
+RELEASE = "https://pubmed.ncbi.nlm.nih.gov/33840781/"
+PCSS_MCID = "https://www.pubmed.gov/33009069/"
+HEXSEL_ENDPOINT = "https://pmc.ncbi.nlm.nih.gov/articles/PMC9342681"
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    trial: str
+    rate: float
+    definition: str
+    source: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"trial": self.trial, "placebo_rate": self.rate, "definition": self.definition, "source": self.source}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ResponderRule:
+    kind: str
+    improvement: float  # a response is a fall of at least this much (lower score = better)
+    composite: bool  # must be met on both the clinician and the patient scale
+    definition: str
+    source: str
+    benchmarks: tuple[Benchmark, ...] = ()
+
+
+_REFINE_DEFINITION = "placebo arm, ≥1-grade composite CR-SMFRS and PR-SMFRS, 12 weeks after the last treatment"  # fmt: skip
+_RELEASE_DEFINITION = "placebo arm, ≥1-level composite CR-PCSS and PR-PCSS at Day 71"
+RULES: dict[str, ResponderRule] = {
+    "smfrs": ResponderRule(
+        "smfrs",
+        1.0,
+        True,
+        "≥1-grade improvement on both the clinician and the patient Submental Fat Rating Scale (REFINE composite CR-1/PR-1), reading closest to 12 weeks within 8–16 weeks after the last session",  # fmt: skip
+        REFINE_COMPOSITE,
+        (
+            Benchmark("REFINE-1", 0.186, _REFINE_DEFINITION, REFINE_1),
+            Benchmark("REFINE-2", 0.222, _REFINE_DEFINITION, REFINE_2),
+        ),
+    ),
+    "pcss": ResponderRule(
+        "pcss",
+        1.0,
+        True,
+        "≥1-level improvement on both the clinician and the patient Photonumeric Cellulite Severity Scale, reading closest to 12 weeks within 8–16 weeks after the last session",  # fmt: skip
+        PCSS_MCID,
+        (
+            Benchmark("RELEASE-1", 0.178, _RELEASE_DEFINITION, RELEASE),
+            Benchmark("RELEASE-2", 0.112, _RELEASE_DEFINITION, RELEASE),
+        ),
+    ),
+    "hexsel_css": ResponderRule(
+        "hexsel_css",
+        1.0,
+        False,
+        "≥1-point reduction of the Hexsel Cellulite Severity Scale total, reading closest to 12 weeks within 8–16 weeks after the last session",  # fmt: skip
+        HEXSEL_ENDPOINT,
+    ),
+}
+
+
+def _window_change(dataset: Dataset) -> pd.Series:
+    """Per course: change from baseline at the primary-window reading, mean over treated sites."""
+    rows = dataset.rows
+    window = primary_window(rows[rows["treated"].to_numpy()])
+    change = window["value"] - window["baseline"]
+    return change.groupby(window["course"].to_numpy()).mean()
+
+
+def responders(
+    tables: Tables, indication: str, area: str | None, outcome: str, clinician: Dataset
+) -> tuple[dict[str, Any] | None, list[str]]:
+    rule = RULES.get(outcome)
+    if rule is None:
+        return None, [f"responder rate not reported: no validated minimal clinically important difference for {outcome} in the reference (evidence-analytics.md §2.7)"]  # fmt: skip
+    change = _window_change(clinician)
+    responded = change <= -rule.improvement
+    if rule.composite:
+        patient = build_dataset(tables, indication, area, outcome, rater="patient")
+        # Course numbers are the same in both datasets: both come from the same sessions.
+        patient_change = _window_change(patient)
+        both = pd.concat([change, patient_change], axis=1, join="inner")
+        responded = (both.iloc[:, 0] <= -rule.improvement) & (both.iloc[:, 1] <= -rule.improvement)  # fmt: skip
+    n, k = len(responded), int(responded.sum())
+    if n < MIN_COURSES_DESCRIPTIVE:
+        return None, [f"responder rate not computed: {n} courses with a reading 8–16 weeks after the last session (at least {MIN_COURSES_DESCRIPTIVE} needed)"]  # fmt: skip
+    low, high, method = proportion_ci(k, n)
+    return {
+        "definition": rule.definition,
+        "k": k,
+        "n": n,
+        "rate": rounded(k / n),
+        "ci95": [rounded(low), rounded(high)],
+        "ci_method": method,
+        "source": rule.source,
+        "placebo_benchmarks": [b.as_dict() for b in rule.benchmarks],
+    }, []

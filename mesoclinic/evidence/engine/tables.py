@@ -1,0 +1,165 @@
+"""The four registry-bundle tables as typed frames the engine can compute on.
+
+Input is what ../shared/spec/registry-csv.md defines (patients, sessions with one row per
+session + area + side, measurements, adverse_events), given as a list of dicts (e.g. rows
+of a CSV reader or of a Django ``values()`` query) or a pandas frame. Empty cells, ``None``
+and ``NaN`` all mean *unknown*. Dates may be ISO strings, ``datetime.date`` or datetime64;
+the engine works on whole days since 1970-01-01. A required value that is missing or cannot
+be read raises ``ValueError`` naming ``table:row:column`` and the value, as the registry
+importer does — the report never silently drops a malformed row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+import numpy as np
+import pandas as pd
+
+Rows: TypeAlias = pd.DataFrame | Iterable[Mapping[str, Any]] | None
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "sessions": ("session_id", "patient_id", "date", "indication", "area", "side"),
+    "measurements": ("patient_id", "date", "kind", "value"),
+    "adverse_events": ("event_id", "patient_id", "type", "onset_date", "severity", "serious"),
+    "patients": ("patient_id",),
+}
+OPTIONAL_TEXT: dict[str, tuple[str, ...]] = {
+    "sessions": ("protocol", "practitioner_id"),
+    "measurements": ("area", "side", "site_role", "rater"),
+    "adverse_events": ("session_id",),
+    "patients": ("sex",),
+}
+OPTIONAL_DATES: dict[str, tuple[str, ...]] = {
+    "adverse_events": ("resolved_date", "last_seen_unresolved"),
+}
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Normalised tables. ``patient`` columns are shared integer codes; days are int64."""
+
+    sessions: pd.DataFrame  # patient, session_id, day, indication, area, side, protocol
+    measurements: pd.DataFrame  # patient, day, kind, value, area, side, site_role, rater
+    adverse_events: pd.DataFrame  # patient, event_id, session_id, type, onset_day, ...
+    n_patients_listed: int
+
+
+def _frame(rows: Rows, table: str) -> pd.DataFrame:
+    if rows is None:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in REQUIRED[table]})
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    if frame.empty and not len(frame.columns):
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in REQUIRED[table]})
+    missing = [c for c in REQUIRED[table] if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{table}: missing column {', '.join(repr(c) for c in missing)}")
+    return frame.reset_index(drop=True)
+
+
+def _bad(table: str, column: str, frame: pd.DataFrame, mask: np.ndarray, expected: str) -> None:
+    if mask.any():
+        row = int(np.flatnonzero(mask)[0])
+        value = frame[column].iloc[row]
+        # Row numbers count the header as line 1, like the registry importer's messages.
+        raise ValueError(f"{table}:{row + 2}:{column}: {value!r} is not {expected}")
+
+
+def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame.columns:
+        return np.full(len(frame), "", dtype=object)
+    values = frame[column]
+    return values.where(values.notna(), "").astype(str).to_numpy(dtype=object)
+
+
+def _days(frame: pd.DataFrame, table: str, column: str, required: bool) -> np.ndarray:
+    """Whole days since 1970-01-01 as float64 (NaN = unknown)."""
+    if column not in frame.columns:
+        if required:
+            raise ValueError(f"{table}: missing column {column!r}")
+        return np.full(len(frame), np.nan)
+    raw = frame[column]
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        parsed = raw
+        unreadable = np.zeros(len(frame), dtype=bool)
+    else:
+        text = raw.where(raw.notna() & (raw.astype(str).str.strip() != ""), None)
+        parsed = pd.to_datetime(text.astype(str).where(text.notna(), None), errors="coerce", format="ISO8601")  # fmt: skip
+        unreadable = (text.notna() & parsed.isna()).to_numpy()
+    _bad(table, column, frame, unreadable, "a date (YYYY-MM-DD)")
+    missing = parsed.isna().to_numpy()
+    if required:
+        _bad(table, column, frame, missing, "a date (required)")
+    days = parsed.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    out = days.astype(np.float64)
+    out[missing] = np.nan
+    return out
+
+
+def _numbers(frame: pd.DataFrame, table: str, column: str) -> np.ndarray:
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64)
+    _bad(table, column, frame, ~np.isfinite(values), "a number (required)")
+    return values
+
+
+def _flags(frame: pd.DataFrame, table: str, column: str) -> np.ndarray:
+    raw = frame[column]
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        return raw.to_numpy(dtype=bool)
+    text = raw.astype(str).str.strip().str.lower().to_numpy(dtype=object)
+    _bad(table, column, frame, ~np.isin(text, ["true", "false"]), "true or false")
+    return text == "true"
+
+
+def normalise(patients: Rows, sessions: Rows, measurements: Rows, adverse_events: Rows) -> Tables:
+    """Check and convert the four tables; patient ids become shared integer codes."""
+    pat = _frame(patients, "patients")
+    ses = _frame(sessions, "sessions")
+    mea = _frame(measurements, "measurements")
+    aev = _frame(adverse_events, "adverse_events")
+    for table, frame in (("sessions", ses), ("measurements", mea), ("adverse_events", aev)):
+        ids = _text(frame, "patient_id")
+        _bad(table, "patient_id", frame, ids == "", "a patient id (required)")
+    ids = np.concatenate([_text(f, "patient_id") for f in (ses, mea, aev)])
+    codes, _ = pd.factorize(ids)
+    cut1, cut2 = len(ses), len(ses) + len(mea)
+
+    session_frame = pd.DataFrame(
+        {
+            "patient": codes[:cut1],
+            "session_id": _text(ses, "session_id"),
+            "day": _days(ses, "sessions", "date", True).astype(np.int64),
+            "indication": _text(ses, "indication"),
+            "area": _text(ses, "area"),
+            "side": _text(ses, "side"),
+            "protocol": _text(ses, "protocol"),
+        }
+    )
+    measurement_frame = pd.DataFrame(
+        {
+            "patient": codes[cut1:cut2],
+            "day": _days(mea, "measurements", "date", True).astype(np.int64),
+            "kind": _text(mea, "kind"),
+            "value": _numbers(mea, "measurements", "value"),
+            "area": _text(mea, "area"),
+            "side": _text(mea, "side"),
+            "site_role": _text(mea, "site_role"),
+            "rater": _text(mea, "rater"),
+        }
+    )
+    event_frame = pd.DataFrame(
+        {
+            "patient": codes[cut2:],
+            "event_id": _text(aev, "event_id"),
+            "session_id": _text(aev, "session_id"),
+            "type": _text(aev, "type"),
+            "onset_day": _days(aev, "adverse_events", "onset_date", True),
+            "resolved_day": _days(aev, "adverse_events", "resolved_date", False),
+            "last_seen_day": _days(aev, "adverse_events", "last_seen_unresolved", False),
+            "severity": _text(aev, "severity"),
+            "serious": _flags(aev, "adverse_events", "serious") if len(aev) else np.zeros(0, bool),
+        }
+    )
+    return Tables(session_frame, measurement_frame, event_frame, n_patients_listed=len(pat))
