@@ -46,7 +46,6 @@ class PlanForm(forms.ModelForm):
         help_texts = {
             "lifestyle_advice": "Diet, exercise and keeping weight stable: weight change "
             "confounds the result of a fat or cellulite course.",
-            "currency": "ISO 4217 code, e.g. GBP, EUR, USD",
         }
 
     def __init__(self, *args: Any, patient: Patient, membership: Membership, **kwargs: Any) -> None:
@@ -56,7 +55,9 @@ class PlanForm(forms.ModelForm):
             membership, Perm.VIEW_CLINICAL
         ).filter(patient=patient)
         consultation.empty_label = "— none —"
-        self.fields["currency"].initial = membership.clinic.currency
+        self.default_currency = membership.clinic.currency
+        self.fields["currency"].initial = self.default_currency
+        self.fields["currency"].help_text = f"left blank: {self.default_currency}"
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -87,7 +88,7 @@ class PlanForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         if data.get("estimated_price") is not None and not data.get("currency"):
-            self.add_error("currency", "Give the currency of the price.")
+            data["currency"] = self.default_currency
         return data
 
 

@@ -75,7 +75,10 @@ def _session(membership: Membership, perm: Perm, public_id: Any) -> TreatmentSes
 
 
 def _lines_context(
-    session: TreatmentSession, membership: Membership, form: InjectionForm | None = None
+    session: TreatmentSession,
+    membership: Membership,
+    form: InjectionForm | None = None,
+    notice: str = "",
 ) -> dict[str, Any]:
     lines = list(
         session.injections.select_related("product", "lot").prefetch_related("product__ingredients")
@@ -89,6 +92,7 @@ def _lines_context(
         "total_volume_ml": sum((line.volume_ml for line in lines), start=Decimal(0)),
         "totals": services.line_totals(lines),
         "line_form": form if editable else None,
+        "notice": notice,
     }
 
 
@@ -201,11 +205,19 @@ def session_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _lines_response(
-    request: HttpRequest, session: TreatmentSession, form: InjectionForm | None = None
+    request: HttpRequest,
+    session: TreatmentSession,
+    form: InjectionForm | None = None,
+    notice: str = "",
 ) -> HttpResponse:
     membership = current_membership(request)
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "treatments/_lines.html", _lines_context(session, membership, form))
+        return render(
+            request, "treatments/_lines.html", _lines_context(session, membership, form, notice)
+        )
+    if notice:
+        messages.error(request, notice)
+        return redirect("treatments:detail", public_id=session.public_id)
     if form is not None:
         # The plain-form fallback: show the whole page with the line form's errors.
         context = _lines_context(session, membership, form)
@@ -226,10 +238,11 @@ def _lines_response(
 def line_add(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     session = _session(membership, Perm.EDIT_CLINICAL, public_id)
-    form = InjectionForm(request.POST, session=session, on=services.session_day(session))
     if session.is_signed:
-        form.add_error(None, "The session is signed; correct it with an amendment.")
-        return _lines_response(request, session, form)
+        return _lines_response(
+            request, session, notice="The session is signed; correct it with an amendment."
+        )
+    form = InjectionForm(request.POST, session=session, on=services.session_day(session))
     if not form.is_valid():
         return _lines_response(request, session, form)
     try:
@@ -261,7 +274,7 @@ def line_remove(request: HttpRequest, public_id: str, line_id: str) -> HttpRespo
             services.remove_injection(line)
             record(request, Action.UPDATE, obj=session, detail=f"injection line removed {line_id}")
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        return _lines_response(request, session, notice=" ".join(exc.messages))
     return _lines_response(request, session)
 
 
