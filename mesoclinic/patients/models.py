@@ -35,6 +35,8 @@ class Patient(ClinicalRecord):
     )
     current_medications = models.TextField(blank=True)
     imported = models.BooleanField(default=False, help_text="Came from a registry bundle")
+    # A registry bundle's x_ columns, kept verbatim so that an export gives them back.
+    extra = models.JSONField(default=dict, blank=True, help_text="registry bundle x_ columns")
 
     class Meta:
         ordering = ["family_name", "given_name", "mrn"]

@@ -103,6 +103,8 @@ class SessionArea(models.Model):
         validators=[MinValueValidator(Decimal(0))],
     )
     currency = models.CharField(max_length=3, blank=True)
+    # A registry bundle's x_ columns, kept verbatim so that an export gives them back.
+    extra = models.JSONField(default=dict, blank=True, help_text="registry bundle x_ columns")
 
     class Meta:
         ordering = ["id"]
@@ -151,6 +153,8 @@ class Injection(models.Model):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(20))],
     )
     technique = models.CharField(max_length=10, choices=choices(TECHNIQUES), blank=True)
+    # A registry bundle's x_ columns, kept verbatim so that an export gives them back.
+    extra = models.JSONField(default=dict, blank=True, help_text="registry bundle x_ columns")
 
     class Meta:
         ordering = ["id"]

@@ -1,0 +1,241 @@
+"""Reading and validating a registry bundle: a folder or a ``.zip`` of one (pure Python).
+
+Every error is collected (not just the first) as ``file:line:column: value 'X': expected …``
+where ``line`` is the physical line the CSV record starts on (the header is line 1) and
+``column`` the column's name (``-`` when the problem is the whole line or file).
+
+Decisions the spec leaves open, documented here so an importer knows what to expect:
+- Text is UTF-8; a byte-order mark (as Excel writes) is accepted and dropped.
+- A missing optional column reads as empty in every row (older bundles predate newer
+  columns); a missing column whose value is required is an error on line 1.
+- A row whose cells are all empty is skipped (spreadsheets leave such rows behind).
+- A ``.csv`` file whose name is not one of the five is an error: it is usually a misspelt
+  file name (``injection.csv``) whose rows would otherwise be lost without a word.
+- Dates of things that have happened (sessions, measurements, adverse events) may not be
+  after ``today``; a lot's expiry may. No date may be before 1900-01-01.
+- Cross-file rules live in ``bundle_checks``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from mesoclinic.registry.bundle_cells import parse_cell
+from mesoclinic.registry.bundle_checks import cross_check
+from mesoclinic.registry.bundle_format import FILES, FileSpec, is_extension
+from mesoclinic.registry.bundle_model import Bundle, BundleError, BundleRow
+
+# A zip entry larger than this is refused before it is inflated (a zip bomb guard).
+MAX_FILE_BYTES = 1 << 30
+
+
+@dataclass
+class ReadResult:
+    bundle: Bundle
+    errors: list[BundleError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_bundle(path: str | Path, *, today: dt.date) -> ReadResult:
+    """Read the bundle at ``path`` (a folder or a .zip), validating every cell and reference.
+
+    ``today`` is the importing clinic's date: no visit, measurement or event may be later.
+    """
+    errors: list[BundleError] = []
+    sources = _load_sources(Path(path), errors)
+    if errors:
+        return ReadResult(Bundle(), errors)
+    return read_sources(sources, today=today)
+
+
+def read_sources(sources: Mapping[str, bytes], *, today: dt.date) -> ReadResult:
+    """Validate a bundle given as ``{file name: bytes}`` (what a folder or zip holds)."""
+    errors: list[BundleError] = []
+    bundle = Bundle()
+    for name in sorted(sources):
+        if name not in FILES:
+            errors.append(
+                BundleError(name, 0, "-", name, f"a bundle file named one of {', '.join(FILES)}")
+            )
+    for name, spec in FILES.items():
+        if name not in sources:
+            if spec.required:
+                errors.append(BundleError(name, 0, "-", "", f"the required file {name}"))
+            continue
+        _read_file(spec, sources[name], today, bundle, errors)
+    cross_check(bundle, today, errors)
+    return ReadResult(bundle, errors)
+
+
+def _load_sources(path: Path, errors: list[BundleError]) -> dict[str, bytes]:
+    if path.is_dir():
+        return {
+            child.name: child.read_bytes()
+            for child in sorted(path.iterdir())
+            if child.is_file() and child.suffix.lower() == ".csv"
+        }
+    if path.is_file() and zipfile.is_zipfile(path):
+        return _load_zip(path, errors)
+    errors.append(
+        BundleError(path.name, 0, "-", str(path), "a folder or a .zip of registry CSV files")
+    )
+    return {}
+
+
+def _load_zip(path: Path, errors: list[BundleError]) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        entries = [
+            info
+            for info in archive.infolist()
+            if not info.is_dir()
+            and info.filename.lower().endswith(".csv")
+            and not PurePosixPath(info.filename).name.startswith(".")
+            and "__MACOSX" not in info.filename
+        ]
+        # The files may sit at the root or inside one folder (a zipped folder).
+        parents = {PurePosixPath(info.filename).parent for info in entries}
+        root = PurePosixPath(".")
+        if root not in parents and len(parents) == 1:
+            root = next(iter(parents))
+        sources: dict[str, bytes] = {}
+        for info in entries:
+            entry = PurePosixPath(info.filename)
+            if entry.parent != root:
+                continue
+            if info.file_size > MAX_FILE_BYTES:
+                errors.append(
+                    BundleError(
+                        entry.name,
+                        0,
+                        "-",
+                        f"{info.file_size} bytes",
+                        f"a file of at most {MAX_FILE_BYTES} bytes",
+                    )
+                )
+                continue
+            sources[entry.name] = archive.read(info)
+        return sources
+
+
+def _decode(name: str, data: bytes, errors: list[BundleError]) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        bad = data[exc.start : exc.end].hex(" ")
+        errors.append(BundleError(name, line, "-", f"bytes {bad}", "UTF-8 text"))
+        return None
+
+
+def _read_file(
+    spec: FileSpec, data: bytes, today: dt.date, bundle: Bundle, errors: list[BundleError]
+) -> None:
+    text = _decode(spec.name, data, errors)
+    if text is None:
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        errors.append(BundleError(spec.name, 1, "-", "", f"a valid CSV header ({exc})"))
+        return
+    if not header:
+        errors.append(BundleError(spec.name, 1, "-", "", "a header row naming the columns"))
+        return
+    positions = _check_header(spec, header, today, errors)
+    if positions is None:
+        return
+    extras = tuple(sorted(name for name in header if is_extension(name)))
+    bundle.extra_columns[spec.name] = extras
+    extra_positions = [(name, header.index(name)) for name in extras]
+    rows = bundle.rows[spec.name]
+    width = len(header)
+    start = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(BundleError(spec.name, start, "-", "", f"valid CSV quoting ({exc})"))
+            return
+        line, start = start, reader.line_num + 1
+        if not any(record):
+            continue
+        if len(record) != width:
+            errors.append(
+                BundleError(
+                    spec.name, line, "-", f"{len(record)} cells", f"{width} cells as in the header"
+                )
+            )
+            continue
+        rows.append(_parse_row(spec, record, positions, extra_positions, line, today, errors))
+
+
+def _check_header(
+    spec: FileSpec, header: list[str], today: dt.date, errors: list[BundleError]
+) -> dict[str, int] | None:
+    """Map each spec column to its position in the header; None when the header is unusable."""
+    positions: dict[str, int] = {}
+    ok = True
+    seen: set[str] = set()
+    for index, name in enumerate(header):
+        if name in seen:
+            errors.append(
+                BundleError(spec.name, 1, name, name, "each column named once in the header")
+            )
+            ok = False
+        seen.add(name)
+        if name in spec.column_names:
+            positions[name] = index
+        elif not is_extension(name):
+            errors.append(
+                BundleError(
+                    spec.name,
+                    1,
+                    name,
+                    name,
+                    f"a column of {spec.name} ({', '.join(spec.column_names)}) "
+                    "or an extension column starting with x_",
+                )
+            )
+            ok = False
+    for column in spec.columns:
+        if column.required and column.name not in positions:
+            errors.append(
+                BundleError(spec.name, 1, column.name, "", f"a column named {column.name}")
+            )
+            ok = False
+    return positions if ok else None
+
+
+def _parse_row(
+    spec: FileSpec,
+    record: list[str],
+    positions: dict[str, int],
+    extras: list[tuple[str, int]],
+    line: int,
+    today: dt.date,
+    errors: list[BundleError],
+) -> BundleRow:
+    values: dict[str, object] = {}
+    invalid: set[str] = set()
+    for column in spec.columns:
+        index = positions.get(column.name)
+        raw = record[index] if index is not None else ""
+        value, expected = parse_cell(column, raw, today)
+        if expected is not None:
+            errors.append(BundleError(spec.name, line, column.name, raw, expected))
+            invalid.add(column.name)
+        values[column.name] = value
+    extra = {name: record[index] for name, index in extras}
+    return BundleRow(values=values, extra=extra, line=line, invalid=invalid)
