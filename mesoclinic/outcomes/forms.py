@@ -44,7 +44,7 @@ def not_in_future(day: dt.date, label: str) -> dt.date:
 
 class VisitForm(forms.Form):
     measured_on = forms.DateField(
-        label="Date measured", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date measured", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     session = SessionChoiceField(
         label="Session",
@@ -99,7 +99,7 @@ class RowForm(forms.Form):
     area = forms.ChoiceField(label="Area", choices=_blank(AREAS), required=False)
     side = forms.ChoiceField(label="Side", choices=_blank(SIDES), required=False)
     site_role = forms.ChoiceField(
-        label="Site role", choices=_blank(SITE_ROLES, "derive from sessions"), required=False
+        label="Site role", choices=_blank(SITE_ROLES, "— derive —"), required=False
     )
     rater = forms.ChoiceField(label="Rater", choices=_blank(RATERS), required=False)
     value = forms.DecimalField(
@@ -208,7 +208,7 @@ class MeasurementEditForm(forms.ModelForm):
     class Meta:
         model = Measurement
         fields = ["measured_on", "kind", "area", "side", "site_role", "rater", "value"]
-        widgets = {"measured_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"measured_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         labels = {"measured_on": "Date measured"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -18,6 +18,10 @@ from html import escape
 # deficiencies when combined with the dash pattern and the legend.
 PALETTE = ("#0b6e69", "#b3261e", "#5b3cc4", "#9a5b00", "#1d4ed8", "#44546a", "#a0306e")
 
+# The SVG's text is drawn at 14 user units (app.css svg.plot); these lay the legend out.
+CHAR_WIDTH = 7.6
+LINE_HEIGHT = 20
+
 PlotInput = tuple[dt.date, Decimal | float | int, str]
 
 
@@ -25,10 +29,10 @@ PlotInput = tuple[dt.date, Decimal | float | int, str]
 class Box:
     """The drawing area inside the axes, in SVG user units."""
 
-    left: float = 60.0
+    left: float = 64.0
     top: float = 14.0
-    width: float = 560.0
-    height: float = 180.0
+    width: float = 500.0
+    height: float = 200.0
 
     @property
     def right(self) -> float:
@@ -121,8 +125,9 @@ def render_line_plot(
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(series_names)}
 
     legend_rows = _legend_layout(series_names, box)
-    height = box.bottom + 44 + 18 * len(legend_rows)
-    width = box.right + 20
+    height = box.bottom + 50 + LINE_HEIGHT * len(legend_rows)
+    # Room on the right for half of the last date label.
+    width = box.right + 44
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
         f'class="plot" role="img" aria-labelledby="{ident}-title {ident}-desc">',
@@ -159,10 +164,10 @@ def render_line_plot(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{box.bottom:g}" y2="{box.bottom + 4:g}" class="axis"/>'
         )
         out.append(
-            f'<text x="{x:.1f}" y="{box.bottom + 18:g}" text-anchor="middle">{on:%Y-%m-%d}</text>'
+            f'<text x="{x:.1f}" y="{box.bottom + 20:g}" text-anchor="middle">{on:%Y-%m-%d}</text>'
         )
     out.append(
-        f'<text x="{box.left + box.width / 2:g}" y="{box.bottom + 36:g}" text-anchor="middle">Date</text>'
+        f'<text x="{box.left + box.width / 2:g}" y="{box.bottom + 40:g}" text-anchor="middle">Date</text>'
     )
     # One line per series, points in date order.
     for name in series_names:
@@ -181,7 +186,7 @@ def render_line_plot(
             )
     # Legend below the date axis.
     for row_index, row in enumerate(legend_rows):
-        y = box.bottom + 58 + 18 * row_index
+        y = box.bottom + 62 + LINE_HEIGHT * row_index
         for name, x in row:
             dash = ' stroke-dasharray="6 4"' if name in dashed else ""
             out.append(
@@ -198,8 +203,8 @@ def _legend_layout(names: Sequence[str], box: Box) -> list[list[tuple[str, float
     rows: list[list[tuple[str, float]]] = [[]]
     x = box.left
     for name in names:
-        # About 7 user units per character at the plot's font size, plus the line sample.
-        item_width = 30 + 7 * len(name) + 18
+        # About CHAR_WIDTH user units per character at the plot's font size, plus the sample.
+        item_width = 30 + CHAR_WIDTH * len(name) + 18
         if rows[-1] and x + item_width > box.right:
             rows.append([])
             x = box.left

@@ -56,7 +56,7 @@ class AdverseEventForm(forms.ModelForm):
             "outcome",
             "notes",
         ]
-        date = forms.DateInput(attrs={"type": "date"})
+        date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         widgets = {
             "onset_date": date,
             "last_seen_unresolved": date,

@@ -37,10 +37,27 @@ class Plots:
         return [self.weight, self.circumference]
 
 
-def circumference_series(m: Any) -> str:
-    role = getattr(m, "effective_site_role", m.site_role) or "treated"
-    site = f"{AREAS.get(m.area, m.area)} {SIDES.get(m.side, m.side).lower()}".strip()
-    return f"{site} · {SITE_ROLES.get(role, role).lower()}"
+def site_name(m: Any) -> str:
+    return f"{AREAS.get(m.area, m.area)} {SIDES.get(m.side, m.side).lower()}".strip()
+
+
+def site_roles(measurements: list[Any]) -> dict[tuple[str, str], str]:
+    """One role per site for the plot: treated if any of its measurements is treated.
+
+    A treated site's baseline (measured before its first session) is derived as control,
+    but it belongs on the same line as the site's later values.
+    """
+    roles: dict[tuple[str, str], str] = {}
+    for m in measurements:
+        role = getattr(m, "effective_site_role", m.site_role) or "treated"
+        key = (m.area, m.side)
+        if roles.get(key) != "treated":
+            roles[key] = role
+    return roles
+
+
+def circumference_series(m: Any, role: str) -> str:
+    return f"{site_name(m)} · {SITE_ROLES.get(role, role).lower()}"
 
 
 def _panel(heading: str, unit: str, points: list[PlotInput], dashed: set[str], ident: str) -> Panel:
@@ -68,6 +85,7 @@ def measurement_plots(measurements: list[Any]) -> Plots:
     girths: list[PlotInput] = []
     dashed: set[str] = set()
     flagged = []
+    roles = site_roles([m for m in measurements if m.kind == "circumference_cm"])
     for m in measurements:
         if m.kind == "weight_kg":
             weights.append((m.measured_on, m.value, "Body weight"))
@@ -75,9 +93,10 @@ def measurement_plots(measurements: list[Any]) -> Plots:
             if change is not None and change.flagged:
                 flagged.append(change)
         elif m.kind == "circumference_cm":
-            series = circumference_series(m)
+            role = roles[(m.area, m.side)]
+            series = circumference_series(m, role)
             girths.append((m.measured_on, m.value, series))
-            if getattr(m, "effective_site_role", m.site_role) == "control":
+            if role == "control":
                 dashed.add(series)
     return Plots(
         weight=_panel("Body weight", "Weight (kg)", weights, set(), "plot-weight"),

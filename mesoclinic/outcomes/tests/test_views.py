@@ -6,7 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical_codes import MEASUREMENT_KINDS
@@ -266,3 +269,54 @@ def test_it_shows_an_empty_plot_state_below_two_points(login, alice, patient, ma
 def test_it_hides_the_record_link_from_reception(login, bob, patient):
     body = login(bob).get(reverse("patients:chart", args=[patient.public_id])).content.decode()
     assert "Record measurements" not in body
+
+
+def test_it_opens_the_form_on_todays_date_with_blank_rows(login, alice, patient):
+    page = login(alice).get(url(patient)).content.decode()
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in page
+    assert 'name="rows-2-value"' in page
+
+
+def test_it_adds_a_row_keeping_what_was_typed(login, alice, patient):
+    data = visit([("circumference_cm", "abdomen", "midline", "", "", "81")], action="add_row")
+    page = login(alice).post(url(patient), data).content.decode()
+    assert 'name="rows-1-kind"' in page
+    assert 'value="81"' in page
+    assert not Measurement.objects.exists()
+
+
+def test_it_warns_at_once_when_the_new_weight_is_more_than_five_percent_off(
+    login, alice, patient, make_measurement
+):
+    # given a first weight of 80 kg
+    make_measurement(patient, dt.date(2025, 1, 1), "weight_kg", "80")
+    # when 85 kg is recorded
+    response = login(alice).post(url(patient), visit(weight_kg="85"), follow=True)
+    # then the user is told straight away
+    assert "Weight is +6.2% from the first recorded weight" in response.content.decode()
+
+
+def test_it_draws_the_chart_in_the_same_queries_however_many_measurements(
+    login, alice, patient, make_session, make_measurement, django_assert_max_num_queries
+):
+    # given a chart with a few measurements, counted once
+    client = login(alice)
+    make_session(patient, dt.date(2025, 1, 1), [("abdomen", "left")])
+    for i in range(3):
+        make_measurement(patient, DAY + dt.timedelta(days=i), "weight_kg", "70")
+    chart = reverse("patients:chart", args=[patient.public_id])
+    with CaptureQueriesContext(connection) as few:
+        client.get(chart)
+    # when thirty more measurements on other days and sites are added
+    for i in range(30):
+        make_measurement(
+            patient,
+            DAY + dt.timedelta(days=10 + i),
+            "circumference_cm",
+            "80",
+            area="abdomen",
+            side="left" if i % 2 else "right",
+        )
+    # then the chart needs no more queries than before
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(chart)
