@@ -66,7 +66,6 @@ def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "patient": plan.patient,
             "sessions": sessions,
             "done": sum(1 for s in sessions if s.is_signed),
-            "status_form": PlanStatusForm(initial={"version": plan.version}),
         },
     )
 

@@ -9,15 +9,17 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 
 from mesoclinic.clinical_codes import AREAS, SIDES, TECHNIQUES, choices
 from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
+from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.forms import CURRENCY_CODE, BaseAreaFormSet
-from mesoclinic.plans.models import TreatmentPlan
+from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -73,8 +75,9 @@ class SessionForm(forms.ModelForm):
             help_text="who injected",
         )
         plan = cast(forms.ModelChoiceField, self.fields["plan"])
+        # A closed course takes no new sessions; a draft keeps the plan it already has.
         plan.queryset = TreatmentPlan.objects.restrict(membership, Perm.VIEW_CLINICAL).filter(
-            patient=patient
+            Q(status=PlanStatus.ACTIVE) | Q(pk=self.instance.plan_id), patient=patient
         )
         plan.empty_label = "— no plan —"
         self.fields["indication"].required = False
@@ -168,7 +171,8 @@ class InjectionForm(forms.Form):
         ).filter(is_active=True)
         lots = Lot.objects.for_clinic(session.clinic).select_related("product")
         cast(forms.ModelChoiceField, self.fields["lot"]).queryset = lots
-        usable = [lot for lot in lots if lot.unusable_reason(on) is None]
+        offered = lots.filter(status=LotStatus.AVAILABLE).order_by("product__name", "expiry_date")
+        usable = [lot for lot in offered if lot.unusable_reason(on) is None]
         self.fields["lot"].widget.choices = [("", "---------")] + [
             (
                 lot.pk,

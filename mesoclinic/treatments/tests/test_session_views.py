@@ -348,3 +348,26 @@ def test_it_reads_the_session_day_in_the_clinic_zone(draft, riverside):
             draft.performed_at, __import__("zoneinfo").ZoneInfo("Pacific/Kiritimati")
         ).date()
     )
+
+
+def test_it_audits_reading_a_session(login, nina, draft):
+    login(nina).get(reverse("treatments:detail", args=[draft.public_id]))
+    event = AuditEvent.objects.get(action="view", username="nina")
+    assert (event.object_id, event.patient) == (str(draft.public_id), draft.patient)
+
+
+def test_it_does_not_offer_a_closed_plan_for_a_new_session(login, alice, patient, riverside):
+    closed = TreatmentPlan.objects.create(
+        clinic=riverside,
+        patient=patient,
+        indication="cellulite",
+        planned_sessions=4,
+        interval_days=14,
+        status="completed",
+    )
+    response = login(alice).post(
+        reverse("treatments:create", args=[patient.public_id]),
+        _session_form(practitioner=str(alice.user.pk), plan=str(closed.pk)),
+    )
+    assert "Course (plan): Select a valid choice." in response.content.decode()
+    assert not TreatmentSession.objects.exists()
