@@ -113,7 +113,7 @@ def test_it_makes_each_total_the_sum_of_the_syringe_contributions(data):
         merged[substance] = merged.get(substance, Decimal(0)) + mg
     assert merged == expected
     # and the verdict reports the same totals
-    reported = {}
+    reported: dict[str, Decimal] = {}
     for row in check_session(plan).totals:
         reported[row.substance] = reported.get(row.substance, Decimal(0)) + row.mg
     assert reported == expected
