@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "mesoclinic.dosing",
     "mesoclinic.outcomes",
     "mesoclinic.safety",
+    "mesoclinic.aftercare",
     "mesoclinic.registry",
     "mesoclinic.demo",
     "mesoclinic.evidence",

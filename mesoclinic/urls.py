@@ -17,5 +17,8 @@ urlpatterns = [
     path("outcomes/", include("mesoclinic.outcomes.urls")),
     path("safety/", include("mesoclinic.safety.urls")),
     path("registry/", include("mesoclinic.registry.urls")),
+    path("aftercare/", include("mesoclinic.aftercare.urls")),
+    # The patient's check-in link: short, and nothing about the person in it.
+    path("c/", include("mesoclinic.aftercare.patient_urls")),
     path("django-admin/", admin.site.urls),
 ]

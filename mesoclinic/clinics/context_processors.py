@@ -15,6 +15,7 @@ NAV_APPS = (
     "treatments",
     "outcomes",
     "safety",
+    "aftercare",
     "registry",
 )
 

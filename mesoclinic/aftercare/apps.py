@@ -1,0 +1,11 @@
+"""Aftercare: follow-up check-ins after a session, patient reports and red-flag escalation."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class AftercareConfig(AppConfig):
+    name = "mesoclinic.aftercare"
+    label = "aftercare"
+    verbose_name = "Aftercare"

@@ -1,0 +1,136 @@
+"""The patient's check-in form (phone-sized, no account) and the staff forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+
+from mesoclinic.aftercare.choices import CallOutcome, DailyImpact
+from mesoclinic.aftercare.questions import OutcomeQuestion, Symptom
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+# Not a clinical number: the largest photo accepted, so one upload cannot fill the disk.
+DEFAULT_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+# Photo types recognised by their first bytes, not by the name or the browser's claim.
+_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
+    (b"\xff\xd8\xff", 0, "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
+    (b"WEBP", 8, "image/webp"),
+)
+
+
+def photo_type(upload: UploadedFile) -> str | None:
+    """The photo's content type from its first bytes, or None if it is not JPEG, PNG or WebP."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for signature, offset, content_type in _SIGNATURES:
+        if head[offset : offset + len(signature)] == signature:
+            if content_type == "image/webp" and head[:4] != b"RIFF":
+                continue
+            return content_type
+    return None
+
+
+class CheckInForm(forms.Form):
+    """How the patient is: yes/no symptom questions, pain 0–10, the impact on daily life, an
+    optional photo and note, and at outcome visits the patient-reported scales."""
+
+    def __init__(
+        self,
+        *args: Any,
+        symptoms: tuple[Symptom, ...],
+        outcome_questions: list[OutcomeQuestion],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.symptoms = symptoms
+        self.outcome_questions = outcome_questions
+        for symptom in symptoms:
+            self.fields[symptom.key] = forms.ChoiceField(
+                label=symptom.question, choices=YES_NO, widget=forms.RadioSelect
+            )
+        self.fields["pain_score"] = forms.TypedChoiceField(
+            label="How much pain do you have where you were treated? (0 = none, 10 = the worst imaginable)",
+            choices=[(n, str(n)) for n in range(11)],
+            coerce=int,
+            widget=forms.RadioSelect(attrs={"class": "scale"}),
+        )
+        self.fields["impact"] = forms.ChoiceField(
+            label="How much do these problems affect your daily life?",
+            choices=DailyImpact.choices,
+            widget=forms.RadioSelect,
+        )
+        for q in outcome_questions:
+            self.fields[q.key] = forms.TypedChoiceField(
+                label=q.question,
+                choices=q.choices,
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "scale"}),
+            )
+        self.fields["anything_else"] = forms.CharField(
+            label="Anything else you want your clinic to know?",
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        self.fields["photo"] = forms.FileField(
+            label="Photo of the treated area (optional)",
+            required=False,
+            help_text="A JPEG, PNG or WebP picture, up to 10 MB.",
+            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        )
+
+    def clean_photo(self) -> UploadedFile | None:
+        photo: UploadedFile | None = self.cleaned_data.get("photo")
+        if not photo:
+            return None
+        limit = getattr(settings, "AFTERCARE_PHOTO_MAX_BYTES", DEFAULT_PHOTO_MAX_BYTES)
+        if photo.size is not None and photo.size > limit:
+            raise forms.ValidationError(
+                f"the picture is larger than {limit // (1024 * 1024)} MB; please send a smaller one."
+            )
+        content_type = photo_type(photo)
+        if content_type is None:
+            raise forms.ValidationError("please send a JPEG, PNG or WebP picture.")
+        self.photo_content_type = content_type
+        return photo
+
+    def answers(self) -> dict[str, Any]:
+        """The answers as stored: booleans for yes/no, whole numbers for scores."""
+        data = self.cleaned_data
+        answers: dict[str, Any] = {s.key: data[s.key] == "yes" for s in self.symptoms}
+        answers["pain_score"] = data["pain_score"]
+        answers["impact"] = data["impact"]
+        for q in self.outcome_questions:
+            answers[q.key] = data[q.key]
+        if data.get("anything_else"):
+            answers["anything_else"] = data["anything_else"]
+        return answers
+
+
+class CallForm(forms.Form):
+    """A phone call about a check-in."""
+
+    outcome = forms.ChoiceField(label="Call outcome", choices=CallOutcome.choices)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What was agreed. Record symptoms as adverse events.",
+    )
+
+
+class AcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label="What was done",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,44 @@
+"""``mesoclinic run-due [--json] [--clinic SLUG]``: send due check-in links and email red flags.
+
+Safe to run from cron every few minutes: every send and every email is claimed with a
+conditional UPDATE first, so a second (or concurrent) run sends nothing already sent.
+Sessions imported from a registry and check-ins past their window are never sent.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from mesoclinic.aftercare.services import RunResult, run_due
+from mesoclinic.clinics.models import Clinic
+
+
+class Command(BaseCommand):
+    help = "Send the aftercare check-ins that are due and email red-flag escalations."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--json", action="store_true", help="print the counts as JSON")
+        parser.add_argument("--clinic", help="only this clinic (its slug)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        clinics = Clinic.objects.order_by("pk")
+        if options.get("clinic"):
+            clinics = clinics.filter(slug=options["clinic"])
+            if not clinics.exists():
+                raise CommandError(f"No clinic with the slug {options['clinic']!r}.")
+        total = RunResult()
+        for clinic in clinics:
+            result = run_due(clinic)
+            total.sent += result.sent
+            total.escalated += result.escalated
+            total.skipped += result.skipped
+        if options.get("json"):
+            self.stdout.write(json.dumps(total.as_dict()))
+        else:
+            self.stdout.write(
+                f"Sent {total.sent} check-in links, emailed {total.escalated} escalations, "
+                f"skipped {total.skipped}."
+            )

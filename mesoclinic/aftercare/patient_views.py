@@ -1,0 +1,104 @@
+"""The patient's check-in page: no account, a signed link, and nothing about them in the URL.
+
+Every refusal (expired, revoked, changed, another check-in's link, already answered) gets a
+plain page with a 403 or 410 that says what to do, and shows nothing of the check-in.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from mesoclinic.aftercare.forms import CheckInForm
+from mesoclinic.aftercare.models import CheckIn
+from mesoclinic.aftercare.questions import (
+    OutcomeQuestion,
+    Symptom,
+    outcome_questions,
+    symptoms_for,
+)
+from mesoclinic.aftercare.reporting import AlreadyAnsweredError, is_submental, record_response
+from mesoclinic.aftercare.tokens import Refusal, resolve
+from mesoclinic.audit.choices import Action
+from mesoclinic.audit.services import record
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # The page is about one person's health: no caching, no indexing, no referrer.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    record(
+        request,
+        Action.DENIED,
+        obj=refusal.link.check_in if refusal.link else None,
+        detail=f"aftercare link refused: {refusal.reason}",
+    )
+    return _private(
+        render(request, "aftercare/link_refused.html", {"refusal": refusal}, status=refusal.status)
+    )
+
+
+def _questions(check_in: CheckIn) -> tuple[tuple[Symptom, ...], list[OutcomeQuestion]]:
+    session = check_in.session
+    symptoms = symptoms_for(is_submental(session))
+    scales = []
+    if check_in.asks_outcomes:
+        sites = [(a.area, a.side) for a in session.areas.all()]
+        scales = outcome_questions(session.indication, sites)
+    return symptoms, scales
+
+
+@never_cache
+def check_in(request: HttpRequest, public_id: uuid.UUID, token: str) -> HttpResponse:
+    found = resolve(public_id, token)
+    if isinstance(found, Refusal):
+        return _refused(request, found)
+    link = found
+    item = link.check_in
+    symptoms, scales = _questions(item)
+    form = CheckInForm(
+        request.POST or None,
+        request.FILES or None,
+        symptoms=symptoms,
+        outcome_questions=scales,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _response, escalations = record_response(
+                request,
+                item,
+                form.answers(),
+                scales,
+                photo=form.cleaned_data.get("photo"),
+                photo_content_type=getattr(form, "photo_content_type", ""),
+                link=link,
+            )
+        except AlreadyAnsweredError:
+            return _refused(request, resolve(public_id, token))  # type: ignore[arg-type]
+        urgent = any(e.is_red_flag for e in escalations)
+        return _private(
+            render(
+                request, "aftercare/check_in_thanks.html", {"urgent": urgent, "clinic": item.clinic}
+            )
+        )
+    if request.method == "GET":
+        record(request, Action.VIEW, obj=item, detail="aftercare link opened by the patient")
+    return _private(
+        render(
+            request,
+            "aftercare/check_in_form.html",
+            {
+                "form": form,
+                "check_in": item,
+                "clinic": item.clinic,
+                "session_day": item.session.performed_at,
+            },
+        )
+    )
