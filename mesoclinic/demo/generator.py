@@ -1,0 +1,252 @@
+"""Builds one synthetic practice: staff, formulary and lots, consent templates, and the
+patients with their consultations, consents, plans, sessions, injections, measurements and
+adverse events.
+
+Seeded and deterministic: the same seed gives the same practice (dates are relative to the
+day it is built). Fast: every table is written with ``bulk_create`` in batches; the caller
+(``services.load_demo``) wraps the whole build in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import zoneinfo
+from collections.abc import Callable
+
+from django.contrib.auth.models import User
+from django.db.models import F
+from django.utils import timezone
+
+from mesoclinic.clinics.choices import Role
+from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
+from mesoclinic.consent.models import Consent, ConsentTemplate
+from mesoclinic.consultations.models import Consultation
+from mesoclinic.demo.catalogue import INDICATION_WEIGHTS, PRODUCTS, ClinicSpec
+from mesoclinic.demo.consent_texts import TEMPLATES
+from mesoclinic.demo.courses import CourseDraft, CourseOptions, simulate_course
+from mesoclinic.demo.lots import LotBook, LotDraft, seed_special_lots
+from mesoclinic.demo.people import make_person
+from mesoclinic.demo.writer import (
+    Staff,
+    write_consents,
+    write_consultations,
+    write_lots,
+    write_patients,
+    write_plans,
+    write_sessions,
+)
+from mesoclinic.formulary.models import Ingredient, Product
+from mesoclinic.treatments.models import TreatmentSession
+
+Report = Callable[[str], None]
+MIN_PATIENTS = 10
+
+
+def allocate_indications(rng: random.Random, patients: int) -> list[str]:
+    """Indications in the demo's proportions, each at least once."""
+    total = sum(INDICATION_WEIGHTS.values())
+    counts = {k: max(1, round(patients * w / total)) for k, w in INDICATION_WEIGHTS.items()}
+    counts["localized_fat"] += patients - sum(counts.values())
+    out = [k for k, n in counts.items() for _ in range(n)]
+    rng.shuffle(out)
+    return out
+
+
+def _create_staff(clinic: Clinic, spec: ClinicSpec, password_hash: str) -> Staff:
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=s.username,
+                first_name=s.first_name,
+                last_name=s.last_name,
+                email=f"{s.username}@{clinic.slug}.example.org",
+                password=password_hash,
+            )
+            for s in spec.staff
+        ]
+    )
+    memberships = Membership.objects.bulk_create(
+        [
+            Membership(user=u, clinic=clinic, role=s.role)
+            for u, s in zip(users, spec.staff, strict=True)
+        ]
+    )
+    PractitionerProfile.objects.bulk_create(
+        [
+            PractitionerProfile(
+                membership=m,
+                profession=s.profession,
+                registration_number=s.registration_number,
+                registration_body=s.registration_body,
+            )
+            for m, s in zip(memberships, spec.staff, strict=True)
+            if s.profession
+        ]
+    )
+    practitioners = [m for m in memberships if m.role == Role.PRACTITIONER]
+    nurses = [m for m in memberships if m.role == Role.NURSE]
+    admins = [m for m in memberships if m.role == Role.ADMIN] or practitioners
+    return Staff(practitioners, nurses[0] if nurses else None, admins[0].user)
+
+
+def _create_formulary(clinic: Clinic, admin: User) -> dict[str, Product]:
+    products = Product.objects.bulk_create(
+        [
+            Product(
+                clinic=clinic,
+                name=p.name,
+                manufacturer=p.manufacturer,
+                procedure_type=p.procedure_type,
+                notes=p.notes,
+                created_by=admin,
+            )
+            for p in PRODUCTS
+        ]
+    )
+    Ingredient.objects.bulk_create(
+        [
+            Ingredient(product=row, substance=substance, mg_per_ml=mg)
+            for row, spec in zip(products, PRODUCTS, strict=True)
+            for substance, mg in spec.ingredients
+        ]
+    )
+    return {spec.key: row for spec, row in zip(PRODUCTS, products, strict=True)}
+
+
+def _consent_templates(clinic: Clinic, admin: User) -> dict[str, ConsentTemplate]:
+    rows = ConsentTemplate.objects.bulk_create(
+        [
+            ConsentTemplate(
+                clinic=clinic,
+                code=t.code,
+                template_version=1,
+                title=t.title,
+                indication=t.indication,
+                body=t.body,
+                off_label=t.off_label,
+                created_by=admin,
+            )
+            for t in TEMPLATES
+        ]
+    )
+    return {row.indication: row for row in rows}
+
+
+def simulate_practice(
+    spec: ClinicSpec, rng: random.Random, patients: int, today: dt.date, practitioners: int
+) -> list[CourseDraft]:
+    """Every patient's course, with the special cases a demo needs placed deterministically:
+    sessions today, a late-nodule cluster on one lot, a nerve injury, a severe ulceration."""
+    tz = zoneinfo.ZoneInfo(spec.time_zone)
+    indications = allocate_indications(rng, patients)
+    fat = [i for i, ind in enumerate(indications) if ind == "localized_fat"]
+    cluster = fat[: (3 if patients >= 60 else 2)] if spec.special_lots else []
+    ulcer = fat[len(cluster)] if spec.special_lots else None
+    submental = [i for i, ind in enumerate(indications) if ind == "submental_fat"]
+    nerve = submental[0] if spec.special_lots and submental else None
+    special = {*cluster, ulcer, nerve}
+    ordinary = [i for i in range(patients) if i not in special]
+    today_courses = set(rng.sample(ordinary, max(1, patients // 40)))
+    courses = []
+    for index, indication in enumerate(indications):
+        person = make_person(rng, index + 1, indication, today)
+        practitioner = rng.randrange(practitioners)
+        start = today - dt.timedelta(days=rng.randint(20, 730))
+        options = CourseOptions(start, practitioner)
+        if index in cluster:
+            first = today - dt.timedelta(days=63 + 4 * cluster.index(index))
+            options = CourseOptions(first, practitioner, cluster=True)
+        elif index in today_courses:
+            after = rng.randint(1, 3)
+            options = CourseOptions(start, practitioner, today_session_after=after)
+        elif index in (ulcer, nerve):
+            start = today - dt.timedelta(days=rng.randint(200, 500))
+            event = "ulceration" if index == ulcer else "nerve_injury"
+            options = CourseOptions(start, practitioner, force_events=(event,))
+        courses.append(simulate_course(rng, person, indication, options, today, tz, practitioners))
+    return courses
+
+
+def assign_lots(courses: list[CourseDraft], book: LotBook, cluster: LotDraft | None) -> None:
+    """Hand out lots in one chronological pass, as the stock room would have."""
+    visits = [(v.at, n, c, v) for n, c in enumerate(courses) for v in c.visits]
+    visits.sort(key=lambda item: (item[0], item[1]))
+    for _, _, course, visit in visits:
+        for shot in visit.injections:
+            hint = cluster if course.lot_hint == "cluster" and shot.product == "pcdc25" else None
+            shot.lot = book.pick(shot.product, visit.day, shot.volume_ml, hint)
+
+
+def build_practice(
+    spec: ClinicSpec,
+    *,
+    patients: int,
+    seed: int,
+    password_hash: str,
+    report: Report,
+    now: dt.datetime | None = None,
+) -> dict[str, int]:
+    """Create one clinic and everything in it; returns the row counts by kind."""
+    now = now or timezone.now()
+    tz = zoneinfo.ZoneInfo(spec.time_zone)
+    today = now.astimezone(tz).date()
+    rng = random.Random(f"mesoclinic-demo:{seed}:{spec.slug}")
+    clinic = Clinic.objects.create(
+        slug=spec.slug,
+        name=spec.name,
+        time_zone=spec.time_zone,
+        currency=spec.currency,
+        mrn_prefix=spec.mrn_prefix,
+        next_mrn=patients + 1,
+    )
+    staff = _create_staff(clinic, spec, password_hash)
+    products = _create_formulary(clinic, staff.admin)
+    templates = _consent_templates(clinic, staff.admin)
+    report(
+        f"{spec.name}: {len(spec.staff)} staff, {len(products)} products, {len(templates)} consent templates"
+    )
+    courses = simulate_practice(spec, rng, patients, today, len(staff.practitioners))
+    book = LotBook(rng, spec.lot_prefix)
+    specials = seed_special_lots(book, today) if spec.special_lots else {}
+    assign_lots(courses, book, specials.get("cluster"))
+    book.close(today)
+    write_lots(clinic, book.lots, products, staff.admin)
+    report(f"{spec.name}: simulated {len(courses)} courses; {len(book.lots)} lots")
+    patient_rows = write_patients(clinic, courses, staff, rng, spec.mrn_prefix)
+    consultations = write_consultations(clinic, courses, patient_rows, staff, rng)
+    write_consents(clinic, courses, patient_rows, templates, staff, rng, now)
+    plans = write_plans(clinic, courses, patient_rows, consultations, staff, spec.currency)
+    report(f"{spec.name}: {len(patient_rows)} patients with consultations, consents and plans")
+    counts = write_sessions(
+        clinic, courses, patient_rows, plans, staff, products, rng, spec.currency
+    )
+    report(f"{spec.name}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    _backdate(clinic, courses, patient_rows, plans)
+    return {
+        "staff": len(spec.staff),
+        "products": len(products),
+        "lots": len(book.lots),
+        "patients": len(patient_rows),
+        "consultations": len(consultations),
+        "plans": len(plans),
+        **counts,
+    }
+
+
+def _backdate(clinic: Clinic, courses: list[CourseDraft], patients: list, plans: list) -> None:
+    """Give records the creation times they would have had, so timelines read naturally."""
+    for course, patient, plan in zip(courses, patients, plans, strict=True):
+        patient.created_at = patient.updated_at = course.consult_at
+        plan.created_at = plan.updated_at = course.consult_at + dt.timedelta(minutes=50)
+    type(patients[0]).objects.bulk_update(patients, ["created_at", "updated_at"], batch_size=500)
+    type(plans[0]).objects.bulk_update(plans, ["created_at", "updated_at"], batch_size=500)
+    Consultation.objects.for_clinic(clinic).update(
+        created_at=F("consulted_at"), updated_at=F("signed_at")
+    )
+    Consent.objects.for_clinic(clinic).update(
+        created_at=F("patient_signed_at"), updated_at=F("signed_at")
+    )
+    TreatmentSession.objects.for_clinic(clinic).update(
+        created_at=F("performed_at"), updated_at=F("performed_at")
+    )

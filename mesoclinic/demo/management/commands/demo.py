@@ -1,0 +1,82 @@
+"""``mesoclinic demo``: migrate, load the synthetic demo practice once, print the logins, serve.
+
+mesoclinic demo                     # http://127.0.0.1:8000
+mesoclinic demo --reset             # rebuild the demo practices from scratch
+mesoclinic demo --no-serve          # load and print the logins only (tests, CI)
+mesoclinic demo --addrport 0.0.0.0:8080
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from mesoclinic.demo.services import DemoError, load_demo, logins
+
+DEFAULT_ADDRPORT = "127.0.0.1:8000"
+
+
+class Command(BaseCommand):
+    help = "Set up and serve the synthetic demo practice (Riverside Aesthetics and Hilltop Skin Clinic)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reset", action="store_true", help="delete the demo practices and build them again"
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="load the demo and print the logins, then exit"
+        )
+        parser.add_argument(
+            "--addrport",
+            default=DEFAULT_ADDRPORT,
+            help=f"where to serve (default {DEFAULT_ADDRPORT})",
+        )
+        parser.add_argument("--seed", type=int, default=1, help="random seed of the synthetic data")
+        parser.add_argument(
+            "--patients", type=int, default=None, help="Riverside patients (default 200)"
+        )
+        parser.add_argument(
+            "--hilltop-patients", type=int, default=None, help="Hilltop patients (default 20)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        verbosity = int(options["verbosity"])
+        self.stderr.write("==> Applying database migrations")
+        call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
+        self.stderr.write("==> Loading the demo practice")
+        try:
+            load_demo(
+                seed=options["seed"],
+                patients=options["patients"],
+                hilltop_patients=options["hilltop_patients"],
+                reset=options["reset"],
+                report=lambda message: self.stderr.write(f"    {message}"),
+            )
+        except DemoError as error:
+            raise CommandError(str(error)) from error
+        self._print_logins(options["addrport"])
+        if options["no_serve"]:
+            return
+        call_command("runserver", options["addrport"], use_reloader=False)
+
+    def _print_logins(self, addrport: str) -> None:
+        rows = logins()
+        header = ("Username", "Password", "Role", "Clinic")
+        widths = [
+            max(len(header[i]), *(len(str(r.__dict__[k])) for r in rows))
+            for i, k in enumerate(("username", "password", "role", "clinic"))
+        ]
+
+        def line(cells: tuple[str, ...]) -> str:
+            return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo logins (synthetic data only):"))
+        self.stdout.write(line(header))
+        self.stdout.write(line(tuple("-" * w for w in widths)))
+        for r in rows:
+            self.stdout.write(line((r.username, r.password, r.role, r.clinic)))
+        self.stdout.write("")
+        self.stdout.write(f"Open http://{addrport}/ and sign in with any of them.")

@@ -1,0 +1,257 @@
+"""The demo practice at a reduced size: what it contains, that it obeys the clinical and
+clinic-scoping rules the app enforces, and that loading it is idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zoneinfo
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from mesoclinic.clinical_codes import MEASUREMENT_KINDS
+from mesoclinic.clinics.choices import Role
+from mesoclinic.clinics.models import Clinic, Membership
+from mesoclinic.demo.catalogue import DEMO_PASSWORD, PROTOCOLS
+from mesoclinic.demo.services import (
+    DemoError,
+    LoadResult,
+    _clinic_models,
+    is_loaded,
+    load_demo,
+)
+from mesoclinic.formulary.choices import LotStatus
+from mesoclinic.formulary.models import Lot
+from mesoclinic.outcomes.models import Measurement
+from mesoclinic.patients.models import Patient
+from mesoclinic.plans.models import TreatmentPlan
+from mesoclinic.safety.models import AdverseEvent
+from mesoclinic.treatments.models import Injection, TreatmentSession
+
+PATIENTS, HILLTOP_PATIENTS = 20, 5
+
+
+def load_small(*, reset: bool = False) -> LoadResult:
+    return load_demo(patients=PATIENTS, hilltop_patients=HILLTOP_PATIENTS, reset=reset)
+
+
+@pytest.fixture
+def demo(db: Any) -> LoadResult:
+    return load_small()
+
+
+def _counts() -> dict[str, int]:
+    return {m._meta.label: m._default_manager.count() for m in _clinic_models()}
+
+
+def test_it_creates_both_clinics_with_every_role_and_indication(demo: LoadResult) -> None:
+    # given the demo loaded at reduced size
+    riverside = Clinic.objects.get(slug="riverside")
+    hilltop = Clinic.objects.get(slug="hilltop")
+    # when we look at its staff and courses
+    roles = set(Membership.objects.filter(clinic=riverside).values_list("role", flat=True))
+    professions = set(
+        Membership.objects.filter(clinic=riverside, role=Role.PRACTITIONER).values_list(
+            "profile__profession", flat=True
+        )
+    )
+    indications = set(
+        TreatmentPlan.objects.for_clinic(riverside).values_list("indication", flat=True)
+    )
+    # then every role, three professions and every demo indication are there
+    assert roles == set(Role.values)
+    assert len(professions) == 3
+    assert indications == set(PROTOCOLS)
+    assert (riverside.time_zone, riverside.currency) == ("Europe/London", "GBP")
+    assert Patient.objects.for_clinic(riverside).count() == PATIENTS
+    assert Patient.objects.for_clinic(hilltop).count() == HILLTOP_PATIENTS
+    assert Membership.objects.filter(clinic=hilltop, user__username="charlie").exists()
+    assert User.objects.get(username="alice").check_password(DEMO_PASSWORD)
+
+
+def test_it_records_sessions_with_injections_lots_measurements_and_adverse_events(
+    demo: LoadResult,
+) -> None:
+    # given the demo
+    riverside = Clinic.objects.get(slug="riverside")
+    sessions = TreatmentSession.objects.for_clinic(riverside)
+    # when we count what hangs off the sessions
+    kinds = set(Measurement.objects.for_clinic(riverside).values_list("kind", flat=True))
+    roles = set(Measurement.objects.for_clinic(riverside).values_list("site_role", flat=True))
+    without_weight = sessions.exclude(measurements__kind="weight_kg")
+    # then sessions have injections on lots, every expected kind is measured (with a
+    # control site), every visit has a weight, and adverse events are recorded
+    assert sessions.count() > 0
+    assert Injection.objects.filter(clinic=riverside).filter(lot__isnull=True).count() == 0
+    assert not sessions.filter(injections__isnull=True).exists()
+    assert kinds == set(MEASUREMENT_KINDS) - {"fat_thickness_mm"}
+    assert "control" in roles
+    assert not without_weight.exists()
+    assert AdverseEvent.objects.for_clinic(riverside).count() > 0
+    assert AdverseEvent.objects.for_clinic(riverside).filter(lot__isnull=False).exists()
+
+
+def test_it_never_injects_a_lot_after_expiry_while_recalled_or_quarantined(
+    demo: LoadResult,
+) -> None:
+    # given the demo's lots, including the special ones
+    statuses = set(Lot.objects.values_list("status", flat=True))
+    recalled = Lot.objects.get(status=LotStatus.RECALLED)
+    found = re.search(r"\d{4}-\d{2}-\d{2}", recalled.status_reason)
+    assert found is not None
+    recall_day = dt.date.fromisoformat(found[0])
+    # when we compare every injection with its lot
+    late = []
+    for shot in Injection.objects.select_related("lot", "session"):
+        lot, day = shot.lot, shot.session.performed_at.date()
+        assert lot is not None
+        assert lot.expiry_date is not None
+        assert lot.received_on is not None
+        if not lot.received_on <= day <= lot.expiry_date:
+            late.append(shot)
+    after_recall = Injection.objects.filter(
+        lot=recalled, session__performed_at__date__gte=recall_day
+    )
+    # then none is out of date, after the recall or from quarantine
+    assert {LotStatus.RECALLED, LotStatus.QUARANTINED, LotStatus.USED_UP} <= statuses
+    assert Lot.objects.filter(
+        status=LotStatus.AVAILABLE, expiry_date__lt=timezone.localdate()
+    ).exists()
+    assert late == []
+    assert Injection.objects.filter(lot=recalled).exists()
+    assert not after_recall.exists()
+    assert not Injection.objects.filter(lot__status=LotStatus.QUARANTINED).exists()
+
+
+def test_it_keeps_every_row_and_link_inside_its_own_clinic(demo: LoadResult) -> None:
+    # given every clinic-owned model
+    crossings = []
+    for model in _clinic_models():
+        for field in model._meta.concrete_fields:
+            target = field.related_model
+            if not isinstance(field, models.ForeignKey) or not isinstance(target, type):
+                continue
+            if target is Clinic:
+                continue
+            if any(f.name == "clinic" for f in target._meta.concrete_fields):
+                # when a row points at another clinic's row
+                bad = model._default_manager.exclude(**{field.name: None}).exclude(
+                    **{f"{field.name}__clinic": models.F("clinic")}
+                )
+                crossings += [(model.__name__, field.name)] * bad.count()
+            elif target is User:
+                bad = (
+                    model._default_manager.exclude(clinic=None)
+                    .exclude(**{field.name: None})
+                    .exclude(**{f"{field.name}__memberships__clinic": models.F("clinic")})
+                )
+                crossings += [(model.__name__, field.name)] * bad.count()
+    # then there is none: no Riverside record touches Hilltop's patients, lots or staff
+    assert crossings == []
+
+
+def test_it_signs_only_by_practitioners_and_leaves_today_as_drafts(demo: LoadResult) -> None:
+    # given the demo
+    riverside = Clinic.objects.get(slug="riverside")
+    practitioners = User.objects.filter(
+        memberships__clinic=riverside, memberships__role=Role.PRACTITIONER
+    )
+    tz = zoneinfo.ZoneInfo(riverside.time_zone)
+    today = timezone.localdate(timezone=tz)
+    sessions = TreatmentSession.objects.for_clinic(riverside)
+    # when we look at the signatures
+    signed = sessions.filter(signed_at__isnull=False)
+    # then every signature is a practitioner's, after the session, and today has drafts
+    assert signed.exists()
+    assert not signed.exclude(signed_by__in=practitioners).exists()
+    assert all(s.signed_at is not None and s.signed_at > s.performed_at for s in signed)
+    todays = [s for s in sessions if s.performed_at.astimezone(tz).date() == today]
+    assert todays
+    assert all(s.signed_at is None for s in todays)
+
+
+def test_it_places_a_late_nodule_cluster_on_one_lot(demo: LoadResult) -> None:
+    # given the demo's nodules attributed to a lot
+    nodules = AdverseEvent.objects.filter(
+        event_type="nodule", causality="possible", lot__isnull=False
+    ).select_related("session")
+    # when we group the late ones (4-8 weeks after the session) by lot
+    late = [
+        n
+        for n in nodules
+        if n.session is not None and 28 <= (n.onset_date - n.session.performed_at.date()).days <= 56
+    ]
+    lots = {n.lot_id for n in late}
+    # then at least two late nodules share one lot and are still open
+    assert len(late) >= 2
+    assert len(lots) == 1
+    assert all(n.resolved_date is None for n in late)
+
+
+def test_it_does_nothing_on_a_second_run(demo: LoadResult) -> None:
+    # given the demo loaded once
+    before = _counts()
+    # when it is loaded again
+    again = load_small()
+    # then nothing was added
+    assert demo.created
+    assert not again.created
+    assert _counts() == before
+
+
+def test_it_rebuilds_the_same_practice_on_reset(demo: LoadResult) -> None:
+    # given the demo loaded once
+    before = _counts()
+    names = sorted(Patient.objects.values_list("given_name", "family_name"))
+    # when it is rebuilt
+    result = load_small(reset=True)
+    # then the same practice is there once, not twice
+    assert result.created
+    assert is_loaded()
+    assert _counts() == before
+    assert sorted(Patient.objects.values_list("given_name", "family_name")) == names
+    assert Clinic.objects.filter(slug="riverside").count() == 1
+
+
+def test_it_refuses_to_load_over_existing_demo_usernames(db: Any) -> None:
+    # given a user named like a demo login, without the demo
+    User.objects.create_user("alice", password="x")
+    # when / then loading refuses and names the user, writing nothing
+    with pytest.raises(DemoError, match="alice"):
+        load_small()
+    assert not Clinic.objects.exists()
+
+
+def test_it_prints_the_logins_from_the_command(db: Any) -> None:
+    # given an empty database
+    out, err = io.StringIO(), io.StringIO()
+    # when the command runs without serving
+    call_command(
+        "demo", "--no-serve", "--patients", "12", "--hilltop-patients", "2", stdout=out, stderr=err
+    )
+    # then it printed every login with password, role and clinic, and its progress
+    text = out.getvalue()
+    assert re.search(rf"alice\s+{DEMO_PASSWORD}\s+Practitioner\s+Riverside Aesthetics", text)
+    assert re.search(rf"charlie\s+{DEMO_PASSWORD}\s+Practitioner\s+Hilltop Skin Clinic", text)
+    assert re.search(r"nina\s+\S+\s+Nurse", text)
+    assert "sessions" in err.getvalue()
+
+
+def test_it_does_not_show_riverside_patients_to_charlie(demo: LoadResult, client: Any) -> None:
+    # given charlie of Hilltop signed in, and a Riverside patient
+    client.force_login(User.objects.get(username="charlie"))
+    patient = Patient.objects.for_clinic(Clinic.objects.get(slug="riverside")).first()
+    assert patient is not None
+    # when charlie opens the chart and the patient list
+    chart = client.get(reverse("patients:chart", args=[patient.public_id]))
+    listing = client.get(reverse("patients:list"))
+    # then the chart is a 404 and the list does not name the patient
+    assert chart.status_code == 404
+    assert patient.family_name not in listing.content.decode()

@@ -1,0 +1,378 @@
+"""Turning simulated courses into rows: bulk inserts, every row in its clinic, all FKs set.
+
+Rows are built from the drafts in dependency order (patients, consultations, consents,
+plans, sessions, then what hangs off a session) and inserted with ``bulk_create`` in
+batches; the caller holds the transaction, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from mesoclinic.clinics.models import Clinic, Membership
+from mesoclinic.consent.models import Consent, ConsentTemplate
+from mesoclinic.consultations.models import Consultation
+from mesoclinic.demo.catalogue import COURSE_SESSION_PRICE, PRODUCT_BY_KEY
+from mesoclinic.demo.courses import CourseDraft, MeasureDraft
+from mesoclinic.demo.lots import LotDraft
+from mesoclinic.demo.people import CONCERNS, questionnaire
+from mesoclinic.demo.screen import screening_for
+from mesoclinic.formulary.choices import LotStatus
+from mesoclinic.formulary.models import Lot, Product
+from mesoclinic.outcomes.models import Measurement
+from mesoclinic.patients.models import Patient
+from mesoclinic.plans.models import PlanArea, TreatmentPlan
+from mesoclinic.safety.models import AdverseEvent, Outcome
+from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
+
+BATCH = 500
+MINUTES = dt.timedelta(minutes=1)
+
+
+@dataclass
+class Staff:
+    practitioners: list[Membership]
+    nurse: Membership | None
+    admin: User
+
+
+def _signature(member: Membership, at: dt.datetime) -> dict[str, Any]:
+    return {
+        "signed_at": at,
+        "signed_by": member.user,
+        "signed_by_name": member.display_name,
+        "version": 2,
+    }
+
+
+def write_lots(
+    clinic: Clinic, lots: list[LotDraft], products: dict[str, Product], admin: User
+) -> None:
+    rows = [
+        Lot(
+            clinic=clinic,
+            product=products[d.product_key],
+            lot_number=d.lot_number,
+            expiry_date=d.expiry_date,
+            received_on=d.received_on,
+            quantity_received=d.quantity_received,
+            vial_volume_ml=PRODUCT_BY_KEY[d.product_key].vial_volume_ml,
+            remaining_ml=Decimal(0) if d.status == LotStatus.USED_UP else d.remaining_ml,
+            vial_type=PRODUCT_BY_KEY[d.product_key].vial_type,
+            status=d.status,
+            status_reason=d.status_reason,
+            created_by=admin,
+        )
+        for d in lots
+    ]
+    Lot.objects.bulk_create(rows, batch_size=BATCH)
+    for draft, row in zip(lots, rows, strict=True):
+        draft.pk = row.pk
+
+
+def write_patients(
+    clinic: Clinic, courses: list[CourseDraft], staff: Staff, rng: random.Random, prefix: str
+) -> list[Patient]:
+    rows = []
+    for number, course in enumerate(courses, start=1):
+        p = course.person
+        rows.append(
+            Patient(
+                clinic=clinic,
+                mrn=f"{prefix}{number:06d}",
+                given_name=p.given_name,
+                family_name=p.family_name,
+                birth_date=p.birth_date,
+                sex=p.sex,
+                height_cm=p.height_cm,
+                phone=p.phone,
+                email=p.email,
+                address=p.address,
+                allergies=p.allergies,
+                current_medications=p.current_medications,
+                created_by=staff.practitioners[course.consultant].user,
+            )
+        )
+    return Patient.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def write_consultations(
+    clinic: Clinic,
+    courses: list[CourseDraft],
+    patients: list[Patient],
+    staff: Staff,
+    rng: random.Random,
+) -> list[Consultation]:
+    rows = []
+    for course, patient in zip(courses, patients, strict=True):
+        member = staff.practitioners[course.consultant]
+        person, indication = course.person, course.protocol.indication
+        answers = questionnaire(rng, person, indication)
+        areas = sorted({a for a, _ in course.areas + ([course.control] if course.control else [])})
+        day = course.consult_at.date()
+        age = (
+            day.year
+            - person.birth_date.year
+            - ((day.month, day.day) < (person.birth_date.month, person.birth_date.day))
+        )
+        weight = Decimal(str(person.weight_kg))
+        rows.append(
+            Consultation(
+                clinic=clinic,
+                patient=patient,
+                consulted_at=course.consult_at,
+                clinician=member.user,
+                clinician_name=member.display_name,
+                concerns=CONCERNS[indication],
+                indications=[indication],
+                areas=areas,
+                questionnaire=answers,
+                screening=screening_for(
+                    answers,
+                    indication,
+                    areas,
+                    age_years=age,
+                    weight_kg=weight,
+                    height_cm=person.height_cm,
+                    weight_stable_6_months=not person.diet,
+                    body_image_concern=False,
+                ),
+                body_image_concern=False,
+                body_image_notes="Body-image screen: no concern raised; expectations discussed.",
+                weight_kg=weight,
+                height_cm=person.height_cm,
+                weight_stable_6_months=not person.diet,
+                assessment=f"Suitable for {course.protocol.name}. Risks, alternatives and aftercare discussed.",
+                created_by=member.user,
+                **_signature(member, course.consult_at + 30 * MINUTES),
+            )
+        )
+    return Consultation.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def write_consents(
+    clinic: Clinic,
+    courses: list[CourseDraft],
+    patients: list[Patient],
+    templates: dict[str, ConsentTemplate],
+    staff: Staff,
+    rng: random.Random,
+    now: dt.datetime,
+) -> None:
+    rows = []
+    for course, patient in zip(courses, patients, strict=True):
+        member = staff.practitioners[course.consultant]
+        template = templates[course.protocol.indication]
+        signed_at = course.consult_at + 40 * MINUTES
+        withdrawn = None
+        if course.status == "stopped" and course.visits and rng.random() < 0.5:
+            withdrawn = min(now, course.visits[-1].at + dt.timedelta(days=rng.randint(7, 21)))
+        rows.append(
+            Consent(
+                clinic=clinic,
+                patient=patient,
+                template=template,
+                body_snapshot=template.body,
+                discussed=(
+                    "Procedure, expected reactions and their usual course, rare complications, "
+                    "alternatives and aftercare discussed; written information given; questions answered."
+                    + (" Off-label use explained." if template.off_label else "")
+                ),
+                photo_consent=rng.random() < 0.8,
+                patient_typed_name=patient.display_name,
+                patient_signed_at=signed_at,
+                withdrawn_at=withdrawn,
+                created_by=member.user,
+                **_signature(member, signed_at + 5 * MINUTES),
+            )
+        )
+    Consent.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def write_plans(
+    clinic: Clinic,
+    courses: list[CourseDraft],
+    patients: list[Patient],
+    consultations: list[Consultation],
+    staff: Staff,
+    currency: str,
+) -> list[TreatmentPlan]:
+    rows = []
+    for course, patient, consultation in zip(courses, patients, consultations, strict=True):
+        protocol = course.protocol
+        name = protocol.name
+        if course.main_product == "minoxidil":
+            name = name.replace("Dutasteride", "Minoxidil")
+        rows.append(
+            TreatmentPlan(
+                clinic=clinic,
+                patient=patient,
+                consultation=consultation,
+                indication=protocol.indication,
+                protocol=name,
+                planned_sessions=protocol.planned_sessions,
+                interval_days=protocol.interval_days,
+                estimated_price=COURSE_SESSION_PRICE * protocol.planned_sessions,
+                currency=currency,
+                lifestyle_advice=(
+                    "Keep weight stable (within 5%) through the course and until the final "
+                    "assessment; regular activity; no new diet without telling us."
+                ),
+                status=course.status,
+                start_date=course.visits[0].day if course.visits else None,
+                created_by=staff.practitioners[course.consultant].user,
+            )
+        )
+    plans = TreatmentPlan.objects.bulk_create(rows, batch_size=BATCH)
+    areas = [
+        PlanArea(plan=plan, area=area, side=side)
+        for course, plan in zip(courses, plans, strict=True)
+        for area, side in course.areas
+    ]
+    PlanArea.objects.bulk_create(areas, batch_size=BATCH)
+    return plans
+
+
+def write_sessions(
+    clinic: Clinic,
+    courses: list[CourseDraft],
+    patients: list[Patient],
+    plans: list[TreatmentPlan],
+    staff: Staff,
+    products: dict[str, Product],
+    rng: random.Random,
+    currency: str,
+) -> dict[str, int]:
+    sessions: list[TreatmentSession] = []
+    pairs = []
+    for course, patient, plan in zip(courses, patients, plans, strict=True):
+        protocol = course.protocol
+        for visit in course.visits:
+            member = staff.practitioners[visit.practitioner]
+            author = staff.nurse.user if visit.drafted_by_nurse and staff.nurse else member.user
+            signature = (
+                _signature(member, visit.at + rng.randint(20, 90) * MINUTES) if visit.signed else {}
+            )
+            sessions.append(
+                TreatmentSession(
+                    clinic=clinic,
+                    patient=patient,
+                    plan=plan,
+                    performed_at=visit.at,
+                    indication=protocol.indication,
+                    protocol=plan.protocol,
+                    practitioner=member.user,
+                    anaesthesia=protocol.anaesthesia,
+                    technique=protocol.technique,
+                    needle=protocol.needle,
+                    depth_mm=protocol.depth_mm,
+                    notes="Tolerated well. Aftercare leaflet given; review at 2 weeks.",
+                    created_by=author,
+                    **signature,
+                )
+            )
+            pairs.append((course, patient, visit))
+    TreatmentSession.objects.bulk_create(sessions, batch_size=BATCH)
+    areas, injections, measures, events = [], [], [], []
+    for session, (_course, patient, visit) in zip(sessions, pairs, strict=True):
+        visit.pk = session.pk
+        member = staff.practitioners[visit.practitioner]
+        price = (COURSE_SESSION_PRICE / len(visit.areas)).quantize(Decimal("0.01"))
+        areas += [
+            SessionArea(session=session, area=a, side=s, price=price, currency=currency)
+            for a, s in visit.areas
+        ]
+        lots_by_product: dict[str, int | None] = {}
+        for shot in visit.injections:
+            lot_id = shot.lot.pk if shot.lot else None
+            lots_by_product.setdefault(shot.product, lot_id)
+            injections.append(
+                Injection(
+                    clinic=clinic,
+                    session=session,
+                    area=shot.area,
+                    side=shot.side,
+                    product=products[shot.product],
+                    lot_id=lot_id,
+                    volume_ml=shot.volume_ml,
+                    points=shot.points,
+                    depth_mm=shot.depth_mm,
+                    technique=shot.technique,
+                )
+            )
+        measures += _measurements(
+            clinic, patient, session, visit.day, visit.measures, member, staff
+        )
+        for ae in visit.reactions:
+            events.append(
+                AdverseEvent(
+                    clinic=clinic,
+                    patient=patient,
+                    session=session,
+                    lot_id=lots_by_product.get(ae.product),
+                    event_type=ae.event_type,
+                    onset_date=ae.onset,
+                    resolved_date=ae.resolved,
+                    last_seen_unresolved=ae.last_seen_unresolved,
+                    severity=ae.severity,
+                    serious=ae.serious,
+                    causality=ae.causality,
+                    outcome=Outcome.RECOVERED if ae.resolved else Outcome.RECOVERING,
+                    notes=ae.notes,
+                    reported_by=member.user,
+                    created_by=member.user,
+                )
+            )
+    for course, patient in zip(courses, patients, strict=True):
+        if course.follow_up is not None:
+            day, drafts = course.follow_up
+            member = staff.practitioners[course.consultant]
+            measures += _measurements(clinic, patient, None, day, drafts, member, staff)
+    SessionArea.objects.bulk_create(areas, batch_size=BATCH)
+    Injection.objects.bulk_create(injections, batch_size=BATCH)
+    Measurement.objects.bulk_create(measures, batch_size=BATCH)
+    AdverseEvent.objects.bulk_create(events, batch_size=BATCH)
+    return {
+        "sessions": len(sessions),
+        "session areas": len(areas),
+        "injections": len(injections),
+        "measurements": len(measures),
+        "adverse events": len(events),
+    }
+
+
+def _measurements(
+    clinic: Clinic,
+    patient: Patient,
+    session: TreatmentSession | None,
+    day: dt.date,
+    drafts: list[MeasureDraft],
+    member: Membership,
+    staff: Staff,
+) -> list[Measurement]:
+    # Weight and girths are taken by the nurse; clinician scores by the practitioner.
+    measurer = staff.nurse.user if staff.nurse else member.user
+    return [
+        Measurement(
+            clinic=clinic,
+            patient=patient,
+            session=session,
+            measured_on=day,
+            kind=m.kind,
+            value=m.value,
+            area=m.area,
+            side=m.side,
+            site_role=m.site_role,
+            rater=m.rater,
+            rated_by=member.user if m.rater == "clinician" else (measurer if not m.rater else None),
+            scale_version=m.scale_version,
+            created_by=measurer,
+        )
+        for m in drafts
+    ]
