@@ -12,7 +12,7 @@ import json
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -31,6 +31,7 @@ class Command(BaseCommand):
         "rules and print the verdict. Exit 0 ok, 1 violation, 2 invalid input."
     )
     requires_system_checks: list[str] = []  # a pure check: no database, no app checks
+    stealth_options = ("stdin",)  # call_command(..., stdin=StringIO(...)) for "-"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the session as JSON, or - for standard input")
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        text = self._read(options["file"])
+        text = self._read(options["file"], options.get("stdin") or sys.stdin)
         ideal_weight_kg = self._ideal_weight(options["weight_basis"], options["ideal_weight_kg"])
         try:
             plan = load_session_json(text)
@@ -68,10 +69,10 @@ class Command(BaseCommand):
                 returncode=EXIT_VIOLATION,
             )
 
-    def _read(self, name: str) -> str:
+    def _read(self, name: str, stdin: TextIO) -> str:
         try:
             if name == "-":
-                return sys.stdin.read()
+                return stdin.read()
             return Path(name).read_text(encoding="utf-8")
         except FileNotFoundError:
             raise CommandError(f"file: {name}: no such file", returncode=EXIT_INVALID) from None
