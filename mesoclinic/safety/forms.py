@@ -65,13 +65,16 @@ class AdverseEventForm(forms.ModelForm):
         }
         labels = {
             "event_type": "Type",
-            "serious": "Serious (hospitalisation, disability, life-threatening or fatal)",
+            "serious": "Serious",
             "last_seen_unresolved": "Last seen unresolved",
             "resolved_date": "Resolved date",
         }
         help_texts = {
             "last_seen_unresolved": "The last contact at which it had not resolved",
             "causality": "WHO-UMC category",
+            # The ICH E2A definition of a serious adverse event.
+            "serious": "Fatal, life-threatening, needing or prolonging hospital care, "
+            "causing lasting disability, or otherwise medically important",
         }
 
     def __init__(
@@ -86,6 +89,7 @@ class AdverseEventForm(forms.ModelForm):
         self.fields["session"].queryset = sessions  # type: ignore[attr-defined]
         self.fields["lot"].queryset = lots.select_related("product")  # type: ignore[attr-defined]
         self.time_zone = time_zone
+        self.fields["outcome"].choices = [("", "— still being followed —"), *Outcome.choices]  # type: ignore[attr-defined]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
