@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 
 from mesoclinic.clinical_codes import INDICATIONS, choices
@@ -62,9 +64,23 @@ class Consent(SignableRecord):
     )
     patient_signed_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True, help_text="Why consent was withdrawn")
 
     class Meta:
         ordering = ["-patient_signed_at"]
 
     def __str__(self) -> str:
         return f"Consent: {self.template}"
+
+    @property
+    def withdrawn_on(self) -> dt.datetime | None:
+        """When consent was withdrawn. A signed consent is withdrawn by an amendment (it is never
+        changed in place), so the amended value counts; it is stored there as ISO text."""
+        value = self.effective("withdrawn_at")
+        if isinstance(value, str):
+            return dt.datetime.fromisoformat(value)
+        return value
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_on is not None

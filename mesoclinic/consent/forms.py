@@ -1,0 +1,128 @@
+"""Consent template forms (admins) and the consent capture and withdrawal forms."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from django import forms
+
+from mesoclinic.consent.models import ConsentTemplate
+
+PNG_DATA_URL_PREFIX = "data:image/png;base64,"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# A drawn signature at pad size is a few kilobytes; the cap keeps the row small and refuses
+# anything that is not plausibly a signature.
+SIGNATURE_MAX_CHARS = 200 * 1024
+
+
+def check_signature_png(value: str) -> str | None:
+    """None when ``value`` is empty or a PNG data URL under the size cap; otherwise why not."""
+    if not value:
+        return None
+    if len(value) > SIGNATURE_MAX_CHARS:
+        return f"is too large ({len(value) // 1024} KB); the limit is {SIGNATURE_MAX_CHARS // 1024} KB. Clear it and sign again."
+    if not value.startswith(PNG_DATA_URL_PREFIX):
+        return "must be a PNG image drawn on the pad (a data:image/png;base64 URL)."
+    try:
+        raw = base64.b64decode(value[len(PNG_DATA_URL_PREFIX) :], validate=True)
+    except (binascii.Error, ValueError):
+        return "is not valid base64 image data. Clear it and sign again."
+    if not raw.startswith(PNG_MAGIC):
+        return "is not a PNG image. Clear it and sign again."
+    return None
+
+
+class SignaturePad(forms.Widget):
+    """A <canvas> to draw on, storing a PNG data URL in a hidden input (consent/signature.js)."""
+
+    template_name = "consent/widgets/signature.html"
+
+
+class ConsentTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ConsentTemplate
+        fields = ["code", "title", "indication", "off_label", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 20})}
+        labels = {
+            "code": "Code",
+            "off_label": "Discloses off-label use",
+            "body": "Text the patient reads",
+        }
+
+    def __init__(
+        self, *args: Any, clinic: Any, new_version_of: ConsentTemplate | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.new_version_of = new_version_of
+        if new_version_of is not None:
+            # Versions share their code; it is shown but cannot change.
+            self.fields["code"].disabled = True
+            self.fields["code"].initial = new_version_of.code
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        if self.new_version_of is not None:
+            return self.new_version_of.code
+        if ConsentTemplate.objects.for_clinic(self.clinic).filter(code=code).exists():
+            raise forms.ValidationError(
+                "a template with this code exists; make a new version of it instead."
+            )
+        return code
+
+    def clean_body(self) -> str:
+        body: str = self.cleaned_data["body"].strip()
+        if len(body) < 200:
+            raise forms.ValidationError(
+                "is too short to describe the treatment, its risks and alternatives "
+                "(at least 200 characters)."
+            )
+        return body
+
+
+class ConsentCaptureForm(forms.Form):
+    read_confirmed = forms.BooleanField(
+        label="The patient has read the text above and had their questions answered"
+    )
+    discussed = forms.CharField(
+        label="Record of the consent discussion",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Risks and alternatives discussed, questions asked and the answers given",
+    )
+    photo_consent = forms.BooleanField(
+        label="Separate consent to clinical photographs (storage, retrieval and future use)",
+        required=False,
+    )
+    patient_typed_name = forms.CharField(
+        label="Patient's full name, typed by the patient", max_length=200
+    )
+    patient_signature_png = forms.CharField(
+        label="Drawn signature",
+        required=False,
+        widget=SignaturePad,
+        help_text="Optional: draw with a finger, stylus or mouse. The typed name is the signature "
+        "for anyone who cannot draw.",
+    )
+
+    def clean_patient_typed_name(self) -> str:
+        name: str = self.cleaned_data["patient_typed_name"].strip()
+        if len(name) < 2:
+            raise forms.ValidationError("type the patient's full name.")
+        return name
+
+    def clean_patient_signature_png(self) -> str:
+        value: str = self.cleaned_data.get("patient_signature_png", "").strip()
+        problem = check_signature_png(value)
+        if problem is not None:
+            raise forms.ValidationError(problem)
+        return value
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for withdrawal",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="As the patient gave it, or 'no reason given'",
+    )

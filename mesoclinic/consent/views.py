@@ -1,0 +1,210 @@
+"""Consent pages: templates for clinic admins; capture, sign and withdraw for clinicians."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from mesoclinic.audit.choices import Action
+from mesoclinic.audit.services import record
+from mesoclinic.clinics.permissions import current_membership, requires
+from mesoclinic.clinics.roles import Perm
+from mesoclinic.consent import services
+from mesoclinic.consent.forms import ConsentCaptureForm, ConsentTemplateForm, WithdrawForm
+from mesoclinic.consent.models import Consent, ConsentTemplate
+from mesoclinic.patients.models import Patient
+from mesoclinic.records.models import StaleRecordError
+from mesoclinic.records.services import SigningError
+
+# --- templates (clinic admin) --------------------------------------------------------------
+
+
+@requires(Perm.MANAGE_FORMULARY)
+def template_list(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    templates = ConsentTemplate.objects.restrict(membership, Perm.MANAGE_FORMULARY).annotate(
+        uses=Count("consents")
+    )
+    return render(request, "consent/template_list.html", {"templates": templates})
+
+
+@require_POST
+@requires(Perm.MANAGE_FORMULARY)
+def template_install_defaults(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    created = services.install_default_templates(request, membership.clinic, membership.user)
+    if created:
+        messages.success(
+            request, f"Added {len(created)} standard templates. Review them before use."
+        )
+    else:
+        messages.info(request, "The standard templates are already here.")
+    return redirect("consent:templates")
+
+
+@requires(Perm.MANAGE_FORMULARY)
+def template_create(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    form = ConsentTemplateForm(request.POST or None, clinic=membership.clinic)
+    if request.method == "POST" and form.is_valid():
+        template = services.create_template(request, membership, form.cleaned_data)
+        messages.success(request, f"Created {template}.")
+        return redirect("consent:template_detail", public_id=template.public_id)
+    return render(request, "consent/template_form.html", {"form": form, "base": None})
+
+
+@requires(Perm.MANAGE_FORMULARY)
+def template_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    template = get_object_or_404(
+        ConsentTemplate.objects.restrict(membership, Perm.MANAGE_FORMULARY), public_id=public_id
+    )
+    versions = ConsentTemplate.objects.restrict(membership, Perm.MANAGE_FORMULARY).filter(
+        code=template.code
+    )
+    return render(
+        request,
+        "consent/template_detail.html",
+        {"template": template, "versions": versions, "uses": template.consents.count()},
+    )
+
+
+@requires(Perm.MANAGE_FORMULARY)
+def template_new_version(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    base = get_object_or_404(
+        ConsentTemplate.objects.restrict(membership, Perm.MANAGE_FORMULARY), public_id=public_id
+    )
+    # The form starts from the base's values but is never bound to the base row: saving
+    # creates a new row, so a template in use is never edited in place.
+    initial = {
+        "code": base.code,
+        "title": base.title,
+        "indication": base.indication,
+        "off_label": base.off_label,
+        "body": base.body,
+    }
+    form = ConsentTemplateForm(
+        request.POST or None, initial=initial, clinic=membership.clinic, new_version_of=base
+    )
+    if request.method == "POST" and form.is_valid():
+        template = services.new_version(request, membership, base, form.cleaned_data)
+        messages.success(request, f"Created {template}; earlier versions are now inactive.")
+        return redirect("consent:template_detail", public_id=template.public_id)
+    return render(request, "consent/template_form.html", {"form": form, "base": base})
+
+
+@require_POST
+@requires(Perm.MANAGE_FORMULARY)
+def template_deactivate(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    template = get_object_or_404(
+        ConsentTemplate.objects.restrict(membership, Perm.MANAGE_FORMULARY), public_id=public_id
+    )
+    services.deactivate_template(request, template)
+    messages.success(request, f"{template} is no longer offered for new consents.")
+    return redirect("consent:template_detail", public_id=template.public_id)
+
+
+# --- patient consents ----------------------------------------------------------------------
+
+
+@requires(Perm.EDIT_CLINICAL)
+def consent_capture(request: HttpRequest, patient_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    patient = get_object_or_404(
+        Patient.objects.restrict(membership, Perm.EDIT_CLINICAL), public_id=patient_id
+    )
+    show_all = request.GET.get("all") == "1"
+    suggestions, indications = services.suggested_templates(membership, patient, show_all)
+    chosen = request.GET.get("template") or request.POST.get("template")
+    template = None
+    if chosen:
+        template = get_object_or_404(
+            ConsentTemplate.objects.restrict(membership, Perm.EDIT_CLINICAL).filter(is_active=True),
+            public_id=chosen,
+        )
+    form = ConsentCaptureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if template is None:
+            form.add_error(None, "Choose the consent template the patient read.")
+        else:
+            consent = services.capture_consent(
+                request, membership, patient, template, form.cleaned_data
+            )
+            messages.success(request, "Consent recorded; a practitioner signs it next.")
+            return redirect("consent:detail", public_id=consent.public_id)
+    record(request, Action.VIEW, obj=patient, detail="consent form")
+    return render(
+        request,
+        "consent/capture.html",
+        {
+            "patient": patient,
+            "template": template,
+            "suggestions": suggestions,
+            "indications": indications,
+            "show_all": show_all,
+            "form": form,
+        },
+    )
+
+
+def _consent(request: HttpRequest, perm: Perm, public_id: str) -> Consent:
+    membership = current_membership(request)
+    return get_object_or_404(
+        Consent.objects.restrict(membership, perm).select_related("patient", "template"),
+        public_id=public_id,
+    )
+
+
+@requires(Perm.VIEW_CLINICAL)
+def consent_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    consent = _consent(request, Perm.VIEW_CLINICAL, public_id)
+    record(request, Action.VIEW, obj=consent)
+    return render(
+        request,
+        "consent/detail.html",
+        {
+            "consent": consent,
+            "patient": consent.patient,
+            "amendments": list(consent.amendments.all()),
+        },
+    )
+
+
+@require_POST
+@requires(Perm.SIGN)
+def consent_sign(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    consent = _consent(request, Perm.SIGN, public_id)
+    try:
+        services.sign_consent(request, membership, consent)
+    except SigningError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Consent signed. It can no longer be changed.")
+    return redirect("consent:detail", public_id=consent.public_id)
+
+
+@requires(Perm.SIGN)
+def consent_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    consent = _consent(request, Perm.SIGN, public_id)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_consent(request, membership, consent, form.cleaned_data["reason"])
+        except (SigningError, StaleRecordError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Withdrawal of consent recorded.")
+            return redirect("consent:detail", public_id=consent.public_id)
+    record(request, Action.VIEW, obj=consent, detail="withdraw form")
+    return render(
+        request,
+        "consent/withdraw.html",
+        {"consent": consent, "patient": consent.patient, "form": form},
+    )
