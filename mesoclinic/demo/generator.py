@@ -114,20 +114,35 @@ def _create_formulary(clinic: Clinic, admin: User) -> dict[str, Product]:
     return {spec.key: row for spec, row in zip(PRODUCTS, products, strict=True)}
 
 
+def consent_template_fields() -> list[dict[str, object]]:
+    """The consent app's default templates, plus the demo's own text for any demo indication
+    they do not cover (cellulite)."""
+    try:
+        from mesoclinic.consent.services import default_templates
+    except ImportError:  # a checkout whose consent app ships no defaults yet
+        defaults: list[dict[str, object]] = []
+    else:
+        defaults = default_templates()
+    covered = {d["indication"] for d in defaults}
+    own = [
+        {
+            "code": t.code,
+            "title": t.title,
+            "indication": t.indication,
+            "off_label": t.off_label,
+            "body": t.body,
+        }
+        for t in TEMPLATES
+        if t.indication not in covered
+    ]
+    return defaults + own
+
+
 def _consent_templates(clinic: Clinic, admin: User) -> dict[str, ConsentTemplate]:
     rows = ConsentTemplate.objects.bulk_create(
         [
-            ConsentTemplate(
-                clinic=clinic,
-                code=t.code,
-                template_version=1,
-                title=t.title,
-                indication=t.indication,
-                body=t.body,
-                off_label=t.off_label,
-                created_by=admin,
-            )
-            for t in TEMPLATES
+            ConsentTemplate(clinic=clinic, created_by=admin, **fields)
+            for fields in consent_template_fields()
         ]
     )
     return {row.indication: row for row in rows}

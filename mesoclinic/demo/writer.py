@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.consent.models import Consent, ConsentTemplate
@@ -28,6 +29,7 @@ from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanArea, TreatmentPlan
+from mesoclinic.records.models import Amendment
 from mesoclinic.safety.models import AdverseEvent, Outcome
 from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
 
@@ -165,14 +167,11 @@ def write_consents(
     rng: random.Random,
     now: dt.datetime,
 ) -> None:
-    rows = []
+    rows, withdrawals = [], []
     for course, patient in zip(courses, patients, strict=True):
         member = staff.practitioners[course.consultant]
         template = templates[course.protocol.indication]
         signed_at = course.consult_at + 40 * MINUTES
-        withdrawn = None
-        if course.status == "stopped" and course.visits and rng.random() < 0.5:
-            withdrawn = min(now, course.visits[-1].at + dt.timedelta(days=rng.randint(7, 21)))
         rows.append(
             Consent(
                 clinic=clinic,
@@ -187,12 +186,37 @@ def write_consents(
                 photo_consent=rng.random() < 0.8,
                 patient_typed_name=patient.display_name,
                 patient_signed_at=signed_at,
-                withdrawn_at=withdrawn,
                 created_by=member.user,
                 **_signature(member, signed_at + 5 * MINUTES),
             )
         )
+        if course.status == "stopped" and course.visits and rng.random() < 0.5:
+            at = min(now, course.visits[-1].at + dt.timedelta(days=rng.randint(7, 21)))
+            withdrawals.append((len(rows) - 1, member, at))
     Consent.objects.bulk_create(rows, batch_size=BATCH)
+    # A signed consent is withdrawn by an amendment, never changed in place.
+    content_type = ContentType.objects.get_for_model(Consent)
+    reason = "Consent withdrawn: patient decided not to continue the course (telephone call)."
+    amendments = Amendment.objects.bulk_create(
+        [
+            Amendment(
+                clinic=clinic,
+                content_type=content_type,
+                object_id=rows[index].pk,
+                author=member.user,
+                author_name=member.display_name,
+                at=at,
+                reason=reason,
+                changes={"withdrawn_at": {"from": None, "to": at.isoformat()}},
+            )
+            for index, member, at in withdrawals
+        ],
+        batch_size=BATCH,
+    )
+    # ``at`` is stamped on insert; give each withdrawal the time it happened.
+    for amendment, (_, _, at) in zip(amendments, withdrawals, strict=True):
+        amendment.at = at
+    Amendment.objects.bulk_update(amendments, ["at"], batch_size=BATCH)
 
 
 def write_plans(
