@@ -133,7 +133,7 @@ def record_measurements(request: HttpRequest, public_id: Any) -> HttpResponse:
                     messages.success(
                         request, f"Saved {len(saved)} measurement{'s' if len(saved) != 1 else ''}."
                     )
-                    _warn_weight(request, patient, saved)
+                    _warn_weight(request, membership, patient, saved)
                     return redirect("patients:chart", public_id=patient.public_id)
     else:
         visit = VisitForm(
@@ -148,14 +148,18 @@ def record_measurements(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-def _warn_weight(request: HttpRequest, patient: Patient, saved: list[Measurement]) -> None:
+def _warn_weight(
+    request: HttpRequest, membership: Membership, patient: Patient, saved: list[Measurement]
+) -> None:
     """Tell the user at once when the weight just entered is more than 5% off the first."""
     new = [m for m in saved if m.kind == "weight_kg"]
     if not new:
         return
-    weights = Measurement.objects.filter(
-        clinic_id=patient.clinic_id, patient=patient, kind="weight_kg"
-    ).order_by("measured_on", "pk")
+    weights = (
+        Measurement.objects.restrict(membership, Perm.VIEW_CLINICAL)
+        .filter(patient=patient, kind="weight_kg")
+        .order_by("measured_on", "pk")
+    )
     changes = weight_changes((m.measured_on, m.value, m.pk) for m in weights)
     change = changes.get(new[0].pk)
     if change is not None and change.flagged:
