@@ -12,8 +12,8 @@ Pure Python (no Django import).
   body weight in obese patients", [SECONDARY] https://www.droracle.ai/articles/537887/what-are-the-maximum-doses-symptoms-of-toxicity-and)
   the lower of the ideal and the actual weight is used. The reference gives no formula for
   ideal body weight, so the engine never computes one: the clinician supplies it.
-* No weight (or no ideal weight when that basis is chosen): the mg/kg limit cannot be
-  verified, which is a violation, and the absolute cap is still checked.
+* R9: no weight (or no ideal weight when that basis is chosen): the mg/kg limit cannot be
+  verified, which is a violation (never a pass), and the absolute cap is still checked.
 """
 
 from __future__ import annotations

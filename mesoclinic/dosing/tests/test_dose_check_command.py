@@ -148,6 +148,35 @@ def test_it_exits_1_and_still_prints_the_verdict_on_a_violation():
             "history[0].date: 2026-12-01 is after the session date 2026-11-20",
         ),
         (lambda d: d.update(protocol="unknown"), 'protocol: unknown protocol "unknown"'),
+        (
+            lambda d: d.update(protocol={"name": "p", "limits": [], "version": 2}),
+            "protocol.version: unknown field",
+        ),
+        (
+            lambda d: d.update(
+                protocol={
+                    "name": "p",
+                    "limits": [{"substance": "lecithin", "max_mg": 10, "source": "x"}],
+                }
+            ),
+            "protocol.limits[0].substance: 'lecithin' is another name for 'phosphatidylcholine'",
+        ),
+        (
+            lambda d: d.update(
+                protocol={
+                    "name": "p",
+                    "limits": [{"substance": "caffeine", "max_mg": -1, "source": "x"}],
+                }
+            ),
+            "protocol.limits[0].max_mg: must be > 0, got -1",
+        ),
+        (lambda d: d["history"][0].update(when="x"), "history[0].when: unknown field"),
+        (lambda d: d["patient"].update(weight_kg=4000), "patient.weight_kg: must be at most 400"),
+        (lambda d: d["syringes"][0].update(side="up"), "syringes[0].side: must be one of"),
+        (
+            lambda d: d["syringes"][0]["ingredients"][0].update(mg_per_ml=0.0000001),
+            "syringes[0].ingredients[0].mg_per_ml: at most 6 decimal places",
+        ),
     ],
 )
 def test_it_exits_2_naming_the_field_and_printing_nothing_on_stdout(mutate, expected):
