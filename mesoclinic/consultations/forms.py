@@ -48,6 +48,28 @@ def _bool_to_tri(value: bool | None) -> str:
     return "yes" if value else "no"
 
 
+class _LabelledGroup:
+    """Radios or checkboxes wrapped in an element with a group role named by the question, so a
+    screen reader announces "Pregnant?, Yes" rather than a bare "Yes"."""
+
+    template_name = "consultations/widgets/labelled_group.html"
+    group_role = "group"
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context(name, value, attrs)  # type: ignore[misc]
+        context["widget"]["group_role"] = self.group_role
+        context["widget"]["group_label"] = getattr(self, "group_label", name)
+        return context
+
+
+class AnswerRadios(_LabelledGroup, forms.RadioSelect):
+    group_role = "radiogroup"
+
+
+class LabelledCheckboxes(_LabelledGroup, forms.CheckboxSelectMultiple):
+    pass
+
+
 @dataclass
 class FieldSection:
     """A titled group of a form's fields, shaped like a form so that "_form_fields.html" can
@@ -95,10 +117,10 @@ class ConsultationForm(forms.Form):
     indications = forms.MultipleChoiceField(
         label="Indications considered",
         choices=choices(INDICATIONS),
-        widget=forms.CheckboxSelectMultiple,
+        widget=LabelledCheckboxes,
     )
     areas = forms.MultipleChoiceField(
-        label="Areas considered", choices=choices(AREAS), widget=forms.CheckboxSelectMultiple
+        label="Areas considered", choices=choices(AREAS), widget=LabelledCheckboxes
     )
     weight_kg = forms.DecimalField(
         label="Weight (kg)", required=False, max_digits=5, decimal_places=1
@@ -117,13 +139,13 @@ class ConsultationForm(forms.Form):
         label="Weight stable over the last 6 months?",
         choices=TRI_CHOICES,
         initial="unknown",
-        widget=forms.RadioSelect,
+        widget=AnswerRadios,
     )
     body_image_concern = forms.ChoiceField(
         label="Body-image (BDD) screen",
         choices=BODY_IMAGE_CHOICES,
         initial="unknown",
-        widget=forms.RadioSelect,
+        widget=AnswerRadios,
     )
     body_image_notes = forms.CharField(
         label="Body-image notes",
@@ -142,12 +164,15 @@ class ConsultationForm(forms.Form):
         self.amending = amending
         for q in QUESTIONS:
             self.fields[f"q_{q.code}"] = forms.ChoiceField(
-                label=q.text, choices=TRI_CHOICES, initial="unknown", widget=forms.RadioSelect
+                label=q.text, choices=TRI_CHOICES, initial="unknown", widget=AnswerRadios
             )
         for section, prompt in DETAILS.items():
             self.fields[f"details_{section}"] = forms.CharField(
                 label=prompt, required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
+        for field in self.fields.values():
+            if isinstance(field.widget, _LabelledGroup):
+                field.widget.group_label = str(field.label)  # type: ignore[attr-defined]
         if amending:
             del self.fields["consulted_at"]
             self.fields["reason"] = forms.CharField(

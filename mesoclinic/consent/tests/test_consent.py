@@ -379,3 +379,23 @@ def test_it_hides_another_clinics_templates_from_its_admin(login, hilltop, templ
     assert detail.status_code == 404
     assert version.status_code == 404
     assert "Injection lipolysis" not in client.get(reverse("consent:templates")).content.decode()
+
+
+def test_it_offers_take_consent_on_the_chart_only_to_clinical_roles(login, alice, bob, patient):
+    url = reverse("patients:chart", args=[patient.public_id])
+    assert "Take consent" in login(alice).get(url).content.decode()
+    assert "Take consent" not in login(bob).get(url).content.decode()
+
+
+def test_it_shows_the_consent_text_and_signature_pad_when_a_template_is_chosen(
+    login, alice, patient, templates
+):
+    t = templates["deoxycholic-submental"]
+    response = login(alice).get(
+        reverse("consent:capture", args=[patient.public_id]), {"template": str(t.public_id)}
+    )
+    body = response.content.decode()
+    assert "Swelling 87%" in body
+    assert "<canvas" in body
+    assert "consent/signature.js" in body
+    assert AuditEvent.objects.filter(action="view", patient=patient, username="alice").exists()

@@ -284,3 +284,10 @@ def test_it_shows_the_consultation_on_the_chart_with_its_status(
 def test_it_hides_the_new_consultation_link_from_reception(login, bob, patient):
     body = login(bob).get(reverse("patients:chart", args=[patient.public_id])).content.decode()
     assert "New consultation" not in body
+
+
+def test_it_names_each_answer_group_for_screen_readers(login, alice, patient):
+    body = login(alice).get(reverse("consultations:create", args=[patient.public_id])).content
+    text = body.decode()
+    assert 'role="radiogroup" aria-label="Pregnant?"' in text
+    assert 'role="group" aria-label="Indications considered"' in text
