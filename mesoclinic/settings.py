@@ -161,6 +161,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The project-wide assets (app.css, htmx) live in the mesoclinic package, which is not itself
+# an installed app, so the app-directories finder would never find them.
+STATICFILES_DIRS = [Path(__file__).resolve().parent / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
