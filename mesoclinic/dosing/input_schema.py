@@ -14,28 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
 
 from mesoclinic.clinical_codes import AREAS, MEASUREMENT_KINDS, SEXES, SIDES
-from mesoclinic.dosing.rules import (
-    BUILTIN_PROTOCOLS,
-    PHOSPHATIDYLCHOLINE,
-    SUBSTANCE_ALIASES,
-    Protocol,
-    ProtocolLimit,
+from mesoclinic.dosing.json_fields import (
+    FieldReader,
+    JsonObject,
+    get,
+    kind,
+    refuse_constant,
+    show,
 )
-
-# Technical bounds that keep Decimal arithmetic exact; they are not clinical limits.
-MAX_QUANTITY = Decimal(1_000_000)
-MAX_DECIMAL_PLACES = 6
-
-_MISSING = object()  # a field that is absent, as opposed to present and null
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CODE = re.compile(r"[a-z][a-z0-9_]*")
+from mesoclinic.dosing.rules import BUILTIN_PROTOCOLS, Protocol, ProtocolLimit
 
 
 class InputError(ValueError):
@@ -105,8 +96,8 @@ def load_session_json(text: str) -> SessionPlan:
         data = json.loads(
             text,
             parse_float=Decimal,
-            parse_constant=_refuse_constant,
-            object_pairs_hook=_JsonObject.from_pairs,
+            parse_constant=refuse_constant,
+            object_pairs_hook=JsonObject.from_pairs,
         )
     except ValueError as error:
         raise InputError([f"input: not valid JSON ({error})"]) from None
@@ -115,18 +106,18 @@ def load_session_json(text: str) -> SessionPlan:
 
 def parse_session(data: object) -> SessionPlan:
     """Validate an already-decoded JSON value; raises InputError naming every faulty field."""
-    errors = _Errors()
+    errors = FieldReader()
     root = errors.fields(
         data, "", required=("patient", "date", "syringes"), optional=("protocol", "history")
     )
     if root is None:
         raise InputError(errors.messages)
-    patient = _patient(_get(root, "patient"), errors)
-    date = errors.date(_get(root, "date"), "date")
+    patient = _patient(get(root, "patient"), errors)
+    date = errors.date(get(root, "date"), "date")
     protocol = _protocol(root.get("protocol"), errors)
     given_history = root.get("history")  # absent or null: no earlier sessions
     history = errors.array([] if given_history is None else given_history, "history", _past_session)
-    syringes = errors.array(_get(root, "syringes"), "syringes", _syringe)
+    syringes = errors.array(get(root, "syringes"), "syringes", _syringe)
     if "syringes" in root and isinstance(root["syringes"], list) and not root["syringes"]:
         errors.add("syringes", "must list at least one syringe")
     birth = patient.birth_date if patient is not None else None
@@ -154,67 +145,67 @@ def parse_session(data: object) -> SessionPlan:
     )
 
 
-def _patient(value: object, errors: _Errors) -> Patient | None:
+def _patient(value: object, errors: FieldReader) -> Patient | None:
     data = errors.fields(value, "patient", optional=("weight_kg", "height_cm", "sex", "birth_date"))
     if data is None:
         return None
     weight = MEASUREMENT_KINDS["weight_kg"]  # the project's plausible body-weight range
     weight_kg = errors.number(
-        _get(data, "weight_kg"), "patient.weight_kg", low=weight.minimum, high=weight.maximum
+        get(data, "weight_kg"), "patient.weight_kg", low=weight.minimum, high=weight.maximum
     )
     sex = data.get("sex")
     if sex is not None and sex not in SEXES:
-        errors.add("patient.sex", f"must be one of {', '.join(SEXES)} or null, got {_show(sex)}")
+        errors.add("patient.sex", f"must be one of {', '.join(SEXES)} or null, got {show(sex)}")
         sex = None
-    birth = _get(data, "birth_date")
+    birth = get(data, "birth_date")
     return Patient(
         weight_kg=weight_kg,
-        height_cm=errors.number(_get(data, "height_cm"), "patient.height_cm"),
+        height_cm=errors.number(get(data, "height_cm"), "patient.height_cm"),
         sex=sex,
         birth_date=None if birth is None else errors.date(birth, "patient.birth_date"),
     )
 
 
-def _protocol(value: object, errors: _Errors) -> Protocol | None:
+def _protocol(value: object, errors: FieldReader) -> Protocol | None:
     if value is None:
         return None
     if isinstance(value, str):
         if value not in BUILTIN_PROTOCOLS:
             errors.add(
                 "protocol",
-                f"unknown protocol {_show(value)}; known: {', '.join(BUILTIN_PROTOCOLS)}",
+                f"unknown protocol {show(value)}; known: {', '.join(BUILTIN_PROTOCOLS)}",
             )
             return None
         return BUILTIN_PROTOCOLS[value]
     data = errors.fields(value, "protocol", required=("name", "limits"))
     if data is None:
         return None
-    name = errors.text(_get(data, "name"), "protocol.name")
-    limits = errors.array(_get(data, "limits"), "protocol.limits", _protocol_limit)
+    name = errors.text(get(data, "name"), "protocol.name")
+    limits = errors.array(get(data, "limits"), "protocol.limits", _protocol_limit)
     if name is None or limits is None or None in limits:
         return None
     return Protocol(name=name, limits=tuple(lim for lim in limits if lim is not None))
 
 
-def _protocol_limit(value: object, path: str, errors: _Errors) -> ProtocolLimit | None:
+def _protocol_limit(value: object, path: str, errors: FieldReader) -> ProtocolLimit | None:
     data = errors.fields(value, path, required=("substance", "max_mg", "source"))
     if data is None:
         return None
-    substance = errors.substance(_get(data, "substance"), f"{path}.substance")
-    max_mg = errors.number(_get(data, "max_mg"), f"{path}.max_mg", required=True)
-    source = errors.text(_get(data, "source"), f"{path}.source")
+    substance = errors.substance(get(data, "substance"), f"{path}.substance")
+    max_mg = errors.number(get(data, "max_mg"), f"{path}.max_mg", required=True)
+    source = errors.text(get(data, "source"), f"{path}.source")
     if substance is None or max_mg is None or source is None:
         return None
     return ProtocolLimit(substance=substance, max_mg=max_mg, source=source)
 
 
-def _past_session(value: object, path: str, errors: _Errors) -> PastSession | None:
+def _past_session(value: object, path: str, errors: FieldReader) -> PastSession | None:
     data = errors.fields(value, path, required=("date", "substances"), optional=("area",))
     if data is None:
         return None
-    date = errors.date(_get(data, "date"), f"{path}.date")
-    substances = errors.array(_get(data, "substances"), f"{path}.substances", _substance_item)
-    area = errors.code(_get(data, "area"), f"{path}.area", AREAS, nullable=True)
+    date = errors.date(get(data, "date"), f"{path}.date")
+    substances = errors.array(get(data, "substances"), f"{path}.substances", _substance_item)
+    area = errors.code(get(data, "area"), f"{path}.area", AREAS, nullable=True)
     if date is None or substances is None or None in substances:
         return None
     return PastSession(
@@ -222,11 +213,11 @@ def _past_session(value: object, path: str, errors: _Errors) -> PastSession | No
     )
 
 
-def _substance_item(value: object, path: str, errors: _Errors) -> str | None:
+def _substance_item(value: object, path: str, errors: FieldReader) -> str | None:
     return errors.substance(value, path)
 
 
-def _syringe(value: object, path: str, errors: _Errors) -> Syringe | None:
+def _syringe(value: object, path: str, errors: FieldReader) -> Syringe | None:
     data = errors.fields(
         value,
         path,
@@ -237,18 +228,18 @@ def _syringe(value: object, path: str, errors: _Errors) -> Syringe | None:
         return None
     label = data.get("label", "")
     if not isinstance(label, str):
-        errors.add(f"{path}.label", f"must be a string, got {_kind(label)}")
-    area = errors.code(_get(data, "area"), f"{path}.area", AREAS)
-    side = errors.code(_get(data, "side"), f"{path}.side", SIDES, nullable=True)
-    volume_ml = errors.number(_get(data, "volume_ml"), f"{path}.volume_ml", required=True)
-    points_value = errors.number(_get(data, "points"), f"{path}.points", low=Decimal(1))
+        errors.add(f"{path}.label", f"must be a string, got {kind(label)}")
+    area = errors.code(get(data, "area"), f"{path}.area", AREAS)
+    side = errors.code(get(data, "side"), f"{path}.side", SIDES, nullable=True)
+    volume_ml = errors.number(get(data, "volume_ml"), f"{path}.volume_ml", required=True)
+    points_value = errors.number(get(data, "points"), f"{path}.points", low=Decimal(1))
     points: int | None = None
     if points_value is not None:
         if points_value != points_value.to_integral_value():
-            errors.add(f"{path}.points", f"must be a whole number, got {_show(data['points'])}")
+            errors.add(f"{path}.points", f"must be a whole number, got {show(data['points'])}")
         points = int(points_value)
-    ingredients = errors.array(_get(data, "ingredients"), f"{path}.ingredients", _ingredient)
-    if isinstance(_get(data, "ingredients"), list) and not data["ingredients"]:
+    ingredients = errors.array(get(data, "ingredients"), f"{path}.ingredients", _ingredient)
+    if isinstance(get(data, "ingredients"), list) and not data["ingredients"]:
         errors.add(f"{path}.ingredients", "must list at least one ingredient")
     seen: set[str] = set()
     for index, ingredient in enumerate(ingredients or ()):
@@ -271,206 +262,18 @@ def _syringe(value: object, path: str, errors: _Errors) -> Syringe | None:
     )
 
 
-def _ingredient(value: object, path: str, errors: _Errors) -> Ingredient | None:
+def _ingredient(value: object, path: str, errors: FieldReader) -> Ingredient | None:
     data = errors.fields(
         value, path, required=("substance", "mg_per_ml"), optional=("with_epinephrine",)
     )
     if data is None:
         return None
-    substance = errors.substance(_get(data, "substance"), f"{path}.substance")
-    mg_per_ml = errors.number(_get(data, "mg_per_ml"), f"{path}.mg_per_ml", required=True)
+    substance = errors.substance(get(data, "substance"), f"{path}.substance")
+    mg_per_ml = errors.number(get(data, "mg_per_ml"), f"{path}.mg_per_ml", required=True)
     epinephrine = data.get("with_epinephrine", False)
     if not isinstance(epinephrine, bool):
-        errors.add(f"{path}.with_epinephrine", f"must be true or false, got {_kind(epinephrine)}")
+        errors.add(f"{path}.with_epinephrine", f"must be true or false, got {kind(epinephrine)}")
         return None
     if substance is None or mg_per_ml is None:
         return None
     return Ingredient(substance=substance, mg_per_ml=mg_per_ml, with_epinephrine=epinephrine)
-
-
-class _Errors:
-    """Collects ``path: problem`` messages while reading the input."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def add(self, path: str, problem: str) -> None:
-        self.messages.append(f"{path or 'input'}: {problem}")
-
-    def fields(
-        self,
-        value: object,
-        path: str,
-        required: tuple[str, ...] = (),
-        optional: tuple[str, ...] = (),
-    ) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.add(path, f"must be an object, got {_kind(value)}")
-            return None
-        allowed = required + optional
-        for key in getattr(value, "duplicate_keys", ()):
-            self.add(_join(path, key), "given more than once")
-        for key in value:
-            if key not in allowed:
-                self.add(_join(path, key), f"unknown field (allowed: {', '.join(allowed)})")
-        for key in required:
-            if key not in value:
-                self.add(_join(path, key), "required field is missing")
-        return value
-
-    def array(
-        self,
-        value: object,
-        path: str,
-        item: Callable[[object, str, _Errors], Any],
-    ) -> list[Any] | None:
-        if value is _MISSING:
-            return None
-        if not isinstance(value, list):
-            self.add(path, f"must be an array, got {_kind(value)}")
-            return None
-        return [item(element, f"{path}[{index}]", self) for index, element in enumerate(value)]
-
-    def number(
-        self,
-        value: object,
-        path: str,
-        *,
-        required: bool = False,
-        low: Decimal | None = None,
-        high: Decimal = MAX_QUANTITY,
-    ) -> Decimal | None:
-        """A finite, positive number within bounds, or None when absent and optional."""
-        if value is _MISSING:
-            return None
-        if value is None:
-            if required:
-                self.add(path, "must be a number, got null")
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
-            self.add(path, f"must be a number, got {_kind(value)} {_show(value)}")
-            return None
-        try:
-            number = Decimal(value) if not isinstance(value, float) else Decimal(str(value))
-        except InvalidOperation:
-            self.add(path, f"must be a number, got {_show(value)}")
-            return None
-        if not number.is_finite():
-            self.add(path, f"must be a finite number, got {_show(value)}")
-            return None
-        if number <= 0:
-            self.add(path, f"must be > 0, got {_show(value)}")
-            return None
-        if low is not None and number < low:
-            self.add(path, f"must be at least {low}, got {_show(value)}")
-            return None
-        if number > high:
-            self.add(path, f"must be at most {high}, got {_show(value)}")
-            return None
-        exponent = number.normalize().as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > MAX_DECIMAL_PLACES:
-            self.add(path, f"at most {MAX_DECIMAL_PLACES} decimal places, got {_show(value)}")
-            return None
-        return number
-
-    def date(self, value: object, path: str) -> dt.date | None:
-        if value is _MISSING:
-            return None
-        if not isinstance(value, str):
-            self.add(path, f"must be a date as YYYY-MM-DD, got {_kind(value)}")
-            return None
-        if not _DATE.fullmatch(value):
-            self.add(path, f"must be a date as YYYY-MM-DD, got {_show(value)}")
-            return None
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            self.add(path, f"is not a real calendar date: {value}")
-            return None
-
-    def text(self, value: object, path: str) -> str | None:
-        if value is _MISSING:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.add(path, f"must be a non-empty string, got {_kind(value)}")
-            return None
-        return value
-
-    def code(
-        self, value: object, path: str, codes: dict[str, str], *, nullable: bool = False
-    ) -> str | None:
-        if value is _MISSING or (value is None and nullable):
-            return None
-        if not isinstance(value, str) or value not in codes:
-            self.add(path, f"must be one of {', '.join(codes)}, got {_show(value)}")
-            return None
-        return value
-
-    def substance(self, value: object, path: str) -> str | None:
-        if value is _MISSING:
-            return None
-        if not isinstance(value, str):
-            self.add(path, f"must be a substance code (string), got {_kind(value)}")
-            return None
-        if not _CODE.fullmatch(value):
-            self.add(
-                path,
-                f"must be a lower-case substance code such as lidocaine or {PHOSPHATIDYLCHOLINE}, got {_show(value)}",
-            )
-            return None
-        if value in SUBSTANCE_ALIASES:
-            self.add(
-                path,
-                f"{value!r} is another name for {SUBSTANCE_ALIASES[value]!r}; "
-                f"use the code {SUBSTANCE_ALIASES[value]!r} so its dose limits apply",
-            )
-            return None
-        return value
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float | Decimal):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object" if isinstance(value, dict) else type(value).__name__
-
-
-def _show(value: object) -> str:
-    if isinstance(value, Decimal):
-        return str(value)
-    try:
-        return json.dumps(value)
-    except (TypeError, ValueError):
-        return repr(value)
-
-
-class _JsonObject(dict[str, Any]):
-    """A decoded JSON object that remembers keys given more than once (JSON allows it)."""
-
-    duplicate_keys: tuple[str, ...] = ()
-
-    @classmethod
-    def from_pairs(cls, pairs: list[tuple[str, Any]]) -> _JsonObject:
-        result = cls(pairs)
-        keys = [key for key, _ in pairs]
-        result.duplicate_keys = tuple(sorted({k for k in keys if keys.count(k) > 1}))
-        return result
-
-
-def _get(data: dict[str, Any], key: str) -> object:
-    return data.get(key, _MISSING)
-
-
-def _refuse_constant(name: str) -> Decimal:
-    raise ValueError(f"{name} is not a number")

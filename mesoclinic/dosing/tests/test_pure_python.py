@@ -9,6 +9,7 @@ ENGINE_MODULES = [
     "mesoclinic.dosing.engine",
     "mesoclinic.dosing.rules",
     "mesoclinic.dosing.input_schema",
+    "mesoclinic.dosing.json_fields",
     "mesoclinic.dosing.anaesthetics",
     "mesoclinic.dosing.labelled",
     "mesoclinic.dosing.verdict",
