@@ -149,8 +149,8 @@ def _parse_decimal(column: Column, raw: str) -> Parsed:
     if not _in_range(column, value, column.maximum):
         return None, expected
     if column.max_places:
-        exponent = value.normalize().as_tuple().exponent
-        places = max(0, -exponent) if isinstance(exponent, int) else 0
+        fraction = raw.partition(".")[2].rstrip("0")
+        places = len(fraction)
         whole = abs(value).to_integral_value(rounding=ROUND_DOWN)
         whole_digits = len(str(int(whole))) if whole else 0
         if places > column.max_places:

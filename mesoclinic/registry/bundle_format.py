@@ -218,9 +218,11 @@ def format_value(column: Column, value: Any) -> str:
 
 
 def format_decimal(value: Decimal) -> str:
-    if value == 0:
-        return "0"
-    return format(value.normalize(), "f")
+    # Not Decimal.normalize(): it rounds to the context's 28 digits.
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def is_extension(name: str) -> bool:

@@ -10,7 +10,6 @@ fixed order with a fixed timestamp.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from mesoclinic.registry.bundle_model import Bundle, BundleRow
 
 # Zip entries carry this timestamp so two exports of the same data are the same bytes.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_SPECIAL = frozenset(',"\r\n')
 
 
 def extra_columns_of(bundle: Bundle, name: str) -> tuple[str, ...]:
@@ -42,10 +42,18 @@ def render_file(spec: FileSpec, rows: Iterable[BundleRow], extras: tuple[str, ..
     key_positions = [spec.column_names.index(name) for name in spec.key]
     lines.sort(key=lambda cells: (*(cells[i] for i in key_positions), *cells))
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([*spec.column_names, *extras])
-    writer.writerows(lines)
+    out.write(",".join(_quote(cell) for cell in (*spec.column_names, *extras)) + "\n")
+    for cells in lines:
+        out.write(",".join(_quote(cell) for cell in cells) + "\n")
     return out.getvalue().encode("utf-8")
+
+
+def _quote(cell: str) -> str:
+    # RFC 4180 quoting. Not csv.writer: with "\n" line endings it leaves a bare "\r"
+    # unquoted, which a reader then takes for a line break.
+    if any(char in cell for char in _SPECIAL):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 def render_bundle(bundle: Bundle) -> dict[str, bytes]:
