@@ -71,8 +71,8 @@ def weight_limit(mg_per_kg: Decimal, cap_mg: Decimal, weight: DosingWeight) -> t
     """The limit for one lidocaine form and its basis text, e.g. 4.5 mg/kg (315 mg) capped at 300 mg."""
     if weight.weight_kg is None:
         return cap_mg, (
-            f"{amount(mg_per_kg)} mg/kg cannot be checked ({weight.basis}); "
-            f"only the {amount(cap_mg)} mg cap is shown"
+            f"{amount(cap_mg)} mg cap only ({amount(mg_per_kg)} mg/kg cannot be checked: "
+            f"{weight.basis})"
         )
     by_weight = mg_per_kg * weight.weight_kg
     if by_weight > cap_mg:

@@ -59,7 +59,7 @@ class Command(BaseCommand):
             ) from None
         rules = RuleSet.defaults().with_weight_basis(options["weight_basis"])
         verdict = check_session(plan, rules, ideal_weight_kg=ideal_weight_kg)
-        self.stdout.write(json.dumps(verdict.to_json(), indent=2, ensure_ascii=False))
+        self.stdout.write(json.dumps(verdict.to_json(), indent=2))
         if not verdict.ok:
             rules_broken = ", ".join(
                 f"{v.rule} ({v.substance})" if v.substance else v.rule for v in verdict.violations
