@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from mesoclinic.aftercare.forms import CheckInForm
@@ -21,7 +21,7 @@ from mesoclinic.aftercare.questions import (
     symptoms_for,
 )
 from mesoclinic.aftercare.reporting import AlreadyAnsweredError, is_submental, record_response
-from mesoclinic.aftercare.tokens import Refusal, resolve
+from mesoclinic.aftercare.tokens import NO_SESSION, Refusal, resolve
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 
@@ -55,8 +55,27 @@ def _questions(check_in: CheckIn) -> tuple[tuple[Symptom, ...], list[OutcomeQues
     return symptoms, scales
 
 
+def _session_key(public_id: uuid.UUID) -> str:
+    return f"aftercare-link-{public_id}"
+
+
 @never_cache
-def check_in(request: HttpRequest, public_id: uuid.UUID, token: str) -> HttpResponse:
+def open_link(request: HttpRequest, public_id: uuid.UUID, token: str) -> HttpResponse:
+    """The link from the message: check it, keep the token in the browser's session, and
+    redirect to a URL without it (as Django's password reset does), so the token is not
+    left in the history, in a Referer header or in a server's error log."""
+    found = resolve(public_id, token)
+    if isinstance(found, Refusal):
+        return _refused(request, found)
+    request.session[_session_key(public_id)] = token
+    return redirect("aftercare_patient:form", public_id=public_id)
+
+
+@never_cache
+def check_in(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    token = request.session.get(_session_key(public_id))
+    if not token:
+        return _refused(request, NO_SESSION)
     found = resolve(public_id, token)
     if isinstance(found, Refusal):
         return _refused(request, found)
@@ -81,7 +100,9 @@ def check_in(request: HttpRequest, public_id: uuid.UUID, token: str) -> HttpResp
                 link=link,
             )
         except AlreadyAnsweredError:
-            return _refused(request, resolve(public_id, token))  # type: ignore[arg-type]
+            refusal = resolve(public_id, token)
+            return _refused(request, refusal if isinstance(refusal, Refusal) else NO_SESSION)
+        request.session.pop(_session_key(public_id), None)
         urgent = any(e.is_red_flag for e in escalations)
         return _private(
             render(

@@ -4,6 +4,7 @@ visits, and escalations for red flags and events outlasting their usual course."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import zoneinfo
@@ -215,10 +216,8 @@ def record_response(
         if int(answers.get("pain_score") or 0) > 0:
             events["pain"] = _record_event(check_in, PAIN, today, days, answers)
         measured = _record_measurements(check_in, outcome_questions, answers, today)
-        report = Report(
-            days_since_session=days,
-            **{k: answers.get(k) is True for k in SYMPTOMS_BY_KEY},
-        )
+        flags_asked = {f.name for f in dataclasses.fields(Report)} - {"days_since_session"}
+        report = Report(days_since_session=days, **{k: answers.get(k) is True for k in flags_asked})
         flagged_events: set[int] = set()
         for flag in red_flags(report):
             keys = RED_FLAG_ANSWERS.get(flag.code, ())

@@ -67,6 +67,13 @@ TAMPERED = Refusal(
     "it, or contact your clinic for a new one.",
     "tampered",
 )
+NO_SESSION = Refusal(
+    403,
+    "Please open the link from your message",
+    "This page opens from the link in the message your clinic sent you. Please open that "
+    "link again, or contact your clinic for a new one.",
+    "no link in session",
+)
 WRONG_CHECK_IN = Refusal(
     403,
     "This link is not valid here",

@@ -106,3 +106,15 @@ def due_check_in(
         return CheckIn.objects.get(session=session, kind=kind)
 
     return _make
+
+
+@pytest.fixture
+def open_link(check_in_link: Callable[[CheckIn], str]) -> Callable[[Any, CheckIn], str]:
+    """Open a fresh link in ``client`` as the patient would; returns the form's URL."""
+
+    def _open(client: Any, check_in: CheckIn) -> str:
+        response = client.get(check_in_link(check_in))
+        assert response.status_code == 302, response.status_code
+        return str(response["Location"])
+
+    return _open
