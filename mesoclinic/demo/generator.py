@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.db.models import F
 from django.utils import timezone
 
+from mesoclinic.aftercare.services import schedule_follow_up
 from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
 from mesoclinic.consent.models import Consent, ConsentTemplate
@@ -238,6 +239,8 @@ def build_practice(
     )
     report(f"{spec.name}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
     _backdate(clinic, courses, patient_rows, plans)
+    counts["aftercare check-ins"] = _schedule_aftercare(clinic, now)
+    report(f"{spec.name}: {counts['aftercare check-ins']} aftercare check-ins still open")
     return {
         "staff": len(spec.staff),
         "products": len(products),
@@ -247,6 +250,15 @@ def build_practice(
         "plans": len(plans),
         **counts,
     }
+
+
+def _schedule_aftercare(clinic: Clinic, now: dt.datetime) -> int:
+    """Follow-ups of the recent signed sessions, as signing them in the app would have made
+    (older sessions' check-in windows have closed, so they get none)."""
+    recent = TreatmentSession.objects.for_clinic(clinic).filter(
+        signed_at__isnull=False, performed_at__gte=now - dt.timedelta(days=120)
+    )
+    return sum(len(schedule_follow_up(s)) for s in recent.select_related("plan"))
 
 
 def _backdate(clinic: Clinic, courses: list[CourseDraft], patients: list, plans: list) -> None:

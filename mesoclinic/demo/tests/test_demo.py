@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from mesoclinic.aftercare.models import CheckIn
 from mesoclinic.clinical_codes import MEASUREMENT_KINDS
 from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Clinic, Membership
@@ -87,7 +88,8 @@ def test_it_records_sessions_with_injections_lots_measurements_and_adverse_event
     roles = set(Measurement.objects.for_clinic(riverside).values_list("site_role", flat=True))
     without_weight = sessions.exclude(measurements__kind="weight_kg")
     # then sessions have injections on lots, every expected kind is measured (with a
-    # control site), every visit has a weight, and adverse events are recorded
+    # control site), every visit has a weight, adverse events are recorded and recent
+    # signed sessions have their aftercare follow-ups
     assert sessions.count() > 0
     assert Injection.objects.filter(clinic=riverside).filter(lot__isnull=True).count() == 0
     assert not sessions.filter(injections__isnull=True).exists()
@@ -96,6 +98,7 @@ def test_it_records_sessions_with_injections_lots_measurements_and_adverse_event
     assert not without_weight.exists()
     assert AdverseEvent.objects.for_clinic(riverside).count() > 0
     assert AdverseEvent.objects.for_clinic(riverside).filter(lot__isnull=False).exists()
+    assert CheckIn.objects.filter(clinic=riverside, session__signed_at__isnull=False).exists()
 
 
 def test_it_never_injects_a_lot_after_expiry_while_recalled_or_quarantined(
