@@ -27,9 +27,10 @@ from mesoclinic.audit.services import record
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The page is about one person's health: no caching, no indexing, no referrer.
+    # The page is about one person's health: never cached (never_cache) nor indexed. The
+    # site-wide same-origin referrer policy stays: "no-referrer" would make the browser send
+    # "Origin: null" with the form, which CSRF protection rightly refuses.
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
