@@ -200,6 +200,11 @@ def session_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         amendments=amendments,
         amended=session.amended_fields(),
         effective=effective_display(session),
+        as_signed=[
+            (name.replace("_", " "), getattr(session, name))
+            for name in AmendmentForm.AMENDABLE
+            if name in session.amended_fields()
+        ],
     )
     return render(request, "treatments/detail.html", context)
 

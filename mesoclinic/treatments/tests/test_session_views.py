@@ -259,6 +259,7 @@ def test_it_amends_a_signed_session_and_shows_original_and_amendment(
     assert "Depth misread from the chart" in body
     assert "Alice Archer" in body
     assert "depth_mm: “6.0” → “8.0”" in body
+    assert "Depth mm: “6.0”" in body  # the value as signed
     assert AuditEvent.objects.filter(action="amend", detail="depth_mm").exists()
 
 
