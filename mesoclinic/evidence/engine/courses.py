@@ -45,6 +45,13 @@ _SITE_BIT = {"left": 1, "right": 2, "bilateral": 4, "midline": 8, "": 15}
 _SESSION_COVERS = {"left": 1, "right": 2, "bilateral": 1 | 2 | 4, "midline": 8, "": 15}
 
 
+_DERIVED = {
+    "course": np.int64, "days": np.int64, "post_days": np.int64, "sess_before": np.float64,
+    "treated": bool, "series": np.int64, "baseline": np.float64, "weight_raw_kg": np.float64,
+    "weight_kg": np.float64,
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Dataset:
     """The analysis dataset of one indication (× area) × outcome kind."""
@@ -178,7 +185,8 @@ def build_dataset(
         kind_rows = kind_rows[kind_rows["rater"].to_numpy() == rater]
     if courses.empty or kind_rows.empty:
         flow.update(courses_with_baseline=0, excluded_no_baseline=len(courses))
-        return Dataset(courses.iloc[0:0], kind_rows.iloc[0:0].assign(course=[]), flow)
+        empty = kind_rows.iloc[0:0].assign(**{c: pd.Series([], dtype=t) for c, t in _DERIVED.items()})  # fmt: skip
+        return Dataset(courses.iloc[0:0], empty, flow)
 
     course = _assign_courses(kind_rows, courses)
     rows = kind_rows[course >= 0].assign(course=course[course >= 0])

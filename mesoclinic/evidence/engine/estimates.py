@@ -98,7 +98,8 @@ def model_frame(dataset: Dataset) -> tuple[pd.DataFrame, list[str]]:
             "weight_within": weight - weight_mean[groups],
             # Centred so the intercept is the girth of an average-weight patient; the slopes
             # are unchanged, the design is better conditioned.
-            "weight_between": weight_mean[groups] - float(np.mean(weight_mean)),
+            "weight_between": weight_mean[groups]
+            - (float(np.mean(weight_mean)) if len(count) else 0.0),
             "sessions_between": session_mean[groups],
             "group": groups,
             "patient": pd.factorize(usable["patient"].to_numpy())[0],
