@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record as audit_record
@@ -81,9 +81,29 @@ def import_registry(
         if plan.errors:
             raise BundleRejected(plan.errors)
         created = _write(plan, clinic, existing, progress)
+        if sum(created.values()) >= REPORT_EVERY:
+            _refresh_statistics(progress)
         summary = summary_text(created, plan.unchanged)
         audit_record(None, Action.IMPORT, clinic=clinic, user=user, detail=f"registry {summary}")
     return ImportResult(created, plan.unchanged, summary)
+
+
+def _refresh_statistics(progress: Progress) -> None:
+    """After a large load, refresh PostgreSQL's planner statistics of the tables written.
+
+    Until autovacuum gets round to it the planner believes the tables are as small as
+    before, and picks plans (nested loops over sequential scans) that make the next read
+    of the clinic, such as a re-import's comparison, many times slower.
+    """
+    if connection.vendor != "postgresql":
+        return
+    progress("refreshing the database's statistics")
+    tables = [
+        model._meta.db_table
+        for model in (Patient, TreatmentSession, SessionArea, Injection, Measurement, AdverseEvent)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 def _fill_lot_expiry(bundle: Bundle, existing: ClinicRows) -> None:
