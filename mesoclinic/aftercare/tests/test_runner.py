@@ -181,3 +181,40 @@ def test_it_prints_a_summary_without_json():
     out = io.StringIO()
     call_command("run_due", stdout=out)
     assert out.getvalue().strip() == "Sent 0 check-in links, emailed 0 escalations, skipped 0."
+
+
+def test_it_names_an_unknown_clinic():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No clinic with the slug 'nowhere'"):
+        call_command("run_due", "--clinic", "nowhere")
+
+
+def test_it_emails_the_clinics_practitioners_when_the_session_has_no_address(
+    due_check_in, patient, alice
+):
+    # given a red flag on a session whose practitioner has no email, and a colleague who has
+    from django.contrib.auth.models import User
+
+    from mesoclinic.clinics.models import Membership
+
+    check_in = due_check_in("week4_6", days_ago=35)
+    alice.user.email = ""
+    alice.user.save()
+    colleague = User.objects.create_user("paula", email="paula@riverside.example")
+    Membership.objects.create(user=colleague, clinic=check_in.clinic, role="practitioner")
+    CheckIn.objects.filter(pk=check_in.pk).update(status="answered")
+    Escalation.objects.create(
+        clinic=check_in.clinic,
+        session=check_in.session,
+        patient=patient,
+        check_in=check_in,
+        level="red_flag",
+        code="fever",
+        reason="Fever",
+        recommended_steps="Call today",
+    )
+    # when the runner runs
+    run_json()
+    # then the colleague is emailed
+    assert [m.to for m in mail.outbox] == [["paula@riverside.example"]]

@@ -96,7 +96,7 @@ def test_it_refuses_aftercare_to_roles_without_clinical_access(login, request, p
     assert client.get(f"/aftercare/check-ins/{escalated.public_id}/").status_code == 403
 
 
-def test_it_refuses_the_nurse_nothing_but_signing(login, nina, escalated):
+def test_it_lets_the_nurse_acknowledge_an_escalation(login, nina, escalated):
     # the nurse may view and act on the worklist (acknowledging is not signing)
     escalation = Escalation.objects.get(code="suspected_ntm")
     response = login(nina).post(f"/aftercare/escalations/{escalation.public_id}/acknowledge/")
@@ -171,3 +171,27 @@ def test_it_keeps_patient_data_out_of_every_url_and_log_line(
     assert_nothing_leaks(caplog.text)
     for message in mail.outbox:
         assert_nothing_leaks(message.subject)
+
+
+def test_it_serves_the_photo_to_staff_only_through_the_app(
+    client, login, alice, charlie, due_check_in, open_link
+):
+    # given a patient who sent a photo with their answers
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_reporting import PNG
+
+    check_in = due_check_in()
+    photo = SimpleUploadedFile("me.png", PNG, content_type="image/png")
+    client.post(open_link(client, check_in), {**QUIET, "photo": photo})
+    client.cookies.clear()
+    answer = check_in.response
+    url = f"/aftercare/photos/{answer.public_id}/"
+    # then the anonymous visitor is sent to sign in, charlie gets a 404, alice gets the picture
+    assert client.get(url).status_code == 302
+    assert login(charlie).get(url).status_code == 404
+    response = login(alice).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response.content == PNG
+    assert "no-store" in response["Cache-Control"]
