@@ -33,7 +33,8 @@ from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Clinic, Membership
-from mesoclinic.treatments.models import TreatmentSession
+from mesoclinic.formulary.models import Lot
+from mesoclinic.treatments.models import Injection, TreatmentSession
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +197,30 @@ def email_escalation(escalation: Escalation) -> bool:
         )
     logger.info("aftercare escalation %s emailed", escalation.public_id)
     return True
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """Case finding for a suspected mycobacterial infection: the lot and how many other
+    patients of the clinic received it (reference §4.3, "list every patient treated … using
+    the same product")."""
+
+    lot: Lot
+    other_patients: int
+
+
+def others_exposed(escalation: Escalation) -> Exposure | None:
+    event = escalation.adverse_event
+    if event is None or event.lot_id is None:
+        return None
+    others = (
+        Injection.objects.filter(clinic_id=escalation.clinic_id, lot_id=event.lot_id)
+        .exclude(session__patient_id=escalation.patient_id)
+        .values("session__patient_id")
+        .distinct()
+        .count()
+    )
+    return Exposure(lot=Lot.objects.get(pk=event.lot_id), other_patients=others)
 
 
 @dataclass

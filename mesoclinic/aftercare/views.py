@@ -42,6 +42,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
     # Red flags first: "course" sorts before "red_flag", so order in Python.
     escalations.sort(key=lambda e: (not e.is_red_flag, e.created_at))
+    # Case finding for a suspected mycobacterial infection: who else received that lot.
+    escalation_rows = [
+        (e, services.others_exposed(e) if e.code == "suspected_ntm" else None) for e in escalations
+    ]
     due = list(
         check_ins.filter(
             status__in=(CheckInStatus.SCHEDULED, CheckInStatus.SENT),
@@ -73,6 +77,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "aftercare/worklist.html",
         {
             "escalations": escalations,
+            "escalation_rows": escalation_rows,
             "due": due,
             "to_phone": to_phone,
             "open_events": open_events,

@@ -195,3 +195,21 @@ def test_it_serves_the_photo_to_staff_only_through_the_app(
     assert response["Content-Type"] == "image/png"
     assert response.content == PNG
     assert "no-store" in response["Cache-Control"]
+
+
+def test_it_counts_the_other_patients_exposed_to_the_lot(
+    login, alice, riverside, client, due_check_in, open_link, make_signed_session
+):
+    # given another patient who received the same lot, and a suspected mycobacterial infection
+    from mesoclinic.patients.models import Patient
+
+    other = Patient.objects.create(clinic=riverside, mrn="RV000002", given_name="Olga")
+    make_signed_session(other)
+    check_in = due_check_in("week4_6", days_ago=35)
+    client.post(open_link(client, check_in), {**QUIET, "lump": "yes"})
+    client.cookies.clear()
+    # when alice opens the worklist
+    body = login(alice).get("/aftercare/").content.decode()
+    # then the escalation says how many others received lot A100
+    assert "1 other patient received lot" in body
+    assert "A100" in body
