@@ -47,7 +47,7 @@ def limitations(ctx: LimitationContext) -> list[str]:
     if ctx.excluded_no_baseline:
         out.append(f"{ctx.excluded_no_baseline} courses had no baseline reading in the 30 days up to the first session and are excluded")  # fmt: skip
     if ctx.weight_adjusted:
-        out.append("weight-measurement error: noisy weight readings under-adjust, so part of a diet's effect can still be credited to the treatment; readings are smoothed per patient, which helps only if weight changes steadily")  # fmt: skip
+        out.append("weight-measurement error: noisy weight readings under-adjust, so part of a diet's effect can still be credited to the treatment; readings are smoothed per patient, which helps only if weight changes steadily; this residual bias, and that from patients leaving because their own response was small, does not shrink as the registry grows while the interval does, so a very narrow interval can miss the true effect")  # fmt: skip
         out.append("adjusting for weight assumes the injections do not change body weight themselves; lifestyle effects on the girth that do not move weight are not removed (only an untreated control site removes them)")  # fmt: skip
         out.append("the per-session effect assumes each session adds the same change (linear dose-response) and no trend in time apart from sessions and weight")  # fmt: skip
     if not ctx.has_controls:
