@@ -206,8 +206,6 @@ def record_response(
             entered_by=entered_by,
             created_by=entered_by,
         )
-        if photo is not None:
-            response.photo.save(f"{response.public_id}", photo, save=False)
         response.save()
         events: dict[str, AdverseEvent] = {}
         for key, symptom in SYMPTOMS_BY_KEY.items():
@@ -255,6 +253,9 @@ def record_response(
                 escalations.append(created)
         if link is not None:
             CheckInLink.objects.filter(pk=link.pk).update(used_at=now)
+        if photo is not None:
+            # Written last, so a failure in any other write leaves no file behind.
+            response.photo.save(f"{response.public_id}", photo, save=True)
         record(
             request,
             Action.CREATE,
