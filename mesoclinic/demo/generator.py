@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import User
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mesoclinic.aftercare.services import schedule_follow_up
@@ -269,10 +270,11 @@ def _backdate(clinic: Clinic, courses: list[CourseDraft], patients: list, plans:
     type(patients[0]).objects.bulk_update(patients, ["created_at", "updated_at"], batch_size=500)
     type(plans[0]).objects.bulk_update(plans, ["created_at", "updated_at"], batch_size=500)
     Consultation.objects.for_clinic(clinic).update(
-        created_at=F("consulted_at"), updated_at=F("signed_at")
+        created_at=F("consulted_at"), updated_at=Coalesce(F("signed_at"), F("consulted_at"))
     )
     Consent.objects.for_clinic(clinic).update(
-        created_at=F("patient_signed_at"), updated_at=F("signed_at")
+        created_at=F("patient_signed_at"),
+        updated_at=Coalesce(F("signed_at"), F("patient_signed_at")),
     )
     TreatmentSession.objects.for_clinic(clinic).update(
         created_at=F("performed_at"), updated_at=F("performed_at")

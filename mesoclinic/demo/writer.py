@@ -112,9 +112,13 @@ def write_consultations(
     rng: random.Random,
 ) -> list[Consultation]:
     rows = []
+    # The newest consultation is left as a draft awaiting its clinician's signature, as a
+    # real clinic day always has one.
+    newest = max(course.consult_at for course in courses)
     for course, patient in zip(courses, patients, strict=True):
         member = staff.practitioners[course.consultant]
         person, indication = course.person, course.protocol.indication
+        signature = _signature(member, course.consult_at + 30 * MINUTES)
         answers = questionnaire(rng, person, indication)
         areas = sorted({a for a, _ in course.areas + ([course.control] if course.control else [])})
         day = course.consult_at.date()
@@ -152,7 +156,7 @@ def write_consultations(
                 weight_stable_6_months=not person.diet,
                 assessment=f"Suitable for {course.protocol.name}. Risks, alternatives and aftercare discussed.",
                 created_by=member.user,
-                **_signature(member, course.consult_at + 30 * MINUTES),
+                **(signature if course.consult_at != newest else {}),
             )
         )
     return Consultation.objects.bulk_create(rows, batch_size=BATCH)
