@@ -43,7 +43,9 @@ def today(request: HttpRequest) -> HttpResponse:
     )
     if sessions:
         record(request, Action.LIST, detail=f"today's list: {len(sessions)} sessions")
-    others = Membership.objects.filter(user=membership.user, is_active=True).exclude(pk=membership.pk)
+    others = Membership.objects.filter(user=membership.user, is_active=True).exclude(
+        pk=membership.pk
+    )
     return render(
         request,
         "clinics/today.html",
