@@ -16,6 +16,7 @@ from django.db.models import F
 from django.forms import BaseInlineFormSet
 from django.utils import timezone
 
+from mesoclinic.aftercare.services import schedule_follow_up
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.formulary.choices import LotStatus
@@ -190,6 +191,9 @@ def sign_session(session: TreatmentSession, membership: Membership) -> Treatment
             status=LotStatus.USED_UP
         )
         sign_record(session, membership)
+        # Aftercare contacts (48-72 h, 2 w, 4-6 w, 12 w) start with the signature, in the same
+        # transaction, so a signed session never lacks its follow-up.
+        schedule_follow_up(session)
     session.refresh_from_db()
     return session
 

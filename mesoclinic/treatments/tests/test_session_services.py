@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from mesoclinic.aftercare.models import CheckIn
 from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.records.models import ImmutableRecordError
 from mesoclinic.records.services import SigningError
@@ -90,6 +91,19 @@ def test_it_signs_and_takes_the_volumes_out_of_stock(draft, alice, pcdc, pcdc_lo
     assert signed.is_signed
     assert signed.signed_by == alice.user
     assert pcdc_lot.remaining_ml == Decimal("43.5")
+
+
+def test_it_schedules_the_aftercare_contacts_when_signing(draft, alice, pcdc, pcdc_lot):
+    # given a draft with a line
+    services.add_injection(draft, _line(pcdc, pcdc_lot, "4"))
+    assert not CheckIn.objects.filter(session=draft).exists()
+    # when alice signs it
+    services.sign_session(draft, alice)
+    # then its follow-up contacts exist, the first due within 48-72 hours
+    check_ins = list(CheckIn.objects.filter(session=draft).order_by("window_start"))
+    assert len(check_ins) >= 4
+    first = check_ins[0]
+    assert first.window_start - draft.performed_at == dt.timedelta(hours=48)
 
 
 def test_it_marks_a_lot_used_up_when_signing_empties_it(draft, alice, pcdc):
