@@ -46,7 +46,9 @@ def build_chart(patient: Patient, membership: Membership) -> Chart:
         "template"
     ):
         chart.entries.append(ChartEntry(consent.patient_signed_at, "consent", consent))
-    for plan in patient.plans.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related("areas"):
+    for plan in patient.plans.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related(
+        "areas", "sessions"
+    ):
         chart.entries.append(ChartEntry(plan.created_at, "plan", plan))
     sessions = list(
         patient.sessions.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related(

@@ -1,0 +1,60 @@
+"""The chart's query count does not grow with the number of plans and sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from mesoclinic.plans.models import PlanArea, TreatmentPlan
+from mesoclinic.treatments.models import SessionArea, TreatmentSession
+
+pytestmark = pytest.mark.django_db
+
+
+def _add_course(patient, alice, sessions: int) -> None:
+    plan = TreatmentPlan.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        indication="localized_fat",
+        protocol="PC/DC 4x8w",
+        planned_sessions=4,
+        interval_days=56,
+        created_by=alice.user,
+    )
+    PlanArea.objects.create(plan=plan, area="abdomen", side="midline")
+    for n in range(sessions):
+        session = TreatmentSession.objects.create(
+            clinic=patient.clinic,
+            patient=patient,
+            plan=plan,
+            indication="localized_fat",
+            performed_at=timezone.now() - dt.timedelta(days=56 * (n + 1)),
+            practitioner=alice.user,
+        )
+        SessionArea.objects.create(session=session, area="abdomen", side="midline")
+
+
+def _chart_queries(client, patient) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("patients:chart", args=[patient.public_id]))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_it_draws_the_chart_in_a_constant_number_of_queries(login, alice, patient):
+    # given a patient with one course of one session
+    client = login(alice)
+    _add_course(patient, alice, sessions=1)
+    _chart_queries(client, patient)  # warm Django's per-process caches (content types)
+    small = _chart_queries(client, patient)
+    # when the patient has four more courses of three sessions each
+    for _ in range(4):
+        _add_course(patient, alice, sessions=3)
+    large = _chart_queries(client, patient)
+    # then the chart needs no more queries (no query per plan or session)
+    assert large == small
