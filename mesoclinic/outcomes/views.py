@@ -25,6 +25,7 @@ from mesoclinic.outcomes.forms import (
     control_rows,
 )
 from mesoclinic.outcomes.models import Measurement
+from mesoclinic.outcomes.outcome_sets import outcome_set, prompt_rows
 from mesoclinic.outcomes.weight import weight_changes
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
@@ -32,15 +33,6 @@ from mesoclinic.records.models import StaleRecordError
 
 PREFIX = "rows"
 BLANK_ROWS = 3
-
-# What a plan's areas are usually measured with, from the instruments per indication in
-# design.md ("circumference + weight at every visit", SMFRS, hair density).
-PLAN_KIND = {
-    "localized_fat": ("circumference_cm", ""),
-    "cellulite": ("circumference_cm", ""),
-    "submental_fat": ("smfrs", "clinician"),
-    "hair_loss": ("hair_density_cm2", ""),
-}
 
 
 def _patient(membership: Membership, public_id: Any, perm: Perm) -> Patient:
@@ -57,7 +49,8 @@ def _measurement(membership: Membership, public_id: Any) -> Measurement:
 def plan_rows(
     patient: Patient, membership: Membership
 ) -> tuple[TreatmentPlan | None, list[dict[str, str]]]:
-    """Rows prefilled from the patient's newest active plan: one per planned area."""
+    """Rows prefilled from the patient's newest active plan: its indication's measures at
+    each planned area."""
     plan = (
         TreatmentPlan.objects.restrict(membership, Perm.VIEW_CLINICAL)
         .filter(patient=patient, status=PlanStatus.ACTIVE)
@@ -67,12 +60,8 @@ def plan_rows(
     )
     if plan is None:
         return None, []
-    kind, rater = PLAN_KIND.get(plan.indication, ("", ""))
-    rows = [
-        {"kind": kind, "area": a.area, "side": a.side, "site_role": "", "rater": rater}
-        for a in plan.areas.all()
-    ]
-    return plan, rows
+    # The indication's standard outcome set at each planned site (outcome_sets.py).
+    return plan, prompt_rows(plan.indication, [(a.area, a.side) for a in plan.areas.all()])
 
 
 def _posted_rows(data: QueryDict) -> list[dict[str, str]]:
@@ -144,7 +133,14 @@ def record_measurements(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(
         request,
         "outcomes/record.html",
-        {"patient": patient, "visit": visit, "formset": formset, "plan": plan},
+        {
+            "patient": patient,
+            "visit": visit,
+            "formset": formset,
+            "plan": plan,
+            "outcome_set": outcome_set(plan.indication) if plan else None,
+            "one_sided": any(r["side"] in ("left", "right") for r in prefilled),
+        },
     )
 
 

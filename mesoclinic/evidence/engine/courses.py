@@ -129,7 +129,7 @@ def _count_before(days: pd.DataFrame, course: np.ndarray, day: np.ndarray) -> np
 
 def _match_weight(weights: pd.DataFrame, patient: np.ndarray, day: np.ndarray) -> np.ndarray:
     """The patient's weight reading nearest in time (within WEIGHT_MATCH_DAYS), else NaN."""
-    if weights.empty:
+    if weights.empty or not len(day):
         return np.full(len(day), np.nan)
     w = weights.groupby(["patient", "day"], sort=True)["value"].mean().reset_index()
     low = int(min(w["day"].min(), day.min())) - WEIGHT_MATCH_DAYS - 1

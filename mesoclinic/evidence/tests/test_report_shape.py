@@ -138,3 +138,23 @@ def test_it_keeps_the_engine_free_of_django():
     assert not any(name.split(".")[0] == "django" for name in imported)
     project = {name for name in imported if name.startswith("mesoclinic")}
     assert all(n.startswith("mesoclinic.evidence.engine") or n == "mesoclinic.clinical_codes" for n in project)  # fmt: skip
+
+
+def test_it_reports_nulls_not_a_crash_when_no_course_has_a_baseline():
+    # given sessions, weights and follow-up readings but no reading before time zero
+    sessions = [
+        {"session_id": f"s{p}", "patient_id": f"p{p}", "date": "2025-01-10",
+         "indication": "skin_rejuvenation", "area": "face", "side": "bilateral"}
+        for p in range(3)
+    ]  # fmt: skip
+    measurements = [
+        {"patient_id": f"p{p}", "date": "2025-03-10", "kind": k, "value": v,
+         "area": "face" if k == "gais" else "", "side": "bilateral" if k == "gais" else "",
+         "rater": "clinician" if k == "gais" else ""}
+        for p in range(3) for k, v in (("gais", 2), ("weight_kg", 70))
+    ]  # fmt: skip
+    # when the report is built
+    report = build_report(None, sessions, measurements, None, indication="skin_rejuvenation", outcome="gais")  # fmt: skip
+    # then the figures are null and the exclusion is said
+    assert report["naive_change"] is None
+    assert any("no baseline reading" in text for text in report["limitations"])

@@ -320,3 +320,43 @@ def test_it_draws_the_chart_in_the_same_queries_however_many_measurements(
     # then the chart needs no more queries than before
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(chart)
+
+
+def test_it_prompts_the_submental_set_and_offers_a_control_site(login, alice, patient):
+    # given active plans: submental fat (midline) for one patient
+    plan = TreatmentPlan.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        indication="submental_fat",
+        planned_sessions=4,
+        interval_days=28,
+    )
+    PlanArea.objects.create(plan=plan, area="submental", side="midline")
+    # when the visit form opens
+    page = login(alice).get(url(patient)).content.decode()
+    # then the clinician and the patient SMFRS rows are prefilled, weight is asked,
+    # and no opposite-side control is offered for a midline site
+    assert page.count('<option value="smfrs" selected>') == 2
+    assert '<option value="clinician" selected>' in page
+    assert '<option value="patient" selected>' in page
+    assert 'name="weight_kg"' in page
+    assert 'id="control-offer"' not in page
+
+
+def test_it_prompts_the_cellulite_set_at_a_one_sided_thigh(login, alice, patient):
+    # given an active cellulite plan on the left posterior thigh
+    plan = TreatmentPlan.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        indication="cellulite",
+        planned_sessions=4,
+        interval_days=28,
+    )
+    PlanArea.objects.create(plan=plan, area="thigh_posterior", side="left")
+    # when the visit form opens
+    page = login(alice).get(url(patient)).content.decode()
+    # then every measure of the set is a row and the untreated right side is offered
+    for kind in ("hexsel_css", "nurnberger_muller", "circumference_cm"):
+        assert f'<option value="{kind}" selected>' in page
+    assert page.count('<option value="pcss" selected>') == 2
+    assert 'id="control-offer"' in page
