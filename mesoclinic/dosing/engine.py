@@ -91,7 +91,8 @@ def check_session(
                 rows.append(_mixture_deoxycholate_row(total_mg))
                 continue
             limits, extra = _special_limits(substance, plan, rules, weight, findings)
-            limits += [_cap_limit(cap) for cap in rules.caps_for(substance)]
+            for cap in rules.caps_for(substance):
+                limits += _cap_limits(cap, weight, findings)
             rows.append(_row(substance, total_mg, limits, extra, findings))
     return Verdict(
         totals=rows,
@@ -120,16 +121,41 @@ def _special_limits(
     return [], {}
 
 
-def _cap_limit(cap: SessionCap) -> Limit:
+def _cap_limits(cap: SessionCap, weight: DosingWeight, findings: Findings) -> list[Limit]:
+    """The mg limit(s) of one cap. A weight-based cap (practice or protocol mg/kg) becomes mg
+    with the dosing weight; with no weight it cannot be verified, which is a violation (R9),
+    and only its absolute part (if any) is checked."""
     origin = "" if cap.origin == "default" else f"{cap.origin}: "
     basis = cap.basis if cap.basis.startswith(cap.origin) else f"{origin}{cap.basis}"
-    return Limit(
-        max_mg=cap.max_mg,
-        basis=basis,
-        source=cap.source,
-        warn_above_mg=cap.warn_above_mg,
-        warn_basis=cap.basis,
-    )
+    max_mg = cap.max_mg
+    if cap.mg_per_kg is not None:
+        if weight.weight_kg is None:
+            findings.violation(
+                "weight_required",
+                cap.substance,
+                f"cannot verify the {origin}{amount(cap.mg_per_kg)} mg/kg limit on "
+                f"{_name(cap.substance)}: {weight.basis}; record the patient's weight before "
+                "this session",
+                cap.source,
+            )
+        else:
+            by_weight = cap.mg_per_kg * weight.weight_kg
+            basis += (
+                f" ({amount(cap.mg_per_kg)} mg/kg × {amount(weight.weight_kg)} kg = "
+                f"{amount(by_weight)} mg)"
+            )
+            max_mg = by_weight if max_mg is None else min(max_mg, by_weight)
+    if max_mg is None:
+        return []
+    return [
+        Limit(
+            max_mg=max_mg,
+            basis=basis,
+            source=cap.source,
+            warn_above_mg=cap.warn_above_mg,
+            warn_basis=cap.basis,
+        )
+    ]
 
 
 def _row(

@@ -74,15 +74,21 @@ SUBSTANCE_ALIASES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class SessionCap:
-    """A maximum total mg of one substance in one session, with where it comes from."""
+    """A maximum total mg of one substance in one session, with where it comes from.
+
+    ``max_mg`` is an absolute cap; ``mg_per_kg`` (practice and protocol limits only) is a
+    weight-based cap that the engine turns into mg with the patient's dosing weight, and that
+    is a "cannot verify" violation when no weight is recorded (R9). At least one is set.
+    """
 
     substance: str
-    max_mg: Decimal
+    max_mg: Decimal | None
     basis: str
     source: str
     origin: str = "default"  # "default", "practice" or "protocol <name>"
     warn_above_mg: Decimal | None = None
     protocol_may_replace: bool = False
+    mg_per_kg: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -143,11 +149,12 @@ _TIGHTEN_UP = {"min_interval_months", "min_interval_days"}
 
 @dataclass(frozen=True)
 class ProtocolLimit:
-    """One per-session mg limit a protocol sets, with the source text it comes from."""
+    """One per-session limit a protocol sets (mg and/or mg/kg), with its source text."""
 
     substance: str
-    max_mg: Decimal
+    max_mg: Decimal | None
     source: str
+    mg_per_kg: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -247,7 +254,8 @@ class RuleSet:
             SessionCap(
                 substance=limit.substance,
                 max_mg=limit.max_mg,
-                basis=f"protocol {protocol.name}: {limit.max_mg.normalize():f} mg per session",
+                mg_per_kg=limit.mg_per_kg,
+                basis=f"protocol {protocol.name}: {cap_text(limit.max_mg, limit.mg_per_kg)}",
                 source=limit.source,
                 origin=f"protocol {protocol.name}",
             )
@@ -286,6 +294,68 @@ class RuleSet:
         if basis not in ("actual", "ideal"):
             raise ValueError(f"weight basis must be 'actual' or 'ideal', got {basis!r}")
         return dataclasses.replace(self, weight_basis=basis)
+
+
+def cap_text(max_mg: Decimal | None, mg_per_kg: Decimal | None) -> str:
+    """A cap in words: "250 mg per session", "3 mg/kg per session", or both."""
+    parts = []
+    if mg_per_kg is not None:
+        parts.append(f"{mg_per_kg.normalize():f} mg/kg")
+    if max_mg is not None:
+        parts.append(f"{max_mg.normalize():f} mg")
+    return " and at most ".join(parts) + " per session"
+
+
+def loosening_problems(
+    rules: RuleSet,
+    substance: str,
+    max_mg: Decimal | None,
+    mg_per_kg: Decimal | None,
+    *,
+    for_protocol: bool = False,
+) -> dict[str, str]:
+    """Why a practice limit would loosen a label limit, by field name (empty: it does not).
+
+    Every cap is checked alongside the defaults, so a looser one would have no effect; it is
+    refused so that nobody believes they raised a label limit. A value above the most
+    permissive label figure is refused (lidocaine: the with-epinephrine 500 mg and 7 mg/kg; a
+    value between the plain and the with-epinephrine figures still tightens sessions with
+    epinephrine). A protocol may replace the phosphatidylcholine default (R5), so a protocol
+    limit for phosphatidylcholine is not compared with it.
+    """
+    problems: dict[str, str] = {}
+    ceilings_mg: list[tuple[Decimal, str]] = []
+    ceilings_per_kg: list[tuple[Decimal, str]] = []
+    if substance == LIDOCAINE:
+        lido = rules.lidocaine
+        ceilings_mg.append((lido.epinephrine_cap_mg, "lidocaine with epinephrine, never above"))
+        ceilings_per_kg.append((lido.epinephrine_mg_per_kg, "lidocaine with epinephrine"))
+    elif substance == DEOXYCHOLIC_ACID:
+        ceilings_mg.append((rules.deoxycholic_acid.max_mg, "deoxycholic acid label, at most"))
+    elif substance == COLLAGENASE:
+        label = rules.collagenase
+        ceilings_mg.append(
+            (label.mg_per_area * label.max_areas, "collagenase label, per visit at most")
+        )
+    for cap in rules.caps_for(substance):
+        if cap.max_mg is None or (for_protocol and cap.protocol_may_replace):
+            continue
+        ceilings_mg.append((cap.max_mg, cap.basis))
+    if max_mg is not None and ceilings_mg:
+        ceiling, basis = max(ceilings_mg, key=lambda item: item[0])
+        if max_mg > ceiling:
+            problems["max_mg"] = (
+                f"{max_mg.normalize():f} mg would loosen the label limit "
+                f"({basis} {ceiling.normalize():f} mg); a practice may only tighten it"
+            )
+    if mg_per_kg is not None and ceilings_per_kg:
+        ceiling, basis = max(ceilings_per_kg, key=lambda item: item[0])
+        if mg_per_kg > ceiling:
+            problems["mg_per_kg"] = (
+                f"{mg_per_kg.normalize():f} mg/kg would loosen the label limit "
+                f"({basis}: {ceiling.normalize():f} mg/kg); a practice may only tighten it"
+            )
+    return problems
 
 
 def _require_tighter(name: str, current: object, new: object) -> None:

@@ -244,3 +244,37 @@ class AmendmentForm(forms.Form):
             # "4" and "4.0" are the same depth; store it as the model does, to one decimal.
             found["depth_mm"] = found["depth_mm"].quantize(Decimal("0.1"))
         return found
+
+
+class SignForm(forms.Form):
+    """Signing a session, with the dose-check override when the check found violations.
+
+    ``dose_check`` carries the digest of the violations the page showed
+    (dosing.services.DoseCheck.digest), so an override covers exactly what the practitioner read.
+    """
+
+    dose_check = forms.CharField(widget=forms.HiddenInput, required=False)
+    override = forms.BooleanField(
+        label="Override the dose check",
+        required=False,
+        help_text="only when the clinical situation justifies going beyond the limits listed",
+    )
+    override_reason = forms.CharField(
+        label="Reason for the override",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        reason = (data.get("override_reason") or "").strip()
+        data["override_reason"] = reason
+        if data.get("override") and not reason:
+            self.add_error(
+                "override_reason",
+                "Write the clinical reason for signing despite the dose check.",
+            )
+        if reason and not data.get("override"):
+            self.add_error("override", "Tick “Override the dose check” to sign with this reason.")
+        return data

@@ -65,6 +65,17 @@ class TreatmentSession(SignableRecord):
     notes = models.TextField(blank=True)
     source_id = models.CharField(max_length=64, blank=True)
     imported = models.BooleanField(default=False)
+    # A dose-check override, written in the signing transaction (treatments.services.
+    # sign_session): the practitioner signed despite the violations listed, for this reason.
+    dose_override_reason = models.TextField(blank=True)
+    dose_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dose_override_by_name = models.CharField(max_length=200, blank=True)
+    dose_override_at = models.DateTimeField(null=True, blank=True)
+    dose_override_violations = models.JSONField(
+        default=list, blank=True, help_text="the dose-check violations overridden, as at signing"
+    )
 
     class Meta:
         ordering = ["-performed_at"]
@@ -83,6 +94,10 @@ class TreatmentSession(SignableRecord):
 
     def __str__(self) -> str:
         return f"Session {self.performed_at:%Y-%m-%d}"
+
+    @property
+    def dose_overridden(self) -> bool:
+        return self.dose_override_at is not None
 
     @property
     def total_volume_ml(self) -> Decimal:

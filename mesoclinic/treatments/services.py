@@ -19,6 +19,7 @@ from django.utils import timezone
 from mesoclinic.aftercare.services import schedule_follow_up
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
+from mesoclinic.dosing.services import DoseCheck, check_session_dose
 from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.patients.models import Patient
@@ -141,10 +142,49 @@ def remove_injection(line: Injection) -> None:
         line.delete()
 
 
-def sign_session(session: TreatmentSession, membership: Membership) -> TreatmentSession:
+class DoseOverrideRequired(SessionSignError):
+    """Signing refused by the dose check; ``check`` holds the violations found."""
+
+    def __init__(self, problems: list[str], check: DoseCheck) -> None:
+        super().__init__(problems)
+        self.check = check
+
+
+def _dose_problems(
+    check: DoseCheck, override_reason: str, seen_digest: str | None
+) -> tuple[list[str], bool]:
+    """(problems that block signing, whether an override applies)."""
+    if not check.violations:
+        return [], False
+    listed = [f"Dose check: {v.message}" for v in check.violations]
+    if not override_reason.strip():
+        return listed + [
+            "Dose check: to sign anyway, tick “Override the dose check” and write the "
+            "clinical reason."
+        ], False
+    if seen_digest is not None and seen_digest != check.digest:
+        return [
+            "Dose check: the violations changed since the page was shown (a line was added or "
+            "removed, or a weight or limit changed); review them and confirm the override again."
+        ], False
+    return [], True
+
+
+def sign_session(
+    session: TreatmentSession,
+    membership: Membership,
+    *,
+    dose_override_reason: str = "",
+    dose_check_seen: str | None = None,
+) -> TreatmentSession:
     """Sign a draft: re-check every line's lot on the session's date (it may have been
-    recalled or quarantined since drafting), take the volumes out of stock and sign, all in
-    one transaction. Nothing is changed when any check fails."""
+    recalled or quarantined since drafting), run the dose check, take the volumes out of
+    stock and sign, all in one transaction. Nothing is changed when any check fails.
+
+    A dose-check violation blocks signing unless ``dose_override_reason`` says why the
+    practitioner proceeds; ``dose_check_seen`` is the digest of the violations the form
+    showed, so an override never covers violations nobody saw. The override (reason, who,
+    when and the violations as JSON) is stored on the session before it is signed."""
     if not membership.has(Perm.SIGN):
         raise SigningError(
             f"A {membership.get_role_display().lower()} cannot sign; a practitioner must."
@@ -155,7 +195,9 @@ def sign_session(session: TreatmentSession, membership: Membership) -> Treatment
             raise SigningError("This session is already signed.")
         if session.performed_at > timezone.now():
             raise SessionSignError(["Date and time: the session has not taken place yet."])
-        lines = list(session.injections.select_related("product"))
+        lines = list(
+            session.injections.select_related("product").prefetch_related("product__ingredients")
+        )
         if not lines:
             raise SessionSignError(["Injections: add the lines given before signing."])
         lot_ids = {line.lot_id for line in lines if line.lot_id is not None}
@@ -179,8 +221,21 @@ def sign_session(session: TreatmentSession, membership: Membership) -> Treatment
                     f"Lot: lot {lot.lot_number} has {lot.remaining_ml} mL left; "
                     f"this session uses {volume_ml} mL of it."
                 )
+        check = check_session_dose(session, lines)
+        dose_problems, overridden = _dose_problems(check, dose_override_reason, dose_check_seen)
+        if dose_problems:
+            raise DoseOverrideRequired(problems + dose_problems, check)
         if problems:
             raise SessionSignError(problems)
+        if overridden:
+            TreatmentSession.objects.filter(pk=session.pk, signed_at__isnull=True).update(
+                dose_override_reason=dose_override_reason.strip(),
+                dose_override_by=membership.user,
+                dose_override_by_name=membership.display_name,
+                dose_override_at=timezone.now(),
+                dose_override_violations=check.violations_json(),
+            )
+            session.refresh_from_db()
         for lot_id, volume_ml in used_ml.items():
             if lots[lot_id].remaining_ml is None:
                 continue  # an imported lot with no stock count

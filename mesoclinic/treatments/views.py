@@ -25,6 +25,7 @@ from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
+from mesoclinic.dosing.services import check_session_dose, total_lines
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.records.models import StaleRecordError
@@ -35,6 +36,7 @@ from mesoclinic.treatments.forms import (
     InjectionForm,
     SessionAreaFormSet,
     SessionForm,
+    SignForm,
 )
 from mesoclinic.treatments.models import Anaesthesia, TreatmentSession
 
@@ -79,6 +81,7 @@ def _lines_context(
     membership: Membership,
     form: InjectionForm | None = None,
     notice: str = "",
+    sign_form: SignForm | None = None,
 ) -> dict[str, Any]:
     lines = list(
         session.injections.select_related("product", "lot").prefetch_related("product__ingredients")
@@ -86,12 +89,23 @@ def _lines_context(
     editable = not session.is_signed and membership.has(Perm.EDIT_CLINICAL)
     if editable and form is None:
         form = InjectionForm(session=session, on=services.session_day(session))
+    dose = check_session_dose(session, lines) if lines else None
+    if sign_form is None and not session.is_signed and membership.has(Perm.SIGN):
+        sign_form = SignForm(initial={"dose_check": dose.digest if dose else ""})
+    elif sign_form is not None and dose is not None:
+        # A re-shown form (after a refusal) must carry the digest of what is shown now.
+        data = dict(sign_form.data.items())
+        data["dose_check"] = dose.digest
+        sign_form = SignForm(data)
+        sign_form.is_valid()
     return {
         "s": session,
         "lines": lines,
         "total_volume_ml": sum((line.volume_ml for line in lines), start=Decimal(0)),
-        "totals": services.line_totals(lines),
+        "dose": dose,
+        "dose_rows": total_lines(dose) if dose else [],
         "line_form": form if editable else None,
+        "sign_form": sign_form if not session.is_signed else None,
         "notice": notice,
     }
 
@@ -191,9 +205,18 @@ def session_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 def session_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     session = _session(membership, Perm.VIEW_CLINICAL, public_id)
-    amendments = list(session.amendments.all())
     record(request, Action.VIEW, obj=session)
-    context = _lines_context(session, membership)
+    return _render_detail(request, session, membership)
+
+
+def _render_detail(
+    request: HttpRequest,
+    session: TreatmentSession,
+    membership: Membership,
+    sign_form: SignForm | None = None,
+) -> HttpResponse:
+    amendments = list(session.amendments.all())
+    context = _lines_context(session, membership, sign_form=sign_form)
     context.update(
         patient=session.patient,
         areas=list(session.areas.all()),
@@ -287,19 +310,51 @@ def line_remove(request: HttpRequest, public_id: str, line_id: str) -> HttpRespo
 @requires(Perm.SIGN)
 @in_clinic_zone
 def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Sign, or refuse with every reason; a dose-check violation needs a written override."""
     membership = current_membership(request)
     session = _session(membership, Perm.SIGN, public_id)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Not signed. Correct the dose-check override below.")
+        return _render_detail(request, session, membership, sign_form=form)
+    reason = form.cleaned_data["override_reason"] if form.cleaned_data["override"] else ""
     try:
         with transaction.atomic():
-            session = services.sign_session(session, membership)
+            session = services.sign_session(
+                session,
+                membership,
+                dose_override_reason=reason,
+                dose_check_seen=form.cleaned_data["dose_check"] or None,
+            )
             record(request, Action.SIGN, obj=session)
+            if session.dose_overridden:
+                # Rule codes and substances only: the messages carry the patient's weight.
+                overridden = sorted(
+                    {
+                        f"{v['rule']} {v['substance'] or ''}".strip()
+                        for v in session.dose_override_violations
+                    }
+                )
+                record(
+                    request,
+                    Action.OVERRIDE,
+                    obj=session,
+                    detail="dose check overridden: " + "; ".join(overridden),
+                )
     except services.SessionSignError as exc:
         for problem in exc.problems:
             messages.error(request, f"Not signed. {problem}")
+        if isinstance(exc, services.DoseOverrideRequired):
+            return _render_detail(request, session, membership, sign_form=form)
     except SigningError as exc:
         messages.error(request, f"Not signed. {exc}")
     else:
-        messages.success(request, "Session signed; lot stock updated.")
+        messages.success(
+            request,
+            "Session signed with a dose-check override; lot stock updated."
+            if session.dose_overridden
+            else "Session signed; lot stock updated.",
+        )
     return redirect("treatments:detail", public_id=session.public_id)
 
 

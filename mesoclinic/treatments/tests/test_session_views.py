@@ -129,7 +129,7 @@ def test_it_adds_a_line_with_htmx_and_returns_the_lines_partial(login, nina, dra
     assert "PC-001" in body
     assert "phosphatidylcholine" in body
     assert "<td>100</td>" in body
-    assert "deoxycholic_acid" in body
+    assert "deoxycholic acid (in PC mixture)" in body
     assert "<td>84</td>" in body
     assert Injection.objects.filter(session=draft).count() == 1
     assert AuditEvent.objects.filter(
