@@ -11,12 +11,14 @@ NAV_APPS = (
     "consultations",
     "consent",
     "formulary",
+    "dosing",
     "plans",
     "treatments",
     "outcomes",
     "safety",
     "aftercare",
     "registry",
+    "evidence",
 )
 
 

@@ -1,0 +1,160 @@
+"""The evidence pages: one per indication, its printable report and its PDF.
+
+Rows come from the signed-in membership's clinic only (``services.clinic_tables``, via the
+registry export's ``.for_clinic``), after ``@requires(Perm.VIEW_EVIDENCE)``. The pages show
+counts and estimates only: no name, MRN, date of birth or record id, so researchers may see
+them. Each view is audited with the counts, never with patient data. The report of one
+clinic computes in well under a second at practice scale, so nothing is cached (a stale
+cache would show a number the records no longer give).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from mesoclinic.audit.choices import Action
+from mesoclinic.audit.services import record
+from mesoclinic.clinical_codes import AREAS, INDICATIONS, MEASUREMENT_KINDS
+from mesoclinic.clinics.permissions import current_membership, requires
+from mesoclinic.clinics.roles import Perm
+from mesoclinic.evidence import figures
+from mesoclinic.evidence.pdf import report_pdf
+from mesoclinic.evidence.plots import Interval, bar_plot, interval_plot, trajectory_plot
+from mesoclinic.evidence.sentences import sentences
+from mesoclinic.evidence.services import clinic_tables
+from mesoclinic.outcomes.outcome_sets import outcome_set, primary_outcome, report_outcomes
+
+
+def _filters(request: HttpRequest, indication: str, tables: figures.Tables) -> dict[str, Any]:
+    """Area, outcome and protocol from the query string; unknown values fall back to all."""
+    area = request.GET.get("area") or None
+    outcome = request.GET.get("outcome") or primary_outcome(indication)
+    protocol = request.GET.get("protocol") or None
+    return {
+        "area": area if area in AREAS else None,
+        "outcome": outcome
+        if outcome in report_outcomes(indication)
+        else primary_outcome(indication),  # fmt: skip
+        "protocol": protocol if protocol in tables.protocols(indication) else None,
+    }
+
+
+def _compute(request: HttpRequest, indication: str) -> dict[str, Any]:
+    if indication not in INDICATIONS:
+        raise Http404("No such indication.")
+    clinic = current_membership(request).clinic
+    tables = clinic_tables(clinic)
+    chosen = _filters(request, indication, tables)
+    report = figures.evidence_report(tables, indication=indication, **chosen)
+    kind = MEASUREMENT_KINDS[chosen["outcome"]]
+    return {
+        "indication": indication,
+        "indication_label": INDICATIONS[indication],
+        "chosen": chosen,
+        "kind": kind,
+        "report": report,
+        "sentences": sentences(report),
+        "tables": tables,
+        "clinic": clinic,
+        "outcome_set": outcome_set(indication),
+        "generated": timezone.localtime(),
+    }
+
+
+def _audit(request: HttpRequest, ctx: dict[str, Any], action: Action, what: str) -> None:
+    report = ctx["report"]
+    record(request, action, clinic=ctx["clinic"], detail=f"evidence {what} {ctx['indication']}/{report['outcome']}: {report['patients']} patients, {report['courses']} courses")  # fmt: skip
+
+
+def _plots(ctx: dict[str, Any]) -> dict[str, str]:
+    report, chosen, unit = ctx["report"], ctx["chosen"], ctx["kind"].unit
+    plots: dict[str, str] = {}
+    lines = figures.trajectories(ctx["tables"], indication=ctx["indication"], **chosen)
+    if lines:
+        most = max(p[0] for line in lines for p in line)
+        plots["trajectories"] = trajectory_plot(lines, figures.model_mean(report, most), ident="ev-traj", title="Change from baseline by sessions", desc=f"Thin lines: up to 40 treated sites; thick line: model mean per session net of weight, with its 95% band. {len(lines)} sites.", y_label=f"Change ({unit})")  # fmt: skip
+    split = report["decomposition"]
+    if split:
+        plots["decomposition"] = bar_plot([("Naive change", split["naive_change"]), ("Weight change part", split["weight_part"]), ("Treatment part", split["treatment_part"]), ("Residual", split["residual"])], ident="ev-split", title="Weight versus treatment", desc="The naive change split into the part explained by weight change and the treatment part.", x_label=unit)  # fmt: skip
+    rows = [Interval(p["protocol"], p["per_session_effect"]["estimate"], *p["per_session_effect"]["ci95"]) for p in figures.by_protocol(ctx["tables"], indication=ctx["indication"], area=chosen["area"], outcome=chosen["outcome"]) if p["per_session_effect"]]  # fmt: skip
+    if report["per_session_effect"] and rows:
+        rows.append(Interval("All protocols", report["per_session_effect"]["estimate"], *report["per_session_effect"]["ci95"]))  # fmt: skip
+        plots["forest"] = interval_plot(rows, ident="ev-forest", title="Per-session effect by protocol", desc="Estimate and 95% CI per protocol, net of weight; exploratory, not a randomised comparison.", x_label=f"{unit} per session")  # fmt: skip
+    events = report["adverse_events"]
+    if events:
+        plots["adverse"] = interval_plot([Interval(e["type"], 100 * e["rate_per_session"], 100 * e["ci95"][0], 100 * e["ci95"][1]) for e in events], ident="ev-ae", title="Side effects per session", desc="Percentage of sessions followed by each side effect, with 95% CI.", x_label="% of sessions")  # fmt: skip
+        resolved = [e for e in events if e["median_days_to_resolution"] is not None and None not in e["median_days_to_resolution_ci95"]]  # fmt: skip
+        if resolved:
+            plots["resolution"] = interval_plot([Interval(e["type"], e["median_days_to_resolution"], *e["median_days_to_resolution_ci95"]) for e in resolved], ident="ev-res", title="Time to resolution", desc="Kaplan-Meier median days to resolution with 95% CI.", x_label="days", reference=None)  # fmt: skip
+    return plots
+
+
+@requires(Perm.VIEW_EVIDENCE)
+def index(request: HttpRequest) -> HttpResponse:
+    record(request, Action.LIST, clinic=current_membership(request).clinic, detail="evidence indications")  # fmt: skip
+    return render(request, "evidence/index.html", {"indications": INDICATIONS})
+
+
+@requires(Perm.VIEW_EVIDENCE)
+def indication_page(request: HttpRequest, indication: str) -> HttpResponse:
+    ctx = _compute(request, indication)
+    ctx["plots"] = _plots(ctx)
+    codes = sorted({s["area"] for s in ctx["tables"].sessions if s["indication"] == indication})
+    ctx["areas"] = [(a, AREAS.get(a, a)) for a in codes]
+    ctx["outcomes"] = [(k, MEASUREMENT_KINDS[k].label) for k in report_outcomes(indication)]
+    ctx["protocols"] = ctx["tables"].protocols(indication)
+    ctx["query"] = request.GET.urlencode()
+    _audit(request, ctx, Action.VIEW, "page")
+    return render(request, "evidence/page.html", ctx)
+
+
+@requires(Perm.VIEW_EVIDENCE)
+def printable(request: HttpRequest, indication: str) -> HttpResponse:
+    ctx = _compute(request, indication)
+    ctx["plots"] = _plots(ctx)
+    _audit(request, ctx, Action.EXPORT, "printable report")
+    return render(request, "evidence/print.html", ctx)
+
+
+def pdf_blocks(ctx: dict[str, Any]) -> list[tuple[str, str]]:
+    report, chosen = ctx["report"], ctx["chosen"]
+    blocks = [
+        ("h1", f"Evidence report: {ctx['indication_label']}"),
+        (
+            "p",
+            f"{ctx['clinic'].name} · area: {AREAS.get(chosen['area'] or '', 'all areas')} · outcome: {ctx['kind'].label} ({ctx['kind'].unit}) · protocol: {chosen['protocol'] or 'all'} · generated {ctx['generated']:%Y-%m-%d %H:%M}",
+        ),  # fmt: skip
+        (
+            "p",
+            f"{report['patients']} patients, {report['courses']} courses, {report['measurements']} measurements.",
+        ),  # fmt: skip
+        ("h2", "Findings"),
+    ]
+    blocks += [("li", s) for s in ctx["sentences"]] or [("p", "Too few data for any figure; see the limitations.")]  # fmt: skip
+    blocks += [("h2", "Methods"), ("p", METHODS)]
+    blocks += [("h2", "Limitations")] + [("li", text) for text in report["limitations"]]
+    return blocks
+
+
+METHODS = (
+    "A course is one patient's sessions for one indication, area and protocol, at most 60 days apart; time zero is the first session. "  # fmt: skip
+    "Baseline is the last reading in the 30 days up to time zero. The naive change is the last follow-up minus baseline per course (mean, 95% t-interval). "  # fmt: skip
+    "The per-session effect comes from a linear mixed model with a random intercept per patient, adjusted for within-patient weight change and patient mean weight (Mundlak), with cluster-robust 95% intervals. "  # fmt: skip
+    "The control difference compares the treated site with an untreated control site measured on the same dates. "  # fmt: skip
+    "Responders are read 8-16 weeks (closest to 12) after the last session, with Wilson or exact intervals, beside the placebo arms of the pivotal trials. "  # fmt: skip
+    "Side-effect rates per session have intervals that allow for sessions clustered within patients; time to resolution is the Kaplan-Meier median."  # fmt: skip
+)
+
+
+@requires(Perm.VIEW_EVIDENCE)
+def pdf(request: HttpRequest, indication: str) -> HttpResponse:
+    ctx = _compute(request, indication)
+    _audit(request, ctx, Action.EXPORT, "pdf")
+    body = report_pdf(f"Evidence report: {ctx['indication_label']}", pdf_blocks(ctx))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="evidence-{indication}.pdf"'
+    return response
