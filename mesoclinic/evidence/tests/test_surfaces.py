@@ -1,0 +1,159 @@
+"""The evidence-report command and pages: JSON shape, exit codes, clinic scoping, roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from mesoclinic.audit.models import AuditEvent
+from mesoclinic.evidence.pdf import report_pdf
+from mesoclinic.outcomes.models import Measurement
+from mesoclinic.patients.models import Patient
+from mesoclinic.treatments.models import SessionArea, TreatmentSession
+
+pytestmark = pytest.mark.django_db
+
+SPEC_KEYS = {
+    "indication", "area", "outcome", "patients", "courses", "measurements", "naive_change",
+    "per_session_effect", "weight_effect_per_kg", "control_difference_per_session",
+    "responders", "adverse_events", "limitations",
+}  # fmt: skip
+
+
+def _course(clinic, user, mrn, start=dt.date(2025, 1, 6)):
+    """A patient with four monthly cellulite sessions and a baseline thigh girth and weight."""
+    patient = Patient.objects.create(clinic=clinic, mrn=mrn, given_name="Zelda", family_name=f"Quarrington{mrn}", birth_date=dt.date(1980, 5, 17), sex="f", created_by=user)  # fmt: skip
+    for k in range(4):
+        day = start + dt.timedelta(days=28 * k)
+        session = TreatmentSession.objects.create(clinic=clinic, patient=patient, performed_at=dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC), indication="cellulite", protocol="Series A", practitioner=user, created_by=user)  # fmt: skip
+        SessionArea.objects.create(session=session, area="thigh_outer", side="left")
+        for kind, value, extra in (("weight_kg", "70", {}), ("circumference_cm", str(60 - k), {"area": "thigh_outer", "side": "left"})):  # fmt: skip
+            Measurement.objects.create(clinic=clinic, patient=patient, measured_on=day, kind=kind, value=Decimal(value), created_by=user, **extra)  # fmt: skip
+    return patient
+
+
+def _run(*args):
+    out = StringIO()
+    call_command("evidence_report", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_it_prints_the_spec_json_for_a_clinic(alice):
+    # given one Riverside course
+    _course(alice.clinic, alice.user, "RV1")
+    # when the report is asked for as JSON
+    report = _run("--indication", "cellulite", "--outcome", "circumference_cm", "--clinic", "riverside", "--json")  # fmt: skip
+    # then every key of the spec is there, figures from too few data are null with reasons
+    assert set(report) >= SPEC_KEYS
+    assert report["courses"] == 1
+    assert report["naive_change"] is None
+    assert any("naive change not computed" in t for t in report["limitations"])
+    assert "RV1" not in json.dumps(report)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--indication", "tattoo"], "--indication"),
+        (["--indication", "cellulite", "--area", "elbow"], "--area"),
+        (["--indication", "cellulite", "--outcome", "weight_kg"], "--outcome"),
+        (["--indication", "cellulite", "--protocol", "nope"], "--protocol"),
+        (["--indication", "cellulite", "--clinic", "nowhere"], "--clinic"),
+    ],
+)
+def test_it_exits_2_with_a_clear_error_on_bad_input(alice, args, message):
+    # given a single clinic, when a bad code is given
+    with pytest.raises(CommandError, match=message) as caught:
+        _run(*args, *([] if "--clinic" in args else ["--clinic", "riverside"]), "--json")
+    # then the exit status is 2
+    assert caught.value.returncode == 2
+
+
+def test_it_refuses_to_pool_clinics_without_a_clinic_or_bundle(alice, charlie):
+    # given two clinics, when no source is named, then it refuses rather than pool them
+    with pytest.raises(CommandError, match="--clinic: required") as caught:
+        _run("--indication", "cellulite", "--json")
+    assert caught.value.returncode == 2
+
+
+def test_it_never_includes_another_clinics_data(alice, charlie):
+    # given one Riverside course and two Hilltop courses
+    _course(alice.clinic, alice.user, "RV1")
+    _course(charlie.clinic, charlie.user, "HT1")
+    _course(charlie.clinic, charlie.user, "HT2")
+    # when each clinic's report is run
+    riverside = _run("--indication", "cellulite", "--outcome", "circumference_cm", "--clinic", "riverside", "--json")  # fmt: skip
+    hilltop = _run("--indication", "cellulite", "--outcome", "circumference_cm", "--clinic", "hilltop", "--json")  # fmt: skip
+    # then each counts only its own patients
+    assert riverside["flow"]["patients"] == 1
+    assert riverside["measurements"] == 4
+    assert hilltop["flow"]["patients"] == 2
+    assert hilltop["measurements"] == 8
+
+
+def test_it_shows_a_researcher_the_report_without_identities(login, rita):
+    # given a Riverside course of a named patient
+    patient = _course(rita.clinic, rita.user, "RV77")
+    # when rita opens the page, the printable report and the PDF
+    client = login(rita)
+    pages = [client.get(reverse(name, args=["cellulite"]) + "?outcome=circumference_cm") for name in ("evidence:indication", "evidence:print", "evidence:pdf")]  # fmt: skip
+    # then all are shown, with counts and no name, MRN or date of birth
+    for page in pages:
+        assert page.status_code == 200
+        body = page.content.decode("latin-1")
+        for secret in ("RV77", patient.family_name, "Zelda", "1980-05-17", str(patient.public_id)):
+            assert secret not in body
+    assert "1 courses with a baseline" in pages[0].content.decode()
+    # and the views are audited with counts only
+    details = list(AuditEvent.objects.filter(detail__startswith="evidence").values_list("detail", flat=True))  # fmt: skip
+    assert len(details) == 3
+    assert all("RV77" not in d for d in details)
+
+
+def test_it_renders_an_empty_state_with_the_reasons(login, alice):
+    # given no records at all, when the page opens
+    page = login(alice).get(reverse("evidence:indication", args=["submental_fat"]))
+    # then it says there are too few data and why
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="empty-state"' in body
+    assert "no sessions recorded for submental_fat" in body
+
+
+def test_it_shows_charlie_nothing_of_riverside(login, alice, charlie):
+    # given a Riverside course, when charlie opens Hilltop's evidence page
+    _course(alice.clinic, alice.user, "RV1")
+    body = login(charlie).get(reverse("evidence:indication", args=["cellulite"]) + "?outcome=circumference_cm").content.decode()  # fmt: skip
+    # then none of Riverside's data is counted
+    assert "0 patients" in body
+    assert 'id="empty-state"' in body
+
+
+@pytest.mark.parametrize("who", ["bob", "nina"])
+def test_it_refuses_roles_without_the_evidence_permission(login, who, request):
+    member = request.getfixturevalue(who)
+    assert login(member).get(reverse("evidence:indication", args=["cellulite"])).status_code == 403
+
+
+def test_it_gives_404_for_an_unknown_indication(login, alice):
+    assert login(alice).get(reverse("evidence:indication", args=["tattoo"])).status_code == 404
+
+
+def test_it_writes_a_pdf_whose_cross_reference_points_at_its_objects():
+    # given a report of several pages
+    body = report_pdf("t", [("p", "word " * 400)] * 10)
+    # when the xref table is read, then each offset starts an object
+    start = int(body.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    rows = body[start:].split(b"\n")[3:]
+    offsets = [int(r[:10]) for r in rows if r.endswith(b" n ")]
+    assert all(
+        body[o:].split(b" ", 1)[0].isdigit() and b" 0 obj" in body[o : o + 12] for o in offsets
+    )
+    assert body.count(b"/Type /Page ") >= 2
