@@ -12,6 +12,7 @@ NAV_APPS = (
     "consent",
     "formulary",
     "dosing",
+    "dosing",
     "plans",
     "treatments",
     "outcomes",

@@ -1,0 +1,109 @@
+"""The practice dose-limit forms: add a limit, tighten one. Messages name the field."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from mesoclinic.dosing.json_fields import FieldReader
+from mesoclinic.dosing.models import DoseLimit
+from mesoclinic.dosing.rules import RuleSet, loosening_problems
+from mesoclinic.dosing.services import substance_code
+
+
+def _check_values(form: forms.ModelForm, substance: str, protocol: str) -> None:
+    """At least one value, and never looser than a label limit (rules.loosening_problems)."""
+    max_mg: Decimal | None = form.cleaned_data.get("max_mg")
+    mg_per_kg: Decimal | None = form.cleaned_data.get("mg_per_kg")
+    if max_mg is None and mg_per_kg is None and not form.has_error("max_mg"):
+        form.add_error(
+            "max_mg", "Give a maximum in mg per session, or in mg/kg (mg_per_kg), or both."
+        )
+        return
+    problems = loosening_problems(
+        RuleSet.defaults(), substance, max_mg, mg_per_kg, for_protocol=bool(protocol)
+    )
+    for name, problem in problems.items():
+        form.add_error(name, problem)
+
+
+class DoseLimitForm(forms.ModelForm):
+    """A new practice limit on one substance, for every session or for one protocol."""
+
+    class Meta:
+        model = DoseLimit
+        fields = ["substance", "protocol", "max_mg", "mg_per_kg", "source"]
+        widgets = {"source": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_substance(self) -> str:
+        raw: str = self.cleaned_data["substance"]
+        code, _ = substance_code(raw)
+        reader = FieldReader()
+        # The engine's own check: a lower-case code, never a synonym of a limited substance.
+        reader.substance(raw.strip().lower().replace(" ", "_").replace("-", "_"), "substance")
+        if reader.messages:
+            raise forms.ValidationError(reader.messages[0].removeprefix("substance: "))
+        return code
+
+    def clean_protocol(self) -> str:
+        return str(self.cleaned_data.get("protocol") or "").strip()
+
+    def clean_source(self) -> str:
+        source = str(self.cleaned_data.get("source") or "").strip()
+        if not source:
+            raise forms.ValidationError(
+                "Say where this limit comes from (guideline, paper, policy)."
+            )
+        return source
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("substance"):
+            _check_values(self, data["substance"], data.get("protocol", ""))
+        return data
+
+
+class TightenForm(forms.ModelForm):
+    """Lower an existing limit (or add its mg or mg/kg part); raising one is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = DoseLimit
+        fields = ["max_mg", "mg_per_kg", "source"]
+        widgets = {"source": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.before = (self.instance.max_mg, self.instance.mg_per_kg)
+        self.fields["version"].initial = self.instance.version
+
+    def clean_source(self) -> str:
+        source = str(self.cleaned_data.get("source") or "").strip()
+        if not source:
+            raise forms.ValidationError(
+                "Say where this limit comes from (guideline, paper, policy)."
+            )
+        return source
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        for name, old in zip(("max_mg", "mg_per_kg"), self.before, strict=True):
+            new = data.get(name)
+            if old is None or self.has_error(name):
+                continue
+            if new is None:
+                self.add_error(
+                    name,
+                    f"Removing the {old.normalize():f} limit would loosen it; retire the limit instead.",
+                )
+            elif new > old:
+                self.add_error(
+                    name,
+                    f"{new.normalize():f} is above the current {old.normalize():f}: a limit can "
+                    "only be tightened here; retire it and add a new one with its source.",
+                )
+        _check_values(self, self.instance.substance, self.instance.protocol)
+        return data

@@ -1,0 +1,137 @@
+"""The practice's dose limits: list, add, tighten, retire (clinic admins, MANAGE_FORMULARY).
+
+Limits feed the dose check of every session of the clinic (dosing.services.clinic_rules).
+No patient data here; every change is audited with the substance in ``detail``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from mesoclinic.audit.choices import Action
+from mesoclinic.audit.services import record
+from mesoclinic.clinics.models import Membership
+from mesoclinic.clinics.permissions import current_membership, requires
+from mesoclinic.clinics.roles import Perm
+from mesoclinic.dosing.forms import DoseLimitForm, TightenForm
+from mesoclinic.dosing.models import DoseLimit
+from mesoclinic.dosing.rules import RuleSet
+from mesoclinic.records.models import StaleRecordError
+from mesoclinic.records.services import save_versioned
+
+
+def _defaults() -> list[tuple[str, str, str]]:
+    """The sourced defaults as (substance, limit, source), shown above the practice's own."""
+    rules = RuleSet.defaults()
+    lido, dca, coll = rules.lidocaine, rules.deoxycholic_acid, rules.collagenase
+    rows = [
+        (
+            "lidocaine (plain)",
+            f"{lido.plain_mg_per_kg.normalize():f} mg/kg, never above "
+            f"{lido.plain_cap_mg.normalize():f} mg",
+            lido.plain_source,
+        ),
+        (
+            "lidocaine with epinephrine",
+            f"{lido.epinephrine_mg_per_kg.normalize():f} mg/kg, never above "
+            f"{lido.epinephrine_cap_mg.normalize():f} mg",
+            lido.epinephrine_source,
+        ),
+        (
+            "deoxycholic acid (labelled product)",
+            f"{dca.max_mg.normalize():f} mg ({dca.max_volume_ml.normalize():f} mL), "
+            f"{dca.max_injections} injections per treatment; {dca.max_sessions} treatments "
+            f"at least {dca.min_interval_months} month apart",
+            dca.source,
+        ),
+        (
+            "collagenase",
+            f"{coll.mg_per_area.normalize():f} mg per area, {coll.max_areas} areas per visit, "
+            f"{coll.min_interval_days} days apart, {coll.max_visits} visits",
+            coll.source,
+        ),
+    ]
+    rows += [(cap.substance.replace("_", " "), cap.basis, cap.source) for cap in rules.caps]
+    return rows
+
+
+def _limit(membership: Membership, public_id: str) -> DoseLimit:
+    return get_object_or_404(
+        DoseLimit.objects.restrict(membership, Perm.MANAGE_FORMULARY), public_id=public_id
+    )
+
+
+@requires(Perm.MANAGE_FORMULARY)
+def limit_list(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    limits = list(
+        DoseLimit.objects.restrict(membership, Perm.MANAGE_FORMULARY).select_related("created_by")
+    )
+    return render(
+        request,
+        "dosing/limits.html",
+        {
+            "active": [limit for limit in limits if limit.is_active],
+            "retired": [limit for limit in limits if not limit.is_active],
+            "defaults": _defaults(),
+        },
+    )
+
+
+@requires(Perm.MANAGE_FORMULARY)
+def limit_create(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    form = DoseLimitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            limit = form.save(commit=False)
+            limit.clinic = membership.clinic
+            limit.created_by = request.user
+            limit.save()
+            record(request, Action.CREATE, obj=limit, detail=f"dose limit {limit}")
+        messages.success(request, f"Dose limit added: {limit}.")
+        return redirect("dosing:limits")
+    return render(request, "dosing/limit_form.html", {"form": form, "limit": None})
+
+
+@requires(Perm.MANAGE_FORMULARY)
+def limit_tighten(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    limit = _limit(membership, public_id)
+    if not limit.is_active:
+        messages.error(request, "This limit is retired; add a new one instead.")
+        return redirect("dosing:limits")
+    form = TightenForm(request.POST or None, instance=limit)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ("max_mg", "mg_per_kg", "source")}
+        try:
+            with transaction.atomic():
+                limit = save_versioned(
+                    DoseLimit.objects.get(pk=limit.pk), form.cleaned_data["version"], fields
+                )
+                record(request, Action.UPDATE, obj=limit, detail=f"dose limit tightened: {limit}")
+        except StaleRecordError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Dose limit tightened: {limit}.")
+            return redirect("dosing:limits")
+    return render(request, "dosing/limit_form.html", {"form": form, "limit": limit})
+
+
+@require_POST
+@requires(Perm.MANAGE_FORMULARY)
+def limit_retire(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    limit = _limit(membership, public_id)
+    if limit.is_active:
+        with transaction.atomic():
+            DoseLimit.objects.filter(pk=limit.pk).update(is_active=False)
+            record(request, Action.UPDATE, obj=limit, detail=f"dose limit retired: {limit}")
+        messages.success(
+            request, f"Dose limit retired: {limit}. Sessions are no longer checked against it."
+        )
+    return redirect("dosing:limits")
