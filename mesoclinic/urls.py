@@ -13,7 +13,6 @@ urlpatterns = [
     path("consent/", include("mesoclinic.consent.urls")),
     path("formulary/", include("mesoclinic.formulary.urls")),
     path("dosing/", include("mesoclinic.dosing.urls")),
-    path("dosing/", include("mesoclinic.dosing.urls")),
     path("plans/", include("mesoclinic.plans.urls")),
     path("sessions/", include("mesoclinic.treatments.urls")),
     path("outcomes/", include("mesoclinic.outcomes.urls")),

@@ -12,7 +12,6 @@ NAV_APPS = (
     "consent",
     "formulary",
     "dosing",
-    "dosing",
     "plans",
     "treatments",
     "outcomes",
