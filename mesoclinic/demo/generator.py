@@ -13,6 +13,7 @@ import datetime as dt
 import random
 import zoneinfo
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db.models import F
@@ -38,6 +39,8 @@ from mesoclinic.demo.writer import (
     write_plans,
     write_sessions,
 )
+from mesoclinic.dosing.models import DoseLimit
+from mesoclinic.dosing.rules import PHOSPHATIDYLCHOLINE, SOURCE_PC_NETWORK_LIPOLYSIS
 from mesoclinic.formulary.models import Ingredient, Product
 from mesoclinic.treatments.models import TreatmentSession
 
@@ -112,6 +115,18 @@ def _create_formulary(clinic: Clinic, admin: User) -> dict[str, Product]:
             for row, spec in zip(products, PRODUCTS, strict=True)
             for substance, mg in spec.ingredients
         ]
+    )
+    # One practice dose limit, so the demo shows the Dose limits page filled: the
+    # Network-Lipolysis phosphatidylcholine figure (reference §2.2) for sessions under that
+    # protocol name.
+    DoseLimit.objects.create(
+        clinic=clinic,
+        substance=PHOSPHATIDYLCHOLINE,
+        protocol="network_lipolysis",
+        max_mg=Decimal(2500),
+        source=f"Network-Lipolysis: maximum 2,500 mg phosphatidylcholine per session, "
+        f"{SOURCE_PC_NETWORK_LIPOLYSIS}",
+        created_by=admin,
     )
     return {spec.key: row for spec, row in zip(PRODUCTS, products, strict=True)}
 

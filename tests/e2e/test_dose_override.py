@@ -1,0 +1,119 @@
+"""The dose check in a real browser: lidocaine summed over several syringes goes over the
+limit live (no reload), signing is refused, and an override with a reason is recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from conftest import PASSWORD
+from mesoclinic.audit.choices import Action
+from mesoclinic.audit.models import AuditEvent
+from mesoclinic.formulary.models import Ingredient, Lot, Product
+from mesoclinic.outcomes.models import Measurement
+from mesoclinic.treatments.models import SessionArea, TreatmentSession
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def draft(riverside, alice, patient):
+    # given a 60 kg patient (plain lidocaine limit 4.5 mg/kg × 60 kg = 270 mg, reference §2.3)
+    Measurement.objects.create(
+        clinic=riverside,
+        patient=patient,
+        kind="weight_kg",
+        value=Decimal(60),
+        measured_on=timezone.localdate(),
+    )
+    # and a lidocaine 1 % product (10 mg/mL, reference §2.3 conversions) with a lot in stock
+    product = Product.objects.create(clinic=riverside, name="Lidocaine 1%")
+    Ingredient.objects.create(product=product, substance="lidocaine", mg_per_ml=Decimal(10))
+    Lot.objects.create(
+        clinic=riverside,
+        product=product,
+        lot_number="LIDO-7",
+        expiry_date=timezone.localdate() + dt.timedelta(days=200),
+        quantity_received=10,
+        vial_volume_ml=Decimal(20),
+        remaining_ml=Decimal(200),
+    )
+    # and a draft session of the abdomen
+    session = TreatmentSession.objects.create(
+        clinic=riverside,
+        patient=patient,
+        performed_at=timezone.now() - dt.timedelta(hours=1),
+        indication="localized_fat",
+        practitioner=alice.user,
+        created_by=alice.user,
+    )
+    SessionArea.objects.create(session=session, area="abdomen", side="midline")
+    return session
+
+
+def _choose(select, text: str) -> None:
+    value = select.locator("option", has_text=text).first.get_attribute("value")
+    select.select_option(value)
+
+
+def _add_line(page, volume_ml: str, number: int) -> None:
+    """Add line ``number`` and wait until htmx has swapped it in."""
+    _choose(page.get_by_label("Product"), "Lidocaine 1%")
+    _choose(page.get_by_label("Lot"), "LIDO-7")
+    page.get_by_label("Volume (mL)").fill(volume_ml)
+    page.get_by_label("Points").fill("10")
+    page.get_by_role("button", name="Add line").click()
+    page.get_by_role("button", name=f"Remove line {number}").wait_for()
+
+
+def test_it_shows_the_violation_live_refuses_signing_and_records_an_override(page, draft):
+    # given alice is signed in and opens the draft
+    page.goto("/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name=re.compile("^Today")).wait_for()
+    page.goto(f"/sessions/{draft.public_id}/")
+    # a marker that a full page load would remove
+    page.evaluate("window.__noReload = true")
+
+    # when she adds two 10 mL syringes (200 mg): within the limit
+    _add_line(page, "10", 1)
+    _add_line(page, "10", 2)
+    assert "Within every dose limit" in page.locator("#dose-totals").inner_text()
+    # and a third (300 mg in total)
+    _add_line(page, "10", 3)
+
+    # then the violation shows without a reload
+    alert = page.locator("#dose-totals [role=alert]")
+    alert.get_by_text("Lidocaine total 300 mg is above 270 mg").wait_for()
+    assert page.evaluate("window.__noReload") is True
+
+    # when she signs without an override
+    page.get_by_role("button", name="Sign session").click()
+    # then signing is refused and the session stays a draft
+    page.get_by_text(re.compile("Not signed. Dose check: lidocaine total 300 mg")).wait_for()
+    draft.refresh_from_db()
+    assert not draft.is_signed
+
+    # when she overrides with a written reason
+    page.get_by_label("Override the dose check").check()
+    page.get_by_label("Reason for the override").fill("Tumescent infiltration, monitored 2 h")
+    page.get_by_role("button", name="Sign session").click()
+
+    # then the session is signed with the override shown and audited
+    page.get_by_text("Dose check overridden").first.wait_for()
+    assert "Tumescent infiltration, monitored 2 h" in page.content()
+    draft.refresh_from_db()
+    assert draft.is_signed
+    assert draft.dose_override_reason == "Tumescent infiltration, monitored 2 h"
+    assert AuditEvent.objects.filter(
+        action=Action.OVERRIDE, object_id=str(draft.public_id)
+    ).exists()
+    # and the chart entry shows it
+    page.goto(f"/patients/{draft.patient.public_id}/")
+    assert "dose check overridden" in page.locator("ol.timeline").inner_text()
