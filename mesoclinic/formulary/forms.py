@@ -188,3 +188,78 @@ class LotStatusForm(forms.Form):
         if not reason:
             raise forms.ValidationError("Give the reason.")
         return reason
+
+
+class LotOpenForm(forms.Form):
+    """Opening a new multi-dose vial: when, and the beyond-use date from the product's label."""
+
+    opened_at = forms.DateTimeField(
+        label="Opened at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    beyond_use_date = forms.DateField(
+        label="Beyond-use date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="the last day the opened vial may be used, as the product's label says",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, lot: Lot, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lot = lot
+        self.today = today
+        self.fields["version"].initial = lot.version
+        self.fields["opened_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+    def clean_opened_at(self) -> dt.datetime:
+        opened: dt.datetime = self.cleaned_data["opened_at"]
+        # A minute of slack for a clock that is slightly ahead of the server's.
+        if opened > timezone.now() + dt.timedelta(minutes=1):
+            raise forms.ValidationError("A vial cannot be opened in the future.")
+        received = self.lot.received_on
+        if received and timezone.localtime(opened).date() < received:
+            raise forms.ValidationError(
+                f"The lot was received on {received:%Y-%m-%d}; it cannot have been opened before."
+            )
+        return opened
+
+    def clean_beyond_use_date(self) -> dt.date:
+        bud: dt.date = self.cleaned_data["beyond_use_date"]
+        expiry = self.lot.expiry_date
+        if expiry and bud > expiry:
+            raise forms.ValidationError(
+                f"The beyond-use date cannot be after the lot's expiry ({expiry:%Y-%m-%d})."
+            )
+        return bud
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        opened, bud = data.get("opened_at"), data.get("beyond_use_date")
+        if opened and bud and bud < timezone.localtime(opened).date():
+            self.add_error("beyond_use_date", "The beyond-use date cannot be before opening.")
+        return data
+
+
+class RecallForm(forms.Form):
+    """The recall search: a lot number and an optional date range (inclusive)."""
+
+    lot = forms.CharField(label="Lot number", max_length=100)
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_lot(self) -> str:
+        number: str = self.cleaned_data["lot"].strip()
+        if not number:
+            raise forms.ValidationError("Enter the lot number printed on the pack.")
+        return number
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import ClassVar
 
 from django.db import models
 
+from mesoclinic.clinics.access import ClinicScopedQuerySet
 from mesoclinic.formulary.choices import LotStatus, ProcedureType, VialType
 from mesoclinic.records.models import ClinicalRecord
+
+# Issue #3 ("expiry alerts 30 days ahead"): how far ahead a lot's expiry is flagged.
+EXPIRY_ALERT_DAYS = 30
 
 
 class Product(ClinicalRecord):
@@ -56,6 +61,27 @@ class Ingredient(models.Model):
         return f"{self.substance} {self.mg_per_ml.normalize()} mg/mL"
 
 
+class LotQuerySet(ClinicScopedQuerySet["Lot"]):
+    def expiring_soon(self, today: dt.date) -> LotQuerySet:
+        """Available lots whose expiry falls in the next EXPIRY_ALERT_DAYS days (today included)."""
+        return self.filter(
+            status=LotStatus.AVAILABLE,
+            expiry_date__gte=today,
+            expiry_date__lte=today + dt.timedelta(days=EXPIRY_ALERT_DAYS),
+        )
+
+    def expired_but_available(self, today: dt.date) -> LotQuerySet:
+        """Lots past their expiry that are still marked available: take them off the shelf."""
+        return self.filter(status=LotStatus.AVAILABLE, expiry_date__lt=today)
+
+    def past_beyond_use(self, today: dt.date) -> LotQuerySet:
+        """Available multi-dose lots whose opened vial has passed its beyond-use date."""
+        return self.filter(status=LotStatus.AVAILABLE, beyond_use_date__lt=today)
+
+
+LotManager = models.Manager.from_queryset(LotQuerySet)
+
+
 class Lot(ClinicalRecord):
     """A manufacturer's batch of a product held by the clinic: the unit of recall."""
 
@@ -75,6 +101,8 @@ class Lot(ClinicalRecord):
     )
     status = models.CharField(max_length=20, choices=LotStatus.choices, default=LotStatus.AVAILABLE)
     status_reason = models.CharField(max_length=300, blank=True)
+
+    objects: ClassVar[LotManager] = LotManager()
 
     class Meta:
         ordering = ["product__name", "expiry_date"]

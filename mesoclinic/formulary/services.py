@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
 from django.forms import BaseInlineFormSet
 
 from mesoclinic.clinics.models import Clinic
-from mesoclinic.formulary.choices import LotStatus
+from mesoclinic.formulary.choices import LotStatus, VialType
 from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.records.services import save_versioned
 
@@ -85,3 +86,31 @@ def change_lot_status(lot: Lot, action: str, reason: str) -> Lot:
                 f"it cannot be {PAST[action]}."
             )
         return save_versioned(fresh, fresh.version, {"status": target, "status_reason": reason})
+
+
+def open_vial(
+    lot: Lot, opened_at: dt.datetime, beyond_use_date: dt.date, expected_version: int, on: dt.date
+) -> Lot:
+    """Record that a new vial of a multi-dose lot was opened, with its beyond-use date.
+
+    The lot keeps one open vial: opening the next vial replaces both dates (the audit trail
+    keeps every opening). Only an available, in-date multi-dose lot can be opened.
+    """
+    if lot.vial_type != VialType.MULTI:
+        raise FormularyError(
+            f"Lot {lot.lot_number} is single-dose: each vial is used once, with no beyond-use date."
+        )
+    with transaction.atomic():
+        fresh = Lot.objects.select_for_update().get(pk=lot.pk)
+        if fresh.status != LotStatus.AVAILABLE:
+            raise FormularyError(
+                f"Lot {fresh.lot_number} is {fresh.get_status_display().lower()}; "
+                "a vial of it cannot be opened."
+            )
+        if fresh.expiry_date is not None and on > fresh.expiry_date:
+            raise FormularyError(f"Lot {fresh.lot_number} expired on {fresh.expiry_date:%Y-%m-%d}.")
+        return save_versioned(
+            fresh,
+            expected_version,
+            {"opened_at": opened_at, "beyond_use_date": beyond_use_date},
+        )

@@ -24,9 +24,11 @@ from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.formulary import services
+from mesoclinic.formulary.alerts import expiry_alerts
 from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.formulary.forms import (
     IngredientFormSet,
+    LotOpenForm,
     LotReceiveForm,
     LotStatusForm,
     ProductForm,
@@ -139,10 +141,16 @@ def lot_list(request: HttpRequest) -> HttpResponse:
         )
         lots = lots.filter(product=product)
     today = clinic_today(membership.clinic)
+    alerts = expiry_alerts(Lot.objects.restrict(membership, perm), today)
     return render(
         request,
         "formulary/lot_list.html",
-        {"lots": _with_state(list(lots), today), "product": product, "today": today},
+        {
+            "lots": _with_state(list(lots), today),
+            "product": product,
+            "today": today,
+            "alerts": alerts,
+        },
     )
 
 
@@ -219,3 +227,43 @@ def lot_status(request: HttpRequest, public_id: str, action: str) -> HttpRespons
     return render(
         request, "formulary/lot_status.html", {"lot": lot, "form": form, "action": action}
     )
+
+
+def opening_perm(membership: Membership) -> Perm:
+    """Clinical staff open vials at the chair; the admin may record it too."""
+    for perm in (Perm.EDIT_CLINICAL, Perm.MANAGE_FORMULARY):
+        if membership.has(perm):
+            return perm
+    raise PermissionDenied(f"Your role ({membership.get_role_display()}) does not allow this.")
+
+
+@requires()
+def lot_open(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Record opening a new vial of a multi-dose lot and its beyond-use date."""
+    membership = current_membership(request)
+    lot = get_object_or_404(
+        Lot.objects.restrict(membership, opening_perm(membership)).select_related("product"),
+        public_id=public_id,
+    )
+    today = clinic_today(membership.clinic)
+    form = LotOpenForm(request.POST or None, lot=lot, today=today)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                lot = services.open_vial(
+                    lot,
+                    form.cleaned_data["opened_at"],
+                    form.cleaned_data["beyond_use_date"],
+                    form.cleaned_data["version"],
+                    today,
+                )
+                record(request, Action.UPDATE, obj=lot, detail="vial opened")
+        except (StaleRecordError, services.FormularyError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Opened a vial of lot {lot.lot_number}: usable until {lot.beyond_use_date:%Y-%m-%d}.",
+            )
+            return redirect("formulary:lot_detail", public_id=lot.public_id)
+    return render(request, "formulary/lot_open.html", {"lot": lot, "form": form})

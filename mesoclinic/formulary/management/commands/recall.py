@@ -1,0 +1,90 @@
+"""``mesoclinic recall --clinic SLUG --lot LOT [--from DATE] [--to DATE] [--json]``: every
+patient of the clinic exposed to a lot between two dates (inclusive, clinic time zone).
+
+Patients are identified by MRN (``patient_id``) only: names and contact details are on the
+recall page and its call list, never in this output. When several products have a lot with
+that number, all are included and the output says so.
+
+Exit status: 0 the search ran (even when nobody was exposed); 2 invalid input (unknown
+clinic or lot, a date that is not YYYY-MM-DD, --from after --to, missing options), with the
+problem on standard error naming the option, and nothing on standard output.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from mesoclinic.audit.choices import Action
+from mesoclinic.audit.services import record
+from mesoclinic.clinics.models import Clinic
+from mesoclinic.formulary.models import Lot
+from mesoclinic.formulary.recall import RecallError, RecallResult, parse_date, recall
+
+EXIT_INVALID = 2
+
+
+class Command(BaseCommand):
+    help = (
+        "List every patient (by MRN) exposed to a lot between two dates. "
+        "Exit 0 searched, 2 invalid input."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--clinic", required=True, help="slug of the clinic")
+        parser.add_argument("--lot", required=True, help="the lot number printed on the pack")
+        parser.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD (inclusive)")
+        parser.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD (inclusive)")
+        parser.add_argument("--json", action="store_true", help="print JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            clinic = Clinic.objects.get(slug=options["clinic"])
+        except Clinic.DoesNotExist:
+            raise CommandError(
+                f"--clinic: no clinic has the slug {options['clinic']!r}.", returncode=EXIT_INVALID
+            ) from None
+        try:
+            date_from = parse_date(options["date_from"], "--from")
+            date_to = parse_date(options["date_to"], "--to")
+            result = recall(
+                clinic, Lot.objects.for_clinic(clinic), options["lot"], date_from, date_to
+            )
+        except RecallError as exc:
+            message = str(exc)
+            if message.startswith(("lot:", "to:")):
+                message = "--" + message
+            raise CommandError(message, returncode=EXIT_INVALID) from None
+        record(
+            None,
+            Action.EXPORT,
+            clinic=clinic,
+            detail=f"recall command: lot {result.lot_number}, {len(result.patients)} patients, "
+            f"{result.session_count} sessions",
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(result.to_json(), indent=2, ensure_ascii=True))
+        else:
+            self.stdout.write(_text(result))
+
+
+def _text(result: RecallResult) -> str:
+    span = f"{result.date_from or 'first use'} to {result.date_to or 'today'}"
+    products = ", ".join(lot.product.name for lot in result.lots)
+    lines = [f"Lot {result.lot_number} ({products}), {span}"]
+    if result.shared_number:
+        lines.append(
+            f"Note: {len(result.lots)} products have a lot numbered {result.lot_number}; "
+            "all are included."
+        )
+    lines.append(f"{len(result.patients)} patient(s), {result.session_count} session(s)")
+    for patient in result.patients:
+        for session in patient.sessions:
+            draft = "" if session.signed else " [draft]"
+            lines.append(
+                f"{patient.patient_id}\t{session.day}\t{', '.join(session.areas)}\t"
+                f"{session.volume_ml} mL\t{session.practitioner}{draft}"
+            )
+    return "\n".join(lines)

@@ -1,0 +1,187 @@
+"""The database side of the cluster detector: load one clinic's late lesions and the
+sessions they are attributed to, run ``signals.find_clusters``, then load only the sessions
+that share a signal's lot or practitioner in its window for case finding.
+
+Everything is read through ``.for_clinic(clinic)``; views call it with the membership's
+clinic after their permission check. Patients are identified by MRN (``patient_id``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from mesoclinic.clinics.models import Clinic
+from mesoclinic.formulary.models import Lot
+from mesoclinic.safety.models import AdverseEvent
+from mesoclinic.safety.signal_steps import Step, steps_for
+from mesoclinic.safety.signals import (
+    LATE_LESION_TYPES,
+    LOT,
+    ONSET_MAX_DAYS,
+    EventRow,
+    SessionRow,
+    Signal,
+    find_clusters,
+    find_exposed,
+)
+from mesoclinic.treatments.models import Injection, TreatmentSession
+
+REGISTRY_PREFIX = "registry:"
+
+
+@dataclass
+class SignalView:
+    """A signal with what a person needs to act on it."""
+
+    signal: Signal
+    label: str
+    lot: Lot | None
+    practitioner_name: str
+    steps: list[Step]
+    active: bool
+    # Filled by the dashboard: (case, Patient) and (Exposure, Patient) for display.
+    case_rows: list[tuple[Any, Any]] = field(default_factory=list)
+    exposed_rows: list[tuple[Any, Any]] = field(default_factory=list)
+
+
+def clinic_today(clinic: Clinic) -> dt.date:
+    return dt.datetime.now(zoneinfo.ZoneInfo(clinic.time_zone)).date()
+
+
+def _practitioner_key(username: str | None, ref: str) -> str:
+    if username:
+        return username
+    return f"{REGISTRY_PREFIX}{ref}" if ref else ""
+
+
+def _session_rows(clinic: Clinic, sessions: Any) -> list[SessionRow]:
+    zone = zoneinfo.ZoneInfo(clinic.time_zone)
+    rows = list(
+        sessions.values_list(
+            "id", "patient__mrn", "performed_at", "practitioner__username", "practitioner_ref"
+        )
+    )
+    lots: dict[int, list[str]] = defaultdict(list)
+    injections = (
+        Injection.objects.filter(clinic=clinic, session_id__in=[r[0] for r in rows])
+        .filter(lot_id__isnull=False)
+        .values_list("session_id", "lot_id")
+        .distinct()
+    )
+    for session_id, lot_id in injections:
+        lots[session_id].append(str(lot_id))
+    return [
+        SessionRow(
+            session_id=pk,
+            patient_id=mrn,
+            day=performed_at.astimezone(zone).date(),
+            practitioner=_practitioner_key(username, ref),
+            lots=tuple(sorted(lots.get(pk, []))),
+        )
+        for pk, mrn, performed_at, username, ref in rows
+    ]
+
+
+def _events(clinic: Clinic) -> list[EventRow]:
+    rows = (
+        AdverseEvent.objects.for_clinic(clinic)
+        .filter(event_type__in=sorted(LATE_LESION_TYPES))
+        .values_list(
+            "public_id", "patient__mrn", "event_type", "onset_date", "session_id", "lot_id"
+        )
+    )
+    return [
+        EventRow(str(pid), mrn, kind, onset, session_id, str(lot_id) if lot_id else None)
+        for pid, mrn, kind, onset, session_id, lot_id in rows
+    ]
+
+
+def _day_start(day: dt.date, clinic: Clinic) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zoneinfo.ZoneInfo(clinic.time_zone))
+
+
+def _attributed_sessions(clinic: Clinic, events: list[EventRow]) -> list[SessionRow]:
+    ids = {e.session_id for e in events if e.session_id is not None}
+    unlinked = [e for e in events if e.session_id is None]
+    condition = Q(id__in=ids)
+    if unlinked:
+        # Only the sessions that could be 1-12 weeks before an unlinked event's onset.
+        earliest = min(e.onset for e in unlinked) - dt.timedelta(days=ONSET_MAX_DAYS)
+        condition |= Q(
+            patient__mrn__in={e.patient_id for e in unlinked},
+            performed_at__gte=_day_start(earliest, clinic),
+        )
+    return _session_rows(clinic, TreatmentSession.objects.for_clinic(clinic).filter(condition))
+
+
+def _exposure_sessions(clinic: Clinic, signals: list[Signal]) -> list[SessionRow]:
+    if not signals:
+        return []
+    start = min(s.window_start for s in signals)
+    end = max(s.window_end for s in signals) + dt.timedelta(days=1)
+    lots = [int(s.key) for s in signals if s.kind == LOT]
+    usernames = [s.key for s in signals if s.kind != LOT and not s.key.startswith(REGISTRY_PREFIX)]
+    refs = [
+        s.key.removeprefix(REGISTRY_PREFIX) for s in signals if s.key.startswith(REGISTRY_PREFIX)
+    ]
+    lot_sessions = Injection.objects.filter(clinic=clinic, lot_id__in=lots).values("session_id")
+    sessions = (
+        TreatmentSession.objects.for_clinic(clinic)
+        .filter(
+            performed_at__gte=_day_start(start, clinic), performed_at__lt=_day_start(end, clinic)
+        )
+        .filter(
+            Q(id__in=lot_sessions)
+            | Q(practitioner__username__in=usernames)
+            | Q(practitioner__isnull=True, practitioner_ref__in=refs)
+        )
+    )
+    return _session_rows(clinic, sessions)
+
+
+def detect_for_clinic(
+    clinic: Clinic, as_of: dt.date | None = None, *, case_finding: bool = True
+) -> list[Signal]:
+    """The clinic's signals, most recent first; with ``case_finding`` the exposed patients."""
+    as_of = as_of or clinic_today(clinic)
+    events = _events(clinic)
+    if not events:
+        return []
+    signals = find_clusters(events, _attributed_sessions(clinic, events), as_of)
+    if case_finding:
+        find_exposed(signals, _exposure_sessions(clinic, signals))
+    return signals
+
+
+def describe(clinic: Clinic, signals: list[Signal], as_of: dt.date) -> list[SignalView]:
+    """Labels, lots and steps for display and JSON (two queries whatever the count)."""
+    lot_ids = [int(s.key) for s in signals if s.kind == LOT]
+    lots = {
+        str(lot.pk): lot
+        for lot in Lot.objects.for_clinic(clinic).filter(pk__in=lot_ids).select_related("product")
+    }
+    names = _staff_names(clinic, [s.key for s in signals if s.kind != LOT])
+    views: list[SignalView] = []
+    for signal in signals:
+        lot = lots.get(signal.key) if signal.kind == LOT else None
+        name = "" if lot else names.get(signal.key, signal.key.removeprefix(REGISTRY_PREFIX))
+        label = f"{lot.product.name} lot {lot.lot_number}" if lot else f"Practitioner {name}"
+        views.append(
+            SignalView(signal, label, lot, name, steps_for(signal.kind), signal.is_active(as_of))
+        )
+    return views
+
+
+def _staff_names(clinic: Clinic, keys: list[str]) -> dict[str, str]:
+    users = get_user_model().objects.filter(
+        username__in=[k for k in keys if not k.startswith(REGISTRY_PREFIX)],
+        memberships__clinic=clinic,
+    )
+    return {u.username: (u.get_full_name() or u.username) for u in users}

@@ -1,0 +1,98 @@
+"""The safety-signals dashboard and its one-click lot quarantine.
+
+Clinical staff with access to identities (practitioners and nurses) see the signals with the
+cases and the other exposed patients. A practitioner may quarantine a signal's lot from here
+(a safety hold: only the clinic admin can release it, from the formulary).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from mesoclinic.audit.choices import Action
+from mesoclinic.audit.services import record
+from mesoclinic.clinics.permissions import current_membership, requires
+from mesoclinic.clinics.roles import Perm
+from mesoclinic.formulary import services as formulary
+from mesoclinic.formulary.choices import LotStatus
+from mesoclinic.formulary.models import Lot
+from mesoclinic.patients.models import Patient
+from mesoclinic.safety.signal_data import clinic_today, describe, detect_for_clinic
+from mesoclinic.safety.signals import (
+    CLUSTER_WINDOW_DAYS,
+    LATE_LESION_TYPES,
+    ONSET_MAX_DAYS,
+    ONSET_MIN_DAYS,
+)
+
+
+@requires(Perm.VIEW_CLINICAL, Perm.VIEW_DEMOGRAPHICS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    clinic = membership.clinic
+    today = clinic_today(clinic)
+    views = describe(clinic, detect_for_clinic(clinic, today), today)
+    mrns = {c.patient_id for v in views for c in v.signal.cases} | {
+        p for v in views for p in v.signal.exposed
+    }
+    patients = {
+        p.mrn: p
+        for p in Patient.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS).filter(mrn__in=mrns)
+    }
+    for v in views:
+        v.case_rows = [(c, patients.get(c.patient_id)) for c in v.signal.cases]
+        v.exposed_rows = [(e, patients.get(mrn)) for mrn, e in v.signal.exposed.items()]
+    exposed = sum(v.signal.exposed_patients for v in views)
+    record(
+        request,
+        Action.LIST,
+        detail=f"safety signals: {len(views)} signals, {exposed} exposed patients",
+    )
+    return render(
+        request,
+        "safety/signals.html",
+        {
+            "signals": views,
+            "active": [v for v in views if v.active],
+            "past": [v for v in views if not v.active],
+            "patients": patients,
+            "today": today,
+            "rules": {
+                "types": sorted(LATE_LESION_TYPES),
+                "onset_min": ONSET_MIN_DAYS,
+                "onset_max": ONSET_MAX_DAYS,
+                "window": CLUSTER_WINDOW_DAYS,
+            },
+        },
+    )
+
+
+@require_POST
+@requires(Perm.VIEW_CLINICAL, Perm.SIGN)
+def quarantine_lot(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    lot = get_object_or_404(
+        Lot.objects.restrict(membership, Perm.VIEW_CLINICAL), public_id=public_id
+    )
+    if lot.status != LotStatus.AVAILABLE:
+        messages.info(
+            request, f"Lot {lot.lot_number} is already {lot.get_status_display().lower()}."
+        )
+        return redirect("safety:signals")
+    reason = "Safety signal: late-onset lesions after this lot (suspected NTM cluster)."
+    try:
+        with transaction.atomic():
+            lot = formulary.change_lot_status(lot, "quarantine", reason)
+            record(request, Action.UPDATE, obj=lot, detail="quarantined from a safety signal")
+    except formulary.FormularyError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Lot {lot.lot_number} quarantined: it cannot be injected until the admin releases it.",
+        )
+    return redirect("safety:signals")

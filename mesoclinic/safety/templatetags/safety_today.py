@@ -1,0 +1,32 @@
+"""``{% safety_today as today_safety %}``: the counts the Today page shows (lots needing
+attention, active safety signals), each only for roles that may open the list behind it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from mesoclinic.clinics.roles import Perm
+from mesoclinic.formulary.alerts import alert_count
+from mesoclinic.formulary.models import Lot
+from mesoclinic.safety.signal_data import clinic_today, detect_for_clinic
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def safety_today(context: Any) -> dict[str, int | None]:
+    membership = context.get("membership")
+    counts: dict[str, int | None] = {"lot_alerts": None, "signals": None}
+    if membership is None:
+        return counts
+    today = clinic_today(membership.clinic)
+    for perm in (Perm.VIEW_CLINICAL, Perm.MANAGE_FORMULARY):
+        if membership.has(perm):
+            counts["lot_alerts"] = alert_count(Lot.objects.restrict(membership, perm), today)
+            break
+    if membership.has(Perm.VIEW_CLINICAL) and membership.has(Perm.VIEW_DEMOGRAPHICS):
+        signals = detect_for_clinic(membership.clinic, today, case_finding=False)
+        counts["signals"] = sum(1 for s in signals if s.is_active(today))
+    return counts
