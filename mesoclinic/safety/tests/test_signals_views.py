@@ -1,0 +1,189 @@
+"""The safety-signals dashboard, its quarantine action, the Today count and the
+``safety-signals`` command, on the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from mesoclinic.audit.models import AuditEvent
+from mesoclinic.formulary.choices import LotStatus
+from mesoclinic.patients.models import Patient
+from mesoclinic.safety.models import AdverseEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def person(clinic, mrn: str, given: str) -> Patient:
+    return Patient.objects.create(clinic=clinic, mrn=mrn, given_name=given, family_name="Case")
+
+
+def lesion(patient, session, lot, onset: dt.date, kind: str = "nodule") -> AdverseEvent:
+    return AdverseEvent.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        session=session,
+        lot=lot,
+        event_type=kind,
+        onset_date=onset,
+        severity="moderate",
+    )
+
+
+@pytest.fixture
+def cluster(riverside, make_lot, make_session):
+    """Two late nodules on lot CL-1 (sessions 40 and 35 days ago) and a third patient given
+    the lot without a lesion."""
+    today = timezone.localdate()
+    lot = make_lot("CL-1")
+    first, second, third = (
+        person(riverside, "RV000101", "Fiona"),
+        person(riverside, "RV000102", "Greta"),
+        person(riverside, "RV000103", "Hana"),
+    )
+    lesion(first, make_session(first, today - dt.timedelta(days=40), lot), lot, today)
+    lesion(
+        second,
+        make_session(second, today - dt.timedelta(days=35), lot),
+        lot,
+        today - dt.timedelta(days=2),
+        "infection",
+    )
+    make_session(third, today - dt.timedelta(days=20), lot)
+    return lot
+
+
+def test_it_shows_the_cluster_with_cases_exposed_patients_and_steps(login, alice, cluster):
+    # when the practitioner opens the dashboard
+    response = login(alice).get(reverse("safety:signals"))
+    page = response.content.decode()
+    # then the lot signal lists both cases, the exposed patient, the steps and a quarantine button
+    lot_views = [v for v in response.context["signals"] if v.signal.kind == "lot"]
+    assert len(lot_views) == 1
+    assert sorted(lot_views[0].signal.case_patients) == ["RV000101", "RV000102"]
+    assert list(lot_views[0].signal.exposed) == ["RV000103"]
+    assert "Fiona Case" in page
+    assert "Hana Case" in page
+    assert "mycobacterial culture" in page
+    assert "Quarantine this lot" in page
+    assert AuditEvent.objects.filter(action="list", detail__startswith="safety signals").exists()
+
+
+def test_it_does_not_signal_early_bruising(login, alice, riverside, make_lot, make_session):
+    # given two patients bruised the day after the same lot
+    today = timezone.localdate()
+    lot = make_lot("BR-1")
+    for mrn in ("RV000201", "RV000202"):
+        patient = person(riverside, mrn, "Bea")
+        session = make_session(patient, today - dt.timedelta(days=1), lot)
+        lesion(patient, session, lot, today, "bruising")
+    # when
+    response = login(alice).get(reverse("safety:signals"))
+    # then
+    assert response.context["signals"] == []
+    assert "No signals" in response.content.decode()
+
+
+def test_it_quarantines_the_lot_in_one_click_and_audits_it(login, alice, cluster):
+    # when the practitioner presses "Quarantine this lot"
+    response = login(alice).post(reverse("safety:quarantine_lot", args=[cluster.public_id]))
+    # then the lot is held with a reason, and the change is audited
+    assert response.status_code == 302
+    cluster.refresh_from_db()
+    assert cluster.status == LotStatus.QUARANTINED
+    assert "Safety signal" in cluster.status_reason
+    assert AuditEvent.objects.filter(
+        object_id=str(cluster.public_id), detail="quarantined from a safety signal"
+    ).exists()
+
+
+def test_it_lets_only_practitioners_quarantine_from_a_signal(login, nina, charlie, cluster):
+    # when a nurse, and charlie of another clinic, try to quarantine the lot
+    nurse = login(nina).post(reverse("safety:quarantine_lot", args=[cluster.public_id]))
+    other = login(charlie).post(reverse("safety:quarantine_lot", args=[cluster.public_id]))
+    # then refused and not found; the lot stays available
+    assert nurse.status_code == 403
+    assert other.status_code == 404
+    cluster.refresh_from_db()
+    assert cluster.status == LotStatus.AVAILABLE
+
+
+@pytest.mark.parametrize("persona", ["bob", "ada", "rita"])
+def test_it_refuses_the_dashboard_to_roles_without_clinical_and_identity_access(
+    request, login, cluster, persona
+):
+    # given reception, the admin or a researcher
+    client = login(request.getfixturevalue(persona))
+    # then the dashboard is refused
+    assert client.get(reverse("safety:signals")).status_code == 403
+
+
+def test_it_shows_charlie_nothing_of_riverside(login, charlie, cluster):
+    # when charlie opens the dashboard and Today
+    client = login(charlie)
+    response = client.get(reverse("safety:signals"))
+    today = client.get(reverse("today")).content.decode()
+    # then no signal, no patient
+    assert response.context["signals"] == []
+    for secret in ("Fiona", "RV000101", "CL-1"):
+        assert secret not in response.content.decode()
+    assert "safety signal" not in today
+
+
+def test_it_counts_active_signals_on_today(login, alice, cluster):
+    # when the practitioner opens Today
+    page = login(alice).get(reverse("today")).content.decode()
+    # then the count links to the dashboard (one lot and one practitioner signal)
+    assert "2</span> active safety signals" in page
+    assert reverse("safety:signals") in page
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("safety_signals", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_prints_signals_as_json_with_mrns_only(cluster):
+    # when
+    output = run("--clinic", "riverside", "--json")
+    data = json.loads(output)
+    # then the lot signal, keyed by lot number, with cases, exposure count and steps
+    lot = next(s for s in data["signals"] if s["kind"] == "lot")
+    assert lot["key"] == "CL-1"
+    assert sorted(c["patient_id"] for c in lot["cases"]) == ["RV000101", "RV000102"]
+    assert lot["exposed_patients"] == 1
+    assert any(step["step"] == "biopsy" for step in lot["steps"])
+    practitioner = next(s for s in data["signals"] if s["kind"] == "practitioner")
+    assert practitioner["key"] == "alice"
+    # and no patient names anywhere
+    for name in ("Fiona", "Greta", "Hana", "Case"):
+        assert name not in output
+
+
+def test_it_never_lists_another_clinics_patients(cluster, hilltop):
+    # when the command runs for Hilltop
+    data = json.loads(run("--clinic", "hilltop", "--json"))
+    # then nothing of Riverside
+    assert data["signals"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [(("--clinic", "nowhere"), "--clinic"), (("--clinic", "riverside", "--as-of", "x"), "--as-of")],
+)
+def test_it_exits_2_on_bad_input(riverside, args, option):
+    # when the input is invalid
+    out = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("safety_signals", *args, stdout=out)
+    # then exit 2, naming the option, nothing printed
+    assert raised.value.returncode == 2
+    assert str(raised.value).startswith(option)
+    assert out.getvalue() == ""
