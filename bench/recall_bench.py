@@ -1,0 +1,323 @@
+"""Benchmark: recall of one lot among 1,000,000 injection rows, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/recall_bench.py [--injections N] [--runs R]
+
+For SQLite (a temporary file) and PostgreSQL (a temporary database on the server of
+DATABASE_URL, else postgres://postgres@127.0.0.1:5432; skipped with the reason when it cannot
+be reached), each in a fresh process on a freshly migrated database:
+  1. bulk-loads a synthetic clinic: 100,000 patients, N/3 sessions, N injection lines over
+     2,000 lots (SQLite executemany in one transaction, PostgreSQL COPY), then ANALYZE;
+  2. runs ``formulary.recall.recall`` (the command's path: lot lookup + the one injection
+     query + grouping) for one lot R times, with and without a date range, and prints the
+     median and the 90th percentile in ms (target: under 50 ms);
+  3. prints the query plan of the injection query (EXPLAIN QUERY PLAN / EXPLAIN), which shows
+     whether the (clinic, lot) index ``injection_clinic_lot`` is used.
+No assertion on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PATIENTS = 100_000
+LOTS = 2_000
+LINES_PER_SESSION = 3
+
+
+def _rows_for(
+    model: Any, overrides: dict[str, Any], count: int, make: Any
+) -> tuple[list[str], Any]:
+    """Column names and a generator of rows: the model's defaults, with ``make(i)`` values."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.name in overrides]
+    columns = [f.column for f in fields]
+    base = []
+    for f in fields:
+        value = f.get_default()
+        if f.get_internal_type() == "JSONField":
+            value = "{}"
+        elif f.get_internal_type() == "DateTimeField" and value is None and not f.null:
+            value = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+        base.append(value)
+    index = {f.name: n for n, f in enumerate(fields)}
+
+    def rows() -> Any:
+        for i in range(count):
+            row = list(base)
+            for name, value in make(i).items():
+                row[index[name]] = value
+            yield row
+
+    return columns, rows()
+
+
+def _load(table: str, columns: list[str], rows: Any) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cols = ", ".join(columns)
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                (
+                    [str(v) if isinstance(v, uuid.UUID | Decimal) else v for v in row]
+                    for row in rows
+                ),
+            )
+
+
+def generate(injections: int, lines_per_session: int = LINES_PER_SESSION) -> dict[str, Any]:
+    """Bulk-load the synthetic clinic; returns counts and the seconds taken."""
+    from django.contrib.auth.models import User
+    from django.db import connection, transaction
+
+    from mesoclinic.clinics.models import Clinic
+    from mesoclinic.formulary.models import Lot, Product
+    from mesoclinic.patients.models import Patient
+    from mesoclinic.treatments.models import Injection, TreatmentSession
+
+    rng = random.Random(7)
+    started = time.perf_counter()
+    clinic = Clinic.objects.create(slug="bench", name="Benchmark clinic", mrn_prefix="BN")
+    staff = [
+        User.objects.create(username=f"prac{n}", first_name="P", last_name=str(n)) for n in range(8)
+    ]
+    products = [Product.objects.create(clinic=clinic, name=f"Product {n}") for n in range(10)]
+    lots = Lot.objects.bulk_create(
+        Lot(
+            clinic=clinic,
+            product=products[n % 10],
+            lot_number=f"L{n:05d}",
+            expiry_date=dt.date(2027, 1, 1),
+            remaining_ml=Decimal(1000),
+        )
+        for n in range(LOTS)
+    )
+    lot_ids = [lot.pk for lot in lots]
+    sessions = -(-injections // lines_per_session)  # every line has its session
+    start = dt.datetime(2022, 1, 1, 9, tzinfo=dt.UTC)
+    with transaction.atomic():
+        columns, rows = _rows_for(
+            Patient,
+            {"id": None},
+            PATIENTS,
+            lambda i: {
+                "id": i + 1,
+                "public_id": uuid.uuid4(),
+                "clinic": clinic.pk,
+                "mrn": f"BN{i + 1:07d}",
+                "given_name": "Given",
+                "family_name": f"Family{i}",
+            },
+        )
+        _load(Patient._meta.db_table, columns, rows)
+        columns, rows = _rows_for(
+            TreatmentSession,
+            {"id": None},
+            sessions,
+            lambda i: {
+                "id": i + 1,
+                "public_id": uuid.uuid4(),
+                "clinic": clinic.pk,
+                "patient": rng.randrange(PATIENTS) + 1,
+                "performed_at": start + dt.timedelta(minutes=5 * i),
+                "indication": "localized_fat",
+                "practitioner": staff[i % len(staff)].pk,
+                "signed_at": start + dt.timedelta(minutes=5 * i + 30),
+            },
+        )
+        _load(TreatmentSession._meta.db_table, columns, rows)
+        columns, rows = _rows_for(
+            Injection,
+            {"id": None},
+            injections,
+            lambda i: {
+                "id": i + 1,
+                "public_id": uuid.uuid4(),
+                "clinic": clinic.pk,
+                "session": i // lines_per_session + 1,
+                "area": "abdomen",
+                "side": "midline",
+                "product": products[0].pk,
+                # Lots are used in runs of consecutive sessions, as a clinic would.
+                "lot": lot_ids[(i * LOTS) // injections],
+                "volume_ml": Decimal("1.500"),
+            },
+        )
+        _load(Injection._meta.db_table, columns, rows)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for model in (Patient, TreatmentSession, Injection):
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), (SELECT max(id) FROM {model._meta.db_table}))"
+                )
+        cursor.execute("ANALYZE")
+    return {
+        "clinic": clinic.pk,
+        "lot": lots[LOTS // 2].lot_number,
+        "lot_ids": lot_ids,
+        "staff": [u.pk for u in staff],
+        "patients": PATIENTS,
+        "sessions": sessions,
+        "injections": injections,
+        "load_s": time.perf_counter() - started,
+    }
+
+
+def child(injections: int, runs: int) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mesoclinic.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from mesoclinic.clinics.models import Clinic
+    from mesoclinic.formulary.models import Lot
+    from mesoclinic.formulary.recall import exposure_rows, recall
+
+    call_command("migrate", verbosity=0)
+    info = generate(injections)
+    info.pop("lot_ids")
+    info.pop("staff")
+    clinic = Clinic.objects.get(pk=info["clinic"])
+    lots = Lot.objects.for_clinic(clinic)
+    number = info["lot"]
+    timings: dict[str, list[float]] = {}
+    found = recall(clinic, lots, number)
+    days = sorted(s.day for p in found.patients for s in p.sessions)
+    middle = days[len(days) // 2]
+    cases = {
+        "whole history": (None, None),
+        "date range (half the lot's use)": (days[0], middle),
+    }
+    patients = {}
+    for label, (start, end) in cases.items():
+        times = []
+        for _ in range(runs):
+            began = time.perf_counter()
+            result = recall(clinic, lots, number, start, end)
+            times.append((time.perf_counter() - began) * 1000)
+        timings[label] = times
+        patients[label] = (len(result.patients), result.session_count)
+    lot_ids = list(lots.filter(lot_number=number).values_list("pk", flat=True))
+    plan = exposure_rows(clinic, lot_ids, days[0], middle, False).explain()
+    version = (
+        connection.Database.sqlite_version  # type: ignore[attr-defined]
+        if connection.vendor == "sqlite"
+        else str(connection.pg_version)  # type: ignore[attr-defined]
+    )
+    print(
+        json.dumps(
+            {
+                "vendor": connection.vendor,
+                "version": version,
+                "info": info,
+                "timings": timings,
+                "patients": patients,
+                "plan": plan,
+            },
+            default=str,
+        )
+    )
+
+
+def _run_child(url: str, injections: int, runs: int) -> dict[str, Any]:
+    env = {**os.environ, "DATABASE_URL": url}
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", "--injections", str(injections), "--runs", str(runs)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip()[-2000:])
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _report(label: str, result: dict[str, Any]) -> None:
+    info = result["info"]
+    print(f"\n{label} {result['version']}")
+    print(
+        f"  loaded {info['patients']:,} patients, {info['sessions']:,} sessions, "
+        f"{info['injections']:,} injection rows in {info['load_s']:.1f} s; recalled lot {info['lot']}"
+    )
+    for case, times in result["timings"].items():
+        ordered = sorted(times)
+        p90 = ordered[max(0, int(len(ordered) * 0.9) - 1)]
+        count, sessions = result["patients"][case]
+        print(
+            f"  {case:34} median {statistics.median(times):7.2f} ms  p90 {p90:7.2f} ms  "
+            f"({len(times)} runs; {count} patients, {sessions} sessions)"
+        )
+    print("  query plan of the injection query:")
+    for line in str(result["plan"]).splitlines():
+        print(f"    {line}")
+
+
+def _postgres_server() -> tuple[str, str] | None:
+    import psycopg
+
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        base = "postgres://postgres@127.0.0.1:5432/postgres"
+    parts = urlsplit(base)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    name = f"mesoclinic_recall_bench_{os.getpid()}"
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        print(f"\nPostgreSQL skipped: cannot reach or use {parts.hostname}:{parts.port} ({exc})")
+        return None
+    return admin, urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--injections", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.injections, args.runs)
+        return
+    with tempfile.TemporaryDirectory(prefix="mesoclinic-recall-") as tmp:
+        sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        _report("SQLite", _run_child(sqlite_url, args.injections, args.runs))
+    server = _postgres_server()
+    if server is not None:
+        admin, url = server
+        try:
+            _report("PostgreSQL", _run_child(url, args.injections, args.runs))
+        finally:
+            import psycopg
+
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path[1:]}"')
+
+
+if __name__ == "__main__":
+    main()
