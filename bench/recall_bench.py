@@ -30,7 +30,7 @@ import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,12 +78,13 @@ def _load(table: str, columns: list[str], rows: Any) -> None:
                     copy.write_row(row)
         else:
             marks = ", ".join("?" * len(columns))
+            # A generator: the million rows are never all in memory at once.
+            converted = (
+                [str(v) if isinstance(v, uuid.UUID | Decimal) else v for v in row] for row in rows
+            )
             cursor.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                (
-                    [str(v) if isinstance(v, uuid.UUID | Decimal) else v for v in row]
-                    for row in rows
-                ),
+                cast(Any, converted),
             )
 
 
@@ -210,7 +211,7 @@ def child(injections: int, runs: int) -> None:
     middle = days[len(days) // 2]
     cases = {
         "whole history": (None, None),
-        "date range (half the lot's use)": (days[0], middle),
+        "with --from/--to (first to median day)": (days[0], middle),
     }
     patients = {}
     for label, (start, end) in cases.items():
