@@ -69,8 +69,9 @@ def _session_rows(clinic: Clinic, sessions: Any) -> list[SessionRow]:
         )
     )
     lots: dict[int, list[str]] = defaultdict(list)
+    # A subquery, not a list of ids: a large clinic's list would pass SQLite's variable limit.
     injections = (
-        Injection.objects.filter(clinic=clinic, session_id__in=[r[0] for r in rows])
+        Injection.objects.filter(clinic=clinic, session_id__in=sessions.values("id"))
         .filter(lot_id__isnull=False)
         .values_list("session_id", "lot_id")
         .distinct()
@@ -108,14 +109,17 @@ def _day_start(day: dt.date, clinic: Clinic) -> dt.datetime:
 
 
 def _attributed_sessions(clinic: Clinic, events: list[EventRow]) -> list[SessionRow]:
-    ids = {e.session_id for e in events if e.session_id is not None}
+    lesions = AdverseEvent.objects.for_clinic(clinic).filter(
+        event_type__in=sorted(LATE_LESION_TYPES)
+    )
+    # Subqueries rather than id lists, which could pass SQLite's limit on SQL variables.
+    condition = Q(id__in=lesions.filter(session__isnull=False).values("session_id"))
     unlinked = [e for e in events if e.session_id is None]
-    condition = Q(id__in=ids)
     if unlinked:
         # Only the sessions that could be 1-12 weeks before an unlinked event's onset.
         earliest = min(e.onset for e in unlinked) - dt.timedelta(days=ONSET_MAX_DAYS)
         condition |= Q(
-            patient__mrn__in={e.patient_id for e in unlinked},
+            patient_id__in=lesions.filter(session__isnull=True).values("patient_id"),
             performed_at__gte=_day_start(earliest, clinic),
         )
     return _session_rows(clinic, TreatmentSession.objects.for_clinic(clinic).filter(condition))

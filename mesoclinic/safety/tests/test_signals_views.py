@@ -187,3 +187,20 @@ def test_it_exits_2_on_bad_input(riverside, args, option):
     assert raised.value.returncode == 2
     assert str(raised.value).startswith(option)
     assert out.getvalue() == ""
+
+
+def test_it_attributes_an_event_without_a_session_from_the_database(
+    login, alice, riverside, make_lot, make_session
+):
+    # given two late nodules after lot UN-1, one recorded without its session or lot
+    today = timezone.localdate()
+    lot = make_lot("UN-1")
+    linked, unlinked = person(riverside, "RV000301", "Lina"), person(riverside, "RV000302", "Uma")
+    lesion(linked, make_session(linked, today - dt.timedelta(days=30), lot), lot, today)
+    make_session(unlinked, today - dt.timedelta(days=31), lot)
+    lesion(unlinked, None, None, today)
+    # when
+    data = json.loads(run("--clinic", "riverside", "--json"))
+    # then both are cases of the lot signal
+    lot_signal = next(s for s in data["signals"] if s["kind"] == "lot")
+    assert sorted(c["patient_id"] for c in lot_signal["cases"]) == ["RV000301", "RV000302"]
