@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from mesoclinic.clinical_codes import AREAS, INDICATIONS, SIDES, TECHNIQUES, choices
+from mesoclinic.clinics.access import ClinicScopedManager
 from mesoclinic.records.models import ImmutableRecordError, SignableRecord
 
 
@@ -170,6 +171,9 @@ class Injection(models.Model):
     technique = models.CharField(max_length=10, choices=choices(TECHNIQUES), blank=True)
     # A registry bundle's x_ columns, kept verbatim so that an export gives them back.
     extra = models.JSONField(default=dict, blank=True, help_text="registry bundle x_ columns")
+
+    # Injections carry their clinic so recall and exports scope them like every other record.
+    objects = ClinicScopedManager()
 
     class Meta:
         ordering = ["id"]
