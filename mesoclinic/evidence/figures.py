@@ -85,11 +85,6 @@ def evidence_report(tables: Tables, *, indication: str, area: str | None, outcom
     report = build_report(*_args(scoped), indication=indication, area=area, outcome=outcome)
     report["protocol"] = protocol
     report["decomposition"] = _decomposition(scoped, report, indication, area, outcome)
-    if outcome == "gais":
-        # GAIS is rated against the pre-treatment appearance (mesotherapy-clinical.md §5.4,
-        # https://flexikon.doccheck.com/de/Global_Aesthetic_Improvement_Scale): there is no
-        # baseline GAIS, so change-from-baseline figures cannot exist for it.
-        report["limitations"].append("GAIS rates the change against the pre-treatment appearance, so it has no baseline reading and no change from baseline; its change-based figures are null by design (the scale has no validated responder cut-off either)")  # fmt: skip
     return report
 
 

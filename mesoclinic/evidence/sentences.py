@@ -26,6 +26,25 @@ def _signed(value: float, unit: str, digits: int = 2) -> str:
     return f"{direction} of {_n(abs(value), digits)} {unit}".rstrip()
 
 
+_BY = {"clinician": "by the clinician", "patient": "by the patients themselves"}
+
+
+def _relative_sentences(report: dict[str, Any]) -> list[str]:
+    """A scale rated against baseline (GAIS): the share rated improved or better, per rater."""
+    out: list[str] = []
+    for figure in (report["responders"], report.get("responders_subject")):
+        if figure is None:
+            continue
+        low, high = figure["ci95"]
+        days = figure["rating_days_after_last_session"]["median"]
+        # A last rating can precede the last session when a course ends without a follow-up.
+        timing = f"{_n(abs(days), 0)} days {'after' if days >= 0 else 'before'} the last session"
+        out.append(f"{_pct(figure['rate'])} (95% CI {_pct(low)}–{_pct(high)}) were rated improved or better {_BY[figure['rater']]} ({figure['k']} of {figure['n']} courses, GAIS 1–3 at the course's last rating, a median of {timing}); the cut-off is the scale's wording, not a validated threshold.")  # fmt: skip
+    if out:
+        out.append("No placebo comparison is possible: the reference gives no placebo-arm GAIS rate.")  # fmt: skip
+    return out
+
+
 def sentences(report: dict[str, Any]) -> list[str]:
     kind = MEASUREMENT_KINDS[report["outcome"]]
     unit = kind.unit if not kind.integer else "points"
@@ -46,7 +65,9 @@ def sentences(report: dict[str, Any]) -> list[str]:
     if control is not None:
         low, high = control["ci95"]
         out.append(f"Against the untreated control site of {control['patients']} patients, the treated site changed by {_n(control['estimate'], 3)} {unit} per session more (95% CI {_n(low, 3)} to {_n(high, 3)}).")  # fmt: skip
-    responders = report["responders"]
+    if report.get("relative_to_baseline"):
+        out += _relative_sentences(report)
+    responders = None if report.get("relative_to_baseline") else report["responders"]
     if responders is not None:
         low, high = responders["ci95"]
         text = f"{_pct(responders['rate'])} (95% CI {_pct(low)}–{_pct(high)}) improved enough to count as responders ({responders['k']} of {responders['n']} courses)"  # fmt: skip

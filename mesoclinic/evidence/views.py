@@ -70,10 +70,29 @@ def _audit(request: HttpRequest, ctx: dict[str, Any], action: Action, what: str)
     record(request, action, clinic=ctx["clinic"], detail=f"evidence {what} {ctx['indication']}/{report['outcome']}: {report['patients']} patients, {report['courses']} courses")  # fmt: skip
 
 
+RELATIVE_PLOT_NOTE = "The change-from-baseline plots (trajectories, weight versus treatment, effect by protocol) are not drawn: the {label} rates change against the pre-treatment appearance, so there is no baseline value to subtract. The share rated improved or better is shown instead."  # fmt: skip
+
+
+def _relative_plots(ctx: dict[str, Any]) -> dict[str, str]:
+    """A scale rated against baseline (GAIS): responder rates by rater instead of change plots."""
+    report = ctx["report"]
+    ctx["plot_notes"] = [RELATIVE_PLOT_NOTE.format(label=ctx["kind"].label)]
+    rows = [Interval(f"{r['rater'].capitalize()}-rated", 100 * r["rate"], 100 * r["ci95"][0], 100 * r["ci95"][1]) for r in (report["responders"], report.get("responders_subject")) if r is not None]  # fmt: skip
+    if not rows:
+        ctx["plot_notes"].append("Too few rated courses for a responder rate; see the limitations.")
+        return {}
+    return {"responders": interval_plot(rows, ident="ev-resp", title="Rated improved or better", desc="Percentage of courses rated improved or better (GAIS 1–3) at their last rating, by rater, with 95% CI.", x_label="% of courses", reference=None)}  # fmt: skip
+
+
 def _plots(ctx: dict[str, Any]) -> dict[str, str]:
     report, chosen, unit = ctx["report"], ctx["chosen"], ctx["kind"].unit
-    plots: dict[str, str] = {}
-    lines = figures.trajectories(ctx["tables"], indication=ctx["indication"], **chosen)
+    ctx["plot_notes"] = []
+    plots: dict[str, str] = _relative_plots(ctx) if report.get("relative_to_baseline") else {}
+    lines = (
+        []
+        if report.get("relative_to_baseline")
+        else figures.trajectories(ctx["tables"], indication=ctx["indication"], **chosen)
+    )
     if lines:
         most = max(p[0] for line in lines for p in line)
         plots["trajectories"] = trajectory_plot(lines, figures.model_mean(report, most), ident="ev-traj", title="Change from baseline by sessions", desc=f"Thin lines: up to 40 treated sites; thick line: model mean per session net of weight, with its 95% band. {len(lines)} sites.", y_label=f"Change ({unit})")  # fmt: skip
@@ -146,6 +165,7 @@ METHODS = (
     "The per-session effect comes from a linear mixed model with a random intercept per patient, adjusted for within-patient weight change and patient mean weight (Mundlak), with cluster-robust 95% intervals. "  # fmt: skip
     "The control difference compares the treated site with an untreated control site measured on the same dates. "  # fmt: skip
     "Responders are read 8-16 weeks (closest to 12) after the last session, with Wilson or exact intervals, beside the placebo arms of the pivotal trials. "  # fmt: skip
+    "A scale that rates change against the pre-treatment appearance (GAIS) has no baseline: its change-based figures are not computed, and the share of courses rated improved or better (GAIS 1-3, the scale's wording, not a validated cut-off) at each course's last rating is given per rater. "  # fmt: skip
     "Side-effect rates per session have intervals that allow for sessions clustered within patients; time to resolution is the Kaplan-Meier median."  # fmt: skip
 )
 

@@ -19,6 +19,12 @@
   has ≥ 3 readings (evidence-analytics.md §5, "per-patient weight smoothing").
 - **Primary window** = 8–16 weeks after the last session (mirroring REFINE's 12 weeks);
   the measurement closest to 12 weeks is used.
+- **Kinds rated against baseline** (``RELATIVE_KINDS``, change-from-baseline by
+  construction): GAIS rates the result against the pre-treatment appearance
+  (mesotherapy-clinical.md §5.4, https://flexikon.doccheck.com/de/Global_Aesthetic_Improvement_Scale),
+  so it has no baseline reading and none is looked for. Its ratings after time zero belong to
+  the course; ``baseline`` stays NaN, and a course counts as analysed when it has a
+  treated-site rating after time zero (``courses_with_rating``), not a baseline.
 """
 
 from __future__ import annotations
@@ -39,6 +45,11 @@ WEIGHT_MATCH_DAYS = 7
 MIN_SMOOTHING_READINGS = 3
 
 RATED_KINDS = frozenset({"pcss", "smfrs"})  # registry-csv.md: clinician and patient versions
+# Change-from-baseline by construction: the score itself is a comparison with the
+# pre-treatment appearance (GAIS, mesotherapy-clinical.md §5.4). GAIS is rated by the
+# investigator (I-GAIS) and by the subject (S-GAIS); a GAIS without a rater is taken as the
+# investigator's, since patients' ratings always arrive with rater "patient" (aftercare).
+RELATIVE_KINDS = frozenset({"gais"})
 
 # Side coverage as bit masks: a bilateral session treats left, right and bilateral sites.
 _SITE_BIT = {"left": 1, "right": 2, "bilateral": 4, "midline": 8, "": 15}
@@ -165,14 +176,24 @@ def _smooth(series: np.ndarray, day: np.ndarray, weight: np.ndarray) -> np.ndarr
     return np.where(ok & usable[series], fitted, weight)
 
 
+def _flow_counts(relative: bool, analysed: int, courses: int) -> dict[str, int]:
+    """Courses analysed, and those left out: for want of a baseline, or (kinds rated against
+    baseline) of any rating after time zero."""
+    if relative:
+        return {"courses_analysed": analysed, "courses_with_rating": analysed, "excluded_no_rating": courses - analysed}  # fmt: skip
+    return {"courses_analysed": analysed, "courses_with_baseline": analysed, "excluded_no_baseline": courses - analysed}  # fmt: skip
+
+
 def build_dataset(
     tables: Tables, indication: str, area: str | None, outcome: str, rater: str = "clinician"
 ) -> Dataset:
     """Courses and per-measurement derived variables for one indication (× area) × outcome.
 
-    For the scales rated by both clinician and patient (``RATED_KINDS``) only ``rater``'s
-    readings are used.
+    For the scales rated by both clinician and patient (``RATED_KINDS``, and GAIS) only
+    ``rater``'s readings are used. For ``RELATIVE_KINDS`` no baseline is needed (see the
+    module docstring).
     """
+    relative = outcome in RELATIVE_KINDS
     ses = tables.sessions
     scope = ses["indication"].to_numpy() == indication
     if area is not None:
@@ -183,8 +204,11 @@ def build_dataset(
     kind_rows = meas[meas["kind"].to_numpy() == outcome]
     if outcome in RATED_KINDS:
         kind_rows = kind_rows[kind_rows["rater"].to_numpy() == rater]
+    elif relative:
+        raters = kind_rows["rater"].to_numpy()
+        kind_rows = kind_rows[(raters == rater) | ((raters == "") & (rater == "clinician"))]
     if courses.empty or kind_rows.empty:
-        flow.update(courses_with_baseline=0, excluded_no_baseline=len(courses))
+        flow.update(_flow_counts(relative, 0, len(courses)))
         empty = kind_rows.iloc[0:0].assign(**{c: pd.Series([], dtype=t) for c, t in _DERIVED.items()})  # fmt: skip
         return Dataset(courses.iloc[0:0], empty, flow)
 
@@ -201,17 +225,21 @@ def build_dataset(
     rows["treated"] = np.where(role == "", derived_treated, role == "treated")
     rows["series"] = _codes(c, rows["side"].to_numpy(), rows["treated"].to_numpy())
 
-    # Baseline: last reading of each site series in [t0 - 30, t0].
-    in_base = rows["days"].to_numpy() <= 0
-    base = rows[in_base].sort_values(["series", "day"]).groupby("series").tail(1)
-    base_value = pd.Series(base["value"].to_numpy(), index=base["series"].to_numpy())
-    rows["baseline"] = rows["series"].map(base_value).to_numpy()
-    rows = rows[rows["baseline"].notna().to_numpy()]
+    if relative:
+        # Rated against the pre-treatment appearance: no baseline to find; a rating at or
+        # before time zero has nothing to compare with yet and is not used.
+        rows = rows[rows["days"].to_numpy() > 0].assign(baseline=np.nan)
+    else:
+        # Baseline: last reading of each site series in [t0 - 30, t0].
+        in_base = rows["days"].to_numpy() <= 0
+        base = rows[in_base].sort_values(["series", "day"]).groupby("series").tail(1)
+        base_value = pd.Series(base["value"].to_numpy(), index=base["series"].to_numpy())
+        rows["baseline"] = rows["series"].map(base_value).to_numpy()
+        rows = rows[rows["baseline"].notna().to_numpy()]
     treated_courses = np.unique(rows.loc[rows["treated"].to_numpy(), "course"].to_numpy())
     rows = rows[np.isin(rows["course"].to_numpy(), treated_courses)]
     analysed = courses[np.isin(courses["course"].to_numpy(), treated_courses)]
-    flow["courses_with_baseline"] = len(analysed)
-    flow["excluded_no_baseline"] = len(courses) - len(analysed)
+    flow.update(_flow_counts(relative, len(analysed), len(courses)))
 
     weights = meas[meas["kind"].to_numpy() == "weight_kg"]
     raw = _match_weight(weights, rows["patient"].to_numpy(), rows["day"].to_numpy())

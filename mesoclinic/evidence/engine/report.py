@@ -21,8 +21,12 @@ from mesoclinic.evidence.engine.estimates import (
     per_session_effect,
 )
 from mesoclinic.evidence.engine.limitations import LimitationContext, limitations
-from mesoclinic.evidence.engine.responders import responders
+from mesoclinic.evidence.engine.responders import NO_PLACEBO_GAIS, relative_responders, responders
 from mesoclinic.evidence.engine.tables import Rows, normalise
+
+# Why the change-based figures of a scale rated against baseline are null (GAIS:
+# mesotherapy-clinical.md §5.4, https://flexikon.doccheck.com/de/Global_Aesthetic_Improvement_Scale).
+RELATIVE_REASON = "naive change, per-session effect, weight effect and control-site difference not computed: the {label} rates change against the pre-treatment appearance, so there is no baseline value to subtract; the responder rate (rated improved or better) is reported instead"  # fmt: skip
 
 
 def _check_codes(indication: str, area: str | None, outcome: str) -> None:
@@ -62,16 +66,28 @@ def build_report(
     dataset = build_dataset(tables, indication, area, outcome)
     reasons: list[str] = []
 
-    naive, why = naive_change(dataset)
-    reasons += why
-    effect, weight, why = per_session_effect(dataset)
-    reasons += why
-    control, why = control_difference(dataset)
-    # "No control site" has its own general limitation; keep only other reasons here.
+    relative = outcome in course_rules.RELATIVE_KINDS
     has_controls = bool(len(dataset.rows)) and bool((~dataset.rows["treated"]).any())
-    reasons += why if has_controls else []
-    responder, why = responders(tables, indication, area, outcome, dataset)
-    reasons += why
+    subject: dict[str, Any] | None = None
+    if relative:
+        naive = effect = weight = control = None
+        reasons.append(RELATIVE_REASON.format(label=MEASUREMENT_KINDS[outcome].label))
+        reasons.append(NO_PLACEBO_GAIS)
+        responder, why = relative_responders(dataset, "clinician")
+        reasons += why
+        patient = build_dataset(tables, indication, area, outcome, rater="patient")
+        subject, why = relative_responders(patient, "patient")
+        reasons += why
+    else:
+        naive, why = naive_change(dataset)
+        reasons += why
+        effect, weight, why = per_session_effect(dataset)
+        reasons += why
+        control, why = control_difference(dataset)
+        # "No control site" has its own general limitation; keep only other reasons here.
+        reasons += why if has_controls else []
+        responder, why = responders(tables, indication, area, outcome, dataset)
+        reasons += why
 
     scope = tables.sessions[
         (tables.sessions["indication"].to_numpy() == indication)
@@ -97,8 +113,10 @@ def build_report(
     context = LimitationContext(
         indication=indication,
         outcome=outcome,
-        courses=flow["courses_with_baseline"],
-        excluded_no_baseline=flow["excluded_no_baseline"],
+        courses=flow["courses_analysed"],
+        excluded_no_baseline=flow.get("excluded_no_baseline", 0),
+        excluded_no_rating=flow.get("excluded_no_rating", 0),
+        relative_to_baseline=relative,
         courses_in_window=flow["courses_in_primary_window"],
         has_controls=has_controls,
         weight_adjusted=effect is not None,
@@ -110,7 +128,7 @@ def build_report(
         "area": area,
         "outcome": outcome,
         "patients": int(treated["patient"].nunique()) if len(treated) else 0,
-        "courses": flow["courses_with_baseline"],
+        "courses": flow["courses_analysed"],
         "measurements": len(treated),
         "naive_change": naive,
         "per_session_effect": effect,
@@ -121,5 +139,11 @@ def build_report(
         "serious_adverse_events": serious,
         "flow": flow,
         "limitations": limitations(context),
+        # Extra keys (the spec allows more): whether the outcome is itself a comparison with
+        # baseline, and for such a scale the patient's (subject's) responder rate beside the
+        # clinician's in ``responders``.
+        "relative_to_baseline": relative,
     }
+    if relative:
+        report["responders_subject"] = subject
     return _finite(report)

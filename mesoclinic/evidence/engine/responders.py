@@ -12,6 +12,18 @@ difference in the reference, so no responder rate is reported (evidence-analytic
 
 The reading used is the one closest to 12 weeks within 8–16 weeks after the last session
 (``courses.primary_window``); a course with several treated sites uses their mean change.
+
+Kinds rated against baseline (``courses.RELATIVE_KINDS``: GAIS, mesotherapy-clinical.md §5.4,
+https://flexikon.doccheck.com/de/Global_Aesthetic_Improvement_Scale) have no change to
+threshold. Their responder is the scale's own wording: rated "improved" or better (GAIS 1–3:
+very much improved, much improved, improved). The reference says GAIS has **no validated
+cut-offs**, so this is the scale's label, not a validated threshold. The rating used is each
+course's **last** rating after time zero (the end-of-course judgement; a course with several
+treated sites uses the mean of their last ratings), reported separately for the clinician
+(investigator, I-GAIS) and the patient (subject, S-GAIS). The 8–16-week window is not
+required: GAIS is often rated at the sessions themselves, and the report states when the
+ratings used were taken (days after the last session) instead. The reference gives no
+placebo-arm GAIS rate, so no placebo comparison is offered.
 """
 
 from __future__ import annotations
@@ -19,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from mesoclinic.evidence.engine.courses import Dataset, build_dataset, primary_window
@@ -126,3 +139,49 @@ def responders(
         "source": rule.source,
         "placebo_benchmarks": [b.as_dict() for b in rule.benchmarks],
     }, []
+
+
+GAIS_SOURCE = "https://flexikon.doccheck.com/de/Global_Aesthetic_Improvement_Scale"
+# GAIS 1 very much improved, 2 much improved, 3 improved, 4 no change, 5 worse (§5.4).
+RELATIVE_RESPONSE_AT_MOST = 3.0
+RATER_WORDS = {"clinician": "the clinician (investigator, I-GAIS)", "patient": "the patient (subject, S-GAIS)"}  # fmt: skip
+NO_PLACEBO_GAIS = "the reference gives no placebo-arm GAIS rate, so there is no placebo comparison; placebo arms of randomised trials do 'respond' on other grading scales (18.6–22.2% REFINE, 11.2–17.8% RELEASE), so part of this rate can be placebo, expectation and regression to the mean rather than treatment"  # fmt: skip
+
+
+def _last_ratings(dataset: Dataset) -> pd.DataFrame:
+    """Per course: the mean over treated sites of each site's last rating after time zero."""
+    rows = dataset.rows
+    treated = rows[rows["treated"].to_numpy() & (rows["days"].to_numpy() > 0)]
+    last = treated.sort_values(["series", "day"]).groupby("series", sort=False).tail(1)
+    return last.groupby("course", sort=True).agg(rating=("value", "mean"), post_days=("post_days", "max"))  # fmt: skip
+
+
+def relative_responders(dataset: Dataset, rater: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """Courses rated improved or better (GAIS 1–3) at their last rating, by one rater."""
+    last = _last_ratings(dataset)
+    n = len(last)
+    if n < MIN_COURSES_DESCRIPTIVE:
+        return None, [f"responder rate ({rater}-rated GAIS) not computed: {n} courses with a {rater} rating after the first session (at least {MIN_COURSES_DESCRIPTIVE} needed)"]  # fmt: skip
+    k = int((last["rating"].to_numpy() <= RELATIVE_RESPONSE_AT_MOST).sum())
+    low, high, method = proportion_ci(k, n)
+    post = last["post_days"].to_numpy()
+    q1, median, q3 = np.percentile(post, [25, 50, 75])
+    return (
+        {
+            "definition": f"rated 'improved' or better (GAIS 1–3: very much improved, much improved, improved) by {RATER_WORDS[rater]} at the course's last rating after the first session; the cut-off is the scale's own wording, not a validated threshold (GAIS has no validated cut-offs)",  # fmt: skip
+            "rater": rater,
+            "k": k,
+            "n": n,
+            "rate": rounded(k / n),
+            "ci95": [rounded(low), rounded(high)],
+            "ci_method": method,
+            "source": GAIS_SOURCE,
+            "rating_days_after_last_session": {
+                "median": rounded(median),
+                "iqr": [rounded(q1), rounded(q3)],
+            },  # fmt: skip
+            "placebo_benchmarks": [],
+            "placebo_note": NO_PLACEBO_GAIS,
+        },
+        [],
+    )

@@ -141,20 +141,20 @@ def test_it_keeps_the_engine_free_of_django():
 
 
 def test_it_reports_nulls_not_a_crash_when_no_course_has_a_baseline():
-    # given sessions, weights and follow-up readings but no reading before time zero
+    # given sessions, weights and follow-up hair densities but no reading before time zero
     sessions = [
         {"session_id": f"s{p}", "patient_id": f"p{p}", "date": "2025-01-10",
-         "indication": "skin_rejuvenation", "area": "face", "side": "bilateral"}
+         "indication": "hair_loss", "area": "scalp", "side": "midline"}
         for p in range(3)
     ]  # fmt: skip
     measurements = [
         {"patient_id": f"p{p}", "date": "2025-03-10", "kind": k, "value": v,
-         "area": "face" if k == "gais" else "", "side": "bilateral" if k == "gais" else "",
-         "rater": "clinician" if k == "gais" else ""}
-        for p in range(3) for k, v in (("gais", 2), ("weight_kg", 70))
+         "area": "scalp" if k != "weight_kg" else "", "side": "midline" if k != "weight_kg" else ""}
+        for p in range(3) for k, v in (("hair_density_cm2", 150), ("weight_kg", 70))
     ]  # fmt: skip
     # when the report is built
-    report = build_report(None, sessions, measurements, None, indication="skin_rejuvenation", outcome="gais")  # fmt: skip
+    report = build_report(None, sessions, measurements, None, indication="hair_loss", outcome="hair_density_cm2")  # fmt: skip
     # then the figures are null and the exclusion is said
     assert report["naive_change"] is None
+    assert report["courses"] == 0
     assert any("no baseline reading" in text for text in report["limitations"])

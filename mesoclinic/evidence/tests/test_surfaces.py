@@ -157,3 +157,44 @@ def test_it_writes_a_pdf_whose_cross_reference_points_at_its_objects():
         body[o:].split(b" ", 1)[0].isdigit() and b" 0 obj" in body[o : o + 12] for o in offsets
     )
     assert body.count(b"/Type /Page ") >= 2
+
+
+def _gais_course(clinic, user, mrn, improved):
+    """Two face sessions 4 weeks apart; GAIS by clinician and patient 4 weeks after the last."""
+    patient = Patient.objects.create(clinic=clinic, mrn=mrn, given_name="Wilhelmina", family_name=f"Ostrowska{mrn}", birth_date=dt.date(1975, 3, 2), sex="f", created_by=user)  # fmt: skip
+    start = dt.date(2025, 2, 3)
+    for k in range(2):
+        day = start + dt.timedelta(days=28 * k)
+        session = TreatmentSession.objects.create(clinic=clinic, patient=patient, performed_at=dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC), indication="skin_rejuvenation", protocol="HA + vitamins", practitioner=user, created_by=user)  # fmt: skip
+        SessionArea.objects.create(session=session, area="face", side="bilateral")
+    for rater in ("clinician", "patient"):
+        Measurement.objects.create(clinic=clinic, patient=patient, measured_on=start + dt.timedelta(days=56), kind="gais", value=Decimal(2 if improved else 4), area="face", side="bilateral", rater=rater, scale_version="GAIS 1-5", created_by=user)  # fmt: skip
+
+
+def test_it_renders_the_gais_page_with_the_rated_improved_sentence(login, alice, rita, charlie):
+    # given 12 Riverside skin courses rated by clinician and patient, 9 of them improved
+    for i in range(12):
+        _gais_course(alice.clinic, alice.user, f"SK{i}", improved=i < 9)
+    # when the researcher opens the skin-rejuvenation page (GAIS is its primary outcome)
+    page = login(rita).get(reverse("evidence:indication", args=["skin_rejuvenation"]))
+    body = page.content.decode()
+    # then it says the share rated improved or better by each rater, without a placebo rate
+    assert page.status_code == 200
+    assert "75% (95% CI" in body
+    assert "were rated improved or better by the clinician (9 of 12 courses" in body
+    assert "were rated improved or better by the patients themselves (9 of 12 courses" in body
+    assert "No placebo comparison is possible" in body
+    # and the change plots that cannot apply say why, the responder plot is drawn
+    assert "there is no baseline value to subtract" in body
+    assert 'id="ev-resp-title"' in body
+    assert 'id="ev-traj-title"' not in body
+    assert "courses with a baseline" not in body
+    assert "SK1" not in body
+    assert "Ostrowska" not in body
+    # and the printable report and the PDF render too
+    assert login(rita).get(reverse("evidence:print", args=["skin_rejuvenation"])).status_code == 200  # fmt: skip
+    assert login(rita).get(reverse("evidence:pdf", args=["skin_rejuvenation"])).status_code == 200
+    # and charlie at Hilltop sees none of it
+    other = login(charlie).get(reverse("evidence:indication", args=["skin_rejuvenation"])).content.decode()  # fmt: skip
+    assert "rated improved or better by the clinician" not in other
+    assert "Ostrowska" not in other
