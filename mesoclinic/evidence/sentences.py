@@ -13,7 +13,9 @@ from mesoclinic.clinical_codes import AE_TYPES, MEASUREMENT_KINDS
 
 
 def _n(value: float, digits: int = 2) -> str:
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{value:.{digits}f}"
+    # Trailing zeros are cut only after a decimal point: 30 days stays 30, not 3.
+    text = text.rstrip("0").rstrip(".") if "." in text else text
     return "0" if text in ("-0", "") else text.replace("-", "−")
 
 

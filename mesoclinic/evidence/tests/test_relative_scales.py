@@ -103,6 +103,16 @@ def test_it_takes_a_gais_without_a_rater_as_the_clinicians():
     assert (report["responders"]["k"], report["responders"]["n"]) == (9, 12)
 
 
+def test_it_says_a_whole_number_of_days_ending_in_zero_in_full():
+    # given a report whose ratings were taken a median of 30 days after the last session
+    report = _gais_report(30, 21, 12)
+    report["responders"]["rating_days_after_last_session"]["median"] = 30.0
+    # when its sentences are written
+    text = " ".join(sentences(report))
+    # then the days read 30, not 3
+    assert "a median of 30 days after the last session" in text
+
+
 def test_it_says_the_rate_in_a_sentence_per_rater():
     # given a GAIS report with 21 of 30 clinician-rated and 12 of 30 patient-rated responders
     report = _gais_report(30, 21, 12)
@@ -112,5 +122,6 @@ def test_it_says_the_rate_in_a_sentence_per_rater():
     assert "70% (95% CI" in text
     assert "were rated improved or better by the clinician (21 of 30 courses" in text
     assert "were rated improved or better by the patients themselves (12 of 30 courses" in text
+    assert "a median of 28 days after the last session" in text
     assert "No placebo comparison is possible" in text
     assert "placebo arms of the pivotal trials" not in text
