@@ -22,13 +22,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def draft(riverside, alice, patient):
-    # given a 60 kg patient (plain lidocaine limit 4.5 mg/kg × 60 kg = 270 mg, reference §2.3)
+    performed_at = timezone.now() - dt.timedelta(hours=1)
+    # given a 60 kg patient (plain lidocaine limit 4.5 mg/kg × 60 kg = 270 mg, reference §2.3),
+    # weighed on the session's own day (in the clinic's zone: just after midnight "today" is
+    # already the next day)
     Measurement.objects.create(
         clinic=riverside,
         patient=patient,
         kind="weight_kg",
         value=Decimal(60),
-        measured_on=timezone.localdate(),
+        measured_on=timezone.localtime(performed_at).date(),
     )
     # and a lidocaine 1 % product (10 mg/mL, reference §2.3 conversions) with a lot in stock
     product = Product.objects.create(clinic=riverside, name="Lidocaine 1%")
@@ -46,7 +49,7 @@ def draft(riverside, alice, patient):
     session = TreatmentSession.objects.create(
         clinic=riverside,
         patient=patient,
-        performed_at=timezone.now() - dt.timedelta(hours=1),
+        performed_at=performed_at,
         indication="localized_fat",
         practitioner=alice.user,
         created_by=alice.user,

@@ -14,7 +14,7 @@ from mesoclinic.formulary.models import Product
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.patients.models import Patient
 from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
-from mesoclinic.treatments.tests.conftest import make_lot, make_product
+from mesoclinic.treatments.tests.conftest import DRAFT_AGE, draft_day, make_lot, make_product
 
 __all__ = ["make_lot", "make_product"]
 
@@ -25,7 +25,7 @@ def make_session(
     session = TreatmentSession.objects.create(
         clinic=patient.clinic,
         patient=patient,
-        performed_at=timezone.now() - dt.timedelta(days=days_ago, hours=1),
+        performed_at=timezone.now() - DRAFT_AGE - dt.timedelta(days=days_ago),
         indication="localized_fat",
         protocol=protocol,
         practitioner=by.user,
@@ -62,7 +62,7 @@ def weigh(patient: Patient, weight_kg: str, days_ago: int = 0) -> Measurement:
         patient=patient,
         kind="weight_kg",
         value=Decimal(weight_kg),
-        measured_on=timezone.localdate() - dt.timedelta(days=days_ago),
+        measured_on=draft_day() - dt.timedelta(days=days_ago),
     )
 
 

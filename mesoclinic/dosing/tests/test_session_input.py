@@ -14,6 +14,7 @@ from mesoclinic.dosing.tests.conftest import add_line, consult, make_product, ma
 from mesoclinic.formulary.models import Product
 from mesoclinic.patients.models import Patient
 from mesoclinic.treatments.models import TreatmentSession
+from mesoclinic.treatments.tests.conftest import draft_day
 
 
 def _rule_codes(session: TreatmentSession) -> set[tuple[str, str | None]]:
@@ -129,7 +130,7 @@ def test_it_takes_history_from_signed_sessions_only(
     assert ("minimum_interval", "deoxycholic_acid") in {
         (v.rule, v.substance) for v in check.violations
     }
-    assert [p.date for p in check.plan.history] == [timezone.localdate() - dt.timedelta(days=10)]
+    assert [p.date for p in check.plan.history] == [draft_day() - dt.timedelta(days=10)]
 
 
 def test_it_applies_the_clinics_active_limits_and_not_another_clinics(

@@ -61,12 +61,21 @@ def lido_lot(lidocaine: Product) -> Lot:
     return make_lot(lidocaine, "LI-001")
 
 
+# The draft took place an hour ago; just after midnight that is yesterday in the clinic's zone,
+# so anything "on the session's day" must use draft_day(), not today.
+DRAFT_AGE = dt.timedelta(hours=1)
+
+
+def draft_day() -> dt.date:
+    return timezone.localtime(timezone.now() - DRAFT_AGE).date()
+
+
 @pytest.fixture
 def draft(riverside: Clinic, patient: Patient, alice: Membership) -> TreatmentSession:
     session = TreatmentSession.objects.create(
         clinic=riverside,
         patient=patient,
-        performed_at=timezone.now() - dt.timedelta(hours=1),
+        performed_at=timezone.now() - DRAFT_AGE,
         indication="localized_fat",
         practitioner=alice.user,
         created_by=alice.user,
