@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -31,7 +32,7 @@ def draft(riverside, alice, patient):
         patient=patient,
         kind="weight_kg",
         value=Decimal(60),
-        measured_on=timezone.localtime(performed_at).date(),
+        measured_on=timezone.localtime(performed_at, zoneinfo.ZoneInfo(riverside.time_zone)).date(),
     )
     # and a lidocaine 1 % product (10 mg/mL, reference §2.3 conversions) with a lot in stock
     product = Product.objects.create(clinic=riverside, name="Lidocaine 1%")
