@@ -172,7 +172,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Until a deployment sets EMAIL_BACKEND (SMTP), mail goes to files in var/outbox: never to
+# the console, where patients' addresses and check-in links would land in logs and in the
+# stdout of commands such as `run-due --json`.
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(VAR_DIR / "outbox"))
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "mesoclinic@localhost")
 
 # Error reports never carry form values or query strings: they are patient data.
