@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from mesoclinic.clinics.models import Membership
 
@@ -31,5 +33,14 @@ class ActiveMembershipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = active_membership(request)  # type: ignore[attr-defined]
-        return self.get_response(request)
+        membership = active_membership(request)
+        request.membership = membership  # type: ignore[attr-defined]
+        # Times are stored in UTC and shown (and typed into forms) in the clinic's own zone.
+        if membership is not None:
+            timezone.activate(zoneinfo.ZoneInfo(membership.clinic.time_zone))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.urls import reverse
+from django.utils import timezone
 
 from mesoclinic import settings as project_settings
 from mesoclinic.clinics.roles import Perm, role_has
 from mesoclinic.patients.models import Patient
+from mesoclinic.treatments.models import TreatmentSession
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +93,20 @@ def test_it_sends_anonymous_visitors_to_sign_in(client, patient):
     response = client.get(reverse("patients:chart", args=[patient.public_id]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_shows_times_in_the_clinics_own_zone(login, alice, patient, riverside):
+    # given a clinic in New York and a session recorded just now
+    riverside.time_zone = "America/New_York"
+    riverside.save()
+    now = timezone.now()
+    TreatmentSession.objects.create(
+        clinic=riverside, patient=patient, performed_at=now, indication="cellulite"
+    )
+    # when the practitioner opens today's list
+    body = login(alice).get(reverse("today")).content.decode()
+    # then the time is New York's, not the server's
+    new_york = timezone.localtime(now, zoneinfo.ZoneInfo("America/New_York")).strftime("%H:%M")
+    london = timezone.localtime(now, zoneinfo.ZoneInfo("Europe/London")).strftime("%H:%M")
+    assert new_york in body
+    assert london not in body

@@ -4,6 +4,7 @@ page and the Today page."""
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -18,12 +19,17 @@ pytestmark = pytest.mark.django_db
 
 
 def today() -> dt.date:
-    return timezone.localdate()
+    return timezone.localdate(timezone=CLINIC_ZONE)
+
+
+# Forms are typed in the clinic's zone (the Clinic default for the test clinics).
+CLINIC_ZONE = zoneinfo.ZoneInfo("Europe/London")
 
 
 def open_form(lot: Lot, **fields: object) -> dict[str, str]:
+    opened = timezone.localtime(timezone=CLINIC_ZONE) - dt.timedelta(hours=1)
     data = {
-        "opened_at": (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "opened_at": opened.strftime("%Y-%m-%dT%H:%M"),
         "beyond_use_date": (today() + dt.timedelta(days=28)).isoformat(),
         "version": str(lot.version),
     }
