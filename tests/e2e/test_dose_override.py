@@ -11,12 +11,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.formulary.models import Ingredient, Lot, Product
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
+from tests.e2e.browser_actions import choose, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -59,15 +59,10 @@ def draft(riverside, alice, patient):
     return session
 
 
-def _choose(select, text: str) -> None:
-    value = select.locator("option", has_text=text).first.get_attribute("value")
-    select.select_option(value)
-
-
 def _add_line(page, volume_ml: str, number: int) -> None:
     """Add line ``number`` and wait until htmx has swapped it in."""
-    _choose(page.get_by_label("Product"), "Lidocaine 1%")
-    _choose(page.get_by_label("Lot"), "LIDO-7")
+    choose(page.get_by_label("Product"), "Lidocaine 1%")
+    choose(page.get_by_label("Lot"), "LIDO-7")
     page.get_by_label("Volume (mL)").fill(volume_ml)
     page.get_by_label("Points").fill("10")
     page.get_by_role("button", name="Add line").click()
@@ -76,11 +71,7 @@ def _add_line(page, volume_ml: str, number: int) -> None:
 
 def test_it_shows_the_violation_live_refuses_signing_and_records_an_override(page, draft):
     # given alice is signed in and opens the draft
-    page.goto("/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name=re.compile("^Today")).wait_for()
+    sign_in(page, "alice")
     page.goto(f"/sessions/{draft.public_id}/")
     # a marker that a full page load would remove
     page.evaluate("window.__noReload = true")

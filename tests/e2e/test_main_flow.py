@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD
 from mesoclinic.formulary.models import Ingredient, Lot, Product
 from mesoclinic.patients.models import Patient
 from mesoclinic.treatments.models import TreatmentSession
+from tests.e2e.browser_actions import choose, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -48,25 +48,11 @@ def pcdc_lot(riverside, ada):
     )
 
 
-def _choose(select, text: str) -> None:
-    """Pick the option whose label contains ``text``."""
-    value = select.locator("option", has_text=text).first.get_attribute("value")
-    select.select_option(value)
-
-
-def _sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name=re.compile("^Today")).wait_for()
-
-
 def test_it_runs_the_clinical_day_from_registration_to_the_signed_session_on_the_chart(
     page, alice, pcdc_lot
 ):
     # given alice, a practitioner, is signed in
-    _sign_in(page, "alice")
+    sign_in(page, "alice")
 
     # when she registers a new patient
     page.get_by_role("link", name="Register a patient").click()
@@ -108,12 +94,12 @@ def test_it_runs_the_clinical_day_from_registration_to_the_signed_session_on_the
     # and records a session with an injection from the lot, then signs it
     page.goto(chart_url)
     page.get_by_role("link", name="Record a session").click()
-    _choose(page.get_by_label("Course (plan)"), "PC/DC 4x8w")
+    choose(page.get_by_label("Course (plan)"), "PC/DC 4x8w")
     page.locator("select[name$='-area']").first.select_option("abdomen")
     page.locator("select[name$='-side']").first.select_option("midline")
     page.get_by_role("button", name="Save draft").click()
-    _choose(page.get_by_label("Product"), "PC/DC")
-    _choose(page.get_by_label("Lot"), "PCDC-2611-A")
+    choose(page.get_by_label("Product"), "PC/DC")
+    choose(page.get_by_label("Lot"), "PCDC-2611-A")
     page.get_by_label("Volume (mL)").fill("8")
     page.get_by_label("Points").fill("40")
     page.get_by_role("button", name=re.compile("Add")).click()
