@@ -22,8 +22,9 @@ from mesoclinic.clinical_codes import AREAS, INDICATIONS, MEASUREMENT_KINDS
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.evidence import figures
+from mesoclinic.evidence.figure_data import Figure, FigureSet, report_figures
 from mesoclinic.evidence.pdf import report_pdf
-from mesoclinic.evidence.plots import Interval, bar_plot, interval_plot, trajectory_plot
+from mesoclinic.evidence.plots import bar_plot, interval_plot, trajectory_plot
 from mesoclinic.evidence.sentences import sentences
 from mesoclinic.evidence.services import clinic_tables
 from mesoclinic.outcomes.outcome_sets import outcome_set, primary_outcome, report_outcomes
@@ -70,46 +71,23 @@ def _audit(request: HttpRequest, ctx: dict[str, Any], action: Action, what: str)
     record(request, action, clinic=ctx["clinic"], detail=f"evidence {what} {ctx['indication']}/{report['outcome']}: {report['patients']} patients, {report['courses']} courses")  # fmt: skip
 
 
-RELATIVE_PLOT_NOTE = "The change-from-baseline plots (trajectories, weight versus treatment, effect by protocol) are not drawn: the {label} rates change against the pre-treatment appearance, so there is no baseline value to subtract. The share rated improved or better is shown instead."  # fmt: skip
+def figure_set(ctx: dict[str, Any]) -> FigureSet:
+    """The report's figures, shared by the page, the printable report and the PDF."""
+    return report_figures(ctx["tables"], ctx["report"], indication=ctx["indication"], chosen=ctx["chosen"], unit=ctx["kind"].unit, scale_label=ctx["kind"].label)  # fmt: skip
 
 
-def _relative_plots(ctx: dict[str, Any]) -> dict[str, str]:
-    """A scale rated against baseline (GAIS): responder rates by rater instead of change plots."""
-    report = ctx["report"]
-    ctx["plot_notes"] = [RELATIVE_PLOT_NOTE.format(label=ctx["kind"].label)]
-    rows = [Interval(f"{r['rater'].capitalize()}-rated", 100 * r["rate"], 100 * r["ci95"][0], 100 * r["ci95"][1]) for r in (report["responders"], report.get("responders_subject")) if r is not None]  # fmt: skip
-    if not rows:
-        ctx["plot_notes"].append("Too few rated courses for a responder rate; see the limitations.")
-        return {}
-    return {"responders": interval_plot(rows, ident="ev-resp", title="Rated improved or better", desc="Percentage of courses rated improved or better (GAIS 1–3) at their last rating, by rater, with 95% CI.", x_label="% of courses", reference=None)}  # fmt: skip
+def _svg(figure: Figure) -> str:
+    if figure.kind == "trajectories":
+        return trajectory_plot(figure.lines, figure.mean, ident=figure.ident, title=figure.title, desc=figure.desc, y_label=figure.axis_label)  # fmt: skip
+    if figure.kind == "bars":
+        return bar_plot(figure.bars, ident=figure.ident, title=figure.title, desc=figure.desc, x_label=figure.axis_label)  # fmt: skip
+    return interval_plot(figure.intervals, ident=figure.ident, title=figure.title, desc=figure.desc, x_label=figure.axis_label, reference=figure.reference)  # fmt: skip
 
 
 def _plots(ctx: dict[str, Any]) -> dict[str, str]:
-    report, chosen, unit = ctx["report"], ctx["chosen"], ctx["kind"].unit
-    ctx["plot_notes"] = []
-    plots: dict[str, str] = _relative_plots(ctx) if report.get("relative_to_baseline") else {}
-    lines = (
-        []
-        if report.get("relative_to_baseline")
-        else figures.trajectories(ctx["tables"], indication=ctx["indication"], **chosen)
-    )
-    if lines:
-        most = max(p[0] for line in lines for p in line)
-        plots["trajectories"] = trajectory_plot(lines, figures.model_mean(report, most), ident="ev-traj", title="Change from baseline by sessions", desc=f"Thin lines: up to 40 treated sites; thick line: model mean per session net of weight, with its 95% band. {len(lines)} sites.", y_label=f"Change ({unit})")  # fmt: skip
-    split = report["decomposition"]
-    if split:
-        plots["decomposition"] = bar_plot([("Naive change", split["naive_change"]), ("Weight change part", split["weight_part"]), ("Treatment part", split["treatment_part"]), ("Residual", split["residual"])], ident="ev-split", title="Weight versus treatment", desc="The naive change split into the part explained by weight change and the treatment part.", x_label=unit)  # fmt: skip
-    rows = [Interval(p["protocol"], p["per_session_effect"]["estimate"], *p["per_session_effect"]["ci95"]) for p in figures.by_protocol(ctx["tables"], indication=ctx["indication"], area=chosen["area"], outcome=chosen["outcome"]) if p["per_session_effect"]]  # fmt: skip
-    if report["per_session_effect"] and rows:
-        rows.append(Interval("All protocols", report["per_session_effect"]["estimate"], *report["per_session_effect"]["ci95"]))  # fmt: skip
-        plots["forest"] = interval_plot(rows, ident="ev-forest", title="Per-session effect by protocol", desc="Estimate and 95% CI per protocol, net of weight; exploratory, not a randomised comparison.", x_label=f"{unit} per session")  # fmt: skip
-    events = report["adverse_events"]
-    if events:
-        plots["adverse"] = interval_plot([Interval(e["type"], 100 * e["rate_per_session"], 100 * e["ci95"][0], 100 * e["ci95"][1]) for e in events], ident="ev-ae", title="Side effects per session", desc="Percentage of sessions followed by each side effect, with 95% CI.", x_label="% of sessions")  # fmt: skip
-        resolved = [e for e in events if e["median_days_to_resolution"] is not None and None not in e["median_days_to_resolution_ci95"]]  # fmt: skip
-        if resolved:
-            plots["resolution"] = interval_plot([Interval(e["type"], e["median_days_to_resolution"], *e["median_days_to_resolution_ci95"]) for e in resolved], ident="ev-res", title="Time to resolution", desc="Kaplan-Meier median days to resolution with 95% CI.", x_label="days", reference=None)  # fmt: skip
-    return plots
+    drawn = figure_set(ctx)
+    ctx["plot_notes"] = drawn.notes
+    return {figure.key: _svg(figure) for figure in drawn.figures}
 
 
 @requires(Perm.VIEW_EVIDENCE)
