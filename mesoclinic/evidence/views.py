@@ -23,7 +23,8 @@ from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.evidence import figures
 from mesoclinic.evidence.figure_data import Figure, FigureSet, report_figures
-from mesoclinic.evidence.pdf import report_pdf
+from mesoclinic.evidence.pdf import Block, report_pdf
+from mesoclinic.evidence.pdf_figures import FigureDrawing
 from mesoclinic.evidence.plots import bar_plot, interval_plot, trajectory_plot
 from mesoclinic.evidence.sentences import sentences
 from mesoclinic.evidence.services import clinic_tables
@@ -117,9 +118,19 @@ def printable(request: HttpRequest, indication: str) -> HttpResponse:
     return render(request, "evidence/print.html", ctx)
 
 
-def pdf_blocks(ctx: dict[str, Any]) -> list[tuple[str, str]]:
+def _pdf_figures(ctx: dict[str, Any]) -> list[Block]:
+    """The page's figures as vector drawings; a sentence for each one too few data allow."""
+    drawn = figure_set(ctx)
+    blocks: list[Block] = [("h2", "Figures")]
+    blocks += [("p", note) for note in drawn.notes]
+    blocks += [("figure", FigureDrawing(figure)) for figure in drawn.figures]
+    blocks += [("li", f"{title} is not drawn: {reason}") for title, reason in drawn.missing]
+    return blocks
+
+
+def pdf_blocks(ctx: dict[str, Any]) -> list[Block]:
     report, chosen = ctx["report"], ctx["chosen"]
-    blocks = [
+    blocks: list[Block] = [
         ("h1", f"Evidence report: {ctx['indication_label']}"),
         (
             "p",
@@ -132,6 +143,7 @@ def pdf_blocks(ctx: dict[str, Any]) -> list[tuple[str, str]]:
         ("h2", "Findings"),
     ]
     blocks += [("li", s) for s in ctx["sentences"]] or [("p", "Too few data for any figure; see the limitations.")]  # fmt: skip
+    blocks += _pdf_figures(ctx)
     blocks += [("h2", "Methods"), ("p", METHODS)]
     blocks += [("h2", "Limitations")] + [("li", text) for text in report["limitations"]]
     return blocks
