@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from mesoclinic.evidence.figure_data import Figure
-from mesoclinic.evidence.pdf import report_pdf
+from mesoclinic.evidence.pdf import Block, report_pdf
 from mesoclinic.evidence.pdf_figures import FigureDrawing
 from mesoclinic.evidence.plots import Interval
 from mesoclinic.evidence.tests.test_surfaces import _course
@@ -31,7 +31,7 @@ def _page_streams(body: bytes) -> list[bytes]:
 
 def test_it_draws_each_figure_shape_as_paths_in_a_pdf_that_still_parses():
     # given a report with a forest plot, the decomposition bars and the trajectories
-    blocks = [("h1", "t"), ("figure", FigureDrawing(FOREST)), ("figure", FigureDrawing(BARS)), ("figure", FigureDrawing(LINES))]  # fmt: skip
+    blocks: list[Block] = [("h1", "t"), ("figure", FigureDrawing(FOREST)), ("figure", FigureDrawing(BARS)), ("figure", FigureDrawing(LINES))]  # fmt: skip
     # when it is written
     body = report_pdf("t", blocks)
     # then the cross-reference points at its objects and the figures are vector paths
@@ -46,7 +46,7 @@ def test_it_draws_each_figure_shape_as_paths_in_a_pdf_that_still_parses():
 
 def test_it_keeps_a_figure_whole_on_one_page():
     # given a page nearly filled with text, then a figure
-    blocks = [("p", "word " * 900), ("figure", FigureDrawing(LINES))]
+    blocks: list[Block] = [("p", "word " * 900), ("figure", FigureDrawing(LINES))]
     # when it is written
     streams = _page_streams(report_pdf("t", blocks))
     # then the figure's title and its axis label are on the same (second) page
