@@ -31,10 +31,11 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.temp_postgres import temporary_database  # noqa: E402  (needs ROOT on the path)
 
 PATIENTS = 100_000
 LOTS = 2_000
@@ -278,24 +279,6 @@ def _report(label: str, result: dict[str, Any]) -> None:
         print(f"    {line}")
 
 
-def _postgres_server() -> tuple[str, str] | None:
-    import psycopg
-
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql://")):
-        base = "postgres://postgres@127.0.0.1:5432/postgres"
-    parts = urlsplit(base)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    name = f"mesoclinic_recall_bench_{os.getpid()}"
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as exc:
-        print(f"\nPostgreSQL skipped: cannot reach or use {parts.hostname}:{parts.port} ({exc})")
-        return None
-    return admin, urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--injections", type=int, default=1_000_000)
@@ -308,16 +291,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mesoclinic-recall-") as tmp:
         sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         _report("SQLite", _run_child(sqlite_url, args.injections, args.runs))
-    server = _postgres_server()
-    if server is not None:
-        admin, url = server
-        try:
+    with temporary_database("mesoclinic_recall_bench") as url:
+        if url is not None:
             _report("PostgreSQL", _run_child(url, args.injections, args.runs))
-        finally:
-            import psycopg
-
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path[1:]}"')
 
 
 if __name__ == "__main__":

@@ -27,10 +27,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.temp_postgres import temporary_database  # noqa: E402  (needs ROOT on the path)
 
 # Plain tables for the baseline: the bundle's columns, typed as the database would hold them.
 BASELINE_TYPES = {
@@ -170,25 +171,6 @@ def _report(label: str, rows: int, result: dict[str, object]) -> None:
     print(f"  ratio: import-registry takes {import_s / bulk_s:.1f}x the bulk load's time")
 
 
-def _postgres_server() -> tuple[str, str] | None:
-    """(admin URL, URL of a new temporary database), or None after printing why not."""
-    import psycopg
-
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql://")):
-        base = "postgres://postgres@127.0.0.1:5432/postgres"
-    parts = urlsplit(base)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    name = f"mesoclinic_bench_{os.getpid()}"
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as exc:
-        print(f"\nPostgreSQL skipped: cannot reach or use {parts.hostname}:{parts.port} ({exc})")
-        return None
-    return admin, urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patients", type=int, default=8500, help="~12 bundle rows each")
@@ -212,16 +194,9 @@ def main() -> None:
             print(f"  {name:20} {count:8,} rows")
         sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         _report("SQLite", rows, _run_child(folder, sqlite_url))
-        server = _postgres_server()
-        if server is not None:
-            admin, url = server
-            try:
+        with temporary_database("mesoclinic_bench") as url:
+            if url is not None:
                 _report("PostgreSQL", rows, _run_child(folder, url))
-            finally:
-                import psycopg
-
-                with psycopg.connect(admin, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path[1:]}"')
 
 
 if __name__ == "__main__":
