@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.audit.services import record
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 
@@ -28,6 +29,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if filters["action"] in Action.values:
         events = events.filter(action=filters["action"])
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    # Reading the trail shows patients' MRNs: who read it is itself on the trail.
+    record(request, Action.LIST, detail=f"audit trail page {page.number}")
     return render(
         request,
         "audit/list.html",

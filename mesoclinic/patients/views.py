@@ -32,9 +32,11 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(patients.order_by("family_name", "given_name", "mrn"), 25).get_page(
         request.GET.get("page")
     )
+    # The search words themselves can be a name: count them, never store them.
     if query:
-        # The search words themselves can be a name: count them, never store them.
         record(request, Action.SEARCH, detail=f"{page.paginator.count} patients matched")
+    elif page.object_list:
+        record(request, Action.LIST, detail=f"patient list page {page.number}")
     template = "patients/_results.html" if request.htmx else "patients/list.html"  # type: ignore[attr-defined]
     return render(request, template, {"form": form, "page": page, "query": query})
 
@@ -70,6 +72,7 @@ def patient_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             record(request, Action.UPDATE, obj=patient, detail=", ".join(sorted(form.changed_data)))
             messages.success(request, "Saved.")
             return redirect("patients:chart", public_id=patient.public_id)
+    record(request, Action.VIEW, obj=patient, detail="edit form")
     return render(request, "patients/form.html", {"form": form, "patient": patient})
 
 

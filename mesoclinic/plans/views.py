@@ -43,6 +43,8 @@ def plan_create(request: HttpRequest, patient_id: str) -> HttpResponse:
             record(request, Action.CREATE, obj=plan)
         messages.success(request, "Plan saved.")
         return redirect("plans:detail", public_id=plan.public_id)
+    # Showing the form shows the patient: that is a read of patient data.
+    record(request, Action.VIEW, obj=patient, detail="new plan form")
     return render(
         request,
         "plans/form.html",
@@ -92,6 +94,7 @@ def plan_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, "Plan saved.")
             return redirect("plans:detail", public_id=plan.public_id)
+    record(request, Action.VIEW, obj=plan, detail="edit form")
     return render(
         request,
         "plans/form.html",

@@ -159,6 +159,8 @@ def session_create(request: HttpRequest, patient_id: str) -> HttpResponse:
             record(request, Action.CREATE, obj=session)
         messages.success(request, "Draft session saved. Add the injection lines, then sign.")
         return redirect("treatments:detail", public_id=session.public_id)
+    # Showing the form shows the patient: that is a read of patient data.
+    record(request, Action.VIEW, obj=patient, detail="new session form")
     return render(
         request,
         "treatments/form.html",
@@ -193,6 +195,7 @@ def session_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, "Draft saved.")
             return redirect("treatments:detail", public_id=session.public_id)
+    record(request, Action.VIEW, obj=session, detail="edit form")
     return render(
         request,
         "treatments/form.html",
