@@ -44,6 +44,9 @@ NONSENSE = {
     "lot": "not-a-uuid",
     "reason": "x" * 5000,
     "q": "\x00",
+    "template": "not-a-uuid",
+    "plan": "not-a-uuid",
+    "all": "maybe",
     "form-TOTAL_FORMS": "many",
     "form-INITIAL_FORMS": "-1",
     "areas-TOTAL_FORMS": "1000000",
@@ -127,7 +130,13 @@ def test_it_never_answers_nonsense_with_a_server_error():
     # when every page is posted nonsense, and asked with a nonsense query string
     errors = []
     for client, url in targets:
-        for response in (client.post(url, NONSENSE), client.get(url, {"q": "\x00", "page": "-1"})):
+        for response in (
+            client.post(url, NONSENSE),
+            client.get(
+                url,
+                {"q": "\x00", "page": "-1", "template": "nope", "plan": "nope", "product": "nope"},
+            ),
+        ):
             if response.status_code >= 500:
                 errors.append(f"{url}: {response.status_code}")
     # then none of them is a server error

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -123,9 +125,13 @@ def consent_capture(request: HttpRequest, patient_id: str) -> HttpResponse:
     chosen = request.GET.get("template") or request.POST.get("template")
     template = None
     if chosen:
+        try:
+            chosen_id = uuid.UUID(chosen)
+        except ValueError as exc:
+            raise Http404("No such consent template.") from exc
         template = get_object_or_404(
             ConsentTemplate.objects.restrict(membership, Perm.EDIT_CLINICAL).filter(is_active=True),
-            public_id=chosen,
+            public_id=chosen_id,
         )
     form = ConsentCaptureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
