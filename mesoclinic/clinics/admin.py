@@ -6,6 +6,10 @@ from django.contrib import admin
 
 from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
 
+# Clinical records are never deleted in bulk: the admin's "delete selected" is a
+# QuerySet.delete(), which would bypass the signed-record guard in SignableRecord.delete().
+admin.site.disable_action("delete_selected")
+
 admin.site.register(Clinic)
 admin.site.register(Membership)
 admin.site.register(PractitionerProfile)

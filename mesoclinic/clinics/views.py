@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -84,8 +85,9 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     form = StaffCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        added = services.add_staff(membership.clinic, form.cleaned_data)
-        record(request, Action.CREATE, obj=added, detail=f"staff added as {added.role}")
+        with transaction.atomic():
+            added = services.add_staff(membership.clinic, form.cleaned_data)
+            record(request, Action.CREATE, obj=added, detail=f"staff added as {added.role}")
         messages.success(request, f"Added {added.display_name} as {added.get_role_display()}.")
         return redirect("staff_list")
     return render(request, "clinics/staff_form.html", {"form": form, "member": None})
@@ -108,16 +110,17 @@ def staff_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     form = StaffEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            member = services.change_staff(member, membership, form.cleaned_data)
+            with transaction.atomic():
+                member = services.change_staff(member, membership, form.cleaned_data)
+                record(
+                    request,
+                    Action.UPDATE,
+                    obj=member,
+                    detail=f"role {member.role}, active {member.is_active}",
+                )
         except services.StaffError as exc:
             form.add_error(None, str(exc))
         else:
-            record(
-                request,
-                Action.UPDATE,
-                obj=member,
-                detail=f"role {member.role}, active {member.is_active}",
-            )
             messages.success(request, f"Saved {member.display_name}.")
             return redirect("staff_list")
     return render(request, "clinics/staff_form.html", {"form": form, "member": member})

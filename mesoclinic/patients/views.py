@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -47,8 +48,10 @@ def patient_create(request: HttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        patient = services.register_patient(membership.clinic, request.user, fields)
-        record(request, Action.CREATE, obj=patient)
+        # The patient and its audit entry commit together or not at all.
+        with transaction.atomic():
+            patient = services.register_patient(membership.clinic, request.user, fields)
+            record(request, Action.CREATE, obj=patient)
         messages.success(request, f"Registered {patient.display_name} as {patient.mrn}.")
         return redirect("patients:chart", public_id=patient.public_id)
     return render(request, "patients/form.html", {"form": form, "patient": None})
@@ -65,11 +68,13 @@ def patient_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         expected = form.cleaned_data.get("version") or patient.version
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            patient = save_versioned(Patient.objects.get(pk=patient.pk), expected, fields)
+            with transaction.atomic():
+                patient = save_versioned(Patient.objects.get(pk=patient.pk), expected, fields)
+                detail = ", ".join(sorted(form.changed_data))
+                record(request, Action.UPDATE, obj=patient, detail=detail)
         except StaleRecordError as exc:
             form.add_error(None, str(exc))
         else:
-            record(request, Action.UPDATE, obj=patient, detail=", ".join(sorted(form.changed_data)))
             messages.success(request, "Saved.")
             return redirect("patients:chart", public_id=patient.public_id)
     record(request, Action.VIEW, obj=patient, detail="edit form")

@@ -131,10 +131,19 @@ class SessionArea(models.Model):
     def __str__(self) -> str:
         return f"{self.get_area_display()} ({self.get_side_display()})"
 
+    def _session_signed(self) -> bool:
+        # Read the database, not the in-memory session, which may have been loaded before signing.
+        return TreatmentSession.objects.filter(pk=self.session_id, signed_at__isnull=False).exists()
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.session.is_signed:
+        if self._session_signed():
             raise ImmutableRecordError("The session is signed; its areas cannot change.")
         super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self._session_signed():
+            raise ImmutableRecordError("The session is signed; its areas cannot be removed.")
+        return super().delete(*args, **kwargs)
 
 
 class Injection(models.Model):
