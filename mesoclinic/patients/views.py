@@ -24,14 +24,18 @@ from mesoclinic.records.services import save_versioned
 @requires(Perm.VIEW_DEMOGRAPHICS)
 def patient_list(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
-    form = PatientSearchForm(request.GET or None)
+    # A search is POSTed: its words are names, birth dates or MRNs, and a URL carrying them
+    # would end up in browser history and in web-server and proxy logs.
+    data = request.POST if request.method == "POST" else None
+    form = PatientSearchForm(data)
     patients: QuerySet[Patient] = Patient.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS)
     query = ""
     if form.is_valid():
         query = form.cleaned_data["q"]
         patients = services.search(patients, query)
+    page_number = (data or request.GET).get("page")
     page = Paginator(patients.order_by("family_name", "given_name", "mrn"), 25).get_page(
-        request.GET.get("page")
+        page_number
     )
     # The search words themselves can be a name: count them, never store them.
     if query:

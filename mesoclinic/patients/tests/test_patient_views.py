@@ -39,14 +39,14 @@ def test_it_names_the_field_when_the_birth_date_is_in_the_future(login, bob):
 
 @pytest.mark.parametrize("query", ["lopez", "Maria Lop", "RV000001", "1985-03-14"])
 def test_it_finds_a_patient_by_name_mrn_or_birth_date(login, alice, patient, query):
-    response = login(alice).get(reverse("patients:list"), {"q": query})
+    response = login(alice).post(reverse("patients:list"), {"q": query})
     assert patient.mrn in response.content.decode()
 
 
 def test_it_shows_nothing_of_another_clinic(login, charlie, patient):
     client = login(charlie)
     chart = client.get(reverse("patients:chart", args=[patient.public_id]))
-    search = client.get(reverse("patients:list"), {"q": "Lopez"})
+    search = client.post(reverse("patients:list"), {"q": "Lopez"})
     assert chart.status_code == 404
     assert "Lopez" not in chart.content.decode()
     # the search echoes charlie's own words back, but finds no one
@@ -95,3 +95,32 @@ def test_it_audits_every_chart_view(login, alice, patient):
     assert event.username == "alice"
     assert event.clinic_id == patient.clinic_id
     assert event.ip_address == "127.0.0.1"
+
+
+def test_it_keeps_search_words_out_of_the_url(login, alice, patient):
+    # given a practitioner on the patient list
+    client = login(alice)
+    # when she searches by name
+    response = client.post(reverse("patients:list"), {"q": "Lopez"})
+    # then the search was a POST, the page's forms post too, and no link carries the words
+    body = response.content.decode()
+    assert patient.mrn in body
+    assert 'method="post"' in body
+    assert "q=Lopez" not in body
+    # and a search typed into a URL is not run (the words would already be in logs)
+    leaked = client.get(reverse("patients:list"), {"q": "nobody-by-this-name"})
+    assert "No patient matches" not in leaked.content.decode()
+
+
+def test_it_pages_through_a_search_without_a_query_string(login, alice, riverside):
+    for n in range(30):
+        Patient.objects.create(
+            clinic=riverside, mrn=f"RV9{n:05d}", given_name="Ana", family_name=f"Smith{n:02d}"
+        )
+    body = login(alice).post(reverse("patients:list"), {"q": "Smith"}).content.decode()
+    assert "30 patients" in body
+    assert 'name="page" value="2"' in body
+    second = (
+        login(alice).post(reverse("patients:list"), {"q": "Smith", "page": "2"}).content.decode()
+    )
+    assert "Smith29" in second
