@@ -17,10 +17,12 @@ from mesoclinic.clinics.roles import Perm
 def audit_list(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     events = AuditEvent.objects.restrict(membership, Perm.VIEW_AUDIT).select_related("patient")
+    # Filters are POSTed: an MRN in a URL would land in browser history and access logs.
+    data = request.POST if request.method == "POST" else {}
     filters = {
-        "username": request.GET.get("username", "").strip(),
-        "mrn": request.GET.get("mrn", "").strip(),
-        "action": request.GET.get("action", "").strip(),
+        "username": str(data.get("username", "")).strip(),
+        "mrn": str(data.get("mrn", "")).strip(),
+        "action": str(data.get("action", "")).strip(),
     }
     if filters["username"]:
         events = events.filter(username__iexact=filters["username"])
@@ -28,7 +30,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         events = events.filter(patient__mrn=filters["mrn"])
     if filters["action"] in Action.values:
         events = events.filter(action=filters["action"])
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = Paginator(events, 50).get_page(data.get("page") or request.GET.get("page"))
     # Reading the trail shows patients' MRNs: who read it is itself on the trail.
     record(request, Action.LIST, detail=f"audit trail page {page.number}")
     return render(

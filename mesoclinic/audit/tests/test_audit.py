@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.audit.redaction import NoPatientDataReporterFilter, RedactingLogFilter
+from mesoclinic.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def test_it_shows_the_trail_to_the_clinic_admin_only(login, ada, patient, alice,
     # given alice viewed a chart
     login(alice).get(reverse("patients:chart", args=[patient.public_id]))
     # when the admin browses the trail filtered by MRN
-    response = login(ada).get(reverse("audit:list"), {"mrn": patient.mrn})
+    response = login(ada).post(reverse("audit:list"), {"mrn": patient.mrn})
     # then the view is listed with who and where from
     body = response.content.decode()
     assert response.status_code == 200
@@ -78,3 +79,19 @@ def test_it_strips_query_strings_from_log_lines():
     RedactingLogFilter().filter(record)
     assert "Lopez" not in record.getMessage()
     assert "/patients/?[redacted]" in record.getMessage()
+
+
+def test_it_filters_the_trail_by_mrn_without_putting_it_in_a_url(
+    login, ada, alice, patient, riverside
+):
+    # given views of two patients
+    other = Patient.objects.create(clinic=riverside, mrn="RV000777", family_name="Other")
+    client = login(alice)
+    client.get(reverse("patients:chart", args=[patient.public_id]))
+    client.get(reverse("patients:chart", args=[other.public_id]))
+    # when the admin filters by one MRN
+    body = login(ada).post(reverse("audit:list"), {"mrn": patient.mrn}).content.decode()
+    # then only that patient's events are listed, and no link carries the MRN
+    assert patient.mrn in body
+    assert "RV000777" not in body
+    assert f"mrn={patient.mrn}" not in body
