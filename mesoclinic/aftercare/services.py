@@ -96,13 +96,14 @@ def schedule_follow_up(session: TreatmentSession) -> list[CheckIn]:
             )
             if was_created:
                 created.append(check_in)
-    if created:
-        record(
-            None,
-            Action.CREATE,
-            obj=session,
-            detail=f"aftercare: {len(created)} check-ins scheduled",
-        )
+        if created:
+            # In the same transaction as the check-ins: both are written, or neither.
+            record(
+                None,
+                Action.CREATE,
+                obj=session,
+                detail=f"aftercare: {len(created)} check-ins scheduled",
+            )
     return created
 
 
