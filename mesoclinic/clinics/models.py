@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 import zoneinfo
 
@@ -38,6 +39,18 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # Dates "on the session's day" and "today" are the clinic's, not the server's.
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def today(self) -> dt.date:
+        return dt.datetime.now(self.zone).date()
+
+    def start_of_day(self, day: dt.date) -> dt.datetime:
+        """Midnight opening ``day`` in the clinic's zone, as an aware datetime."""
+        return dt.datetime.combine(day, dt.time(0), tzinfo=self.zone)
 
 
 class Membership(models.Model):

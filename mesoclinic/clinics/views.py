@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mesoclinic.audit.choices import Action
@@ -24,18 +22,11 @@ from mesoclinic.clinics.roles import Perm
 from mesoclinic.treatments.models import TreatmentSession
 
 
-def clinic_today(clinic_tz: str) -> tuple[dt.datetime, dt.datetime]:
-    """Start and end of today in the clinic's own time zone, as aware datetimes."""
-    tz = zoneinfo.ZoneInfo(clinic_tz)
-    today = timezone.now().astimezone(tz).date()
-    start = dt.datetime.combine(today, dt.time.min, tzinfo=tz)
-    return start, start + dt.timedelta(days=1)
-
-
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
-    start, end = clinic_today(membership.clinic.time_zone)
+    start = membership.clinic.start_of_day(membership.clinic.today())
+    end = start + dt.timedelta(days=1)
     sessions = list(
         TreatmentSession.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS)
         .filter(performed_at__gte=start, performed_at__lt=end)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -111,7 +110,7 @@ class DoseCheck:
 
 
 def clinic_day(clinic: Clinic, moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment, zoneinfo.ZoneInfo(clinic.time_zone)).date()
+    return timezone.localtime(moment, clinic.zone).date()
 
 
 def substance_code(name: str) -> tuple[str, str | None]:

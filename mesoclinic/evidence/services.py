@@ -17,7 +17,7 @@ from mesoclinic.evidence.figures import Tables
 from mesoclinic.registry.bundle_format import ADVERSE_EVENTS, MEASUREMENTS, PATIENTS, SESSIONS
 from mesoclinic.registry.bundle_model import Bundle
 from mesoclinic.registry.bundle_reader import read_bundle
-from mesoclinic.registry.exporter import clinic_rows, clinic_today
+from mesoclinic.registry.exporter import clinic_rows
 
 
 def _tables(bundle: Bundle) -> Tables:
@@ -36,7 +36,7 @@ def bundle_tables(path: str | Path, clinic: Clinic | None = None) -> Tables:
     """A registry bundle (folder or .zip), validated as the importer does; ValueError lists
     the first errors when it is not valid."""
     # Without a clinic, "not in the future" allows the earliest time zone ahead of UTC.
-    today = clinic_today(clinic) if clinic is not None else dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)  # fmt: skip
+    today = clinic.today() if clinic is not None else dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)  # fmt: skip
     result = read_bundle(path, today=today)
     if not result.ok:
         shown = "; ".join(str(e) for e in result.errors[:5])

@@ -13,7 +13,6 @@ its call list); the command never asks for them.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -160,10 +159,6 @@ def find_lots(lots: LotQuerySet, number: str) -> list[Lot]:
     return found
 
 
-def _bounds(clinic: Clinic, day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=zoneinfo.ZoneInfo(clinic.time_zone))
-
-
 def exposure_rows(
     clinic: Clinic,
     lot_ids: list[int],
@@ -175,10 +170,10 @@ def exposure_rows(
     practitioner columns, ordered by patient and time (``.explain()`` shows the plan)."""
     rows = Injection.objects.filter(clinic=clinic, lot_id__in=lot_ids)
     if date_from:
-        rows = rows.filter(session__performed_at__gte=_bounds(clinic, date_from))
+        rows = rows.filter(session__performed_at__gte=clinic.start_of_day(date_from))
     if date_to:
         rows = rows.filter(
-            session__performed_at__lt=_bounds(clinic, date_to + dt.timedelta(days=1))
+            session__performed_at__lt=clinic.start_of_day(date_to + dt.timedelta(days=1))
         )
     columns = list(COLUMNS)
     if with_contact:
@@ -201,7 +196,7 @@ def recall(
         raise RecallError("to: the end date is before the start date.")
     found = find_lots(lots, number)
     ordered = exposure_rows(clinic, [lot.pk for lot in found], date_from, date_to, with_contact)
-    zone = zoneinfo.ZoneInfo(clinic.time_zone)
+    zone = clinic.zone
     patients: dict[str, ExposedPatient] = {}
     sessions: dict[str, ExposedSession] = {}
     for row in ordered:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-import zoneinfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,11 +15,10 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
-from mesoclinic.clinics.models import Clinic, Membership
+from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.formulary import services
@@ -43,10 +41,6 @@ def reading_perm(membership: Membership) -> Perm:
         if membership.has(perm):
             return perm
     raise PermissionDenied(f"Your role ({membership.get_role_display()}) does not allow this.")
-
-
-def clinic_today(clinic: Clinic) -> dt.date:
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
 
 
 def _uuid_or_404(text: str) -> uuid.UUID:
@@ -140,7 +134,7 @@ def lot_list(request: HttpRequest) -> HttpResponse:
             public_id=_uuid_or_404(request.GET["product"]),
         )
         lots = lots.filter(product=product)
-    today = clinic_today(membership.clinic)
+    today = membership.clinic.today()
     alerts = expiry_alerts(Lot.objects.restrict(membership, perm), today)
     return render(
         request,
@@ -183,7 +177,7 @@ def lot_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         Lot.objects.restrict(membership, reading_perm(membership)).select_related("product"),
         public_id=public_id,
     )
-    today = clinic_today(membership.clinic)
+    today = membership.clinic.today()
     _with_state([lot], today)
     # Counts only: who received the lot is patient data, found through the recall search.
     usage = lot.injections.aggregate(
@@ -245,7 +239,7 @@ def lot_open(request: HttpRequest, public_id: str) -> HttpResponse:
         Lot.objects.restrict(membership, opening_perm(membership)).select_related("product"),
         public_id=public_id,
     )
-    today = clinic_today(membership.clinic)
+    today = membership.clinic.today()
     form = LotOpenForm(request.POST or None, lot=lot, today=today)
     if request.method == "POST" and form.is_valid():
         try:

@@ -22,7 +22,6 @@ Mapping decisions:
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,7 +93,7 @@ class ClinicRows:
 
 def clinic_rows(clinic: Clinic) -> ClinicRows:
     out = ClinicRows()
-    tz = zoneinfo.ZoneInfo(clinic.time_zone)
+    tz = clinic.zone
     for pk, mrn, sex, birth_date, birth_year, height_cm, extra in (
         Patient.objects.for_clinic(clinic)
         .values_list("pk", "mrn", "sex", "birth_date", "birth_year", "height_cm", "extra")
@@ -284,8 +283,3 @@ def clinic_rows(clinic: Clinic) -> ClinicRows:
         }
         out.events[key] = (pk, BundleRow(values=values, extra=_extra(extra)))
     return out
-
-
-def clinic_today(clinic: Clinic) -> dt.date:
-    """Today's date where the clinic is: what "not in the future" is measured against."""
-    return dt.datetime.now(zoneinfo.ZoneInfo(clinic.time_zone)).date()

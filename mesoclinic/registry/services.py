@@ -22,7 +22,7 @@ from mesoclinic.registry.bundle_model import Bundle, BundleError, BundleRejected
 from mesoclinic.registry.bundle_reader import read_bundle, read_sources
 from mesoclinic.registry.bundle_writer import render_bundle, write_files
 from mesoclinic.registry.deidentify import deidentify
-from mesoclinic.registry.exporter import ClinicRows, clinic_rows, clinic_today
+from mesoclinic.registry.exporter import ClinicRows, clinic_rows
 from mesoclinic.registry.importer import (
     ImportPlan,
     injection_side,
@@ -67,7 +67,7 @@ def import_registry(
 ) -> ImportResult:
     """Validate the bundle at ``path`` and write it into ``clinic``, or raise BundleRejected."""
     progress("reading and checking the bundle")
-    result = read_bundle(path, today=clinic_today(clinic))
+    result = read_bundle(path, today=clinic.today())
     if result.errors:
         raise BundleRejected(result.errors)
     bundle = result.bundle
@@ -367,7 +367,7 @@ def export_registry(
     progress("reading the clinic's records")
     rows = clinic_rows(clinic)
     bundle = rows.bundle()
-    today = clinic_today(clinic)
+    today = clinic.today()
     if deidentified:
         key, _ = DeidentificationKey.objects.get_or_create(clinic=clinic)
         bundle = deidentify(bundle, key.salt, today)

@@ -9,7 +9,6 @@ clinic after their permission check. Patients are identified by MRN (``patient_i
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,10 +50,6 @@ class SignalView:
     exposed_rows: list[tuple[Any, Any]] = field(default_factory=list)
 
 
-def clinic_today(clinic: Clinic) -> dt.date:
-    return dt.datetime.now(zoneinfo.ZoneInfo(clinic.time_zone)).date()
-
-
 def _practitioner_key(username: str | None, ref: str) -> str:
     if username:
         return username
@@ -62,7 +57,7 @@ def _practitioner_key(username: str | None, ref: str) -> str:
 
 
 def _session_rows(clinic: Clinic, sessions: Any) -> list[SessionRow]:
-    zone = zoneinfo.ZoneInfo(clinic.time_zone)
+    zone = clinic.zone
     rows = list(
         sessions.values_list(
             "id", "patient__mrn", "performed_at", "practitioner__username", "practitioner_ref"
@@ -104,10 +99,6 @@ def _events(clinic: Clinic) -> list[EventRow]:
     ]
 
 
-def _day_start(day: dt.date, clinic: Clinic) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=zoneinfo.ZoneInfo(clinic.time_zone))
-
-
 def _attributed_sessions(clinic: Clinic, events: list[EventRow]) -> list[SessionRow]:
     lesions = AdverseEvent.objects.for_clinic(clinic).filter(
         event_type__in=sorted(LATE_LESION_TYPES)
@@ -120,7 +111,7 @@ def _attributed_sessions(clinic: Clinic, events: list[EventRow]) -> list[Session
         earliest = min(e.onset for e in unlinked) - dt.timedelta(days=ONSET_MAX_DAYS)
         condition |= Q(
             patient_id__in=lesions.filter(session__isnull=True).values("patient_id"),
-            performed_at__gte=_day_start(earliest, clinic),
+            performed_at__gte=clinic.start_of_day(earliest),
         )
     return _session_rows(clinic, TreatmentSession.objects.for_clinic(clinic).filter(condition))
 
@@ -139,7 +130,7 @@ def _exposure_sessions(clinic: Clinic, signals: list[Signal]) -> list[SessionRow
     sessions = (
         TreatmentSession.objects.for_clinic(clinic)
         .filter(
-            performed_at__gte=_day_start(start, clinic), performed_at__lt=_day_start(end, clinic)
+            performed_at__gte=clinic.start_of_day(start), performed_at__lt=clinic.start_of_day(end)
         )
         .filter(
             Q(id__in=lot_sessions)
@@ -154,7 +145,7 @@ def detect_for_clinic(
     clinic: Clinic, as_of: dt.date | None = None, *, case_finding: bool = True
 ) -> list[Signal]:
     """The clinic's signals, most recent first; with ``case_finding`` the exposed patients."""
-    as_of = as_of or clinic_today(clinic)
+    as_of = as_of or clinic.today()
     events = _events(clinic)
     if not events:
         return []

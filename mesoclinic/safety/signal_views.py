@@ -21,7 +21,7 @@ from mesoclinic.formulary import services as formulary
 from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.formulary.models import Lot
 from mesoclinic.patients.models import Patient
-from mesoclinic.safety.signal_data import clinic_today, describe, detect_for_clinic
+from mesoclinic.safety.signal_data import describe, detect_for_clinic
 from mesoclinic.safety.signals import (
     CLUSTER_WINDOW_DAYS,
     LATE_LESION_TYPES,
@@ -34,7 +34,7 @@ from mesoclinic.safety.signals import (
 def dashboard(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     clinic = membership.clinic
-    today = clinic_today(clinic)
+    today = clinic.today()
     views = describe(clinic, detect_for_clinic(clinic, today), today)
     mrns = {c.patient_id for v in views for c in v.signal.cases} | {
         p for v in views for p in v.signal.exposed

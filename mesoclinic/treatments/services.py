@@ -4,7 +4,6 @@ decrease in the same transaction) and amending."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -39,8 +38,7 @@ class SessionSignError(SigningError):
 
 def session_day(session: TreatmentSession) -> dt.date:
     """The session's date in the clinic's zone: a lot expiring today may be used today."""
-    zone = zoneinfo.ZoneInfo(session.clinic.time_zone)
-    return timezone.localtime(session.performed_at, zone).date()
+    return timezone.localtime(session.performed_at, session.clinic.zone).date()
 
 
 def _refuse_if_signed(session: TreatmentSession) -> None:

@@ -3,10 +3,7 @@ fallback), sign it, read it and amend it. Times are entered and shown in the cli
 
 from __future__ import annotations
 
-import functools
 import uuid
-import zoneinfo
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -39,18 +36,6 @@ from mesoclinic.treatments.forms import (
     SignForm,
 )
 from mesoclinic.treatments.models import Anaesthesia, TreatmentSession
-
-
-def in_clinic_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Parse and show times in the clinic's zone (stored in UTC)."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        zone = zoneinfo.ZoneInfo(current_membership(request).clinic.time_zone)
-        with timezone.override(zone):
-            return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def effective_display(session: TreatmentSession) -> dict[str, Any]:
@@ -123,7 +108,6 @@ def _areas_formset(
 
 
 @requires(Perm.EDIT_CLINICAL)
-@in_clinic_zone
 def session_create(request: HttpRequest, patient_id: str) -> HttpResponse:
     membership = current_membership(request)
     patient = get_object_or_404(
@@ -169,7 +153,6 @@ def session_create(request: HttpRequest, patient_id: str) -> HttpResponse:
 
 
 @requires(Perm.EDIT_CLINICAL)
-@in_clinic_zone
 def session_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     session = _session(membership, Perm.EDIT_CLINICAL, public_id)
@@ -204,7 +187,6 @@ def session_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @requires(Perm.VIEW_CLINICAL)
-@in_clinic_zone
 def session_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     session = _session(membership, Perm.VIEW_CLINICAL, public_id)
@@ -265,7 +247,6 @@ def _lines_response(
 
 @require_POST
 @requires(Perm.EDIT_CLINICAL)
-@in_clinic_zone
 def line_add(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     session = _session(membership, Perm.EDIT_CLINICAL, public_id)
@@ -295,7 +276,6 @@ def line_add(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @requires(Perm.EDIT_CLINICAL)
-@in_clinic_zone
 def line_remove(request: HttpRequest, public_id: str, line_id: str) -> HttpResponse:
     membership = current_membership(request)
     session = _session(membership, Perm.EDIT_CLINICAL, public_id)
@@ -311,7 +291,6 @@ def line_remove(request: HttpRequest, public_id: str, line_id: str) -> HttpRespo
 
 @require_POST
 @requires(Perm.SIGN)
-@in_clinic_zone
 def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
     """Sign, or refuse with every reason; a dose-check violation needs a written override."""
     membership = current_membership(request)
@@ -362,7 +341,6 @@ def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @requires(Perm.SIGN)
-@in_clinic_zone
 def session_amend(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     session = _session(membership, Perm.SIGN, public_id)

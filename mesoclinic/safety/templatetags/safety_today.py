@@ -10,7 +10,7 @@ from django import template
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.formulary.alerts import alert_count
 from mesoclinic.formulary.models import Lot
-from mesoclinic.safety.signal_data import clinic_today, detect_for_clinic
+from mesoclinic.safety.signal_data import detect_for_clinic
 
 register = template.Library()
 
@@ -21,7 +21,7 @@ def safety_today(context: Any) -> dict[str, int | None]:
     counts: dict[str, int | None] = {"lot_alerts": None, "signals": None}
     if membership is None:
         return counts
-    today = clinic_today(membership.clinic)
+    today = membership.clinic.today()
     for perm in (Perm.VIEW_CLINICAL, Perm.MANAGE_FORMULARY):
         if membership.has(perm):
             counts["lot_alerts"] = alert_count(Lot.objects.restrict(membership, perm), today)

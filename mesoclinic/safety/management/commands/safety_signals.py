@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.models import Clinic
-from mesoclinic.safety.signal_data import SignalView, clinic_today, describe, detect_for_clinic
+from mesoclinic.safety.signal_data import SignalView, describe, detect_for_clinic
 from mesoclinic.safety.signals import (
     CLUSTER_WINDOW_DAYS,
     LATE_LESION_TYPES,
@@ -78,7 +78,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--clinic: no clinic has the slug {options['clinic']!r}.", returncode=EXIT_INVALID
             ) from None
-        as_of = clinic_today(clinic)
+        as_of = clinic.today()
         if options["as_of"]:
             try:
                 as_of = dt.date.fromisoformat(options["as_of"])
