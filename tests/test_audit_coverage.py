@@ -14,8 +14,8 @@ from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.demo.services import load_demo
 from mesoclinic.patients.models import Patient
-from tests.test_bad_input import _one_per_kind, _plain_routes
-from tests.test_clinic_isolation import NOT_IN_DEMO, _uuid_routes
+from tests.test_bad_input import _plain_routes
+from tests.test_clinic_isolation import NOT_IN_DEMO, _uuid_routes, record_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_it_audits_every_page_that_shows_patient_data():
     identifiers = set()
     for p in Patient.objects.filter(clinic=riverside):
         identifiers.update({p.mrn, p.display_name})
-    ids = _one_per_kind(riverside)
+    ids = record_ids(riverside, per_kind=1)
     urls = [reverse(name) for name in _plain_routes()]
     for name, params in _uuid_routes():
         if name not in NOT_IN_DEMO and len(params) == 1:

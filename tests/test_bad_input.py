@@ -9,14 +9,13 @@ never a 500.
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.demo.services import load_demo
 from mesoclinic.treatments.models import Injection
-from tests.test_clinic_isolation import NOT_IN_DEMO, _uuid_routes, _walk
+from tests.test_clinic_isolation import NOT_IN_DEMO, _uuid_routes, _walk, record_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -83,20 +82,6 @@ def _opening(clients: list[Client], candidates: list[str]) -> tuple[Client, str]
     return None
 
 
-def _one_per_kind(clinic: Clinic) -> list:
-    """One id of each kind of record (and one draft of each signable kind), plus the clinic's."""
-    ids = [clinic.public_id]
-    for model in apps.get_models():
-        names = {f.name for f in model._meta.get_fields()}
-        if "public_id" not in names or "clinic" not in names:
-            continue
-        rows = model._default_manager.filter(clinic=clinic).order_by("pk")
-        ids.extend(rows.values_list("public_id", flat=True)[:1])
-        if "signed_at" in names:
-            ids.extend(rows.filter(signed_at__isnull=True).values_list("public_id", flat=True)[:1])
-    return ids
-
-
 def _line_pairs(clinic: Clinic) -> list[tuple]:
     """(draft session, one of its lines): the one route that takes two ids."""
     lines = Injection.objects.filter(clinic=clinic, session__signed_at__isnull=True)
@@ -112,7 +97,7 @@ def test_it_never_answers_nonsense_with_a_server_error():
         client = Client(raise_request_exception=False)
         client.force_login(Membership.objects.get(user__username=username, clinic=riverside).user)
         clients.append(client)
-    ids = _one_per_kind(riverside)
+    ids = record_ids(riverside, per_kind=1)
     targets: list[tuple[Client, str]] = []
     for name in _plain_routes():
         found = _opening(clients, [reverse(name)])

@@ -56,15 +56,17 @@ def _uuid_routes() -> list[tuple[str, list[str]]]:
     return routes
 
 
-def _riverside_ids(clinic: Clinic) -> list[uuid.UUID]:
+def record_ids(clinic: Clinic, per_kind: int = 2) -> list[uuid.UUID]:
+    """The clinic's public id and ``per_kind`` ids of every kind of record it holds, plus one
+    draft of each signable kind (drafts open pages that signed records do not, such as edit)."""
     ids: list[uuid.UUID] = [clinic.public_id]
     for model in apps.get_models():
         names = {f.name for f in model._meta.get_fields()}
         if "public_id" not in names or "clinic" not in names:
             continue
         rows = model._default_manager.filter(clinic=clinic).order_by("pk")
-        ids.extend(rows.values_list("public_id", flat=True)[:2])
-        if "signed_at" in names:  # drafts open pages that signed records do not (edit)
+        ids.extend(rows.values_list("public_id", flat=True)[:per_kind])
+        if "signed_at" in names:
             ids.extend(rows.filter(signed_at__isnull=True).values_list("public_id", flat=True)[:1])
     return ids
 
@@ -88,7 +90,7 @@ def test_it_refuses_every_record_page_to_another_clinic_and_leaks_nothing():
     for p in Patient.objects.filter(clinic=riverside):
         # Full names, not bare family names: a name like "Li" is also an HTML tag.
         secrets.update({p.mrn, p.display_name, p.email, p.phone} - {""})
-    ids = _riverside_ids(riverside)
+    ids = record_ids(riverside)
     outsider, staff = _client(charlie), [_client(m) for m in insiders]
     routes = _uuid_routes()
     assert len(routes) > 30, "the URL walk found too few routes to mean anything"
