@@ -128,8 +128,9 @@ def signed_dose(session: TreatmentSession, lines: list[Injection]) -> SignedDose
         notes=list(stored["notes"]),
         limits=[_limit_words(limit) for limit in stored["practice_limits"]],
         engine_text=(
-            f"engine {engine['version']}, default rules {engine['default_rules_fingerprint']}, "
-            f"rule set {stored['rules']['fingerprint']}"
+            f"engine version {engine['version']}, default rules fingerprint "
+            f"{engine['default_rules_fingerprint']}, rule set fingerprint "
+            f"{stored['rules']['fingerprint']}"
         ),
         comparison=compare(stored, today.snapshot()),
     )
