@@ -185,15 +185,13 @@ def _verdict_differences(signed: dict[str, Any], today: dict[str, Any]) -> list[
                 f"{name} limit: {_mg(then['limit_mg'])} at signing, {_mg(now['limit_mg'])} today "
                 f"({now['limit_basis']})"
             )
+    # Findings are compared by their words, which carry the amounts and limits: the same rule
+    # broken against another limit (a lower weight, a new practice cap) is a difference too.
     for kind, word in (("violations", "violation"), ("warnings", "warning")):
-        then_keys = {(f["rule"], f["substance"]) for f in signed["verdict"][kind]}
-        for finding in today["verdict"][kind]:
-            if (finding["rule"], finding["substance"]) not in then_keys:
-                found.append(f"a new {word} today: {finding['message']}")
-        now_keys = {(f["rule"], f["substance"]) for f in today["verdict"][kind]}
-        for finding in signed["verdict"][kind]:
-            if (finding["rule"], finding["substance"]) not in now_keys:
-                found.append(f"no longer a {word} today: {finding['message']}")
+        then_messages = [f["message"] for f in signed["verdict"][kind]]
+        now_messages = [f["message"] for f in today["verdict"][kind]]
+        found += [f"a new {word} today: {m}" for m in now_messages if m not in then_messages]
+        found += [f"no longer a {word} today: {m}" for m in then_messages if m not in now_messages]
     return found
 
 
@@ -227,7 +225,7 @@ def _input_differences(signed: dict[str, Any], today: dict[str, Any]) -> list[st
         )
     then_weight, now_weight = signed["weight"], today["weight"]
     if (then_weight["weight_kg"], then_weight["on"]) != (now_weight["weight_kg"], now_weight["on"]):
-        found.append(f"weight: {then_weight['text']} at signing; {now_weight['text']} today")
+        found.append(f"weight at signing: {then_weight['text']}; today: {now_weight['text']}")
     return found
 
 

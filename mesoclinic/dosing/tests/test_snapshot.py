@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from mesoclinic.dosing.rules import DeoxycholicAcidLabel, RuleSet
+from mesoclinic.dosing.rules import DeoxycholicAcidLabel, RuleSet, SessionCap
 from mesoclinic.dosing.snapshot import WeightUsed, build, compare, fingerprint, rules_record
 from mesoclinic.dosing.tests.plans import check, ingredient, plan, syringe
 
@@ -14,9 +14,12 @@ DAY = dt.date(2026, 11, 20)
 
 
 def _snapshot(
-    volume_ml: str, weight_kg: str | None, substance: str = "lidocaine"
+    volume_ml: str,
+    weight_kg: str | None,
+    substance: str = "lidocaine",
+    rules: RuleSet | None = None,
 ) -> dict[str, Any]:
-    rules = RuleSet.defaults()
+    rules = rules or RuleSet.defaults()
     verdict = check(
         plan(syringe(ingredient(substance, 10), volume_ml=volume_ml), weight_kg=weight_kg), rules
     )
@@ -64,7 +67,7 @@ def test_it_names_the_weight_and_the_limit_when_the_weight_changes_the_verdict()
         for d in comparison.differences
     )
     assert (
-        "weight: 60 kg, measurement of 2026-11-20 at signing; 50 kg, measurement of 2026-11-20 today"
+        "weight at signing: 60 kg, measurement of 2026-11-20; today: 50 kg, measurement of 2026-11-20"
         in (comparison.differences)
     )
 
@@ -75,7 +78,7 @@ def test_it_says_the_verdict_is_the_same_when_only_an_unused_input_changed() -> 
     # then only the weight differs
     assert not comparison.verdict_differs
     assert comparison.differences == [
-        "weight: 60 kg, measurement of 2026-11-20 at signing; none recorded today"
+        "weight at signing: 60 kg, measurement of 2026-11-20; today: none recorded"
     ]
 
 
@@ -89,3 +92,18 @@ def test_it_fingerprints_the_numbers_of_the_rules() -> None:
         rules_record(RuleSet.defaults())
     )
     assert fingerprint(rules_record(tighter)) != fingerprint(rules_record(RuleSet.defaults()))
+
+
+def test_it_reports_the_same_rule_broken_against_another_limit() -> None:
+    # given a practice cap of 150 mg lidocaine, and 200 mg given: over the cap at 60 kg
+    # (4.5 mg/kg × 60 kg = 270 mg), and today, at 40 kg, over 180 mg as well
+    capped = RuleSet.defaults().with_practice_caps(
+        (SessionCap("lidocaine", Decimal(150), "practice limit: 150 mg", "Policy"),)
+    )
+    comparison = compare(_snapshot("20", "60", rules=capped), _snapshot("20", "40", rules=capped))
+    # then the binding limit is the same, yet the new weight-based violation is named
+    assert comparison.verdict_differs
+    assert any(
+        d.startswith("a new violation today: lidocaine total 200 mg is above 180 mg")
+        for d in comparison.differences
+    )

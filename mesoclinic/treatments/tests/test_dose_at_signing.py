@@ -123,8 +123,8 @@ def test_it_shows_the_check_at_signing_after_the_limits_and_the_weight_change(
     assert "A new violation today: lidocaine total 200 mg is above 150 mg" in body
     assert "Practice limit added since signing: lidocaine 150 mg" in body
     assert "Practice limit no longer applied: lidocaine 250 mg" in body
-    assert "Weight: 60 kg, measurement of" in body
-    assert "50 kg, measurement of" in body
+    assert "Weight at signing: 60 kg, measurement of" in body
+    assert "today: 50 kg, measurement of" in body
     # and the stored check is untouched
     signed.refresh_from_db()
     assert signed.dose_check_at_signing == kept
