@@ -75,20 +75,17 @@ def _lines_context(
     editable = not session.is_signed and membership.has(Perm.EDIT_CLINICAL)
     if editable and form is None:
         form = InjectionForm(session=session, on=services.session_day(session))
+    context: dict[str, Any] = {
+        "s": session,
+        "lines": lines,
+        "total_volume_ml": sum((line.volume_ml for line in lines), start=Decimal(0)),
+        "notice": notice,
+    }
     if session.is_signed:
         # A signed session shows the check kept at signing, not today's recomputation.
-        signed_dose = dosing_display.signed_dose(session, lines) if lines else None
-        return {
-            "s": session,
-            "lines": lines,
-            "total_volume_ml": sum((line.volume_ml for line in lines), start=Decimal(0)),
-            "dose": None,
-            "signed_dose": signed_dose,
-            "dose_rows": signed_dose.rows if signed_dose else [],
-            "line_form": None,
-            "sign_form": None,
-            "notice": notice,
-        }
+        signed = dosing_display.signed_dose(session, lines) if lines else None
+        rows = signed.rows if signed else []
+        return context | {"dose": None, "signed_dose": signed, "dose_rows": rows}
     dose = check_session_dose(session, lines) if lines else None
     if sign_form is None and membership.has(Perm.SIGN):
         sign_form = SignForm(initial={"dose_check": dose.digest if dose else ""})
@@ -98,16 +95,12 @@ def _lines_context(
         data["dose_check"] = dose.digest
         sign_form = SignForm(data)
         sign_form.is_valid()
-    return {
-        "s": session,
-        "lines": lines,
-        "total_volume_ml": sum((line.volume_ml for line in lines), start=Decimal(0)),
+    return context | {
         "dose": dose,
         "signed_dose": None,
         "dose_rows": dosing_display.total_lines(dose) if dose else [],
         "line_form": form if editable else None,
         "sign_form": sign_form,
-        "notice": notice,
     }
 
 
