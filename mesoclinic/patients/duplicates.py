@@ -69,11 +69,9 @@ def find_possible_duplicates(
     given, family = details.get("given_name") or "", details.get("family_name") or ""
     birth_date: dt.date | None = details.get("birth_date")
     email, phone = details.get("email") or "", details.get("phone") or ""
-    rows = (
-        Patient.objects.for_clinic(clinic)
-        .sharing_details(birth_date=birth_date, email=email, phone=phone)
-        .only(*_LOADED)
-    )
+    rows = Patient.objects.sharing_details(
+        clinic, birth_date=birth_date, email=email, phone=phone
+    ).only(*_LOADED)
     if exclude is not None:
         rows = rows.exclude(pk=exclude.pk)
     found = []

@@ -110,4 +110,5 @@ def similar_names(given_a: str, family_a: str, given_b: str, family_b: str) -> b
     joined_a = {"".join(ga + fa), "".join(fa + ga)}
     if joined_a & {"".join(gb + fb), "".join(fb + gb)}:
         return True
-    return (_given_close(ga, gb) and _close(fa, fb)) or (_given_close(ga, fb) and _close(fa, gb))
+    # Swapped fields are matched without the initial rule: it is for a given name only.
+    return (_given_close(ga, gb) and _close(fa, fb)) or (_close(ga, fb) and _close(fa, gb))

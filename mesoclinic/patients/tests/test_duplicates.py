@@ -228,3 +228,29 @@ def test_it_does_not_ask_again_for_an_edit_that_leaves_the_look_alike_as_it_was(
     assert response.status_code == 302
     twin.refresh_from_db()
     assert twin.address == "1 High Street"
+
+
+def test_it_looks_candidates_up_by_index_only(riverside):
+    # given a clinic with a few thousand patients, and the planner's statistics
+    from django.db import connection
+
+    Patient.objects.bulk_create(
+        Patient(
+            clinic=riverside,
+            mrn=f"RV{n:06d}",
+            family_name=f"Family{n}",
+            birth_date=dt.date(1940, 1, 1) + dt.timedelta(days=n * 7),
+            email=f"p{n}@example.org",
+            phone=f"+44 7700 {n:06d}",
+        )
+        for n in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    # when the database plans the candidate query of a registration
+    plan = Patient.objects.sharing_details(
+        riverside, birth_date=dt.date(1985, 3, 14), email="A@B.org", phone="+44 7700 900123"
+    ).explain()
+    # then each alternative is one look-up in its own index, never a scan of the clinic
+    for index in ("patient_clinic_birth", "patient_clinic_email", "patient_clinic_phone"):
+        assert index in plan
