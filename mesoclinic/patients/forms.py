@@ -46,6 +46,8 @@ class PatientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in [n for n in self.fields if n in PATIENT_FIELDS and not access.edits(n)]:
             del self.fields[name]
+        # Who the patient is, how to reach them, then what a clinician needs.
+        self.order_fields(access.visible_in_order())
         for name in ("given_name", "family_name", "birth_date"):
             if name in self.fields:
                 self.fields[name].required = True

@@ -164,6 +164,28 @@ def test_it_never_suggests_another_clinics_patient(login, charlie, hilltop, pati
     assert patient.mrn not in again.content.decode()
 
 
+def test_it_never_suggests_charlies_hilltop_patients_at_riverside(login, bob, charlie, hilltop):
+    # given charlie's Hilltop patient Maria Lopez, with her email and phone
+    hers = _add(
+        hilltop,
+        "HT000001",
+        "Maria",
+        "Lopez",
+        dt.date(1985, 3, 14),
+        email="maria@example.org",
+        phone="+44 7700 900123",
+    )
+    # when Riverside's reception registers the same person with the same details
+    response = login(bob).post(
+        reverse("patients:create"),
+        {**NEW_MARIA, "email": "maria@example.org", "phone": "+44 7700 900123"},
+    )
+    # then Riverside registers its own patient, nothing of Hilltop's is shown or read
+    assert response.status_code == 302
+    assert Patient.objects.filter(clinic__slug="riverside").count() == 1
+    assert not AuditEvent.objects.filter(patient=hers).exists()
+
+
 def test_it_never_suggests_riverside_patients_at_hilltop_even_with_hilltop_look_alikes(
     riverside, hilltop, patient
 ):
