@@ -127,7 +127,10 @@ def _warn(
         record(request, Action.VIEW, obj=duplicate.patient, detail="shown as a possible duplicate")
     if answer.different_from():
         # The user had confirmed, but the list has grown since: they must look again.
-        messages.warning(request, "Another possible duplicate was found since you confirmed.")
+        messages.warning(
+            request,
+            "Another patient may be this person: check the list again before confirming.",
+        )
     shown = ",".join(str(d.patient.public_id) for d in exc.duplicates)
     return exc.duplicates, DifferentPersonForm(initial={"shown": shown})
 

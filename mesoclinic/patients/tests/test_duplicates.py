@@ -106,7 +106,7 @@ def test_it_asks_again_when_a_look_alike_was_registered_after_the_confirmation(
     assert Patient.objects.count() == 2
     assert other.mrn in body
     assert patient.mrn in body
-    assert "Another possible duplicate was found since you confirmed." in body
+    assert "Another patient may be this person: check the list again" in body
 
 
 def test_it_registers_without_a_question_when_nobody_looks_alike(login, bob, patient):
