@@ -230,8 +230,8 @@ def _apply_stock(old: Injection, values: LineValues) -> None:
         name = "lot" if pk != old.lot_id else "volume_ml"
         raise ValidationError(
             {
-                name: f"Lot {lot.lot_number} has {lot.remaining_ml} mL left; this correction "
-                f"takes {-ml} mL more from it."
+                name: f"Lot {lot.lot_number} has {lot.remaining_ml.normalize():f} mL left; this "
+                f"correction takes {(-ml).normalize():f} mL more from it."
             }
         )
     for pk, ml in moves.items():
