@@ -38,6 +38,14 @@ def signed_three(draft, alice, pcdc, pcdc_lot):
     return draft, pcdc_lot, other
 
 
+def _stock(*lots: Lot) -> Decimal:
+    """mL left in the lots (both have a stock count)."""
+    left = Lot.objects.filter(pk__in=[lot.pk for lot in lots]).values_list(
+        "remaining_ml", flat=True
+    )
+    return sum((ml or Decimal(0) for ml in left), Decimal(0))
+
+
 @settings(
     max_examples=30,
     deadline=None,
@@ -48,10 +56,7 @@ def test_it_keeps_one_line_in_effect_per_signed_line_with_the_last_corrected_vol
     signed_three, alice, steps
 ):
     session, first, second = signed_three
-    stock_before = sum(
-        (lot.remaining_ml for lot in Lot.objects.filter(pk__in=[first.pk, second.pk])),
-        Decimal(0),
-    )
+    stock_before = _stock(first, second)
     expected = list(SIGNED_ML)
     try:
         with transaction.atomic():
@@ -71,11 +76,7 @@ def test_it_keeps_one_line_in_effect_per_signed_line_with_the_last_corrected_vol
             total = sum((line.volume_ml for line in in_effect), Decimal(0))
             assert total == sum(expected, Decimal(0)) == session.total_volume_ml
             # and stock plus what is in effect is what the lots held before signing
-            stock = sum(
-                (lot.remaining_ml for lot in Lot.objects.filter(pk__in=[first.pk, second.pk])),
-                Decimal(0),
-            )
-            assert stock + total == stock_before + sum(SIGNED_ML, Decimal(0))
+            assert _stock(first, second) + total == stock_before + sum(SIGNED_ML, Decimal(0))
             raise _Undo
     except _Undo:
         pass
