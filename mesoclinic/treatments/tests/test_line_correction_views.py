@@ -193,3 +193,18 @@ def test_it_sends_a_replaced_line_to_the_line_as_it_stands(login, alice, signed_
     # then nothing more is saved and the session says so
     assert "has since been corrected" in response.content.decode()
     assert Amendment.objects.count() == 1
+
+
+def test_it_shows_the_corrected_lot_and_volume_on_the_chart(login, alice, pcdc, signed_line):
+    # given the line was moved to PC-002 at 3 mL
+    right = make_lot(pcdc, "PC-002")
+    correct_line(
+        signed_line, alice, "Wrong vial", changed(signed_line, lot=right, volume_ml=Decimal(3))
+    )
+    # when the patient's chart is opened
+    patient = signed_line.session.patient
+    page = login(alice).get(reverse("patients:chart", args=[patient.public_id])).content.decode()
+    # then the session entry shows one line, 3 mL, lot PC-002 (corrected), not PC-001
+    assert "1 line, 3 mL" in page
+    assert "lot PC-002 (corrected)" in page
+    assert "PC-001" not in page
