@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from mesoclinic.dosing.services import check_session_dose
 from mesoclinic.dosing.tests.conftest import weigh
@@ -276,3 +277,40 @@ def test_it_uses_the_corrected_product_in_later_sessions_dose_history(
     # then the earlier session counts lidocaine, not PC/DC
     substances = {s for past in history for s in past.substances}
     assert substances == {"lidocaine"}
+
+
+def test_it_lets_the_database_refuse_a_second_replacement_of_one_line(draft, alice, pcdc_lot):
+    # given a line corrected once
+    line = signed_with_line(draft, alice, pcdc_lot)
+    first = correct_line(line, alice, "Volume misread", changed(line, volume_ml=Decimal(3)))
+    # when another row replacing the same line is inserted past the service
+    duplicate = Injection(
+        clinic=line.clinic,
+        session=line.session,
+        area=line.area,
+        side=line.side,
+        product=line.product,
+        lot=line.lot,
+        volume_ml=Decimal(2),
+        replaces=line,
+        amendment=first.amendment,
+    )
+    # then the unique index refuses it: a line has one successor at most
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+
+
+def test_it_refuses_a_correction_row_without_its_amendment(draft, alice, pcdc_lot):
+    line = signed_with_line(draft, alice, pcdc_lot)
+    orphan = Injection(
+        clinic=line.clinic,
+        session=line.session,
+        area=line.area,
+        side=line.side,
+        product=line.product,
+        lot=line.lot,
+        volume_ml=Decimal(2),
+        replaces=line,
+    )
+    with pytest.raises(ImmutableRecordError, match="must name its amendment"):
+        orphan.save()
