@@ -48,7 +48,7 @@ def _refuse_if_signed(session: TreatmentSession) -> None:
 
 def _check_lines_match_areas(session: TreatmentSession) -> None:
     sites = set(session.areas.values_list("area", "side"))
-    for line in session.injections.all():
+    for line in session.injections.in_effect():
         if (line.area, line.side) not in sites:
             raise ValidationError(
                 f"Areas: {line.get_area_display()} ({line.get_side_display()}) has injection "
@@ -107,7 +107,9 @@ def add_injection(session: TreatmentSession, fields: dict[str, Any]) -> Injectio
         if volume_ml <= 0:
             raise ValidationError({"volume_ml": "The volume must be more than 0 mL."})
         if lot.remaining_ml is not None:
-            drafted = sum((i.volume_ml for i in session.injections.filter(lot=lot)), Decimal(0))
+            drafted = sum(
+                (i.volume_ml for i in session.injections.in_effect().filter(lot=lot)), Decimal(0)
+            )
             if drafted + volume_ml > lot.remaining_ml:
                 raise ValidationError(
                     {
@@ -206,7 +208,9 @@ def sign_session(
         if session.performed_at > timezone.now():
             raise SessionSignError(["Date and time: the session has not taken place yet."])
         lines = list(
-            session.injections.select_related("product").prefetch_related("product__ingredients")
+            session.injections.in_effect()
+            .select_related("product")
+            .prefetch_related("product__ingredients")
         )
         if not lines:
             raise SessionSignError(["Injections: add the lines given before signing."])
