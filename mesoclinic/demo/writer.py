@@ -53,6 +53,10 @@ def _signature(member: Membership, at: dt.datetime) -> dict[str, Any]:
     }
 
 
+# What _insert_as_written sets after the insert.
+_WRITTEN = ("created_at", "updated_at", "signed_at", "signed_by_id", "signed_by_name")
+
+
 def _insert_as_written(model: type[Any], rows: list[Any]) -> list[Any]:
     """Insert rows with the times and signatures they were built with.
 
@@ -72,9 +76,6 @@ def _insert_as_written(model: type[Any], rows: list[Any]) -> list[Any]:
         rows, [name.removesuffix("_id") for name in _WRITTEN], batch_size=BATCH
     )
     return rows
-
-
-_WRITTEN = ("created_at", "updated_at", "signed_at", "signed_by_id", "signed_by_name")
 
 
 def write_lots(
