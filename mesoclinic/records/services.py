@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
+from mesoclinic.records.immutability import refusals_as_errors
 from mesoclinic.records.models import (
     Amendment,
     ClinicalRecord,
@@ -31,7 +32,9 @@ class SigningError(Exception):
 def save_versioned(record: _R, expected_version: int, fields: dict[str, Any]) -> _R:
     """Apply ``fields`` to ``record`` only if nobody changed it since ``expected_version`` was read."""
     model = type(record)
-    with transaction.atomic():
+    # A record signed meanwhile is refused by the database (records.immutability) at the
+    # version bump; the caller gets the guard's ImmutableRecordError, not an IntegrityError.
+    with refusals_as_errors(), transaction.atomic():
         bumped = model._default_manager.filter(pk=record.pk, version=expected_version).update(
             version=F("version") + 1
         )
