@@ -112,6 +112,10 @@ def _database() -> dict[str, object]:
             "timeout": 5,
         }
         config["CONN_MAX_AGE"] = 0
+        # Tests use an in-memory database, named explicitly: pytest-django recognises SQLite
+        # by Django's own engine path only, and would otherwise derive a per-worker file
+        # name from NAME ("test_/path…_gw0") for this backend.
+        config["TEST"] = {"NAME": ":memory:"}
     else:
         config["CONN_HEALTH_CHECKS"] = True
     config.setdefault("TEST", {})
