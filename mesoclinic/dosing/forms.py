@@ -11,6 +11,7 @@ from mesoclinic.dosing.json_fields import FieldReader
 from mesoclinic.dosing.models import DoseLimit
 from mesoclinic.dosing.rules import RuleSet, loosening_problems
 from mesoclinic.dosing.services import substance_code
+from mesoclinic.records.forms import Textarea, VersionedForm
 
 
 def _check_values(form: forms.ModelForm, substance: str, protocol: str) -> None:
@@ -35,7 +36,7 @@ class DoseLimitForm(forms.ModelForm):
     class Meta:
         model = DoseLimit
         fields = ["substance", "protocol", "max_mg", "mg_per_kg", "source"]
-        widgets = {"source": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"source": Textarea(attrs={"rows": 3})}
 
     def clean_substance(self) -> str:
         raw: str = self.cleaned_data["substance"]
@@ -65,20 +66,17 @@ class DoseLimitForm(forms.ModelForm):
         return data
 
 
-class TightenForm(forms.ModelForm):
+class TightenForm(VersionedForm, forms.ModelForm):
     """Lower an existing limit (or add its mg or mg/kg part); raising one is refused."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = DoseLimit
         fields = ["max_mg", "mg_per_kg", "source"]
-        widgets = {"source": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"source": Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.before = (self.instance.max_mg, self.instance.mg_per_kg)
-        self.fields["version"].initial = self.instance.version
 
     def clean_source(self) -> str:
         source = str(self.cleaned_data.get("source") or "").strip()

@@ -10,11 +10,10 @@ from django import forms
 from django.utils import timezone
 
 from mesoclinic.patients.models import Patient
+from mesoclinic.records.forms import DateInput, Textarea, VersionedForm
 
 
-class PatientForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class PatientForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Patient
         fields = [
@@ -30,10 +29,10 @@ class PatientForm(forms.ModelForm):
             "current_medications",
         ]
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}),
-            "address": forms.Textarea(attrs={"rows": 2}),
-            "allergies": forms.Textarea(attrs={"rows": 2}),
-            "current_medications": forms.Textarea(attrs={"rows": 2}),
+            "birth_date": DateInput(),
+            "address": Textarea(attrs={"rows": 2}),
+            "allergies": Textarea(attrs={"rows": 2}),
+            "current_medications": Textarea(attrs={"rows": 2}),
         }
         labels = {"height_cm": "Height (cm)"}
 
@@ -42,8 +41,6 @@ class PatientForm(forms.ModelForm):
         self.fields["given_name"].required = True
         self.fields["family_name"].required = True
         self.fields["birth_date"].required = True
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
     def clean_birth_date(self) -> dt.date:
         born: dt.date = self.cleaned_data["birth_date"]

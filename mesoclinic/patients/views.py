@@ -69,7 +69,7 @@ def patient_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
-        expected = form.cleaned_data.get("version") or patient.version
+        expected = form.read_version
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             with transaction.atomic():
