@@ -22,7 +22,8 @@ from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
-from mesoclinic.dosing.services import check_session_dose, total_lines
+from mesoclinic.dosing import display as dosing_display
+from mesoclinic.dosing.services import check_session_dose
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.records.models import StaleRecordError
@@ -74,8 +75,19 @@ def _lines_context(
     editable = not session.is_signed and membership.has(Perm.EDIT_CLINICAL)
     if editable and form is None:
         form = InjectionForm(session=session, on=services.session_day(session))
+    context: dict[str, Any] = {
+        "s": session,
+        "lines": lines,
+        "total_volume_ml": sum((line.volume_ml for line in lines), start=Decimal(0)),
+        "notice": notice,
+    }
+    if session.is_signed:
+        # A signed session shows the check kept at signing, not today's recomputation.
+        signed = dosing_display.signed_dose(session, lines) if lines else None
+        rows = signed.rows if signed else []
+        return context | {"dose": None, "signed_dose": signed, "dose_rows": rows}
     dose = check_session_dose(session, lines) if lines else None
-    if sign_form is None and not session.is_signed and membership.has(Perm.SIGN):
+    if sign_form is None and membership.has(Perm.SIGN):
         sign_form = SignForm(initial={"dose_check": dose.digest if dose else ""})
     elif sign_form is not None and dose is not None:
         # A re-shown form (after a refusal) must carry the digest of what is shown now.
@@ -83,15 +95,12 @@ def _lines_context(
         data["dose_check"] = dose.digest
         sign_form = SignForm(data)
         sign_form.is_valid()
-    return {
-        "s": session,
-        "lines": lines,
-        "total_volume_ml": sum((line.volume_ml for line in lines), start=Decimal(0)),
+    return context | {
         "dose": dose,
-        "dose_rows": total_lines(dose) if dose else [],
+        "signed_dose": None,
+        "dose_rows": dosing_display.total_lines(dose) if dose else [],
         "line_form": form if editable else None,
-        "sign_form": sign_form if not session.is_signed else None,
-        "notice": notice,
+        "sign_form": sign_form,
     }
 
 
@@ -299,7 +308,12 @@ def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
     session = _session(membership, Perm.SIGN, public_id)
     form = SignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Not signed. Correct the dose-check override below.")
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else None
+            for error in errors:
+                messages.error(
+                    request, f"Not signed. {label}: {error}" if label else f"Not signed. {error}"
+                )
         return _render_detail(request, session, membership, sign_form=form)
     reason = form.cleaned_data["override_reason"] if form.cleaned_data["override"] else ""
     try:
@@ -308,7 +322,7 @@ def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
                 session,
                 membership,
                 dose_override_reason=reason,
-                dose_check_seen=form.cleaned_data["dose_check"] or None,
+                dose_check_seen=form.cleaned_data["dose_check"],
             )
             record(request, Action.SIGN, obj=session)
             if session.dose_overridden:
