@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from mesoclinic.aftercare.choices import CallOutcome, DailyImpact
 from mesoclinic.aftercare.questions import OutcomeQuestion, Symptom
+from mesoclinic.records.forms import Textarea
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -77,7 +78,7 @@ class CheckInForm(forms.Form):
             label="Anything else you want your clinic to know?",
             required=False,
             max_length=2000,
-            widget=forms.Textarea(attrs={"rows": 3}),
+            widget=Textarea(attrs={"rows": 3}),
         )
         self.fields["photo"] = forms.FileField(
             label="Photo of the treated area (optional)",
@@ -122,7 +123,7 @@ class CallForm(forms.Form):
         label="Note",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
         help_text="What was agreed. Record symptoms as adverse events.",
     )
 
@@ -132,5 +133,5 @@ class AcknowledgeForm(forms.Form):
         label="What was done",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
     )

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 
 from mesoclinic.clinics.choices import Profession, Role
+from mesoclinic.records.forms import VersionedForm
 
 
 class StaffProfileFields(forms.Form):
@@ -64,9 +65,8 @@ class StaffCreateForm(StaffProfileFields):
         return data
 
 
-class StaffEditForm(StaffProfileFields):
+class StaffEditForm(VersionedForm, StaffProfileFields):
     role = forms.ChoiceField(choices=Role.choices)
     is_active = forms.BooleanField(required=False, label="Active in this clinic")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     field_order = ["role", "is_active", "profession", "registration_number", "registration_body"]

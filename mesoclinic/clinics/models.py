@@ -64,6 +64,9 @@ class Membership(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic concurrency, as for clinical records: a staff edit carries the version it was
+    # read at, so one admin's change of role is never undone unseen by another's older form.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["clinic__name", "user__last_name"]

@@ -6,9 +6,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import F
 
 from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
+from mesoclinic.records.models import StaleRecordError
+from mesoclinic.records.services import check_read_version
 
 
 class StaffError(Exception):
@@ -43,9 +46,18 @@ def add_staff(clinic: Clinic, data: dict[str, Any]) -> Membership:
     return membership
 
 
-def change_staff(membership: Membership, acting: Membership, data: dict[str, Any]) -> Membership:
+def change_staff(
+    membership: Membership, acting: Membership, data: dict[str, Any], expected_version: int
+) -> Membership:
+    """Change a member's role, activity and profile as read at ``expected_version``."""
+    expected_version = check_read_version(expected_version)
     with transaction.atomic():
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if locked.version != expected_version:
+            raise StaleRecordError(
+                f"{locked.display_name}'s role or details were changed by someone else while "
+                "you were editing them. Nothing was saved: reload, then apply your change again."
+            )
         losing_admin = locked.role == Role.ADMIN and (
             data["role"] != Role.ADMIN or not data["is_active"]
         )
@@ -59,6 +71,8 @@ def change_staff(membership: Membership, acting: Membership, data: dict[str, Any
                 raise StaffError("The clinic must keep at least one active admin.")
         locked.role = data["role"]
         locked.is_active = data["is_active"]
-        locked.save(update_fields=["role", "is_active"])
+        locked.version = F("version") + 1
+        locked.save(update_fields=["role", "is_active", "version"])
+        locked.refresh_from_db()
         _apply_profile(locked, data)
     return locked

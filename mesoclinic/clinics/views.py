@@ -19,6 +19,7 @@ from mesoclinic.clinics.middleware import SESSION_KEY
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
+from mesoclinic.records.models import StaleRecordError
 from mesoclinic.treatments.models import TreatmentSession
 
 
@@ -98,18 +99,20 @@ def staff_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         "registration_number": profile.registration_number if profile else "",
         "registration_body": profile.registration_body if profile else "",
     }
-    form = StaffEditForm(request.POST or None, initial=initial)
+    form = StaffEditForm(request.POST or None, initial=initial, read_version=member.version)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                member = services.change_staff(member, membership, form.cleaned_data)
+                member = services.change_staff(
+                    member, membership, form.cleaned_data, form.read_version
+                )
                 record(
                     request,
                     Action.UPDATE,
                     obj=member,
                     detail=f"role {member.role}, active {member.is_active}",
                 )
-        except services.StaffError as exc:
+        except (services.StaffError, StaleRecordError) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Saved {member.display_name}.")

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from mesoclinic.consent.models import ConsentTemplate
+from mesoclinic.records.forms import Textarea, VersionedForm
 
 PNG_DATA_URL_PREFIX = "data:image/png;base64,"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -40,11 +41,13 @@ class SignaturePad(forms.Widget):
     template_name = "consent/widgets/signature.html"
 
 
-class ConsentTemplateForm(forms.ModelForm):
+class ConsentTemplateForm(VersionedForm, forms.ModelForm):
+    """A new template, or the next version of one (``new_version_of``, read at its version)."""
+
     class Meta:
         model = ConsentTemplate
         fields = ["code", "title", "indication", "off_label", "body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 20})}
+        widgets = {"body": Textarea(attrs={"rows": 20})}
         labels = {
             "code": "Code",
             "off_label": "Discloses off-label use",
@@ -54,6 +57,8 @@ class ConsentTemplateForm(forms.ModelForm):
     def __init__(
         self, *args: Any, clinic: Any, new_version_of: ConsentTemplate | None = None, **kwargs: Any
     ) -> None:
+        if new_version_of is not None:
+            kwargs["read_version"] = new_version_of.version
         super().__init__(*args, **kwargs)
         self.clinic = clinic
         self.new_version_of = new_version_of
@@ -88,7 +93,7 @@ class ConsentCaptureForm(forms.Form):
     )
     discussed = forms.CharField(
         label="Record of the consent discussion",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=Textarea(attrs={"rows": 4}),
         help_text="Risks and alternatives discussed, questions asked and the answers given",
     )
     photo_consent = forms.BooleanField(
@@ -120,9 +125,9 @@ class ConsentCaptureForm(forms.Form):
         return value
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(VersionedForm):
     reason = forms.CharField(
         label="Reason for withdrawal",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         help_text="As the patient gave it, or 'no reason given'",
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -17,7 +17,20 @@ from mesoclinic.clinics.roles import Perm
 from mesoclinic.consent.defaults import DEFAULT_TEMPLATES
 from mesoclinic.consent.models import Consent, ConsentTemplate
 from mesoclinic.patients.models import Patient
-from mesoclinic.records.services import SigningError, amend_record, save_versioned, sign_record
+from mesoclinic.records.models import StaleRecordError
+from mesoclinic.records.services import (
+    SigningError,
+    amend_record,
+    check_read_version,
+    save_versioned,
+    sign_record,
+)
+
+TEMPLATE_FIELDS = ("title", "indication", "off_label", "body")
+
+
+class TemplateError(Exception):
+    """A consent template change that is refused; the message says why."""
 
 
 def default_templates() -> list[dict[str, Any]]:
@@ -55,16 +68,30 @@ def create_template(
 
 
 def new_version(
-    request: HttpRequest, membership: Membership, base: ConsentTemplate, fields: dict[str, Any]
+    request: HttpRequest,
+    membership: Membership,
+    base: ConsentTemplate,
+    fields: dict[str, Any],
+    expected_version: int,
 ) -> ConsentTemplate:
     """Copy ``base`` with the edits into the next version and retire the older versions; a
-    template a consent refers to is never edited in place."""
-    fields = {k: v for k, v in fields.items() if k != "code"}
+    template a consent refers to is never edited in place. Refused when nothing was changed,
+    and when ``base`` moved on since it was read at ``expected_version`` (another admin made a
+    version from it, or retired it): this version would silently drop theirs."""
+    expected_version = check_read_version(expected_version)
+    fields = {k: v for k, v in fields.items() if k in TEMPLATE_FIELDS}
+    if all(getattr(base, k) == v for k, v in fields.items()):
+        raise TemplateError("Nothing was changed, so no new version was made.")
     with transaction.atomic():
         versions = ConsentTemplate.objects.for_clinic(membership.clinic).filter(code=base.code)
         # Lock the rows of this code so two admins cannot both create the same version number.
-        list(versions.select_for_update())
-        latest = versions.aggregate(n=Max("template_version"))["n"] or 0
+        locked = {t.pk: t for t in versions.select_for_update()}
+        latest = max((t.template_version for t in locked.values()), default=0)
+        if locked[base.pk].version != expected_version:
+            raise StaleRecordError(
+                f"{base} changed while you were editing it (another admin made a version from "
+                "it or deactivated it). Nothing was saved: reload, then apply your changes again."
+            )
         template = ConsentTemplate.objects.create(
             clinic=membership.clinic,
             created_by=membership.user,
@@ -73,14 +100,16 @@ def new_version(
             is_active=True,
             **fields,
         )
-        versions.exclude(pk=template.pk).update(is_active=False)
+        versions.exclude(pk=template.pk).update(is_active=False, version=F("version") + 1)
         record(request, Action.CREATE, obj=template, detail=f"version {template.template_version}")
     return template
 
 
-def deactivate_template(request: HttpRequest, template: ConsentTemplate) -> None:
+def deactivate_template(
+    request: HttpRequest, template: ConsentTemplate, expected_version: int
+) -> None:
     with transaction.atomic():
-        ConsentTemplate.objects.filter(pk=template.pk).update(is_active=False)
+        save_versioned(template, expected_version, {"is_active": False})
         record(request, Action.UPDATE, obj=template, detail="deactivated")
 
 
@@ -146,10 +175,21 @@ def sign_consent(request: HttpRequest, membership: Membership, consent: Consent)
 
 
 def withdraw_consent(
-    request: HttpRequest, membership: Membership, consent: Consent, reason: str
+    request: HttpRequest,
+    membership: Membership,
+    consent: Consent,
+    reason: str,
+    expected_version: int,
 ) -> Consent:
-    """Record that the patient withdrew consent. A signed consent is never changed in place:
-    the withdrawal is an amendment with the practitioner's name, the time and the reason."""
+    """Record that the patient withdrew consent, as read at ``expected_version``. A signed
+    consent is never changed in place: the withdrawal is an amendment with the practitioner's
+    name, the time and the reason."""
+    expected_version = check_read_version(expected_version)
+    if consent.version != expected_version:
+        raise StaleRecordError(
+            "This consent changed while you were recording the withdrawal (it was signed or "
+            "edited). Nothing was saved: reload it, then record the withdrawal again."
+        )
     if not membership.has(Perm.SIGN):
         raise SigningError("Only a practitioner can record a withdrawal of consent.")
     if consent.is_withdrawn:
@@ -162,6 +202,6 @@ def withdraw_consent(
             amend_record(consent, membership, f"Consent withdrawn: {reason}", changes)
             record(request, Action.AMEND, obj=consent, detail="consent withdrawn")
         else:
-            consent = save_versioned(consent, consent.version, changes)
+            consent = save_versioned(consent, expected_version, changes)
             record(request, Action.UPDATE, obj=consent, detail="consent withdrawn")
     return consent

@@ -18,7 +18,8 @@ from mesoclinic.consent import services
 from mesoclinic.consent.forms import ConsentCaptureForm, ConsentTemplateForm, WithdrawForm
 from mesoclinic.consent.models import Consent, ConsentTemplate
 from mesoclinic.patients.models import Patient
-from mesoclinic.records.models import StaleRecordError
+from mesoclinic.records.forms import ReadVersionForm
+from mesoclinic.records.models import INCOMPLETE_EDIT, StaleRecordError
 from mesoclinic.records.services import SigningError
 
 # --- templates (clinic admin) --------------------------------------------------------------
@@ -93,9 +94,15 @@ def template_new_version(request: HttpRequest, public_id: str) -> HttpResponse:
         request.POST or None, initial=initial, clinic=membership.clinic, new_version_of=base
     )
     if request.method == "POST" and form.is_valid():
-        template = services.new_version(request, membership, base, form.cleaned_data)
-        messages.success(request, f"Created {template}; earlier versions are now inactive.")
-        return redirect("consent:template_detail", public_id=template.public_id)
+        try:
+            template = services.new_version(
+                request, membership, base, form.cleaned_data, form.read_version
+            )
+        except (StaleRecordError, services.TemplateError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Created {template}; earlier versions are now inactive.")
+            return redirect("consent:template_detail", public_id=template.public_id)
     return render(request, "consent/template_form.html", {"form": form, "base": base})
 
 
@@ -106,8 +113,16 @@ def template_deactivate(request: HttpRequest, public_id: str) -> HttpResponse:
     template = get_object_or_404(
         ConsentTemplate.objects.restrict(membership, Perm.MANAGE_FORMULARY), public_id=public_id
     )
-    services.deactivate_template(request, template)
-    messages.success(request, f"{template} is no longer offered for new consents.")
+    form = ReadVersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"{template} was not deactivated. {INCOMPLETE_EDIT}")
+        return redirect("consent:template_detail", public_id=template.public_id)
+    try:
+        services.deactivate_template(request, template, form.cleaned_data["version"])
+    except StaleRecordError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{template} is no longer offered for new consents.")
     return redirect("consent:template_detail", public_id=template.public_id)
 
 
@@ -199,10 +214,12 @@ def consent_sign(request: HttpRequest, public_id: str) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     consent = _consent(request, Perm.SIGN, public_id)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST or None, read_version=consent.version)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw_consent(request, membership, consent, form.cleaned_data["reason"])
+            services.withdraw_consent(
+                request, membership, consent, form.cleaned_data["reason"], form.read_version
+            )
         except (SigningError, StaleRecordError) as exc:
             form.add_error(None, str(exc))
         else:

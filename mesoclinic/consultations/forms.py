@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from mesoclinic.clinical_codes import AREAS, INDICATIONS, check_measurement_value, choices
 from mesoclinic.consultations.questions import ANSWERS, DETAILS, QUESTIONS, SECTIONS
+from mesoclinic.records.forms import DateTimeLocalField, Textarea, VersionedForm
 
 TRI_CHOICES = list(ANSWERS.items())
 BODY_IMAGE_CHOICES = [
@@ -105,14 +106,13 @@ def _checked_weight(value: Decimal | None) -> Decimal | None:
     return _tenths(value)
 
 
-class ConsultationForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    consulted_at = forms.DateTimeField(
-        label="Date and time of consultation",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+class ConsultationForm(VersionedForm):
+    """A new consultation, a draft's edit (with the ``read_version`` it was read at), or an
+    amendment of a signed one (``amending``)."""
+
+    consulted_at = DateTimeLocalField(label="Date and time of consultation")
     concerns = forms.CharField(
-        label="Concerns (in the patient's words)", widget=forms.Textarea(attrs={"rows": 3})
+        label="Concerns (in the patient's words)", widget=Textarea(attrs={"rows": 3})
     )
     indications = forms.MultipleChoiceField(
         label="Indications considered",
@@ -150,13 +150,13 @@ class ConsultationForm(forms.Form):
     body_image_notes = forms.CharField(
         label="Body-image notes",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
         help_text="Screen used; if a concern was raised, the reasoning if treatment proceeds",
     )
     assessment = forms.CharField(
         label="Assessment and recommendation",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args: Any, amending: bool = False, **kwargs: Any) -> None:
@@ -168,7 +168,7 @@ class ConsultationForm(forms.Form):
             )
         for section, prompt in DETAILS.items():
             self.fields[f"details_{section}"] = forms.CharField(
-                label=prompt, required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=prompt, required=False, widget=Textarea(attrs={"rows": 2})
             )
         for field in self.fields.values():
             if isinstance(field.widget, _LabelledGroup):
@@ -177,7 +177,7 @@ class ConsultationForm(forms.Form):
             del self.fields["consulted_at"]
             self.fields["reason"] = forms.CharField(
                 label="Reason for the amendment",
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=Textarea(attrs={"rows": 2}),
                 help_text="Shown with the amendment, beside the original as signed",
             )
 
@@ -233,8 +233,12 @@ class ConsultationForm(forms.Form):
             )
         return data
 
-    def record_fields(self) -> dict[str, Any]:
-        """The validated answers as Consultation field values."""
+    def record_fields(self, stored: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The validated answers as Consultation field values.
+
+        ``stored`` is the questionnaire the form was filled from: a question it does not hold
+        (it was never asked, e.g. the submental ones of another indication) and that is still
+        "unknown" stays out, so saving an untouched form does not change the record."""
         data = self.cleaned_data
         questionnaire: dict[str, Any] = {q.code: data[f"q_{q.code}"] for q in QUESTIONS}
         questionnaire["details"] = {
@@ -242,6 +246,12 @@ class ConsultationForm(forms.Form):
         }
         before = data.get("weight_6_months_ago_kg")
         questionnaire["weight_6_months_ago_kg"] = str(before) if before is not None else None
+        if stored is not None:
+            questionnaire = {
+                k: v
+                for k, v in questionnaire.items()
+                if k in stored or v not in ("unknown", None, {})
+            }
         fields: dict[str, Any] = {
             "concerns": data["concerns"].strip(),
             "indications": [c for c in INDICATIONS if c in data["indications"]],

@@ -84,13 +84,18 @@ def consultation_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     if consultation.is_signed:
         messages.warning(request, "This consultation is signed; a practitioner can amend it.")
         return redirect("consultations:detail", public_id=consultation.public_id)
-    initial = {**initial_from(services.effective_values(consultation))}
-    initial["version"] = consultation.version
-    form = ConsultationForm(request.POST or None, initial=initial)
+    values = services.effective_values(consultation)
+    form = ConsultationForm(
+        request.POST or None, initial=initial_from(values), read_version=consultation.version
+    )
     if request.method == "POST" and form.is_valid():
-        expected = form.cleaned_data.get("version") or consultation.version
         try:
-            services.update_draft(request, consultation, expected, form.record_fields())
+            services.update_draft(
+                request,
+                consultation,
+                form.read_version,
+                form.record_fields(stored=values["questionnaire"] or {}),
+            )
         except StaleRecordError as exc:
             form.add_error(None, str(exc))
         except ImmutableRecordError as exc:
@@ -127,15 +132,16 @@ def consultation_amend(request: HttpRequest, public_id: str) -> HttpResponse:
     consultation = _consultation(membership, Perm.SIGN, public_id)
     if not consultation.is_signed:
         return redirect("consultations:edit", public_id=consultation.public_id)
-    form = ConsultationForm(
-        request.POST or None,
-        initial=initial_from(services.effective_values(consultation)),
-        amending=True,
-    )
+    values = services.effective_values(consultation)
+    form = ConsultationForm(request.POST or None, initial=initial_from(values), amending=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.amend_consultation(
-                request, membership, consultation, form.cleaned_data["reason"], form.record_fields()
+                request,
+                membership,
+                consultation,
+                form.cleaned_data["reason"],
+                form.record_fields(stored=values["questionnaire"] or {}),
             )
         except SigningError as exc:
             form.add_error(None, str(exc))

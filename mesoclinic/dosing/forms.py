@@ -14,6 +14,7 @@ from mesoclinic.dosing.models import DoseLimit
 from mesoclinic.dosing.rules import RuleSet, loosening_problems
 from mesoclinic.dosing.services import clinic_vocabulary
 from mesoclinic.dosing.vocabulary import UnknownSubstance
+from mesoclinic.records.forms import Textarea, VersionedForm
 
 
 def _check_values(form: forms.ModelForm, substance: str, protocol: str) -> None:
@@ -61,7 +62,7 @@ class DoseLimitForm(forms.ModelForm):
     class Meta:
         model = DoseLimit
         fields = ["substance", "protocol", "max_mg", "mg_per_kg", "source"]
-        widgets = {"source": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"source": Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,20 +101,17 @@ class DoseLimitForm(forms.ModelForm):
         return data
 
 
-class TightenForm(forms.ModelForm):
+class TightenForm(VersionedForm, forms.ModelForm):
     """Lower an existing limit (or add its mg or mg/kg part); raising one is refused."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = DoseLimit
         fields = ["max_mg", "mg_per_kg", "source"]
-        widgets = {"source": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"source": Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.before = (self.instance.max_mg, self.instance.mg_per_kg)
-        self.fields["version"].initial = self.instance.version
 
     def clean_source(self) -> str:
         source = str(self.cleaned_data.get("source") or "").strip()

@@ -21,7 +21,8 @@ from mesoclinic.dosing.forms import DoseLimitForm, TightenForm
 from mesoclinic.dosing.models import DoseLimit
 from mesoclinic.dosing.rules import RuleSet
 from mesoclinic.dosing.services import clinic_vocabulary
-from mesoclinic.records.models import StaleRecordError
+from mesoclinic.records.forms import ReadVersionForm
+from mesoclinic.records.models import INCOMPLETE_EDIT, StaleRecordError
 from mesoclinic.records.services import save_versioned
 
 
@@ -120,7 +121,7 @@ def limit_tighten(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             with transaction.atomic():
                 limit = save_versioned(
-                    DoseLimit.objects.get(pk=limit.pk), form.cleaned_data["version"], fields
+                    DoseLimit.objects.get(pk=limit.pk), form.read_version, fields
                 )
                 record(request, Action.UPDATE, obj=limit, detail=f"dose limit tightened: {limit}")
         except StaleRecordError as exc:
@@ -136,11 +137,21 @@ def limit_tighten(request: HttpRequest, public_id: str) -> HttpResponse:
 def limit_retire(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     limit = _limit(membership, public_id)
-    if limit.is_active:
-        with transaction.atomic():
-            DoseLimit.objects.filter(pk=limit.pk).update(is_active=False)
-            record(request, Action.UPDATE, obj=limit, detail=f"dose limit retired: {limit}")
-        messages.success(
-            request, f"Dose limit retired: {limit}. Sessions are no longer checked against it."
-        )
+    form = ReadVersionForm(request.POST)
+    if not limit.is_active:
+        messages.info(request, f"Dose limit {limit} was already retired.")
+    elif not form.is_valid():
+        messages.error(request, f"Dose limit {limit} was not retired. {INCOMPLETE_EDIT}")
+    else:
+        try:
+            with transaction.atomic():
+                # Versioned: a limit tightened since the list was shown is not retired unseen.
+                save_versioned(limit, form.cleaned_data["version"], {"is_active": False})
+                record(request, Action.UPDATE, obj=limit, detail=f"dose limit retired: {limit}")
+        except StaleRecordError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Dose limit retired: {limit}. Sessions are no longer checked against it."
+            )
     return redirect("dosing:limits")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.formulary.models import Ingredient, Lot, Product
+from mesoclinic.records.forms import DateInput, DateTimeLocalField, Textarea, VersionedForm
 
 # Substance codes are the dose engine's keys (spec/dose-check.md): lower-case snake_case,
 # e.g. lidocaine, deoxycholic_acid. A free-text spelling would silently escape a limit.
@@ -23,20 +24,16 @@ def normalise_substance(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
 
 
-class ProductForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class ProductForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Product
         fields = ["name", "manufacturer", "procedure_type", "is_active", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"notes": Textarea(attrs={"rows": 2})}
         labels = {"is_active": "Active (offered when recording sessions)"}
 
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.clinic = clinic
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
@@ -113,8 +110,8 @@ class LotReceiveForm(forms.ModelForm):
             "vial_type",
         ]
         widgets = {
-            "expiry_date": forms.DateInput(attrs={"type": "date"}),
-            "received_on": forms.DateInput(attrs={"type": "date"}),
+            "expiry_date": DateInput(),
+            "received_on": DateInput(),
         }
         labels = {
             "lot_number": "Lot number",
@@ -175,11 +172,13 @@ class LotReceiveForm(forms.ModelForm):
         return data
 
 
-class LotStatusForm(forms.Form):
+class LotStatusForm(VersionedForm):
+    """Quarantine, recall or release a lot: why, and the version of the lot the page showed."""
+
     reason = forms.CharField(
         label="Reason",
         max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
         help_text="e.g. manufacturer recall notice number, or why the lot is held",
     )
 
@@ -190,26 +189,21 @@ class LotStatusForm(forms.Form):
         return reason
 
 
-class LotOpenForm(forms.Form):
+class LotOpenForm(VersionedForm):
     """Opening a new multi-dose vial: when, and the beyond-use date from the product's label."""
 
-    opened_at = forms.DateTimeField(
-        label="Opened at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    opened_at = DateTimeLocalField(label="Opened at")
     beyond_use_date = forms.DateField(
         label="Beyond-use date",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="the last day the opened vial may be used, as the product's label says",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, lot: Lot, today: dt.date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, read_version=lot.version, **kwargs)
         self.lot = lot
         self.today = today
-        self.fields["version"].initial = lot.version
-        self.fields["opened_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["opened_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
     def clean_opened_at(self) -> dt.datetime:
         opened: dt.datetime = self.cleaned_data["opened_at"]
@@ -244,12 +238,8 @@ class RecallForm(forms.Form):
     """The recall search: a lot number and an optional date range (inclusive)."""
 
     lot = forms.CharField(label="Lot number", max_length=100)
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label="From", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To", required=False, widget=DateInput())
 
     def clean_lot(self) -> str:
         number: str = self.cleaned_data["lot"].strip()

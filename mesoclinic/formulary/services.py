@@ -11,7 +11,8 @@ from django.forms import BaseInlineFormSet
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.formulary.choices import LotStatus, VialType
 from mesoclinic.formulary.models import Lot, Product
-from mesoclinic.records.services import save_versioned
+from mesoclinic.records.models import STALE_EDIT, StaleRecordError
+from mesoclinic.records.services import check_read_version, save_versioned
 
 
 class FormularyError(Exception):
@@ -33,7 +34,8 @@ def save_product(
     product: Product | None = None,
     expected_version: int | None = None,
 ) -> Product:
-    """Create or update a product and its ingredients in one transaction."""
+    """Create or update a product and its ingredients in one transaction; an update needs the
+    ``expected_version`` the form was read at."""
     with transaction.atomic():
         if product is None:
             product = Product(clinic=clinic, created_by=user, **fields)
@@ -44,7 +46,7 @@ def save_product(
                     "Ingredients: this product was used in signed sessions, so its ingredients "
                     "cannot change. Create a new product for the new formulation."
                 )
-            product = save_versioned(product, expected_version or product.version, fields)
+            product = save_versioned(product, check_read_version(expected_version), fields)
         ingredients.instance = product
         ingredients.save()
     return product
@@ -73,20 +75,24 @@ TRANSITIONS: dict[str, tuple[str, frozenset[str]]] = {
 PAST = {"quarantine": "quarantined", "recall": "recalled", "release": "released"}
 
 
-def change_lot_status(lot: Lot, action: str, reason: str) -> Lot:
-    """Quarantine, recall or release a lot. A conditional update so that two people acting
-    at once cannot, say, release a lot someone has just recalled."""
+def change_lot_status(lot: Lot, action: str, reason: str, expected_version: int) -> Lot:
+    """Quarantine, recall or release a lot, as read at ``expected_version``. Versioned so that
+    two people acting at once cannot, say, release a lot someone has just recalled."""
+    expected_version = check_read_version(expected_version)
     target, allowed_from = TRANSITIONS[action]
     if action == "release" and lot.remaining_ml is not None and lot.remaining_ml <= 0:
         target = LotStatus.USED_UP
     with transaction.atomic():
         fresh = Lot.objects.select_for_update().get(pk=lot.pk)
+        if fresh.version != expected_version:
+            # Said first: "already quarantined" would hide that someone acted meanwhile.
+            raise StaleRecordError(STALE_EDIT)
         if fresh.status not in allowed_from:
             raise FormularyError(
                 f"Lot {fresh.lot_number} is {fresh.get_status_display().lower()}; "
                 f"it cannot be {PAST[action]}."
             )
-        return save_versioned(fresh, fresh.version, {"status": target, "status_reason": reason})
+        return save_versioned(fresh, expected_version, {"status": target, "status_reason": reason})
 
 
 def open_vial(

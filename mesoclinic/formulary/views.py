@@ -87,7 +87,7 @@ def _product_form_page(
                     fields,
                     ingredients,
                     product=product,
-                    expected_version=form.cleaned_data.get("version"),
+                    expected_version=form.read_version if product else None,
                 )
                 record(
                     request,
@@ -207,13 +207,15 @@ def lot_status(request: HttpRequest, public_id: str, action: str) -> HttpRespons
     )
     if action not in services.TRANSITIONS:
         raise Http404("No such action.")
-    form = LotStatusForm(request.POST or None)
+    form = LotStatusForm(request.POST or None, read_version=lot.version)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                lot = services.change_lot_status(lot, action, form.cleaned_data["reason"])
+                lot = services.change_lot_status(
+                    lot, action, form.cleaned_data["reason"], form.read_version
+                )
                 record(request, Action.UPDATE, obj=lot, detail=services.PAST[action])
-        except services.FormularyError as exc:
+        except (StaleRecordError, services.FormularyError) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"Lot {lot.lot_number} {services.PAST[action]}.")
@@ -248,7 +250,7 @@ def lot_open(request: HttpRequest, public_id: str) -> HttpResponse:
                     lot,
                     form.cleaned_data["opened_at"],
                     form.cleaned_data["beyond_use_date"],
-                    form.cleaned_data["version"],
+                    form.read_version,
                     today,
                 )
                 record(request, Action.UPDATE, obj=lot, detail="vial opened")

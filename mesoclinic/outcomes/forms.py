@@ -15,6 +15,7 @@ from mesoclinic.clinical_codes import AREAS, MEASUREMENT_KINDS, RATERS, SIDES, S
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.outcomes.rules import field_label, measurement_problems, value_problem
 from mesoclinic.outcomes.services import Row, local_date
+from mesoclinic.records.forms import DateInput, VersionedForm
 from mesoclinic.treatments.models import TreatmentSession
 
 # Body weight is entered once per visit in its own field, not as a row.
@@ -43,9 +44,7 @@ def not_in_future(day: dt.date, label: str) -> dt.date:
 
 
 class VisitForm(forms.Form):
-    measured_on = forms.DateField(
-        label="Date measured", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    measured_on = forms.DateField(label="Date measured", widget=DateInput())
     session = SessionChoiceField(
         label="Session",
         queryset=TreatmentSession.objects.none(),
@@ -200,20 +199,17 @@ def control_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return added
 
 
-class MeasurementEditForm(forms.ModelForm):
+class MeasurementEditForm(VersionedForm, forms.ModelForm):
     """Correct one measurement entered in error; carries the version it was read at."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Measurement
         fields = ["measured_on", "kind", "area", "side", "site_role", "rater", "value"]
-        widgets = {"measured_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"measured_on": DateInput()}
         labels = {"measured_on": "Date measured"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
         self.fields["site_role"].help_text = "Leave empty to derive it from the sessions"
         if self.instance.pk:
             kind = MEASUREMENT_KINDS[self.instance.kind]

@@ -19,7 +19,7 @@ from mesoclinic.outcomes.models import Measurement
 from mesoclinic.outcomes.weight import weight_changes
 from mesoclinic.patients.models import Patient
 from mesoclinic.records.models import StaleRecordError
-from mesoclinic.records.services import save_versioned
+from mesoclinic.records.services import check_read_version, save_versioned
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
 
 # (area, side) -> the first day (clinic's local date) a session treated that site.
@@ -160,6 +160,7 @@ def update_measurement(
 
 def delete_measurement(request: HttpRequest, m: Measurement, expected_version: int) -> None:
     """Remove a measurement entered in error; the audit trail keeps who, when and which."""
+    expected_version = check_read_version(expected_version)
     with transaction.atomic():
         record(request, Action.UPDATE, obj=m, detail=f"deleted as entered in error ({m.kind})")
         gone, _ = Measurement.objects.filter(pk=m.pk, version=expected_version).delete()

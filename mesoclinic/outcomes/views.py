@@ -29,7 +29,8 @@ from mesoclinic.outcomes.outcome_sets import outcome_set, prompt_rows
 from mesoclinic.outcomes.weight import weight_changes
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
-from mesoclinic.records.models import StaleRecordError
+from mesoclinic.records.forms import ReadVersionForm
+from mesoclinic.records.models import INCOMPLETE_EDIT, StaleRecordError
 
 PREFIX = "rows"
 BLANK_ROWS = 3
@@ -175,7 +176,7 @@ def edit_measurement(request: HttpRequest, public_id: Any) -> HttpResponse:
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.update_measurement(
-                request, Measurement.objects.get(pk=m.pk), form.cleaned_data["version"], fields
+                request, Measurement.objects.get(pk=m.pk), form.read_version, fields
             )
         except StaleRecordError as exc:
             form.add_error(None, str(exc))
@@ -193,13 +194,12 @@ def delete_measurement(request: HttpRequest, public_id: Any) -> HttpResponse:
     membership = current_membership(request)
     m = _measurement(membership, public_id)
     error = ""
-    if request.method == "POST":
+    form = ReadVersionForm(request.POST or None)
+    if request.method == "POST" and not form.is_valid():
+        error = INCOMPLETE_EDIT
+    elif request.method == "POST":
         try:
-            expected = int(request.POST.get("version", ""))
-        except ValueError:
-            expected = -1
-        try:
-            services.delete_measurement(request, m, expected)
+            services.delete_measurement(request, m, form.cleaned_data["version"])
         except StaleRecordError as exc:
             error = str(exc)
         else:

@@ -12,13 +12,12 @@ from django.utils import timezone
 
 from mesoclinic.patients.fields import PATIENT_FIELDS, PatientFieldAccess
 from mesoclinic.patients.models import Patient
+from mesoclinic.records.forms import DateInput, Textarea, VersionedForm
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(VersionedForm, forms.ModelForm):
     """A patient's details, limited to the fields the user's role may edit (``access``): the
     others are neither rendered nor read from the post, so they keep their stored values."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Patient
@@ -35,10 +34,10 @@ class PatientForm(forms.ModelForm):
             "current_medications",
         ]
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}),
-            "address": forms.Textarea(attrs={"rows": 2}),
-            "allergies": forms.Textarea(attrs={"rows": 2}),
-            "current_medications": forms.Textarea(attrs={"rows": 2}),
+            "birth_date": DateInput(),
+            "address": Textarea(attrs={"rows": 2}),
+            "allergies": Textarea(attrs={"rows": 2}),
+            "current_medications": Textarea(attrs={"rows": 2}),
         }
         labels = {"height_cm": "Height (cm)"}
 
@@ -51,8 +50,6 @@ class PatientForm(forms.ModelForm):
         for name in ("given_name", "family_name", "birth_date"):
             if name in self.fields:
                 self.fields[name].required = True
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
     def clean_birth_date(self) -> dt.date:
         born: dt.date = self.cleaned_data["birth_date"]

@@ -91,7 +91,7 @@ def patient_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     answer = DifferentPersonForm(request.POST or None)
     warning: list[PossibleDuplicate] = []
     if request.method == "POST" and form.is_valid():
-        expected = form.cleaned_data.get("version") or patient.version
+        expected = form.read_version
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             with transaction.atomic():

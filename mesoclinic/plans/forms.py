@@ -13,13 +13,12 @@ from mesoclinic.clinics.roles import Perm
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanArea, TreatmentPlan
+from mesoclinic.records.forms import DateInput, Textarea, VersionedForm, VersionField
 
 CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
 
-class PlanForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class PlanForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = TreatmentPlan
         fields = [
@@ -34,8 +33,8 @@ class PlanForm(forms.ModelForm):
             "lifestyle_advice",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "lifestyle_advice": forms.Textarea(attrs={"rows": 3}),
+            "start_date": DateInput(),
+            "lifestyle_advice": Textarea(attrs={"rows": 3}),
         }
         labels = {
             "protocol": "Protocol name",
@@ -58,8 +57,6 @@ class PlanForm(forms.ModelForm):
         self.default_currency = membership.clinic.currency
         self.fields["currency"].initial = self.default_currency
         self.fields["currency"].help_text = f"left blank: {self.default_currency}"
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
     def clean_planned_sessions(self) -> int:
         value: int = self.cleaned_data["planned_sessions"]
@@ -122,4 +119,4 @@ PlanAreaFormSet: type[forms.BaseInlineFormSet] = forms.inlineformset_factory(
 
 
 class PlanStatusForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()

@@ -17,7 +17,7 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.plans import services
 from mesoclinic.plans.forms import PlanAreaFormSet, PlanForm, PlanStatusForm
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
-from mesoclinic.records.models import StaleRecordError
+from mesoclinic.records.models import INCOMPLETE_EDIT, StaleRecordError
 
 
 def _plan(membership: Membership, perm: Perm, public_id: str) -> TreatmentPlan:
@@ -81,7 +81,7 @@ def plan_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     areas = PlanAreaFormSet(data, instance=plan, prefix="areas")
     if request.method == "POST" and form.is_valid() and areas.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        expected = form.cleaned_data.get("version") or plan.version
+        expected = form.read_version
         try:
             with transaction.atomic():
                 plan = services.update_plan(
@@ -109,7 +109,7 @@ def plan_close(request: HttpRequest, public_id: str, status: str) -> HttpRespons
     plan = _plan(membership, Perm.EDIT_CLINICAL, public_id)
     form = PlanStatusForm(request.POST)
     if status not in (PlanStatus.COMPLETED, PlanStatus.STOPPED) or not form.is_valid():
-        messages.error(request, "The plan was not changed: reload the page and try again.")
+        messages.error(request, f"The plan was not changed. {INCOMPLETE_EDIT}")
         return redirect("plans:detail", public_id=plan.public_id)
     try:
         with transaction.atomic():

@@ -21,6 +21,24 @@ class StaleRecordError(Exception):
     """Raised when an edit was based on a version that someone else has since changed."""
 
 
+# An edit must say which version of the record it was read at; one that does not (an old
+# page, a hand-made request) could overwrite someone else's change unseen, so it is refused.
+INCOMPLETE_EDIT = (
+    "This form is out of date or incomplete: reload it, then make your changes again. "
+    "Nothing was saved."
+)
+
+
+STALE_EDIT = (
+    "Someone else changed this record while you were editing it. "
+    "Nothing was saved: reload to see their change, then apply yours again."
+)
+
+
+class IncompleteEditError(StaleRecordError):
+    """Raised when an edit does not carry the version it was read at."""
+
+
 class ClinicalRecord(models.Model):
     """Abstract base of clinic-owned records (not a clinical entity itself)."""
 

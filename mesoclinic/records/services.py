@@ -15,9 +15,12 @@ from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.records.immutability import refusals_as_errors
 from mesoclinic.records.models import (
+    INCOMPLETE_EDIT,
+    STALE_EDIT,
     Amendment,
     ClinicalRecord,
     ImmutableRecordError,
+    IncompleteEditError,
     SignableRecord,
     StaleRecordError,
 )
@@ -29,8 +32,18 @@ class SigningError(Exception):
     """The record cannot be signed or amended by this person or in this state; the message says why."""
 
 
+def check_read_version(expected_version: object) -> int:
+    """The version an edit was read at; an edit without one is refused, never applied to
+    whatever the row holds now (that would overwrite someone else's change unseen)."""
+    if isinstance(expected_version, bool) or not isinstance(expected_version, int):
+        raise IncompleteEditError(INCOMPLETE_EDIT)
+    return expected_version
+
+
 def save_versioned(record: _R, expected_version: int, fields: dict[str, Any]) -> _R:
-    """Apply ``fields`` to ``record`` only if nobody changed it since ``expected_version`` was read."""
+    """Apply ``fields`` to ``record`` only if nobody changed it since ``expected_version`` was
+    read. The version is mandatory: pass the one the form carried, never the row's own."""
+    expected_version = check_read_version(expected_version)
     model = type(record)
     # A record signed meanwhile is refused by the database (records.immutability) at the
     # version bump; the caller gets the guard's ImmutableRecordError, not an IntegrityError.
@@ -39,10 +52,7 @@ def save_versioned(record: _R, expected_version: int, fields: dict[str, Any]) ->
             version=F("version") + 1
         )
         if bumped == 0:
-            raise StaleRecordError(
-                "Someone else changed this record while you were editing it. "
-                "Your changes were not saved: reload to see theirs, then apply yours again."
-            )
+            raise StaleRecordError(STALE_EDIT)
         fresh = cast(_R, model._default_manager.get(pk=record.pk))
         for name, value in fields.items():
             setattr(fresh, name, value)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from mesoclinic.formulary.models import Lot
 from mesoclinic.outcomes.forms import SessionChoiceField
 from mesoclinic.outcomes.services import local_date
+from mesoclinic.records.forms import DateInput, Textarea, VersionedForm
 from mesoclinic.safety.models import RESOLVED_OUTCOMES, AdverseEvent, Outcome
 from mesoclinic.treatments.models import Injection, TreatmentSession
 
@@ -22,11 +23,10 @@ class LotChoiceField(forms.ModelChoiceField):
         return f"{obj.product.name} lot {obj.lot_number}{expiry}"
 
 
-class AdverseEventForm(forms.ModelForm):
+class AdverseEventForm(VersionedForm, forms.ModelForm):
     """Type, onset, severity, seriousness and causality; the session and lot it is attributed
     to; and its course (last seen unresolved, resolution date and outcome)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     session = SessionChoiceField(
         label="Session",
         queryset=TreatmentSession.objects.none(),
@@ -56,12 +56,11 @@ class AdverseEventForm(forms.ModelForm):
             "outcome",
             "notes",
         ]
-        date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         widgets = {
-            "onset_date": date,
-            "last_seen_unresolved": date,
-            "resolved_date": date,
-            "notes": forms.Textarea(attrs={"rows": 3}),
+            "onset_date": DateInput(),
+            "last_seen_unresolved": DateInput(),
+            "resolved_date": DateInput(),
+            "notes": Textarea(attrs={"rows": 3}),
         }
         labels = {
             "event_type": "Type",
@@ -90,8 +89,6 @@ class AdverseEventForm(forms.ModelForm):
         self.fields["lot"].queryset = lots.select_related("product")  # type: ignore[attr-defined]
         self.time_zone = time_zone
         self.fields["outcome"].choices = [("", "— still being followed —"), *Outcome.choices]  # type: ignore[attr-defined]
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
     def clean_onset_date(self) -> dt.date:
         onset: dt.date = self.cleaned_data["onset_date"]

@@ -21,6 +21,8 @@ from mesoclinic.formulary import services as formulary
 from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.formulary.models import Lot
 from mesoclinic.patients.models import Patient
+from mesoclinic.records.forms import ReadVersionForm
+from mesoclinic.records.models import INCOMPLETE_EDIT, StaleRecordError
 from mesoclinic.safety.signal_data import describe, detect_for_clinic
 from mesoclinic.safety.signals import (
     CLUSTER_WINDOW_DAYS,
@@ -83,12 +85,18 @@ def quarantine_lot(request: HttpRequest, public_id: str) -> HttpResponse:
             request, f"Lot {lot.lot_number} is already {lot.get_status_display().lower()}."
         )
         return redirect("safety:signals")
+    form = ReadVersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Lot {lot.lot_number} was not quarantined. {INCOMPLETE_EDIT}")
+        return redirect("safety:signals")
     reason = "Safety signal: late-onset lesions after this lot (suspected NTM cluster)."
     try:
         with transaction.atomic():
-            lot = formulary.change_lot_status(lot, "quarantine", reason)
+            lot = formulary.change_lot_status(
+                lot, "quarantine", reason, form.cleaned_data["version"]
+            )
             record(request, Action.UPDATE, obj=lot, detail="quarantined from a safety signal")
-    except formulary.FormularyError as exc:
+    except (StaleRecordError, formulary.FormularyError) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(

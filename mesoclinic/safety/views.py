@@ -68,7 +68,7 @@ def edit_event(request: HttpRequest, public_id: Any) -> HttpResponse:
     patient = event.patient
     form = _form(request, membership, patient, event)
     if request.method == "POST" and form.is_valid():
-        expected = form.cleaned_data.get("version") or event.version
+        expected = form.read_version
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.update_adverse_event(

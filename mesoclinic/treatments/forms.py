@@ -20,9 +20,9 @@ from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.forms import CURRENCY_CODE, BaseAreaFormSet
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
+from mesoclinic.records.forms import DateTimeLocalField, Textarea, VersionedForm
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
 
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 # Depth bounds are those of the Injection model (0–20 mm): the deepest technique in
 # ../shared/reference/mesotherapy-clinical.md §1.1 is a 13 mm needle fully inserted
 # (https://www.mesoderm.es/mesotherapy/).
@@ -34,16 +34,10 @@ class StaffChoiceField(forms.ModelChoiceField):
         return str(obj.get_full_name() or obj.get_username())
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(VersionedForm, forms.ModelForm):
     """The session header. Indication and protocol default from the plan when left blank."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    performed_at = forms.DateTimeField(
-        label="Date and time",
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-        help_text="in the clinic's time zone",
-    )
+    performed_at = DateTimeLocalField(label="Date and time", help_text="in the clinic's time zone")
 
     class Meta:
         model = TreatmentSession
@@ -60,7 +54,7 @@ class SessionForm(forms.ModelForm):
             "notes",
         ]
         labels = {"depth_mm": "Depth (mm)", "plan": "Course (plan)", "needle": "Needle"}
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"notes": Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, patient: Patient, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -214,9 +208,7 @@ class AmendmentForm(forms.Form):
         "notes",
     )
 
-    reason = forms.CharField(
-        label="Reason for the amendment", widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = forms.CharField(label="Reason for the amendment", widget=Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, session: TreatmentSession, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -224,7 +216,7 @@ class AmendmentForm(forms.Form):
             TreatmentSession,
             fields=self.AMENDABLE,
             labels={"depth_mm": "Depth (mm)"},
-            widgets={"notes": forms.Textarea(attrs={"rows": 3})},
+            widgets={"notes": Textarea(attrs={"rows": 3})},
         )
         for name in self.AMENDABLE:
             field = model_fields[name]
@@ -264,7 +256,7 @@ class SignForm(forms.Form):
         label="Reason for the override",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
     )
 
     def clean(self) -> dict[str, Any]:

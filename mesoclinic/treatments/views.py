@@ -146,7 +146,10 @@ def session_create(request: HttpRequest, patient_id: str) -> HttpResponse:
         area_initial = [{"area": a.area, "side": a.side} for a in plan.areas.all()]
     data = request.POST if request.method == "POST" else None
     form = SessionForm(data, initial=initial, patient=patient, membership=membership)
-    areas = _areas_formset(data, TreatmentSession(), membership, area_initial)
+    # The plan's areas pre-fill the new form only. Posted back they are simply the rows
+    # submitted: given as initial data again, Django would take the untouched rows for unused
+    # extra rows, drop them and ask for "at least 1 form".
+    areas = _areas_formset(data, TreatmentSession(), membership, None if data else area_initial)
     if area_initial:
         areas.extra = max(len(area_initial), 1)
     if request.method == "POST" and form.is_valid() and areas.is_valid():
@@ -174,11 +177,10 @@ def session_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         return redirect("treatments:detail", public_id=session.public_id)
     data = request.POST if request.method == "POST" else None
     form = SessionForm(data, instance=session, patient=session.patient, membership=membership)
-    form.fields["version"].initial = session.version
     areas = _areas_formset(data, session, membership)
     if request.method == "POST" and form.is_valid() and areas.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        expected = form.cleaned_data.get("version") or session.version
+        expected = form.read_version
         try:
             with transaction.atomic():
                 session = services.update_session(

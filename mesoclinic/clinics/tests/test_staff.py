@@ -60,6 +60,7 @@ def test_it_keeps_at_least_one_admin(login, ada):
             "is_active": "on",
             "profession": "physician",
             "registration_number": "X",
+            "version": ada.version,
         },
     )
     assert "You cannot remove your own admin role" in response.content.decode()
@@ -70,7 +71,12 @@ def test_it_keeps_at_least_one_admin(login, ada):
 def test_it_deactivates_a_member_who_then_sees_nothing(login, ada, alice, patient, client):
     login(ada).post(
         reverse("staff_edit", args=[alice.public_id]),
-        {"role": "practitioner", "profession": "physician", "registration_number": "GMC1"},
+        {
+            "role": "practitioner",
+            "profession": "physician",
+            "registration_number": "GMC1",
+            "version": alice.version,
+        },
     )
     alice.refresh_from_db()
     assert alice.is_active is False

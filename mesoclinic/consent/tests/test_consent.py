@@ -135,6 +135,7 @@ def test_it_makes_a_new_version_without_touching_the_one_in_use(login, ada, cons
             "indication": v1.indication,
             "off_label": "on",
             "body": v1.body + "\n\nNew: bring a list of your medicines.",
+            "version": v1.version,
         },
     )
     # then version 2 is active, version 1 is inactive and unchanged, and the consent keeps v1
@@ -152,7 +153,7 @@ def test_it_makes_a_new_version_without_touching_the_one_in_use(login, ada, cons
 
 def test_it_deactivates_a_template(login, ada, templates):
     t = templates["hair-mesotherapy"]
-    login(ada).post(reverse("consent:template_deactivate", args=[t.public_id]))
+    login(ada).post(reverse("consent:template_deactivate", args=[t.public_id]), {"version": 1})
     t.refresh_from_db()
     assert not t.is_active
 
@@ -276,9 +277,11 @@ def test_it_withdraws_a_signed_consent_by_amendment(login, alice, consent):
     # given a signed consent
     client = login(alice)
     client.post(reverse("consent:sign", args=[consent.public_id]))
+    consent.refresh_from_db()
     # when the patient withdraws it
     response = client.post(
-        reverse("consent:withdraw", args=[consent.public_id]), {"reason": "Changed her mind"}
+        reverse("consent:withdraw", args=[consent.public_id]),
+        {"reason": "Changed her mind", "version": consent.version},
     )
     # then the signed row is untouched, an amendment records the withdrawal, and it is audited
     consent.refresh_from_db()
@@ -297,7 +300,8 @@ def test_it_withdraws_a_signed_consent_by_amendment(login, alice, consent):
 def test_it_withdraws_a_draft_and_then_refuses_to_sign_it(login, alice, consent):
     client = login(alice)
     client.post(
-        reverse("consent:withdraw", args=[consent.public_id]), {"reason": "No reason given"}
+        reverse("consent:withdraw", args=[consent.public_id]),
+        {"reason": "No reason given", "version": consent.version},
     )
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None

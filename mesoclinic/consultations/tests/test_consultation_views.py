@@ -9,6 +9,7 @@ from mesoclinic.audit.models import AuditEvent
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.consultations.questions import QUESTION_CODES
 from mesoclinic.records.models import Amendment
+from tests.form_submission import entry_list, own_post_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -230,6 +231,24 @@ def test_it_refuses_an_edit_based_on_a_stale_version(login, alice, consultation)
     consultation.refresh_from_db()
     assert "Someone else changed this record" in response.content.decode()
     assert consultation.concerns == "first save"
+
+
+def test_it_keeps_unasked_questions_unasked_when_a_draft_is_saved_untouched(
+    login, alice, consultation
+):
+    # given a draft whose questionnaire never asked the submental questions
+    submental = {"dysphagia", "thyroid_disease", "neck_lumps", "prior_neck_treatment"}
+    stored = {k: v for k, v in consultation.questionnaire.items() if k not in submental}
+    Consultation.objects.filter(pk=consultation.pk).update(questionnaire=stored)
+    client = login(alice)
+    url = reverse("consultations:edit", args=[consultation.public_id])
+    (form,) = own_post_forms(client.get(url).content.decode(), "http://testserver" + url)
+    # when it is saved exactly as the page shows it
+    response = client.post(url, entry_list(form)[0])
+    # then the questionnaire is as it was: nothing is recorded as asked that was not
+    consultation.refresh_from_db()
+    assert response.status_code == 302
+    assert consultation.questionnaire == stored
 
 
 @pytest.mark.parametrize("who", ["bob", "rita"])

@@ -184,7 +184,7 @@ def test_it_retires_a_limit_and_keeps_it_listed(ada: Membership, login: Login) -
     limit = _limit(ada.clinic)
     client = login(ada)
     # when ada retires it
-    client.post(reverse("dosing:limit_retire", args=[limit.public_id]))
+    client.post(reverse("dosing:limit_retire", args=[limit.public_id]), {"version": limit.version})
     # then it is inactive and listed as retired
     limit.refresh_from_db()
     assert not limit.is_active

@@ -148,6 +148,15 @@ def test_it_receives_a_lot_with_its_volume_in_stock(login, ada, pcdc):
     assert AuditEvent.objects.filter(action="create", object_type="lot").exists()
 
 
+def test_it_prefills_the_received_date_so_a_date_picker_shows_it(login, ada, riverside):
+    # given the clinic's language writes dates as 14/03/2025
+    # when the admin opens "receive a lot"
+    body = login(ada).get(reverse("formulary:lot_receive")).content.decode()
+    # then today's date is in the date picker, in the ISO form a browser keeps
+    today = riverside.today().isoformat()
+    assert f'type="date" name="received_on" value="{today}"' in body
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -175,7 +184,7 @@ def test_it_withdraws_a_lot_with_a_reason_and_audits_it(login, ada, pcdc_lot, ac
     client = login(ada)
     client.post(
         reverse("formulary:lot_status", args=[pcdc_lot.public_id, action]),
-        {"reason": "Manufacturer notice 2026-17"},
+        {"reason": "Manufacturer notice 2026-17", "version": pcdc_lot.version},
     )
     # then the lot carries the status and reason, and the change is audited
     pcdc_lot.refresh_from_db()

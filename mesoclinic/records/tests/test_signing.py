@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from mesoclinic.records.models import ImmutableRecordError, StaleRecordError
+from mesoclinic.records.models import ImmutableRecordError, IncompleteEditError, StaleRecordError
 from mesoclinic.records.services import SigningError, amend_record, save_versioned, sign_record
 from mesoclinic.treatments.models import TreatmentSession
 
@@ -109,3 +109,14 @@ def test_it_detects_a_concurrent_edit(draft):
     draft.refresh_from_db()
     assert draft.notes == "first"
     assert draft.version == read_version + 1
+
+
+@pytest.mark.parametrize("version", [None, "1", True, 1.0])
+def test_it_refuses_a_versioned_save_without_the_version_it_was_read_at(draft, version):
+    # given a draft; when an edit is saved without a version (or a value that is not one)
+    with pytest.raises(IncompleteEditError, match="out of date or incomplete"):
+        save_versioned(draft, version, {"notes": "overwritten unseen"})
+    # then nothing was saved
+    draft.refresh_from_db()
+    assert draft.notes == "Abdomen, 20 points"
+    assert draft.version == 1

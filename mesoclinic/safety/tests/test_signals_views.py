@@ -92,7 +92,9 @@ def test_it_does_not_signal_early_bruising(login, alice, riverside, make_lot, ma
 
 def test_it_quarantines_the_lot_in_one_click_and_audits_it(login, alice, cluster):
     # when the practitioner presses "Quarantine this lot"
-    response = login(alice).post(reverse("safety:quarantine_lot", args=[cluster.public_id]))
+    response = login(alice).post(
+        reverse("safety:quarantine_lot", args=[cluster.public_id]), {"version": cluster.version}
+    )
     # then the lot is held with a reason, and the change is audited
     assert response.status_code == 302
     cluster.refresh_from_db()

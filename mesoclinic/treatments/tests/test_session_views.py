@@ -14,6 +14,7 @@ from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.plans.models import PlanArea, TreatmentPlan
 from mesoclinic.treatments import services
 from mesoclinic.treatments.models import Injection, TreatmentSession
+from tests.form_submission import entry_list, own_post_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +87,38 @@ def test_it_defaults_the_practitioner_and_the_plan_details(login, alice, patient
     assert f'<option value="{alice.user.pk}" selected>' in body
     assert 'value="DCA 6x4w"' in body
     assert '<option value="submental" selected>' in body
+
+
+def test_it_saves_a_session_started_from_a_plan_without_touching_anything(
+    login, alice, patient, riverside
+):
+    # given a plan with two areas, and its "record a session" page as the browser shows it
+    plan = TreatmentPlan.objects.create(
+        clinic=riverside,
+        patient=patient,
+        indication="submental_fat",
+        protocol="DCA 6x4w",
+        planned_sessions=6,
+        interval_days=28,
+    )
+    PlanArea.objects.create(plan=plan, area="submental", side="midline")
+    PlanArea.objects.create(plan=plan, area="neck", side="midline")
+    client = login(alice)
+    url = reverse("treatments:create", args=[patient.public_id]) + f"?plan={plan.public_id}"
+    page = client.get(url)
+    (form,) = own_post_forms(page.content.decode(), "http://testserver" + url)
+    data, refusals = entry_list(form)
+    assert refusals == []
+    # when it is submitted exactly as pre-filled
+    response = client.post(url, data)
+    # then the draft is saved with the plan's areas
+    assert response.status_code == 302, response.content.decode()
+    session = TreatmentSession.objects.get()
+    assert session.plan == plan
+    assert sorted(session.areas.values_list("area", "side")) == [
+        ("neck", "midline"),
+        ("submental", "midline"),
+    ]
 
 
 def test_it_takes_the_indication_from_the_plan_when_left_blank(login, alice, patient, riverside):
