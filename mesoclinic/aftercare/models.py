@@ -6,8 +6,11 @@ import os
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models.functions import Trim
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
@@ -18,6 +21,9 @@ from mesoclinic.aftercare.choices import (
     EscalationLevel,
 )
 from mesoclinic.records.models import ClinicalRecord
+
+# Closing an escalation without saying what was done leaves no record of the follow-up.
+ACK_NOTE_REQUIRED = "write what was done about it before closing it."
 
 
 @deconstructible
@@ -182,7 +188,14 @@ class Escalation(ClinicalRecord):
                 fields=["check_in", "code"],
                 condition=models.Q(check_in__isnull=False),
                 name="escalation_once_per_checkin",
-            )
+            ),
+            # The database refuses a closed escalation without "what was done", whatever
+            # path writes it (the service and the form say so in words first).
+            models.CheckConstraint(
+                condition=models.Q(acknowledged_at__isnull=True)
+                | ~Exact(Trim("acknowledgement_note"), ""),
+                name="escalation_closed_with_note",
+            ),
         ]
         indexes = [
             models.Index(fields=["clinic", "acknowledged_at"], name="escalation_clinic_open")
@@ -194,6 +207,11 @@ class Escalation(ClinicalRecord):
     @property
     def is_red_flag(self) -> bool:
         return self.level == EscalationLevel.RED_FLAG
+
+    def clean(self) -> None:
+        super().clean()
+        if self.acknowledged_at is not None and not self.acknowledgement_note.strip():
+            raise ValidationError({"acknowledgement_note": f"What was done: {ACK_NOTE_REQUIRED}"})
 
 
 class CallLog(ClinicalRecord):
