@@ -282,7 +282,7 @@ def run_due(clinic: Clinic, now: dt.datetime | None = None) -> RunResult:
 
 
 def acknowledge(
-    request: HttpRequest, escalation: Escalation, membership: Membership, note: str
+    request: HttpRequest | None, escalation: Escalation, membership: Membership, note: str
 ) -> Escalation:
     """Mark an escalation as seen and acted on by ``membership``, with what was done (required:
     it is the record of the follow-up); refused twice."""

@@ -56,9 +56,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             window_end__gt=now,
         ).order_by("window_end")[:LIST_LIMIT]
     )
-    to_phone = list(
-        check_ins.filter(status=CheckInStatus.OVERDUE).order_by("window_end")[:LIST_LIMIT]
-    )
+    to_phone = list(check_ins.overdue(now).order_by("window_end")[:LIST_LIMIT])
     open_events = list(
         AdverseEvent.objects.restrict(membership, Perm.VIEW_CLINICAL)
         .filter(resolved_date__isnull=True, session__check_ins__isnull=False)
@@ -180,7 +178,9 @@ def acknowledge(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     back = reverse("aftercare:worklist") + f"#escalation-{escalation.public_id}"
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, f"Not closed. What was done: {' '.join(errors)}")
+            messages.error(
+                request, f"Not closed. What was done: {' '.join(str(e) for e in errors)}"
+            )
         return redirect(back)
     try:
         services.acknowledge(request, escalation, membership, form.cleaned_data["note"])

@@ -14,6 +14,7 @@ from mesoclinic.audit.services import record
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.patients import services
+from mesoclinic.patients.alerts import chart_alerts
 from mesoclinic.patients.forms import PatientForm, PatientSearchForm
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.timeline import build_chart
@@ -92,5 +93,8 @@ def patient_chart(request: HttpRequest, public_id: str) -> HttpResponse:
         Patient.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS), public_id=public_id
     )
     chart = build_chart(patient, membership)
+    alerts = chart_alerts(patient, membership)
     record(request, Action.VIEW, obj=patient, detail="chart")
-    return render(request, "patients/chart.html", {"patient": patient, "chart": chart})
+    return render(
+        request, "patients/chart.html", {"patient": patient, "chart": chart, "alerts": alerts}
+    )
