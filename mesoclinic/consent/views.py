@@ -133,16 +133,20 @@ def consent_capture(request: HttpRequest, patient_id: str) -> HttpResponse:
             ConsentTemplate.objects.restrict(membership, Perm.EDIT_CLINICAL).filter(is_active=True),
             public_id=chosen_id,
         )
-    form = ConsentCaptureForm(request.POST or None)
+    form = ConsentCaptureForm(request.POST or None, patient=patient)
     if request.method == "POST" and form.is_valid():
         if template is None:
             form.add_error(None, "Choose the consent template the patient read.")
         else:
-            consent = services.capture_consent(
-                request, membership, patient, template, form.cleaned_data
-            )
-            messages.success(request, "Consent recorded; a practitioner signs it next.")
-            return redirect("consent:detail", public_id=consent.public_id)
+            try:
+                consent = services.capture_consent(
+                    request, membership, patient, template, form.cleaned_data
+                )
+            except services.ConsentNameError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Consent recorded; a practitioner signs it next.")
+                return redirect("consent:detail", public_id=consent.public_id)
     record(request, Action.VIEW, obj=patient, detail="consent form")
     return render(
         request,
