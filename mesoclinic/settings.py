@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mesoclinic.clinics.middleware.ActiveMembershipMiddleware",
+    # A GET on a POST-only address gets a page in the site's layout, not a bare 405.
+    "mesoclinic.clinics.method_not_allowed.MethodNotAllowedPageMiddleware",
     # axes last, as its documentation asks, so it sees the authenticated user.
     "axes.middleware.AxesMiddleware",
 ]
