@@ -144,7 +144,7 @@ class ConsentCaptureForm(forms.Form):
                 "patient_typed_name",
                 f"does not match the name on the record, {self.patient.display_name}. Check that "
                 "the right patient is signing; if this is their name as they sign it, tick the "
-                "confirmation below.",
+                "confirmation that now appears beside it.",
             )
         return data
 
