@@ -250,7 +250,8 @@ class SignForm(forms.Form):
     """Signing a session, with the dose-check override when the check found violations.
 
     ``dose_check`` carries the digest of the violations the page showed
-    (dosing.services.DoseCheck.digest), so an override covers exactly what the practitioner read.
+    (dosing.services.DoseCheck.digest), so an override covers exactly what the practitioner
+    read; an override without it is refused.
     """
 
     dose_check = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -277,4 +278,11 @@ class SignForm(forms.Form):
             )
         if reason and not data.get("override"):
             self.add_error("override", "Tick “Override the dose check” to sign with this reason.")
+        if data.get("override") and not (data.get("dose_check") or "").strip():
+            # Without the digest nobody can tell which violations the override answers.
+            self.add_error(
+                "override",
+                "The dose check this override answers was not sent with it; review the "
+                "violations shown and confirm the override again.",
+            )
         return data

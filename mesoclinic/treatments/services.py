@@ -48,7 +48,7 @@ def _refuse_if_signed(session: TreatmentSession) -> None:
 
 def _check_lines_match_areas(session: TreatmentSession) -> None:
     sites = set(session.areas.values_list("area", "side"))
-    for line in session.injections.all():
+    for line in session.injections.in_effect():
         if (line.area, line.side) not in sites:
             raise ValidationError(
                 f"Areas: {line.get_area_display()} ({line.get_side_display()}) has injection "
@@ -107,7 +107,9 @@ def add_injection(session: TreatmentSession, fields: dict[str, Any]) -> Injectio
         if volume_ml <= 0:
             raise ValidationError({"volume_ml": "The volume must be more than 0 mL."})
         if lot.remaining_ml is not None:
-            drafted = sum((i.volume_ml for i in session.injections.filter(lot=lot)), Decimal(0))
+            drafted = sum(
+                (i.volume_ml for i in session.injections.in_effect().filter(lot=lot)), Decimal(0)
+            )
             if drafted + volume_ml > lot.remaining_ml:
                 raise ValidationError(
                     {
@@ -149,21 +151,32 @@ class DoseOverrideRequired(SessionSignError):
 
 
 def _dose_problems(
-    check: DoseCheck, override_reason: str, seen_digest: str | None
+    check: DoseCheck, override_reason: str, seen_digest: str
 ) -> tuple[list[str], bool]:
-    """(problems that block signing, whether an override applies)."""
-    if not check.violations:
-        return [], False
-    listed = [f"Dose check: {v.message}" for v in check.violations]
+    """(problems that block signing, whether an override applies). An override must carry
+    the digest of the violations it answers, and they must be the ones found now."""
     if not override_reason.strip():
-        return listed + [
+        if not check.violations:
+            return [], False
+        return [f"Dose check: {v.message}" for v in check.violations] + [
             "Dose check: to sign anyway, tick “Override the dose check” and write the "
             "clinical reason."
         ], False
-    if seen_digest is not None and seen_digest != check.digest:
+    if not seen_digest:
+        return [
+            "Dose check: the override does not say which dose check it answers (the page's "
+            "check is missing from what was sent); reload the session, review the violations "
+            "and confirm the override again."
+        ], False
+    if seen_digest != check.digest:
         return [
             "Dose check: the violations changed since the page was shown (a line was added or "
             "removed, or a weight or limit changed); review them and confirm the override again."
+        ], False
+    if not check.violations:
+        return [
+            "Dose check: there is no violation to override; untick “Override the dose check” "
+            "and sign again."
         ], False
     return [], True
 
@@ -173,7 +186,7 @@ def sign_session(
     membership: Membership,
     *,
     dose_override_reason: str = "",
-    dose_check_seen: str | None = None,
+    dose_check_seen: str = "",
 ) -> TreatmentSession:
     """Sign a draft: re-check every line's lot on the session's date (it may have been
     recalled or quarantined since drafting), run the dose check, take the volumes out of
@@ -181,8 +194,9 @@ def sign_session(
 
     A dose-check violation blocks signing unless ``dose_override_reason`` says why the
     practitioner proceeds; ``dose_check_seen`` is the digest of the violations the form
-    showed, so an override never covers violations nobody saw. The override (reason, who,
-    when and the violations as JSON) is stored on the session before it is signed."""
+    showed and is required with an override, so an override never covers violations nobody
+    saw. The check itself (dosing.snapshot) and any override (reason, who, when and the
+    violations as JSON) are stored on the session before it is signed."""
     if not membership.has(Perm.SIGN):
         raise SigningError(
             f"A {membership.get_role_display().lower()} cannot sign; a practitioner must."
@@ -194,7 +208,9 @@ def sign_session(
         if session.performed_at > timezone.now():
             raise SessionSignError(["Date and time: the session has not taken place yet."])
         lines = list(
-            session.injections.select_related("product").prefetch_related("product__ingredients")
+            session.injections.in_effect()
+            .select_related("product")
+            .prefetch_related("product__ingredients")
         )
         if not lines:
             raise SessionSignError(["Injections: add the lines given before signing."])
@@ -225,15 +241,19 @@ def sign_session(
             raise DoseOverrideRequired(problems + dose_problems, check)
         if problems:
             raise SessionSignError(problems)
+        # The verdict is part of what is signed: kept in the same UPDATE as any override,
+        # before sign_record makes the row immutable.
+        dose_fields: dict[str, Any] = {"dose_check_at_signing": check.snapshot()}
         if overridden:
-            TreatmentSession.objects.filter(pk=session.pk, signed_at__isnull=True).update(
+            dose_fields.update(
                 dose_override_reason=dose_override_reason.strip(),
                 dose_override_by=membership.user,
                 dose_override_by_name=membership.display_name,
                 dose_override_at=timezone.now(),
                 dose_override_violations=check.violations_json(),
             )
-            session.refresh_from_db()
+        TreatmentSession.objects.filter(pk=session.pk, signed_at__isnull=True).update(**dose_fields)
+        session.refresh_from_db()
         for lot_id, volume_ml in used_ml.items():
             if lots[lot_id].remaining_ml is None:
                 continue  # an imported lot with no stock count

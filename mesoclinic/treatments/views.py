@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,12 +23,14 @@ from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import back_to_record, current_membership, requires
 from mesoclinic.clinics.roles import Perm
-from mesoclinic.dosing.services import check_session_dose, total_lines
+from mesoclinic.dosing import display as dosing_display
+from mesoclinic.dosing.services import check_session_dose
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.records.models import StaleRecordError
 from mesoclinic.records.services import SigningError
 from mesoclinic.treatments import services
+from mesoclinic.treatments.corrections import line_rows
 from mesoclinic.treatments.forms import (
     AmendmentForm,
     InjectionForm,
@@ -68,14 +71,27 @@ def _lines_context(
     notice: str = "",
     sign_form: SignForm | None = None,
 ) -> dict[str, Any]:
-    lines = list(
-        session.injections.select_related("product", "lot").prefetch_related("product__ingredients")
-    )
+    # The lines in effect, each with the versions a correction replaced (shown struck through).
+    rows = line_rows(session)
+    lines = [row.line for row in rows]
+    prefetch_related_objects(lines, "product__ingredients")
     editable = not session.is_signed and membership.has(Perm.EDIT_CLINICAL)
     if editable and form is None:
         form = InjectionForm(session=session, on=services.session_day(session))
+    context: dict[str, Any] = {
+        "s": session,
+        "lines": lines,
+        "rows": rows,
+        "total_volume_ml": sum((line.volume_ml for line in lines), start=Decimal(0)),
+        "notice": notice,
+    }
+    if session.is_signed:
+        # A signed session shows the check kept at signing, not today's recomputation.
+        signed = dosing_display.signed_dose(session, lines) if lines else None
+        dose_rows = signed.rows if signed else []
+        return context | {"dose": None, "signed_dose": signed, "dose_rows": dose_rows}
     dose = check_session_dose(session, lines) if lines else None
-    if sign_form is None and not session.is_signed and membership.has(Perm.SIGN):
+    if sign_form is None and membership.has(Perm.SIGN):
         sign_form = SignForm(initial={"dose_check": dose.digest if dose else ""})
     elif sign_form is not None and dose is not None:
         # A re-shown form (after a refusal) must carry the digest of what is shown now.
@@ -83,15 +99,12 @@ def _lines_context(
         data["dose_check"] = dose.digest
         sign_form = SignForm(data)
         sign_form.is_valid()
-    return {
-        "s": session,
-        "lines": lines,
-        "total_volume_ml": sum((line.volume_ml for line in lines), start=Decimal(0)),
+    return context | {
         "dose": dose,
-        "dose_rows": total_lines(dose) if dose else [],
+        "signed_dose": None,
+        "dose_rows": dosing_display.total_lines(dose) if dose else [],
         "line_form": form if editable else None,
-        "sign_form": sign_form if not session.is_signed else None,
-        "notice": notice,
+        "sign_form": sign_form,
     }
 
 
@@ -279,7 +292,7 @@ def line_add(request: HttpRequest, public_id: str) -> HttpResponse:
 def line_remove(request: HttpRequest, public_id: str, line_id: str) -> HttpResponse:
     membership = current_membership(request)
     session = _session(membership, Perm.EDIT_CLINICAL, public_id)
-    line = get_object_or_404(session.injections.all(), public_id=line_id)
+    line = get_object_or_404(session.injections.in_effect(), public_id=line_id)
     try:
         with transaction.atomic():
             services.remove_injection(line)
@@ -301,7 +314,12 @@ def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
         return back_to_record(request, "treatments:detail", session.public_id)
     form = SignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Not signed. Correct the dose-check override below.")
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else None
+            for error in errors:
+                messages.error(
+                    request, f"Not signed. {label}: {error}" if label else f"Not signed. {error}"
+                )
         return _render_detail(request, session, membership, sign_form=form)
     reason = form.cleaned_data["override_reason"] if form.cleaned_data["override"] else ""
     try:
@@ -310,7 +328,7 @@ def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
                 session,
                 membership,
                 dose_override_reason=reason,
-                dose_check_seen=form.cleaned_data["dose_check"] or None,
+                dose_check_seen=form.cleaned_data["dose_check"],
             )
             record(request, Action.SIGN, obj=session)
             if session.dose_overridden:
