@@ -35,6 +35,7 @@ from mesoclinic.formulary.models import Lot, RecallContact
 from mesoclinic.formulary.recall import ExposedPatient, RecallError, RecallResult, recall
 from mesoclinic.formulary.recall_status import received_recalled_lots
 from mesoclinic.formulary.views import reading_perm
+from mesoclinic.patients.fields import access_for
 from mesoclinic.patients.models import Patient
 
 
@@ -176,7 +177,13 @@ def recall_contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "formulary/recall_contact.html",
-        {"patient": patient, "lots": lots, "form": form, "contacts": contacts},
+        {
+            "patient": patient,
+            "lots": lots,
+            "form": form,
+            "contacts": contacts,
+            "patient_fields": access_for(membership),
+        },
     )
 
 

@@ -225,3 +225,14 @@ def test_it_draws_the_banners_in_a_constant_number_of_queries(
     # then the chart needs no more queries
     assert large == small
     assert _chart(client, patient).count(BANNER) == 4
+
+
+def test_it_shows_contact_details_on_the_contact_page_only_to_roles_that_see_them(
+    login, nina, ada, patient, recalled
+):
+    # the nurse sees the phone number to call; the admin's field table shows identity only
+    assert "+44 7700 900123" in login(nina).get(_contact_url(patient, recalled)).content.decode()
+    page = login(ada).get(_contact_url(patient, recalled)).content.decode()
+    assert "+44 7700 900123" not in page
+    assert "maria@example.org" not in page
+    assert "Record the contact" in page
