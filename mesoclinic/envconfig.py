@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -28,14 +30,17 @@ def envbool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
-def envint(name: str, default: int) -> int:
+def envint(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from exc
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
 
 
 def envlist(name: str, default: list[str]) -> list[str]:
@@ -43,3 +48,43 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if raw is None or raw == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def check_origin(name: str, value: str, *, path_allowed: bool) -> str:
+    """``value`` as an absolute http(s) URL with a host and no query or fragment (and no path
+    unless ``path_allowed``), without its trailing slash; ImproperlyConfigured naming ``name``
+    otherwise."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(
+            f"{name} must be an absolute URL starting with https:// or http://, not {value!r}"
+        )
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        raise ImproperlyConfigured(
+            f"{name} must be a plain address without credentials, query or fragment: {value!r}"
+        )
+    if parts.path.strip("/") and not path_allowed:
+        raise ImproperlyConfigured(f"{name} must be scheme and host only, not {value!r}")
+    return value.strip().rstrip("/")
+
+
+def envurl(name: str, default: str) -> str:
+    """An absolute http(s) base URL (a path prefix is allowed), without its trailing slash."""
+    raw = os.environ.get(name)
+    return check_origin(name, raw if raw else default, path_allowed=True)
+
+
+def envorigins(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of origins (scheme and host, as Django's CSRF check wants)."""
+    return [check_origin(name, item, path_allowed=False) for item in envlist(name, default)]
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` points at this machine only (localhost or a loopback address)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

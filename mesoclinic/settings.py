@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from mesoclinic.envconfig import envbool, envint, envlist, envstr
+from mesoclinic.envconfig import envbool, envint, envlist, envorigins, envstr, envurl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("MESOCLINIC_VAR_DIR", str(BASE_DIR / "var")))
@@ -22,7 +22,9 @@ if not SECRET_KEY:
     # deployment sets SECRET_KEY (or SECRET_KEY_FILE) and turns on SECURE_COOKIES.
     SECRET_KEY = "mesoclinic-development-key-not-for-production-use-0123456789"
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
-CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# Behind HTTPS on another host or port, the origins the browser posts forms from
+# ("https://clinic.example.org"); Django refuses cross-origin form posts otherwise.
+CSRF_TRUSTED_ORIGINS = envorigins("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "mesoclinic.clinics.middleware.ActiveMembershipMiddleware",
     # A refused change to a signed record (ORM guard or database trigger) is a clear 409 page.
     "mesoclinic.records.middleware.ImmutableRecordMiddleware",
+    # A GET on a POST-only address gets a page in the site's layout, not a bare 405.
+    "mesoclinic.clinics.method_not_allowed.MethodNotAllowedPageMiddleware",
     # axes last, as its documentation asks, so it sees the authenticated user.
     "axes.middleware.AxesMiddleware",
 ]
@@ -83,6 +87,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mesoclinic.clinics.context_processors.membership",
             ],
+            # ``qty`` (numbers with their unit, no stray zeros) on every page.
+            "builtins": ["mesoclinic.clinics.templatetags.quantities"],
         },
     }
 ]
@@ -162,6 +168,12 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+# A reverse proxy that ends TLS tells Django so in X-Forwarded-Proto; trust that header only
+# when the proxy always sets it (otherwise a client could claim https itself).
+if envbool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0, minimum=0)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -195,6 +207,14 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+
+# Aftercare: the address patients open their check-in links at (the practice's public URL),
+# and the deployment's choices for texts and photos (docs/aftercare.md).
+AFTERCARE_BASE_URL = envurl("AFTERCARE_BASE_URL", "http://127.0.0.1:8000")
+AFTERCARE_SMS_SENDER = envstr("AFTERCARE_SMS_SENDER", "mesoclinic.aftercare.sms.LogSmsSender")
+AFTERCARE_PHOTO_ROOT = envstr("AFTERCARE_PHOTO_ROOT", str(VAR_DIR / "private" / "aftercare"))
+AFTERCARE_PHOTO_MAX_BYTES = envint("AFTERCARE_PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+AFTERCARE_LINK_MAX_AGE_DAYS = envint("AFTERCARE_LINK_MAX_AGE_DAYS", 120, minimum=1)
 
 # Error reports never carry form values or query strings: they are patient data.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "mesoclinic.audit.redaction.NoPatientDataReporterFilter"

@@ -77,7 +77,12 @@ def _opening(clients: list[Client], candidates: list[str]) -> tuple[Client, str]
     first = [c for c in clients if c.get(candidates[0]).status_code != 403] or clients
     for url in candidates:
         for client in first:
-            if client.get(url).status_code in (200, 400, 405):
+            response = client.get(url)
+            # A sign address opened with GET sends the member to the record's page (302).
+            redirected = response.status_code == 302 and not response["Location"].startswith(
+                reverse("login")
+            )
+            if response.status_code in (200, 400, 405) or redirected:
                 return client, url
     return None
 

@@ -9,3 +9,7 @@ class AftercareConfig(AppConfig):
     name = "mesoclinic.aftercare"
     label = "aftercare"
     verbose_name = "Aftercare"
+
+    def ready(self) -> None:
+        # Registers the start-up checks of the aftercare settings.
+        from mesoclinic.aftercare import checks  # noqa: F401

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from mesoclinic.aftercare.choices import CallOutcome, DailyImpact
+from mesoclinic.aftercare.models import ACK_NOTE_REQUIRED
 from mesoclinic.aftercare.questions import OutcomeQuestion, Symptom
 from mesoclinic.records.forms import Textarea
 
@@ -129,9 +130,19 @@ class CallForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
+    """Closing an escalation: what was done about it is the record of the follow-up."""
+
     note = forms.CharField(
         label="What was done",
-        required=False,
         max_length=2000,
         widget=Textarea(attrs={"rows": 2}),
+        help_text="Who saw or phoned the patient and what was decided (e.g. seen today, "
+        "antibiotics started, booked for review).",
+        error_messages={"required": ACK_NOTE_REQUIRED},
     )
+
+    def clean_note(self) -> str:
+        note: str = (self.cleaned_data.get("note") or "").strip()
+        if not note:
+            raise forms.ValidationError(ACK_NOTE_REQUIRED)
+        return note

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
+from typing import ClassVar, cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models.functions import Trim
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from mesoclinic.aftercare.choices import (
+    OPEN_STATUSES,
     CallOutcome,
     Channel,
     CheckInStatus,
     EscalationLevel,
 )
+from mesoclinic.clinics.access import ClinicScopedQuerySet
 from mesoclinic.records.models import ClinicalRecord
+
+# Closing an escalation without saying what was done leaves no record of the follow-up.
+ACK_NOTE_REQUIRED = "write what was done about it before closing it."
 
 
 @deconstructible
@@ -36,6 +46,27 @@ class PrivatePhotoStorage(FileSystemStorage):
     @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
+
+
+class CheckInQuerySet(ClinicScopedQuerySet["CheckIn"]):
+    def overdue(self, now: dt.datetime) -> CheckInQuerySet:
+        """Check-ins whose window closed with no answer and nobody reached by phone: the
+        patient should be phoned. Counted from the window, not from the runner's "overdue"
+        mark, so Today is right even when ``run-due`` has not run yet."""
+        closed_unanswered = models.Q(status__in=OPEN_STATUSES, window_end__lte=now)
+        return self.filter(
+            closed_unanswered | models.Q(status=CheckInStatus.OVERDUE), session__imported=False
+        )
+
+
+class EscalationQuerySet(ClinicScopedQuerySet["Escalation"]):
+    def open_red_flags(self) -> EscalationQuerySet:
+        """Red flags nobody has closed yet (closing needs what was done)."""
+        return self.filter(level=EscalationLevel.RED_FLAG, acknowledged_at__isnull=True)
+
+
+CheckInManager = models.Manager.from_queryset(CheckInQuerySet)
+EscalationManager = models.Manager.from_queryset(EscalationQuerySet)
 
 
 class CheckIn(ClinicalRecord):
@@ -63,6 +94,8 @@ class CheckIn(ClinicalRecord):
     sent_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[CheckInManager] = CheckInManager()
 
     class Meta:
         ordering = ["window_start", "id"]
@@ -173,6 +206,8 @@ class Escalation(ClinicalRecord):
     acknowledged_by_name = models.CharField(max_length=200, blank=True)
     acknowledgement_note = models.TextField(blank=True)
 
+    objects: ClassVar[EscalationManager] = EscalationManager()
+
     class Meta:
         ordering = ["acknowledged_at", "-created_at"]
         constraints = [
@@ -182,7 +217,17 @@ class Escalation(ClinicalRecord):
                 fields=["check_in", "code"],
                 condition=models.Q(check_in__isnull=False),
                 name="escalation_once_per_checkin",
-            )
+            ),
+            # The database refuses a closed escalation without "what was done", whatever
+            # path writes it (the service and the form say so in words first).
+            models.CheckConstraint(
+                condition=cast(
+                    models.Q,
+                    models.Q(acknowledged_at__isnull=True)
+                    | ~Exact(Trim("acknowledgement_note"), ""),
+                ),
+                name="escalation_closed_with_note",
+            ),
         ]
         indexes = [
             models.Index(fields=["clinic", "acknowledged_at"], name="escalation_clinic_open")
@@ -194,6 +239,11 @@ class Escalation(ClinicalRecord):
     @property
     def is_red_flag(self) -> bool:
         return self.level == EscalationLevel.RED_FLAG
+
+    def clean(self) -> None:
+        super().clean()
+        if self.acknowledged_at is not None and not self.acknowledgement_note.strip():
+            raise ValidationError({"acknowledgement_note": f"What was done: {ACK_NOTE_REQUIRED}"})
 
 
 class CallLog(ClinicalRecord):

@@ -20,7 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mesoclinic.aftercare.choices import CallOutcome, Channel, CheckInStatus, EscalationLevel
-from mesoclinic.aftercare.models import CallLog, CheckIn, CheckInLink, Escalation
+from mesoclinic.aftercare.models import (
+    ACK_NOTE_REQUIRED,
+    CallLog,
+    CheckIn,
+    CheckInLink,
+    Escalation,
+)
 from mesoclinic.aftercare.schedule import (
     DEFAULT_PROTOCOL,
     FollowUpProtocol,
@@ -277,15 +283,19 @@ def run_due(clinic: Clinic, now: dt.datetime | None = None) -> RunResult:
 
 
 def acknowledge(
-    request: HttpRequest, escalation: Escalation, membership: Membership, note: str
+    request: HttpRequest | None, escalation: Escalation, membership: Membership, note: str
 ) -> Escalation:
-    """Mark an escalation as seen and acted on by ``membership``; refused twice."""
+    """Mark an escalation as seen and acted on by ``membership``, with what was done (required:
+    it is the record of the follow-up); refused twice."""
+    note = note.strip()
+    if not note:
+        raise AftercareError(f"Not closed. What was done: {ACK_NOTE_REQUIRED}")
     with transaction.atomic():
         done = Escalation.objects.filter(pk=escalation.pk, acknowledged_at__isnull=True).update(
             acknowledged_at=timezone.now(),
             acknowledged_by=membership.user,
             acknowledged_by_name=membership.display_name,
-            acknowledgement_note=note.strip(),
+            acknowledgement_note=note,
             version=F("version") + 1,
         )
         if not done:

@@ -8,14 +8,17 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from mesoclinic.aftercare import services
+from mesoclinic.aftercare.answers import answer_rows
 from mesoclinic.aftercare.choices import CheckInStatus
 from mesoclinic.aftercare.forms import AcknowledgeForm, CallForm
 from mesoclinic.aftercare.models import CheckIn, CheckInResponse, Escalation
+from mesoclinic.aftercare.questions import outcome_questions
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.permissions import current_membership, requires
@@ -53,9 +56,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             window_end__gt=now,
         ).order_by("window_end")[:LIST_LIMIT]
     )
-    to_phone = list(
-        check_ins.filter(status=CheckInStatus.OVERDUE).order_by("window_end")[:LIST_LIMIT]
-    )
+    to_phone = list(check_ins.overdue(now).order_by("window_end")[:LIST_LIMIT])
     open_events = list(
         AdverseEvent.objects.restrict(membership, Perm.VIEW_CLINICAL)
         .filter(resolved_date__isnull=True, session__check_ins__isnull=False)
@@ -100,6 +101,10 @@ def _check_in(request: HttpRequest, public_id: uuid.UUID, perm: Perm) -> CheckIn
 def check_in_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     item = _check_in(request, public_id, Perm.VIEW_CLINICAL)
     response = CheckInResponse.objects.filter(check_in=item).first()
+    rows = []
+    if response is not None:
+        sites = [(a.area, a.side) for a in item.session.areas.all()]
+        rows = answer_rows(response.answers, outcome_questions(item.session.indication, sites))
     record(request, Action.VIEW, obj=item, detail="aftercare check-in")
     return render(
         request,
@@ -107,6 +112,7 @@ def check_in_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "item": item,
             "answer": response,
+            "answer_rows": rows,
             "escalations": item.escalations.select_related("adverse_event"),
             "calls": item.calls.all(),
             "links": item.links.all(),
@@ -169,13 +175,19 @@ def acknowledge(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         Escalation.objects.restrict(membership, Perm.EDIT_CLINICAL), public_id=public_id
     )
     form = AcknowledgeForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    back = reverse("aftercare:worklist") + f"#escalation-{escalation.public_id}"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(
+                request, f"Not closed. What was done: {' '.join(str(e) for e in errors)}"
+            )
+        return redirect(back)
     try:
-        services.acknowledge(request, escalation, membership, note)
+        services.acknowledge(request, escalation, membership, form.cleaned_data["note"])
     except services.AftercareError as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(request, "Escalation acknowledged.")
+        return redirect(back)
+    messages.success(request, "Escalation closed with what was done.")
     return redirect("aftercare:worklist")
 
 

@@ -6,9 +6,11 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
@@ -42,3 +44,11 @@ def requires(*perms: Perm) -> Callable[[_V], _V]:
         return cast(_V, wrapped)
 
     return decorator
+
+
+def back_to_record(request: HttpRequest, url_name: str, public_id: Any) -> HttpResponse:
+    """A GET on a sign address (a reload or a step back after pressing Sign): nothing is
+    signed; the person lands on the record's page, which shows what still stands in the way.
+    Called after the view has found the record, so another clinic's id is still a 404."""
+    messages.info(request, "Nothing was signed by opening that address: use the Sign button below.")
+    return redirect(url_name, public_id=public_id)

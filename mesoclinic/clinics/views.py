@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mesoclinic.audit.choices import Action
@@ -19,6 +20,7 @@ from mesoclinic.clinics.middleware import SESSION_KEY
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
+from mesoclinic.clinics.today import attention
 from mesoclinic.records.models import StaleRecordError
 from mesoclinic.treatments.models import TreatmentSession
 
@@ -34,8 +36,15 @@ def today(request: HttpRequest) -> HttpResponse:
         .select_related("patient")
         .order_by("performed_at")
     )
-    if sessions:
-        record(request, Action.LIST, detail=f"today's list: {len(sessions)} sessions")
+    follow_up = attention(membership, timezone.now())
+    if sessions or follow_up.patients_listed:
+        # Counts only: the rows name patients, the audit detail never does.
+        record(
+            request,
+            Action.LIST,
+            detail=f"today's list: {len(sessions)} sessions, {follow_up.red_flag_count} red "
+            f"flags, {follow_up.overdue_count} overdue check-ins",
+        )
     others = Membership.objects.filter(user=membership.user, is_active=True).exclude(
         pk=membership.pk
     )
@@ -44,6 +53,7 @@ def today(request: HttpRequest) -> HttpResponse:
         "clinics/today.html",
         {
             "sessions": sessions,
+            "follow_up": follow_up,
             "day": start.date(),
             "other_memberships": others.select_related("clinic"),
         },

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from mesoclinic.consent.models import ConsentTemplate
+from mesoclinic.consent.names import names_match
 from mesoclinic.records.forms import Textarea, VersionedForm
 
 PNG_DATA_URL_PREFIX = "data:image/png;base64,"
@@ -111,11 +112,46 @@ class ConsentCaptureForm(forms.Form):
         "for anyone who cannot draw.",
     )
 
+    def __init__(self, *args: Any, patient: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        typed = str(self.data.get("patient_typed_name", "")).strip() if self.is_bound else ""
+        if typed and not names_match(typed, patient.given_name, patient.family_name):
+            # Asked only once the typed name differs from the record, right after the name.
+            confirm = forms.BooleanField(
+                label=f"The right patient is signing: “{typed}” is {patient.display_name}'s name "
+                "as they sign it",
+                required=False,
+                help_text=f"The record says {patient.display_name} ({patient.mrn}). Tick only "
+                "after checking who is signing (e.g. a married or preferred name).",
+            )
+            names = list(self.fields)
+            at = names.index("patient_typed_name") + 1
+            fields = list(self.fields.items())
+            fields.insert(at, ("name_mismatch_confirmed", confirm))
+            self.fields = dict(fields)
+
     def clean_patient_typed_name(self) -> str:
         name: str = self.cleaned_data["patient_typed_name"].strip()
         if len(name) < 2:
             raise forms.ValidationError("type the patient's full name.")
         return name
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        typed = str(data.get("patient_typed_name") or "")
+        mismatch = bool(typed) and not names_match(
+            typed, self.patient.given_name, self.patient.family_name
+        )
+        data["name_mismatch_confirmed"] = bool(mismatch and data.get("name_mismatch_confirmed"))
+        if mismatch and not data["name_mismatch_confirmed"]:
+            self.add_error(
+                "patient_typed_name",
+                f"does not match the name on the record, {self.patient.display_name}. Check that "
+                "the right patient is signing; if this is their name as they sign it, tick the "
+                "confirmation that now appears beside it.",
+            )
+        return data
 
     def clean_patient_signature_png(self) -> str:
         value: str = self.cleaned_data.get("patient_signature_png", "").strip()

@@ -59,6 +59,11 @@ class Consent(SignableRecord):
         default=False, help_text="Separate consent to clinical photographs"
     )
     patient_typed_name = models.CharField(max_length=200)
+    name_mismatch_confirmed = models.BooleanField(
+        default=False,
+        help_text="The typed name differs from the patient's record; whoever took the consent "
+        "confirmed that the right patient signed",
+    )
     patient_signature_png = models.TextField(
         blank=True, help_text="Drawn signature as a data: URL (PNG)"
     )

@@ -16,6 +16,7 @@ from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.consent.defaults import DEFAULT_TEMPLATES
 from mesoclinic.consent.models import Consent, ConsentTemplate
+from mesoclinic.consent.names import names_match
 from mesoclinic.patients.models import Patient
 from mesoclinic.records.models import StaleRecordError
 from mesoclinic.records.services import (
@@ -31,6 +32,10 @@ TEMPLATE_FIELDS = ("title", "indication", "off_label", "body")
 
 class TemplateError(Exception):
     """A consent template change that is refused; the message says why."""
+
+
+class ConsentNameError(ValueError):
+    """The typed name is another person's and nobody confirmed it; the message names the field."""
 
 
 def default_templates() -> list[dict[str, Any]]:
@@ -141,13 +146,25 @@ def suggested_templates(
 
 
 def capture_consent(
-    request: HttpRequest,
+    request: HttpRequest | None,
     membership: Membership,
     patient: Patient,
     template: ConsentTemplate,
     fields: dict[str, Any],
 ) -> Consent:
-    """Record the patient's signature on exactly the text they read; a practitioner signs next."""
+    """Record the patient's signature on exactly the text they read; a practitioner signs next.
+
+    A typed name that differs from the record is accepted only with ``name_mismatch_confirmed``
+    (the person taking consent checked who signed); the confirmation is stored and audited.
+    """
+    mismatch = not names_match(
+        fields["patient_typed_name"], patient.given_name, patient.family_name
+    )
+    if mismatch and not fields.get("name_mismatch_confirmed"):
+        raise ConsentNameError(
+            f"Patient's full name, typed by the patient: does not match the name on the record, "
+            f"{patient.display_name}; confirm that the right patient is signing."
+        )
     with transaction.atomic():
         consent = Consent.objects.create(
             clinic=membership.clinic,
@@ -160,8 +177,10 @@ def capture_consent(
             photo_consent=fields["photo_consent"],
             patient_typed_name=fields["patient_typed_name"],
             patient_signature_png=fields["patient_signature_png"],
+            name_mismatch_confirmed=mismatch,
         )
-        record(request, Action.CREATE, obj=consent)
+        detail = "typed name differs from the record; confirmed" if mismatch else ""
+        record(request, Action.CREATE, obj=consent, detail=detail)
     return consent
 
 

@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
-from mesoclinic.clinics.permissions import current_membership, requires
+from mesoclinic.clinics.permissions import back_to_record, current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.consent import services
 from mesoclinic.consent.forms import ConsentCaptureForm, ConsentTemplateForm, WithdrawForm
@@ -148,16 +148,20 @@ def consent_capture(request: HttpRequest, patient_id: str) -> HttpResponse:
             ConsentTemplate.objects.restrict(membership, Perm.EDIT_CLINICAL).filter(is_active=True),
             public_id=chosen_id,
         )
-    form = ConsentCaptureForm(request.POST or None)
+    form = ConsentCaptureForm(request.POST or None, patient=patient)
     if request.method == "POST" and form.is_valid():
         if template is None:
             form.add_error(None, "Choose the consent template the patient read.")
         else:
-            consent = services.capture_consent(
-                request, membership, patient, template, form.cleaned_data
-            )
-            messages.success(request, "Consent recorded; a practitioner signs it next.")
-            return redirect("consent:detail", public_id=consent.public_id)
+            try:
+                consent = services.capture_consent(
+                    request, membership, patient, template, form.cleaned_data
+                )
+            except services.ConsentNameError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Consent recorded; a practitioner signs it next.")
+                return redirect("consent:detail", public_id=consent.public_id)
     record(request, Action.VIEW, obj=patient, detail="consent form")
     return render(
         request,
@@ -196,11 +200,13 @@ def consent_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires(Perm.SIGN)
 def consent_sign(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     consent = _consent(request, Perm.SIGN, public_id)
+    if request.method != "POST":
+        return back_to_record(request, "consent:detail", consent.public_id)
     try:
         services.sign_consent(request, membership, consent)
     except SigningError as exc:

@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.models import Membership
-from mesoclinic.clinics.permissions import current_membership, requires
+from mesoclinic.clinics.permissions import back_to_record, current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.consultations import services
 from mesoclinic.consultations.display import build_view, describe_changes
@@ -112,11 +112,13 @@ def consultation_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires(Perm.SIGN)
 def consultation_sign(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     consultation = _consultation(membership, Perm.SIGN, public_id)
+    if request.method != "POST":
+        return back_to_record(request, "consultations:detail", consultation.public_id)
     try:
         services.sign_consultation(request, membership, consultation)
     except SigningError as exc:

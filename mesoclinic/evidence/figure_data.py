@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from mesoclinic.clinical_codes import AE_TYPES
 from mesoclinic.evidence import figures
 from mesoclinic.evidence.plots import Interval
 
@@ -88,10 +89,10 @@ def report_figures(tables: figures.Tables, report: dict[str, Any], *, indication
     if not events:
         out.missing.append(("Side effects per session", "no side effect recorded after a session in scope."))  # fmt: skip
         return out
-    out.figures.append(Figure("adverse", "intervals", "ev-ae", "Side effects per session", "Percentage of sessions followed by each side effect, with 95% CI.", "% of sessions", intervals=[Interval(e["type"], 100 * e["rate_per_session"], 100 * e["ci95"][0], 100 * e["ci95"][1]) for e in events]))  # fmt: skip
+    out.figures.append(Figure("adverse", "intervals", "ev-ae", "Side effects per session", "Percentage of sessions followed by each side effect, with 95% CI.", "% of sessions", intervals=[Interval(AE_TYPES.get(e["type"], e["type"]), 100 * e["rate_per_session"], 100 * e["ci95"][0], 100 * e["ci95"][1]) for e in events]))  # fmt: skip
     resolved = [e for e in events if e["median_days_to_resolution"] is not None and None not in e["median_days_to_resolution_ci95"]]  # fmt: skip
     if resolved:
-        out.figures.append(Figure("resolution", "intervals", "ev-res", "Time to resolution", "Kaplan-Meier median days to resolution with 95% CI.", "days", intervals=[Interval(e["type"], e["median_days_to_resolution"], *e["median_days_to_resolution_ci95"]) for e in resolved], reference=None))  # fmt: skip
+        out.figures.append(Figure("resolution", "intervals", "ev-res", "Time to resolution", "Kaplan-Meier median days to resolution with 95% CI.", "days", intervals=[Interval(AE_TYPES.get(e["type"], e["type"]), e["median_days_to_resolution"], *e["median_days_to_resolution_ci95"]) for e in resolved], reference=None))  # fmt: skip
     else:
         out.missing.append(("Time to resolution", "too few resolved side effects for a median with its 95% CI."))  # fmt: skip
     return out

@@ -24,3 +24,17 @@ class LotStatus(models.TextChoices):
 class VialType(models.TextChoices):
     SINGLE = "single", "Single-dose vial"
     MULTI = "multi", "Multi-dose vial"
+
+
+class RecallContactOutcome(models.TextChoices):
+    """How an attempt to tell a patient about a recalled lot ended."""
+
+    REACHED = "reached", "Reached and told"
+    WRITTEN = "written", "Told in writing (letter or e-mail)"
+    MESSAGE = "message", "Left a message to call back"
+    NO_ANSWER = "no_answer", "No answer"
+    UNREACHABLE = "unreachable", "No working number or address"
+
+
+# Outcomes after which the patient knows about the recall: the chart's banner ends there.
+INFORMED_OUTCOMES = frozenset({RecallContactOutcome.REACHED, RecallContactOutcome.WRITTEN})

@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from mesoclinic.clinics.models import Clinic
+from mesoclinic.formulary.choices import RecallContactOutcome
 from mesoclinic.formulary.models import Ingredient, Lot, Product
 from mesoclinic.records.forms import DateInput, DateTimeLocalField, Textarea, VersionedForm
 
@@ -252,4 +253,57 @@ class RecallForm(forms.Form):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+
+# A contact typed a few minutes fast on another device is not "in the future".
+CLOCK_SKEW = dt.timedelta(minutes=5)
+REACHED_NOTE_REQUIRED = "write what the patient was told and anything they reported."
+
+
+class LotChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.product.name} lot {obj.lot_number}"
+
+
+class RecallContactForm(forms.Form):
+    """One attempt to tell a patient about a recalled lot they received."""
+
+    lot = LotChoice(label="Recalled lot", queryset=Lot.objects.none(), empty_label=None)
+    outcome = forms.ChoiceField(label="Outcome", choices=RecallContactOutcome.choices)
+    contacted_at = forms.DateTimeField(
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        help_text="in the clinic's time",
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the patient was told and what they said (symptoms go into an adverse "
+        "event). Required when the patient was reached.",
+    )
+
+    def __init__(self, *args: Any, lots: list[Lot], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["lot"])
+        field.queryset = Lot.objects.filter(pk__in=[lot.pk for lot in lots]).select_related(
+            "product"
+        )
+        if not self.is_bound and "contacted_at" not in self.initial:
+            self.initial["contacted_at"] = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_contacted_at(self) -> dt.datetime:
+        when: dt.datetime = self.cleaned_data["contacted_at"]
+        if when > timezone.now() + CLOCK_SKEW:
+            raise forms.ValidationError("cannot be in the future.")
+        return when
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        data["note"] = (data.get("note") or "").strip()
+        if data.get("outcome") == RecallContactOutcome.REACHED and not data["note"]:
+            self.add_error("note", REACHED_NOTE_REQUIRED)
         return data

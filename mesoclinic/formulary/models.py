@@ -6,10 +6,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 
 from mesoclinic.clinics.access import ClinicScopedQuerySet
-from mesoclinic.formulary.choices import LotStatus, ProcedureType, VialType
+from mesoclinic.formulary.choices import (
+    INFORMED_OUTCOMES,
+    LotStatus,
+    ProcedureType,
+    RecallContactOutcome,
+    VialType,
+)
 from mesoclinic.records.models import ClinicalRecord
 
 # Issue #3 ("expiry alerts 30 days ahead"): how far ahead a lot's expiry is flagged.
@@ -134,3 +141,35 @@ class Lot(ClinicalRecord):
         if self.remaining_ml is not None and self.remaining_ml <= Decimal(0):
             return f"Lot {self.lot_number} is used up."
         return None
+
+
+class RecallContact(ClinicalRecord):
+    """One attempt to tell a patient who received a recalled lot: when, by whom, how it ended
+    (reached, told in writing, a message left, no answer, no working number) and what was
+    said. The patient's chart shows the recall until an attempt that informed them."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="recall_contacts")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="recall_contacts"
+    )
+    outcome = models.CharField(max_length=15, choices=RecallContactOutcome.choices)
+    contacted_at = models.DateTimeField()
+    contacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    contacted_by_name = models.CharField(max_length=200)
+    note = models.TextField(blank=True, help_text="what the patient was told and what they said")
+
+    class Meta:
+        ordering = ["-contacted_at", "-id"]
+        indexes = [
+            models.Index(fields=["clinic", "lot", "patient"], name="recall_contact_lot_patient")
+        ]
+
+    def __str__(self) -> str:
+        return f"Recall contact: {self.get_outcome_display()} at {self.contacted_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def informed(self) -> bool:
+        """Whether the patient now knows about the recall."""
+        return self.outcome in INFORMED_OUTCOMES

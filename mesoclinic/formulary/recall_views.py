@@ -5,24 +5,38 @@ Who: clinical staff (practitioners and nurses, through view_clinical) and the cl
 and phone numbers. Reception and researchers are refused: reception holds no clinical
 record, researchers no identities. Every search is audited as a list and every call list as
 an export, with counts only.
+
+For a recalled lot the page also shows, per patient, the last attempt to tell them and links
+to the patient's recall-contact page, where each attempt (outcome, when, by whom, note) is
+recorded and audited; the chart's recall banner ends with an attempt that informed them.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
-from mesoclinic.formulary.forms import RecallForm
-from mesoclinic.formulary.models import Lot
-from mesoclinic.formulary.recall import RecallError, RecallResult, recall
+from mesoclinic.formulary import services
+from mesoclinic.formulary.choices import LotStatus
+from mesoclinic.formulary.forms import RecallContactForm, RecallForm
+from mesoclinic.formulary.models import Lot, RecallContact
+from mesoclinic.formulary.recall import ExposedPatient, RecallError, RecallResult, recall
+from mesoclinic.formulary.recall_status import received_recalled_lots
 from mesoclinic.formulary.views import reading_perm
+from mesoclinic.patients.fields import access_for
+from mesoclinic.patients.models import Patient
 
 
 def _search(request: HttpRequest) -> tuple[RecallForm, RecallResult | None]:
@@ -47,16 +61,130 @@ def _search(request: HttpRequest) -> tuple[RecallForm, RecallResult | None]:
     return form, result
 
 
+@dataclass
+class CallRow:
+    """One exposed patient on the recall page, with where telling them stands."""
+
+    patient: ExposedPatient
+    recalled_lot: Lot | None  # the recalled lot to record a contact for, when there is one
+    last: RecallContact | None
+    told: bool
+
+
+def _call_rows(request: HttpRequest, result: RecallResult) -> list[CallRow]:
+    """The patients of the result with their last contact about its recalled lots (one query)."""
+    recalled = {lot.product.name: lot for lot in result.lots if lot.status == LotStatus.RECALLED}
+    contacts: dict[str, list[RecallContact]] = {}
+    if recalled:
+        membership = current_membership(request)
+        rows = (
+            RecallContact.objects.restrict(membership, reading_perm(membership))
+            .filter(lot__in=list(recalled.values()))
+            .select_related("patient")
+            .order_by("-contacted_at", "-id")
+        )
+        for contact in rows:
+            contacts.setdefault(str(contact.patient.public_id), []).append(contact)
+    result_rows = []
+    for p in result.patients:
+        products = {line[2] for s in p.sessions for line in s.lines}
+        lots = [recalled[name] for name in sorted(products) if name in recalled]
+        attempts = contacts.get(p.public_id, [])
+        result_rows.append(
+            CallRow(
+                p,
+                lots[0] if lots else None,
+                attempts[0] if attempts else None,
+                any(c.informed for c in attempts),
+            )
+        )
+    return result_rows
+
+
 @requires(Perm.VIEW_DEMOGRAPHICS)
 def recall_page(request: HttpRequest) -> HttpResponse:
     form, result = _search(request)
+    rows: list[CallRow] = []
     if result is not None:
+        rows = _call_rows(request, result)
         record(
             request,
             Action.LIST,
             detail=f"recall search: lot {result.lot_number}, {len(result.patients)} patients",
         )
-    return render(request, "formulary/recall.html", {"form": form, "result": result})
+    return render(
+        request,
+        "formulary/recall.html",
+        {
+            "form": form,
+            "result": result,
+            "rows": rows,
+            "recalled": any(lot.status == LotStatus.RECALLED for lot in result.lots)
+            if result
+            else False,
+        },
+    )
+
+
+@requires(Perm.VIEW_DEMOGRAPHICS)
+def recall_contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """A patient's recalls: each recalled lot they received, the attempts to tell them, and the
+    form to record one more."""
+    membership = current_membership(request)
+    perm = reading_perm(membership)
+    patient = get_object_or_404(
+        Patient.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS), public_id=public_id
+    )
+    lots = received_recalled_lots(
+        membership.clinic, Lot.objects.restrict(membership, perm), patient.pk
+    )
+    chosen = next((lot for lot in lots if str(lot.public_id) == request.GET.get("lot")), None)
+    form = RecallContactForm(
+        request.POST or None, lots=lots, initial={"lot": chosen or (lots[0] if lots else None)}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contact = services.record_recall_contact(
+                request,
+                membership,
+                data["lot"],
+                patient,
+                outcome=data["outcome"],
+                contacted_at=data["contacted_at"],
+                note=data["note"],
+            )
+        except services.FormularyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Recorded for {patient.display_name}: {contact.get_outcome_display().lower()}"
+                + (
+                    " — the chart's recall banner for this lot is closed."
+                    if contact.informed
+                    else "."
+                ),
+            )
+            query = urlencode({"lot": contact.lot.lot_number})
+            return redirect(f"{reverse('formulary:recall')}?{query}#patient-{patient.public_id}")
+    contacts = (
+        RecallContact.objects.restrict(membership, perm)
+        .filter(patient=patient)
+        .select_related("lot__product")
+    )
+    record(request, Action.VIEW, obj=patient, detail="recall contacts")
+    return render(
+        request,
+        "formulary/recall_contact.html",
+        {
+            "patient": patient,
+            "lots": lots,
+            "form": form,
+            "contacts": contacts,
+            "patient_fields": access_for(membership),
+        },
+    )
 
 
 def _cell(text: str) -> str:

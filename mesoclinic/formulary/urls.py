@@ -18,6 +18,11 @@ urlpatterns = [
     path("recall/", recall_views.recall_page, name="recall"),
     path("recall/call-list.csv", recall_views.recall_csv, name="recall_csv"),
     path(
+        "recall/patients/<uuid:public_id>/contact/",
+        recall_views.recall_contact,
+        name="recall_contact",
+    ),
+    path(
         "lots/<uuid:public_id>/<slug:action>/",
         views.lot_status,
         name="lot_status",

@@ -15,6 +15,7 @@ from mesoclinic.audit.services import record
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.patients import services
+from mesoclinic.patients.alerts import chart_alerts
 from mesoclinic.patients.duplicates import PossibleDuplicate, PossibleDuplicatesFound
 from mesoclinic.patients.fields import access_for
 from mesoclinic.patients.forms import DifferentPersonForm, PatientForm, PatientSearchForm
@@ -160,6 +161,12 @@ def patient_chart(request: HttpRequest, public_id: str) -> HttpResponse:
         Patient.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS), public_id=public_id
     )
     chart = build_chart(patient, membership)
+    alerts = chart_alerts(patient, membership)
     record(request, Action.VIEW, obj=patient, detail="chart")
-    context = {"patient": patient, "chart": chart, "patient_fields": access_for(membership)}
+    context = {
+        "patient": patient,
+        "chart": chart,
+        "alerts": alerts,
+        "patient_fields": access_for(membership),
+    }
     return render(request, "patients/chart.html", context)

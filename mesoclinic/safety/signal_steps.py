@@ -53,7 +53,7 @@ ENVIRONMENT = Step(
     "environmental_sampling",
     "Environmental sampling: tap water, standing water, surfaces and skin markers (tap water was "
     "the confirmed source in a Venezuelan outbreak).",
-    "http://47.251.13.51:8081/26441024",
+    "https://pubmed.ncbi.nlm.nih.gov/26441024/",
 )
 TYPING = Step(
     "molecular_typing",

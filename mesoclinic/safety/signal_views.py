@@ -1,13 +1,18 @@
 """The safety-signals dashboard and its one-click lot quarantine.
 
 Clinical staff with access to identities (practitioners and nurses) see the signals with the
-cases and the other exposed patients. A practitioner may quarantine a signal's lot from here
-(a safety hold: only the clinic admin can release it, from the formulary).
+cases and the other exposed patients, by name and phone. The clinic admin, who manages lots,
+quarantines and recalls, sees the same signals with patients by MRN only, as the
+``safety-signals`` command prints them: the admin's role holds no clinical record, so the
+dashboard does not join a lesion to a name (the recall page gives the admin the call list
+of a lot when it is recalled). A practitioner or the admin may quarantine a signal's lot from
+here (a safety hold: only the clinic admin can release it, from the formulary).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
+from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.formulary import services as formulary
@@ -32,19 +38,43 @@ from mesoclinic.safety.signals import (
 )
 
 
-@requires(Perm.VIEW_CLINICAL, Perm.VIEW_DEMOGRAPHICS)
+def identified(membership: Membership) -> bool:
+    """Whether the role sees the signals' patients by name (clinical staff) or by MRN only."""
+    return membership.has(Perm.VIEW_CLINICAL) and membership.has(Perm.VIEW_DEMOGRAPHICS)
+
+
+def may_see_signals(membership: Membership) -> bool:
+    return identified(membership) or membership.has(Perm.MANAGE_FORMULARY)
+
+
+def quarantine_perm(membership: Membership) -> Perm | None:
+    """Practitioners quarantine through their clinical access, the admin through the formulary."""
+    if membership.has(Perm.VIEW_CLINICAL) and membership.has(Perm.SIGN):
+        return Perm.VIEW_CLINICAL
+    if membership.has(Perm.MANAGE_FORMULARY):
+        return Perm.MANAGE_FORMULARY
+    return None
+
+
+@requires()
 def dashboard(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
+    if not may_see_signals(membership):
+        raise PermissionDenied(f"Your role ({membership.get_role_display()}) does not allow this.")
     clinic = membership.clinic
     today = clinic.today()
     views = describe(clinic, detect_for_clinic(clinic, today), today)
     mrns = {c.patient_id for v in views for c in v.signal.cases} | {
         p for v in views for p in v.signal.exposed
     }
-    patients = {
-        p.mrn: p
-        for p in Patient.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS).filter(mrn__in=mrns)
-    }
+    patients = {}
+    if identified(membership):
+        patients = {
+            p.mrn: p
+            for p in Patient.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS).filter(
+                mrn__in=mrns
+            )
+        }
     for v in views:
         v.case_rows = [(c, patients.get(c.patient_id)) for c in v.signal.cases]
         v.exposed_rows = [(e, patients.get(mrn)) for mrn, e in v.signal.exposed.items()]
@@ -62,6 +92,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "active": [v for v in views if v.active],
             "past": [v for v in views if not v.active],
             "patients": patients,
+            "identified": identified(membership),
+            "may_quarantine": quarantine_perm(membership) is not None,
             "today": today,
             "rules": {
                 "types": sorted(LATE_LESION_TYPES),
@@ -74,12 +106,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.VIEW_CLINICAL, Perm.SIGN)
+@requires()
 def quarantine_lot(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
-    lot = get_object_or_404(
-        Lot.objects.restrict(membership, Perm.VIEW_CLINICAL), public_id=public_id
-    )
+    perm = quarantine_perm(membership)
+    if perm is None:
+        raise PermissionDenied(f"Your role ({membership.get_role_display()}) does not allow this.")
+    lot = get_object_or_404(Lot.objects.restrict(membership, perm), public_id=public_id)
     if lot.status != LotStatus.AVAILABLE:
         messages.info(
             request, f"Lot {lot.lot_number} is already {lot.get_status_display().lower()}."

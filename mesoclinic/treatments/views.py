@@ -14,14 +14,14 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinical_codes import INDICATIONS, TECHNIQUES
 from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Membership
-from mesoclinic.clinics.permissions import current_membership, requires
+from mesoclinic.clinics.permissions import back_to_record, current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.dosing import display as dosing_display
 from mesoclinic.dosing.services import check_session_dose
@@ -304,12 +304,16 @@ def line_remove(request: HttpRequest, public_id: str, line_id: str) -> HttpRespo
     return _lines_response(request, session)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires(Perm.SIGN)
 def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
     """Sign, or refuse with every reason; a dose-check violation needs a written override."""
     membership = current_membership(request)
     session = _session(membership, Perm.SIGN, public_id)
+    if request.method != "POST":
+        # Reloading or going back after a refused signature lands on the session's page,
+        # which lists what stands in the way, not on an error.
+        return back_to_record(request, "treatments:detail", session.public_id)
     form = SignForm(request.POST)
     if not form.is_valid():
         for name, errors in form.errors.items():

@@ -49,7 +49,11 @@ def test_it_lets_the_practitioner_acknowledge_an_escalation(login, alice, escala
     assert escalation.acknowledgement_note == "Biopsy booked"
     assert "Biopsy booked" not in client.get("/aftercare/").content.decode()
     # a second acknowledgement is refused with a message
-    again = client.post(f"/aftercare/escalations/{escalation.public_id}/acknowledge/", follow=True)
+    again = client.post(
+        f"/aftercare/escalations/{escalation.public_id}/acknowledge/",
+        {"note": "Biopsy booked again"},
+        follow=True,
+    )
     assert "already acknowledged" in again.content.decode()
 
 
@@ -99,7 +103,10 @@ def test_it_refuses_aftercare_to_roles_without_clinical_access(login, request, p
 def test_it_lets_the_nurse_acknowledge_an_escalation(login, nina, escalated):
     # the nurse may view and act on the worklist (acknowledging is not signing)
     escalation = Escalation.objects.get(code="suspected_ntm")
-    response = login(nina).post(f"/aftercare/escalations/{escalation.public_id}/acknowledge/")
+    response = login(nina).post(
+        f"/aftercare/escalations/{escalation.public_id}/acknowledge/",
+        {"note": "Phoned the patient; seen by Dr Archer today"},
+    )
     assert response.status_code == 302
     escalation.refresh_from_db()
     assert escalation.acknowledged_at is not None

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mesoclinic.clinical_codes import AE_TYPES
 from mesoclinic.evidence.engine.estimates import rounded
 from mesoclinic.evidence.engine.proportions import (
     Z95,
@@ -109,10 +110,10 @@ def adverse_event_rates(
         duration = end - group["onset_day"].to_numpy()
         known = np.isfinite(duration) & (duration >= 0)
         if (~known).any():
-            notes.append(f"{ae_type}: {int((~known).sum())} events with neither a resolution nor a last-seen-unresolved date on or after onset are left out of time to resolution")  # fmt: skip
+            notes.append(f"{AE_TYPES.get(ae_type, ae_type)}: {int((~known).sum())} events with neither a resolution nor a last-seen-unresolved date on or after onset are left out of time to resolution")  # fmt: skip
         median, median_ci = kaplan_meier_median(duration[known], resolved[known])
         if median is None and known.any():
-            notes.append(f"{ae_type}: median time to resolution not reached (fewer than half of the followed events were seen resolved)")  # fmt: skip
+            notes.append(f"{AE_TYPES.get(ae_type, ae_type)}: median time to resolution not reached (fewer than half of the followed events were seen resolved)")  # fmt: skip
         out.append(
             {
                 "type": str(ae_type),

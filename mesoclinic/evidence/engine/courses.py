@@ -129,6 +129,9 @@ def _assign_courses(meas: pd.DataFrame, courses: pd.DataFrame) -> np.ndarray:
 
 def _count_before(days: pd.DataFrame, course: np.ndarray, day: np.ndarray) -> np.ndarray:
     """Number of session days of ``course`` strictly before ``day``, vectorised."""
+    if not len(day):
+        # No reading fell inside a course (e.g. only readings long after it).
+        return np.zeros(0, dtype=np.int64)
     low = int(min(days["day"].min(), day.min()))
     span = int(max(days["day"].max(), day.max())) - low + 1
     sess_key = np.sort(

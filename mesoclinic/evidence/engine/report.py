@@ -96,7 +96,8 @@ def build_report(
     events, serious, why = adverse_event_rates(tables.adverse_events, scope)
     reasons += why
     if scope.empty:
-        reasons.append(f"no sessions recorded for {indication}{' at ' + area if area else ''}")
+        where = f", {AREAS.get(area, area).lower()}" if area else ""
+        reasons.append(f"no sessions recorded for this indication ({INDICATIONS.get(indication, indication)}{where})")  # fmt: skip
 
     rows = dataset.rows
     treated = rows[rows["treated"].to_numpy()] if len(rows) else rows

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mesoclinic.clinical_codes import MEASUREMENT_KINDS
 from mesoclinic.evidence.engine.courses import Dataset, build_dataset, primary_window
 from mesoclinic.evidence.engine.estimates import MIN_COURSES_DESCRIPTIVE, rounded
 from mesoclinic.evidence.engine.proportions import proportion_ci
@@ -116,7 +117,9 @@ def responders(
 ) -> tuple[dict[str, Any] | None, list[str]]:
     rule = RULES.get(outcome)
     if rule is None:
-        return None, [f"responder rate not reported: no validated minimal clinically important difference for {outcome} in the reference (evidence-analytics.md §2.7)"]  # fmt: skip
+        # evidence-analytics.md §2.7; the sentence is read by people, so it names the outcome.
+        label = MEASUREMENT_KINDS[outcome].label if outcome in MEASUREMENT_KINDS else outcome
+        return None, [f"responder rate not reported: {label} has no validated minimal clinically important difference in the reference, so no threshold is invented"]  # fmt: skip
     change = _window_change(clinician)
     responded = change <= -rule.improvement
     if rule.composite:

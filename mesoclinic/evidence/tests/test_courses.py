@@ -84,3 +84,18 @@ def test_it_matches_the_nearest_weight_within_7_days():
     # then the Dec 20 reading (6 days off) has it and Feb 10 (46 days off) has none
     assert (rows.loc[dec20, "weight_raw_kg"] == 80.0).all()
     assert rows.loc[feb10, "weight_raw_kg"] != rows.loc[feb10, "weight_raw_kg"]  # NaN
+
+
+def test_it_reports_no_rows_when_no_reading_falls_in_a_course():
+    # given one course in January and a single reading two years later, outside every course
+    tables = normalise(
+        [{"patient_id": "P1"}],
+        [session("S1", "2023-01-01")],
+        [girth("2025-01-01", "left", 99.0)],
+        [],
+    )
+    # when the dataset is built (this raised on an empty array: a 500 on the evidence page)
+    data = build_dataset(tables, "localized_fat", None, "circumference_cm")
+    # then it has the course and no rows
+    assert data.flow["courses"] == 1
+    assert data.rows.empty

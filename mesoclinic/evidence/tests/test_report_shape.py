@@ -96,7 +96,10 @@ def test_it_reports_an_empty_indication_without_failing():
     assert report["patients"] == 0
     assert report["naive_change"] is None
     assert report["adverse_events"] == []
-    assert any("no sessions recorded for hair_loss" in item for item in report["limitations"])
+    assert any(
+        "no sessions recorded for this indication (Hair loss)" in item
+        for item in report["limitations"]
+    )
 
 
 def test_it_names_the_table_row_and_column_of_a_malformed_value(bundle):

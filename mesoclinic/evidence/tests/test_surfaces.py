@@ -123,7 +123,7 @@ def test_it_renders_an_empty_state_with_the_reasons(login, alice):
     body = page.content.decode()
     assert page.status_code == 200
     assert 'id="empty-state"' in body
-    assert "no sessions recorded for submental_fat" in body
+    assert "no sessions recorded for this indication (Submental fat)" in body
 
 
 def test_it_shows_charlie_nothing_of_riverside(login, alice, charlie):

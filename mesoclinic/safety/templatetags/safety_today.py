@@ -1,5 +1,6 @@
 """``{% safety_today as today_safety %}``: the counts the Today page shows (lots needing
-attention, active safety signals), each only for roles that may open the list behind it."""
+attention, active safety signals), each only for roles that may open the list behind it
+(signals: clinical staff and the clinic admin)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from mesoclinic.clinics.roles import Perm
 from mesoclinic.formulary.alerts import alert_count
 from mesoclinic.formulary.models import Lot
 from mesoclinic.safety.signal_data import detect_for_clinic
+from mesoclinic.safety.signal_views import may_see_signals
 
 register = template.Library()
 
@@ -26,7 +28,7 @@ def safety_today(context: Any) -> dict[str, int | None]:
         if membership.has(perm):
             counts["lot_alerts"] = alert_count(Lot.objects.restrict(membership, perm), today)
             break
-    if membership.has(Perm.VIEW_CLINICAL) and membership.has(Perm.VIEW_DEMOGRAPHICS):
+    if may_see_signals(membership):
         signals = detect_for_clinic(membership.clinic, today, case_finding=False)
         counts["signals"] = sum(1 for s in signals if s.is_active(today))
     return counts
