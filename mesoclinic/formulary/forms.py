@@ -271,17 +271,12 @@ class RecallContactForm(forms.Form):
 
     lot = LotChoice(label="Recalled lot", queryset=Lot.objects.none(), empty_label=None)
     outcome = forms.ChoiceField(label="Outcome", choices=RecallContactOutcome.choices)
-    contacted_at = forms.DateTimeField(
-        label="When",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        help_text="in the clinic's time",
-    )
+    contacted_at = DateTimeLocalField(label="When", help_text="in the clinic's time")
     note = forms.CharField(
         label="Note",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         help_text="What the patient was told and what they said (symptoms go into an adverse "
         "event). Required when the patient was reached.",
     )

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from mesoclinic.clinical_codes import TECHNIQUES, choices
 from mesoclinic.formulary.models import Lot, Product
+from mesoclinic.records.forms import Textarea
 from mesoclinic.treatments.corrections import (
     DEPTH_MAX_MM,
     DEPTH_MIN_MM,
@@ -57,7 +58,7 @@ class LineCorrectionForm(forms.Form):
     reason = forms.CharField(
         label="Reason for the correction",
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
         help_text="what was wrong and how you know (e.g. the vial label in the notes)",
     )
 

@@ -235,7 +235,9 @@ def test_it_shows_the_admin_the_signals_with_mrns_only(login, ada, cluster):
 
 def test_it_lets_the_admin_quarantine_a_signals_lot(login, ada, cluster):
     # when the admin presses "Quarantine this lot"
-    response = login(ada).post(reverse("safety:quarantine_lot", args=[cluster.public_id]))
+    response = login(ada).post(
+        reverse("safety:quarantine_lot", args=[cluster.public_id]), {"version": cluster.version}
+    )
     # then the lot is held and the change audited
     assert response.status_code == 302
     cluster.refresh_from_db()
