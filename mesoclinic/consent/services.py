@@ -46,10 +46,13 @@ def install_default_templates(
 def create_template(
     request: HttpRequest, membership: Membership, fields: dict[str, Any]
 ) -> ConsentTemplate:
+    fields = dict(fields)
+    products = fields.pop("products", [])
     with transaction.atomic():
         template = ConsentTemplate.objects.create(
             clinic=membership.clinic, created_by=membership.user, template_version=1, **fields
         )
+        template.products.set(products)
         record(request, Action.CREATE, obj=template, detail="version 1")
     return template
 
@@ -59,7 +62,8 @@ def new_version(
 ) -> ConsentTemplate:
     """Copy ``base`` with the edits into the next version and retire the older versions; a
     template a consent refers to is never edited in place."""
-    fields = {k: v for k, v in fields.items() if k != "code"}
+    products = fields.get("products", [])
+    fields = {k: v for k, v in fields.items() if k not in ("code", "products")}
     with transaction.atomic():
         versions = ConsentTemplate.objects.for_clinic(membership.clinic).filter(code=base.code)
         # Lock the rows of this code so two admins cannot both create the same version number.
@@ -73,6 +77,7 @@ def new_version(
             is_active=True,
             **fields,
         )
+        template.products.set(products)
         versions.exclude(pk=template.pk).update(is_active=False)
         record(request, Action.CREATE, obj=template, detail=f"version {template.template_version}")
     return template

@@ -22,12 +22,13 @@ from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
+from mesoclinic.consent.services import patient_indications
 from mesoclinic.dosing.services import check_session_dose, total_lines
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.records.models import StaleRecordError
 from mesoclinic.records.services import SigningError
-from mesoclinic.treatments import services
+from mesoclinic.treatments import readiness, services
 from mesoclinic.treatments.forms import (
     AmendmentForm,
     InjectionForm,
@@ -75,12 +76,18 @@ def _lines_context(
     if editable and form is None:
         form = InjectionForm(session=session, on=services.session_day(session))
     dose = check_session_dose(session, lines) if lines else None
+    ready = None if session.is_signed else readiness.for_session(session, lines)
+    digest = ready.digest if ready else ""
     if sign_form is None and not session.is_signed and membership.has(Perm.SIGN):
-        sign_form = SignForm(initial={"dose_check": dose.digest if dose else ""})
-    elif sign_form is not None and dose is not None:
-        # A re-shown form (after a refusal) must carry the digest of what is shown now.
+        sign_form = SignForm(
+            initial={"dose_check": dose.digest if dose else "", "contraindication_check": digest}
+        )
+    elif sign_form is not None:
+        # A re-shown form (after a refusal) must carry the digests of what is shown now.
         data = dict(sign_form.data.items())
-        data["dose_check"] = dose.digest
+        if dose is not None:
+            data["dose_check"] = dose.digest
+        data["contraindication_check"] = digest
         sign_form = SignForm(data)
         sign_form.is_valid()
     return {
@@ -92,6 +99,8 @@ def _lines_context(
         "line_form": form if editable else None,
         "sign_form": sign_form if not session.is_signed else None,
         "notice": notice,
+        "readiness": ready,
+        "gates": readiness.shown(ready, session.patient) if ready else [],
     }
 
 
@@ -148,8 +157,30 @@ def session_create(request: HttpRequest, patient_id: str) -> HttpResponse:
     return render(
         request,
         "treatments/form.html",
-        {"form": form, "areas": areas, "patient": patient, "session": None},
+        {
+            "form": form,
+            "areas": areas,
+            "patient": patient,
+            "session": None,
+            "checks": _checks(membership, patient, plan, form),
+        },
     )
+
+
+def _checks(
+    membership: Membership, patient: Patient, plan: TreatmentPlan | None, form: SessionForm
+) -> list[tuple[str, list[readiness.ShownGate]]]:
+    """The gates of the new-session page: for the plan's indication, the one posted, or each
+    indication the patient's plans and latest consultation name."""
+    posted = form.data.get("indication") if form.is_bound else None
+    if posted in INDICATIONS:
+        indications = [str(posted)]
+    elif plan is not None:
+        indications = [plan.indication]
+    else:
+        indications = patient_indications(membership, patient)
+    areas = [a.area for a in plan.areas.all()] if plan is not None else []
+    return readiness.checks_for(patient, indications, areas)
 
 
 @requires(Perm.EDIT_CLINICAL)
@@ -297,9 +328,10 @@ def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
     session = _session(membership, Perm.SIGN, public_id)
     form = SignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Not signed. Correct the dose-check override below.")
+        messages.error(request, "Not signed. Correct the override below.")
         return _render_detail(request, session, membership, sign_form=form)
     reason = form.cleaned_data["override_reason"] if form.cleaned_data["override"] else ""
+    gate_arguments = form.gate_arguments()
     try:
         with transaction.atomic():
             session = services.sign_session(
@@ -307,8 +339,26 @@ def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
                 membership,
                 dose_override_reason=reason,
                 dose_check_seen=form.cleaned_data["dose_check"] or None,
+                **gate_arguments,
             )
-            record(request, Action.SIGN, obj=session)
+            acknowledged = len(session.relative_contraindications_acknowledged)
+            record(
+                request,
+                Action.SIGN,
+                obj=session,
+                detail=f"{acknowledged} relative contraindication(s) acknowledged"
+                if acknowledged
+                else "",
+            )
+            if session.contraindication_overridden:
+                # A count only: the findings themselves are the patient's clinical data.
+                count = len(session.contraindication_override_findings)
+                record(
+                    request,
+                    Action.OVERRIDE,
+                    obj=session,
+                    detail=f"contraindication overridden: {count} absolute finding(s)",
+                )
             if session.dose_overridden:
                 # Rule codes and substances only: the messages carry the patient's weight.
                 overridden = sorted(
@@ -326,15 +376,28 @@ def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
     except services.SessionSignError as exc:
         for problem in exc.problems:
             messages.error(request, f"Not signed. {problem}")
-        if isinstance(exc, services.DoseOverrideRequired):
+        confirming = (
+            gate_arguments["contraindication_override_reason"]
+            or (gate_arguments["relative_acknowledged"])
+        )
+        if isinstance(exc, services.DoseOverrideRequired) or confirming:
+            # Show the form again with what was typed, rather than lose the reason.
             return _render_detail(request, session, membership, sign_form=form)
     except SigningError as exc:
         messages.error(request, f"Not signed. {exc}")
     else:
+        overrides = [
+            name
+            for name, done in (
+                ("a contraindication override", session.contraindication_overridden),
+                ("a dose-check override", session.dose_overridden),
+            )
+            if done
+        ]
         messages.success(
             request,
-            "Session signed with a dose-check override; lot stock updated."
-            if session.dose_overridden
+            f"Session signed with {' and '.join(overrides)}; lot stock updated."
+            if overrides
             else "Session signed; lot stock updated.",
         )
     return redirect("treatments:detail", public_id=session.public_id)
