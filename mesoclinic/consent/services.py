@@ -141,7 +141,7 @@ def capture_consent(
     return consent
 
 
-def sign_consent(request: HttpRequest, membership: Membership, consent: Consent) -> Consent:
+def sign_consent(request: HttpRequest | None, membership: Membership, consent: Consent) -> Consent:
     if consent.is_withdrawn:
         raise SigningError("This consent was withdrawn and cannot be signed.")
     with transaction.atomic():

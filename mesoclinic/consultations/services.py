@@ -40,7 +40,7 @@ def screening_for(patient: Patient, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_consultation(
-    request: HttpRequest, membership: Membership, patient: Patient, fields: dict[str, Any]
+    request: HttpRequest | None, membership: Membership, patient: Patient, fields: dict[str, Any]
 ) -> Consultation:
     with transaction.atomic():
         consultation = Consultation(
@@ -94,7 +94,7 @@ def unanswered(patient: Patient, values: dict[str, Any]) -> list[str]:
 
 
 def sign_consultation(
-    request: HttpRequest, membership: Membership, consultation: Consultation
+    request: HttpRequest | None, membership: Membership, consultation: Consultation
 ) -> Consultation:
     """Sign a draft; refused, listing them, while any screening question is unanswered."""
     missing = unanswered(consultation.patient, effective_values(consultation))
