@@ -17,7 +17,7 @@ from mesoclinic.consultations.tests.test_consultation_views import form_data
 from mesoclinic.records.services import SigningError
 
 SUBMENTAL = {q.code for q in QUESTIONS if q.submental}
-ALL_NO = {code: "no" for code in QUESTION_CODES}
+ALL_NO = dict.fromkeys(QUESTION_CODES, "no")
 
 
 @pytest.mark.parametrize(
