@@ -151,7 +151,7 @@ def sign_consent(request: HttpRequest | None, membership: Membership, consent: C
 
 
 def withdraw_consent(
-    request: HttpRequest, membership: Membership, consent: Consent, reason: str
+    request: HttpRequest | None, membership: Membership, consent: Consent, reason: str
 ) -> Consent:
     """Record that the patient withdrew consent. A signed consent is never changed in place:
     the withdrawal is an amendment with the practitioner's name, the time and the reason."""
