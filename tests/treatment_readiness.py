@@ -1,10 +1,11 @@
 """Make a patient ready for treatment, as a clinic would before the first session: a signed
 consultation whose questionnaire is fully answered, and a signed consent to the indication.
 
-A plain function for any test that signs a session (treatments.gates): the consultation and
-consent are written through the consultation and consent services, so they meet exactly the
-rules a clinic meets, and both take place ``at`` (a day ago by default), before any session
-the test drafts.
+Plain functions for any test that signs a session (treatments.gates): ``make_ready`` does
+both; ``screen`` and ``consent`` do one each (unsigned if asked), for tests of a gate. They
+are written through the consultation and consent services, so they meet exactly the rules a
+clinic meets, and take place ``at`` (a day ago by default), before any session the test
+drafts. Nothing here changes a signed row, which the database refuses.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def consent_template(practitioner: Membership, indication: str) -> ConsentTempla
     )
 
 
-def make_ready(
+def screen(
     patient: Patient,
     practitioner: Membership,
     indication: str = "localized_fat",
@@ -60,12 +61,11 @@ def make_ready(
     at: dt.datetime | None = None,
     areas: Sequence[str] = ("abdomen",),
     answers: Mapping[str, str] | None = None,
-    template: ConsentTemplate | None = None,
-) -> tuple[Consultation, Consent]:
-    """A signed consultation for ``indication`` at ``at`` with every question answered "no"
-    (``answers`` overrides some, e.g. {"pregnant": "yes"}), and a consent on ``template`` (the
-    clinic's template for the indication by default) signed by the patient 40 minutes later
-    and by ``practitioner``. Returns both."""
+    sign: bool = True,
+) -> Consultation:
+    """A consultation for ``indication`` at ``at`` (a day ago by default) with every question
+    answered "no" (``answers`` overrides some, e.g. {"pregnant": "yes"}), signed by
+    ``practitioner`` unless ``sign`` is False."""
     when = at or timezone.now() - dt.timedelta(days=1)
     questionnaire: dict[str, object] = {q.code: "no" for q in QUESTIONS}
     questionnaire.update(answers or {})
@@ -87,19 +87,62 @@ def make_ready(
             "assessment": "Suitable; risks and alternatives discussed.",
         },
     )
-    sign_consultation(None, practitioner, consultation)
+    if sign:
+        sign_consultation(None, practitioner, consultation)
+    consultation.refresh_from_db()
+    return consultation
+
+
+def consent(
+    patient: Patient,
+    practitioner: Membership,
+    indication: str = "localized_fat",
+    *,
+    at: dt.datetime | None = None,
+    template: ConsentTemplate | None = None,
+    sign: bool = True,
+) -> Consent:
+    """The patient's consent on ``template`` (the clinic's template for the indication by
+    default), signed by the patient at ``at`` (a day ago by default) and then by
+    ``practitioner`` unless ``sign`` is False."""
+    when = at or timezone.now() - dt.timedelta(days=1)
     chosen = template or consent_template(practitioner, indication)
-    consent = Consent.objects.create(
+    taken = Consent.objects.create(
         clinic=patient.clinic,
         patient=patient,
         template=chosen,
         body_snapshot=chosen.body,
         discussed="Risks, alternatives and aftercare discussed; questions answered.",
         patient_typed_name=patient.display_name,
-        patient_signed_at=when + dt.timedelta(minutes=40),
+        patient_signed_at=when,
         created_by=practitioner.user,
     )
-    sign_consent(None, practitioner, consent)
-    consultation.refresh_from_db()
-    consent.refresh_from_db()
-    return consultation, consent
+    if sign:
+        sign_consent(None, practitioner, taken)
+    taken.refresh_from_db()
+    return taken
+
+
+def make_ready(
+    patient: Patient,
+    practitioner: Membership,
+    indication: str = "localized_fat",
+    *,
+    at: dt.datetime | None = None,
+    areas: Sequence[str] = ("abdomen",),
+    answers: Mapping[str, str] | None = None,
+    template: ConsentTemplate | None = None,
+) -> tuple[Consultation, Consent]:
+    """A signed consultation for ``indication`` at ``at`` (a day ago by default) with every
+    question answered "no" unless ``answers`` says otherwise, and a consent signed by the
+    patient 40 minutes later and by ``practitioner``. Returns both."""
+    when = at or timezone.now() - dt.timedelta(days=1)
+    consultation = screen(patient, practitioner, indication, at=when, areas=areas, answers=answers)
+    taken = consent(
+        patient,
+        practitioner,
+        indication,
+        at=when + dt.timedelta(minutes=40),
+        template=template,
+    )
+    return consultation, taken

@@ -176,9 +176,20 @@ def _label(indication: str) -> str:
     return INDICATIONS.get(indication, indication).lower()
 
 
+def _minute(when: dt.datetime) -> dt.datetime:
+    # A session's time is recorded to the minute: what happened within that minute (a consent
+    # signed as the patient sat down) happened "at" the session's time.
+    return when.replace(second=0, microsecond=0)
+
+
+def _before(when: dt.datetime, at: dt.datetime) -> bool:
+    """``when`` is on or before the session's time ``at``, to the minute."""
+    return _minute(when) <= at
+
+
 def _withdrawn_by(consent: ConsentFacts, at: dt.datetime) -> bool:
     # A withdrawal ends consent from then on; a session already given under it stays covered.
-    return consent.withdrawn_at is not None and consent.withdrawn_at <= at
+    return consent.withdrawn_at is not None and _before(consent.withdrawn_at, at)
 
 
 def _covers(consent: ConsentFacts, product_id: int) -> bool:
@@ -204,14 +215,16 @@ def consent_gate(consents: Sequence[ConsentFacts], planned: Planned) -> Gate:
     valid = [
         c
         for c in mine
-        if c.signed and c.patient_signed_at <= planned.at and not _withdrawn_by(c, planned.at)
+        if c.signed
+        and _before(c.patient_signed_at, planned.at)
+        and not _withdrawn_by(c, planned.at)
     ]
     if not valid:
         reasons, fix, ref = [], RECORD_CONSENT, ""
         for c in mine:
             if _withdrawn_by(c, planned.at):
                 reasons.append(f"“{c.title}” was withdrawn on {c.withdrawn_on:%Y-%m-%d}.")
-            elif c.patient_signed_at > planned.at:
+            elif not _before(c.patient_signed_at, planned.at):
                 reasons.append(
                     f"“{c.title}” was signed by the patient on {c.patient_signed_on:%Y-%m-%d}, "
                     "after the session."
@@ -266,7 +279,9 @@ def screening_gate(
     label = _label(planned.indication)
     newest_first = sorted(screenings, key=lambda s: s.consulted_at, reverse=True)
     before = [
-        s for s in newest_first if s.consulted_at <= planned.at and s.covers(planned.indication)
+        s
+        for s in newest_first
+        if _before(s.consulted_at, planned.at) and s.covers(planned.indication)
     ]
     cutoff = months_before(planned.on, valid_months)
     signed = [s for s in before if s.signed]

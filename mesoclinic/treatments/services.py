@@ -201,8 +201,6 @@ def sign_session(
         session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
         if session.is_signed:
             raise SigningError("This session is already signed.")
-        if session.performed_at > timezone.now():
-            raise SessionSignError(["Date and time: the session has not taken place yet."])
         lines = list(
             session.injections.select_related("product").prefetch_related("product__ingredients")
         )
@@ -213,10 +211,12 @@ def sign_session(
             acknowledged=relative_acknowledged,
             seen=contraindications_seen,
         )
+        if session.performed_at > timezone.now():
+            gate_problems.insert(0, "Date and time: the session has not taken place yet.")
         if not lines:
-            raise SessionSignError(
-                gate_problems + ["Injections: add the lines given before signing."]
-            )
+            gate_problems.append("Injections: add the lines given before signing.")
+        if session.performed_at > timezone.now() or not lines:
+            raise SessionSignError(gate_problems)
         lot_ids = {line.lot_id for line in lines if line.lot_id is not None}
         lots = {lot.pk: lot for lot in Lot.objects.select_for_update().filter(pk__in=lot_ids)}
         day = session_day(session)

@@ -73,6 +73,13 @@ WITHDRAWN_AFTER = SESSION_AT + HOUR
         ),
         # signed by the patient exactly at the session's time: on or before it
         ([consent(patient_signed_at=SESSION_AT)], OK, "signed by the patient"),
+        # session times are recorded to the minute: within the session's minute is "at" it
+        ([consent(patient_signed_at=SESSION_AT + dt.timedelta(seconds=59))], OK, "signed by"),
+        (
+            [consent(patient_signed_at=SESSION_AT + dt.timedelta(minutes=1))],
+            BLOCKS,
+            "after the session",
+        ),
         (
             [consent(withdrawn_at=WITHDRAWN_BEFORE, withdrawn_on=WITHDRAWN_BEFORE.date())],
             BLOCKS,

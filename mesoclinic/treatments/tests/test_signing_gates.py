@@ -12,15 +12,14 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from mesoclinic.consent.models import Consent
-from mesoclinic.consent.services import withdraw_consent
-from mesoclinic.consultations.models import Consultation
+from mesoclinic.consent.models import Consent, ConsentTemplate
+from mesoclinic.consent.services import sign_consent, withdraw_consent
 from mesoclinic.consultations.services import sign_consultation
 from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.records.models import Amendment
 from mesoclinic.treatments import readiness, services
 from mesoclinic.treatments.models import TreatmentSession
-from tests.treatment_readiness import consent_template, make_ready
+from tests.treatment_readiness import consent, consent_template, make_ready, screen
 
 from .conftest import DRAFT_AGE
 
@@ -70,8 +69,7 @@ def test_it_refuses_without_a_consent_and_signs_once_one_is_recorded(
     lined, alice, patient, pcdc_lot
 ):
     # given a signed screening but no consent
-    consultation, consent = make_ready(patient, alice)
-    Consent.objects.filter(pk=consent.pk).delete()  # the helper's consent was never taken
+    screened = screen(patient, alice)
     # when alice signs, then it is refused for the consent only, and nothing is written
     problems = _refusal(lined, alice)
     assert problems == [
@@ -79,18 +77,19 @@ def test_it_refuses_without_a_consent_and_signs_once_one_is_recorded(
     ]
     _nothing_written(lined, pcdc_lot)
     # when the consent is recorded, then it signs
-    make_ready(patient, alice, at=consultation.consulted_at)
+    consent(patient, alice, at=screened.consulted_at)
     assert services.sign_session(lined, alice).is_signed
 
 
 def test_it_refuses_a_consent_withdrawn_before_the_session(lined, alice, patient, pcdc_lot):
     # given the consent was withdrawn two hours ago, before the session of an hour ago
-    _, consent = make_ready(patient, alice)
+    _, taken = make_ready(patient, alice)
     withdrawn = timezone.now() - DRAFT_AGE - dt.timedelta(hours=1)
+    # (an amendment as withdraw_consent writes it, two hours ago)
     Amendment.objects.create(
-        clinic=consent.clinic,
+        clinic=taken.clinic,
         content_type=ContentType.objects.get_for_model(Consent),
-        object_id=consent.pk,
+        object_id=taken.pk,
         author=alice.user,
         author_name=alice.display_name,
         reason="Consent withdrawn: by telephone",
@@ -101,14 +100,14 @@ def test_it_refuses_a_consent_withdrawn_before_the_session(lined, alice, patient
     assert any("was withdrawn on" in p for p in problems)
     _nothing_written(lined, pcdc_lot)
     # when the patient consents again before the session, then it signs
-    make_ready(patient, alice, at=withdrawn + dt.timedelta(minutes=1))
+    consent(patient, alice, at=withdrawn + dt.timedelta(minutes=1))
     assert services.sign_session(lined, alice).is_signed
 
 
 def test_it_still_signs_a_session_given_before_the_consent_was_withdrawn(lined, alice, patient):
     # given the patient withdrew consent after this session (as the withdraw page does, now)
-    _, consent = make_ready(patient, alice)
-    withdraw_consent(None, alice, consent, "Does not want more sessions")
+    _, taken = make_ready(patient, alice)
+    withdraw_consent(None, alice, taken, "Does not want more sessions")
     # when the session given an hour ago is signed, then it signs: it was given under consent
     assert services.sign_session(lined, alice).is_signed
 
@@ -128,10 +127,8 @@ def test_it_refuses_a_consent_for_another_indication(lined, alice, patient, pcdc
 
 def test_it_refuses_a_consent_signed_after_the_session(lined, alice, patient, pcdc_lot):
     # given the screening a day ago, but the patient signed the consent after the session
-    _, consent = make_ready(patient, alice)
-    Consent.objects.filter(pk=consent.pk).update(
-        patient_signed_at=lined.performed_at + dt.timedelta(minutes=10)
-    )
+    screen(patient, alice)
+    consent(patient, alice, at=lined.performed_at + dt.timedelta(minutes=10))
     # when alice signs, then it is refused: consent comes before treatment
     problems = _refusal(lined, alice)
     assert any("after the session" in p for p in problems)
@@ -139,11 +136,13 @@ def test_it_refuses_a_consent_signed_after_the_session(lined, alice, patient, pc
 
 
 def test_it_refuses_a_consent_the_practitioner_has_not_signed(lined, alice, patient, pcdc_lot):
-    _, consent = make_ready(patient, alice)
-    Consent.objects.filter(pk=consent.pk).update(signed_at=None, signed_by=None)
+    screen(patient, alice)
+    waiting = consent(patient, alice, sign=False)
     problems = _refusal(lined, alice)
     assert any("waiting for a practitioner's signature" in p for p in problems)
     _nothing_written(lined, pcdc_lot)
+    sign_consent(None, alice, waiting)
+    assert services.sign_session(lined, alice).is_signed
 
 
 def test_it_refuses_a_product_the_consent_does_not_cover(
@@ -160,8 +159,16 @@ def test_it_refuses_a_product_the_consent_does_not_cover(
         "PC/DC is not among them: record a consent that covers it."
     ]
     _nothing_written(lined, pcdc_lot)
-    # when the template covers PC/DC too, then it signs
-    template.products.add(pcdc)
+    # when the patient consents on a template that names PC/DC, then it signs
+    pcdc_template = ConsentTemplate.objects.create(
+        clinic=template.clinic,
+        code="pcdc",
+        title="PC/DC",
+        indication="localized_fat",
+        body=template.body,
+    )
+    pcdc_template.products.set([pcdc])
+    consent(patient, alice, template=pcdc_template)
     assert services.sign_session(lined, alice).is_signed
 
 
@@ -172,8 +179,8 @@ def test_it_refuses_without_a_signed_screening_and_signs_once_it_is_signed(
     lined, alice, patient, pcdc_lot
 ):
     # given a consent, and a consultation still a draft
-    consultation, _ = make_ready(patient, alice)
-    Consultation.objects.filter(pk=consultation.pk).update(signed_at=None, signed_by=None)
+    consultation = screen(patient, alice, sign=False)
+    consent(patient, alice)
     # when alice signs the session, then it is refused for the screening only
     problems = _refusal(lined, alice)
     assert len(problems) == 1
@@ -181,7 +188,6 @@ def test_it_refuses_without_a_signed_screening_and_signs_once_it_is_signed(
     assert problems[0].endswith("is not signed yet.")
     _nothing_written(lined, pcdc_lot)
     # when the consultation is signed, then the session signs
-    consultation.refresh_from_db()
     sign_consultation(None, alice, consultation)
     assert services.sign_session(lined, alice).is_signed
 
