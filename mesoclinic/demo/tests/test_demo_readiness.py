@@ -155,7 +155,7 @@ def test_it_adds_a_re_screen_where_a_screening_would_be_stale(riverside, alice, 
     # then a signed re-screen precedes the session, and today's draft review is there
     assert added == 2
     rescreen = Consultation.objects.get(concerns__startswith="Yearly review")
-    assert rescreen.is_signed
+    assert rescreen.signed_at is not None
     assert first.consulted_at < rescreen.consulted_at < rescreen.signed_at < visit_at
     assert rescreen.questionnaire == first.questionnaire
     draft = Consultation.objects.get(signed_at__isnull=True)
