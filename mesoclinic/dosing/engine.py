@@ -44,6 +44,10 @@ from mesoclinic.dosing.verdict import Findings, Limit, TotalRow, Verdict, amount
 # deoxycholic acid.
 TotalKey = tuple[str, bool]
 
+# The engine's version, stored with every verdict kept at signing (dosing.snapshot). Raise it
+# whenever the way a rule is applied changes (the numbers and sources are fingerprinted apart).
+ENGINE_VERSION = "1.0"
+
 # Enough digits that sums of inputs within input_schema's bounds are exact in any order.
 _PRECISION = 60
 

@@ -6,11 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
-from mesoclinic.dosing.json_fields import FieldReader
+from mesoclinic.clinics.models import Clinic
 from mesoclinic.dosing.models import DoseLimit
 from mesoclinic.dosing.rules import RuleSet, loosening_problems
-from mesoclinic.dosing.services import substance_code
+from mesoclinic.dosing.services import clinic_vocabulary
+from mesoclinic.dosing.vocabulary import UnknownSubstance
 
 
 def _check_values(form: forms.ModelForm, substance: str, protocol: str) -> None:
@@ -29,23 +32,55 @@ def _check_values(form: forms.ModelForm, substance: str, protocol: str) -> None:
         form.add_error(name, problem)
 
 
+class DatalistInput(forms.TextInput):
+    """A text input offering known values in a <datalist> (typing stays possible; the form
+    validates what is typed)."""
+
+    def __init__(self, options: list[tuple[str, str]], attrs: dict[str, Any] | None = None):
+        super().__init__(attrs)
+        self.options = options
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        list_id = f"{(attrs or {}).get('id') or name}-options"
+        html = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join(
+            "", '<option value="{}">{}</option>', ((value, label) for value, label in self.options)
+        )
+        return format_html('{}<datalist id="{}">{}</datalist>', html, list_id, options)
+
+
 class DoseLimitForm(forms.ModelForm):
-    """A new practice limit on one substance, for every session or for one protocol."""
+    """A new practice limit on one substance, for every session or for one protocol.
+
+    The substance must be one the clinic's products contain or the dose rules know
+    (dosing.vocabulary): a limit on any other name would never apply.
+    """
 
     class Meta:
         model = DoseLimit
         fields = ["substance", "protocol", "max_mg", "mg_per_kg", "source"]
         widgets = {"source": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.vocabulary = clinic_vocabulary(clinic)
+        field = self.fields["substance"]
+        field.widget = DatalistInput(
+            self.vocabulary.options(), attrs={"autocomplete": "off", "maxlength": 100}
+        )
+        field.help_text = (
+            "an ingredient of this clinic's products or a substance the dose rules know; "
+            "other names (xylocaine, lignocaine …) are stored as their code"
+        )
+
     def clean_substance(self) -> str:
         raw: str = self.cleaned_data["substance"]
-        code, _ = substance_code(raw)
-        reader = FieldReader()
-        # The engine's own check: a lower-case code, never a synonym of a limited substance.
-        reader.substance(raw.strip().lower().replace(" ", "_").replace("-", "_"), "substance")
-        if reader.messages:
-            raise forms.ValidationError(reader.messages[0].removeprefix("substance: "))
-        return code
+        try:
+            return self.vocabulary.resolve(raw)
+        except UnknownSubstance as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
     def clean_protocol(self) -> str:
         return str(self.cleaned_data.get("protocol") or "").strip()

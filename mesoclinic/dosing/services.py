@@ -48,7 +48,16 @@ from mesoclinic.dosing.rules import (
     SessionCap,
     cap_text,
 )
+from mesoclinic.dosing.snapshot import LimitApplied, WeightUsed, build
 from mesoclinic.dosing.verdict import Finding, Verdict
+from mesoclinic.dosing.vocabulary import (
+    EPINEPHRINE_NAMES,
+    SubstanceVocabulary,
+    counted_as,
+    normalise,
+)
+from mesoclinic.formulary.models import Ingredient as ProductIngredient
+from mesoclinic.formulary.models import Product
 from mesoclinic.outcomes.models import Measurement
 
 if TYPE_CHECKING:
@@ -59,7 +68,7 @@ if TYPE_CHECKING:
 # and BMI at every visit"); it gives no validity period, so this is the project's policy,
 # not a clinical figure: a weight from the last 90 days, otherwise weigh the patient again.
 WEIGHT_MAX_AGE_DAYS = 90
-EPINEPHRINE_CODES = frozenset({"epinephrine", "adrenaline"})
+EPINEPHRINE_CODES = EPINEPHRINE_NAMES
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,8 @@ class DoseCheck:
     weight: RecordedWeight | None
     stale_weight: RecordedWeight | None
     notes: list[str] = field(default_factory=list)
+    rules: RuleSet = field(default_factory=RuleSet.defaults)
+    limits: list[DoseLimit] = field(default_factory=list)
 
     @property
     def digest(self) -> str:
@@ -108,6 +119,34 @@ class DoseCheck:
             )
         return "none recorded"
 
+    def snapshot(self) -> dict[str, Any]:
+        """This check as kept on a session at signing (dosing.snapshot)."""
+        return build(
+            verdict=self.verdict,
+            rules=self.rules,
+            protocol=self.plan.protocol,
+            limits=[
+                LimitApplied(
+                    id=str(row.public_id),
+                    substance=row.substance,
+                    protocol=row.protocol,
+                    max_mg=row.max_mg,
+                    mg_per_kg=row.mg_per_kg,
+                    source=row.source,
+                    version=row.version,
+                )
+                for row in self.limits
+            ],
+            weight=WeightUsed(
+                weight_kg=self.weight.weight_kg if self.weight else None,
+                on=self.weight.on if self.weight else None,
+                origin=self.weight.origin if self.weight else "",
+                text=self.weight_text,
+            ),
+            notes=self.notes,
+            digest=self.digest,
+        )
+
 
 def clinic_day(clinic: Clinic, moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment, clinic.zone).date()
@@ -115,16 +154,22 @@ def clinic_day(clinic: Clinic, moment: dt.datetime) -> dt.date:
 
 def substance_code(name: str) -> tuple[str, str | None]:
     """The code an ingredient is counted under, and a note when a synonym was mapped."""
-    code = name.strip().lower().replace(" ", "_").replace("-", "_")
-    if code in SUBSTANCE_ALIASES:
-        canonical = SUBSTANCE_ALIASES[code]
-        return (
-            canonical,
-            f"“{name}” is counted as {canonical.replace('_', ' ')} so its limits apply",
-        )
-    if code == "adrenaline":
-        return "epinephrine", None
+    code = counted_as(name)
+    if normalise(name) in SUBSTANCE_ALIASES:
+        return code, f"“{name}” is counted as {code.replace('_', ' ')} so its limits apply"
     return code, None
+
+
+def clinic_vocabulary(clinic: Clinic) -> SubstanceVocabulary:
+    """The substances a practice limit of ``clinic`` may name: the engine's and the
+    ingredients of the clinic's products (active or not: a retired product's lots may still
+    be in a drafted session)."""
+    names = (
+        ProductIngredient.objects.filter(product__in=Product.objects.for_clinic(clinic))
+        .values_list("substance", flat=True)
+        .distinct()
+    )
+    return SubstanceVocabulary.of(names)
 
 
 def recorded_weight(
@@ -159,8 +204,11 @@ def recorded_weight(
     return latest, None
 
 
-def clinic_rules(clinic: Clinic, protocol_name: str) -> tuple[RuleSet, Protocol | None]:
-    """The defaults plus the clinic's active limits, and the session protocol (if any)."""
+def clinic_rules(
+    clinic: Clinic, protocol_name: str
+) -> tuple[RuleSet, Protocol | None, list[DoseLimit]]:
+    """The defaults plus the clinic's active limits, the session protocol (if any), and the
+    limit rows applied (the practice caps and the matched protocol's limits)."""
     rows = list(DoseLimit.objects.for_clinic(clinic).filter(is_active=True))
     caps = tuple(
         SessionCap(
@@ -190,7 +238,10 @@ def clinic_rules(clinic: Clinic, protocol_name: str) -> tuple[RuleSet, Protocol 
         )
     elif name in BUILTIN_PROTOCOLS:
         protocol = BUILTIN_PROTOCOLS[name]
-    return rules, protocol
+    applied = [row for row in rows if not row.protocol]
+    if name and matched:
+        applied += matched
+    return rules, protocol, applied
 
 
 def _ingredients(line: Injection, notes: list[str]) -> tuple[Ingredient, ...]:
@@ -259,7 +310,7 @@ def check_session_dose(
     patient = session.patient
     weight, stale = recorded_weight(patient, session.clinic, day)
     notes: list[str] = []
-    rules, protocol = clinic_rules(session.clinic, session.protocol)
+    rules, protocol, applied = clinic_rules(session.clinic, session.protocol)
     plan = SessionPlan(
         patient=Patient(
             weight_kg=weight.weight_kg if weight else None,
@@ -276,34 +327,12 @@ def check_session_dose(
         protocol=protocol,
     )
     verdict = check_session(plan, rules)
-    return DoseCheck(verdict=verdict, plan=plan, weight=weight, stale_weight=stale, notes=notes)
-
-
-@dataclass(frozen=True)
-class TotalLine:
-    """One row of the session page's per-substance table."""
-
-    substance: str
-    mg: Decimal
-    limit_mg: Decimal | None
-    basis: str
-    source: str | None
-    over: bool
-
-
-def total_lines(check: DoseCheck) -> list[TotalLine]:
-    """The verdict's totals for the page: names in words, and whether the row is over."""
-    flagged = {v.substance for v in check.violations}
-    return [
-        TotalLine(
-            substance=row.substance.replace("_", " ")
-            + (" (in PC mixture)" if row.extra.get("in_phosphatidylcholine_mixture") else ""),
-            mg=row.mg,
-            limit_mg=row.limit_mg,
-            basis=row.limit_basis,
-            source=row.source,
-            over=(row.limit_mg is not None and row.mg > row.limit_mg)
-            or (row.substance in flagged and not row.extra.get("in_phosphatidylcholine_mixture")),
-        )
-        for row in check.verdict.totals
-    ]
+    return DoseCheck(
+        verdict=verdict,
+        plan=plan,
+        weight=weight,
+        stale_weight=stale,
+        notes=notes,
+        rules=rules,
+        limits=applied,
+    )

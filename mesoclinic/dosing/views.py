@@ -20,6 +20,7 @@ from mesoclinic.clinics.roles import Perm
 from mesoclinic.dosing.forms import DoseLimitForm, TightenForm
 from mesoclinic.dosing.models import DoseLimit
 from mesoclinic.dosing.rules import RuleSet
+from mesoclinic.dosing.services import clinic_vocabulary
 from mesoclinic.records.models import StaleRecordError
 from mesoclinic.records.services import save_versioned
 
@@ -71,11 +72,19 @@ def limit_list(request: HttpRequest) -> HttpResponse:
     limits = list(
         DoseLimit.objects.restrict(membership, Perm.MANAGE_FORMULARY).select_related("created_by")
     )
+    vocabulary = clinic_vocabulary(membership.clinic)
     return render(
         request,
         "dosing/limits.html",
         {
             "active": [limit for limit in limits if limit.is_active],
+            # Rows saved before the substance was checked against the vocabulary, or whose
+            # products have since gone: such a limit applies to no product.
+            "unknown": {
+                limit.pk
+                for limit in limits
+                if limit.is_active and not vocabulary.knows(limit.substance)
+            },
             "retired": [limit for limit in limits if not limit.is_active],
             "defaults": _defaults(),
         },
@@ -85,7 +94,7 @@ def limit_list(request: HttpRequest) -> HttpResponse:
 @requires(Perm.MANAGE_FORMULARY)
 def limit_create(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
-    form = DoseLimitForm(request.POST or None)
+    form = DoseLimitForm(request.POST or None, clinic=membership.clinic)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             limit = form.save(commit=False)

@@ -250,7 +250,8 @@ class SignForm(forms.Form):
     """Signing a session, with the dose-check override when the check found violations.
 
     ``dose_check`` carries the digest of the violations the page showed
-    (dosing.services.DoseCheck.digest), so an override covers exactly what the practitioner read.
+    (dosing.services.DoseCheck.digest), so an override covers exactly what the practitioner
+    read; an override without it is refused.
     """
 
     dose_check = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -296,6 +297,13 @@ class SignForm(forms.Form):
             )
         if reason and not data.get("override"):
             self.add_error("override", "Tick “Override the dose check” to sign with this reason.")
+        if data.get("override") and not (data.get("dose_check") or "").strip():
+            # Without the digest nobody can tell which violations the override answers.
+            self.add_error(
+                "override",
+                "The dose check this override answers was not sent with it; review the "
+                "violations shown and confirm the override again.",
+            )
         why = (data.get("contraindication_override_reason") or "").strip()
         data["contraindication_override_reason"] = why
         if data.get("contraindication_override") and not why:
@@ -307,6 +315,16 @@ class SignForm(forms.Form):
             self.add_error(
                 "contraindication_override",
                 "Tick “Override the contraindication” to sign with this reason.",
+            )
+        confirming = data.get("contraindication_override") or data.get("acknowledge_relative")
+        if confirming and not (data.get("contraindication_check") or "").strip():
+            # As for the dose check: without the digest nobody can tell what was confirmed.
+            self.add_error(
+                "contraindication_override"
+                if data.get("contraindication_override")
+                else "acknowledge_relative",
+                "The contraindications this answers were not sent with it; review the "
+                "findings shown and confirm again.",
             )
         return data
 

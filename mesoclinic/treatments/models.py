@@ -95,6 +95,16 @@ class TreatmentSession(SignableRecord):
     gates_at_signing = models.JSONField(
         default=list, blank=True, help_text="the signing gates as evaluated at signing"
     )
+    # The dose check as it stood at signing (dosing.snapshot: verdict, rules with their
+    # numbers and sources, practice limits, weight, engine version), written in the signing
+    # transaction before the row becomes immutable, so the signed page shows what was checked
+    # rather than a recomputation. None: a draft, imported, or signed before checks were kept.
+    dose_check_at_signing = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="the dose check as at signing: verdict, rules, limits and weight used",
+    )
 
     class Meta:
         ordering = ["-performed_at"]

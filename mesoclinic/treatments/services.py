@@ -151,21 +151,32 @@ class DoseOverrideRequired(SessionSignError):
 
 
 def _dose_problems(
-    check: DoseCheck, override_reason: str, seen_digest: str | None
+    check: DoseCheck, override_reason: str, seen_digest: str
 ) -> tuple[list[str], bool]:
-    """(problems that block signing, whether an override applies)."""
-    if not check.violations:
-        return [], False
-    listed = [f"Dose check: {v.message}" for v in check.violations]
+    """(problems that block signing, whether an override applies). An override must carry
+    the digest of the violations it answers, and they must be the ones found now."""
     if not override_reason.strip():
-        return listed + [
+        if not check.violations:
+            return [], False
+        return [f"Dose check: {v.message}" for v in check.violations] + [
             "Dose check: to sign anyway, tick “Override the dose check” and write the "
             "clinical reason."
         ], False
-    if seen_digest is not None and seen_digest != check.digest:
+    if not seen_digest:
+        return [
+            "Dose check: the override does not say which dose check it answers (the page's "
+            "check is missing from what was sent); reload the session, review the violations "
+            "and confirm the override again."
+        ], False
+    if seen_digest != check.digest:
         return [
             "Dose check: the violations changed since the page was shown (a line was added or "
             "removed, or a weight or limit changed); review them and confirm the override again."
+        ], False
+    if not check.violations:
+        return [
+            "Dose check: there is no violation to override; untick “Override the dose check” "
+            "and sign again."
         ], False
     return [], True
 
@@ -175,7 +186,7 @@ def sign_session(
     membership: Membership,
     *,
     dose_override_reason: str = "",
-    dose_check_seen: str | None = None,
+    dose_check_seen: str = "",
     contraindication_override_reason: str = "",
     relative_acknowledged: bool = False,
     contraindications_seen: str | None = None,
@@ -190,9 +201,10 @@ def sign_session(
     says why the practitioner proceeds, and a relative one until ``relative_acknowledged``;
     ``contraindications_seen`` is the digest of the findings the page showed (required with
     either). A dose-check violation blocks signing unless ``dose_override_reason`` says why;
-    ``dose_check_seen`` is the digest of the violations the form showed, so an override never
-    covers violations nobody saw. Overrides (reason, who, when, what) and the gates as
-    evaluated are stored on the session before it is signed."""
+    ``dose_check_seen`` is the digest of the violations the form showed and is required with an
+    override, so an override never covers violations nobody saw. The dose check itself
+    (dosing.snapshot), the gates as evaluated and any override (reason, who, when, what) are
+    stored on the session before it is signed."""
     if not membership.has(Perm.SIGN):
         raise SigningError(
             f"A {membership.get_role_display().lower()} cannot sign; a practitioner must."
@@ -245,16 +257,22 @@ def sign_session(
             raise DoseOverrideRequired(problems + dose_problems, check)
         if problems:
             raise SessionSignError(problems)
-        _record_gates(session, membership, ready, contraindication_override_reason)
+        # The verdict and the gates are part of what is signed: kept in the same UPDATE as
+        # any override, before sign_record makes the row immutable.
+        dose_fields: dict[str, Any] = {
+            "dose_check_at_signing": check.snapshot(),
+            **_gate_fields(membership, ready, contraindication_override_reason),
+        }
         if overridden:
-            TreatmentSession.objects.filter(pk=session.pk, signed_at__isnull=True).update(
+            dose_fields.update(
                 dose_override_reason=dose_override_reason.strip(),
                 dose_override_by=membership.user,
                 dose_override_by_name=membership.display_name,
                 dose_override_at=timezone.now(),
                 dose_override_violations=check.violations_json(),
             )
-            session.refresh_from_db()
+        TreatmentSession.objects.filter(pk=session.pk, signed_at__isnull=True).update(**dose_fields)
+        session.refresh_from_db()
         for lot_id, volume_ml in used_ml.items():
             if lots[lot_id].remaining_ml is None:
                 continue  # an imported lot with no stock count
@@ -272,14 +290,9 @@ def sign_session(
     return session
 
 
-def _record_gates(
-    session: TreatmentSession,
-    membership: Membership,
-    ready: Readiness,
-    override_reason: str,
-) -> None:
-    """Store the gates as evaluated, the contraindication override and the acknowledged
-    relative contraindications on the draft, just before it is signed."""
+def _gate_fields(membership: Membership, ready: Readiness, override_reason: str) -> dict[str, Any]:
+    """What the signing gates store on the session: the gates as evaluated, the acknowledged
+    relative contraindications and the override of the absolute ones (reason, who, when)."""
     fields: dict[str, Any] = {
         "gates_at_signing": [g.as_json() for g in ready.gates],
         "relative_contraindications_acknowledged": [dict(f) for f in ready.relative],
@@ -292,8 +305,7 @@ def _record_gates(
             contraindication_override_at=timezone.now(),
             contraindication_override_findings=[dict(f) for f in ready.absolute],
         )
-    TreatmentSession.objects.filter(pk=session.pk, signed_at__isnull=True).update(**fields)
-    session.refresh_from_db()
+    return fields
 
 
 def amend_session(

@@ -23,7 +23,8 @@ from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.consent.services import patient_indications
-from mesoclinic.dosing.services import check_session_dose, total_lines
+from mesoclinic.dosing import display as dosing_display
+from mesoclinic.dosing.services import check_session_dose
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.records.models import StaleRecordError
@@ -75,32 +76,49 @@ def _lines_context(
     editable = not session.is_signed and membership.has(Perm.EDIT_CLINICAL)
     if editable and form is None:
         form = InjectionForm(session=session, on=services.session_day(session))
+    context: dict[str, Any] = {
+        "s": session,
+        "lines": lines,
+        "total_volume_ml": sum((line.volume_ml for line in lines), start=Decimal(0)),
+        "notice": notice,
+    }
+    if session.is_signed:
+        # A signed session shows the check kept at signing, not today's recomputation.
+        signed = dosing_display.signed_dose(session, lines) if lines else None
+        rows = signed.rows if signed else []
+        return context | {
+            "dose": None,
+            "signed_dose": signed,
+            "dose_rows": rows,
+            "readiness": None,
+            "gates": [],
+        }
     dose = check_session_dose(session, lines) if lines else None
-    ready = None if session.is_signed else readiness.for_session(session, lines)
-    digest = ready.digest if ready else ""
-    if sign_form is None and not session.is_signed and membership.has(Perm.SIGN):
+    # The signing gates, as sign_session will evaluate them (treatments.readiness).
+    ready = readiness.for_session(session, lines)
+    if sign_form is None and membership.has(Perm.SIGN):
         sign_form = SignForm(
-            initial={"dose_check": dose.digest if dose else "", "contraindication_check": digest}
+            initial={
+                "dose_check": dose.digest if dose else "",
+                "contraindication_check": ready.digest,
+            }
         )
     elif sign_form is not None:
         # A re-shown form (after a refusal) must carry the digests of what is shown now.
         data = dict(sign_form.data.items())
         if dose is not None:
             data["dose_check"] = dose.digest
-        data["contraindication_check"] = digest
+        data["contraindication_check"] = ready.digest
         sign_form = SignForm(data)
         sign_form.is_valid()
-    return {
-        "s": session,
-        "lines": lines,
-        "total_volume_ml": sum((line.volume_ml for line in lines), start=Decimal(0)),
+    return context | {
         "dose": dose,
-        "dose_rows": total_lines(dose) if dose else [],
+        "signed_dose": None,
+        "dose_rows": dosing_display.total_lines(dose) if dose else [],
         "line_form": form if editable else None,
-        "sign_form": sign_form if not session.is_signed else None,
-        "notice": notice,
+        "sign_form": sign_form,
         "readiness": ready,
-        "gates": readiness.shown(ready, session.patient) if ready else [],
+        "gates": readiness.shown(ready, session.patient),
     }
 
 
@@ -328,7 +346,12 @@ def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
     session = _session(membership, Perm.SIGN, public_id)
     form = SignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Not signed. Correct the override below.")
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else None
+            for error in errors:
+                messages.error(
+                    request, f"Not signed. {label}: {error}" if label else f"Not signed. {error}"
+                )
         return _render_detail(request, session, membership, sign_form=form)
     reason = form.cleaned_data["override_reason"] if form.cleaned_data["override"] else ""
     gate_arguments = form.gate_arguments()
@@ -338,7 +361,7 @@ def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
                 session,
                 membership,
                 dose_override_reason=reason,
-                dose_check_seen=form.cleaned_data["dose_check"] or None,
+                dose_check_seen=form.cleaned_data["dose_check"],
                 **gate_arguments,
             )
             acknowledged = len(session.relative_contraindications_acknowledged)

@@ -1,5 +1,7 @@
 """The dose check in a real browser: lidocaine summed over several syringes goes over the
-limit live (no reload), signing is refused, and an override with a reason is recorded."""
+limit live (no reload), signing is refused, an override sent without the page's dose check is
+refused, an override with a reason is recorded, and the signed page shows the check kept at
+signing."""
 
 from __future__ import annotations
 
@@ -98,9 +100,21 @@ def test_it_shows_the_violation_live_refuses_signing_and_records_an_override(pag
     draft.refresh_from_db()
     assert not draft.is_signed
 
-    # when she overrides with a written reason
+    # when she overrides with a written reason, but the page's dose check is not sent with it
     page.get_by_label("Override the dose check").check()
     page.get_by_label("Reason for the override").fill("Tumescent infiltration, monitored 2 h")
+    page.evaluate("document.querySelector('#sign input[name=dose_check]').remove()")
+    page.get_by_role("button", name="Sign session").click()
+    # then signing is refused: an override must answer the violations shown
+    page.get_by_text(
+        re.compile("The dose check this override answers was not sent")
+    ).first.wait_for()
+    draft.refresh_from_db()
+    assert not draft.is_signed
+    assert draft.dose_override_reason == ""
+
+    # when she confirms the override on the page shown again (it carries the check now)
+    assert page.get_by_label("Override the dose check").is_checked()
     page.get_by_role("button", name="Sign session").click()
 
     # then the session is signed with the override shown and audited
@@ -112,6 +126,12 @@ def test_it_shows_the_violation_live_refuses_signing_and_records_an_override(pag
     assert AuditEvent.objects.filter(
         action=Action.OVERRIDE, object_id=str(draft.public_id)
     ).exists()
+    # and the dose check shown is the one kept at signing, with the violation overridden
+    totals = page.locator("#dose-totals").inner_text()
+    assert "Dose check at signing" in totals
+    assert "Over the dose limits at signing (signed with the override above)" in totals
+    assert draft.dose_check_at_signing is not None
+    assert draft.dose_check_at_signing["weight"]["weight_kg"] == "60"
     # and the chart entry shows it
     page.goto(f"/patients/{draft.patient.public_id}/")
     assert "dose check overridden" in page.locator("ol.timeline").inner_text()

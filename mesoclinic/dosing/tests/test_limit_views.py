@@ -12,6 +12,7 @@ from mesoclinic.audit.choices import Action
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.dosing.models import DoseLimit
+from mesoclinic.treatments.tests.conftest import make_product
 
 Login = Callable[[Membership], Client]
 
@@ -62,17 +63,78 @@ def test_it_refuses_a_limit_looser_than_the_label_naming_the_field(
     assert not DoseLimit.objects.exists()
 
 
-def test_it_refuses_a_synonym_as_the_substance(ada: Membership, login: Login) -> None:
-    # when ada types a brand name
+def test_it_stores_another_name_of_a_substance_as_its_code(ada: Membership, login: Login) -> None:
+    # when ada types a brand name of lidocaine
     response = login(ada).post(
         reverse("dosing:limit_create"),
-        {"substance": "xylocaine", "max_mg": "100", "source": "Policy"},
+        {"substance": "Xylocaine", "max_mg": "100", "source": "Policy"},
     )
-    # then the substance field names the code to use
-    assert "Substance: &#x27;xylocaine&#x27; is another name for &#x27;lidocaine&#x27;" in (
-        response.content.decode()
+    # then the limit is stored under the code it is counted under, so it applies
+    assert response.status_code == 302
+    assert DoseLimit.objects.get().substance == "lidocaine"
+
+
+def test_it_refuses_a_misspelt_substance_naming_the_closest_known_one(
+    ada: Membership, login: Login
+) -> None:
+    # when ada misspells lidocaine
+    response = login(ada).post(
+        reverse("dosing:limit_create"),
+        {"substance": "lidocain", "max_mg": "100", "source": "Policy"},
     )
+    # then the substance field says the limit would never apply and suggests lidocaine
+    body = response.content.decode()
+    assert "Substance: “lidocain” is not an ingredient of any product of this clinic" in body
+    assert "did you mean lidocaine?" in body
     assert not DoseLimit.objects.exists()
+
+
+def test_it_accepts_an_ingredient_of_this_clinics_products_only(
+    ada: Membership, hilltop: Clinic, login: Login
+) -> None:
+    # given Riverside stocks a product with organic silicon, and Hilltop one with DMAE
+    make_product(ada.clinic, "Silicon cocktail", organic_silicon="5")
+    make_product(hilltop, "Hilltop mix", dmae="3")
+    client = login(ada)
+    # when ada limits organic silicon, then DMAE
+    ours = client.post(
+        reverse("dosing:limit_create"),
+        {"substance": "Organic silicon", "max_mg": "50", "source": "Policy"},
+    )
+    theirs = client.post(
+        reverse("dosing:limit_create"),
+        {"substance": "dmae", "max_mg": "50", "source": "Policy"},
+    )
+    # then her clinic's ingredient is accepted as its code, and the other clinic's is unknown
+    assert ours.status_code == 302
+    assert "Substance: “dmae” is not an ingredient of any product of this clinic" in (
+        theirs.content.decode()
+    )
+    assert list(DoseLimit.objects.values_list("substance", flat=True)) == ["organic_silicon"]
+
+
+def test_it_offers_the_known_substances_on_the_form(ada: Membership, login: Login) -> None:
+    # given a product with organic silicon
+    make_product(ada.clinic, "Silicon cocktail", organic_silicon="5")
+    # when ada opens the form
+    body = login(ada).get(reverse("dosing:limit_create")).content.decode()
+    # then the substance input lists the engine's codes and the clinic's ingredients
+    assert 'list="id_substance-options"' in body
+    assert '<option value="lidocaine">' in body
+    assert '<option value="organic_silicon">' in body
+
+
+def test_it_flags_an_existing_limit_on_an_unknown_substance(ada: Membership, login: Login) -> None:
+    # given limits saved before names were checked: one misspelt, one right
+    wrong = _limit(ada.clinic, substance="lidocain")
+    _limit(ada.clinic, substance="procaine", max_mg=Decimal(300))
+    # when ada lists the limits
+    body = login(ada).get(reverse("dosing:limits")).content.decode()
+    # then the misspelt one, and only it, is flagged as applying to no product
+    assert body.count("applies to no product") == 1
+    row = body[body.index(f"<td>{wrong.substance}") :]
+    assert row.index("applies to no product") < row.index("</td>")
+    assert "1 limit below names a substance that no product of this clinic contains" in body
 
 
 def test_it_lets_a_protocol_replace_the_phosphatidylcholine_default(

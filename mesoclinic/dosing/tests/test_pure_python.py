@@ -13,6 +13,8 @@ ENGINE_MODULES = [
     "mesoclinic.dosing.anaesthetics",
     "mesoclinic.dosing.labelled",
     "mesoclinic.dosing.verdict",
+    "mesoclinic.dosing.snapshot",
+    "mesoclinic.dosing.vocabulary",
 ]
 
 

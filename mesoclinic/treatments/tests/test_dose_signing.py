@@ -210,3 +210,77 @@ def test_it_shows_charlie_nothing_of_the_dose_check(
     assert "lidocaine" not in page.content.decode()
     over.refresh_from_db()
     assert not over.is_signed
+
+
+def _nothing_written(session: TreatmentSession) -> None:
+    session.refresh_from_db()
+    assert not session.is_signed
+    assert session.dose_override_reason == ""
+    assert session.dose_override_at is None
+    assert session.dose_check_at_signing is None
+
+
+def test_it_refuses_an_override_without_the_digest_of_the_violations_seen(
+    over: TreatmentSession, alice: Membership
+) -> None:
+    # when a caller overrides with a reason but does not say which check it answers
+    with pytest.raises(services.DoseOverrideRequired) as refused:
+        services.sign_session(over, alice, dose_override_reason="Monitored")
+    # then signing is refused, saying why, and nothing is written
+    assert "does not say which dose check it answers" in refused.value.problems[0]
+    _nothing_written(over)
+
+
+def test_it_refuses_an_override_when_there_is_nothing_to_override(
+    patient: Patient, alice: Membership, lido_plain: Product
+) -> None:
+    # given 100 mg lidocaine for a 60 kg patient: within every limit
+    weigh(patient, "60")
+    session = make_session(patient, alice)
+    add_line(session, lido_plain, "10")
+    digest = check_session_dose(session).digest
+    # when an override is posted anyway, with the digest of the (empty) violations
+    with pytest.raises(services.DoseOverrideRequired) as refused:
+        services.sign_session(
+            session, alice, dose_override_reason="Just in case", dose_check_seen=digest
+        )
+    # then it is refused: an override never answers a check that found nothing
+    assert "there is no violation to override" in refused.value.problems[0]
+    _nothing_written(session)
+
+
+def test_it_refuses_an_override_posted_without_the_digest_through_the_page(
+    over: TreatmentSession, alice: Membership, login: Login
+) -> None:
+    # when alice's browser posts the override and its reason but not the page's dose check
+    response = login(alice).post(
+        reverse("treatments:sign", args=[over.public_id]),
+        {"override": "on", "override_reason": "Tumescent technique, monitored"},
+    )
+    # then the page says the override must be confirmed against the violations shown
+    body = response.content.decode()
+    assert "Not signed. Override the dose check: The dose check this override answers was not " in (
+        body
+    )
+    assert "Lidocaine total 300 mg is above 270 mg" in body
+    # and nothing is signed, stored or audited as an override
+    _nothing_written(over)
+    assert not AuditEvent.objects.filter(action=Action.OVERRIDE).exists()
+
+
+def test_it_refuses_a_stale_digest_through_the_page(
+    over: TreatmentSession, alice: Membership, lido_plain: Product, login: Login
+) -> None:
+    # given alice's page showed the violations, then a nurse added another line
+    digest = check_session_dose(over).digest
+    add_line(over, lido_plain, "5")
+    # when alice confirms her override of what she saw
+    response = login(alice).post(
+        reverse("treatments:sign", args=[over.public_id]),
+        {"override": "on", "override_reason": "Monitored", "dose_check": digest},
+    )
+    # then she is asked to review the new violations; nothing is signed
+    body = response.content.decode()
+    assert "the violations changed since the page was shown" in body
+    assert "Lidocaine total 350 mg is above 270 mg" in body
+    _nothing_written(over)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("treatments", "0003_dose_override"),
+        ("treatments", "0004_session_dose_check_at_signing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
