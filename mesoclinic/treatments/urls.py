@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mesoclinic.treatments import views
+from mesoclinic.treatments import sign_views, views
 
 app_name = "treatments"
 urlpatterns = [
@@ -17,6 +17,6 @@ urlpatterns = [
         views.line_remove,
         name="line_remove",
     ),
-    path("<uuid:public_id>/sign/", views.session_sign, name="sign"),
+    path("<uuid:public_id>/sign/", sign_views.session_sign, name="sign"),
     path("<uuid:public_id>/amend/", views.session_amend, name="amend"),
 ]
