@@ -221,7 +221,7 @@ def _nothing_written(session: TreatmentSession) -> None:
 
 
 def test_it_refuses_an_override_without_the_digest_of_the_violations_seen(
-    over: TreatmentSession, alice: Membership
+    ready: None, over: TreatmentSession, alice: Membership
 ) -> None:
     # when a caller overrides with a reason but does not say which check it answers
     with pytest.raises(services.DoseOverrideRequired) as refused:
@@ -232,7 +232,7 @@ def test_it_refuses_an_override_without_the_digest_of_the_violations_seen(
 
 
 def test_it_refuses_an_override_when_there_is_nothing_to_override(
-    patient: Patient, alice: Membership, lido_plain: Product
+    ready: None, patient: Patient, alice: Membership, lido_plain: Product
 ) -> None:
     # given 100 mg lidocaine for a 60 kg patient: within every limit
     weigh(patient, "60")
