@@ -8,19 +8,46 @@ who must never see anything of Riverside's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from mesoclinic.clinics.choices import Profession, Role
 from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
 from mesoclinic.patients.models import Patient
+from mesoclinic.records import immutability
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_the_immutability_triggers() -> Iterator[None]:
+    """Let the test database's flush empty signed records and the audit trail on SQLite.
+
+    Transactional tests and ``live_server`` (the browser tests) end with Django's flush. On
+    PostgreSQL that is TRUNCATE, which row triggers do not see; on SQLite it is DELETE,
+    which the immutability triggers refuse. Only here, around the flush, the triggers are
+    dropped and re-created from the SQL the migration stored (records.immutability.suspended,
+    one transaction), so the production schema carries no bypass at all.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    operations = type(connection.ops)
+    original = operations.execute_sql_flush
+
+    def execute_sql_flush(self: Any, sql_list: list[str]) -> None:
+        with immutability.suspended(self.connection):
+            original(self, sql_list)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(operations, "execute_sql_flush", execute_sql_flush)
+        yield
 
 
 @pytest.fixture(autouse=True)

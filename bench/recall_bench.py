@@ -12,6 +12,8 @@ be reached), each in a fresh process on a freshly migrated database:
      median and the 90th percentile in ms (target: under 50 ms);
   3. prints the query plan of the injection query (EXPLAIN QUERY PLAN / EXPLAIN), which shows
      whether the (clinic, lot) index ``injection_clinic_lot`` is used.
+One line in CORRECTED_EVERY has been corrected to the next lot (a replacing line and its
+amendment), so the plan and timings include the "lines in effect" anti-join.
 No assertion on time.
 """
 
@@ -40,6 +42,7 @@ from bench.temp_postgres import temporary_database  # noqa: E402  (needs ROOT on
 PATIENTS = 100_000
 LOTS = 2_000
 LINES_PER_SESSION = 3
+CORRECTED_EVERY = 100  # one line in 100 moved to another lot by an amendment
 
 
 def _rows_for(
@@ -89,6 +92,62 @@ def _load(table: str, columns: list[str], rows: Any) -> None:
             )
 
 
+def _load_corrections(
+    injections: int,
+    lines_per_session: int,
+    lot_ids: list[int],
+    clinic: Any,
+    author: Any,
+    product_id: int,
+) -> int:
+    """Every CORRECTED_EVERY-th line replaced by a correction naming the next lot."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from mesoclinic.records.models import Amendment
+    from mesoclinic.treatments.models import Injection, TreatmentSession
+
+    count = injections // CORRECTED_EVERY
+    session_type = ContentType.objects.get_for_model(TreatmentSession).pk
+    columns, rows = _rows_for(
+        Amendment,
+        {"id": None},
+        count,
+        lambda k: {
+            "id": k + 1,
+            "public_id": uuid.uuid4(),
+            "clinic": clinic.pk,
+            "content_type": session_type,
+            "object_id": (k * CORRECTED_EVERY) // lines_per_session + 1,
+            "author": author.pk,
+            "author_name": "P 0",
+            "reason": "wrong lot",
+        },
+    )
+    _load(Amendment._meta.db_table, columns, rows)
+
+    columns, rows = _rows_for(
+        Injection,
+        {"id": None},
+        count,
+        lambda k: {
+            "id": injections + k + 1,
+            "public_id": uuid.uuid4(),
+            "clinic": clinic.pk,
+            "session": (k * CORRECTED_EVERY) // lines_per_session + 1,
+            "area": "abdomen",
+            "side": "midline",
+            "product": product_id,
+            # The lot after the one the replaced line named.
+            "lot": lot_ids[min((k * CORRECTED_EVERY * LOTS) // injections + 1, LOTS - 1)],
+            "volume_ml": Decimal("1.500"),
+            "replaces": k * CORRECTED_EVERY + 1,
+            "amendment": k + 1,
+        },
+    )
+    _load(Injection._meta.db_table, columns, rows)
+    return count
+
+
 def generate(injections: int, lines_per_session: int = LINES_PER_SESSION) -> dict[str, Any]:
     """Bulk-load the synthetic clinic; returns counts and the seconds taken."""
     from django.contrib.auth.models import User
@@ -97,6 +156,7 @@ def generate(injections: int, lines_per_session: int = LINES_PER_SESSION) -> dic
     from mesoclinic.clinics.models import Clinic
     from mesoclinic.formulary.models import Lot, Product
     from mesoclinic.patients.models import Patient
+    from mesoclinic.records.models import Amendment
     from mesoclinic.treatments.models import Injection, TreatmentSession
 
     rng = random.Random(7)
@@ -168,9 +228,12 @@ def generate(injections: int, lines_per_session: int = LINES_PER_SESSION) -> dic
             },
         )
         _load(Injection._meta.db_table, columns, rows)
+        corrected = _load_corrections(
+            injections, lines_per_session, lot_ids, clinic, staff[0], products[0].pk
+        )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for model in (Patient, TreatmentSession, Injection):
+            for model in (Patient, TreatmentSession, Injection, Amendment):
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), (SELECT max(id) FROM {model._meta.db_table}))"
                 )
@@ -183,6 +246,7 @@ def generate(injections: int, lines_per_session: int = LINES_PER_SESSION) -> dic
         "patients": PATIENTS,
         "sessions": sessions,
         "injections": injections,
+        "corrected": corrected,
         "load_s": time.perf_counter() - started,
     }
 
@@ -264,7 +328,8 @@ def _report(label: str, result: dict[str, Any]) -> None:
     print(f"\n{label} {result['version']}")
     print(
         f"  loaded {info['patients']:,} patients, {info['sessions']:,} sessions, "
-        f"{info['injections']:,} injection rows in {info['load_s']:.1f} s; recalled lot {info['lot']}"
+        f"{info['injections']:,} injection rows (+{info['corrected']:,} corrections) in "
+        f"{info['load_s']:.1f} s; recalled lot {info['lot']}"
     )
     for case, times in result["timings"].items():
         ordered = sorted(times)

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mesoclinic.clinics.middleware.ActiveMembershipMiddleware",
+    # A refused change to a signed record (ORM guard or database trigger) is a clear 409 page.
+    "mesoclinic.records.middleware.ImmutableRecordMiddleware",
     # axes last, as its documentation asks, so it sees the authenticated user.
     "axes.middleware.AxesMiddleware",
 ]
@@ -94,6 +96,9 @@ def _database() -> dict[str, object]:
         )
     config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's backend, with table rebuilds that keep the immutability triggers
+        # (mesoclinic/records/sqlite_backend/base.py, docs/immutability.md).
+        config["ENGINE"] = "mesoclinic.records.sqlite_backend"
         Path(str(config["NAME"])).parent.mkdir(parents=True, exist_ok=True)
         # WAL lets readers run beside the writer; FULL fsyncs every commit so a signed
         # record survives a power cut (reference/security-reliability.md §4); IMMEDIATE

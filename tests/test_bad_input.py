@@ -82,9 +82,11 @@ def _opening(clients: list[Client], candidates: list[str]) -> tuple[Client, str]
     return None
 
 
-def _line_pairs(clinic: Clinic) -> list[tuple]:
-    """(draft session, one of its lines): the one route that takes two ids."""
-    lines = Injection.objects.filter(clinic=clinic, session__signed_at__isnull=True)
+def _line_pairs(clinic: Clinic, name: str) -> list[tuple]:
+    """(session, one of its lines) for the routes that take two ids: a draft's line to remove,
+    a signed session's line to correct."""
+    signed = name == "treatments:line_correct"
+    lines = Injection.objects.filter(clinic=clinic, session__signed_at__isnull=not signed)
     return [(i.session.public_id, i.public_id) for i in lines.select_related("session")[:1]]
 
 
@@ -106,7 +108,7 @@ def test_it_never_answers_nonsense_with_a_server_error():
     for name, params in _uuid_routes():
         if name in NOT_IN_DEMO:
             continue
-        combos = [(i,) for i in ids] if len(params) == 1 else _line_pairs(riverside)
+        combos = [(i,) for i in ids] if len(params) == 1 else _line_pairs(riverside, name)
         found = _opening(
             clients, [reverse(name, kwargs=dict(zip(params, v, strict=True))) for v in combos]
         )

@@ -48,7 +48,7 @@ class AlreadyAnsweredError(Exception):
 def dominant_lot(session: TreatmentSession) -> Lot | None:
     """The lot that made up more than half the session's injected volume, if one did."""
     volume_by_lot: dict[int | None, Decimal] = defaultdict(Decimal)
-    for injection in session.injections.all():
+    for injection in session.injections.in_effect():
         volume_by_lot[injection.lot_id] += injection.volume_ml
     total = sum(volume_by_lot.values(), Decimal(0))
     if not total:

@@ -216,6 +216,7 @@ def others_exposed(escalation: Escalation) -> Exposure | None:
         return None
     others = (
         Injection.objects.filter(clinic_id=escalation.clinic_id, lot_id=event.lot_id)
+        .in_effect()
         .exclude(session__patient_id=escalation.patient_id)
         .values("session__patient_id")
         .distinct()

@@ -3,6 +3,7 @@
 From design.md "Who uses it": reception sees demographics and schedule but no clinical
 notes; a nurse prepares, measures and drafts but cannot sign; a researcher sees evidence
 and de-identified extracts, never identities; a clinic admin configures and reads the audit.
+Which of a patient's own fields a role sees and edits is decided in ``patients/fields.py``.
 """
 
 from __future__ import annotations

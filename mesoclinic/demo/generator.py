@@ -16,15 +16,12 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mesoclinic.aftercare.services import schedule_follow_up
 from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
-from mesoclinic.consent.models import Consent, ConsentTemplate
-from mesoclinic.consultations.models import Consultation
+from mesoclinic.consent.models import ConsentTemplate
 from mesoclinic.demo.catalogue import INDICATION_WEIGHTS, PRODUCTS, ClinicSpec
 from mesoclinic.demo.consent_texts import TEMPLATES
 from mesoclinic.demo.courses import CourseDraft, CourseOptions, simulate_course
@@ -302,7 +299,7 @@ def build_practice(
         clinic, courses, patient_rows, plans, staff, products, rng, spec.currency
     )
     report(f"{spec.name}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
-    _backdate(clinic, courses, patient_rows, plans)
+    _backdate(courses, patient_rows, plans)
     counts["aftercare check-ins"] = _schedule_aftercare(clinic, now)
     report(f"{spec.name}: {counts['aftercare check-ins']} aftercare check-ins still open")
     return {
@@ -325,20 +322,12 @@ def _schedule_aftercare(clinic: Clinic, now: dt.datetime) -> int:
     return sum(len(schedule_follow_up(s)) for s in recent.select_related("plan"))
 
 
-def _backdate(clinic: Clinic, courses: list[CourseDraft], patients: list, plans: list) -> None:
-    """Give records the creation times they would have had, so timelines read naturally."""
+def _backdate(courses: list[CourseDraft], patients: list, plans: list) -> None:
+    """Give patients and plans the creation times they would have had, so timelines read
+    naturally. Consultations, consents and sessions are written with theirs
+    (``writer._insert_as_written``): a signed row cannot be updated afterwards."""
     for course, patient, plan in zip(courses, patients, plans, strict=True):
         patient.created_at = patient.updated_at = course.consult_at
         plan.created_at = plan.updated_at = course.consult_at + dt.timedelta(minutes=50)
     type(patients[0]).objects.bulk_update(patients, ["created_at", "updated_at"], batch_size=500)
     type(plans[0]).objects.bulk_update(plans, ["created_at", "updated_at"], batch_size=500)
-    Consultation.objects.for_clinic(clinic).update(
-        created_at=F("consulted_at"), updated_at=Coalesce(F("signed_at"), F("consulted_at"))
-    )
-    Consent.objects.for_clinic(clinic).update(
-        created_at=F("patient_signed_at"),
-        updated_at=Coalesce(F("signed_at"), F("patient_signed_at")),
-    )
-    TreatmentSession.objects.for_clinic(clinic).update(
-        created_at=F("performed_at"), updated_at=F("performed_at")
-    )

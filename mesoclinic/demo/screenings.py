@@ -15,7 +15,7 @@ import datetime as dt
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.demo.courses import CourseDraft
-from mesoclinic.demo.writer import BATCH, MINUTES, Staff
+from mesoclinic.demo.writer import MINUTES, Staff, _insert_as_written
 from mesoclinic.patients.models import Patient
 from mesoclinic.treatments.gates import months_before
 
@@ -71,6 +71,7 @@ def write_follow_up_screenings(
         row.clinician, row.clinician_name = member.user, member.display_name
         row.signed_at, row.signed_by = visit.at - 10 * MINUTES, member.user
         row.signed_by_name, row.version = member.display_name, 2
+        row.created_at, row.updated_at = row.consulted_at, row.signed_at
         rows.append(row)
     # Today's consultation awaiting its clinician's signature: a progress review of the most
     # recently started course, two hours ago.
@@ -82,6 +83,8 @@ def write_follow_up_screenings(
         "",
     )
     draft.patient = patients[newest]
+    draft.created_at = draft.updated_at = draft.consulted_at
     rows.append(draft)
-    Consultation.objects.bulk_create(rows, batch_size=BATCH)
+    # Inserted with their own times and signatures: a signed row cannot be updated later.
+    _insert_as_written(Consultation, rows)
     return len(rows)

@@ -20,6 +20,7 @@ from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.demo.catalogue import DEMO_PASSWORD, HILLTOP, RIVERSIDE, ClinicSpec
 from mesoclinic.demo.generator import MIN_PATIENTS, build_practice
+from mesoclinic.records import immutability
 
 Report = Callable[[str], None]
 DEMO_CLINICS: tuple[ClinicSpec, ...] = (RIVERSIDE, HILLTOP)
@@ -128,10 +129,12 @@ def remove_demo(report: Report = lambda message: None) -> None:
 
     Rows are deleted model by model; a model whose rows are still protected by another's
     foreign key is retried after the others, so new clinical apps need no change here.
+    The practices are synthetic, signed records and audit trail included, so the database's
+    immutability triggers are set aside for this one transaction (records.immutability).
     """
     clinics = list(Clinic.objects.filter(slug__in=[s.slug for s in DEMO_CLINICS]))
     users = User.objects.filter(username__in=demo_usernames())
-    with transaction.atomic():
+    with transaction.atomic(), immutability.suspended(connection):
         pending = _clinic_models()
         AuditEvent.objects.filter(models.Q(clinic__in=clinics) | models.Q(user__in=users)).delete()
         for _ in range(len(pending) + 1):

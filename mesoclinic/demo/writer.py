@@ -53,6 +53,31 @@ def _signature(member: Membership, at: dt.datetime) -> dict[str, Any]:
     }
 
 
+# What _insert_as_written sets after the insert.
+_WRITTEN = ("created_at", "updated_at", "signed_at", "signed_by_id", "signed_by_name")
+
+
+def _insert_as_written(model: type[Any], rows: list[Any]) -> list[Any]:
+    """Insert rows with the times and signatures they were built with.
+
+    ``bulk_create`` stamps ``created_at``/``updated_at`` with the build time, and a signed row
+    can never be updated afterwards (the database refuses it: ``records.immutability``). So
+    each row goes in as a draft and then takes its times and its signature in one UPDATE
+    per batch: the same draft-to-signed step that signing in the app is.
+    """
+    final = [{name: getattr(row, name) for name in _WRITTEN} for row in rows]
+    for row in rows:
+        row.signed_at, row.signed_by_id, row.signed_by_name = None, None, ""
+    model.objects.bulk_create(rows, batch_size=BATCH)
+    for row, values in zip(rows, final, strict=True):
+        for name, value in values.items():
+            setattr(row, name, value)
+    model.objects.bulk_update(
+        rows, [name.removesuffix("_id") for name in _WRITTEN], batch_size=BATCH
+    )
+    return rows
+
+
 def write_lots(
     clinic: Clinic, lots: list[LotDraft], products: dict[str, Product], admin: User
 ) -> None:
@@ -161,10 +186,12 @@ def write_consultations(
                 assessment=course.assessment
                 or f"Suitable for {course.protocol.name}. Risks, alternatives and aftercare discussed.",
                 created_by=member.user,
+                created_at=course.consult_at,
+                updated_at=signature["signed_at"],
                 **signature,
             )
         )
-    return Consultation.objects.bulk_create(rows, batch_size=BATCH)
+    return _insert_as_written(Consultation, rows)
 
 
 def write_consents(
@@ -196,36 +223,31 @@ def write_consents(
                 patient_typed_name=patient.display_name,
                 patient_signed_at=signed_at,
                 created_by=member.user,
+                created_at=signed_at,
+                updated_at=signed_at + 5 * MINUTES,
                 **_signature(member, signed_at + 5 * MINUTES),
             )
         )
         if course.status == "stopped" and course.visits and rng.random() < 0.5:
             at = min(now, course.visits[-1].at + dt.timedelta(days=rng.randint(7, 21)))
             withdrawals.append((len(rows) - 1, member, at))
-    Consent.objects.bulk_create(rows, batch_size=BATCH)
+    _insert_as_written(Consent, rows)
     # A signed consent is withdrawn by an amendment, never changed in place.
     content_type = ContentType.objects.get_for_model(Consent)
     reason = "Consent withdrawn: patient decided not to continue the course (telephone call)."
-    amendments = Amendment.objects.bulk_create(
-        [
-            Amendment(
-                clinic=clinic,
-                content_type=content_type,
-                object_id=rows[index].pk,
-                author=member.user,
-                author_name=member.display_name,
-                at=at,
-                reason=reason,
-                changes={"withdrawn_at": {"from": None, "to": at.isoformat()}},
-            )
-            for index, member, at in withdrawals
-        ],
-        batch_size=BATCH,
-    )
-    # ``at`` is stamped on insert; give each withdrawal the time it happened.
-    for amendment, (_, _, at) in zip(amendments, withdrawals, strict=True):
-        amendment.at = at
-    Amendment.objects.bulk_update(amendments, ["at"], batch_size=BATCH)
+    for index, member, at in withdrawals:
+        # ``at`` would be stamped on insert and an amendment can never be updated, so each
+        # (a handful) is saved raw, as fixtures are loaded: with the time it happened.
+        Amendment(
+            clinic=clinic,
+            content_type=content_type,
+            object_id=rows[index].pk,
+            author=member.user,
+            author_name=member.display_name,
+            at=at,
+            reason=reason,
+            changes={"withdrawn_at": {"from": None, "to": at.isoformat()}},
+        ).save_base(raw=True)
 
 
 def write_plans(
@@ -307,11 +329,13 @@ def write_sessions(
                     depth_mm=protocol.depth_mm,
                     notes="Tolerated well. Aftercare leaflet given; review at 2 weeks.",
                     created_by=author,
+                    created_at=visit.at,
+                    updated_at=visit.at,
                     **signature,
                 )
             )
             pairs.append((course, patient, visit))
-    TreatmentSession.objects.bulk_create(sessions, batch_size=BATCH)
+    _insert_as_written(TreatmentSession, sessions)
     areas, injections, measures, events = [], [], [], []
     for session, (_course, patient, visit) in zip(sessions, pairs, strict=True):
         visit.pk = session.pk

@@ -273,13 +273,14 @@ def _syringes(lines: Iterable[Injection], notes: list[str]) -> tuple[Syringe, ..
 
 
 def _history(session: TreatmentSession, day: dt.date) -> tuple[PastSession, ...]:
-    from mesoclinic.treatments.models import TreatmentSession
+    from mesoclinic.treatments.models import TreatmentSession, prefetch_lines_in_effect
 
+    # Earlier sessions as corrected: a line moved to another product counts as that product.
     past = (
         TreatmentSession.objects.for_clinic(session.clinic)
         .filter(patient_id=session.patient_id, signed_at__isnull=False)
         .exclude(pk=session.pk)
-        .prefetch_related("injections__product__ingredients")
+        .prefetch_related(prefetch_lines_in_effect("product__ingredients"))
     )
     entries: list[PastSession] = []
     for other in past:
@@ -287,7 +288,7 @@ def _history(session: TreatmentSession, day: dt.date) -> tuple[PastSession, ...]
         if other_day > day:
             continue
         by_area: dict[str, set[str]] = {}
-        for line in other.injections.all():
+        for line in other.lines_in_effect():
             codes = {substance_code(i.substance)[0] for i in line.product.ingredients.all()}
             by_area.setdefault(line.area, set()).update(codes)
         entries.extend(
@@ -304,7 +305,9 @@ def check_session_dose(
     """Run the dose engine on a session (its lines with products and ingredients)."""
     if lines is None:
         lines = list(
-            session.injections.select_related("product").prefetch_related("product__ingredients")
+            session.injections.in_effect()
+            .select_related("product")
+            .prefetch_related("product__ingredients")
         )
     day = clinic_day(session.clinic, session.performed_at)
     patient = session.patient

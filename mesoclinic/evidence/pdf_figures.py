@@ -1,161 +1,186 @@
-"""The evidence figures as PDF vector paths (m/l/re/S/f), for the pure-Python PDF (pdf.py).
+"""The evidence figures drawn into the report PDF (pdf.py) as vector paths with fpdf2.
 
-Each ``FigureDrawing`` draws one ``figure_data.Figure`` — the same numbers the page's SVG
-(plots.py) draws — with its title, axis, labels and wrapped caption, and knows its height so
-pdf.py keeps it whole on one page. Axis ranges and ticks come from the chart plotter's
-``value_axis`` and colours from its palette, as on the page. The band of the model mean is a
-pale tint rather than a transparency (no ExtGState needed). Text widths use Helvetica's
-metrics for the common narrow and wide glyphs, enough to right-align row labels.
+Each ``figure_data.Figure`` — the same numbers the page's SVG (plots.py) draws — is drawn
+once: title, plot, axis, labels and a caption wrapped by the font's glyph widths.
+``figure_height`` says how tall it will be, so pdf.py keeps it whole on one page. Axis ranges
+and ticks come from the chart plotter's ``value_axis`` and colours from its palette, as on the
+page; the model mean's band is the page's translucent tint. Coordinates are points from the
+page's top-left corner (fpdf2's), y growing downwards.
 """
 
 from __future__ import annotations
 
-import textwrap
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from mesoclinic.evidence.figure_data import Figure
-from mesoclinic.evidence.pdf import MARGIN, PAGE_W, _pdf_text
 from mesoclinic.evidence.plots import MAX_TRAJECTORIES, _num
 from mesoclinic.outcomes.plot import PALETTE, value_axis
 
-WIDTH = PAGE_W - 2 * MARGIN
-LABEL_W, ROW_H, FONT = 130.0, 16.0, 8
-NARROW, WIDE = set("ijlI.,:;'!|ft -()/[]"), set("mwMW%@")
+if TYPE_CHECKING:
+    from mesoclinic.evidence.figure_data import Figure
+    from mesoclinic.evidence.pdf import ReportPDF
+
+TITLE_H, AXIS_H, BOTTOM_GAP = 18.0, 30.0, 16.0
+ROW_H, TRAJECTORY_H = 16.0, 160.0
+LABEL_MIN_W, LABEL_MAX_W, LABEL_GAP = 60.0, 200.0, 8.0  # the row labels' column, in points
+FONT_PT, TITLE_PT, CAPTION_PT, CAPTION_LINE_H = 7.5, 10.0, 7.5, 9.5
+AXIS, GRID, TEXT, COURSE = "#666666", "#dddddd", "#222222", "#9aa5b1"
+REFERENCE = "#44546a"
+BAND_OPACITY = 0.18  # as the page's SVG band
+SESSIONS_LABEL = "Sessions completed before the reading"
 
 
-def _text_width(text: str, size: float) -> float:
-    """Helvetica advance widths: ~0.28 em narrow, ~0.85 em wide, ~0.56 em otherwise."""
-    return sum(0.28 if c in NARROW else 0.85 if c in WIDE else 0.56 for c in text) * size
+def _plot_height(figure: Figure) -> float:
+    if figure.kind == "trajectories":
+        return TRAJECTORY_H
+    return ROW_H * len(figure.bars if figure.kind == "bars" else figure.intervals) + 6
 
 
-def _rgb(colour: str, tint: float = 0.0) -> bytes:
-    """'#rrggbb' as PDF r g b, mixed towards white by ``tint`` (0 = the colour itself)."""
-    parts = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    return b"%.3f %.3f %.3f" % tuple(p + (1 - p) * tint for p in parts)
+def figure_height(pdf: ReportPDF, figure: Figure) -> float:
+    """Title, plot, axis and the wrapped caption, in points."""
+    pdf.use_font(CAPTION_PT)
+    caption_lines = pdf.wrapped_lines(figure.desc, pdf.text_width_pt)
+    return TITLE_H + _plot_height(figure) + AXIS_H + caption_lines * CAPTION_LINE_H + BOTTOM_GAP
 
 
-def _text(x: float, y: float, text: str, *, size: float = FONT, anchor: str = "start", font: str = "F1", rotate: bool = False) -> bytes:  # fmt: skip
-    shift = {"start": 0.0, "middle": 0.5, "end": 1.0}[anchor] * _text_width(text, size)
-    matrix = b"0 1 -1 0 %.1f %.1f" % (x, y - shift) if rotate else b"1 0 0 1 %.1f %.1f" % (x - shift, y)  # fmt: skip
-    return b"0 g BT /%s %.1f Tf %s Tm (%s) Tj ET" % (font.encode(), size, matrix, _pdf_text(text))
-
-
-def _line(x1: float, y1: float, x2: float, y2: float, *, colour: str = "#666666", width: float = 0.5) -> bytes:  # fmt: skip
-    return b"%s RG %.2f w %.1f %.1f m %.1f %.1f l S" % (_rgb(colour), width, x1, y1, x2, y2)
-
-
-def _caption(desc: str) -> list[str]:
-    return textwrap.wrap(desc, int(WIDTH / (7 * 0.5)))
-
-
-@dataclass(frozen=True)
-class FigureDrawing:
-    """One figure as PDF content; ``height`` covers title, plot, axis and caption."""
-
-    figure: Figure
-
-    def _plot_height(self) -> float:
-        f = self.figure
-        if f.kind == "trajectories":
-            return 160.0
-        return ROW_H * len(f.bars if f.kind == "bars" else f.intervals) + 6
-
-    @property
-    def height(self) -> float:
-        return 18 + self._plot_height() + 30 + 9 * len(_caption(self.figure.desc)) + 14
-
-    def ops(self, left: float, top: float) -> bytes:
-        f = self.figure
-        out = [_text(left, top - 11, f.title, size=10, font="F2")]
-        plot_top = top - 18
-        bottom = plot_top - self._plot_height()
-        if f.kind == "trajectories":
-            out += self._trajectories(left, plot_top, bottom)
-        elif f.kind == "bars":
-            out += self._bars(left, plot_top, bottom)
+def draw_figure(pdf: ReportPDF, figure: Figure, *, top: float) -> None:
+    """Draw one figure with its top-left corner at the left margin and ``top``."""
+    left, width = pdf.l_margin, pdf.text_width_pt
+    pdf.use_font(TITLE_PT, bold=True)
+    pdf.set_text_color(0)
+    pdf.text(left, top + 11, figure.title)
+    plot_top = top + TITLE_H
+    bottom = plot_top + _plot_height(figure)
+    with pdf.local_context():
+        if figure.kind == "trajectories":
+            _trajectories(pdf, figure, left, width, plot_top, bottom)
+        elif figure.kind == "bars":
+            _bars(pdf, figure, left, width, plot_top, bottom)
         else:
-            out += self._intervals(left, plot_top, bottom)
-        y = bottom - 30
-        for line in _caption(f.desc):
-            y -= 9
-            out.append(_text(left, y, line, size=7))
-        return b"\n".join(out)
+            _intervals(pdf, figure, left, width, plot_top, bottom)
+    pdf.use_font(CAPTION_PT)
+    pdf.set_text_color(TEXT)
+    pdf.set_xy(left, bottom + AXIS_H)
+    pdf.multi_cell(width, CAPTION_LINE_H, figure.desc, align="L")
+    pdf.set_text_color(0)
 
-    def _x_axis(self, values: list[float], x0: float, width: float, plot_top: float, bottom: float) -> tuple[list[bytes], float, float]:  # fmt: skip
-        lower, upper, ticks = value_axis(values)
-        out = [_line(x0, bottom, x0 + width, bottom)]
-        for tick in ticks:
-            x = x0 + (tick - lower) / (upper - lower) * width
-            out.append(_line(x, plot_top, x, bottom, colour="#dddddd"))
-            out.append(_text(x, bottom - 10, _num(tick), anchor="middle"))
-        out.append(_text(x0 + width / 2, bottom - 24, self.figure.axis_label, anchor="middle"))
-        return out, lower, upper
 
-    def _intervals(self, left: float, plot_top: float, bottom: float) -> list[bytes]:
-        f = self.figure
-        x0, width = left + LABEL_W, WIDTH - LABEL_W - 10
-        values = [v for r in f.intervals for v in (r.estimate, r.low, r.high)]
-        out, lower, upper = self._x_axis(values + ([f.reference] if f.reference is not None else []), x0, width, plot_top, bottom)  # fmt: skip
+def _label(pdf: ReportPDF, x: float, y: float, text: str, *, anchor: str = "start") -> None:
+    """Text with its baseline at ``y``, starting at, centred on or ending at ``x``."""
+    shift = {"start": 0.0, "middle": 0.5, "end": 1.0}[anchor] * pdf.get_string_width(text)
+    pdf.text(x - shift, y, text)
 
-        def x(value: float) -> float:
-            return x0 + (value - lower) / (upper - lower) * width
 
-        if f.reference is not None:
-            out.append(b"[3 2] 0 d " + _line(x(f.reference), plot_top, x(f.reference), bottom, colour="#44546a") + b" [] 0 d")  # fmt: skip
-        for i, r in enumerate(f.intervals):
-            y = plot_top - ROW_H * i - ROW_H / 2
-            out.append(_text(x0 - 6, y - 3, r.label[:30], anchor="end"))
-            out.append(_line(x(r.low), y, x(r.high), y, colour=PALETTE[0], width=1.5))
-            out.append(b"%s rg %.1f %.1f 6 6 re f" % (_rgb(PALETTE[0]), x(r.estimate) - 3, y - 3))
-        return out
+def _fit(pdf: ReportPDF, text: str, width: float) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` at the current font's glyph widths."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
-    def _bars(self, left: float, plot_top: float, bottom: float) -> list[bytes]:
-        f = self.figure
-        x0, width = left + LABEL_W, WIDTH - LABEL_W - 10
-        out, lower, upper = self._x_axis([0.0, *(v for _, v in f.bars)], x0, width, plot_top, bottom)  # fmt: skip
-        zero = x0 + (0 - lower) / (upper - lower) * width
-        for i, (label, value) in enumerate(f.bars):
-            y = plot_top - ROW_H * i - ROW_H / 2
-            end = x0 + (value - lower) / (upper - lower) * width
-            out.append(_text(x0 - 6, y - 3, label, anchor="end"))
-            colour = _rgb(PALETTE[i % len(PALETTE)])
-            out.append(b"%s rg %.1f %.1f %.1f 10 re f" % (colour, min(zero, end), y - 5, abs(end - zero)))  # fmt: skip
-        out.append(_line(zero, plot_top, zero, bottom))
-        return out
 
-    def _trajectories(self, left: float, plot_top: float, bottom: float) -> list[bytes]:
-        f = self.figure
-        shown = [line for line in f.lines if line][:MAX_TRAJECTORIES]
-        xs = [p[0] for line in shown for p in line] + [m[0] for m in f.mean]
-        ys = [p[1] for line in shown for p in line] + [v for m in f.mean for v in m[1:]]
-        y_low, y_high, y_ticks = value_axis(ys)
-        x_high = max(max(xs), 1.0)
-        x0, width, height = left + 40, WIDTH - 50, plot_top - bottom
+def _label_column(pdf: ReportPDF, labels: Sequence[str]) -> float:
+    """As wide as the longest row label, within bounds that leave the plot most of the width."""
+    pdf.use_font(FONT_PT)
+    widest = max((pdf.get_string_width(label) for label in labels), default=0.0)
+    return min(max(widest + LABEL_GAP, LABEL_MIN_W), LABEL_MAX_W)
 
-        def px(v: float) -> float:
-            return x0 + v / x_high * width
 
-        def py(v: float) -> float:
-            return bottom + (v - y_low) / (y_high - y_low) * height
+def _line(pdf: ReportPDF, x1: float, y1: float, x2: float, y2: float, *, colour: str = AXIS, width: float = 0.5) -> None:  # fmt: skip
+    pdf.set_draw_color(colour)
+    pdf.set_line_width(width)
+    pdf.line(x1, y1, x2, y2)
 
-        out = []
-        if f.mean:
-            band = [(px(m[0]), py(m[2])) for m in f.mean] + [(px(m[0]), py(m[3])) for m in reversed(f.mean)]  # fmt: skip
-            path = b" ".join(b"%.1f %.1f %s" % (x, y, b"m" if i == 0 else b"l") for i, (x, y) in enumerate(band))  # fmt: skip
-            out.append(b"%s rg %s h f" % (_rgb(PALETTE[0], tint=0.8), path))
-        for tick in y_ticks:
-            out.append(_line(x0, py(tick), x0 + width, py(tick), colour="#dddddd"))
-            out.append(_text(x0 - 4, py(tick) - 3, _num(tick), anchor="end"))
-        out.append(_text(left + 8, bottom + height / 2, f.axis_label, anchor="middle", rotate=True))
-        out.append(_line(x0, bottom, x0 + width, bottom))
-        for s in range(int(x_high) + 1):
-            out.append(_text(px(s), bottom - 10, str(s), anchor="middle"))
-        out.append(_text(x0 + width / 2, bottom - 24, "Sessions completed before the reading", anchor="middle"))  # fmt: skip
-        for line in shown:
-            points = sorted(line)
-            path = b" ".join(b"%.1f %.1f %s" % (px(x), py(y), b"m" if i == 0 else b"l") for i, (x, y) in enumerate(points))  # fmt: skip
-            out.append(b"%s RG 0.5 w %s S" % (_rgb("#9aa5b1"), path))
-        if f.mean:
-            path = b" ".join(b"%.1f %.1f %s" % (px(m[0]), py(m[1]), b"m" if i == 0 else b"l") for i, m in enumerate(f.mean))  # fmt: skip
-            out.append(b"%s RG 2 w %s S" % (_rgb(PALETTE[0]), path))
-        return out
+
+def _x_axis(pdf: ReportPDF, figure: Figure, values: Sequence[float], x0: float, width: float, plot_top: float, bottom: float) -> tuple[float, float]:  # fmt: skip
+    """Grid, ticks and label of a horizontal value axis; returns its lower and upper bound."""
+    lower, upper, ticks = value_axis(values)
+    pdf.use_font(FONT_PT)
+    pdf.set_text_color(TEXT)
+    for tick in ticks:
+        x = x0 + (tick - lower) / (upper - lower) * width
+        _line(pdf, x, plot_top, x, bottom, colour=GRID)
+        _label(pdf, x, bottom + 10, _num(tick), anchor="middle")
+    _line(pdf, x0, bottom, x0 + width, bottom)
+    _label(pdf, x0 + width / 2, bottom + 24, figure.axis_label, anchor="middle")
+    return lower, upper
+
+
+def _intervals(pdf: ReportPDF, figure: Figure, left: float, width: float, plot_top: float, bottom: float) -> None:  # fmt: skip
+    label_w = _label_column(pdf, [r.label for r in figure.intervals])
+    x0, span = left + label_w, width - label_w - 10
+    values = [v for r in figure.intervals for v in (r.estimate, r.low, r.high)]
+    if figure.reference is not None:
+        values.append(figure.reference)
+    lower, upper = _x_axis(pdf, figure, values, x0, span, plot_top, bottom)
+
+    def x(value: float) -> float:
+        return x0 + (value - lower) / (upper - lower) * span
+
+    if figure.reference is not None:
+        pdf.set_dash_pattern(dash=3, gap=2)
+        _line(pdf, x(figure.reference), plot_top, x(figure.reference), bottom, colour=REFERENCE)
+        pdf.set_dash_pattern()
+    pdf.set_fill_color(PALETTE[0])
+    for i, r in enumerate(figure.intervals):
+        y = plot_top + ROW_H * i + ROW_H / 2
+        _label(pdf, x0 - LABEL_GAP, y + 2.5, _fit(pdf, r.label, label_w - LABEL_GAP), anchor="end")
+        _line(pdf, x(r.low), y, x(r.high), y, colour=PALETTE[0], width=1.5)
+        pdf.rect(x(r.estimate) - 3, y - 3, 6, 6, style="F")
+
+
+def _bars(pdf: ReportPDF, figure: Figure, left: float, width: float, plot_top: float, bottom: float) -> None:  # fmt: skip
+    label_w = _label_column(pdf, [label for label, _ in figure.bars])
+    x0, span = left + label_w, width - label_w - 10
+    lower, upper = _x_axis(pdf, figure, [0.0, *(v for _, v in figure.bars)], x0, span, plot_top, bottom)  # fmt: skip
+    zero = x0 + (0 - lower) / (upper - lower) * span
+    for i, (label, value) in enumerate(figure.bars):
+        y = plot_top + ROW_H * i + ROW_H / 2
+        end = x0 + (value - lower) / (upper - lower) * span
+        _label(pdf, x0 - LABEL_GAP, y + 2.5, _fit(pdf, label, label_w - LABEL_GAP), anchor="end")
+        pdf.set_fill_color(PALETTE[i % len(PALETTE)])
+        pdf.rect(min(zero, end), y - 5, abs(end - zero), 10, style="F")
+    _line(pdf, zero, plot_top, zero, bottom)
+
+
+def _trajectories(pdf: ReportPDF, figure: Figure, left: float, width: float, plot_top: float, bottom: float) -> None:  # fmt: skip
+    shown = [line for line in figure.lines if line][:MAX_TRAJECTORIES]
+    mean = figure.mean
+    xs = [p[0] for line in shown for p in line] + [m[0] for m in mean]
+    ys = [p[1] for line in shown for p in line] + [v for m in mean for v in m[1:]]
+    y_low, y_high, y_ticks = value_axis(ys)
+    x_high = max(max(xs), 1.0)
+    x0, span, height = left + 40, width - 50, bottom - plot_top
+
+    def px(v: float) -> float:
+        return x0 + v / x_high * span
+
+    def py(v: float) -> float:
+        return bottom - (v - y_low) / (y_high - y_low) * height
+
+    pdf.use_font(FONT_PT)
+    pdf.set_text_color(TEXT)
+    for tick in y_ticks:
+        _line(pdf, x0, py(tick), x0 + span, py(tick), colour=GRID)
+        _label(pdf, x0 - 4, py(tick) + 2.5, _num(tick), anchor="end")
+    middle = plot_top + height / 2
+    with pdf.rotation(90, left + 10, middle):
+        _label(pdf, left + 10, middle + 2.5, figure.axis_label, anchor="middle")
+    _line(pdf, x0, bottom, x0 + span, bottom)
+    for s in range(int(x_high) + 1):
+        _label(pdf, px(s), bottom + 10, str(s), anchor="middle")
+    _label(pdf, x0 + span / 2, bottom + 24, SESSIONS_LABEL, anchor="middle")
+    if mean:
+        band = [(px(m[0]), py(m[2])) for m in mean] + [(px(m[0]), py(m[3])) for m in reversed(mean)]  # fmt: skip
+        with pdf.local_context(fill_opacity=BAND_OPACITY):
+            pdf.set_fill_color(PALETTE[0])
+            pdf.polygon(band, style="F")
+    pdf.set_draw_color(COURSE)
+    pdf.set_line_width(0.5)
+    for line in shown:
+        pdf.polyline([(px(x), py(y)) for x, y in sorted(line)])
+    if mean:
+        pdf.set_draw_color(PALETTE[0])
+        pdf.set_line_width(2)
+        pdf.polyline([(px(m[0]), py(m[1])) for m in mean])

@@ -24,7 +24,6 @@ from mesoclinic.clinics.roles import Perm
 from mesoclinic.evidence import figures
 from mesoclinic.evidence.figure_data import Figure, FigureSet, report_figures
 from mesoclinic.evidence.pdf import Block, report_pdf
-from mesoclinic.evidence.pdf_figures import FigureDrawing
 from mesoclinic.evidence.plots import bar_plot, interval_plot, trajectory_plot
 from mesoclinic.evidence.sentences import sentences
 from mesoclinic.evidence.services import clinic_tables
@@ -119,11 +118,11 @@ def printable(request: HttpRequest, indication: str) -> HttpResponse:
 
 
 def _pdf_figures(ctx: dict[str, Any]) -> list[Block]:
-    """The page's figures as vector drawings; a sentence for each one too few data allow."""
+    """The page's figures, each drawn once as vector paths; a sentence for each one too few data allow."""
     drawn = figure_set(ctx)
     blocks: list[Block] = [("h2", "Figures")]
     blocks += [("p", note) for note in drawn.notes]
-    blocks += [("figure", FigureDrawing(figure)) for figure in drawn.figures]
+    blocks += [("figure", figure) for figure in drawn.figures]
     blocks += [("li", f"{title} is not drawn: {reason}") for title, reason in drawn.missing]
     return blocks
 

@@ -168,7 +168,8 @@ def exposure_rows(
 ) -> Any:
     """The one query: injection lines of these lots, with session, patient, product and
     practitioner columns, ordered by patient and time (``.explain()`` shows the plan)."""
-    rows = Injection.objects.filter(clinic=clinic, lot_id__in=lot_ids)
+    # The lines as corrected: a line moved to another lot by an amendment counts there.
+    rows = Injection.objects.filter(clinic=clinic, lot_id__in=lot_ids).in_effect()
     if date_from:
         rows = rows.filter(session__performed_at__gte=clinic.start_of_day(date_from))
     if date_to:

@@ -20,7 +20,8 @@ class FormularyError(Exception):
 
 def ingredients_locked(product: Product) -> bool:
     """A product injected in a signed session keeps its ingredients: the signed dose totals
-    were computed from them. A new formulation is a new product."""
+    were computed from them. A new formulation is a new product. A line since replaced by a
+    correction counts too: the signed original stays readable with its totals."""
     return product.injections.filter(session__signed_at__isnull=False).exists()
 
 

@@ -180,7 +180,7 @@ def lot_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     today = membership.clinic.today()
     _with_state([lot], today)
     # Counts only: who received the lot is patient data, found through the recall search.
-    usage = lot.injections.aggregate(
+    usage = lot.injections.in_effect().aggregate(
         lines=Count("id"),
         sessions=Count("session", distinct=True),
         signed_ml=Sum("volume_ml", filter=Q(session__signed_at__isnull=False)),

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
+from mesoclinic.patients.fields import PATIENT_FIELDS, PatientFieldAccess
 from mesoclinic.patients.models import Patient
 
 
 class PatientForm(forms.ModelForm):
+    """A patient's details, limited to the fields the user's role may edit (``access``): the
+    others are neither rendered nor read from the post, so they keep their stored values."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -37,11 +42,15 @@ class PatientForm(forms.ModelForm):
         }
         labels = {"height_cm": "Height (cm)"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: PatientFieldAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["given_name"].required = True
-        self.fields["family_name"].required = True
-        self.fields["birth_date"].required = True
+        for name in [n for n in self.fields if n in PATIENT_FIELDS and not access.edits(n)]:
+            del self.fields[name]
+        # Who the patient is, how to reach them, then what a clinician needs.
+        self.order_fields(access.visible_in_order())
+        for name in ("given_name", "family_name", "birth_date"):
+            if name in self.fields:
+                self.fields[name].required = True
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -59,6 +68,31 @@ class PatientForm(forms.ModelForm):
         if height is not None and not Decimal(100) <= height <= Decimal(250):
             raise forms.ValidationError("Height must be between 100 and 250 cm.")
         return height
+
+
+class DifferentPersonForm(forms.Form):
+    """The user's answer to a possible-duplicate warning: the patients shown (their public ids,
+    so a confirmation covers only what was on the screen) and whether this is someone else."""
+
+    prefix = "duplicates"
+
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirmed = forms.BooleanField(
+        label="This is a different person from the patients listed above",
+        required=False,
+    )
+
+    def different_from(self) -> set[uuid.UUID]:
+        """The public ids the user confirmed to be someone else (none unless ticked)."""
+        if not self.is_valid() or not self.cleaned_data["confirmed"]:
+            return set()
+        ids = set()
+        for text in self.cleaned_data["shown"].split(","):
+            try:
+                ids.add(uuid.UUID(text.strip()))
+            except ValueError:
+                continue
+        return ids
 
 
 class PatientSearchForm(forms.Form):

@@ -1,15 +1,47 @@
-"""Patient workflows: registration with the clinic's next MRN, and search."""
+"""Patient workflows: registration with the clinic's next MRN, edits of the details, search.
+
+Both the registration and an edit refuse to save over a possible duplicate the user has not
+confirmed to be a different person (``patients.duplicates``), and both refuse a field the
+user's role may not edit (``patients.fields``), whatever path calls them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
 from mesoclinic.clinics.models import Clinic
+from mesoclinic.patients.duplicates import (
+    PossibleDuplicate,
+    PossibleDuplicatesFound,
+    find_possible_duplicates,
+    newly_colliding,
+    unconfirmed,
+)
+from mesoclinic.patients.fields import PatientFieldAccess
 from mesoclinic.patients.models import Patient
+from mesoclinic.records.services import save_versioned
+
+
+@dataclass(frozen=True)
+class PatientSaved:
+    """A saved patient, and the possible duplicates the user confirmed to be someone else."""
+
+    patient: Patient
+    confirmed_different: list[PossibleDuplicate] = field(default_factory=list)
+
+
+def _refuse_uneditable(access: PatientFieldAccess, fields: dict[str, Any]) -> None:
+    refused = access.uneditable(fields)
+    if refused:
+        raise PermissionDenied(f"Your role may not change: {', '.join(refused)}.")
 
 
 def next_mrn(clinic: Clinic) -> str:
@@ -29,12 +61,59 @@ def next_mrn(clinic: Clinic) -> str:
     return mrn
 
 
-def register_patient(clinic: Clinic, created_by: Any, fields: dict[str, Any]) -> Patient:
+def register_patient(
+    clinic: Clinic,
+    created_by: Any,
+    fields: dict[str, Any],
+    *,
+    access: PatientFieldAccess,
+    different_from: Collection[uuid.UUID] = (),
+) -> PatientSaved:
+    """Register a patient under the clinic's next MRN.
+
+    Raises ``PossibleDuplicatesFound`` (and saves nothing) while a patient of the clinic who may
+    be this person is not in ``different_from``, the public ids the user confirmed to be
+    someone else.
+    """
+    _refuse_uneditable(access, fields)
     with transaction.atomic():
-        patient = Patient(clinic=clinic, created_by=created_by, mrn=next_mrn(clinic), **fields)
+        # Taking the MRN locks the clinic's row until this transaction ends, so two
+        # receptionists registering the same person at once are checked one after the other
+        # and the second sees the first's patient.
+        mrn = next_mrn(clinic)
+        duplicates = find_possible_duplicates(clinic, fields)
+        if unconfirmed(duplicates, different_from):
+            raise PossibleDuplicatesFound(duplicates)
+        patient = Patient(clinic=clinic, created_by=created_by, mrn=mrn, **fields)
         patient.full_clean()
         patient.save()
-    return patient
+    return PatientSaved(patient, duplicates)
+
+
+def update_patient(
+    patient: Patient,
+    expected_version: int,
+    fields: dict[str, Any],
+    *,
+    access: PatientFieldAccess,
+    different_from: Collection[uuid.UUID] = (),
+) -> PatientSaved:
+    """Save an edit of the patient's details, read at ``expected_version``.
+
+    Only ``fields`` change: a field the form did not carry (one the role may not edit) keeps
+    its value. Raises ``PossibleDuplicatesFound`` when the edit makes the patient look like
+    another patient of the clinic who is not in ``different_from``.
+    """
+    _refuse_uneditable(access, fields)
+    with transaction.atomic():
+        # Compared with the stored row, not with ``patient``: a bound ModelForm has already
+        # copied the posted values onto its instance.
+        stored = Patient.objects.get(pk=patient.pk)
+        duplicates = newly_colliding(stored, fields)
+        if unconfirmed(duplicates, different_from):
+            raise PossibleDuplicatesFound(duplicates)
+        saved = save_versioned(stored, expected_version, fields)
+    return PatientSaved(saved, duplicates)
 
 
 def search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:

@@ -10,6 +10,7 @@ from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.outcomes.services import annotate_measurements, treated_sites_from_sessions
 from mesoclinic.patients.models import Patient
+from mesoclinic.treatments.models import prefetch_lines_in_effect
 
 
 @dataclass
@@ -52,7 +53,7 @@ def build_chart(patient: Patient, membership: Membership) -> Chart:
         chart.entries.append(ChartEntry(plan.created_at, "plan", plan))
     sessions = list(
         patient.sessions.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related(
-            "areas", "injections__product", "injections__lot", "amendments"
+            "areas", prefetch_lines_in_effect(), "amendments"
         )
     )
     for s in sessions:

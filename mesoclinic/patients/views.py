@@ -8,17 +8,19 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.patients import services
-from mesoclinic.patients.forms import PatientForm, PatientSearchForm
+from mesoclinic.patients.duplicates import PossibleDuplicate, PossibleDuplicatesFound
+from mesoclinic.patients.fields import access_for
+from mesoclinic.patients.forms import DifferentPersonForm, PatientForm, PatientSearchForm
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.timeline import build_chart
 from mesoclinic.records.models import StaleRecordError
-from mesoclinic.records.services import save_versioned
 
 
 @requires(Perm.VIEW_DEMOGRAPHICS)
@@ -43,46 +45,112 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     elif page.object_list:
         record(request, Action.LIST, detail=f"patient list page {page.number}")
     template = "patients/_results.html" if request.htmx else "patients/list.html"  # type: ignore[attr-defined]
-    return render(request, template, {"form": form, "page": page, "query": query})
+    context = {"form": form, "page": page, "query": query}
+    return render(request, template, {**context, "patient_fields": access_for(membership)})
 
 
 @requires(Perm.EDIT_DEMOGRAPHICS)
 def patient_create(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
-    form = PatientForm(request.POST or None)
+    access = access_for(membership)
+    form = PatientForm(request.POST or None, access=access)
+    answer = DifferentPersonForm(request.POST or None)
+    warning: list[PossibleDuplicate] = []
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        # The patient and its audit entry commit together or not at all.
-        with transaction.atomic():
-            patient = services.register_patient(membership.clinic, request.user, fields)
-            record(request, Action.CREATE, obj=patient)
-        messages.success(request, f"Registered {patient.display_name} as {patient.mrn}.")
-        return redirect("patients:chart", public_id=patient.public_id)
-    return render(request, "patients/form.html", {"form": form, "patient": None})
+        try:
+            # The patient and its audit entries commit together or not at all.
+            with transaction.atomic():
+                saved = services.register_patient(
+                    membership.clinic,
+                    request.user,
+                    fields,
+                    access=access,
+                    different_from=answer.different_from(),
+                )
+                record(request, Action.CREATE, obj=saved.patient, detail=_confirmed_detail(saved))
+                _audit_confirmed(request, saved)
+        except PossibleDuplicatesFound as exc:
+            warning, answer = _warn(request, exc, answer)
+        else:
+            patient = saved.patient
+            messages.success(request, f"Registered {patient.display_name} as {patient.mrn}.")
+            return redirect("patients:chart", public_id=patient.public_id)
+    context = {"form": form, "patient": None, "duplicates": warning, "answer": answer}
+    return render(request, "patients/form.html", {**context, "patient_fields": access})
 
 
 @requires(Perm.EDIT_DEMOGRAPHICS)
 def patient_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
+    access = access_for(membership)
     patient = get_object_or_404(
         Patient.objects.restrict(membership, Perm.EDIT_DEMOGRAPHICS), public_id=public_id
     )
-    form = PatientForm(request.POST or None, instance=patient)
+    form = PatientForm(request.POST or None, instance=patient, access=access)
+    answer = DifferentPersonForm(request.POST or None)
+    warning: list[PossibleDuplicate] = []
     if request.method == "POST" and form.is_valid():
         expected = form.cleaned_data.get("version") or patient.version
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             with transaction.atomic():
-                patient = save_versioned(Patient.objects.get(pk=patient.pk), expected, fields)
-                detail = ", ".join(sorted(form.changed_data))
-                record(request, Action.UPDATE, obj=patient, detail=detail)
+                saved = services.update_patient(
+                    patient,
+                    expected,
+                    fields,
+                    access=access,
+                    different_from=answer.different_from(),
+                )
+                changed = ", ".join(sorted(form.changed_data))
+                detail = "; ".join(d for d in (changed, _confirmed_detail(saved)) if d)
+                record(request, Action.UPDATE, obj=saved.patient, detail=detail)
+                _audit_confirmed(request, saved)
         except StaleRecordError as exc:
             form.add_error(None, str(exc))
+        except PossibleDuplicatesFound as exc:
+            warning, answer = _warn(request, exc, answer)
         else:
             messages.success(request, "Saved.")
-            return redirect("patients:chart", public_id=patient.public_id)
+            return redirect("patients:chart", public_id=saved.patient.public_id)
     record(request, Action.VIEW, obj=patient, detail="edit form")
-    return render(request, "patients/form.html", {"form": form, "patient": patient})
+    context = {"form": form, "patient": patient, "duplicates": warning, "answer": answer}
+    return render(request, "patients/form.html", {**context, "patient_fields": access})
+
+
+def _warn(
+    request: HttpRequest, exc: PossibleDuplicatesFound, answer: DifferentPersonForm
+) -> tuple[list[PossibleDuplicate], DifferentPersonForm]:
+    """Show the possible duplicates (each a read of that patient, so audited) and a fresh,
+    unticked confirmation that covers exactly those patients."""
+    for duplicate in exc.duplicates:
+        record(request, Action.VIEW, obj=duplicate.patient, detail="shown as a possible duplicate")
+    if answer.different_from():
+        # The user had confirmed, but the list has grown since: they must look again.
+        messages.warning(
+            request,
+            "Another patient may be this person: check the list again before confirming.",
+        )
+    shown = ",".join(str(d.patient.public_id) for d in exc.duplicates)
+    return exc.duplicates, DifferentPersonForm(initial={"shown": shown})
+
+
+def _confirmed_detail(saved: services.PatientSaved) -> str:
+    count = len(saved.confirmed_different)
+    if not count:
+        return ""
+    return f"confirmed a different person from {count} possible duplicate{pluralize(count)}"
+
+
+def _audit_confirmed(request: HttpRequest, saved: services.PatientSaved) -> None:
+    """Leave the confirmation on each look-alike's trail too, where a later merge would look."""
+    for duplicate in saved.confirmed_different:
+        record(
+            request,
+            Action.OVERRIDE,
+            obj=duplicate.patient,
+            detail=f"confirmed a different person from patient {saved.patient.public_id}",
+        )
 
 
 @requires(Perm.VIEW_DEMOGRAPHICS)
@@ -93,4 +161,5 @@ def patient_chart(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     chart = build_chart(patient, membership)
     record(request, Action.VIEW, obj=patient, detail="chart")
-    return render(request, "patients/chart.html", {"patient": patient, "chart": chart})
+    context = {"patient": patient, "chart": chart, "patient_fields": access_for(membership)}
+    return render(request, "patients/chart.html", context)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
+from mesoclinic.records.immutability import refusals_as_errors
 from mesoclinic.records.models import (
     Amendment,
     ClinicalRecord,
@@ -31,7 +32,9 @@ class SigningError(Exception):
 def save_versioned(record: _R, expected_version: int, fields: dict[str, Any]) -> _R:
     """Apply ``fields`` to ``record`` only if nobody changed it since ``expected_version`` was read."""
     model = type(record)
-    with transaction.atomic():
+    # A record signed meanwhile is refused by the database (records.immutability) at the
+    # version bump; the caller gets the guard's ImmutableRecordError, not an IntegrityError.
+    with refusals_as_errors(), transaction.atomic():
         bumped = model._default_manager.filter(pk=record.pk, version=expected_version).update(
             version=F("version") + 1
         )
@@ -71,7 +74,7 @@ def sign_record(record: SignableRecord, membership: Membership) -> SignableRecor
     return record
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, dt.datetime | dt.date):
@@ -81,10 +84,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def amend_record(
-    record: SignableRecord, membership: Membership, reason: str, changes: dict[str, Any]
-) -> Amendment:
-    """Record a correction to a signed record; the original stays as it was signed."""
+def amendable_reason(record: SignableRecord, membership: Membership, reason: str) -> str:
+    """The checks every amendment shares (a practitioner of the record's clinic, a signed
+    record, a written reason); returns the reason stripped."""
     if not membership.has(Perm.SIGN):
         raise SigningError("Only a practitioner can amend a signed record.")
     if record.clinic_id != membership.clinic_id:
@@ -94,13 +96,13 @@ def amend_record(
     reason = reason.strip()
     if not reason:
         raise SigningError("An amendment needs a reason.")
-    diff = {}
-    for name, new in changes.items():
-        old = record.effective(name)
-        if _jsonable(old) != _jsonable(new):
-            diff[name] = {"from": _jsonable(old), "to": _jsonable(new)}
-    if not diff:
-        raise SigningError("Nothing was changed, so there is nothing to amend.")
+    return reason
+
+
+def add_amendment(
+    record: SignableRecord, membership: Membership, reason: str, diff: dict[str, Any]
+) -> Amendment:
+    """Write the amendment row: ``diff`` is ``{"field": {"from": old, "to": new}}``."""
     return Amendment.objects.create(
         clinic=record.clinic,
         content_type=ContentType.objects.get_for_model(record),
@@ -110,3 +112,18 @@ def amend_record(
         reason=reason,
         changes=diff,
     )
+
+
+def amend_record(
+    record: SignableRecord, membership: Membership, reason: str, changes: dict[str, Any]
+) -> Amendment:
+    """Record a correction to a signed record; the original stays as it was signed."""
+    reason = amendable_reason(record, membership, reason)
+    diff = {}
+    for name, new in changes.items():
+        old = record.effective(name)
+        if jsonable(old) != jsonable(new):
+            diff[name] = {"from": jsonable(old), "to": jsonable(new)}
+    if not diff:
+        raise SigningError("Nothing was changed, so there is nothing to amend.")
+    return add_amendment(record, membership, reason, diff)

@@ -150,7 +150,8 @@ def clinic_rows(clinic: Clinic) -> ClinicRows:
             },
             extra=_extra(extra),
         )
-    injections = Injection.objects.filter(clinic=clinic, session__in=sessions)
+    # The lines as corrected by amendments; a replaced line is not part of the record's content.
+    injections = Injection.objects.filter(clinic=clinic, session__in=sessions).in_effect()
     for (
         session_pk,
         area,

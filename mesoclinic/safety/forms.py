@@ -148,7 +148,7 @@ class AdverseEventForm(forms.ModelForm):
         if lot is not None:
             if session is None:
                 self.add_error("lot", "choose the session the lot was used in first.")
-            elif not Injection.objects.filter(session=session, lot=lot).exists():
+            elif not Injection.objects.in_effect().filter(session=session, lot=lot).exists():
                 self.add_error(
                     "lot",
                     f"lot {lot.lot_number} was not used in the session of "

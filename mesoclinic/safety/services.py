@@ -20,7 +20,9 @@ def _check_links(patient: Patient, fields: dict[str, Any]) -> None:
     session, lot = fields.get("session"), fields.get("lot")
     if session is not None and session.patient_id != patient.pk:
         raise ValueError("The session belongs to another patient.")
-    if lot is not None and (session is None or not session.injections.filter(lot=lot).exists()):
+    if lot is not None and (
+        session is None or not session.injections.in_effect().filter(lot=lot).exists()
+    ):
         raise ValueError("The lot was not used in the linked session.")
 
 

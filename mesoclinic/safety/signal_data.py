@@ -67,6 +67,7 @@ def _session_rows(clinic: Clinic, sessions: Any) -> list[SessionRow]:
     # A subquery, not a list of ids: a large clinic's list would pass SQLite's variable limit.
     injections = (
         Injection.objects.filter(clinic=clinic, session_id__in=sessions.values("id"))
+        .in_effect()
         .filter(lot_id__isnull=False)
         .values_list("session_id", "lot_id")
         .distinct()
@@ -126,7 +127,9 @@ def _exposure_sessions(clinic: Clinic, signals: list[Signal]) -> list[SessionRow
     refs = [
         s.key.removeprefix(REGISTRY_PREFIX) for s in signals if s.key.startswith(REGISTRY_PREFIX)
     ]
-    lot_sessions = Injection.objects.filter(clinic=clinic, lot_id__in=lots).values("session_id")
+    lot_sessions = (
+        Injection.objects.filter(clinic=clinic, lot_id__in=lots).in_effect().values("session_id")
+    )
     sessions = (
         TreatmentSession.objects.for_clinic(clinic)
         .filter(

@@ -19,6 +19,7 @@ from mesoclinic.records.models import StaleRecordError
 from mesoclinic.safety import services
 from mesoclinic.safety.forms import AdverseEventForm
 from mesoclinic.safety.models import AdverseEvent, Outcome
+from mesoclinic.treatments.models import Injection
 
 # One screen of open events; a clinic with more has a backlog to work through first.
 OPEN_LIMIT = 500
@@ -29,10 +30,8 @@ def _form(
 ) -> AdverseEventForm:
     sessions = patient.sessions.restrict(membership, Perm.VIEW_CLINICAL).order_by("-performed_at")
     # Only lots injected into this patient are offered; the form checks the chosen session.
-    lots = (
-        Lot.objects.restrict(membership, Perm.VIEW_CLINICAL)
-        .filter(injections__session__patient=patient)
-        .distinct()
+    lots = Lot.objects.restrict(membership, Perm.VIEW_CLINICAL).filter(
+        pk__in=Injection.objects.in_effect().filter(session__patient=patient).values("lot_id")
     )
     return AdverseEventForm(
         request.POST or None,

@@ -16,7 +16,20 @@ class SessionAreaInline(admin.TabularInline):
 class InjectionInline(admin.TabularInline):
     model = Injection
     extra = 0
-    fields = ["area", "side", "product", "lot", "volume_ml", "points", "depth_mm", "technique"]
+    fields = [
+        "area",
+        "side",
+        "product",
+        "lot",
+        "volume_ml",
+        "points",
+        "depth_mm",
+        "technique",
+        "replaces",
+        "amendment",
+    ]
+    # A correction is made on the session page (treatments.corrections), never here.
+    readonly_fields = ["replaces", "amendment"]
 
 
 @admin.register(TreatmentSession)

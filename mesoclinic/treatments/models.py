@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from mesoclinic.clinical_codes import AREAS, INDICATIONS, SIDES, TECHNIQUES, choices
-from mesoclinic.clinics.access import ClinicScopedManager
+from mesoclinic.clinics.access import ClinicScopedQuerySet
 from mesoclinic.records.models import ImmutableRecordError, SignableRecord
 
 
@@ -134,7 +134,15 @@ class TreatmentSession(SignableRecord):
 
     @property
     def total_volume_ml(self) -> Decimal:
-        return sum((i.volume_ml for i in self.injections.all()), Decimal(0))
+        return sum((i.volume_ml for i in self.lines_in_effect()), Decimal(0))
+
+    def lines_in_effect(self) -> list[Injection]:
+        """The injection lines as corrected (``Injection.objects.in_effect()``), with product
+        and lot; from ``prefetch_lines_in_effect()`` when the caller prefetched them."""
+        prefetched: list[Injection] | None = getattr(self, LINES_IN_EFFECT, None)
+        if prefetched is not None:
+            return prefetched
+        return list(self.injections.in_effect().select_related("product", "lot"))
 
 
 class SessionArea(models.Model):
@@ -178,8 +186,42 @@ class SessionArea(models.Model):
         return super().delete(*args, **kwargs)
 
 
+class InjectionQuerySet(ClinicScopedQuerySet["Injection"]):
+    def in_effect(self) -> InjectionQuerySet:
+        """The lines as the record now stands: those no correction has replaced.
+
+        A signed line is never changed or deleted; a correction inserts a new line that
+        ``replaces`` it (see treatments.line_amendments). Recall, safety signals, dose totals,
+        the chart and the registry export all read through this one filter. It is an
+        anti-join on the unique index of ``replaces``, so a recall query still starts from
+        ``injection_clinic_lot`` and probes one index entry per line.
+        """
+        return self.filter(replaced_by__isnull=True)
+
+
+InjectionManager = models.Manager.from_queryset(InjectionQuerySet)
+# The attribute prefetch_lines_in_effect() fills and TreatmentSession.lines_in_effect() reads.
+LINES_IN_EFFECT = "prefetched_lines_in_effect"
+
+
+def prefetch_lines_in_effect(*prefetch: str) -> models.Prefetch:
+    """Prefetch each session's lines in effect, with product and lot (and ``prefetch``, e.g.
+    ``product__ingredients``), for ``TreatmentSession.lines_in_effect()``: one query for all
+    the sessions."""
+    lines = Injection.objects.in_effect().select_related("product", "lot")
+    if prefetch:
+        lines = lines.prefetch_related(*prefetch)
+    return models.Prefetch("injections", queryset=lines, to_attr=LINES_IN_EFFECT)
+
+
 class Injection(models.Model):
-    """One syringe or injection line: product, lot, volume, points, depth and technique at an area."""
+    """One syringe or injection line: product, lot, volume, points, depth and technique at an area.
+
+    A line of a signed session is never changed: a correction (a wrong lot, say) is a new
+    line that ``replaces`` it and points to the ``Amendment`` saying who corrected it, when
+    and why. The replaced line stays readable; ``Injection.objects.in_effect()`` gives the
+    lines as corrected.
+    """
 
     public_id = models.UUIDField(unique=True, editable=False, default=uuid.uuid4)
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
@@ -212,9 +254,21 @@ class Injection(models.Model):
     technique = models.CharField(max_length=10, choices=choices(TECHNIQUES), blank=True)
     # A registry bundle's x_ columns, kept verbatim so that an export gives them back.
     extra = models.JSONField(default=dict, blank=True, help_text="registry bundle x_ columns")
+    # A correction of a signed line: the line it replaces (at most once: a later correction
+    # replaces this one) and the amendment that records who, when and why.
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    amendment = models.ForeignKey(
+        "records.Amendment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="injection_lines",
+    )
 
     # Injections carry their clinic so recall and exports scope them like every other record.
-    objects = ClinicScopedManager()
+    objects = InjectionManager()
 
     class Meta:
         ordering = ["id"]
@@ -222,14 +276,36 @@ class Injection(models.Model):
             models.CheckConstraint(
                 condition=models.Q(volume_ml__gt=0), name="injection_volume_positive"
             ),
+            # A line is replaced at most once (a later correction replaces the correction).
+            # A partial unique index, which SQLite adds without rebuilding the table (a
+            # rebuild would drop the table's immutability triggers).
+            models.UniqueConstraint(
+                fields=["replaces"],
+                condition=models.Q(replaces__isnull=False),
+                name="injection_replaced_once",
+            ),
         ]
         indexes = [models.Index(fields=["clinic", "lot"], name="injection_clinic_lot")]
 
     def __str__(self) -> str:
         return f"{self.product} {self.volume_ml} mL at {self.area}"
 
+    @property
+    def is_correction(self) -> bool:
+        return self.replaces_id is not None
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if TreatmentSession.objects.filter(pk=self.session_id, signed_at__isnull=False).exists():
+        # The one write a signed session accepts: inserting a correction (a new row that
+        # replaces a line, with its amendment). Nothing already stored is ever updated.
+        if self.is_correction and self.amendment_id is None:
+            raise ImmutableRecordError("A correction of a line must name its amendment.")
+        inserting_correction = self._state.adding and self.is_correction
+        if (
+            not inserting_correction
+            and TreatmentSession.objects.filter(
+                pk=self.session_id, signed_at__isnull=False
+            ).exists()
+        ):
             raise ImmutableRecordError("The session is signed; its injections cannot change.")
         super().save(*args, **kwargs)
 

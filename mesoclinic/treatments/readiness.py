@@ -94,7 +94,7 @@ def for_session(
     """The gates of a (draft) session: its time, indication, areas and the products of its lines
     (pass ``lines`` with their products loaded to save the query)."""
     if lines is None:
-        lines = session.injections.select_related("product")
+        lines = session.injections.in_effect().select_related("product")
     products = {line.product_id: line.product.name for line in lines}
     planned = gates.Planned(
         indication=session.indication,

@@ -50,7 +50,7 @@ def _refuse_if_signed(session: TreatmentSession) -> None:
 
 def _check_lines_match_areas(session: TreatmentSession) -> None:
     sites = set(session.areas.values_list("area", "side"))
-    for line in session.injections.all():
+    for line in session.injections.in_effect():
         if (line.area, line.side) not in sites:
             raise ValidationError(
                 f"Areas: {line.get_area_display()} ({line.get_side_display()}) has injection "
@@ -109,7 +109,9 @@ def add_injection(session: TreatmentSession, fields: dict[str, Any]) -> Injectio
         if volume_ml <= 0:
             raise ValidationError({"volume_ml": "The volume must be more than 0 mL."})
         if lot.remaining_ml is not None:
-            drafted = sum((i.volume_ml for i in session.injections.filter(lot=lot)), Decimal(0))
+            drafted = sum(
+                (i.volume_ml for i in session.injections.in_effect().filter(lot=lot)), Decimal(0)
+            )
             if drafted + volume_ml > lot.remaining_ml:
                 raise ValidationError(
                     {
@@ -214,7 +216,9 @@ def sign_session(
         if session.is_signed:
             raise SigningError("This session is already signed.")
         lines = list(
-            session.injections.select_related("product").prefetch_related("product__ingredients")
+            session.injections.in_effect()
+            .select_related("product")
+            .prefetch_related("product__ingredients")
         )
         ready = readiness.for_session(session, lines)
         gate_problems = signing_problems(

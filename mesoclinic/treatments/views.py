@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,6 +32,7 @@ from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.records.models import StaleRecordError
 from mesoclinic.records.services import SigningError
 from mesoclinic.treatments import readiness, services
+from mesoclinic.treatments.corrections import line_rows
 from mesoclinic.treatments.forms import (
     AmendmentForm,
     InjectionForm,
@@ -71,26 +73,28 @@ def _lines_context(
     notice: str = "",
     sign_form: SignForm | None = None,
 ) -> dict[str, Any]:
-    lines = list(
-        session.injections.select_related("product", "lot").prefetch_related("product__ingredients")
-    )
+    # The lines in effect, each with the versions a correction replaced (shown struck through).
+    rows = line_rows(session)
+    lines = [row.line for row in rows]
+    prefetch_related_objects(lines, "product__ingredients")
     editable = not session.is_signed and membership.has(Perm.EDIT_CLINICAL)
     if editable and form is None:
         form = InjectionForm(session=session, on=services.session_day(session))
     context: dict[str, Any] = {
         "s": session,
         "lines": lines,
+        "rows": rows,
         "total_volume_ml": sum((line.volume_ml for line in lines), start=Decimal(0)),
         "notice": notice,
     }
     if session.is_signed:
         # A signed session shows the check kept at signing, not today's recomputation.
         signed = dosing_display.signed_dose(session, lines) if lines else None
-        rows = signed.rows if signed else []
+        dose_rows = signed.rows if signed else []
         return context | {
             "dose": None,
             "signed_dose": signed,
-            "dose_rows": rows,
+            "dose_rows": dose_rows,
             "readiness": None,
             "gates": [],
         }
@@ -329,7 +333,7 @@ def line_add(request: HttpRequest, public_id: str) -> HttpResponse:
 def line_remove(request: HttpRequest, public_id: str, line_id: str) -> HttpResponse:
     membership = current_membership(request)
     session = _session(membership, Perm.EDIT_CLINICAL, public_id)
-    line = get_object_or_404(session.injections.all(), public_id=line_id)
+    line = get_object_or_404(session.injections.in_effect(), public_id=line_id)
     try:
         with transaction.atomic():
             services.remove_injection(line)

@@ -13,7 +13,6 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
-from mesoclinic.evidence.pdf import report_pdf
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.patients.models import Patient
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
@@ -144,19 +143,6 @@ def test_it_refuses_roles_without_the_evidence_permission(login, who, request):
 
 def test_it_gives_404_for_an_unknown_indication(login, alice):
     assert login(alice).get(reverse("evidence:indication", args=["tattoo"])).status_code == 404
-
-
-def test_it_writes_a_pdf_whose_cross_reference_points_at_its_objects():
-    # given a report of several pages
-    body = report_pdf("t", [("p", "word " * 400)] * 10)
-    # when the xref table is read, then each offset starts an object
-    start = int(body.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
-    rows = body[start:].split(b"\n")[3:]
-    offsets = [int(r[:10]) for r in rows if r.endswith(b" n ")]
-    assert all(
-        body[o:].split(b" ", 1)[0].isdigit() and b" 0 obj" in body[o : o + 12] for o in offsets
-    )
-    assert body.count(b"/Type /Page ") >= 2
 
 
 def _gais_course(clinic, user, mrn, improved):
