@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("treatments", "0004_session_dose_check_at_signing"),
+        ("treatments", "0005_injection_corrections"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
