@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -9,7 +10,10 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 
 from mesoclinic.clinics.choices import Profession, Role
+from mesoclinic.clinics.models import Clinic
 from mesoclinic.records.forms import VersionedForm
+
+CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
 
 class StaffProfileFields(forms.Form):
@@ -70,3 +74,39 @@ class StaffEditForm(VersionedForm, StaffProfileFields):
     is_active = forms.BooleanField(required=False, label="Active in this clinic")
 
     field_order = ["role", "is_active", "profession", "registration_number", "registration_body"]
+
+
+class ClinicSettingsForm(VersionedForm, forms.ModelForm):
+    """The clinic's own settings, for its admin. ``version`` is the one the page was read at;
+    a save without it, or after someone else saved, is refused (clinics.services)."""
+
+    class Meta:
+        model = Clinic
+        fields = ["name", "time_zone", "currency", "screening_valid_months"]
+        labels = {
+            "name": "Clinic name",
+            "time_zone": "Time zone",
+            "currency": "Currency",
+            "screening_valid_months": "Screening valid for (months)",
+        }
+        help_texts = {
+            "time_zone": "An IANA name such as Europe/London: dates on the clinic's day use it",
+            "currency": "ISO 4217 code for prices, e.g. GBP or EUR",
+            "screening_valid_months": "A session is signed only after a signed screening at "
+            "most this many months before it (1 to 24; 12 by default)",
+        }
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("This field is required.")
+        return name
+
+    def clean_currency(self) -> str:
+        code: str = self.cleaned_data["currency"].strip().upper()
+        if not CURRENCY_CODE.match(code):
+            raise forms.ValidationError("Use a three-letter ISO 4217 code such as GBP or EUR.")
+        return code
+
+    def clean_time_zone(self) -> str:
+        return str(self.cleaned_data["time_zone"]).strip()

@@ -8,10 +8,13 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from mesoclinic.clinics.choices import Profession, Role
 from mesoclinic.clinics.roles import Perm, role_has
+
+SCREENING_VALID_MONTHS_MIN, SCREENING_VALID_MONTHS_MAX = 1, 24
 
 
 def validate_time_zone(value: str) -> None:
@@ -32,6 +35,18 @@ class Clinic(models.Model):
     # Each new patient gets the next number; registry imports keep the bundle's own ids.
     mrn_prefix = models.CharField(max_length=10, default="MC")
     next_mrn = models.PositiveIntegerField(default=1)
+    # How long a signed screening stays valid for signing a session (treatments.gates); the
+    # clinic admin sets it on the clinic settings page, between 1 and 24 months.
+    screening_valid_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[
+            MinValueValidator(SCREENING_VALID_MONTHS_MIN),
+            MaxValueValidator(SCREENING_VALID_MONTHS_MAX),
+        ],
+        help_text="A session can be signed only after a signed screening this recent",
+    )
+    # Optimistic concurrency for the settings page (clinics.services.update_settings).
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -22,6 +22,7 @@ class Perm(enum.StrEnum):
     MANAGE_FORMULARY = "manage_formulary"  # products, lots, consent templates
     VIEW_AUDIT = "view_audit"
     MANAGE_STAFF = "manage_staff"  # add staff, change roles, deactivate
+    MANAGE_CLINIC = "manage_clinic"  # clinic settings: name, zone, currency, screening validity
     EXPORT_IDENTIFIED = "export_identified"  # registry bundle with MRNs and real dates
     EXPORT_DEIDENTIFIED = "export_deidentified"
     VIEW_EVIDENCE = "view_evidence"
@@ -41,6 +42,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_FORMULARY,
             Perm.VIEW_AUDIT,
             Perm.MANAGE_STAFF,
+            Perm.MANAGE_CLINIC,
             Perm.EXPORT_IDENTIFIED,
             Perm.EXPORT_DEIDENTIFIED,
             Perm.VIEW_EVIDENCE,

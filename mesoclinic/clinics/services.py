@@ -1,4 +1,5 @@
-"""Staff workflows: adding people to a clinic and changing their role."""
+"""Staff workflows (adding people to a clinic and changing their role) and the clinic's
+settings."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ from mesoclinic.records.services import check_read_version
 
 class StaffError(Exception):
     """The change would leave the clinic in a bad state; the message says why."""
+
+
+class StaleSettingsError(Exception):
+    """The settings changed since the page was read (or it did not say when); nothing saved."""
 
 
 def _apply_profile(membership: Membership, data: dict[str, Any]) -> None:
@@ -76,3 +81,31 @@ def change_staff(
         locked.refresh_from_db()
         _apply_profile(locked, data)
     return locked
+
+
+SETTINGS_FIELDS = ("name", "time_zone", "currency", "screening_valid_months")
+
+
+def update_settings(
+    clinic: Clinic, expected_version: int | None, fields: dict[str, Any]
+) -> tuple[Clinic, list[str]]:
+    """Save the clinic's settings read at ``expected_version``; returns the clinic and the names
+    of the settings changed. Refused when the version is missing or someone saved since."""
+    if expected_version is None:
+        raise StaleSettingsError(
+            "The page did not say which version of the settings it showed; reload it and "
+            "apply your changes again."
+        )
+    values = {k: v for k, v in fields.items() if k in SETTINGS_FIELDS}
+    with transaction.atomic():
+        locked = Clinic.objects.select_for_update().get(pk=clinic.pk)
+        changed = [k for k, v in values.items() if getattr(locked, k) != v]
+        bumped = Clinic.objects.filter(pk=clinic.pk, version=expected_version).update(
+            version=F("version") + 1, **values
+        )
+        if bumped == 0:
+            raise StaleSettingsError(
+                "Someone else changed these settings while you were editing them. Your changes "
+                "were not saved: reload to see theirs, then apply yours again."
+            )
+    return Clinic.objects.get(pk=clinic.pk), changed

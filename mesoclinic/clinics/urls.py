@@ -12,6 +12,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("clinic/<uuid:clinic_public_id>/switch/", views.switch_clinic, name="switch_clinic"),
+    path("clinic/settings/", views.clinic_settings, name="clinic_settings"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_create, name="staff_create"),
     path("staff/<uuid:public_id>/", views.staff_edit, name="staff_edit"),

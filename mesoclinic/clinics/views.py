@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics import services
-from mesoclinic.clinics.forms import StaffCreateForm, StaffEditForm
+from mesoclinic.clinics.forms import ClinicSettingsForm, StaffCreateForm, StaffEditForm
 from mesoclinic.clinics.middleware import SESSION_KEY
-from mesoclinic.clinics.models import Membership
+from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.clinics.today import attention
@@ -128,3 +128,33 @@ def staff_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, f"Saved {member.display_name}.")
             return redirect("staff_list")
     return render(request, "clinics/staff_form.html", {"form": form, "member": member})
+
+
+@requires(Perm.MANAGE_CLINIC)
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    """The clinic's settings for its admin; every save is audited with what changed."""
+    membership = current_membership(request)
+    # A copy: a form that fails validation must not alter the clinic this request uses.
+    clinic = Clinic.objects.get(pk=membership.clinic_id)
+    form = ClinicSettingsForm(
+        request.POST or None, instance=clinic, initial={"version": clinic.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                saved, changed = services.update_settings(
+                    clinic, form.cleaned_data.get("version"), form.cleaned_data
+                )
+                record(
+                    request,
+                    Action.UPDATE,
+                    obj=saved,
+                    clinic=saved,
+                    detail="clinic settings: " + (", ".join(changed) or "no change"),
+                )
+        except services.StaleSettingsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Clinic settings saved." if changed else "Nothing changed.")
+            return redirect("clinic_settings")
+    return render(request, "clinics/settings.html", {"form": form})

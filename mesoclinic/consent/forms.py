@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
 from mesoclinic.consent.models import ConsentTemplate
 from mesoclinic.consent.names import names_match
+from mesoclinic.formulary.models import Product
 from mesoclinic.records.forms import Textarea, VersionedForm
 
 PNG_DATA_URL_PREFIX = "data:image/png;base64,"
@@ -47,10 +48,14 @@ class ConsentTemplateForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = ConsentTemplate
-        fields = ["code", "title", "indication", "off_label", "body"]
-        widgets = {"body": Textarea(attrs={"rows": 20})}
+        fields = ["code", "title", "indication", "products", "off_label", "body"]
+        widgets = {
+            "body": Textarea(attrs={"rows": 20}),
+            "products": forms.CheckboxSelectMultiple,
+        }
         labels = {
             "code": "Code",
+            "products": "Products this consent covers (optional)",
             "off_label": "Discloses off-label use",
             "body": "Text the patient reads",
         }
@@ -63,6 +68,10 @@ class ConsentTemplateForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
         self.new_version_of = new_version_of
+        # Only this clinic's formulary; a session given with another product then needs a
+        # consent that covers it (treatments.gates).
+        products = cast(forms.ModelMultipleChoiceField, self.fields["products"])
+        products.queryset = Product.objects.for_clinic(clinic).filter(is_active=True)
         if new_version_of is not None:
             # Versions share their code; it is shown but cannot change.
             self.fields["code"].disabled = True

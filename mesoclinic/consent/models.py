@@ -27,6 +27,14 @@ class ConsentTemplate(ClinicalRecord):
     )
     off_label = models.BooleanField(default=False, help_text="The consent discloses off-label use")
     is_active = models.BooleanField(default=True)
+    # Optional: a consent on this template covers only these products (e.g. a labelled drug's
+    # own consent); none named means any product given for the indication.
+    products = models.ManyToManyField(
+        "formulary.Product",
+        blank=True,
+        related_name="consent_templates",
+        help_text="Leave empty to cover any product given for the indication",
+    )
 
     class Meta:
         ordering = ["code", "-template_version"]

@@ -64,10 +64,13 @@ def install_default_templates(
 def create_template(
     request: HttpRequest, membership: Membership, fields: dict[str, Any]
 ) -> ConsentTemplate:
+    fields = dict(fields)
+    products = fields.pop("products", [])
     with transaction.atomic():
         template = ConsentTemplate.objects.create(
             clinic=membership.clinic, created_by=membership.user, template_version=1, **fields
         )
+        template.products.set(products)
         record(request, Action.CREATE, obj=template, detail="version 1")
     return template
 
@@ -84,8 +87,10 @@ def new_version(
     and when ``base`` moved on since it was read at ``expected_version`` (another admin made a
     version from it, or retired it): this version would silently drop theirs."""
     expected_version = check_read_version(expected_version)
+    products = list(fields.get("products", base.products.all()))
     fields = {k: v for k, v in fields.items() if k in TEMPLATE_FIELDS}
-    if all(getattr(base, k) == v for k, v in fields.items()):
+    same_products = {p.pk for p in products} == set(base.products.values_list("pk", flat=True))
+    if same_products and all(getattr(base, k) == v for k, v in fields.items()):
         raise TemplateError("Nothing was changed, so no new version was made.")
     with transaction.atomic():
         versions = ConsentTemplate.objects.for_clinic(membership.clinic).filter(code=base.code)
@@ -105,6 +110,7 @@ def new_version(
             is_active=True,
             **fields,
         )
+        template.products.set(products)
         versions.exclude(pk=template.pk).update(is_active=False, version=F("version") + 1)
         record(request, Action.CREATE, obj=template, detail=f"version {template.template_version}")
     return template
@@ -184,7 +190,7 @@ def capture_consent(
     return consent
 
 
-def sign_consent(request: HttpRequest, membership: Membership, consent: Consent) -> Consent:
+def sign_consent(request: HttpRequest | None, membership: Membership, consent: Consent) -> Consent:
     if consent.is_withdrawn:
         raise SigningError("This consent was withdrawn and cannot be signed.")
     with transaction.atomic():
@@ -194,7 +200,7 @@ def sign_consent(request: HttpRequest, membership: Membership, consent: Consent)
 
 
 def withdraw_consent(
-    request: HttpRequest,
+    request: HttpRequest | None,
     membership: Membership,
     consent: Consent,
     reason: str,

@@ -89,6 +89,7 @@ def template_new_version(request: HttpRequest, public_id: str) -> HttpResponse:
         "indication": base.indication,
         "off_label": base.off_label,
         "body": base.body,
+        "products": list(base.products.all()),
     }
     form = ConsentTemplateForm(
         request.POST or None, initial=initial, clinic=membership.clinic, new_version_of=base

@@ -57,13 +57,17 @@ def _finding_rows(screening: dict[str, Any]) -> list[dict[str, Any]]:
 def build_view(values: dict[str, Any], bmi: Any) -> ConsultationView:
     questionnaire = values.get("questionnaire") or {}
     details = questionnaire.get("details") or {}
+    reasons = questionnaire.get("not_asked") or {}
     sections = []
     for key, title in SECTIONS.items():
         section = Section(title, details=details.get(key, "") if key in DETAILS else "")
         for q in QUESTIONS:
             if q.section == key:
-                answer = questionnaire.get(q.code, "unknown")
-                section.rows.append((q.text, ANSWERS.get(answer, answer)))
+                answer = questionnaire.get(q.code) or ""
+                label = ANSWERS.get(answer, answer) if answer else "Not answered"
+                if reasons.get(q.code):
+                    label = f"{label}: {reasons[q.code]}"
+                section.rows.append((q.text, label))
         sections.append(section)
     rows = _finding_rows(values.get("screening") or {})
     concern = values.get("body_image_concern")
@@ -95,6 +99,8 @@ def describe_changes(amendment: Amendment) -> list[str]:
                     lines.append(f"{QUESTION_TEXT[code]} {old.get(code)} → {new.get(code)}")
             if old.get("details") != new.get("details"):
                 lines.append("Questionnaire details changed")
+            if old.get("not_asked") != new.get("not_asked"):
+                lines.append("Reasons for questions not asked changed")
             if old.get("weight_6_months_ago_kg") != new.get("weight_6_months_ago_kg"):
                 lines.append(
                     f"Weight 6 months ago (kg): {old.get('weight_6_months_ago_kg')} → "

@@ -14,7 +14,7 @@ from django.forms.utils import ErrorList
 from django.utils import timezone
 
 from mesoclinic.clinical_codes import AREAS, INDICATIONS, check_measurement_value, choices
-from mesoclinic.consultations.questions import ANSWERS, DETAILS, QUESTIONS, SECTIONS
+from mesoclinic.consultations.questions import ANSWERS, DETAILS, NOT_ASKED, QUESTIONS, SECTIONS
 from mesoclinic.records.forms import DateTimeLocalField, Textarea, VersionedForm
 
 TRI_CHOICES = list(ANSWERS.items())
@@ -80,6 +80,8 @@ class FieldSection:
     fields: list[BoundField]
     form: forms.Form
     first: bool = False
+    # Screening questions: each answer with the reason it was not asked, drawn side by side.
+    questions: list[tuple[BoundField, BoundField]] | None = None
 
     def visible_fields(self) -> list[BoundField]:
         return self.fields
@@ -163,8 +165,16 @@ class ConsultationForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.amending = amending
         for q in QUESTIONS:
+            # No answer is chosen for the clinician: a draft may leave a question open, but a
+            # consultation is signed only when each is answered or marked not asked with why.
             self.fields[f"q_{q.code}"] = forms.ChoiceField(
-                label=q.text, choices=TRI_CHOICES, initial="unknown", widget=AnswerRadios
+                label=q.text, choices=TRI_CHOICES, required=False, widget=AnswerRadios
+            )
+            self.fields[f"why_{q.code}"] = forms.CharField(
+                label="Reason not asked",
+                required=False,
+                max_length=300,
+                widget=forms.TextInput(attrs={"class": "why-input"}),
             )
         for section, prompt in DETAILS.items():
             self.fields[f"details_{section}"] = forms.CharField(
@@ -187,11 +197,12 @@ class ConsultationForm(VersionedForm):
             ("Amendment" if self.amending else "Visit", visit),
             ("Concerns and plan scope", ["concerns", "indications", "areas"]),
         ]
+        questions: dict[str, list[tuple[BoundField, BoundField]]] = {}
         for key, title in SECTIONS.items():
-            names = [f"q_{q.code}" for q in QUESTIONS if q.section == key]
-            if key in DETAILS:
-                names.append(f"details_{key}")
-            groups.append((title, names))
+            questions[title] = [
+                (self[f"q_{q.code}"], self[f"why_{q.code}"]) for q in QUESTIONS if q.section == key
+            ]
+            groups.append((title, [f"details_{key}"] if key in DETAILS else []))
         groups += [
             (
                 "Weight and height",
@@ -201,7 +212,9 @@ class ConsultationForm(VersionedForm):
             ("Assessment", ["assessment"]),
         ]
         return [
-            FieldSection(title, [self[n] for n in names], self, first=i == 0)
+            FieldSection(
+                title, [self[n] for n in names], self, first=i == 0, questions=questions.get(title)
+            )
             for i, (title, names) in enumerate(groups)
         ]
 
@@ -225,6 +238,17 @@ class ConsultationForm(VersionedForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for q in QUESTIONS:
+            answer, why = data.get(f"q_{q.code}", ""), data.get(f"why_{q.code}", "").strip()
+            if why and answer in ("yes", "no"):
+                self.add_error(
+                    f"why_{q.code}",
+                    f"“{q.text}” is answered {answer}: clear the reason, or choose "
+                    f"“{ANSWERS[NOT_ASKED]}”.",
+                )
+            elif why:
+                # A reason given without choosing an answer says the question was not asked.
+                data[f"q_{q.code}"] = NOT_ASKED
         if data.get("body_image_concern") == "yes" and not data.get("body_image_notes", "").strip():
             self.add_error(
                 "body_image_notes",
@@ -240,7 +264,17 @@ class ConsultationForm(VersionedForm):
         (it was never asked, e.g. the submental ones of another indication) and that is still
         "unknown" stays out, so saving an untouched form does not change the record."""
         data = self.cleaned_data
-        questionnaire: dict[str, Any] = {q.code: data[f"q_{q.code}"] for q in QUESTIONS}
+        # An open question is left out, so a form posted back unchanged stores the same answers.
+        questionnaire: dict[str, Any] = {
+            q.code: data[f"q_{q.code}"] for q in QUESTIONS if data[f"q_{q.code}"]
+        }
+        not_asked = {
+            q.code: data[f"why_{q.code}"].strip()
+            for q in QUESTIONS
+            if data[f"q_{q.code}"] == NOT_ASKED and data[f"why_{q.code}"].strip()
+        }
+        if not_asked:
+            questionnaire["not_asked"] = not_asked
         questionnaire["details"] = {
             s: data[f"details_{s}"].strip() for s in DETAILS if data[f"details_{s}"].strip()
         }
@@ -286,8 +320,10 @@ def initial_from(values: dict[str, Any]) -> dict[str, Any]:
     }
     if values.get("consulted_at") is not None:
         initial["consulted_at"] = timezone.localtime(values["consulted_at"])
+    reasons = questionnaire.get("not_asked") or {}
     for q in QUESTIONS:
-        initial[f"q_{q.code}"] = questionnaire.get(q.code, "unknown")
+        initial[f"q_{q.code}"] = questionnaire.get(q.code, "")
+        initial[f"why_{q.code}"] = reasons.get(q.code, "")
     for section in DETAILS:
         initial[f"details_{section}"] = questionnaire.get("details", {}).get(section, "")
     return initial

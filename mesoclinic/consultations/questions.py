@@ -9,12 +9,16 @@ label exempts aspirin ≤150 mg/day; https://globalrph.com/rx-list/qwo-drug).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 Answer = Literal["yes", "no", "unknown"]
-ANSWERS: dict[str, str] = {"yes": "Yes", "no": "No", "unknown": "Unknown / not asked"}
+# "unknown" is the stored code for a question not asked; before a consultation is signed each
+# such question needs the reason it was not asked (``Questionnaire.not_asked``).
+ANSWERS: dict[str, str] = {"yes": "Yes", "no": "No", "unknown": "Not asked"}
+NOT_ASKED = "unknown"
 
 
 @dataclass(frozen=True)
@@ -152,9 +156,11 @@ def _decimal(value: Any) -> Decimal | None:
 @dataclass(frozen=True)
 class Questionnaire:
     """Typed answers for the screening rules. ``answers`` maps a question code to True (yes),
-    False (no) or None (unknown); body measures and the body-image screen sit beside them."""
+    False (no) or None (unknown); ``not_asked`` maps a question left unknown to the reason it
+    was not asked. Body measures and the body-image screen sit beside them."""
 
     answers: dict[str, bool | None] = field(default_factory=dict)
+    not_asked: dict[str, str] = field(default_factory=dict)
     age_years: int | None = None
     weight_kg: Decimal | None = None
     height_cm: Decimal | None = None
@@ -167,6 +173,14 @@ class Questionnaire:
 
     def unknown(self, code: str) -> bool:
         return self.answers.get(code) is None
+
+    def unanswered(self, codes: Iterable[str]) -> tuple[str, ...]:
+        """Of ``codes``, those neither answered yes or no nor marked not asked with a reason."""
+        return tuple(
+            code
+            for code in codes
+            if self.answers.get(code) is None and not self.not_asked.get(code, "").strip()
+        )
 
     @property
     def bmi(self) -> Decimal | None:
@@ -198,9 +212,18 @@ class Questionnaire:
         weight_stable_6_months: bool | None = None,
         body_image_concern: bool | None = None,
     ) -> Questionnaire:
-        """Build from the stored JSON ({"pregnant": "no", …, "weight_6_months_ago_kg": "70"})."""
+        """Build from the stored JSON ({"pregnant": "no", …, "weight_6_months_ago_kg": "70",
+        "not_asked": {"keloid": "reason"}})."""
+        reasons = answers.get("not_asked")
+        answered = {code: _tri(answers.get(code)) for code in QUESTION_CODES}
         return cls(
-            answers={code: _tri(answers.get(code)) for code in QUESTION_CODES},
+            answers=answered,
+            # A reason counts only for a question left unknown; an answer supersedes it.
+            not_asked={
+                code: str(reason).strip()
+                for code, reason in (reasons.items() if isinstance(reasons, dict) else ())
+                if code in answered and answered[code] is None and str(reason).strip()
+            },
             age_years=age_years,
             weight_kg=_decimal(weight_kg),
             height_cm=_decimal(height_cm),

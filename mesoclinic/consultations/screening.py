@@ -98,6 +98,22 @@ def planned_treatments(indications: Iterable[str], areas: Iterable[str]) -> tupl
     return tuple(t for t in ALL if t in found)
 
 
+def questions_for(planned: Sequence[str]) -> tuple[str, ...]:
+    """The questions a screen for these treatment types needs answered: every question, except
+    the submental block (questionnaire item 8) unless deoxycholic acid may be used."""
+    submental = DEOXYCHOLIC in planned
+    return tuple(q.code for q in QUESTIONS if submental or not q.submental)
+
+
+def unanswered_questions(
+    questionnaire: Questionnaire, indications: Iterable[str], areas: Iterable[str]
+) -> tuple[str, ...]:
+    """The questions this plan needs that were neither answered nor marked "not asked" with a
+    reason: a screen with any of them cannot be signed."""
+    planned = planned_treatments(indications, areas)
+    return questionnaire.unanswered(questions_for(planned))
+
+
 def _answer_findings(q: Questionnaire, planned: Sequence[str]) -> list[Finding]:
     out = []
     for rule in RULES:
@@ -212,9 +228,7 @@ def _missing_findings(
             )
         )
     submental = DEOXYCHOLIC in planned
-    unanswered = tuple(
-        qu.code for qu in QUESTIONS if q.unknown(qu.code) and (submental or not qu.submental)
-    )
+    unanswered = tuple(code for code in questions_for(planned) if q.unknown(code))
     if unanswered:
         names = "; ".join(QUESTION_TEXT[c] for c in unanswered)
         out.append(

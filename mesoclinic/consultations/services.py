@@ -14,11 +14,11 @@ from mesoclinic.audit.services import record
 from mesoclinic.clinics.models import Membership
 from mesoclinic.consultations.forms import AMENDABLE
 from mesoclinic.consultations.models import Consultation
-from mesoclinic.consultations.questions import Questionnaire
-from mesoclinic.consultations.screening import screening_json
+from mesoclinic.consultations.questions import QUESTION_TEXT, Questionnaire
+from mesoclinic.consultations.screening import screening_json, unanswered_questions
 from mesoclinic.patients.models import Patient
 from mesoclinic.records.models import Amendment, ImmutableRecordError
-from mesoclinic.records.services import amend_record, save_versioned, sign_record
+from mesoclinic.records.services import SigningError, amend_record, save_versioned, sign_record
 
 
 def questionnaire_for(patient: Patient, fields: dict[str, Any]) -> Questionnaire:
@@ -40,7 +40,7 @@ def screening_for(patient: Patient, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_consultation(
-    request: HttpRequest, membership: Membership, patient: Patient, fields: dict[str, Any]
+    request: HttpRequest | None, membership: Membership, patient: Patient, fields: dict[str, Any]
 ) -> Consultation:
     with transaction.atomic():
         consultation = Consultation(
@@ -74,9 +74,32 @@ def update_draft(
     return saved
 
 
+class UnansweredQuestionsError(SigningError):
+    """A screening with unanswered questions cannot be signed; ``questions`` lists their texts."""
+
+    def __init__(self, questions: list[str]) -> None:
+        super().__init__(
+            f"{len(questions)} screening question{'s are' if len(questions) > 1 else ' is'} "
+            "neither answered nor marked “Not asked” with a reason: " + "; ".join(questions)
+        )
+        self.questions = questions
+
+
+def unanswered(patient: Patient, values: dict[str, Any]) -> list[str]:
+    """The texts of the questions the consultation's plan needs that are neither answered nor
+    marked not asked with a reason (``values`` as stored, or with amendments applied)."""
+    q = questionnaire_for(patient, values)
+    codes = unanswered_questions(q, values.get("indications") or [], values.get("areas") or [])
+    return [QUESTION_TEXT[code] for code in codes]
+
+
 def sign_consultation(
-    request: HttpRequest, membership: Membership, consultation: Consultation
+    request: HttpRequest | None, membership: Membership, consultation: Consultation
 ) -> Consultation:
+    """Sign a draft; refused, listing them, while any screening question is unanswered."""
+    missing = unanswered(consultation.patient, effective_values(consultation))
+    if missing:
+        raise UnansweredQuestionsError(missing)
     with transaction.atomic():
         sign_record(consultation, membership)
         record(request, Action.SIGN, obj=consultation)
@@ -100,6 +123,12 @@ def amend_consultation(
     """Correct a signed consultation; the screening is recomputed from the corrected answers
     and amended with them, so the record never shows findings that do not match its answers."""
     values = {k: v for k, v in fields.items() if k in AMENDABLE}
+    # A signed screening stays complete: a correction cannot leave a question unanswered.
+    missing = unanswered(
+        consultation.patient, {**values, "consulted_at": consultation.consulted_at}
+    )
+    if missing:
+        raise UnansweredQuestionsError(missing)
     values["screening"] = screening_for(
         consultation.patient, {**values, "consulted_at": consultation.consulted_at}
     )

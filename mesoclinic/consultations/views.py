@@ -67,6 +67,9 @@ def consultation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "view": build_view(current, _bmi(current)),
             "original": build_view(original, consultation.bmi) if amendments else None,
             "amendments": [(a, describe_changes(a)) for a in amendments],
+            "unanswered": []
+            if consultation.is_signed
+            else services.unanswered(consultation.patient, current),
         },
     )
 
@@ -121,6 +124,14 @@ def consultation_sign(request: HttpRequest, public_id: str) -> HttpResponse:
         return back_to_record(request, "consultations:detail", consultation.public_id)
     try:
         services.sign_consultation(request, membership, consultation)
+    except services.UnansweredQuestionsError as exc:
+        count = len(exc.questions)
+        messages.error(
+            request,
+            f"Not signed: {count} screening question{'s are' if count > 1 else ' is'} neither "
+            "answered nor marked “Not asked” with a reason; they are listed under "
+            "“Before signing”.",
+        )
     except SigningError as exc:
         messages.error(request, str(exc))
     else:

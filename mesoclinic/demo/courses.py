@@ -70,6 +70,10 @@ class CourseDraft:
     follow_up: tuple[dt.date, list[MeasureDraft]] | None
     status: str  # active / completed / stopped
     lot_hint: str = ""
+    # Answers that override the simulated questionnaire, and the assessment written for them
+    # (the demo patient whose screening blocks signing, demo.generator).
+    screen_answers: dict[str, object] = field(default_factory=dict)
+    assessment: str = ""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from mesoclinic.demo.consent_texts import TEMPLATES
 from mesoclinic.demo.courses import CourseDraft, CourseOptions, simulate_course
 from mesoclinic.demo.lots import LotBook, LotDraft, seed_special_lots
 from mesoclinic.demo.people import make_person
+from mesoclinic.demo.screenings import write_follow_up_screenings
 from mesoclinic.demo.writer import (
     Staff,
     write_consents,
@@ -166,7 +167,8 @@ def simulate_practice(
     spec: ClinicSpec, rng: random.Random, patients: int, today: dt.date, practitioners: int
 ) -> list[CourseDraft]:
     """Every patient's course, with the special cases a demo needs placed deterministically:
-    sessions today, a late-nodule cluster on one lot, a nerve injury, a severe ulceration."""
+    sessions today, a late-nodule cluster on one lot, a nerve injury, a severe ulceration, and
+    a first session today whose screening found an absolute contraindication."""
     tz = zoneinfo.ZoneInfo(spec.time_zone)
     indications = allocate_indications(rng, patients)
     fat = [i for i, ind in enumerate(indications) if ind == "localized_fat"]
@@ -177,6 +179,11 @@ def simulate_practice(
     special = {*cluster, ulcer, nerve}
     ordinary = [i for i in range(patients) if i not in special]
     today_courses = set(rng.sample(ordinary, max(1, patients // 40)))
+    # A localized-fat patient booked for a first session today whose signed screening shows
+    # an absolute contraindication: signing that session is blocked until overridden.
+    fat_ordinary = [i for i in ordinary if indications[i] == "localized_fat"]
+    blocked = next((i for i in fat_ordinary if i not in today_courses), None)
+    blocked = blocked if spec.special_lots else None
     courses = []
     for index, indication in enumerate(indications):
         person = make_person(rng, index + 1, indication, today)
@@ -193,8 +200,46 @@ def simulate_practice(
             start = today - dt.timedelta(days=rng.randint(200, 500))
             event = "ulceration" if index == ulcer else "nerve_injury"
             options = CourseOptions(start, practitioner, force_events=(event,))
-        courses.append(simulate_course(rng, person, indication, options, today, tz, practitioners))
+        elif index == blocked:
+            options = CourseOptions(start, practitioner, today_session_after=0)
+        course = simulate_course(rng, person, indication, options, today, tz, practitioners)
+        if index == blocked:
+            contraindicate(course, today)
+        courses.append(course)
     return courses
+
+
+def contraindicate(course: CourseDraft, today: dt.date) -> None:
+    """Give the course's screening an absolute contraindication to PC/DC lipolysis (pregnancy,
+    or for anyone who cannot be pregnant a soy allergy; reference §3) and an anticoagulant (a
+    relative one): the case the signing gates exist for."""
+    person = course.person
+    age_years = (today - person.birth_date).days // 365
+    if person.sex == "f" and age_years < 45:
+        course.screen_answers = {
+            "pregnant": "yes",
+            "anticoagulant": "yes",
+            "details": {
+                "bleeding": "Enoxaparin 40 mg daily, started by her obstetrician; last dose "
+                "this morning."
+            },
+        }
+        found = "pregnant (about 10 weeks) and on enoxaparin"
+    else:
+        course.screen_answers = {
+            "allergy_soy": "yes",
+            "anticoagulant": "yes",
+            "details": {
+                "allergy": "Soy (urticaria and lip swelling)",
+                "bleeding": "Apixaban 5 mg twice daily for atrial fibrillation; last dose "
+                "this morning.",
+            },
+        }
+        found = "soy allergy and on apixaban"
+    course.assessment = (
+        f"Screening raised concerns ({found}): the treating practitioner reviews it before "
+        "any PC/DC session."
+    )
 
 
 def assign_lots(courses: list[CourseDraft], book: LotBook, cluster: LotDraft | None) -> None:
@@ -244,6 +289,9 @@ def build_practice(
     report(f"{spec.name}: simulated {len(courses)} courses; {len(book.lots)} lots")
     patient_rows = write_patients(clinic, courses, staff, rng, spec.mrn_prefix)
     consultations = write_consultations(clinic, courses, patient_rows, staff, rng)
+    screenings = write_follow_up_screenings(
+        clinic, courses, patient_rows, consultations, staff, now
+    )
     write_consents(clinic, courses, patient_rows, templates, staff, rng, now)
     plans = write_plans(clinic, courses, patient_rows, consultations, staff, spec.currency)
     report(f"{spec.name}: {len(patient_rows)} patients with consultations, consents and plans")
@@ -259,7 +307,7 @@ def build_practice(
         "products": len(products),
         "lots": len(book.lots),
         "patients": len(patient_rows),
-        "consultations": len(consultations),
+        "consultations": len(consultations) + screenings,
         "plans": len(plans),
         **counts,
     }

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -137,18 +137,18 @@ def write_consultations(
     rng: random.Random,
 ) -> list[Consultation]:
     rows = []
-    # The newest consultation is left as a draft awaiting its clinician's signature, as a
-    # real clinic day always has one.
-    newest = max(course.consult_at for course in courses)
+    # Every course starts from a signed screening, as the signing gates require; the clinic
+    # day's draft consultation is written apart (demo.screenings).
     for course, patient in zip(courses, patients, strict=True):
         member = staff.practitioners[course.consultant]
         person, indication = course.person, course.protocol.indication
-        signature = (
-            _signature(member, course.consult_at + 30 * MINUTES)
-            if course.consult_at != newest
-            else {}
-        )
+        signature = _signature(member, course.consult_at + 30 * MINUTES)
         answers = questionnaire(rng, person, indication)
+        if course.screen_answers:
+            extra = dict(course.screen_answers)
+            before = cast(dict[str, str], answers.get("details") or {})
+            details = {**before, **cast(dict[str, str], extra.pop("details", {}))}
+            answers = {**answers, **extra, "details": details}
         areas = sorted({a for a, _ in course.areas + ([course.control] if course.control else [])})
         day = course.consult_at.date()
         age = (
@@ -183,10 +183,11 @@ def write_consultations(
                 weight_kg=weight,
                 height_cm=person.height_cm,
                 weight_stable_6_months=not person.diet,
-                assessment=f"Suitable for {course.protocol.name}. Risks, alternatives and aftercare discussed.",
+                assessment=course.assessment
+                or f"Suitable for {course.protocol.name}. Risks, alternatives and aftercare discussed.",
                 created_by=member.user,
                 created_at=course.consult_at,
-                updated_at=signature.get("signed_at", course.consult_at),
+                updated_at=signature["signed_at"],
                 **signature,
             )
         )

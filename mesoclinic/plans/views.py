@@ -18,6 +18,7 @@ from mesoclinic.plans import services
 from mesoclinic.plans.forms import PlanAreaFormSet, PlanForm, PlanStatusForm
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.records.models import INCOMPLETE_EDIT, StaleRecordError
+from mesoclinic.treatments import readiness
 
 
 def _plan(membership: Membership, perm: Perm, public_id: str) -> TreatmentPlan:
@@ -60,6 +61,7 @@ def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         plan.sessions.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related("areas")
     )
     record(request, Action.VIEW, obj=plan)
+    areas = [a.area for a in plan.areas.all()]
     return render(
         request,
         "plans/detail.html",
@@ -68,6 +70,10 @@ def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "patient": plan.patient,
             "sessions": sessions,
             "done": sum(1 for s in sessions if s.is_signed),
+            # The same signing gates the session page shows, before any session is started.
+            "checks": readiness.checks_for(plan.patient, [plan.indication], areas)
+            if plan.status == PlanStatus.ACTIVE
+            else [],
         },
     )
 

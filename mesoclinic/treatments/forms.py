@@ -259,6 +259,25 @@ class SignForm(forms.Form):
         widget=Textarea(attrs={"rows": 2}),
     )
 
+    # The signing gates (treatments.gates): ``contraindication_check`` is the digest of the
+    # contraindications the page listed, so an override or acknowledgement covers just those.
+    contraindication_check = forms.CharField(widget=forms.HiddenInput, required=False)
+    contraindication_override = forms.BooleanField(
+        label="Override the contraindication",
+        required=False,
+        help_text="only when the clinical situation justifies treating despite the absolute "
+        "contraindication listed",
+    )
+    contraindication_override_reason = forms.CharField(
+        label="Reason for treating despite the contraindication",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    acknowledge_relative = forms.BooleanField(
+        label="I have weighed the relative contraindications listed", required=False
+    )
+
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         reason = (data.get("override_reason") or "").strip()
@@ -277,4 +296,37 @@ class SignForm(forms.Form):
                 "The dose check this override answers was not sent with it; review the "
                 "violations shown and confirm the override again.",
             )
+        why = (data.get("contraindication_override_reason") or "").strip()
+        data["contraindication_override_reason"] = why
+        if data.get("contraindication_override") and not why:
+            self.add_error(
+                "contraindication_override_reason",
+                "Write the clinical reason for treating despite the contraindication.",
+            )
+        if why and not data.get("contraindication_override"):
+            self.add_error(
+                "contraindication_override",
+                "Tick “Override the contraindication” to sign with this reason.",
+            )
+        confirming = data.get("contraindication_override") or data.get("acknowledge_relative")
+        if confirming and not (data.get("contraindication_check") or "").strip():
+            # As for the dose check: without the digest nobody can tell what was confirmed.
+            self.add_error(
+                "contraindication_override"
+                if data.get("contraindication_override")
+                else "acknowledge_relative",
+                "The contraindications this answers were not sent with it; review the "
+                "findings shown and confirm again.",
+            )
         return data
+
+    def gate_arguments(self) -> dict[str, Any]:
+        """The sign_session arguments of the signing gates, from the cleaned form."""
+        data = self.cleaned_data
+        return {
+            "contraindication_override_reason": data["contraindication_override_reason"]
+            if data["contraindication_override"]
+            else "",
+            "relative_acknowledged": bool(data["acknowledge_relative"]),
+            "contraindications_seen": data["contraindication_check"] or None,
+        }

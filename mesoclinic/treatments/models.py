@@ -77,6 +77,24 @@ class TreatmentSession(SignableRecord):
     dose_override_violations = models.JSONField(
         default=list, blank=True, help_text="the dose-check violations overridden, as at signing"
     )
+    # The signing gates (treatments.gates), written in the signing transaction: an override of
+    # the absolute contraindications found by the screening (reason, who, when, which), the
+    # relative ones the signer acknowledged, and every gate as it was evaluated.
+    contraindication_override_reason = models.TextField(blank=True)
+    contraindication_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    contraindication_override_by_name = models.CharField(max_length=200, blank=True)
+    contraindication_override_at = models.DateTimeField(null=True, blank=True)
+    contraindication_override_findings = models.JSONField(
+        default=list, blank=True, help_text="the absolute contraindications overridden"
+    )
+    relative_contraindications_acknowledged = models.JSONField(
+        default=list, blank=True, help_text="the relative contraindications acknowledged"
+    )
+    gates_at_signing = models.JSONField(
+        default=list, blank=True, help_text="the signing gates as evaluated at signing"
+    )
     # The dose check as it stood at signing (dosing.snapshot: verdict, rules with their
     # numbers and sources, practice limits, weight, engine version), written in the signing
     # transaction before the row becomes immutable, so the signed page shows what was checked
@@ -109,6 +127,10 @@ class TreatmentSession(SignableRecord):
     @property
     def dose_overridden(self) -> bool:
         return self.dose_override_at is not None
+
+    @property
+    def contraindication_overridden(self) -> bool:
+        return self.contraindication_override_at is not None
 
     @property
     def total_volume_ml(self) -> Decimal:

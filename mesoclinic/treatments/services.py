@@ -24,7 +24,9 @@ from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.patients.models import Patient
 from mesoclinic.records.models import Amendment
 from mesoclinic.records.services import SigningError, amend_record, save_versioned, sign_record
+from mesoclinic.treatments import readiness
 from mesoclinic.treatments.dose_totals import Syringe, substance_totals
+from mesoclinic.treatments.gates import Readiness, signing_problems
 from mesoclinic.treatments.models import Injection, TreatmentSession
 
 
@@ -187,16 +189,24 @@ def sign_session(
     *,
     dose_override_reason: str = "",
     dose_check_seen: str = "",
+    contraindication_override_reason: str = "",
+    relative_acknowledged: bool = False,
+    contraindications_seen: str | None = None,
 ) -> TreatmentSession:
-    """Sign a draft: re-check every line's lot on the session's date (it may have been
-    recalled or quarantined since drafting), run the dose check, take the volumes out of
-    stock and sign, all in one transaction. Nothing is changed when any check fails.
+    """Sign a draft: check the signing gates (consent, a recent signed screening, its
+    contraindications; treatments.gates), re-check every line's lot on the session's date (it
+    may have been recalled or quarantined since drafting), run the dose check, take the volumes
+    out of stock and sign, all in one transaction. Nothing is changed when any check fails, and
+    the refusal lists every problem.
 
-    A dose-check violation blocks signing unless ``dose_override_reason`` says why the
-    practitioner proceeds; ``dose_check_seen`` is the digest of the violations the form
-    showed and is required with an override, so an override never covers violations nobody
-    saw. The check itself (dosing.snapshot) and any override (reason, who, when and the
-    violations as JSON) are stored on the session before it is signed."""
+    An absolute contraindication blocks signing unless ``contraindication_override_reason``
+    says why the practitioner proceeds, and a relative one until ``relative_acknowledged``;
+    ``contraindications_seen`` is the digest of the findings the page showed (required with
+    either). A dose-check violation blocks signing unless ``dose_override_reason`` says why;
+    ``dose_check_seen`` is the digest of the violations the form showed and is required with an
+    override, so an override never covers violations nobody saw. The dose check itself
+    (dosing.snapshot), the gates as evaluated and any override (reason, who, when, what) are
+    stored on the session before it is signed."""
     if not membership.has(Perm.SIGN):
         raise SigningError(
             f"A {membership.get_role_display().lower()} cannot sign; a practitioner must."
@@ -205,15 +215,24 @@ def sign_session(
         session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
         if session.is_signed:
             raise SigningError("This session is already signed.")
-        if session.performed_at > timezone.now():
-            raise SessionSignError(["Date and time: the session has not taken place yet."])
         lines = list(
             session.injections.in_effect()
             .select_related("product")
             .prefetch_related("product__ingredients")
         )
+        ready = readiness.for_session(session, lines)
+        gate_problems = signing_problems(
+            ready,
+            override_reason=contraindication_override_reason,
+            acknowledged=relative_acknowledged,
+            seen=contraindications_seen,
+        )
+        if session.performed_at > timezone.now():
+            gate_problems.insert(0, "Date and time: the session has not taken place yet.")
         if not lines:
-            raise SessionSignError(["Injections: add the lines given before signing."])
+            gate_problems.append("Injections: add the lines given before signing.")
+        if session.performed_at > timezone.now() or not lines:
+            raise SessionSignError(gate_problems)
         lot_ids = {line.lot_id for line in lines if line.lot_id is not None}
         lots = {lot.pk: lot for lot in Lot.objects.select_for_update().filter(pk__in=lot_ids)}
         day = session_day(session)
@@ -235,15 +254,19 @@ def sign_session(
                     f"Lot: lot {lot.lot_number} has {lot.remaining_ml} mL left; "
                     f"this session uses {volume_ml} mL of it."
                 )
+        problems = gate_problems + problems
         check = check_session_dose(session, lines)
         dose_problems, overridden = _dose_problems(check, dose_override_reason, dose_check_seen)
         if dose_problems:
             raise DoseOverrideRequired(problems + dose_problems, check)
         if problems:
             raise SessionSignError(problems)
-        # The verdict is part of what is signed: kept in the same UPDATE as any override,
-        # before sign_record makes the row immutable.
-        dose_fields: dict[str, Any] = {"dose_check_at_signing": check.snapshot()}
+        # The verdict and the gates are part of what is signed: kept in the same UPDATE as
+        # any override, before sign_record makes the row immutable.
+        dose_fields: dict[str, Any] = {
+            "dose_check_at_signing": check.snapshot(),
+            **_gate_fields(membership, ready, contraindication_override_reason),
+        }
         if overridden:
             dose_fields.update(
                 dose_override_reason=dose_override_reason.strip(),
@@ -269,6 +292,24 @@ def sign_session(
         schedule_follow_up(session)
     session.refresh_from_db()
     return session
+
+
+def _gate_fields(membership: Membership, ready: Readiness, override_reason: str) -> dict[str, Any]:
+    """What the signing gates store on the session: the gates as evaluated, the acknowledged
+    relative contraindications and the override of the absolute ones (reason, who, when)."""
+    fields: dict[str, Any] = {
+        "gates_at_signing": [g.as_json() for g in ready.gates],
+        "relative_contraindications_acknowledged": [dict(f) for f in ready.relative],
+    }
+    if ready.absolute:
+        fields.update(
+            contraindication_override_reason=override_reason.strip(),
+            contraindication_override_by=membership.user,
+            contraindication_override_by_name=membership.display_name,
+            contraindication_override_at=timezone.now(),
+            contraindication_override_findings=[dict(f) for f in ready.absolute],
+        )
+    return fields
 
 
 def amend_session(

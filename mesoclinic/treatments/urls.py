@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mesoclinic.treatments import correction_views, views
+from mesoclinic.treatments import correction_views, sign_views, views
 
 app_name = "treatments"
 urlpatterns = [
@@ -22,6 +22,6 @@ urlpatterns = [
         correction_views.line_correct,
         name="line_correct",
     ),
-    path("<uuid:public_id>/sign/", views.session_sign, name="sign"),
+    path("<uuid:public_id>/sign/", sign_views.session_sign, name="sign"),
     path("<uuid:public_id>/amend/", views.session_amend, name="amend"),
 ]

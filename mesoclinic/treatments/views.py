@@ -1,5 +1,6 @@
 """Session screens: draft a session, add and remove injection lines (htmx, with a plain-form
-fallback), sign it, read it and amend it. Times are entered and shown in the clinic's zone."""
+fallback), read it and amend it (signing is in ``sign_views``). Times are entered and shown in
+the clinic's zone."""
 
 from __future__ import annotations
 
@@ -14,22 +15,23 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinical_codes import INDICATIONS, TECHNIQUES
 from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Membership
-from mesoclinic.clinics.permissions import back_to_record, current_membership, requires
+from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
+from mesoclinic.consent.services import patient_indications
 from mesoclinic.dosing import display as dosing_display
 from mesoclinic.dosing.services import check_session_dose
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.records.models import StaleRecordError
 from mesoclinic.records.services import SigningError
-from mesoclinic.treatments import services
+from mesoclinic.treatments import readiness, services
 from mesoclinic.treatments.corrections import line_rows
 from mesoclinic.treatments.forms import (
     AmendmentForm,
@@ -89,14 +91,29 @@ def _lines_context(
         # A signed session shows the check kept at signing, not today's recomputation.
         signed = dosing_display.signed_dose(session, lines) if lines else None
         dose_rows = signed.rows if signed else []
-        return context | {"dose": None, "signed_dose": signed, "dose_rows": dose_rows}
+        return context | {
+            "dose": None,
+            "signed_dose": signed,
+            "dose_rows": dose_rows,
+            "readiness": None,
+            "gates": [],
+        }
     dose = check_session_dose(session, lines) if lines else None
+    # The signing gates, as sign_session will evaluate them (treatments.readiness).
+    ready = readiness.for_session(session, lines)
     if sign_form is None and membership.has(Perm.SIGN):
-        sign_form = SignForm(initial={"dose_check": dose.digest if dose else ""})
-    elif sign_form is not None and dose is not None:
-        # A re-shown form (after a refusal) must carry the digest of what is shown now.
+        sign_form = SignForm(
+            initial={
+                "dose_check": dose.digest if dose else "",
+                "contraindication_check": ready.digest,
+            }
+        )
+    elif sign_form is not None:
+        # A re-shown form (after a refusal) must carry the digests of what is shown now.
         data = dict(sign_form.data.items())
-        data["dose_check"] = dose.digest
+        if dose is not None:
+            data["dose_check"] = dose.digest
+        data["contraindication_check"] = ready.digest
         sign_form = SignForm(data)
         sign_form.is_valid()
     return context | {
@@ -105,6 +122,8 @@ def _lines_context(
         "dose_rows": dosing_display.total_lines(dose) if dose else [],
         "line_form": form if editable else None,
         "sign_form": sign_form,
+        "readiness": ready,
+        "gates": readiness.shown(ready, session.patient),
     }
 
 
@@ -164,8 +183,30 @@ def session_create(request: HttpRequest, patient_id: str) -> HttpResponse:
     return render(
         request,
         "treatments/form.html",
-        {"form": form, "areas": areas, "patient": patient, "session": None},
+        {
+            "form": form,
+            "areas": areas,
+            "patient": patient,
+            "session": None,
+            "checks": _checks(membership, patient, plan, form),
+        },
     )
+
+
+def _checks(
+    membership: Membership, patient: Patient, plan: TreatmentPlan | None, form: SessionForm
+) -> list[tuple[str, list[readiness.ShownGate]]]:
+    """The gates of the new-session page: for the plan's indication, the one posted, or each
+    indication the patient's plans and latest consultation name."""
+    posted = form.data.get("indication") if form.is_bound else None
+    if posted in INDICATIONS:
+        indications = [str(posted)]
+    elif plan is not None:
+        indications = [plan.indication]
+    else:
+        indications = patient_indications(membership, patient)
+    areas = [a.area for a in plan.areas.all()] if plan is not None else []
+    return readiness.checks_for(patient, indications, areas)
 
 
 @requires(Perm.EDIT_CLINICAL)
@@ -302,66 +343,6 @@ def line_remove(request: HttpRequest, public_id: str, line_id: str) -> HttpRespo
     except ValidationError as exc:
         return _lines_response(request, session, notice=" ".join(exc.messages))
     return _lines_response(request, session)
-
-
-@require_http_methods(["GET", "POST"])
-@requires(Perm.SIGN)
-def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
-    """Sign, or refuse with every reason; a dose-check violation needs a written override."""
-    membership = current_membership(request)
-    session = _session(membership, Perm.SIGN, public_id)
-    if request.method != "POST":
-        # Reloading or going back after a refused signature lands on the session's page,
-        # which lists what stands in the way, not on an error.
-        return back_to_record(request, "treatments:detail", session.public_id)
-    form = SignForm(request.POST)
-    if not form.is_valid():
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else None
-            for error in errors:
-                messages.error(
-                    request, f"Not signed. {label}: {error}" if label else f"Not signed. {error}"
-                )
-        return _render_detail(request, session, membership, sign_form=form)
-    reason = form.cleaned_data["override_reason"] if form.cleaned_data["override"] else ""
-    try:
-        with transaction.atomic():
-            session = services.sign_session(
-                session,
-                membership,
-                dose_override_reason=reason,
-                dose_check_seen=form.cleaned_data["dose_check"],
-            )
-            record(request, Action.SIGN, obj=session)
-            if session.dose_overridden:
-                # Rule codes and substances only: the messages carry the patient's weight.
-                overridden = sorted(
-                    {
-                        f"{v['rule']} {v['substance'] or ''}".strip()
-                        for v in session.dose_override_violations
-                    }
-                )
-                record(
-                    request,
-                    Action.OVERRIDE,
-                    obj=session,
-                    detail="dose check overridden: " + "; ".join(overridden),
-                )
-    except services.SessionSignError as exc:
-        for problem in exc.problems:
-            messages.error(request, f"Not signed. {problem}")
-        if isinstance(exc, services.DoseOverrideRequired):
-            return _render_detail(request, session, membership, sign_form=form)
-    except SigningError as exc:
-        messages.error(request, f"Not signed. {exc}")
-    else:
-        messages.success(
-            request,
-            "Session signed with a dose-check override; lot stock updated."
-            if session.dose_overridden
-            else "Session signed; lot stock updated.",
-        )
-    return redirect("treatments:detail", public_id=session.public_id)
 
 
 @requires(Perm.SIGN)

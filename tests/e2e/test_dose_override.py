@@ -19,12 +19,15 @@ from mesoclinic.formulary.models import Ingredient, Lot, Product
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
 from tests.e2e.browser_actions import choose, sign_in
+from tests.treatment_readiness import make_ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def draft(riverside, alice, patient):
+    # given the patient screened and consented for localized fat a day ago (signing gates)
+    make_ready(patient, alice, "localized_fat")
     performed_at = timezone.now() - dt.timedelta(hours=1)
     # given a 60 kg patient (plain lidocaine limit 4.5 mg/kg × 60 kg = 270 mg, reference §2.3),
     # weighed on the session's own day (in the clinic's zone: just after midnight "today" is

@@ -1,6 +1,6 @@
 """The main clinical flow in a real browser: a practitioner registers a patient, records a
-consultation, plans a course, records and signs a session with a lot, and sees it all on the
-patient's chart."""
+consultation answering every screening question, takes the patient's consent, plans a course,
+records and signs a session with a lot, and sees it all on the patient's chart."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from mesoclinic.consent.services import install_default_templates
+from mesoclinic.consultations.questions import QUESTIONS
 from mesoclinic.formulary.models import Ingredient, Lot, Product
 from mesoclinic.patients.models import Patient
 from mesoclinic.treatments.models import TreatmentSession
@@ -21,6 +23,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def pcdc_lot(riverside, ada):
+    # given the clinic's standard consent templates
+    install_default_templates(None, riverside, ada.user)
     # given the clinic's formulary holds a PC/DC product (PC 50 mg/mL + DC 25 mg/mL, the
     # Lipostabil-derived concentrations of reference §2.2) with one lot in stock
     product = Product.objects.create(
@@ -72,12 +76,37 @@ def test_it_runs_the_clinical_day_from_registration_to_the_signed_session_on_the
     )
     page.get_by_role("group", name="Indications considered").get_by_label("Localized fat").check()
     page.get_by_role("group", name="Areas considered").get_by_label("Abdomen").check()
+    # answering every screening question (the submental block is not asked for the abdomen)
+    for question in QUESTIONS:
+        if not question.submental:
+            page.get_by_role("radiogroup", name=question.text, exact=True).get_by_label(
+                "No", exact=True
+            ).check()
+    # except one she could not put, with the reason
+    keloid = page.get_by_role("radiogroup", name="Tendency to keloids or hypertrophic scars?")
+    keloid.get_by_label("Not asked", exact=True).check()
+    page.get_by_label("Reason not asked (Tendency to keloids or hypertrophic scars?)").fill(
+        "Patient unsure; to ask her GP"
+    )
     page.get_by_label("Weight (kg)", exact=True).fill("68")
     page.get_by_label("Height (cm)").fill("166")
     page.get_by_role("button", name=re.compile("Save")).click()
     page.get_by_text("BMI").first.wait_for()
     page.get_by_role("button", name="Sign consultation").click()
-    page.get_by_text(re.compile("[Ss]igned")).first.wait_for()
+    page.get_by_text("Consultation signed").wait_for()
+
+    # and takes the patient's consent to the treatment, then signs it
+    page.goto(chart_url)
+    page.get_by_role("link", name="Take consent").click()
+    page.get_by_role("link", name=re.compile("Injection lipolysis")).click()
+    page.get_by_label("The patient has read the text above").check()
+    page.get_by_label("Record of the consent discussion").fill(
+        "Off-label status, expected swelling, nodules and infection risk, alternatives."
+    )
+    page.get_by_label("Patient's full name, typed by the patient").fill("Elena Marsh")
+    page.get_by_role("button", name="Record the patient's consent").click()
+    page.get_by_role("button", name="Sign as practitioner").click()
+    page.get_by_text("Consent signed").wait_for()
 
     # and plans a course
     page.goto(chart_url)
@@ -104,8 +133,10 @@ def test_it_runs_the_clinical_day_from_registration_to_the_signed_session_on_the
     page.get_by_label("Points").fill("40")
     page.get_by_role("button", name=re.compile("Add")).click()
     page.get_by_text("PCDC-2611-A").first.wait_for()
+    # the gates are met: consent, screening, and no contraindication found
+    assert page.locator("li.gate-ok").count() == 3
     page.get_by_role("button", name="Sign session").click()
-    page.get_by_text(re.compile("[Ss]igned")).first.wait_for()
+    page.get_by_text("Session signed; lot stock updated.").wait_for()
 
     # then the chart shows the consultation, the plan and the signed session with its lot
     page.goto(chart_url)

@@ -9,4 +9,5 @@ from mesoclinic.treatments.tests.conftest import (  # noqa: F401
     line_form,
     pcdc,
     pcdc_lot,
+    ready,
 )

@@ -104,7 +104,7 @@ def test_it_refuses_a_second_product_with_the_same_name(login, ada, riverside):
 
 
 def test_it_keeps_ingredients_of_a_product_used_in_a_signed_session(
-    login, ada, alice, draft, pcdc, pcdc_lot
+    login, ada, alice, ready, draft, pcdc, pcdc_lot
 ):
     # given PC/DC was injected in a signed session
     from mesoclinic.treatments import services

@@ -15,6 +15,7 @@ from mesoclinic.formulary.choices import ProcedureType
 from mesoclinic.formulary.models import Ingredient, Lot, Product
 from mesoclinic.patients.models import Patient
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
+from tests.treatment_readiness import make_ready
 
 
 def make_product(clinic: Clinic, name: str, **ingredients: str) -> Product:
@@ -101,3 +102,10 @@ def line_form(pcdc: Product, pcdc_lot: Lot) -> dict[str, str]:
         "depth_mm": "6",
         "technique": "point",
     }
+
+
+@pytest.fixture
+def ready(patient: Patient, alice: Membership) -> None:
+    """The patient is ready for localized-fat treatment: a signed consultation with every
+    question answered and a signed consent, both a day before the drafts (treatments.gates)."""
+    make_ready(patient, alice, "localized_fat")

@@ -41,7 +41,7 @@ def limit(patient: Patient, ada: Membership) -> DoseLimit:
 
 @pytest.fixture
 def signed(
-    patient: Patient, alice: Membership, lido_plain: Product, limit: DoseLimit
+    ready: None, patient: Patient, alice: Membership, lido_plain: Product, limit: DoseLimit
 ) -> TreatmentSession:
     # given a 60 kg patient and 2 × 10 mL of 1 % lidocaine (200 mg), signed by alice
     weigh(patient, "60")
@@ -174,7 +174,7 @@ def test_it_says_an_imported_session_was_imported(
 
 
 def test_it_keeps_the_violations_overridden_in_the_check_at_signing(
-    patient: Patient, alice: Membership, lido_plain: Product, login: Login
+    ready: None, patient: Patient, alice: Membership, lido_plain: Product, login: Login
 ) -> None:
     # given 3 × 10 mL of 1 % lidocaine for a 60 kg patient (300 mg > 270 mg), overridden
     weigh(patient, "60")

@@ -80,7 +80,7 @@ def test_it_refuses_more_volume_than_the_lot_holds(draft, pcdc):
     assert "has 3 mL left" in caught.value.message_dict["volume_ml"][0]
 
 
-def test_it_signs_and_takes_the_volumes_out_of_stock(draft, alice, pcdc, pcdc_lot):
+def test_it_signs_and_takes_the_volumes_out_of_stock(ready, draft, alice, pcdc, pcdc_lot):
     # given two lines of 4 mL and 2.5 mL from a lot holding 50 mL
     services.add_injection(draft, _line(pcdc, pcdc_lot, "4"))
     services.add_injection(draft, _line(pcdc, pcdc_lot, "2.5"))
@@ -93,7 +93,7 @@ def test_it_signs_and_takes_the_volumes_out_of_stock(draft, alice, pcdc, pcdc_lo
     assert pcdc_lot.remaining_ml == Decimal("43.5")
 
 
-def test_it_schedules_the_aftercare_contacts_when_signing(draft, alice, pcdc, pcdc_lot):
+def test_it_schedules_the_aftercare_contacts_when_signing(ready, draft, alice, pcdc, pcdc_lot):
     # given a draft with a line
     services.add_injection(draft, _line(pcdc, pcdc_lot, "4"))
     assert not CheckIn.objects.filter(session=draft).exists()
@@ -106,7 +106,7 @@ def test_it_schedules_the_aftercare_contacts_when_signing(draft, alice, pcdc, pc
     assert first.window_start - draft.performed_at == dt.timedelta(hours=48)
 
 
-def test_it_marks_a_lot_used_up_when_signing_empties_it(draft, alice, pcdc):
+def test_it_marks_a_lot_used_up_when_signing_empties_it(ready, draft, alice, pcdc):
     lot = make_lot(pcdc, "LAST", remaining_ml=Decimal(4))
     services.add_injection(draft, _line(pcdc, lot, "4"))
     services.sign_session(draft, alice)
@@ -117,7 +117,7 @@ def test_it_marks_a_lot_used_up_when_signing_empties_it(draft, alice, pcdc):
 
 @pytest.mark.parametrize("status", [LotStatus.RECALLED, LotStatus.QUARANTINED])
 def test_it_refuses_to_sign_when_a_lot_was_withdrawn_after_drafting(
-    draft, alice, pcdc, pcdc_lot, status
+    ready, draft, alice, pcdc, pcdc_lot, status
 ):
     # given a drafted line, then the lot is recalled (or quarantined)
     services.add_injection(draft, _line(pcdc, pcdc_lot))
@@ -134,7 +134,9 @@ def test_it_refuses_to_sign_when_a_lot_was_withdrawn_after_drafting(
     assert pcdc_lot.remaining_ml == Decimal(50)
 
 
-def test_it_refuses_to_sign_when_a_lot_expired_before_the_session(draft, alice, pcdc, pcdc_lot):
+def test_it_refuses_to_sign_when_a_lot_expired_before_the_session(
+    ready, draft, alice, pcdc, pcdc_lot
+):
     services.add_injection(draft, _line(pcdc, pcdc_lot))
     pcdc_lot.expiry_date = services.session_day(draft) - dt.timedelta(days=1)
     pcdc_lot.save()
@@ -142,7 +144,7 @@ def test_it_refuses_to_sign_when_a_lot_expired_before_the_session(draft, alice, 
         services.sign_session(draft, alice)
 
 
-def test_it_refuses_signing_by_a_nurse(draft, nina, pcdc, pcdc_lot):
+def test_it_refuses_signing_by_a_nurse(ready, draft, nina, pcdc, pcdc_lot):
     # given a nurse drafted a line (nurses may draft)
     services.add_injection(draft, _line(pcdc, pcdc_lot))
     # when she tries to sign
@@ -155,7 +157,7 @@ def test_it_refuses_signing_by_a_nurse(draft, nina, pcdc, pcdc_lot):
     assert pcdc_lot.remaining_ml == Decimal(50)
 
 
-def test_it_refuses_to_sign_a_session_without_lines(draft, alice):
+def test_it_refuses_to_sign_a_session_without_lines(ready, draft, alice):
     with pytest.raises(services.SessionSignError, match="Injections"):
         services.sign_session(draft, alice)
 
@@ -168,7 +170,7 @@ def test_it_refuses_to_sign_a_session_that_has_not_happened(draft, alice, pcdc, 
         services.sign_session(draft, alice)
 
 
-def test_it_keeps_a_signed_session_immutable(draft, alice, pcdc, pcdc_lot):
+def test_it_keeps_a_signed_session_immutable(ready, draft, alice, pcdc, pcdc_lot):
     # given a signed session
     line = services.add_injection(draft, _line(pcdc, pcdc_lot))
     services.sign_session(draft, alice)
@@ -187,7 +189,7 @@ def test_it_keeps_a_signed_session_immutable(draft, alice, pcdc, pcdc_lot):
         services.sign_session(draft, alice)
 
 
-def test_it_amends_a_signed_session_keeping_the_original(draft, alice, pcdc, pcdc_lot):
+def test_it_amends_a_signed_session_keeping_the_original(ready, draft, alice, pcdc, pcdc_lot):
     services.add_injection(draft, _line(pcdc, pcdc_lot))
     services.sign_session(draft, alice)
     draft.refresh_from_db()
@@ -200,7 +202,9 @@ def test_it_amends_a_signed_session_keeping_the_original(draft, alice, pcdc, pcd
     assert draft.effective("depth_mm") == "8.0"
 
 
-def test_it_refuses_an_amendment_without_a_reason_or_by_a_nurse(draft, alice, nina, pcdc, pcdc_lot):
+def test_it_refuses_an_amendment_without_a_reason_or_by_a_nurse(
+    ready, draft, alice, nina, pcdc, pcdc_lot
+):
     services.add_injection(draft, _line(pcdc, pcdc_lot))
     services.sign_session(draft, alice)
     draft.refresh_from_db()

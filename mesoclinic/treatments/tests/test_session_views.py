@@ -220,7 +220,7 @@ def test_it_refuses_a_recalled_lot_naming_the_lot_without_htmx(
     assert not Injection.objects.exists()
 
 
-def test_it_refuses_signing_by_a_nurse_with_403(login, nina, draft, line_form):
+def test_it_refuses_signing_by_a_nurse_with_403(ready, login, nina, draft, line_form):
     client = login(nina)
     client.post(reverse("treatments:line_add", args=[draft.public_id]), line_form)
     response = _sign(client, draft)
@@ -233,7 +233,9 @@ def test_it_refuses_signing_by_a_nurse_with_403(login, nina, draft, line_form):
     )
 
 
-def test_it_signs_updates_stock_and_shows_the_signed_page(login, alice, draft, line_form, pcdc_lot):
+def test_it_signs_updates_stock_and_shows_the_signed_page(
+    ready, login, alice, draft, line_form, pcdc_lot
+):
     client = login(alice)
     client.post(reverse("treatments:line_add", args=[draft.public_id]), line_form)
     response = _sign(client, draft)
@@ -251,7 +253,7 @@ def test_it_signs_updates_stock_and_shows_the_signed_page(login, alice, draft, l
 
 
 def test_it_reports_a_lot_recalled_after_drafting_when_signing(
-    login, alice, draft, line_form, pcdc_lot
+    ready, login, alice, draft, line_form, pcdc_lot
 ):
     client = login(alice)
     client.post(reverse("treatments:line_add", args=[draft.public_id]), line_form)
@@ -264,7 +266,7 @@ def test_it_reports_a_lot_recalled_after_drafting_when_signing(
 
 
 def test_it_amends_a_signed_session_and_shows_original_and_amendment(
-    login, alice, draft, line_form
+    ready, login, alice, draft, line_form
 ):
     # given a signed session
     client = login(alice)
@@ -296,7 +298,7 @@ def test_it_amends_a_signed_session_and_shows_original_and_amendment(
     assert AuditEvent.objects.filter(action="amend", detail="depth_mm").exists()
 
 
-def test_it_refuses_editing_a_signed_session_in_place(login, alice, draft, line_form):
+def test_it_refuses_editing_a_signed_session_in_place(ready, login, alice, draft, line_form):
     client = login(alice)
     client.post(reverse("treatments:line_add", args=[draft.public_id]), line_form)
     _sign(client, draft)
@@ -361,7 +363,7 @@ def test_it_shows_charlie_nothing_of_riverside(login, charlie, alice, draft, lin
     assert Injection.objects.count() == 1
 
 
-def test_it_shows_the_session_on_the_chart(login, alice, draft, line_form):
+def test_it_shows_the_session_on_the_chart(ready, login, alice, draft, line_form):
     client = login(alice)
     client.post(reverse("treatments:line_add", args=[draft.public_id]), line_form)
     body = client.get(reverse("patients:chart", args=[draft.patient.public_id])).content.decode()

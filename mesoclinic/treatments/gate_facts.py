@@ -1,0 +1,156 @@
+"""What the signing gates (``treatments.gates``) reason about: the facts of a patient's consents
+and consultations, the session planned, and each gate's verdict with its status and fix.
+
+Pure Python (no Django import).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+OK = "ok"
+BLOCKS = "blocks"
+NEEDS_OVERRIDE = "needs_override"
+NEEDS_ACKNOWLEDGEMENT = "needs_acknowledgement"
+STATUSES: dict[str, str] = {
+    OK: "Met",
+    BLOCKS: "Blocks signing",
+    NEEDS_OVERRIDE: "Needs an override",
+    NEEDS_ACKNOWLEDGEMENT: "Needs acknowledgement",
+}
+
+# What the person can do about a gate; ``treatments.readiness`` turns each into a link.
+RECORD_CONSENT = "record_consent"
+SIGN_CONSENT = "sign_consent"
+VIEW_CONSENT = "view_consent"
+NEW_CONSULTATION = "new_consultation"
+SIGN_CONSULTATION = "sign_consultation"
+VIEW_CONSULTATION = "view_consultation"
+
+DEFAULT_SCREENING_VALID_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class ConsentFacts:
+    """One consent of the patient, as the gates need it (dates in the clinic's zone)."""
+
+    ref: str
+    title: str
+    indication: str
+    patient_signed_at: dt.datetime
+    patient_signed_on: dt.date
+    signed: bool
+    withdrawn_at: dt.datetime | None = None
+    withdrawn_on: dt.date | None = None
+    # The products the template names; empty: any product for the indication.
+    product_ids: frozenset[int] = frozenset()
+    product_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScreeningFacts:
+    """One consultation of the patient: when, signed or not, what it screened and the effective
+    (amended) answer findings of its screening."""
+
+    ref: str
+    consulted_at: dt.datetime
+    consulted_on: dt.date
+    signed: bool
+    indications: tuple[str, ...]
+    findings: tuple[Mapping[str, Any], ...] = ()
+
+    def covers(self, indication: str) -> bool:
+        # No indication chosen: the screen ran against every treatment type.
+        return not self.indications or indication in self.indications
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What is about to be signed or started: a session, or the next session of a plan.
+    ``products`` (id to name) is None where no line is recorded yet."""
+
+    indication: str
+    at: dt.datetime
+    on: dt.date
+    areas: tuple[str, ...] = ()
+    products: Mapping[int, str] | None = None
+    imported: bool = False
+
+
+@dataclass(frozen=True)
+class Gate:
+    """One condition of signing, its status and why; ``fix`` and ``ref`` say what to open."""
+
+    code: str
+    status: str
+    title: str
+    message: str
+    fix: str = ""
+    ref: str = ""
+    findings: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "status": self.status,
+            "title": self.title,
+            "message": self.message,
+            "ref": self.ref,
+            "findings": [dict(f) for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Every gate for one planned session, in the order they are shown."""
+
+    gates: tuple[Gate, ...]
+    imported: bool = False
+
+    @property
+    def blocking(self) -> tuple[Gate, ...]:
+        return tuple(g for g in self.gates if g.status == BLOCKS)
+
+    @property
+    def absolute(self) -> tuple[Mapping[str, Any], ...]:
+        return tuple(f for g in self.gates if g.status == NEEDS_OVERRIDE for f in g.findings)
+
+    @property
+    def relative(self) -> tuple[Mapping[str, Any], ...]:
+        return tuple(f for g in self.gates if g.status == NEEDS_ACKNOWLEDGEMENT for f in g.findings)
+
+    @property
+    def ready(self) -> bool:
+        """Nothing blocks: signing may still need an override or an acknowledgement."""
+        return not self.blocking
+
+    @property
+    def digest(self) -> str:
+        """Names the contraindications shown, so an override or acknowledgement posted from a
+        page covers exactly what that page listed ('' when there is none)."""
+        if not self.absolute and not self.relative:
+            return ""
+        screening = next((g.ref for g in self.gates if g.code == "screening"), "")
+        shown = sorted(
+            (f.get("code", ""), f.get("level", "")) for f in self.absolute + self.relative
+        )
+        text = json.dumps([screening, shown], separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier (the month's last day when shorter)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))

@@ -1,0 +1,159 @@
+"""Is the patient ready for this session? The signing gates (``treatments.gates``) evaluated
+from the patient's consents and consultations, for a session or for the next session of a
+plan, and the links that fix what is missing.
+
+One function per question, used by ``sign_session`` (which enforces the verdict) and by the
+plan, new-session and session pages (which show it before any work starts), so every path
+sees the same findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+
+from mesoclinic.clinical_codes import INDICATIONS
+from mesoclinic.consent.models import Consent
+from mesoclinic.consultations.models import Consultation
+from mesoclinic.patients.models import Patient
+from mesoclinic.treatments import gates
+from mesoclinic.treatments.models import Injection, TreatmentSession
+
+
+def _local_day(when: dt.datetime, patient: Patient) -> dt.date:
+    return timezone.localtime(when, patient.clinic.zone).date()
+
+
+def consent_facts(patient: Patient) -> list[gates.ConsentFacts]:
+    """The patient's consents as the gates read them (withdrawal by amendment included)."""
+    consents = (
+        Consent.objects.for_clinic(patient.clinic)
+        .filter(patient=patient)
+        .select_related("template")
+        .prefetch_related("template__products", "amendments")
+    )
+    facts = []
+    for c in consents:
+        withdrawn = c.withdrawn_on
+        products = sorted(c.template.products.all(), key=lambda p: p.name)
+        facts.append(
+            gates.ConsentFacts(
+                ref=str(c.public_id),
+                title=str(c.template),
+                indication=c.template.indication,
+                patient_signed_at=c.patient_signed_at,
+                patient_signed_on=_local_day(c.patient_signed_at, patient),
+                signed=c.is_signed,
+                withdrawn_at=withdrawn,
+                withdrawn_on=_local_day(withdrawn, patient) if withdrawn else None,
+                product_ids=frozenset(p.pk for p in products),
+                product_names=tuple(p.name for p in products),
+            )
+        )
+    return facts
+
+
+def screening_facts(patient: Patient) -> list[gates.ScreeningFacts]:
+    """The patient's consultations with their effective (amended) indications and findings."""
+    consultations = (
+        Consultation.objects.for_clinic(patient.clinic)
+        .filter(patient=patient)
+        .prefetch_related("amendments")
+    )
+    return [
+        gates.ScreeningFacts(
+            ref=str(c.public_id),
+            consulted_at=c.consulted_at,
+            consulted_on=_local_day(c.consulted_at, patient),
+            signed=c.is_signed,
+            indications=tuple(c.effective("indications") or ()),
+            findings=tuple(c.effective_findings),
+        )
+        for c in consultations
+    ]
+
+
+def evaluate(patient: Patient, planned: gates.Planned) -> gates.Readiness:
+    if planned.imported:
+        return gates.evaluate(planned, (), ())
+    return gates.evaluate(
+        planned,
+        consent_facts(patient),
+        screening_facts(patient),
+        patient.clinic.screening_valid_months,
+    )
+
+
+def for_session(
+    session: TreatmentSession, lines: Iterable[Injection] | None = None
+) -> gates.Readiness:
+    """The gates of a (draft) session: its time, indication, areas and the products of its lines
+    (pass ``lines`` with their products loaded to save the query)."""
+    if lines is None:
+        lines = session.injections.in_effect().select_related("product")
+    products = {line.product_id: line.product.name for line in lines}
+    planned = gates.Planned(
+        indication=session.indication,
+        at=session.performed_at,
+        on=_local_day(session.performed_at, session.patient),
+        areas=tuple(session.areas.values_list("area", flat=True)),
+        products=products or None,
+        imported=session.imported,
+    )
+    return evaluate(session.patient, planned)
+
+
+def for_next_session(
+    patient: Patient, indication: str, areas: Sequence[str] = (), at: dt.datetime | None = None
+) -> gates.Readiness:
+    """The gates a session of ``indication`` would meet now (the plan and new-session pages)."""
+    when = at or timezone.now()
+    planned = gates.Planned(
+        indication=indication, at=when, on=_local_day(when, patient), areas=tuple(areas)
+    )
+    return evaluate(patient, planned)
+
+
+@dataclass(frozen=True)
+class ShownGate:
+    """A gate with the link that fixes it (or opens the record it rests on)."""
+
+    gate: gates.Gate
+    url: str
+    link_label: str
+
+
+_LINKS = {
+    gates.RECORD_CONSENT: ("consent:capture", "patient", "Record a consent"),
+    gates.SIGN_CONSENT: ("consent:detail", "ref", "Open the consent to sign it"),
+    gates.VIEW_CONSENT: ("consent:detail", "ref", "Open the consent"),
+    gates.NEW_CONSULTATION: ("consultations:create", "patient", "Record a consultation"),
+    gates.SIGN_CONSULTATION: ("consultations:detail", "ref", "Open the consultation to sign it"),
+    gates.VIEW_CONSULTATION: ("consultations:detail", "ref", "Open the screening"),
+}
+
+
+def shown(readiness: gates.Readiness, patient: Patient) -> list[ShownGate]:
+    out = []
+    for gate in readiness.gates:
+        url = label = ""
+        if gate.fix in _LINKS:
+            name, arg, label = _LINKS[gate.fix]
+            value = str(patient.public_id) if arg == "patient" else gate.ref
+            url = reverse(name, args=[value]) if value else ""
+        out.append(ShownGate(gate, url, label if url else ""))
+    return out
+
+
+def checks_for(
+    patient: Patient, indications: Iterable[str], areas: Sequence[str] = ()
+) -> list[tuple[str, list[ShownGate]]]:
+    """For each indication, the gates a session would meet now, with their links."""
+    return [
+        (INDICATIONS.get(code, code), shown(for_next_session(patient, code, areas), patient))
+        for code in dict.fromkeys(indications)
+    ]

@@ -1,0 +1,119 @@
+"""The signing gates in a real browser: a practitioner tries to sign a session for a patient
+with no consent, sees the gate listed with its reason, records the consent, and then signs.
+
+The session was drafted for an appointment a few seconds ahead, so that the consent taken in
+the browser comes before it, as consent must; the test waits for that time before signing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from mesoclinic.consent.models import Consent
+from mesoclinic.consent.services import install_default_templates
+from mesoclinic.formulary.models import Ingredient, Lot, Product
+from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
+from tests.e2e.browser_actions import sign_in
+from tests.treatment_readiness import screen
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# Long enough to sign in and take the consent on a loaded machine, short enough to wait for.
+APPOINTMENT_IN = dt.timedelta(seconds=40)
+
+
+@pytest.fixture
+def draft(riverside, ada, alice, patient):
+    # given the clinic's standard consent templates, a signed screening for localized fat a
+    # day ago, and no consent
+    install_default_templates(None, riverside, ada.user)
+    screen(patient, alice, "localized_fat")
+    # and a session drafted for an appointment starting shortly, with one line of PC/DC (PC 50 mg/mL + DC 25 mg/mL,
+    # reference §2.2)
+    product = Product.objects.create(clinic=riverside, name="PC/DC 5%/2.5%")
+    Ingredient.objects.create(
+        product=product, substance="phosphatidylcholine", mg_per_ml=Decimal(50)
+    )
+    Ingredient.objects.create(product=product, substance="deoxycholic_acid", mg_per_ml=Decimal(25))
+    lot = Lot.objects.create(
+        clinic=riverside,
+        product=product,
+        lot_number="PCDC-9",
+        expiry_date=timezone.localdate() + dt.timedelta(days=200),
+        quantity_received=10,
+        vial_volume_ml=Decimal(10),
+        remaining_ml=Decimal(100),
+    )
+    session = TreatmentSession.objects.create(
+        clinic=riverside,
+        patient=patient,
+        performed_at=timezone.now() + APPOINTMENT_IN,
+        indication="localized_fat",
+        practitioner=alice.user,
+        created_by=alice.user,
+    )
+    SessionArea.objects.create(session=session, area="abdomen", side="midline")
+    Injection.objects.create(
+        clinic=riverside,
+        session=session,
+        area="abdomen",
+        side="midline",
+        product=product,
+        lot=lot,
+        volume_ml=Decimal(8),
+        points=40,
+    )
+    return session
+
+
+def test_it_lists_the_missing_consent_and_signs_once_it_is_recorded(page, draft, patient):
+    # given alice is signed in and opens the draft
+    sign_in(page, "alice")
+    page.goto(f"/sessions/{draft.public_id}/")
+    # then the consent gate is listed before the Sign button, with its reason
+    consent_gate = page.locator("li.gate", has_text="Consent:")
+    consent_gate.get_by_text("No consent to localized fat treatment").wait_for()
+    assert "Blocks signing" in consent_gate.inner_text()
+    assert "Met" in page.locator("li.gate", has_text="Screening:").inner_text()
+
+    # when she signs anyway
+    page.get_by_role("button", name="Sign session").click()
+    # then it is refused with the reason and the session stays a draft
+    page.get_by_text("Not signed. Consent: No consent to localized fat treatment").wait_for()
+    page.get_by_text("Not signed. Date and time: the session has not taken place yet.").wait_for()
+    draft.refresh_from_db()
+    assert not draft.is_signed
+
+    # when she follows the gate's link and records the patient's consent
+    page.locator("li.gate", has_text="Consent:").get_by_role(
+        "link", name="Record a consent"
+    ).click()
+    page.get_by_role("link", name=re.compile("Injection lipolysis")).click()
+    page.get_by_label("The patient has read the text above").check()
+    page.get_by_label("Record of the consent discussion").fill(
+        "Off-label status, nodules and infection risk, alternatives discussed."
+    )
+    page.get_by_label("Patient's full name, typed by the patient").fill("Maria Lopez")
+    page.get_by_role("button", name="Record the patient's consent").click()
+    # and signs the consent as the practitioner who took it
+    page.get_by_role("button", name="Sign as practitioner").click()
+    page.get_by_text("Consent signed").wait_for()
+
+    consent = Consent.objects.get(patient=patient)
+    assert consent.patient_signed_at < draft.performed_at, "the browser was too slow"
+
+    # then, the treatment given, the session's gates are met and she signs it
+    page.wait_for_timeout(
+        max(0, (draft.performed_at - timezone.now()).total_seconds() * 1000) + 500
+    )
+    page.goto(f"/sessions/{draft.public_id}/")
+    assert "Met" in page.locator("li.gate", has_text="Consent:").inner_text()
+    page.get_by_role("button", name="Sign session").click()
+    page.get_by_text("Session signed; lot stock updated.").wait_for()
+    draft.refresh_from_db()
+    assert draft.is_signed
+    assert [g["status"] for g in draft.gates_at_signing] == ["ok", "ok", "ok"]
