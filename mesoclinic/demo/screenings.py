@@ -78,7 +78,9 @@ def write_follow_up_screenings(
     newest = max(range(len(courses)), key=lambda i: courses[i].consult_at)
     draft = _copy(
         consultations[newest],
-        now - dt.timedelta(hours=2),
+        # Times are entered to the minute in the app; a stored time with microseconds would
+        # change on every untouched save of the form (tests/test_edit_roundtrip.py).
+        (now - dt.timedelta(hours=2)).replace(second=0, microsecond=0),
         "Review of progress; asks whether more sessions are needed.",
         "",
     )

@@ -272,7 +272,7 @@ class SignForm(forms.Form):
         label="Reason for treating despite the contraindication",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
     )
     acknowledge_relative = forms.BooleanField(
         label="I have weighed the relative contraindications listed", required=False

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinics.models import Clinic
+from mesoclinic.records.models import INCOMPLETE_EDIT
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ def test_it_refuses_a_save_read_at_an_older_version(login, ada, riverside):
 
 def test_it_refuses_a_save_without_its_version(login, ada, riverside):
     response = login(ada).post(URL, _form(riverside, screening_valid_months="6", version=""))
-    assert "did not say which version of the settings it showed" in response.content.decode()
+    assert INCOMPLETE_EDIT in response.content.decode()
     riverside.refresh_from_db()
     assert riverside.screening_valid_months == 12
 

@@ -80,7 +80,7 @@ def test_it_starts_a_new_version_from_the_products_and_keeps_the_old_ones(login,
     # when she adds lidocaine in version 2
     client.post(
         reverse("consent:template_new_version", args=[v1.public_id]),
-        _form(products=[products["dca"].pk, products["lido"].pk]),
+        _form(products=[products["dca"].pk, products["lido"].pk], version=v1.version),
     )
     # then version 2 names both and version 1 still names only deoxycholic acid
     v2 = ConsentTemplate.objects.get(code="dca-submental", template_version=2)
