@@ -87,13 +87,15 @@ def _extra(row: BundleRow) -> Extra:
 def plan_import(bundle: Bundle, recorded: ClinicRows, zone: dt.tzinfo) -> ImportPlan:
     """Everything a valid ``bundle`` adds to the clinic whose rows are ``recorded``.
 
-    ``zone`` is the clinic's time zone (a session's date becomes noon there). The plan's
-    ``errors`` list every row that contradicts or would change a record; such a plan is
-    not to be written.
+    ``zone`` is the clinic's time zone (a session's date becomes noon there). When a row
+    contradicts or would change a record, the plan holds only the ``errors`` that say so
+    (the rows around a contradiction need not resolve, and are never written).
     """
     expiries = lot_expiries(bundle.rows[INJECTIONS.name], recorded.lots)
     injections = [_with_lot_expiry(row, expiries) for row in bundle.rows[INJECTIONS.name]]
     matched = match_rows(bundle, injections, recorded)
+    if matched.errors:
+        return ImportPlan(unchanged=matched.unchanged, errors=tuple(matched.errors))
     return _resolve(matched, recorded, expiries, zone)
 
 
@@ -225,7 +227,6 @@ def _resolve(
             for row in matched.events
         ),
         unchanged=matched.unchanged,
-        errors=tuple(matched.errors),
     )
 
 

@@ -31,6 +31,7 @@ from mesoclinic.registry.import_plan import (
 from mesoclinic.registry.import_writer import write_plan
 from mesoclinic.registry.tests.bundles import VALID, write_folder
 from mesoclinic.registry.tests.helpers import folder_bytes, row_counts, run_export, run_import
+from mesoclinic.registry.tests.test_import import rejected
 from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.treatments.models import Injection, TreatmentSession
 
@@ -138,3 +139,29 @@ def test_it_imports_on_a_database_that_returns_no_new_keys(
     assert (line.product.name, line.lot.lot_number) == ("Lipo PC", "L100")
     assert AdverseEvent.objects.for_clinic(riverside).get(source_id="E1").session == s1
     assert Measurement.objects.for_clinic(riverside).filter(patient=s1.patient).count() == 2
+
+
+def test_it_refuses_a_bundle_that_moves_a_session_to_another_patient(
+    riverside: Clinic, tmp_path: Path
+) -> None:
+    # given S1 imported for P1, then a bundle giving S1 to P2 with an area and a syringe
+    # that S1 never had
+    run_import(write_folder(tmp_path / "one"), "riverside")
+    before = row_counts()
+    moved = write_folder(
+        tmp_path / "two",
+        sessions__csv=VALID["sessions.csv"].splitlines()[0]
+        + "\nS1,P2,2024-03-01,cellulite,abdomen,left,PC/DC 4x8w,DR1,,\n",
+        injections__csv=VALID["injections.csv"].splitlines()[0]
+        + "\nS1,abdomen,Lipo PC,L100,2024-01-31,1,,,\n",
+        measurements__csv=None,
+        adverse_events__csv=None,
+    )
+    # when
+    errors = rejected(moved)
+    # then the contradiction is named, and nothing was written
+    assert errors == [
+        "sessions.csv:2:patient_id: value 'P2': expected 'P1' as already recorded for "
+        "session S1 (a bundle does not change existing records)"
+    ]
+    assert row_counts() == before
