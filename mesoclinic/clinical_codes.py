@@ -152,15 +152,28 @@ MEASUREMENT_KINDS: dict[str, MeasurementKind] = {
 }
 
 
+def _range_text(kind: MeasurementKind) -> str:
+    """The kind's range in words: "10 to 250 cm", or "0 to 4" for a scale.
+
+    A scale's ``unit`` is its range ("0–4"), so it is not repeated after the range.
+    """
+    text = f"{kind.minimum} to {kind.maximum}"
+    return text if "–" in kind.unit else f"{text} {kind.unit}"
+
+
 def check_measurement_value(kind: str, value: Decimal) -> str | None:
-    """None when ``value`` is valid for ``kind``; otherwise what was expected, in words."""
+    """None when ``value`` is valid for ``kind``; otherwise what was expected, in words.
+
+    The one range check of a measured value: the registry reader prints it after
+    "expected", the forms after "must be" (``outcomes.rules.value_problem``).
+    """
     spec = MEASUREMENT_KINDS.get(kind)
     if spec is None:
         return f"one of {', '.join(MEASUREMENT_KINDS)}"
     if spec.integer and value != value.to_integral_value():
         return f"a whole number from {spec.minimum} to {spec.maximum}"
     if not spec.minimum <= value <= spec.maximum:
-        return f"{spec.minimum} to {spec.maximum} {spec.unit}".rstrip()
+        return _range_text(spec)
     return None
 
 

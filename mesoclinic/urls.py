@@ -17,7 +17,6 @@ urlpatterns = [
     path("sessions/", include("mesoclinic.treatments.urls")),
     path("outcomes/", include("mesoclinic.outcomes.urls")),
     path("safety/", include("mesoclinic.safety.urls")),
-    path("registry/", include("mesoclinic.registry.urls")),
     path("aftercare/", include("mesoclinic.aftercare.urls")),
     path("evidence/", include("mesoclinic.evidence.urls")),
     # The patient's check-in link: short, and nothing about the person in it.

@@ -17,7 +17,6 @@ NAV_APPS = (
     "outcomes",
     "safety",
     "aftercare",
-    "registry",
     "evidence",
 )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from mesoclinic.clinical_codes import MEASUREMENT_KINDS, MeasurementKind
+from mesoclinic.clinical_codes import MEASUREMENT_KINDS, MeasurementKind, check_measurement_value
 
 
 def field_label(kind: MeasurementKind) -> str:
@@ -18,24 +18,17 @@ def field_label(kind: MeasurementKind) -> str:
     return f"{kind.label} ({kind.unit})"
 
 
-def _range_text(kind: MeasurementKind) -> str:
-    text = f"{kind.minimum} to {kind.maximum}"
-    # A scale's "unit" is its range ("0–15"); repeating it after the range says nothing.
-    if "–" not in kind.unit:
-        text = f"{text} {kind.unit}"
-    return text
-
-
 def value_problem(kind_code: str, value: Decimal) -> str | None:
-    """None when ``value`` is valid for the kind; otherwise a message naming field and range."""
+    """None when ``value`` is valid for the kind; otherwise a message naming field and range.
+
+    The range check itself is ``clinical_codes.check_measurement_value``, the one the
+    registry import uses too; this only names the field.
+    """
     kind = MEASUREMENT_KINDS.get(kind_code)
     if kind is None:
         return f"Kind: must be one of {', '.join(MEASUREMENT_KINDS)}"
-    if kind.integer and value != value.to_integral_value():
-        return f"{field_label(kind)}: must be a whole number from {kind.minimum} to {kind.maximum}"
-    if not kind.minimum <= value <= kind.maximum:
-        return f"{field_label(kind)}: must be {_range_text(kind)}"
-    return None
+    expected = check_measurement_value(kind_code, value)
+    return None if expected is None else f"{field_label(kind)}: must be {expected}"
 
 
 def measurement_problems(

@@ -154,7 +154,7 @@ INJECTIONS = FileSpec(
         Column("depth_mm", Kind.DECIMAL, minimum=_d(0), maximum=_d(20), max_places=1, max_digits=4),
         Column("technique", Kind.CODE, codes=_codes(TECHNIQUES)),
     ),
-    # No id: an injection is identified by its whole content (see services.import_bundle).
+    # No id: an injection is identified by its whole content (see import_match).
     key=(),
 )
 

@@ -21,22 +21,14 @@ Mapping decisions:
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 from mesoclinic.clinics.models import Clinic
-from mesoclinic.formulary.models import Lot
+from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.patients.models import Patient
-from mesoclinic.registry.bundle_format import (
-    ADVERSE_EVENTS,
-    INJECTIONS,
-    MEASUREMENTS,
-    PATIENTS,
-    SESSIONS,
-)
-from mesoclinic.registry.bundle_model import Bundle, BundleRow
+from mesoclinic.registry.bundle_model import BundleRow
+from mesoclinic.registry.recorded_rows import ClinicRows, SessionRecord
 from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
 
@@ -55,40 +47,6 @@ def practitioner_id(ref: str, user_id: int | None) -> str | None:
     if ref:
         return ref
     return f"U{user_id}" if user_id is not None else None
-
-
-@dataclass
-class SessionRecord:
-    pk: int
-    patient_pk: int
-    signed: bool
-    shared: dict[str, Any]
-    rows: dict[tuple[str, str], BundleRow] = field(default_factory=dict)
-
-
-@dataclass
-class ClinicRows:
-    """What an export of the clinic holds, with the database keys the importer needs."""
-
-    patients: dict[str, tuple[int, BundleRow]] = field(default_factory=dict)
-    sessions: dict[str, SessionRecord] = field(default_factory=dict)
-    injections: list[BundleRow] = field(default_factory=list)
-    measurements: list[BundleRow] = field(default_factory=list)
-    events: dict[str, tuple[int, BundleRow]] = field(default_factory=dict)
-    # (product name, lot number) -> (lot pk, expiry date); for the importer
-    lots: dict[tuple[str, str], tuple[int, dt.date | None]] = field(default_factory=dict)
-    skipped_sessions: int = 0
-
-    def bundle(self) -> Bundle:
-        bundle = Bundle()
-        bundle.rows[PATIENTS.name] = [row for _, row in self.patients.values()]
-        bundle.rows[SESSIONS.name] = [
-            row for record in self.sessions.values() for row in record.rows.values()
-        ]
-        bundle.rows[INJECTIONS.name] = list(self.injections)
-        bundle.rows[MEASUREMENTS.name] = list(self.measurements)
-        bundle.rows[ADVERSE_EVENTS.name] = [row for _, row in self.events.values()]
-        return bundle
 
 
 def clinic_rows(clinic: Clinic) -> ClinicRows:
@@ -237,6 +195,7 @@ def clinic_rows(clinic: Clinic) -> ClinicRows:
         "pk", "product__name", "lot_number", "expiry_date"
     ):
         out.lots[(product, number)] = (pk, expiry_date)
+    out.products = dict(Product.objects.for_clinic(clinic).values_list("name", "pk"))
     session_keys = {record.pk: key for key, record in out.sessions.items()}
     for event in (
         AdverseEvent.objects.for_clinic(clinic)

@@ -186,7 +186,7 @@ def test_it_prints_a_summary_without_json():
 def test_it_names_an_unknown_clinic():
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="No clinic with the slug 'nowhere'"):
+    with pytest.raises(CommandError, match="--clinic: no clinic has the slug 'nowhere'"):
         call_command("run_due", "--clinic", "nowhere")
 
 

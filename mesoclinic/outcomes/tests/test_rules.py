@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mesoclinic.clinical_codes import MEASUREMENT_KINDS
-from mesoclinic.outcomes.rules import measurement_problems, value_problem
+from mesoclinic.clinical_codes import MEASUREMENT_KINDS, check_measurement_value
+from mesoclinic.outcomes.rules import field_label, measurement_problems, value_problem
 
 KINDS = list(MEASUREMENT_KINDS.values())
 AREA_KINDS = [k for k in KINDS if k.per_area]
@@ -51,6 +51,37 @@ def test_it_words_the_circumference_message_as_the_clinic_reads_it():
     assert value_problem("circumference_cm", Decimal(300)) == (
         "Circumference (cm): must be 10 to 250 cm"
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "expected"),
+    [
+        ("pcss", "5", "0 to 4"),
+        ("hexsel_css", "16", "0 to 15"),
+        ("gais", "0", "1 to 5"),
+        ("weight_kg", "19", "20 to 400 kg"),
+        ("hair_density_cm2", "601", "0 to 600 hairs/cm²"),
+        ("gais", "2.5", "a whole number from 1 to 5"),
+        ("pcss", "4", None),
+        ("bmi", "20", "one of " + ", ".join(MEASUREMENT_KINDS)),
+    ],
+)
+def test_it_words_the_expected_range_once(kind, value, expected):
+    # given a value of a kind
+    # when the one range check reads it
+    # then it says what was expected, a scale's range without its "0–4" unit repeated
+    assert check_measurement_value(kind, Decimal(value)) == expected
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.code)
+def test_it_gives_the_form_the_range_the_registry_gives(kind):
+    # given a value above the kind's range
+    value = kind.maximum + 1
+    # when the form's message and the registry's expectation are made
+    problem = value_problem(kind.code, value)
+    expected = check_measurement_value(kind.code, value)
+    # then they state the same range
+    assert problem == f"{field_label(kind)}: must be {expected}"
 
 
 @pytest.mark.parametrize("kind", INTEGER_KINDS, ids=lambda k: k.code)

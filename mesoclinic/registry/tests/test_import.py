@@ -95,7 +95,7 @@ ERROR_CASES = [
     ),
     pytest.param(
         {"measurements__csv": MEASUREMENTS.replace("pcss,3,", "pcss,5,")},
-        "measurements.csv:3:value: value '5': expected 0 to 4 0–4 for pcss",
+        "measurements.csv:3:value: value '5': expected 0 to 4 for pcss",
         id="out-of-range measurement",
     ),
 ]

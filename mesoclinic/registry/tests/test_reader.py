@@ -227,7 +227,7 @@ def test_it_names_the_cell_of_a_bad_injection(row: str, expected: str) -> None:
     [
         (
             "P1,2024-03-01,hexsel_css,16,thigh_outer,left,,",
-            "measurements.csv:4:value: value '16': expected 0 to 15 0–15 for hexsel_css",
+            "measurements.csv:4:value: value '16': expected 0 to 15 for hexsel_css",
         ),
         (
             "P1,2024-03-01,gais,2.5,face,midline,,",

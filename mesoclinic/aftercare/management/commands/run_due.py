@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from mesoclinic.aftercare.services import RunResult, run_due
+from mesoclinic.clinics.management.options import clinic_by_slug
 from mesoclinic.clinics.models import Clinic
 
 
@@ -26,9 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         clinics = Clinic.objects.order_by("pk")
         if options.get("clinic"):
-            clinics = clinics.filter(slug=options["clinic"])
-            if not clinics.exists():
-                raise CommandError(f"No clinic with the slug {options['clinic']!r}.")
+            clinics = clinics.filter(pk=clinic_by_slug(options["clinic"]).pk)
         total = RunResult()
         for clinic in clinics:
             result = run_due(clinic)

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mesoclinic.clinics.management.options import clinic_by_slug
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.evidence.figures import Tables, evidence_report
 from mesoclinic.evidence.sentences import sentences
@@ -41,10 +42,7 @@ def _tables(options: dict[str, Any]) -> Tables:
         except ValueError as exc:
             raise _fail(str(exc)) from exc
     if slug:
-        clinic = Clinic.objects.filter(slug=slug).first()
-        if clinic is None:
-            raise _fail(f"--clinic: no clinic has the slug '{slug}'.")
-        return clinic_tables(clinic)
+        return clinic_tables(clinic_by_slug(slug, returncode=2))
     clinics = list(Clinic.objects.order_by("slug").values_list("slug", flat=True)[:20])
     if len(clinics) != 1:
         names = ", ".join(clinics) or "none"

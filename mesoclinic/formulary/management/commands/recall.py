@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
-from mesoclinic.clinics.models import Clinic
+from mesoclinic.clinics.management.options import clinic_by_slug
 from mesoclinic.formulary.models import Lot
 from mesoclinic.formulary.recall import RecallError, RecallResult, parse_date, recall
 
@@ -40,12 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            clinic = Clinic.objects.get(slug=options["clinic"])
-        except Clinic.DoesNotExist:
-            raise CommandError(
-                f"--clinic: no clinic has the slug {options['clinic']!r}.", returncode=EXIT_INVALID
-            ) from None
+        clinic = clinic_by_slug(options["clinic"], returncode=EXIT_INVALID)
         try:
             date_from = parse_date(options["date_from"], "--from")
             date_to = parse_date(options["date_to"], "--to")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from mesoclinic.registry.management.commands.import_registry import clinic_by_slug
+from mesoclinic.clinics.management.options import clinic_by_slug
 from mesoclinic.registry.services import export_registry
 
 

@@ -11,16 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mesoclinic.clinics.models import Clinic
+from mesoclinic.clinics.management.options import clinic_by_slug
 from mesoclinic.registry.bundle_model import BundleRejected
 from mesoclinic.registry.services import import_registry
-
-
-def clinic_by_slug(slug: str) -> Clinic:
-    try:
-        return Clinic.objects.get(slug=slug)
-    except Clinic.DoesNotExist as exc:
-        raise CommandError(f"--clinic: no clinic has the slug '{slug}'.") from exc
 
 
 class Command(BaseCommand):

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
-from mesoclinic.clinics.models import Clinic
+from mesoclinic.clinics.management.options import clinic_by_slug
 from mesoclinic.safety.signal_data import SignalView, describe, detect_for_clinic
 from mesoclinic.safety.signals import (
     CLUSTER_WINDOW_DAYS,
@@ -72,12 +72,7 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", help="detection date, YYYY-MM-DD (default: today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            clinic = Clinic.objects.get(slug=options["clinic"])
-        except Clinic.DoesNotExist:
-            raise CommandError(
-                f"--clinic: no clinic has the slug {options['clinic']!r}.", returncode=EXIT_INVALID
-            ) from None
+        clinic = clinic_by_slug(options["clinic"], returncode=EXIT_INVALID)
         as_of = clinic.today()
         if options["as_of"]:
             try:
