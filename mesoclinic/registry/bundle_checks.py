@@ -231,7 +231,9 @@ def _check_measurements(
                         row.line,
                         column,
                         "",
-                        f"a {column} code (required for {kind.code})",
+                        # "an area code", "a side code"
+                        f"{'an' if column[0] in 'aeiou' else 'a'} {column} code "
+                        f"(required for {kind.code})",
                     )
                 )
             elif not kind.per_area and values[column] is not None:

@@ -240,7 +240,7 @@ def test_it_names_the_cell_of_a_bad_injection(row: str, expected: str) -> None:
         ),
         (
             "P1,2024-03-01,circumference_cm,60,,left,,",
-            "measurements.csv:4:area: value '': expected a area code (required for "
+            "measurements.csv:4:area: value '': expected an area code (required for "
             "circumference_cm)",
         ),
         (
