@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -57,25 +58,37 @@ def _signature(member: Membership, at: dt.datetime) -> dict[str, Any]:
 _WRITTEN = ("created_at", "updated_at", "signed_at", "signed_by_id", "signed_by_name")
 
 
-def _insert_as_written(model: type[Any], rows: list[Any]) -> list[Any]:
-    """Insert rows with the times and signatures they were built with.
+def _insert_as_drafts(model: type[Any], rows: list[Any]) -> Callable[[], list[Any]]:
+    """Insert rows as drafts; the returned function gives them the times and signatures they
+    were built with.
 
     ``bulk_create`` stamps ``created_at``/``updated_at`` with the build time, and a signed row
     can never be updated afterwards (the database refuses it: ``records.immutability``). So
     each row goes in as a draft and then takes its times and its signature in one UPDATE
-    per batch: the same draft-to-signed step that signing in the app is.
+    per batch: the same draft-to-signed step that signing in the app is. What belongs to a
+    signed session (its areas and lines) must be written between the two, since nothing can
+    be added to a signed session either.
     """
     final = [{name: getattr(row, name) for name in _WRITTEN} for row in rows]
     for row in rows:
         row.signed_at, row.signed_by_id, row.signed_by_name = None, None, ""
     model.objects.bulk_create(rows, batch_size=BATCH)
-    for row, values in zip(rows, final, strict=True):
-        for name, value in values.items():
-            setattr(row, name, value)
-    model.objects.bulk_update(
-        rows, [name.removesuffix("_id") for name in _WRITTEN], batch_size=BATCH
-    )
-    return rows
+
+    def sign() -> list[Any]:
+        for row, values in zip(rows, final, strict=True):
+            for name, value in values.items():
+                setattr(row, name, value)
+        model.objects.bulk_update(
+            rows, [name.removesuffix("_id") for name in _WRITTEN], batch_size=BATCH
+        )
+        return rows
+
+    return sign
+
+
+def _insert_as_written(model: type[Any], rows: list[Any]) -> list[Any]:
+    """Insert rows with the times and signatures they were built with (``_insert_as_drafts``)."""
+    return _insert_as_drafts(model, rows)()
 
 
 def write_lots(
@@ -335,7 +348,7 @@ def write_sessions(
                 )
             )
             pairs.append((course, patient, visit))
-    _insert_as_written(TreatmentSession, sessions)
+    sign_sessions = _insert_as_drafts(TreatmentSession, sessions)
     areas, injections, measures, events = [], [], [], []
     for session, (_course, patient, visit) in zip(sessions, pairs, strict=True):
         visit.pk = session.pk
@@ -393,6 +406,7 @@ def write_sessions(
             measures += _measurements(clinic, patient, None, day, drafts, member, staff)
     SessionArea.objects.bulk_create(areas, batch_size=BATCH)
     Injection.objects.bulk_create(injections, batch_size=BATCH)
+    sign_sessions()
     Measurement.objects.bulk_create(measures, batch_size=BATCH)
     AdverseEvent.objects.bulk_create(events, batch_size=BATCH)
     return {

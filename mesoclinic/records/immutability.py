@@ -12,7 +12,8 @@ migration ``*_immutability_triggers``, on SQLite and PostgreSQL) refuse, whateve
   area into a signed session);
 - any UPDATE or DELETE of an audit event or an amendment (both append-only).
 
-INSERT is never refused: a correction is a new row (an amendment, a replacement line).
+INSERT is refused only where it would add to a signed session (an area, or a line that
+is not a correction): a correction is a new row (an amendment, a replacement line).
 The refusal is an ``IntegrityError`` whose message starts with ``MARKER``;
 ``refusals_as_errors`` and the records middleware turn it into ``ImmutableRecordError`` with
 the same words the ORM guard uses. ``docs/immutability.md`` says how an operator with a real
@@ -229,6 +230,63 @@ def suspended(connection: BaseDatabaseWrapper) -> Iterator[None]:
         with connection.cursor() as cursor:
             for _table, sql in triggers.values():
                 cursor.execute(sql)
+
+
+# INSERT into a signed session: a new area, or a new injection line that is not a correction
+# (a correction names the line it ``replaces`` and its amendment), would change what was signed
+# as surely as an UPDATE. Installed by the records migration ``*_refuse_additions_to_signed``.
+INSERT_PROTECTIONS: dict[str, tuple[str, str]] = {
+    # table: (the extra condition under which the row is an addition, the refusal's words)
+    "treatments_injection": (
+        "NEW.replaces_id IS NULL",
+        "The session is signed; a line cannot be added to it (correct a line instead).",
+    ),
+    "treatments_sessionarea": (
+        "TRUE",
+        "The session is signed; an area cannot be added to it.",
+    ),
+}
+_SESSION_SIGNED = (
+    f'EXISTS (SELECT 1 FROM "{SESSIONS_TABLE}" s WHERE s.id = NEW.session_id '
+    "AND s.signed_at IS NOT NULL)"
+)
+
+
+def _insert_function(table: str) -> str:
+    return f"mc_refuse_insert_{table}"
+
+
+def create_insert_statements(vendor: str) -> list[str]:
+    """The SQL of the triggers that refuse additions to a signed session."""
+    statements: list[str] = []
+    for table, (condition, message) in INSERT_PROTECTIONS.items():
+        name = f"{TRIGGER_PREFIX}{table}_insert"
+        when = f"{condition} AND {_SESSION_SIGNED}"
+        if vendor == "postgresql":
+            function = _insert_function(table)
+            statements.append(_PG_FUNCTION_SQL.format(name=function, condition=when, marker=MARKER))
+            statements.append(
+                f'CREATE TRIGGER {name} BEFORE INSERT ON "{table}" FOR EACH ROW '
+                f"EXECUTE FUNCTION {function}({_sql_text(message)})"
+            )
+        elif vendor == "sqlite":
+            statements.append(
+                f'CREATE TRIGGER {name} BEFORE INSERT ON "{table}" FOR EACH ROW WHEN {when} '
+                f"BEGIN SELECT RAISE(ABORT, {_sql_text(MARKER + message)}); END"
+            )
+        else:
+            raise NotImplementedError(f"No immutability triggers for {vendor}.")
+    return statements
+
+
+def drop_insert_statements(vendor: str) -> list[str]:
+    statements = []
+    for table in INSERT_PROTECTIONS:
+        on = f' ON "{table}"' if vendor == "postgresql" else ""
+        statements.append(f"DROP TRIGGER IF EXISTS {TRIGGER_PREFIX}{table}_insert{on}")
+        if vendor == "postgresql":
+            statements.append(f"DROP FUNCTION IF EXISTS {_insert_function(table)}()")
+    return statements
 
 
 _REFUSAL = re.compile(re.escape(MARKER) + r"([^\n]+)")

@@ -267,10 +267,34 @@ def test_it_refuses_moving_a_draft_line_into_a_signed_session(
     assert list(target.injections.values_list("pk", flat=True)) == [signed["injection"].pk]
 
 
-def test_it_lets_rows_be_added_to_a_signed_session(signed: dict[str, Any]) -> None:
+def test_it_refuses_a_line_or_an_area_added_to_a_signed_session(signed: dict[str, Any]) -> None:
+    # given a signed session
+    session, original = signed["session"], signed["injection"]
+    added_line = Injection(
+        clinic=session.clinic,
+        session=session,
+        area="abdomen",
+        side="midline",
+        product=original.product,
+        volume_ml=Decimal("2.5"),
+    )
+    # when a line or an area is inserted into it past the ORM guard
+    with refused("a line cannot be added to it"):
+        Injection.objects.bulk_create([added_line])
+    with refused("an area cannot be added to it"):
+        SessionArea.objects.bulk_create([SessionArea(session=session, area="flanks", side="left")])
+    # then the session keeps exactly what was signed
+    assert list(session.injections.values_list("pk", flat=True)) == [original.pk]
+    assert session.areas.count() == 1
+
+
+def test_it_lets_a_correction_line_be_added_to_a_signed_session(
+    signed: dict[str, Any], alice: Membership
+) -> None:
     # given a signed session (corrections to its lines are new rows, never changed ones)
     session, original = signed["session"], signed["injection"]
-    # when a replacement line is inserted beside the signed one
+    amendment = amend_record(session, alice, "Volume misread", {"notes": "Abdomen, 25 points"})
+    # when a replacement line naming the line it replaces is inserted beside the signed one
     Injection.objects.bulk_create(
         [
             Injection(
@@ -280,6 +304,8 @@ def test_it_lets_rows_be_added_to_a_signed_session(signed: dict[str, Any]) -> No
                 side="midline",
                 product=original.product,
                 volume_ml=Decimal("2.5"),
+                replaces=original,
+                amendment=amendment,
             )
         ]
     )

@@ -19,7 +19,9 @@ from mesoclinic.records import immutability
 from mesoclinic.records.services import sign_record
 from mesoclinic.treatments.models import TreatmentSession
 
-EXPECTED = {p.trigger_name(op) for p in immutability.PROTECTIONS for op in ("update", "delete")}
+EXPECTED = {
+    p.trigger_name(op) for p in immutability.PROTECTIONS for op in ("update", "delete")
+} | {f"{immutability.TRIGGER_PREFIX}{table}_insert" for table in immutability.INSERT_PROTECTIONS}
 
 
 def _triggers_migration() -> tuple[str, str]:
@@ -45,7 +47,8 @@ def test_it_installs_every_trigger_with_the_migrations(db: Any) -> None:
     # given the test database, built by running every migration
     # when we list the triggers in it
     found = immutability.installed(connection)
-    # then each protected table refuses both UPDATE and DELETE
+    # then each protected table refuses both UPDATE and DELETE, and a signed session's lines
+    # and areas refuse additions
     assert set(found) == EXPECTED
     assert {table for table, _sql in found.values()} == set(immutability.BY_TABLE)
 

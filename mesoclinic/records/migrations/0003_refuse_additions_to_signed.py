@@ -1,0 +1,30 @@
+"""Database triggers that refuse adding an area, or a line that is not a correction, to a
+signed treatment session (mesoclinic/records/immutability.py, docs/immutability.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import migrations
+
+from mesoclinic.records import immutability
+
+
+def install(apps: Any, schema_editor: Any) -> None:
+    for sql in immutability.create_insert_statements(schema_editor.connection.vendor):
+        schema_editor.execute(sql, params=None)
+
+
+def uninstall(apps: Any, schema_editor: Any) -> None:
+    for sql in immutability.drop_insert_statements(schema_editor.connection.vendor):
+        schema_editor.execute(sql, params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("records", "0002_immutability_triggers"),
+        # the ``replaces`` column the injection trigger reads
+        ("treatments", "0005_injection_corrections"),
+    ]
+
+    operations = [migrations.RunPython(install, uninstall, elidable=False)]
