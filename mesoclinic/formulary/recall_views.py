@@ -1,10 +1,11 @@
 """The recall page and its call list (CSV) for phoning exposed patients.
 
 Who: clinical staff (practitioners and nurses, through view_clinical) and the clinic admin
-(through manage_formulary), each also needing view_demographics, because the page shows names
-and phone numbers. Reception and researchers are refused: reception holds no clinical
-record, researchers no identities. Every search is audited as a list and every call list as
-an export, with counts only.
+(through manage_formulary), each also needing view_demographics, because the page shows names.
+Contact details follow the one table of patient fields per role (patients/fields.py): the
+clinical staff who make the calls see them; the admin sees identities only. Reception and
+researchers are refused: reception holds no clinical record, researchers no identities. Every
+search is audited as a list and every call list as an export, with counts only.
 
 For a recalled lot the page also shows, per patient, the last attempt to tell them and links
 to the patient's recall-contact page, where each attempt (outcome, when, by whom, note) is
@@ -122,6 +123,9 @@ def recall_page(request: HttpRequest) -> HttpResponse:
             "recalled": any(lot.status == LotStatus.RECALLED for lot in result.lots)
             if result
             else False,
+            # The one table of patient fields per role decides (patients/fields.py): the clinic
+            # admin runs the recall but sees identities only, not contact details.
+            "shows_contact": access_for(current_membership(request)).sees("phone"),
         },
     )
 
@@ -203,12 +207,13 @@ def recall_csv(request: HttpRequest) -> HttpResponse:
     # The practice's own call list: the identities and phone numbers are the point of it.
     response["Cache-Control"] = "no-store"
     writer = csv.writer(response)
+    contact = access_for(current_membership(request)).sees("phone")
+    contact_columns = ["phone", "email"] if contact else []
     writer.writerow(
         [
             "mrn",
             "name",
-            "phone",
-            "email",
+            *contact_columns,
             "lot",
             "sessions",
             "first_exposure",
@@ -223,8 +228,7 @@ def recall_csv(request: HttpRequest) -> HttpResponse:
             [
                 _cell(patient.patient_id),
                 _cell(patient.name),
-                _cell(patient.phone),
-                _cell(patient.email),
+                *([_cell(patient.phone), _cell(patient.email)] if contact else []),
                 _cell(result.lot_number),
                 len(patient.sessions),
                 min(days).isoformat(),

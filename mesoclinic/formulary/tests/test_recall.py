@@ -215,9 +215,12 @@ def test_it_shows_names_and_contact_on_the_page(login, alice, exposed):
 def test_it_exports_an_audited_call_list(login, ada, exposed):
     # when the admin downloads the call list
     response = login(ada).get(reverse("formulary:recall_csv"), {"lot": "PC-001"})
-    # then one row per patient with name and phone, and an export audit with counts only
+    # then one row per patient with identities only (the admin sees no contact details), and
+    # an export audit with counts only
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert "phone" not in rows[0]
+    assert "email" not in rows[0]
     assert [(r["mrn"], r["name"], r["sessions"]) for r in rows] == [
         ("RV000010", "Maria Lopez", "2"),
         ("RV000011", "Jon Smith", "1"),
@@ -226,6 +229,17 @@ def test_it_exports_an_audited_call_list(login, ada, exposed):
     assert event.detail.startswith("recall call list")
     assert "Maria" not in event.detail
     assert "RV000010" not in event.detail
+
+
+def test_it_gives_the_clinical_staff_who_call_the_phone_numbers(login, alice, ada, exposed):
+    # when the practitioner and then the admin open the recall page and the call list
+    for user, sees in ((alice, True), (ada, False)):
+        client = login(user)
+        page = client.get(reverse("formulary:recall"), {"lot": "PC-001"}).content.decode()
+        listed = client.get(reverse("formulary:recall_csv"), {"lot": "PC-001"}).content.decode()
+        # then only clinical staff see the contact column and the phone column
+        assert ('scope="col">Contact<' in page) is sees
+        assert ("phone" in listed.splitlines()[0]) is sees
 
 
 def test_it_neutralises_formulas_in_the_call_list(login, alice, riverside, pcdc_lot):

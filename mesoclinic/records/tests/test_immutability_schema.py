@@ -19,9 +19,9 @@ from mesoclinic.records import immutability
 from mesoclinic.records.services import sign_record
 from mesoclinic.treatments.models import TreatmentSession
 
-EXPECTED = {
-    p.trigger_name(op) for p in immutability.PROTECTIONS for op in ("update", "delete")
-} | {f"{immutability.TRIGGER_PREFIX}{table}_insert" for table in immutability.INSERT_PROTECTIONS}
+EXPECTED = {p.trigger_name(op) for p in immutability.PROTECTIONS for op in ("update", "delete")} | {
+    f"{immutability.TRIGGER_PREFIX}{table}_insert" for table in immutability.INSERT_PROTECTIONS
+}
 
 
 def _triggers_migration() -> tuple[str, str]:
