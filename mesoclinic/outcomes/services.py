@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,7 +13,7 @@ from django.http import HttpRequest
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
-from mesoclinic.clinics.models import Membership
+from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.outcomes.weight import weight_changes
 from mesoclinic.patients.models import Patient
@@ -29,11 +28,6 @@ TreatedSites = dict[tuple[str, str], dt.date]
 _ALSO_TREATED_BY = {"left": ("bilateral",), "right": ("bilateral",)}
 
 
-def local_date(at: dt.datetime, time_zone: str) -> dt.date:
-    """The calendar day of ``at`` in the clinic's zone (sessions are stored in UTC)."""
-    return at.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
-
-
 def _add_site(sites: TreatedSites, area: str, side: str, day: dt.date) -> None:
     key = (area, side)
     if key not in sites or day < sites[key]:
@@ -41,12 +35,12 @@ def _add_site(sites: TreatedSites, area: str, side: str, day: dt.date) -> None:
 
 
 def treated_sites_from_sessions(
-    sessions: Iterable[TreatmentSession], time_zone: str
+    sessions: Iterable[TreatmentSession], clinic: Clinic
 ) -> TreatedSites:
     """Treated sites of already-fetched sessions (with ``areas`` prefetched: no queries)."""
     sites: TreatedSites = {}
     for session in sessions:
-        day = local_date(session.performed_at, time_zone)
+        day = clinic.day_of(session.performed_at)
         for a in session.areas.all():
             _add_site(sites, a.area, a.side, day)
     return sites
@@ -59,7 +53,7 @@ def treated_sites(patient: Patient) -> TreatedSites:
         session__patient=patient, session__clinic_id=patient.clinic_id
     ).values_list("area", "side", "session__performed_at")
     for area, side, performed_at in rows:
-        _add_site(sites, area, side, local_date(performed_at, patient.clinic.time_zone))
+        _add_site(sites, area, side, patient.clinic.day_of(performed_at))
     return sites
 
 

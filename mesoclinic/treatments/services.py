@@ -40,7 +40,7 @@ class SessionSignError(SigningError):
 
 def session_day(session: TreatmentSession) -> dt.date:
     """The session's date in the clinic's zone: a lot expiring today may be used today."""
-    return timezone.localtime(session.performed_at, session.clinic.zone).date()
+    return session.clinic.day_of(session.performed_at)
 
 
 def _refuse_if_signed(session: TreatmentSession) -> None:
