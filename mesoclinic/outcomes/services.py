@@ -19,7 +19,7 @@ from mesoclinic.outcomes.weight import weight_changes
 from mesoclinic.patients.models import Patient
 from mesoclinic.records.models import StaleRecordError
 from mesoclinic.records.services import check_read_version, save_versioned
-from mesoclinic.treatments.models import SessionArea, TreatmentSession
+from mesoclinic.treatments.models import TreatmentSession
 
 # (area, side) -> the first day (clinic's local date) a session treated that site.
 TreatedSites = dict[tuple[str, str], dt.date]
@@ -43,17 +43,6 @@ def treated_sites_from_sessions(
         day = clinic.day_of(session.performed_at)
         for a in session.areas.all():
             _add_site(sites, a.area, a.side, day)
-    return sites
-
-
-def treated_sites(patient: Patient) -> TreatedSites:
-    """Treated sites of one patient, in one query."""
-    sites: TreatedSites = {}
-    rows = SessionArea.objects.filter(
-        session__patient=patient, session__clinic_id=patient.clinic_id
-    ).values_list("area", "side", "session__performed_at")
-    for area, side, performed_at in rows:
-        _add_site(sites, area, side, patient.clinic.day_of(performed_at))
     return sites
 
 
