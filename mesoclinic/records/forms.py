@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -147,8 +147,15 @@ class ReadVersionForm(forms.Form):
 
 CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
+# The mixins are typed as forms but are not forms themselves (no fields, no metaclass): the
+# form class that uses one puts it before its form base.
+if TYPE_CHECKING:
+    _Form = forms.BaseForm
+else:
+    _Form = object
 
-class CurrencyMixin(forms.BaseForm):
+
+class CurrencyMixin(_Form):
     """A form with a ``currency`` field: an ISO 4217 code, typed in any case.
 
     A form with a price names it in ``price_field``: a negative price is refused, and a price
@@ -179,7 +186,7 @@ class CurrencyMixin(forms.BaseForm):
         return data
 
 
-class SourceMixin(forms.BaseForm):
+class SourceMixin(_Form):
     """A form whose ``source`` says where a rule or a number comes from: required, and kept
     without surrounding blanks. ``source_needed`` is the message when it is missing."""
 
