@@ -8,7 +8,7 @@ never add a code with a different meaning.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 SEXES: dict[str, str] = {"f": "Female", "m": "Male", "x": "Other / non-binary", "u": "Unknown"}
 
@@ -175,6 +175,20 @@ def check_measurement_value(kind: str, value: Decimal) -> str | None:
     if not spec.minimum <= value <= spec.maximum:
         return _range_text(spec)
     return None
+
+
+def body_mass_index(weight_kg: Decimal | None, height_cm: Decimal | None) -> Decimal | None:
+    """Body-mass index (kg/m²) to one decimal, or None when the weight or the height is missing.
+
+    The one BMI of the project: the consultation shows it and screening compares it with the
+    "BMI > 30" relative contraindication of the PC/DC notes (mesotherapy-clinical.md §3). The
+    reference gives no rounding: a half is rounded to even, the decimal module's default, as
+    the consultation has always shown it (so 30.04 shows, and screens, as 30.0).
+    """
+    if not weight_kg or not height_cm:
+        return None
+    metres = height_cm / Decimal(100)
+    return (weight_kg / (metres * metres)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
 
 
 def choices(codes: dict[str, str]) -> list[tuple[str, str]]:

@@ -113,10 +113,6 @@ class CheckIn(ClinicalRecord):
     def __str__(self) -> str:
         return f"{self.label} check-in ({self.get_status_display()})"
 
-    @property
-    def is_past_window(self) -> bool:
-        return timezone.now() >= self.window_end
-
 
 class CheckInLink(ClinicalRecord):
     """The patient's way in without an account: one check-in, one patient, an expiry, and a

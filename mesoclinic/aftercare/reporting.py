@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import zoneinfo
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -63,10 +62,6 @@ def is_submental(session: TreatmentSession) -> bool:
     return session.indication == "submental_fat" or session.areas.filter(area="submental").exists()
 
 
-def local_day(moment: dt.datetime, time_zone: str) -> dt.date:
-    return moment.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
-
-
 def _severity(answers: dict[str, Any]) -> str:
     # The patient's own rating of the impact; "not at all" is recorded as mild.
     impact = answers.get("impact") or "mild"
@@ -92,7 +87,7 @@ def _record_event(
         if existing.last_seen_unresolved is None or existing.last_seen_unresolved < today:
             existing = save_versioned(existing, existing.version, {"last_seen_unresolved": today})
         return existing
-    onset = local_day(session.performed_at, check_in.clinic.time_zone)
+    onset = check_in.clinic.day_of(session.performed_at)
     if not symptom.onset_at_session:
         onset = today
     detail = f" (pain {answers['pain_score']}/10)" if symptom is PAIN else ""
@@ -186,8 +181,8 @@ def record_response(
     """
     now = timezone.now()
     session = check_in.session
-    today = local_day(now, check_in.clinic.time_zone)
-    days = max(0, (today - local_day(session.performed_at, check_in.clinic.time_zone)).days)
+    today = check_in.clinic.day_of(now)
+    days = max(0, (today - check_in.clinic.day_of(session.performed_at)).days)
     escalations: list[Escalation] = []
     with transaction.atomic():
         claimed = CheckIn.objects.filter(

@@ -115,15 +115,6 @@ def plan_check_ins(
     return sorted(planned, key=lambda p: (p.window_start, p.kind))
 
 
-def window_state(now: dt.datetime, window_start: dt.datetime, window_end: dt.datetime) -> str:
-    """'early' before the window opens, 'due' while it is open, 'past' once it has closed."""
-    if now < window_start:
-        return "early"
-    if now < window_end:
-        return "due"
-    return "past"
-
-
 def protocol_from_config(config: dict[str, object]) -> FollowUpProtocol:
     """A protocol from settings: ``{"contacts": [[kind, label, opens_hours, closes_hours], …],
     "outcome_after_last_hours": hours or None}``. Raises ValueError naming what is wrong."""

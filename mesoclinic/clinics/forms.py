@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -11,9 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 
 from mesoclinic.clinics.choices import Profession, Role
 from mesoclinic.clinics.models import Clinic
-from mesoclinic.records.forms import VersionedForm
-
-CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
+from mesoclinic.records.forms import CurrencyMixin, VersionedForm
 
 
 class StaffProfileFields(forms.Form):
@@ -76,7 +73,7 @@ class StaffEditForm(VersionedForm, StaffProfileFields):
     field_order = ["role", "is_active", "profession", "registration_number", "registration_body"]
 
 
-class ClinicSettingsForm(VersionedForm, forms.ModelForm):
+class ClinicSettingsForm(CurrencyMixin, VersionedForm, forms.ModelForm):
     """The clinic's own settings, for its admin. ``version`` is the one the page was read at;
     a save without it, or after someone else saved, is refused (clinics.services)."""
 
@@ -101,12 +98,6 @@ class ClinicSettingsForm(VersionedForm, forms.ModelForm):
         if not name:
             raise forms.ValidationError("This field is required.")
         return name
-
-    def clean_currency(self) -> str:
-        code: str = self.cleaned_data["currency"].strip().upper()
-        if not CURRENCY_CODE.match(code):
-            raise forms.ValidationError("Use a three-letter ISO 4217 code such as GBP or EUR.")
-        return code
 
     def clean_time_zone(self) -> str:
         return str(self.cleaned_data["time_zone"]).strip()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from mesoclinic.clinics.choices import Profession, Role
 from mesoclinic.clinics.roles import Perm, role_has
@@ -62,6 +63,11 @@ class Clinic(models.Model):
 
     def today(self) -> dt.date:
         return dt.datetime.now(self.zone).date()
+
+    def day_of(self, moment: dt.datetime) -> dt.date:
+        """The calendar date of ``moment`` (stored in UTC) in the clinic's zone: a session at
+        23:30 in Los Angeles is on that day there, whatever the server's or the user's zone."""
+        return timezone.localtime(moment, self.zone).date()
 
     def start_of_day(self, day: dt.date) -> dt.datetime:
         """Midnight opening ``day`` in the clinic's zone, as an aware datetime."""

@@ -36,10 +36,6 @@ class ConsultationView:
     weight_6_months_ago_kg: str | None
     bmi: Any
 
-    @property
-    def absolute_count(self) -> int:
-        return sum(1 for f in self.findings if f["level"] == "absolute")
-
 
 def _finding_rows(screening: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from mesoclinic.clinical_codes import INDICATIONS
+from mesoclinic.clinical_codes import INDICATIONS, body_mass_index
 from mesoclinic.records.models import SignableRecord
 
 
@@ -60,10 +60,7 @@ class Consultation(SignableRecord):
 
     @property
     def bmi(self) -> Decimal | None:
-        if not self.weight_kg or not self.height_cm:
-            return None
-        metres = self.height_cm / Decimal(100)
-        return (self.weight_kg / (metres * metres)).quantize(Decimal("0.1"))
+        return body_mass_index(self.weight_kg, self.height_cm)
 
     @property
     def effective_findings(self) -> list[dict[str, Any]]:

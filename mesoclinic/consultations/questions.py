@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from mesoclinic.clinical_codes import body_mass_index
+
 Answer = Literal["yes", "no", "unknown"]
 # "unknown" is the stored code for a question not asked; before a consultation is signed each
 # such question needs the reason it was not asked (``Questionnaire.not_asked``).
@@ -185,10 +187,7 @@ class Questionnaire:
     @property
     def bmi(self) -> Decimal | None:
         """Body-mass index (kg/m²), one decimal, when weight and height are both known."""
-        if not self.weight_kg or not self.height_cm:
-            return None
-        metres = self.height_cm / Decimal(100)
-        return (self.weight_kg / (metres * metres)).quantize(Decimal("0.1"))
+        return body_mass_index(self.weight_kg, self.height_cm)
 
     @property
     def weight_change_percent(self) -> Decimal | None:

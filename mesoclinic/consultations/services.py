@@ -26,7 +26,7 @@ def questionnaire_for(patient: Patient, fields: dict[str, Any]) -> Questionnaire
     when = fields.get("consulted_at") or timezone.now()
     return Questionnaire.from_json(
         fields.get("questionnaire") or {},
-        age_years=patient.age_on(timezone.localtime(when).date()),
+        age_years=patient.age_on(patient.clinic.day_of(when)),
         weight_kg=fields.get("weight_kg"),
         height_cm=fields.get("height_cm"),
         weight_stable_6_months=fields.get("weight_stable_6_months"),

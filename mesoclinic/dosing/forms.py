@@ -14,7 +14,10 @@ from mesoclinic.dosing.models import DoseLimit
 from mesoclinic.dosing.rules import RuleSet, loosening_problems
 from mesoclinic.dosing.services import clinic_vocabulary
 from mesoclinic.dosing.vocabulary import UnknownSubstance
-from mesoclinic.records.forms import Textarea, VersionedForm
+from mesoclinic.records.forms import SourceMixin, Textarea, VersionedForm
+
+# Both limit forms require the limit's source (records.forms.SourceMixin).
+LIMIT_SOURCE_NEEDED = "Say where this limit comes from (guideline, paper, policy)."
 
 
 def _check_values(form: forms.ModelForm, substance: str, protocol: str) -> None:
@@ -52,12 +55,14 @@ class DatalistInput(forms.TextInput):
         return format_html('{}<datalist id="{}">{}</datalist>', html, list_id, options)
 
 
-class DoseLimitForm(forms.ModelForm):
+class DoseLimitForm(SourceMixin, forms.ModelForm):
     """A new practice limit on one substance, for every session or for one protocol.
 
     The substance must be one the clinic's products contain or the dose rules know
     (dosing.vocabulary): a limit on any other name would never apply.
     """
+
+    source_needed = LIMIT_SOURCE_NEEDED
 
     class Meta:
         model = DoseLimit
@@ -86,14 +91,6 @@ class DoseLimitForm(forms.ModelForm):
     def clean_protocol(self) -> str:
         return str(self.cleaned_data.get("protocol") or "").strip()
 
-    def clean_source(self) -> str:
-        source = str(self.cleaned_data.get("source") or "").strip()
-        if not source:
-            raise forms.ValidationError(
-                "Say where this limit comes from (guideline, paper, policy)."
-            )
-        return source
-
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         if data.get("substance"):
@@ -101,8 +98,10 @@ class DoseLimitForm(forms.ModelForm):
         return data
 
 
-class TightenForm(VersionedForm, forms.ModelForm):
+class TightenForm(SourceMixin, VersionedForm, forms.ModelForm):
     """Lower an existing limit (or add its mg or mg/kg part); raising one is refused."""
+
+    source_needed = LIMIT_SOURCE_NEEDED
 
     class Meta:
         model = DoseLimit
@@ -112,14 +111,6 @@ class TightenForm(VersionedForm, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.before = (self.instance.max_mg, self.instance.mg_per_kg)
-
-    def clean_source(self) -> str:
-        source = str(self.cleaned_data.get("source") or "").strip()
-        if not source:
-            raise forms.ValidationError(
-                "Say where this limit comes from (guideline, paper, policy)."
-            )
-        return source
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}

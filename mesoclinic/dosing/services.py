@@ -31,8 +31,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
-
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.dosing.engine import check_session
@@ -148,10 +146,6 @@ class DoseCheck:
         )
 
 
-def clinic_day(clinic: Clinic, moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment, clinic.zone).date()
-
-
 def substance_code(name: str) -> tuple[str, str | None]:
     """The code an ingredient is counted under, and a note when a synonym was mapped."""
     code = counted_as(name)
@@ -191,7 +185,7 @@ def recorded_weight(
         .order_by("-consulted_at")
     )
     for consultation in consultations[:5]:
-        on = clinic_day(clinic, consultation.consulted_at)
+        on = clinic.day_of(consultation.consulted_at)
         if on <= day and consultation.weight_kg is not None:
             found.append(RecordedWeight(consultation.weight_kg, on, "consultation"))
             break
@@ -284,7 +278,7 @@ def _history(session: TreatmentSession, day: dt.date) -> tuple[PastSession, ...]
     )
     entries: list[PastSession] = []
     for other in past:
-        other_day = clinic_day(session.clinic, other.performed_at)
+        other_day = session.clinic.day_of(other.performed_at)
         if other_day > day:
             continue
         by_area: dict[str, set[str]] = {}
@@ -309,7 +303,7 @@ def check_session_dose(
             .select_related("product")
             .prefetch_related("product__ingredients")
         )
-    day = clinic_day(session.clinic, session.performed_at)
+    day = session.clinic.day_of(session.performed_at)
     patient = session.patient
     weight, stale = recorded_weight(patient, session.clinic, day)
     notes: list[str] = []

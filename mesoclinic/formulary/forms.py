@@ -212,7 +212,7 @@ class LotOpenForm(VersionedForm):
         if opened > timezone.now() + dt.timedelta(minutes=1):
             raise forms.ValidationError("A vial cannot be opened in the future.")
         received = self.lot.received_on
-        if received and timezone.localtime(opened).date() < received:
+        if received and self.lot.clinic.day_of(opened) < received:
             raise forms.ValidationError(
                 f"The lot was received on {received:%Y-%m-%d}; it cannot have been opened before."
             )
@@ -230,7 +230,7 @@ class LotOpenForm(VersionedForm):
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         opened, bud = data.get("opened_at"), data.get("beyond_use_date")
-        if opened and bud and bud < timezone.localtime(opened).date():
+        if opened and bud and bud < self.lot.clinic.day_of(opened):
             self.add_error("beyond_use_date", "The beyond-use date cannot be before opening.")
         return data
 

@@ -197,7 +197,6 @@ def recall(
         raise RecallError("to: the end date is before the start date.")
     found = find_lots(lots, number)
     ordered = exposure_rows(clinic, [lot.pk for lot in found], date_from, date_to, with_contact)
-    zone = clinic.zone
     patients: dict[str, ExposedPatient] = {}
     sessions: dict[str, ExposedSession] = {}
     for row in ordered:
@@ -228,7 +227,7 @@ def recall(
             session = sessions[key] = ExposedSession(
                 public_id=key,
                 performed_at=row["session__performed_at"],
-                day=row["session__performed_at"].astimezone(zone).date(),
+                day=clinic.day_of(row["session__performed_at"]),
                 signed=row["session__signed_at"] is not None,
                 practitioner=username or row["session__practitioner_ref"],
                 practitioner_name=full or username or row["session__practitioner_ref"],

@@ -238,7 +238,9 @@ def lot_open(request: HttpRequest, public_id: str) -> HttpResponse:
     """Record opening a new vial of a multi-dose lot and its beyond-use date."""
     membership = current_membership(request)
     lot = get_object_or_404(
-        Lot.objects.restrict(membership, opening_perm(membership)).select_related("product"),
+        Lot.objects.restrict(membership, opening_perm(membership)).select_related(
+            "product", "clinic"
+        ),
         public_id=public_id,
     )
     today = membership.clinic.today()

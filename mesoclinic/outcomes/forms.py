@@ -12,9 +12,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mesoclinic.clinical_codes import AREAS, MEASUREMENT_KINDS, RATERS, SIDES, SITE_ROLES
+from mesoclinic.clinics.models import Clinic
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.outcomes.rules import field_label, measurement_problems, value_problem
-from mesoclinic.outcomes.services import Row, local_date
+from mesoclinic.outcomes.services import Row
 from mesoclinic.records.forms import DateInput, VersionedForm
 from mesoclinic.treatments.models import TreatmentSession
 
@@ -62,11 +63,11 @@ class VisitForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, sessions: QuerySet[TreatmentSession], time_zone: str, **kwargs: Any
+        self, *args: Any, sessions: QuerySet[TreatmentSession], clinic: Clinic, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions  # type: ignore[attr-defined]
-        self.time_zone = time_zone
+        self.clinic = clinic
 
     def clean_measured_on(self) -> dt.date:
         return not_in_future(self.cleaned_data["measured_on"], "Date measured")
@@ -83,7 +84,7 @@ class VisitForm(forms.Form):
         data = super().clean() or {}
         session, on = data.get("session"), data.get("measured_on")
         if session is not None and on is not None:
-            day = local_date(session.performed_at, self.time_zone)
+            day = self.clinic.day_of(session.performed_at)
             if day > on:
                 self.add_error(
                     "session", f"the session of {day:%Y-%m-%d} is after the date measured"

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from mesoclinic.clinical_codes import AREAS, MEASUREMENT_KINDS, RATERS, SIDES, SITE_ROLES, choices
-from mesoclinic.outcomes.rules import field_label, measurement_problems
+from mesoclinic.outcomes.rules import measurement_problems
 from mesoclinic.records.models import ClinicalRecord
 
 KIND_CHOICES = [(k.code, k.label) for k in MEASUREMENT_KINDS.values()]
@@ -70,11 +70,6 @@ class Measurement(ClinicalRecord):
         """The value without trailing zeros (80.00 -> 80, 80.50 -> 80.5)."""
         text = f"{self.value:f}"
         return text.rstrip("0").rstrip(".") if "." in text else text
-
-    @property
-    def value_label(self) -> str:
-        """The kind with its unit or scale, as named in forms and messages."""
-        return field_label(MEASUREMENT_KINDS[self.kind])
 
     def clean(self) -> None:
         # The same rules as the visit form and the registry spec, so no path stores a

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,24 +13,19 @@ from django.http import HttpRequest
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
-from mesoclinic.clinics.models import Membership
+from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.outcomes.weight import weight_changes
 from mesoclinic.patients.models import Patient
 from mesoclinic.records.models import StaleRecordError
 from mesoclinic.records.services import check_read_version, save_versioned
-from mesoclinic.treatments.models import SessionArea, TreatmentSession
+from mesoclinic.treatments.models import TreatmentSession
 
 # (area, side) -> the first day (clinic's local date) a session treated that site.
 TreatedSites = dict[tuple[str, str], dt.date]
 
 # A bilateral session treats both the left and the right side of the area.
 _ALSO_TREATED_BY = {"left": ("bilateral",), "right": ("bilateral",)}
-
-
-def local_date(at: dt.datetime, time_zone: str) -> dt.date:
-    """The calendar day of ``at`` in the clinic's zone (sessions are stored in UTC)."""
-    return at.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
 
 
 def _add_site(sites: TreatedSites, area: str, side: str, day: dt.date) -> None:
@@ -41,25 +35,14 @@ def _add_site(sites: TreatedSites, area: str, side: str, day: dt.date) -> None:
 
 
 def treated_sites_from_sessions(
-    sessions: Iterable[TreatmentSession], time_zone: str
+    sessions: Iterable[TreatmentSession], clinic: Clinic
 ) -> TreatedSites:
     """Treated sites of already-fetched sessions (with ``areas`` prefetched: no queries)."""
     sites: TreatedSites = {}
     for session in sessions:
-        day = local_date(session.performed_at, time_zone)
+        day = clinic.day_of(session.performed_at)
         for a in session.areas.all():
             _add_site(sites, a.area, a.side, day)
-    return sites
-
-
-def treated_sites(patient: Patient) -> TreatedSites:
-    """Treated sites of one patient, in one query."""
-    sites: TreatedSites = {}
-    rows = SessionArea.objects.filter(
-        session__patient=patient, session__clinic_id=patient.clinic_id
-    ).values_list("area", "side", "session__performed_at")
-    for area, side, performed_at in rows:
-        _add_site(sites, area, side, local_date(performed_at, patient.clinic.time_zone))
     return sites
 
 

@@ -82,7 +82,6 @@ def record_measurements(request: HttpRequest, public_id: Any) -> HttpResponse:
     membership = current_membership(request)
     patient = _patient(membership, public_id, Perm.EDIT_CLINICAL)
     sessions = patient.sessions.restrict(membership, Perm.VIEW_CLINICAL).order_by("-performed_at")
-    time_zone = membership.clinic.time_zone
     plan, prefilled = plan_rows(patient, membership)
     action = request.POST.get("action", "save")
 
@@ -94,11 +93,11 @@ def record_measurements(request: HttpRequest, public_id: Any) -> HttpResponse:
         visit = VisitForm(
             initial={k: request.POST.get(k, "") for k in ("measured_on", "session", "weight_kg")},
             sessions=sessions,
-            time_zone=time_zone,
+            clinic=membership.clinic,
         )
         formset = RowFormSet(prefix=PREFIX, initial=rows)
     elif request.method == "POST":
-        visit = VisitForm(request.POST, sessions=sessions, time_zone=time_zone)
+        visit = VisitForm(request.POST, sessions=sessions, clinic=membership.clinic)
         formset = RowFormSet(request.POST, prefix=PREFIX)
         if visit.is_valid() and formset.is_valid():
             values = cast(BaseRowFormSet, formset).rows()
@@ -127,7 +126,9 @@ def record_measurements(request: HttpRequest, public_id: Any) -> HttpResponse:
                     return redirect("patients:chart", public_id=patient.public_id)
     else:
         visit = VisitForm(
-            initial={"measured_on": timezone.localdate()}, sessions=sessions, time_zone=time_zone
+            initial={"measured_on": timezone.localdate()},
+            sessions=sessions,
+            clinic=membership.clinic,
         )
         formset = RowFormSet(prefix=PREFIX, initial=prefilled + _blank_rows(BLANK_ROWS))
     record(request, Action.VIEW, obj=patient, detail="measurement form")

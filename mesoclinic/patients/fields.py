@@ -84,10 +84,6 @@ class PatientFieldAccess:
     def edits(self, name: str) -> bool:
         return name in self.editable
 
-    @property
-    def sees_clinical(self) -> bool:
-        return any(PATIENT_FIELDS[f] is FieldGroup.CLINICAL for f in self.visible)
-
     def visible_in_order(self) -> list[str]:
         return [f for f in PATIENT_FIELDS if f in self.visible]
 

@@ -125,10 +125,6 @@ class Patient(ClinicalRecord):
         name = f"{self.given_name} {self.family_name}".strip()
         return name or f"Patient {self.mrn}"
 
-    @property
-    def effective_birth_year(self) -> int | None:
-        return self.birth_date.year if self.birth_date else self.birth_year
-
     def age_on(self, day: dt.date) -> int | None:
         if self.birth_date:
             born = self.birth_date

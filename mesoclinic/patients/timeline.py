@@ -64,9 +64,7 @@ def build_chart(patient: Patient, membership: Membership) -> Chart:
         chart.entries.append(ChartEntry(ae.onset_date, "adverse_event", ae))
     measurements = list(patient.measurements.restrict(membership, Perm.VIEW_CLINICAL))
     # Derived site roles and weight-change flags from the sessions already fetched: no queries.
-    annotate_measurements(
-        measurements, treated_sites_from_sessions(sessions, membership.clinic.time_zone)
-    )
+    annotate_measurements(measurements, treated_sites_from_sessions(sessions, membership.clinic))
     chart.measurements = measurements
     by_day: dict[dt.date, list[Any]] = {}
     for m in measurements:

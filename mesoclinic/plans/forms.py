@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -13,12 +11,18 @@ from mesoclinic.clinics.roles import Perm
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanArea, TreatmentPlan
-from mesoclinic.records.forms import DateInput, Textarea, VersionedForm, VersionField
+from mesoclinic.records.forms import (
+    CurrencyMixin,
+    DateInput,
+    Textarea,
+    VersionedForm,
+    VersionField,
+)
 
-CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
+class PlanForm(CurrencyMixin, VersionedForm, forms.ModelForm):
+    price_field = "estimated_price"
 
-class PlanForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = TreatmentPlan
         fields = [
@@ -69,24 +73,6 @@ class PlanForm(VersionedForm, forms.ModelForm):
         if value < 1:
             raise forms.ValidationError("The interval must be at least 1 day.")
         return value
-
-    def clean_estimated_price(self) -> Decimal | None:
-        value: Decimal | None = self.cleaned_data.get("estimated_price")
-        if value is not None and value < 0:
-            raise forms.ValidationError("A price cannot be negative.")
-        return value
-
-    def clean_currency(self) -> str:
-        code: str = self.cleaned_data.get("currency", "").strip().upper()
-        if code and not CURRENCY_CODE.match(code):
-            raise forms.ValidationError("Use a three-letter ISO 4217 code such as GBP or EUR.")
-        return code
-
-    def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean() or {}
-        if data.get("estimated_price") is not None and not data.get("currency"):
-            data["currency"] = self.default_currency
-        return data
 
 
 class BaseAreaFormSet(forms.BaseInlineFormSet):

@@ -10,7 +10,8 @@ project uses these two widgets so that a stored date is always shown and posted 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -142,3 +143,57 @@ class ReadVersionForm(forms.Form):
     version of the record the page showed."""
 
     version = VersionField()
+
+
+CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
+
+# The mixins are typed as forms but are not forms themselves (no fields, no metaclass): the
+# form class that uses one puts it before its form base.
+if TYPE_CHECKING:
+    _Form = forms.BaseForm
+else:
+    _Form = object
+
+
+class CurrencyMixin(_Form):
+    """A form with a ``currency`` field: an ISO 4217 code, typed in any case.
+
+    A form with a price names it in ``price_field``: a negative price is refused, and a price
+    given without a currency is in ``default_currency`` (the clinic's, set by the form).
+    """
+
+    price_field: str | None = None
+    default_currency = ""
+
+    def clean_currency(self) -> str:
+        code = str(self.cleaned_data.get("currency") or "").strip().upper()
+        if code and not CURRENCY_CODE.match(code):
+            raise forms.ValidationError("Use a three-letter ISO 4217 code such as GBP or EUR.")
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if self.price_field is None:
+            return data
+        price = data.get(self.price_field)
+        if price is not None and price < 0:
+            self.add_error(self.price_field, "A price cannot be negative.")
+        elif price is not None and not data.get("currency"):
+            data["currency"] = self.default_currency
+            instance = getattr(self, "instance", None)
+            if instance is not None:
+                instance.currency = self.default_currency
+        return data
+
+
+class SourceMixin(_Form):
+    """A form whose ``source`` says where a rule or a number comes from: required, and kept
+    without surrounding blanks. ``source_needed`` is the message when it is missing."""
+
+    source_needed = "Say where this comes from (guideline, paper, policy)."
+
+    def clean_source(self) -> str:
+        source = str(self.cleaned_data.get("source") or "").strip()
+        if not source:
+            raise forms.ValidationError(self.source_needed)
+        return source

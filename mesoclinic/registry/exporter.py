@@ -51,7 +51,6 @@ def practitioner_id(ref: str, user_id: int | None) -> str | None:
 
 def clinic_rows(clinic: Clinic) -> ClinicRows:
     out = ClinicRows()
-    tz = clinic.zone
     for pk, mrn, sex, birth_date, birth_year, height_cm, extra in (
         Patient.objects.for_clinic(clinic)
         .values_list("pk", "mrn", "sex", "birth_date", "birth_year", "height_cm", "extra")
@@ -84,7 +83,7 @@ def clinic_rows(clinic: Clinic) -> ClinicRows:
         shared = {
             "session_id": key,
             "patient_id": mrn,
-            "date": at.astimezone(tz).date(),
+            "date": clinic.day_of(at),
             "indication": indication,
             "protocol": _blank(protocol),
             "practitioner_id": practitioner_id(ref, user),

@@ -9,9 +9,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mesoclinic.clinics.models import Clinic
 from mesoclinic.formulary.models import Lot
 from mesoclinic.outcomes.forms import SessionChoiceField
-from mesoclinic.outcomes.services import local_date
 from mesoclinic.records.forms import DateInput, Textarea, VersionedForm
 from mesoclinic.safety.models import RESOLVED_OUTCOMES, AdverseEvent, Outcome
 from mesoclinic.treatments.models import Injection, TreatmentSession
@@ -81,13 +81,13 @@ class AdverseEventForm(VersionedForm, forms.ModelForm):
         *args: Any,
         sessions: QuerySet[TreatmentSession],
         lots: QuerySet[Lot],
-        time_zone: str,
+        clinic: Clinic,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions  # type: ignore[attr-defined]
         self.fields["lot"].queryset = lots.select_related("product")  # type: ignore[attr-defined]
-        self.time_zone = time_zone
+        self.clinic = clinic
         self.fields["outcome"].choices = [("", "— still being followed —"), *Outcome.choices]  # type: ignore[attr-defined]
 
     def clean_onset_date(self) -> dt.date:
@@ -135,7 +135,7 @@ class AdverseEventForm(VersionedForm, forms.ModelForm):
         if outcome in RESOLVED_OUTCOMES and resolved is None:
             self.add_error("resolved_date", "required when the outcome is recovered.")
         if session is not None and onset is not None:
-            day = local_date(session.performed_at, self.time_zone)
+            day = self.clinic.day_of(session.performed_at)
             if day > onset:
                 self.add_error(
                     "session",
@@ -149,6 +149,6 @@ class AdverseEventForm(VersionedForm, forms.ModelForm):
                 self.add_error(
                     "lot",
                     f"lot {lot.lot_number} was not used in the session of "
-                    f"{local_date(session.performed_at, self.time_zone):%Y-%m-%d}.",
+                    f"{self.clinic.day_of(session.performed_at):%Y-%m-%d}.",
                 )
         return data

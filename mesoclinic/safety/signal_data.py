@@ -57,7 +57,6 @@ def _practitioner_key(username: str | None, ref: str) -> str:
 
 
 def _session_rows(clinic: Clinic, sessions: Any) -> list[SessionRow]:
-    zone = clinic.zone
     rows = list(
         sessions.values_list(
             "id", "patient__mrn", "performed_at", "practitioner__username", "practitioner_ref"
@@ -78,7 +77,7 @@ def _session_rows(clinic: Clinic, sessions: Any) -> list[SessionRow]:
         SessionRow(
             session_id=pk,
             patient_id=mrn,
-            day=performed_at.astimezone(zone).date(),
+            day=clinic.day_of(performed_at),
             practitioner=_practitioner_key(username, ref),
             lots=tuple(sorted(lots.get(pk, []))),
         )

@@ -38,7 +38,7 @@ def _form(
         instance=event,
         sessions=sessions,
         lots=lots,
-        time_zone=membership.clinic.time_zone,
+        clinic=membership.clinic,
     )
 
 

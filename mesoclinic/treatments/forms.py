@@ -18,9 +18,9 @@ from mesoclinic.clinics.roles import Perm
 from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.patients.models import Patient
-from mesoclinic.plans.forms import CURRENCY_CODE, BaseAreaFormSet
+from mesoclinic.plans.forms import BaseAreaFormSet
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
-from mesoclinic.records.forms import DateTimeLocalField, Textarea, VersionedForm
+from mesoclinic.records.forms import CurrencyMixin, DateTimeLocalField, Textarea, VersionedForm
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
 
 # Depth bounds are those of the Injection model (0–20 mm): the deepest technique in
@@ -90,7 +90,9 @@ class SessionForm(VersionedForm, forms.ModelForm):
         return data
 
 
-class SessionAreaForm(forms.ModelForm):
+class SessionAreaForm(CurrencyMixin, forms.ModelForm):
+    price_field = "price"
+
     class Meta:
         model = SessionArea
         fields = ["area", "side", "price", "currency"]
@@ -100,19 +102,6 @@ class SessionAreaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.default_currency = currency
         self.fields["currency"].widget.attrs["placeholder"] = currency
-
-    def clean_currency(self) -> str:
-        code: str = self.cleaned_data.get("currency", "").strip().upper()
-        if code and not CURRENCY_CODE.match(code):
-            raise forms.ValidationError("Use a three-letter ISO 4217 code such as GBP or EUR.")
-        return code
-
-    def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean() or {}
-        if data.get("price") is not None and not data.get("currency"):
-            data["currency"] = self.default_currency
-            self.instance.currency = self.default_currency
-        return data
 
 
 SessionAreaFormSet: type[forms.BaseInlineFormSet] = forms.inlineformset_factory(

@@ -24,10 +24,6 @@ from mesoclinic.treatments import gates
 from mesoclinic.treatments.models import Injection, TreatmentSession
 
 
-def _local_day(when: dt.datetime, patient: Patient) -> dt.date:
-    return timezone.localtime(when, patient.clinic.zone).date()
-
-
 def consent_facts(patient: Patient) -> list[gates.ConsentFacts]:
     """The patient's consents as the gates read them (withdrawal by amendment included)."""
     consents = (
@@ -46,10 +42,10 @@ def consent_facts(patient: Patient) -> list[gates.ConsentFacts]:
                 title=str(c.template),
                 indication=c.template.indication,
                 patient_signed_at=c.patient_signed_at,
-                patient_signed_on=_local_day(c.patient_signed_at, patient),
+                patient_signed_on=patient.clinic.day_of(c.patient_signed_at),
                 signed=c.is_signed,
                 withdrawn_at=withdrawn,
-                withdrawn_on=_local_day(withdrawn, patient) if withdrawn else None,
+                withdrawn_on=patient.clinic.day_of(withdrawn) if withdrawn else None,
                 product_ids=frozenset(p.pk for p in products),
                 product_names=tuple(p.name for p in products),
             )
@@ -68,7 +64,7 @@ def screening_facts(patient: Patient) -> list[gates.ScreeningFacts]:
         gates.ScreeningFacts(
             ref=str(c.public_id),
             consulted_at=c.consulted_at,
-            consulted_on=_local_day(c.consulted_at, patient),
+            consulted_on=patient.clinic.day_of(c.consulted_at),
             signed=c.is_signed,
             indications=tuple(c.effective("indications") or ()),
             findings=tuple(c.effective_findings),
@@ -99,7 +95,7 @@ def for_session(
     planned = gates.Planned(
         indication=session.indication,
         at=session.performed_at,
-        on=_local_day(session.performed_at, session.patient),
+        on=session.clinic.day_of(session.performed_at),
         areas=tuple(session.areas.values_list("area", flat=True)),
         products=products or None,
         imported=session.imported,
@@ -113,7 +109,7 @@ def for_next_session(
     """The gates a session of ``indication`` would meet now (the plan and new-session pages)."""
     when = at or timezone.now()
     planned = gates.Planned(
-        indication=indication, at=when, on=_local_day(when, patient), areas=tuple(areas)
+        indication=indication, at=when, on=patient.clinic.day_of(when), areas=tuple(areas)
     )
     return evaluate(patient, planned)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +24,6 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.records.models import Amendment
 from mesoclinic.records.services import SigningError, amend_record, save_versioned, sign_record
 from mesoclinic.treatments import readiness
-from mesoclinic.treatments.dose_totals import Syringe, substance_totals
 from mesoclinic.treatments.gates import Readiness, signing_problems
 from mesoclinic.treatments.models import Injection, TreatmentSession
 
@@ -40,7 +38,7 @@ class SessionSignError(SigningError):
 
 def session_day(session: TreatmentSession) -> dt.date:
     """The session's date in the clinic's zone: a lot expiring today may be used today."""
-    return timezone.localtime(session.performed_at, session.clinic.zone).date()
+    return session.clinic.day_of(session.performed_at)
 
 
 def _refuse_if_signed(session: TreatmentSession) -> None:
@@ -317,14 +315,3 @@ def amend_session(
 ) -> Amendment:
     with transaction.atomic():
         return amend_record(session, membership, reason, changes)
-
-
-def line_totals(lines: Iterable[Injection]) -> dict[str, Decimal]:
-    """Per-substance mg of injection lines (their products' ingredients prefetched)."""
-    return substance_totals(
-        Syringe(
-            volume_ml=line.volume_ml,
-            ingredients=tuple((i.substance, i.mg_per_ml) for i in line.product.ingredients.all()),
-        )
-        for line in lines
-    )

@@ -12,7 +12,6 @@ from mesoclinic.aftercare.schedule import (
     DEFAULT_PROTOCOL,
     plan_check_ins,
     protocol_from_config,
-    window_state,
 )
 
 SESSION = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
@@ -76,16 +75,6 @@ def test_it_lets_a_protocol_drop_the_outcome_visit():
 def test_it_refuses_a_malformed_protocol_and_says_why(config, message):
     with pytest.raises(ValueError, match=message):
         protocol_from_config(config)
-
-
-@pytest.mark.parametrize(
-    ("offset", "state"),
-    [(-1, "early"), (0, "due"), (23, "due"), (24, "past"), (100, "past")],
-)
-def test_it_says_whether_a_window_is_early_due_or_past(offset, state):
-    start = SESSION
-    end = SESSION + dt.timedelta(hours=24)
-    assert window_state(SESSION + dt.timedelta(hours=offset), start, end) == state
 
 
 @given(

@@ -16,12 +16,17 @@ from mesoclinic.outcomes.services import (
     annotate_measurements,
     derived_site_role,
     record_measurements,
-    treated_sites,
+    treated_sites_from_sessions,
 )
 
 pytestmark = pytest.mark.django_db
 
 JAN, FEB, MAR = dt.date(2025, 1, 10), dt.date(2025, 2, 10), dt.date(2025, 3, 10)
+
+
+def treated_sites(patient):
+    """The patient's treated sites as the chart reads them: sessions with their areas."""
+    return treated_sites_from_sessions(patient.sessions.prefetch_related("areas"), patient.clinic)
 
 
 @pytest.fixture
