@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mesoclinic.clinics.middleware.ActiveMembershipMiddleware",
+    # After the membership: its clinic sets the idle period before the sign-in ends.
+    "mesoclinic.clinics.session_timeout.SessionTimeoutMiddleware",
     # A refused change to a signed record (ORM guard or database trigger) is a clear 409 page.
     "mesoclinic.records.middleware.ImmutableRecordMiddleware",
     # A GET on a POST-only address gets a page in the site's layout, not a bare 405.
@@ -86,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mesoclinic.clinics.context_processors.membership",
+                "mesoclinic.clinics.context_processors.session_timeout",
             ],
             # ``qty`` (numbers with their unit, no stray zeros) on every page.
             "builtins": ["mesoclinic.clinics.templatetags.quantities"],
@@ -160,7 +163,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+# The absolute lifetime of a sign-in, however active (clinics.session_timeout); the idle
+# period before it is each clinic's setting (15 minutes by default).
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 # Flash messages name patients ("Registered … as RV000123"): keep them server-side in the
 # session, not in a signed-but-readable cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
