@@ -3,7 +3,7 @@ any case after the absolute lifetime (``SESSION_COOKIE_AGE``) from sign-in.
 
 The session keeps two times (seconds since the epoch): when the person signed in and when
 they last made a request. Every request counts as activity except the page's own question
-"how long have I left?" (``session_status``), so a page left open never keeps itself alive.
+"how long have I left?" (``session_time_left``), so a page left open never keeps itself alive.
 The warning before the end is the page's (static/mesoclinic/session-timeout.js); the server
 alone decides, so a page with JavaScript off or asleep is signed out all the same.
 """
@@ -124,7 +124,7 @@ class SessionTimeoutMiddleware:
         if not request.user.is_authenticated:
             return self.get_response(request)
         left = remaining(request)
-        status_url = reverse("session_status")
+        status_url = reverse("session_time_left")
         if left.expired:
             logout(request)
             request.membership = None  # type: ignore[attr-defined]

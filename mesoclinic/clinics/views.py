@@ -176,7 +176,7 @@ def _session_answer(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-def session_status(request: HttpRequest) -> JsonResponse:
+def session_time_left(request: HttpRequest) -> JsonResponse:
     """Asking does not count as activity (SessionTimeoutMiddleware leaves the clock alone)."""
     return _session_answer(request)
 

@@ -143,7 +143,7 @@ def test_it_answers_how_long_is_left_without_counting_the_question_as_activity(a
     _rewind(client, idle_minutes=10)
     before = client.session[LAST_ACTIVITY_AT]
     # when her page asks how long is left
-    answer = client.get(reverse("session_status")).json()
+    answer = client.get(reverse("session_time_left")).json()
     # then it is about 5 of the 15 minutes, the warning comes 2 minutes before the end, and
     # asking did not restart the clock
     assert 290 <= answer["remaining_seconds"] <= 300
@@ -161,7 +161,7 @@ def test_it_restarts_the_clock_when_the_member_chooses_to_stay_signed_in(alice):
     answer = client.post(reverse("session_keep_alive")).json()
     # then she has the full 15 minutes again
     assert 890 <= answer["remaining_seconds"] <= 900
-    assert client.get(reverse("session_status")).json()["remaining_seconds"] >= 890
+    assert client.get(reverse("session_time_left")).json()["remaining_seconds"] >= 890
 
 
 def test_it_answers_signed_out_to_a_page_whose_sign_in_has_ended(alice):
@@ -169,7 +169,7 @@ def test_it_answers_signed_out_to_a_page_whose_sign_in_has_ended(alice):
     client = _signed_in(alice)
     _rewind(client, idle_minutes=16)
     # when her page asks, or tries to keep the sign-in alive
-    asked = client.get(reverse("session_status"))
+    asked = client.get(reverse("session_time_left"))
     kept = client.post(reverse("session_keep_alive"))
     # then both are told she is signed out, and nothing revives the sign-in
     assert asked.status_code == kept.status_code == 401

@@ -11,7 +11,7 @@
   if (!box) { return; }
   var idleSeconds = Number(box.dataset.idleSeconds);
   var warningSeconds = Number(box.dataset.warningSeconds);
-  var statusUrl = box.dataset.statusUrl;
+  var timeLeftUrl = box.dataset.timeLeftUrl;
   var keepAliveUrl = box.dataset.keepAliveUrl;
   var csrfToken = box.dataset.csrfToken;
   var stay = box.querySelector("[data-session-stay]");
@@ -105,7 +105,7 @@
 
   function check() {
     if (lastInteraction > lastActivitySent) { keepAlive(); return; }
-    fetch(statusUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    fetch(timeLeftUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(answer).then(act).catch(retry);
   }
 
