@@ -16,9 +16,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCK = re.compile(r"<!-- production-environment -->\s*```sh\n(.*?)```", re.S)
-# Variables of the machine running the tests that would change what is checked.
+# Variables of the machine running the tests that would change what is checked (the browser
+# tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process, which a deployment must not).
 OURS = re.compile(
-    r"^(DEBUG|SECRET_KEY.*|ALLOWED_HOSTS|CSRF_TRUSTED_ORIGINS|MESOCLINIC_HTTPS|SECURE_.*|"
+    r"^(DJANGO_ALLOW_ASYNC_UNSAFE|DEBUG|SECRET_KEY.*|ALLOWED_HOSTS|CSRF_TRUSTED_ORIGINS|MESOCLINIC_HTTPS|SECURE_.*|"
     r"TRUST_X_FORWARDED_PROTO|AFTERCARE_.*|DATABASE_URL|SESSION_COOKIE_AGE)$"
 )
 

@@ -130,9 +130,8 @@ class SessionTimeoutMiddleware:
             request.membership = None  # type: ignore[attr-defined]
             messages.info(request, f"You were signed out {left.reason}. Please sign in again.")
             # The page's own questions get their answer ("signed out"); a sign-in page opens.
-            if request.path in (status_url, reverse("session_keep_alive")):
-                return self.get_response(request)
-            if request.path == reverse(settings.LOGIN_URL):
+            answered_here = (status_url, reverse("session_keep_alive"), reverse(settings.LOGIN_URL))
+            if request.path in answered_here:
                 return self.get_response(request)
             return _to_login(request)
         if request.path != status_url:

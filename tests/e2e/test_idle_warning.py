@@ -16,7 +16,8 @@ from tests.e2e.browser_actions import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-IDLE_SECONDS = 8
+# Long enough that a slow machine still presses the button before the end.
+IDLE_SECONDS = 12
 
 
 def test_it_warns_before_the_idle_sign_out_and_lets_the_member_stay(page, alice, riverside):
