@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from mesoclinic.envconfig import envbool, envint, envlist, envorigins, envstr, envurl
@@ -56,6 +57,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so that only static files may be cached: every page is no-store.
+    "mesoclinic.clinics.cache_control.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -64,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mesoclinic.clinics.middleware.ActiveMembershipMiddleware",
+    # After the membership: its clinic sets the idle period before the sign-in ends.
+    "mesoclinic.clinics.session_timeout.SessionTimeoutMiddleware",
     # A refused change to a signed record (ORM guard or database trigger) is a clear 409 page.
     "mesoclinic.records.middleware.ImmutableRecordMiddleware",
     # A GET on a POST-only address gets a page in the site's layout, not a bare 405.
@@ -86,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mesoclinic.clinics.context_processors.membership",
+                "mesoclinic.clinics.context_processors.session_timeout",
             ],
             # ``qty`` (numbers with their unit, no stray zeros) on every page.
             "builtins": ["mesoclinic.clinics.templatetags.quantities"],
@@ -160,23 +167,55 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+# The absolute lifetime of a sign-in, however active (clinics.session_timeout); the idle
+# period before it is each clinic's setting (15 minutes by default).
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 # Flash messages name patients ("Registered … as RV000123"): keep them server-side in the
 # session, not in a signed-but-readable cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+# Served over HTTPS (MESOCLINIC_HTTPS=true): cookies only travel encrypted, plain HTTP is
+# redirected, and browsers are told to use HTTPS alone for a year (HSTS). Each part can still
+# be set on its own by its variable.
+HTTPS = envbool("MESOCLINIC_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", HTTPS)
 # A reverse proxy that ends TLS tells Django so in X-Forwarded-Proto; trust that header only
 # when the proxy always sets it (otherwise a client could claim https itself).
 if envbool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Asking browsers to preload the domain is its owner's decision (hstspreload.org, hard to
+    # undo), not a default; check --deploy would otherwise warn about it on every deployment.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Nothing the site does needs a cross-origin opener (the default, said here on purpose).
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy on every page: scripts and styles only from the site's own files
+# (no inline script, handler, style or eval anywhere: htmx is configured so in base.html), so
+# text that slipped past escaping still cannot run. Drawn consent signatures are PNG data URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = envstr("TIME_ZONE", "Europe/London")

@@ -9,7 +9,11 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 
 from mesoclinic.clinics.choices import Profession, Role
-from mesoclinic.clinics.models import Clinic
+from mesoclinic.clinics.models import (
+    IDLE_TIMEOUT_MINUTES_MAX,
+    IDLE_TIMEOUT_MINUTES_MIN,
+    Clinic,
+)
 from mesoclinic.records.forms import CurrencyMixin, VersionedForm
 
 
@@ -77,6 +81,22 @@ class ClinicSettingsForm(CurrencyMixin, VersionedForm, forms.ModelForm):
     """The clinic's own settings, for its admin. ``version`` is the one the page was read at;
     a save without it, or after someone else saved, is refused (clinics.services)."""
 
+    # The clinic keeps seconds (a test can make them tiny); its admin thinks in minutes.
+    idle_timeout_minutes = forms.IntegerField(
+        label="Sign out after inactivity (minutes)",
+        min_value=IDLE_TIMEOUT_MINUTES_MIN,
+        max_value=IDLE_TIMEOUT_MINUTES_MAX,
+        help_text=f"A member who makes no request for this long is signed out, with a warning "
+        f"two minutes before ({IDLE_TIMEOUT_MINUTES_MIN} to {IDLE_TIMEOUT_MINUTES_MAX}; "
+        f"15 by default)",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault(
+            "idle_timeout_minutes", round(self.instance.idle_timeout_seconds / 60)
+        )
+
     class Meta:
         model = Clinic
         fields = ["name", "time_zone", "currency", "screening_valid_months"]
@@ -98,6 +118,13 @@ class ClinicSettingsForm(CurrencyMixin, VersionedForm, forms.ModelForm):
         if not name:
             raise forms.ValidationError("This field is required.")
         return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        minutes = data.get("idle_timeout_minutes")
+        if minutes is not None:
+            data["idle_timeout_seconds"] = minutes * 60
+        return data
 
     def clean_time_zone(self) -> str:
         return str(self.cleaned_data["time_zone"]).strip()

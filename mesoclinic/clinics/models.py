@@ -16,6 +16,11 @@ from mesoclinic.clinics.choices import Profession, Role
 from mesoclinic.clinics.roles import Perm, role_has
 
 SCREENING_VALID_MONTHS_MIN, SCREENING_VALID_MONTHS_MAX = 1, 24
+# Automatic logoff after inactivity (HIPAA §164.312(a)(2)(iii); 15 minutes for clinical roles
+# in reference/security-reliability.md §1.1). The admin may choose 5 to 60 minutes: shorter
+# leaves too little time between the two-minute warning and the sign-out, longer defeats it.
+IDLE_TIMEOUT_DEFAULT_SECONDS = 15 * 60
+IDLE_TIMEOUT_MINUTES_MIN, IDLE_TIMEOUT_MINUTES_MAX = 5, 60
 
 
 def validate_time_zone(value: str) -> None:
@@ -45,6 +50,13 @@ class Clinic(models.Model):
             MaxValueValidator(SCREENING_VALID_MONTHS_MAX),
         ],
         help_text="A session can be signed only after a signed screening this recent",
+    )
+    # Seconds without a request after which a signed-in member is signed out
+    # (clinics.session_timeout). Kept in seconds so that a test can make it tiny; the settings
+    # page shows and takes whole minutes within the bounds above.
+    idle_timeout_seconds = models.PositiveIntegerField(
+        default=IDLE_TIMEOUT_DEFAULT_SECONDS,
+        help_text="Members are signed out after this long without activity",
     )
     # Optimistic concurrency for the settings page (clinics.services.update_settings).
     version = models.PositiveIntegerField(default=1)

@@ -83,7 +83,13 @@ def change_staff(
     return locked
 
 
-SETTINGS_FIELDS = ("name", "time_zone", "currency", "screening_valid_months")
+SETTINGS_FIELDS = (
+    "name",
+    "time_zone",
+    "currency",
+    "screening_valid_months",
+    "idle_timeout_seconds",
+)
 
 
 def update_settings(

@@ -7,14 +7,14 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
-from mesoclinic.clinics import services
+from mesoclinic.clinics import services, session_timeout
 from mesoclinic.clinics.forms import ClinicSettingsForm, StaffCreateForm, StaffEditForm
 from mesoclinic.clinics.middleware import SESSION_KEY
 from mesoclinic.clinics.models import Clinic, Membership
@@ -158,3 +158,30 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Clinic settings saved." if changed else "Nothing changed.")
             return redirect("clinic_settings")
     return render(request, "clinics/settings.html", {"form": form})
+
+
+def _session_answer(request: HttpRequest) -> JsonResponse:
+    """How long the page's sign-in has left, for its warning banner (session-timeout.js)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False, "remaining_seconds": 0}, status=401)
+    left = session_timeout.remaining(request)
+    return JsonResponse(
+        {
+            "signed_in": True,
+            "remaining_seconds": left.seconds,
+            "warning_seconds": session_timeout.warning_lead_seconds(left.idle_limit_seconds),
+            "extendable": left.extendable,
+        }
+    )
+
+
+@require_GET
+def session_time_left(request: HttpRequest) -> JsonResponse:
+    """Asking does not count as activity (SessionTimeoutMiddleware leaves the clock alone)."""
+    return _session_answer(request)
+
+
+@require_POST
+def session_keep_alive(request: HttpRequest) -> JsonResponse:
+    """The "stay signed in" button: this request is the activity that restarts the clock."""
+    return _session_answer(request)

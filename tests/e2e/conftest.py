@@ -50,23 +50,63 @@ def _playwright_browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture
-def page(_playwright_browser: Any, live_server: Any) -> Iterator[Any]:
-    context = _playwright_browser.new_context(
-        viewport={"width": 1024, "height": 768}, base_url=live_server.url
-    )
-    context.set_default_timeout(15_000)
-    pg = context.new_page()
-    yield pg
-    context.close()
+# Every page reports what its Content-Security-Policy refused (an inline script or handler, an
+# inline style, eval): the site must need none of it. The listener is added by the browser
+# itself (not by the page), so the policy does not apply to it.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.effectiveDirective + " refused " + (e.blockedURI || "inline")
+    + " at " + e.documentURI);
+}, true);
+"""
 
 
 @pytest.fixture
-def phone_page(_playwright_browser: Any, live_server: Any) -> Iterator[Any]:
-    context = _playwright_browser.new_context(
-        viewport={"width": 390, "height": 844}, base_url=live_server.url, is_mobile=True
-    )
+def csp_violations() -> list[str]:
+    """What the pages' policy refused during the test; none, or the test fails."""
+    return []
+
+
+def _open(browser: Any, live_server: Any, violations: list[str], **options: Any) -> Any:
+    context = browser.new_context(base_url=live_server.url, **options)
+    context.add_init_script(CSP_LISTENER)
     context.set_default_timeout(15_000)
     pg = context.new_page()
+
+    def note(message: Any) -> None:
+        text = message.text
+        if text.startswith("CSP violation") or "Content Security Policy" in text:
+            violations.append(text)
+
+    pg.on("console", note)
+    return pg
+
+
+@pytest.fixture
+def page(_playwright_browser: Any, live_server: Any, csp_violations: list[str]) -> Iterator[Any]:
+    pg = _open(
+        _playwright_browser, live_server, csp_violations, viewport={"width": 1024, "height": 768}
+    )
     yield pg
-    context.close()
+    pg.context.close()
+    assert csp_violations == [], "the Content-Security-Policy refused:\n" + "\n".join(
+        csp_violations
+    )
+
+
+@pytest.fixture
+def phone_page(
+    _playwright_browser: Any, live_server: Any, csp_violations: list[str]
+) -> Iterator[Any]:
+    pg = _open(
+        _playwright_browser,
+        live_server,
+        csp_violations,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+    )
+    yield pg
+    pg.context.close()
+    assert csp_violations == [], "the Content-Security-Policy refused:\n" + "\n".join(
+        csp_violations
+    )

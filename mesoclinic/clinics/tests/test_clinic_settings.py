@@ -21,6 +21,7 @@ def _form(clinic: Clinic, **changes: object) -> dict[str, object]:
         "time_zone": clinic.time_zone,
         "currency": clinic.currency,
         "screening_valid_months": clinic.screening_valid_months,
+        "idle_timeout_minutes": clinic.idle_timeout_seconds // 60,
         "version": clinic.version,
     }
     data.update(changes)
@@ -66,6 +67,16 @@ def test_it_lets_the_admin_shorten_the_screening_validity_and_audits_it(login, a
         ),
         ("currency", "G8P", "Currency: Use a three-letter ISO 4217 code"),
         ("name", "   ", "Clinic name: This field is required."),
+        (
+            "idle_timeout_minutes",
+            "4",
+            "Sign out after inactivity (minutes): Ensure this value is greater than or equal to 5.",
+        ),
+        (
+            "idle_timeout_minutes",
+            "61",
+            "Sign out after inactivity (minutes): Ensure this value is less than or equal to 60.",
+        ),
     ],
 )
 def test_it_names_the_field_of_a_bad_setting(login, ada, riverside, field, value, message):
@@ -75,6 +86,19 @@ def test_it_names_the_field_of_a_bad_setting(login, ada, riverside, field, value
     riverside.refresh_from_db()
     assert (riverside.version, riverside.screening_valid_months) == (1, 12)
     assert not AuditEvent.objects.filter(object_type="clinic").exists()
+
+
+def test_it_lets_the_admin_set_the_idle_sign_out_in_minutes(login, ada, riverside):
+    # given ada opens the settings, which show the default 15 minutes
+    client = login(ada)
+    assert 'name="idle_timeout_minutes" value="15"' in client.get(URL).content.decode()
+    # when she sets 20 minutes
+    client.post(URL, _form(riverside, idle_timeout_minutes="20"))
+    # then the clinic signs its members out after 20 minutes idle, and the change is audited
+    riverside.refresh_from_db()
+    assert riverside.idle_timeout_seconds == 20 * 60
+    event = AuditEvent.objects.get(action="update", object_type="clinic")
+    assert event.detail == "clinic settings: idle_timeout_seconds"
 
 
 def test_it_refuses_a_save_read_at_an_older_version(login, ada, riverside):
