@@ -7,6 +7,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("mesoclinic.clinics.urls")),
+    path("", include("mesoclinic.workspace.urls")),
     path("patients/", include("mesoclinic.patients.urls")),
     path("audit/", include("mesoclinic.audit.urls")),
     path("consultations/", include("mesoclinic.consultations.urls")),

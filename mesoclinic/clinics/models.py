@@ -45,7 +45,7 @@ class Clinic(models.Model):
         ],
         help_text="A session can be signed only after a signed screening this recent",
     )
-    # Optimistic concurrency for the settings page (clinics.services.update_settings).
+    # Optimistic concurrency for the settings page (workspace.services.update_settings).
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mesoclinic.audit.models import AuditEvent
-from mesoclinic.clinics.tests.follow_up import exposed_patients, recall, red_flag, session_for
 from mesoclinic.formulary import services
 from mesoclinic.formulary.models import RecallContact
 from mesoclinic.formulary.tests.test_recall import make_patient
 from mesoclinic.treatments.tests.conftest import make_lot
+from mesoclinic.workspace.tests.follow_up import exposed_patients, recall, red_flag, session_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def recalled(riverside, alice, patient, pcdc_lot):
 
 
 def _chart(client, patient) -> str:
-    response = client.get(reverse("patients:chart", args=[patient.public_id]))
+    response = client.get(reverse("patient_chart", args=[patient.public_id]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -200,7 +200,7 @@ def test_it_shows_an_open_red_flag_on_the_chart_until_it_is_closed(login, alice,
 
 def _chart_queries(client, patient) -> int:
     with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("patients:chart", args=[patient.public_id]))
+        client.get(reverse("patient_chart", args=[patient.public_id]))
     return len(queries)
 
 

@@ -189,7 +189,7 @@ def test_it_shows_the_plan_on_the_chart_with_sessions_done(login, alice, plan, p
             indication=plan.indication,
             signed_at=timezone.now() if signed else None,
         )
-    body = login(alice).get(reverse("patients:chart", args=[patient.public_id])).content.decode()
+    body = login(alice).get(reverse("patient_chart", args=[patient.public_id])).content.decode()
     assert "Localized fat" in body
     assert "PC/DC 4x8w" in body
     assert "Abdomen (Midline), Flank (Left)" in body

@@ -154,7 +154,7 @@ def test_it_signs_with_an_override_through_the_page_audits_it_and_shows_it_on_th
     assert "Contraindication overridden" in page
     assert "Termination booked; patient insists, documented" in page
     assert "Relative contraindications acknowledged" in page
-    chart = client.get(reverse("patients:chart", args=[patient.public_id])).content.decode()
+    chart = client.get(reverse("patient_chart", args=[patient.public_id])).content.decode()
     assert "contraindication overridden" in chart
     assert "1 relative contraindication acknowledged" in chart
 

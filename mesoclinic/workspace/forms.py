@@ -78,7 +78,7 @@ class StaffEditForm(VersionedForm, StaffProfileFields):
 
 class ClinicSettingsForm(VersionedForm, forms.ModelForm):
     """The clinic's own settings, for its admin. ``version`` is the one the page was read at;
-    a save without it, or after someone else saved, is refused (clinics.services)."""
+    a save without it, or after someone else saved, is refused (workspace.services)."""
 
     class Meta:
         model = Clinic

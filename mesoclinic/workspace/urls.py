@@ -1,0 +1,18 @@
+"""Today's list, the patient chart, staff management and the clinic's settings.
+
+Names are not namespaced, as they were when these pages lived in clinics and patients."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from mesoclinic.workspace import views
+
+urlpatterns = [
+    path("", views.today, name="today"),
+    path("patients/<uuid:public_id>/", views.patient_chart, name="patient_chart"),
+    path("clinic/settings/", views.clinic_settings, name="clinic_settings"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/<uuid:public_id>/", views.staff_edit, name="staff_edit"),
+]
