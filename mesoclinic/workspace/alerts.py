@@ -14,8 +14,8 @@ from mesoclinic.aftercare.models import Escalation
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.formulary.models import Lot
-from mesoclinic.formulary.recall_status import PatientRecall, patient_recalls
 from mesoclinic.patients.models import Patient
+from mesoclinic.safety.recall_status import PatientRecall, patient_recalls
 from mesoclinic.workspace.today import recall_perm
 
 

@@ -1,5 +1,5 @@
-"""The surfaces that gather many apps: Today's list, the patient chart, and the clinic's
-staff and settings pages.
+"""The surfaces that gather many apps: Today's list, the patient chart, a plan's page (its
+sessions and the signing gates of the next), and the clinic's staff and settings pages.
 
 They sit on top of the layer order (CONTRIBUTING.md): the chart and Today read sessions,
 measurements, aftercare and recalls; the staff pages audit and lock versions. The apps below
@@ -24,7 +24,9 @@ from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.patients.fields import access_for
 from mesoclinic.patients.models import Patient
+from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.records.models import StaleRecordError
+from mesoclinic.treatments import readiness
 from mesoclinic.treatments.models import TreatmentSession
 from mesoclinic.workspace import services
 from mesoclinic.workspace.alerts import chart_alerts
@@ -84,6 +86,36 @@ def patient_chart(request: HttpRequest, public_id: str) -> HttpResponse:
         "patient_fields": access_for(membership),
     }
     return render(request, "workspace/chart.html", context)
+
+
+@requires(Perm.VIEW_CLINICAL)
+def plan_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    plan = get_object_or_404(
+        TreatmentPlan.objects.restrict(membership, Perm.VIEW_CLINICAL).select_related(
+            "patient", "consultation"
+        ),
+        public_id=public_id,
+    )
+    sessions = list(
+        plan.sessions.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related("areas")
+    )
+    record(request, Action.VIEW, obj=plan)
+    areas = [a.area for a in plan.areas.all()]
+    return render(
+        request,
+        "workspace/plan.html",
+        {
+            "plan": plan,
+            "patient": plan.patient,
+            "sessions": sessions,
+            "done": sum(1 for s in sessions if s.is_signed),
+            # The same signing gates the session page shows, before any session is started.
+            "checks": readiness.checks_for(plan.patient, [plan.indication], areas)
+            if plan.status == PlanStatus.ACTIVE
+            else [],
+        },
+    )
 
 
 @requires(Perm.MANAGE_STAFF)

@@ -71,7 +71,7 @@ def test_it_shows_the_same_findings_on_the_plan_and_new_session_pages(
     client.post(reverse("treatments:line_add", args=[draft.public_id]), line_form)
     # when alice opens the plan, the new-session page for it, and the draft session
     pages = [
-        client.get(reverse("plans:detail", args=[plan.public_id])),
+        client.get(reverse("plan_detail", args=[plan.public_id])),
         client.get(
             reverse("treatments:create", args=[patient.public_id]) + f"?plan={plan.public_id}"
         ),
@@ -184,7 +184,7 @@ def test_it_shows_charlie_nothing_of_the_gates(login, charlie, alice, patient, p
     make_ready(patient, alice, answers={"pregnant": "yes"})
     client = login(charlie)
     for url in (
-        reverse("plans:detail", args=[plan.public_id]),
+        reverse("plan_detail", args=[plan.public_id]),
         reverse("treatments:create", args=[patient.public_id]),
         reverse("treatments:detail", args=[draft.public_id]),
     ):
