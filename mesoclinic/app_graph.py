@@ -58,7 +58,8 @@ def main() -> int:
     try:
         order = list(graphlib.TopologicalSorter(graph).static_order())
     except graphlib.CycleError as exc:
-        print(f"\ncycle: {' -> '.join(exc.args[1])}")
+        # graphlib lists the cycle from importee to importer; shown as "imports" arrows
+        print(f"\ncycle (each app imports the next): {' -> '.join(reversed(exc.args[1]))}")
         return 1
     print(f"\nno cycle; bottom to top: {', '.join(order)}")
     return 0
