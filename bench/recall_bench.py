@@ -7,7 +7,7 @@ DATABASE_URL, else postgres://postgres@127.0.0.1:5432; skipped with the reason w
 be reached), each in a fresh process on a freshly migrated database:
   1. bulk-loads a synthetic clinic: 100,000 patients, N/3 sessions, N injection lines over
      2,000 lots (SQLite executemany in one transaction, PostgreSQL COPY), then ANALYZE;
-  2. runs ``formulary.recall.recall`` (the command's path: lot lookup + the one injection
+  2. runs ``safety.recall.recall`` (the command's path: lot lookup + the one injection
      query + grouping) for one lot R times, with and without a date range, and prints the
      median and the 90th percentile in ms (target: under 50 ms);
   3. prints the query plan of the injection query (EXPLAIN QUERY PLAN / EXPLAIN), which shows
@@ -261,7 +261,7 @@ def child(injections: int, runs: int) -> None:
 
     from mesoclinic.clinics.models import Clinic
     from mesoclinic.formulary.models import Lot
-    from mesoclinic.formulary.recall import exposure_rows, recall
+    from mesoclinic.safety.recall import exposure_rows, recall
 
     call_command("migrate", verbosity=0)
     info = generate(injections)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mesoclinic.registry",
     "mesoclinic.demo",
     "mesoclinic.evidence",
+    "mesoclinic.workspace",
 ]
 
 MIDDLEWARE = [

@@ -7,10 +7,12 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("mesoclinic.clinics.urls")),
+    path("", include("mesoclinic.workspace.urls")),
     path("patients/", include("mesoclinic.patients.urls")),
     path("audit/", include("mesoclinic.audit.urls")),
     path("consultations/", include("mesoclinic.consultations.urls")),
     path("consent/", include("mesoclinic.consent.urls")),
+    path("formulary/recall/", include("mesoclinic.safety.recall_urls")),
     path("formulary/", include("mesoclinic.formulary.urls")),
     path("dosing/", include("mesoclinic.dosing.urls")),
     path("plans/", include("mesoclinic.plans.urls")),

@@ -165,7 +165,7 @@ BUTTONS = [
         "plans:close",
         "alice",
         _first(TreatmentPlan, status=PlanStatus.ACTIVE),
-        lambda r: reverse("plans:detail", args=[r.public_id]),
+        lambda r: reverse("plan_detail", args=[r.public_id]),
         (("status", PlanStatus.STOPPED),),
     ),
     Button(

@@ -13,3 +13,8 @@ class AftercareConfig(AppConfig):
     def ready(self) -> None:
         # Registers the start-up checks of the aftercare settings.
         from mesoclinic.aftercare import checks  # noqa: F401
+        from mesoclinic.aftercare.services import schedule_on_signing
+        from mesoclinic.treatments.signals import session_signed
+
+        # Signing (treatments, a lower layer) announces the signature; aftercare schedules.
+        session_signed.connect(schedule_on_signing, dispatch_uid="aftercare.schedule_follow_up")

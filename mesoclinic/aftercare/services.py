@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -68,6 +69,14 @@ def is_last_of_course(session: TreatmentSession) -> bool:
         signed_at__isnull=False, performed_at__lte=session.performed_at
     ).count()
     return done >= plan.planned_sessions
+
+
+def schedule_on_signing(
+    sender: type[TreatmentSession], session: TreatmentSession, **kwargs: Any
+) -> None:
+    """Receiver of ``treatments.signals.session_signed``: runs inside the signing transaction,
+    so an error here rolls the signature back."""
+    schedule_follow_up(session)
 
 
 def schedule_follow_up(session: TreatmentSession) -> list[CheckIn]:

@@ -12,7 +12,6 @@ from mesoclinic.audit.models import AuditEvent
 
 if TYPE_CHECKING:
     from mesoclinic.clinics.models import Clinic
-    from mesoclinic.patients.models import Patient
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -28,24 +27,27 @@ def record(
     action: Action,
     *,
     obj: models.Model | None = None,
-    patient: Patient | None = None,
+    patient: models.Model | None = None,
     clinic: Clinic | None = None,
     detail: str = "",
     user: Any = None,
 ) -> AuditEvent:
-    """Append one audit event. Called inside the business transaction: if it fails, the write fails."""
+    """Append one audit event. Called inside the business transaction: if it fails, the write fails.
+
+    ``patient`` defaults to ``obj`` when ``obj`` is a patient, else to ``obj.patient``. Which
+    model is "a patient" comes from the trail's own foreign key, not an import: the audit
+    trail sits below the patient register and must not import it."""
     actor: Any = user if user is not None else (request.user if request is not None else None)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     membership = getattr(request, "membership", None) if request is not None else None
     if clinic is None:
-        clinic = getattr(obj, "clinic", None) or (patient.clinic if patient else None)
+        clinic = getattr(obj, "clinic", None) or getattr(patient, "clinic", None)
         if clinic is None and membership is not None:
             clinic = membership.clinic
     if patient is None and obj is not None:
-        from mesoclinic.patients.models import Patient
-
-        patient = obj if isinstance(obj, Patient) else getattr(obj, "patient", None)
+        patient_model: Any = AuditEvent._meta.get_field("patient").related_model
+        patient = obj if isinstance(obj, patient_model) else getattr(obj, "patient", None)
     object_id = ""
     if obj is not None:
         object_id = str(getattr(obj, "public_id", None) or obj.pk)
@@ -53,7 +55,7 @@ def record(
         user=actor,
         username=getattr(actor, "username", "") if actor is not None else "",
         clinic=clinic,
-        patient=patient,
+        patient_id=patient.pk if patient is not None else None,
         action=action,
         object_type=(obj._meta.model_name or "") if obj is not None else "",
         object_id=object_id,

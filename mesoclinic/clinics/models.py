@@ -58,7 +58,7 @@ class Clinic(models.Model):
         default=IDLE_TIMEOUT_DEFAULT_SECONDS,
         help_text="Members are signed out after this long without activity",
     )
-    # Optimistic concurrency for the settings page (clinics.services.update_settings).
+    # Optimistic concurrency for the settings page (workspace.services.update_settings).
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 

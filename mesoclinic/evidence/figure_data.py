@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from mesoclinic.charts.estimates import Interval
 from mesoclinic.clinical_codes import AE_TYPES
 from mesoclinic.evidence import figures
-from mesoclinic.evidence.plots import Interval
 
 RELATIVE_PLOT_NOTE = "The change-from-baseline plots (trajectories, weight versus treatment, effect by protocol) are not drawn: the {label} rates change against the pre-treatment appearance, so there is no baseline value to subtract. The share rated improved or better is shown instead."  # fmt: skip
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from mesoclinic.evidence.plots import MAX_TRAJECTORIES, _num
-from mesoclinic.outcomes.plot import PALETTE, value_axis
+from mesoclinic.charts.estimates import MAX_TRAJECTORIES, _num
+from mesoclinic.charts.lines import PALETTE, value_axis
 
 if TYPE_CHECKING:
     from mesoclinic.evidence.figure_data import Figure

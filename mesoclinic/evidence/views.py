@@ -18,13 +18,13 @@ from django.utils import timezone
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
+from mesoclinic.charts.estimates import bar_plot, interval_plot, trajectory_plot
 from mesoclinic.clinical_codes import AREAS, INDICATIONS, MEASUREMENT_KINDS
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.evidence import figures
 from mesoclinic.evidence.figure_data import Figure, FigureSet, report_figures
 from mesoclinic.evidence.pdf import Block, report_pdf
-from mesoclinic.evidence.plots import bar_plot, interval_plot, trajectory_plot
 from mesoclinic.evidence.sentences import sentences
 from mesoclinic.evidence.services import clinic_tables
 from mesoclinic.outcomes.outcome_sets import outcome_set, primary_outcome, report_outcomes

@@ -7,16 +7,10 @@ from typing import Any
 
 from django.db import transaction
 from django.forms import BaseInlineFormSet
-from django.http import HttpRequest
-from django.utils import timezone
 
-from mesoclinic.audit.choices import Action
-from mesoclinic.audit.services import record
-from mesoclinic.clinics.models import Clinic, Membership
-from mesoclinic.formulary.choices import LotStatus, RecallContactOutcome, VialType
-from mesoclinic.formulary.models import Lot, Product, RecallContact
-from mesoclinic.formulary.recall_status import exposures
-from mesoclinic.patients.models import Patient
+from mesoclinic.clinics.models import Clinic
+from mesoclinic.formulary.choices import LotStatus, VialType
+from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.records.models import STALE_EDIT, StaleRecordError
 from mesoclinic.records.services import check_read_version, save_versioned
 
@@ -127,61 +121,3 @@ def open_vial(
             expected_version,
             {"opened_at": opened_at, "beyond_use_date": beyond_use_date},
         )
-
-
-# Not clinical: how far ahead of the server's clock a typed contact time may be.
-CONTACT_CLOCK_SKEW = dt.timedelta(minutes=5)
-
-
-def record_recall_contact(
-    request: HttpRequest | None,
-    membership: Membership,
-    lot: Lot,
-    patient: Patient,
-    *,
-    outcome: str,
-    contacted_at: dt.datetime,
-    note: str,
-) -> RecallContact:
-    """Record one attempt to tell ``patient`` about recalled ``lot``, and audit it, together.
-
-    Refused, with the field named, for a lot that is not recalled or that the patient did not
-    receive, an unknown outcome, a time in the future, or "reached" without a note.
-    """
-    note = note.strip()
-    if lot.clinic_id != membership.clinic_id or patient.clinic_id != membership.clinic_id:
-        raise FormularyError("Recalled lot: no such lot for this patient in your clinic.")
-    if lot.status != LotStatus.RECALLED:
-        raise FormularyError(
-            f"Recalled lot: lot {lot.lot_number} is {lot.get_status_display().lower()}, not "
-            "recalled; contacts are recorded for recalled lots."
-        )
-    if (lot.pk, patient.pk) not in exposures(membership.clinic, [lot.pk], patient.pk):
-        raise FormularyError(f"Recalled lot: this patient did not receive lot {lot.lot_number}.")
-    if outcome not in RecallContactOutcome.values:
-        raise FormularyError(f"Outcome: {outcome!r} is not one of the outcomes listed.")
-    if contacted_at > timezone.now() + CONTACT_CLOCK_SKEW:
-        raise FormularyError("When: cannot be in the future.")
-    if outcome == RecallContactOutcome.REACHED and not note:
-        raise FormularyError("Note: write what the patient was told and anything they reported.")
-    with transaction.atomic():
-        contact = RecallContact.objects.create(
-            clinic=membership.clinic,
-            lot=lot,
-            patient=patient,
-            outcome=outcome,
-            contacted_at=contacted_at,
-            contacted_by=membership.user,
-            contacted_by_name=membership.display_name,
-            note=note,
-            created_by=membership.user,
-        )
-        record(
-            request,
-            Action.CREATE,
-            obj=contact,
-            clinic=membership.clinic,
-            user=membership.user,
-            detail=f"recall contact for lot {lot.lot_number}: {outcome}",
-        )
-    return contact

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mesoclinic.formulary import recall_views, views
+from mesoclinic.formulary import views
 
 app_name = "formulary"
 urlpatterns = [
@@ -15,13 +15,6 @@ urlpatterns = [
     path("lots/receive/", views.lot_receive, name="lot_receive"),
     path("lots/<uuid:public_id>/", views.lot_detail, name="lot_detail"),
     path("lots/<uuid:public_id>/open/", views.lot_open, name="lot_open"),
-    path("recall/", recall_views.recall_page, name="recall"),
-    path("recall/call-list.csv", recall_views.recall_csv, name="recall_csv"),
-    path(
-        "recall/patients/<uuid:public_id>/contact/",
-        recall_views.recall_contact,
-        name="recall_contact",
-    ),
     path(
         "lots/<uuid:public_id>/<slug:action>/",
         views.lot_status,

@@ -9,3 +9,10 @@ class OutcomesConfig(AppConfig):
     name = "mesoclinic.outcomes"
     label = "outcomes"
     verbose_name = "Outcomes"
+
+    def ready(self) -> None:
+        from mesoclinic.outcomes.services import latest_weight
+        from mesoclinic.treatments.dose_input import supply_measured_weight
+
+        # The dose check (treatments, a lower layer) reads measured weights through this.
+        supply_measured_weight(latest_weight)

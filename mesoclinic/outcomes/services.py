@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.models import Clinic, Membership
+from mesoclinic.dosing.services import RecordedWeight
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.outcomes.weight import weight_changes
 from mesoclinic.patients.models import Patient
@@ -26,6 +27,20 @@ TreatedSites = dict[tuple[str, str], dt.date]
 
 # A bilateral session treats both the left and the right side of the area.
 _ALSO_TREATED_BY = {"left": ("bilateral",), "right": ("bilateral",)}
+
+
+def latest_weight(patient: Patient, clinic: Clinic, day: dt.date) -> RecordedWeight | None:
+    """The patient's latest measured weight on or before ``day``, as the dose check reads it
+    (supplied to ``treatments.dose_input`` by this app's AppConfig.ready)."""
+    measurement = (
+        Measurement.objects.for_clinic(clinic)
+        .filter(patient=patient, kind="weight_kg", measured_on__lte=day)
+        .order_by("-measured_on", "-created_at")
+        .first()
+    )
+    if measurement is None:
+        return None
+    return RecordedWeight(measurement.value, measurement.measured_on, "measurement")
 
 
 def _add_site(sites: TreatedSites, area: str, side: str, day: dt.date) -> None:

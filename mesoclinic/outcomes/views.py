@@ -123,7 +123,7 @@ def record_measurements(request: HttpRequest, public_id: Any) -> HttpResponse:
                         request, f"Saved {len(saved)} measurement{'s' if len(saved) != 1 else ''}."
                     )
                     _warn_weight(request, membership, patient, saved)
-                    return redirect("patients:chart", public_id=patient.public_id)
+                    return redirect("patient_chart", public_id=patient.public_id)
     else:
         visit = VisitForm(
             initial={"measured_on": timezone.localdate()},
@@ -185,7 +185,7 @@ def edit_measurement(request: HttpRequest, public_id: Any) -> HttpResponse:
             form.add_error(None, "; ".join(exc.messages))
         else:
             messages.success(request, "Measurement corrected.")
-            return redirect("patients:chart", public_id=m.patient.public_id)
+            return redirect("patient_chart", public_id=m.patient.public_id)
     record(request, Action.VIEW, obj=m)
     return render(request, "outcomes/edit.html", {"form": form, "m": m, "patient": m.patient})
 
@@ -205,6 +205,6 @@ def delete_measurement(request: HttpRequest, public_id: Any) -> HttpResponse:
             error = str(exc)
         else:
             messages.success(request, f"Deleted {m.get_kind_display().lower()} entered in error.")
-            return redirect("patients:chart", public_id=m.patient.public_id)
+            return redirect("patient_chart", public_id=m.patient.public_id)
     record(request, Action.VIEW, obj=m)
     return render(request, "outcomes/delete.html", {"m": m, "patient": m.patient, "error": error})

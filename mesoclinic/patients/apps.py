@@ -1,4 +1,4 @@
-"""Patient register, search and the chart timeline."""
+"""Patient register and search (the chart is a surface, in workspace)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Patient register, search and chart."""
+"""Patient register and search (the chart is in workspace)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,5 @@ app_name = "patients"
 urlpatterns = [
     path("", views.patient_list, name="list"),
     path("new/", views.patient_create, name="create"),
-    path("<uuid:public_id>/", views.patient_chart, name="chart"),
     path("<uuid:public_id>/edit/", views.patient_edit, name="edit"),
 ]

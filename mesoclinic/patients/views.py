@@ -15,12 +15,10 @@ from mesoclinic.audit.services import record
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.patients import services
-from mesoclinic.patients.alerts import chart_alerts
 from mesoclinic.patients.duplicates import PossibleDuplicate, PossibleDuplicatesFound
 from mesoclinic.patients.fields import access_for
 from mesoclinic.patients.forms import DifferentPersonForm, PatientForm, PatientSearchForm
 from mesoclinic.patients.models import Patient
-from mesoclinic.patients.timeline import build_chart
 from mesoclinic.records.models import StaleRecordError
 
 
@@ -76,7 +74,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
         else:
             patient = saved.patient
             messages.success(request, f"Registered {patient.display_name} as {patient.mrn}.")
-            return redirect("patients:chart", public_id=patient.public_id)
+            return redirect("patient_chart", public_id=patient.public_id)
     context = {"form": form, "patient": None, "duplicates": warning, "answer": answer}
     return render(request, "patients/form.html", {**context, "patient_fields": access})
 
@@ -113,7 +111,7 @@ def patient_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             warning, answer = _warn(request, exc, answer)
         else:
             messages.success(request, "Saved.")
-            return redirect("patients:chart", public_id=saved.patient.public_id)
+            return redirect("patient_chart", public_id=saved.patient.public_id)
     record(request, Action.VIEW, obj=patient, detail="edit form")
     context = {"form": form, "patient": patient, "duplicates": warning, "answer": answer}
     return render(request, "patients/form.html", {**context, "patient_fields": access})
@@ -152,21 +150,3 @@ def _audit_confirmed(request: HttpRequest, saved: services.PatientSaved) -> None
             obj=duplicate.patient,
             detail=f"confirmed a different person from patient {saved.patient.public_id}",
         )
-
-
-@requires(Perm.VIEW_DEMOGRAPHICS)
-def patient_chart(request: HttpRequest, public_id: str) -> HttpResponse:
-    membership = current_membership(request)
-    patient = get_object_or_404(
-        Patient.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS), public_id=public_id
-    )
-    chart = build_chart(patient, membership)
-    alerts = chart_alerts(patient, membership)
-    record(request, Action.VIEW, obj=patient, detail="chart")
-    context = {
-        "patient": patient,
-        "chart": chart,
-        "alerts": alerts,
-        "patient_fields": access_for(membership),
-    }
-    return render(request, "patients/chart.html", context)

@@ -9,7 +9,6 @@ from mesoclinic.plans import views
 app_name = "plans"
 urlpatterns = [
     path("new/<uuid:patient_id>/", views.plan_create, name="create"),
-    path("<uuid:public_id>/", views.plan_detail, name="detail"),
     path("<uuid:public_id>/edit/", views.plan_edit, name="edit"),
     path("<uuid:public_id>/mark/<slug:status>/", views.plan_close, name="close"),
 ]

@@ -1,4 +1,5 @@
-"""Treatment plan screens: plan a course for a patient, read it, edit it, close it."""
+"""Treatment plan screens: plan a course for a patient, edit it, close it (the plan's page,
+with its sessions and the signing gates of the next one, is in workspace)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from mesoclinic.plans import services
 from mesoclinic.plans.forms import PlanAreaFormSet, PlanForm, PlanStatusForm
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.records.models import INCOMPLETE_EDIT, StaleRecordError
-from mesoclinic.treatments import readiness
 
 
 def _plan(membership: Membership, perm: Perm, public_id: str) -> TreatmentPlan:
@@ -43,38 +43,13 @@ def plan_create(request: HttpRequest, patient_id: str) -> HttpResponse:
             plan = services.create_plan(patient, request.user, fields, areas)
             record(request, Action.CREATE, obj=plan)
         messages.success(request, "Plan saved.")
-        return redirect("plans:detail", public_id=plan.public_id)
+        return redirect("plan_detail", public_id=plan.public_id)
     # Showing the form shows the patient: that is a read of patient data.
     record(request, Action.VIEW, obj=patient, detail="new plan form")
     return render(
         request,
         "plans/form.html",
         {"form": form, "areas": areas, "patient": patient, "plan": None},
-    )
-
-
-@requires(Perm.VIEW_CLINICAL)
-def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    membership = current_membership(request)
-    plan = _plan(membership, Perm.VIEW_CLINICAL, public_id)
-    sessions = list(
-        plan.sessions.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related("areas")
-    )
-    record(request, Action.VIEW, obj=plan)
-    areas = [a.area for a in plan.areas.all()]
-    return render(
-        request,
-        "plans/detail.html",
-        {
-            "plan": plan,
-            "patient": plan.patient,
-            "sessions": sessions,
-            "done": sum(1 for s in sessions if s.is_signed),
-            # The same signing gates the session page shows, before any session is started.
-            "checks": readiness.checks_for(plan.patient, [plan.indication], areas)
-            if plan.status == PlanStatus.ACTIVE
-            else [],
-        },
     )
 
 
@@ -99,7 +74,7 @@ def plan_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Plan saved.")
-            return redirect("plans:detail", public_id=plan.public_id)
+            return redirect("plan_detail", public_id=plan.public_id)
     record(request, Action.VIEW, obj=plan, detail="edit form")
     return render(
         request,
@@ -116,7 +91,7 @@ def plan_close(request: HttpRequest, public_id: str, status: str) -> HttpRespons
     form = PlanStatusForm(request.POST)
     if status not in (PlanStatus.COMPLETED, PlanStatus.STOPPED) or not form.is_valid():
         messages.error(request, f"The plan was not changed. {INCOMPLETE_EDIT}")
-        return redirect("plans:detail", public_id=plan.public_id)
+        return redirect("plan_detail", public_id=plan.public_id)
     try:
         with transaction.atomic():
             plan = services.close_plan(plan, form.cleaned_data["version"], status)
@@ -125,4 +100,4 @@ def plan_close(request: HttpRequest, public_id: str, status: str) -> HttpRespons
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Plan marked {plan.get_status_display().lower()}.")
-    return redirect("plans:detail", public_id=plan.public_id)
+    return redirect("plan_detail", public_id=plan.public_id)

@@ -53,7 +53,7 @@ def record_event(request: HttpRequest, public_id: Any) -> HttpResponse:
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         services.record_adverse_event(request, membership, patient, fields)
         messages.success(request, "Adverse event recorded.")
-        return redirect("patients:chart", public_id=patient.public_id)
+        return redirect("patient_chart", public_id=patient.public_id)
     record(request, Action.VIEW, obj=patient, detail="adverse event form")
     return render(request, "safety/form.html", {"form": form, "patient": patient, "event": None})
 
@@ -78,7 +78,7 @@ def edit_event(request: HttpRequest, public_id: Any) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Adverse event updated.")
-            return redirect("patients:chart", public_id=patient.public_id)
+            return redirect("patient_chart", public_id=patient.public_id)
     record(request, Action.VIEW, obj=event)
     return render(request, "safety/form.html", {"form": form, "patient": patient, "event": event})
 

@@ -16,11 +16,11 @@ from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
-from mesoclinic.dosing.display import total_lines
-from mesoclinic.dosing.services import check_session_dose
 from mesoclinic.records.services import SigningError
 from mesoclinic.treatments import corrections
 from mesoclinic.treatments.correction_forms import LineCorrectionForm
+from mesoclinic.treatments.dose_display import total_lines
+from mesoclinic.treatments.dose_input import check_session_dose
 from mesoclinic.treatments.models import Injection, TreatmentSession
 
 SEE_DOSE_FIRST = (

@@ -14,18 +14,19 @@ from django.db.models import F
 from django.forms import BaseInlineFormSet
 from django.utils import timezone
 
-from mesoclinic.aftercare.services import schedule_follow_up
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
-from mesoclinic.dosing.services import DoseCheck, check_session_dose
+from mesoclinic.dosing.services import DoseCheck
 from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.patients.models import Patient
 from mesoclinic.records.models import Amendment
 from mesoclinic.records.services import SigningError, amend_record, save_versioned, sign_record
 from mesoclinic.treatments import readiness
+from mesoclinic.treatments.dose_input import check_session_dose
 from mesoclinic.treatments.gates import Readiness, signing_problems
 from mesoclinic.treatments.models import Injection, TreatmentSession
+from mesoclinic.treatments.signals import session_signed
 
 
 class SessionSignError(SigningError):
@@ -285,9 +286,10 @@ def sign_session(
             status=LotStatus.USED_UP
         )
         sign_record(session, membership)
-        # Aftercare contacts (48-72 h, 2 w, 4-6 w, 12 w) start with the signature, in the same
-        # transaction, so a signed session never lacks its follow-up.
-        schedule_follow_up(session)
+        # Aftercare contacts (48-72 h, 2 w, 4-6 w, 12 w) start with the signature: its
+        # receiver writes them in this transaction, so a signed session never lacks its
+        # follow-up, and a failure to schedule un-signs it.
+        session_signed.send(sender=TreatmentSession, session=session)
     session.refresh_from_db()
     return session
 

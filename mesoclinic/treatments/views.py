@@ -25,14 +25,14 @@ from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.consent.services import patient_indications
-from mesoclinic.dosing import display as dosing_display
-from mesoclinic.dosing.services import check_session_dose
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.records.models import StaleRecordError
 from mesoclinic.records.services import SigningError
+from mesoclinic.treatments import dose_display as dosing_display
 from mesoclinic.treatments import readiness, services
 from mesoclinic.treatments.corrections import line_rows
+from mesoclinic.treatments.dose_input import check_session_dose
 from mesoclinic.treatments.forms import (
     AmendmentForm,
     InjectionForm,

@@ -32,7 +32,7 @@ def test_it_records_sign_in_and_failed_sign_in(client, alice):
 
 def test_it_shows_the_trail_to_the_clinic_admin_only(login, ada, patient, alice, client):
     # given alice viewed a chart
-    login(alice).get(reverse("patients:chart", args=[patient.public_id]))
+    login(alice).get(reverse("patient_chart", args=[patient.public_id]))
     # when the admin browses the trail filtered by MRN
     response = login(ada).post(reverse("audit:list"), {"mrn": patient.mrn})
     # then the view is listed with who and where from
@@ -51,7 +51,7 @@ def test_it_never_shows_another_clinics_events(login, charlie, alice, patient, h
     # given events in both clinics, and an admin at Hilltop
     from mesoclinic.clinics.models import Membership
 
-    login(alice).get(reverse("patients:chart", args=[patient.public_id]))
+    login(alice).get(reverse("patient_chart", args=[patient.public_id]))
     Membership.objects.filter(pk=charlie.pk).update(role="admin")
     charlie.refresh_from_db()
     body = login(charlie).get(reverse("audit:list")).content.decode()
@@ -87,8 +87,8 @@ def test_it_filters_the_trail_by_mrn_without_putting_it_in_a_url(
     # given views of two patients
     other = Patient.objects.create(clinic=riverside, mrn="RV000777", family_name="Other")
     client = login(alice)
-    client.get(reverse("patients:chart", args=[patient.public_id]))
-    client.get(reverse("patients:chart", args=[other.public_id]))
+    client.get(reverse("patient_chart", args=[patient.public_id]))
+    client.get(reverse("patient_chart", args=[other.public_id]))
     # when the admin filters by one MRN
     body = login(ada).post(reverse("audit:list"), {"mrn": patient.mrn}).content.decode()
     # then only that patient's events are listed, and no link carries the MRN

@@ -90,7 +90,7 @@ def test_it_locks_out_after_repeated_failed_sign_ins(client, settings, alice):
 
 
 def test_it_sends_anonymous_visitors_to_sign_in(client, patient):
-    response = client.get(reverse("patients:chart", args=[patient.public_id]))
+    response = client.get(reverse("patient_chart", args=[patient.public_id]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 

@@ -192,7 +192,7 @@ def test_it_captures_consent_and_a_practitioner_signs_it(login, nina, alice, pat
     consent.discussed = "tampered"
     with pytest.raises(ImmutableRecordError):
         consent.save()
-    chart = client.get(reverse("patients:chart", args=[patient.public_id])).content.decode()
+    chart = client.get(reverse("patient_chart", args=[patient.public_id])).content.decode()
     assert "Consent: Injection lipolysis" in chart
     assert "v1" in chart
     assert "signed" in chart
@@ -386,7 +386,7 @@ def test_it_hides_another_clinics_templates_from_its_admin(login, hilltop, templ
 
 
 def test_it_offers_take_consent_on_the_chart_only_to_clinical_roles(login, alice, bob, patient):
-    url = reverse("patients:chart", args=[patient.public_id])
+    url = reverse("patient_chart", args=[patient.public_id])
     assert "Take consent" in login(alice).get(url).content.decode()
     assert "Take consent" not in login(bob).get(url).content.decode()
 

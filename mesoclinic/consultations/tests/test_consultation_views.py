@@ -294,14 +294,14 @@ def test_it_shows_charlie_nothing(login, charlie, consultation, patient):
 def test_it_shows_the_consultation_on_the_chart_with_its_status(
     login, alice, consultation, patient
 ):
-    body = login(alice).get(reverse("patients:chart", args=[patient.public_id])).content.decode()
+    body = login(alice).get(reverse("patient_chart", args=[patient.public_id])).content.decode()
     assert reverse("consultations:detail", args=[consultation.public_id]) in body
     assert "1 absolute" in body
     assert "New consultation" in body
 
 
 def test_it_hides_the_new_consultation_link_from_reception(login, bob, patient):
-    body = login(bob).get(reverse("patients:chart", args=[patient.public_id])).content.decode()
+    body = login(bob).get(reverse("patient_chart", args=[patient.public_id])).content.decode()
     assert "New consultation" not in body
 
 

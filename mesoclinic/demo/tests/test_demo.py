@@ -253,7 +253,7 @@ def test_it_does_not_show_riverside_patients_to_charlie(demo: LoadResult, client
     patient = Patient.objects.for_clinic(Clinic.objects.get(slug="riverside")).first()
     assert patient is not None
     # when charlie opens the chart and the patient list
-    chart = client.get(reverse("patients:chart", args=[patient.public_id]))
+    chart = client.get(reverse("patient_chart", args=[patient.public_id]))
     listing = client.get(reverse("patients:list"))
     # then the chart is a 404 and the list does not name the patient
     assert chart.status_code == 404

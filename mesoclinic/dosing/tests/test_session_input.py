@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.dosing.models import DoseLimit
-from mesoclinic.dosing.services import WEIGHT_MAX_AGE_DAYS, check_session_dose
+from mesoclinic.dosing.services import WEIGHT_MAX_AGE_DAYS
 from mesoclinic.dosing.tests.conftest import add_line, consult, make_product, make_session, weigh
 from mesoclinic.formulary.models import Product
 from mesoclinic.patients.models import Patient
+from mesoclinic.treatments.dose_input import check_session_dose
 from mesoclinic.treatments.models import TreatmentSession
 from mesoclinic.treatments.tests.conftest import draft_day
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from mesoclinic.charts.estimates import Interval
 from mesoclinic.evidence.figure_data import Figure
 from mesoclinic.evidence.pdf import Block, report_pdf
-from mesoclinic.evidence.plots import Interval
 from mesoclinic.evidence.tests.pdf_reading import (  # fmt: skip
     PAINT_OPS,
     course,

@@ -125,7 +125,8 @@ def test_it_rejects_a_missing_required_column():
         build_report([], sessions, [], [], indication="cellulite")
 
 
-def test_it_keeps_the_engine_free_of_django():
+def test_it_keeps_the_engine_apart_from_the_apps():
+    # (that it imports no Django is the "pure" contract of lint-imports, pyproject.toml)
     # given the engine's modules and the synthetic generator
     sources = [*ENGINE.glob("*.py"), ENGINE.parent / "synthetic.py"]
     # when their imports are read
@@ -136,9 +137,8 @@ def test_it_keeps_the_engine_free_of_django():
                 imported |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module:
                 imported.add(node.module)
-    # then none is Django, and the only project imports are the engine and clinical codes
+    # then the only project imports are the engine and clinical codes
     assert len(sources) >= 10
-    assert not any(name.split(".")[0] == "django" for name in imported)
     project = {name for name in imported if name.startswith("mesoclinic")}
     assert all(n.startswith("mesoclinic.evidence.engine") or n == "mesoclinic.clinical_codes" for n in project)  # fmt: skip
 

@@ -202,7 +202,7 @@ def test_it_uses_a_constant_number_of_queries(exposed, riverside, alice):
 
 def test_it_shows_names_and_contact_on_the_page(login, alice, exposed):
     # when the practitioner searches
-    response = login(alice).get(reverse("formulary:recall"), {"lot": "PC-001"})
+    response = login(alice).get(reverse("recall:search"), {"lot": "PC-001"})
     page = response.content.decode()
     # then names, phones and MRNs are listed, and the search is audited with counts only
     assert "Maria Lopez" in page
@@ -214,7 +214,7 @@ def test_it_shows_names_and_contact_on_the_page(login, alice, exposed):
 
 def test_it_exports_an_audited_call_list(login, ada, exposed):
     # when the admin downloads the call list
-    response = login(ada).get(reverse("formulary:recall_csv"), {"lot": "PC-001"})
+    response = login(ada).get(reverse("recall:call_list"), {"lot": "PC-001"})
     # then one row per patient with identities only (the admin sees no contact details), and
     # an export audit with counts only
     assert response["Content-Type"].startswith("text/csv")
@@ -235,8 +235,8 @@ def test_it_gives_the_clinical_staff_who_call_the_phone_numbers(login, alice, ad
     # when the practitioner and then the admin open the recall page and the call list
     for user, sees in ((alice, True), (ada, False)):
         client = login(user)
-        page = client.get(reverse("formulary:recall"), {"lot": "PC-001"}).content.decode()
-        listed = client.get(reverse("formulary:recall_csv"), {"lot": "PC-001"}).content.decode()
+        page = client.get(reverse("recall:search"), {"lot": "PC-001"}).content.decode()
+        listed = client.get(reverse("recall:call_list"), {"lot": "PC-001"}).content.decode()
         # then only clinical staff see the contact column and the phone column
         assert ('scope="col">Contact<' in page) is sees
         assert ("phone" in listed.splitlines()[0]) is sees
@@ -247,7 +247,7 @@ def test_it_neutralises_formulas_in_the_call_list(login, alice, riverside, pcdc_
     hostile = make_patient(riverside, "RV000099", "=HYPERLINK(1)", "X")
     give(hostile, pcdc_lot, dt.date(2025, 3, 1), alice)
     # when
-    response = login(alice).get(reverse("formulary:recall_csv"), {"lot": "PC-001"})
+    response = login(alice).get(reverse("recall:call_list"), {"lot": "PC-001"})
     # then the cell is text
     assert "'=HYPERLINK(1) X" in response.content.decode()
 
@@ -262,7 +262,7 @@ def test_it_neutralises_formulas_in_the_call_list(login, alice, riverside, pcdc_
 )
 def test_it_explains_a_bad_search_on_the_page(login, alice, exposed, query, message):
     # when the search is invalid
-    response = login(alice).get(reverse("formulary:recall"), query)
+    response = login(alice).get(reverse("recall:search"), query)
     # then the message is shown and nobody is listed
     assert message in response.content.decode()
     assert response.context["result"] is None
@@ -273,15 +273,15 @@ def test_it_refuses_reception_and_researchers(request, login, exposed, persona):
     # given reception or a researcher
     client = login(request.getfixturevalue(persona))
     # then both the page and the call list are refused
-    assert client.get(reverse("formulary:recall"), {"lot": "PC-001"}).status_code == 403
-    assert client.get(reverse("formulary:recall_csv"), {"lot": "PC-001"}).status_code == 403
+    assert client.get(reverse("recall:search"), {"lot": "PC-001"}).status_code == 403
+    assert client.get(reverse("recall:call_list"), {"lot": "PC-001"}).status_code == 403
 
 
 def test_it_shows_charlie_nothing_of_riverside(login, charlie, exposed):
     # when charlie searches Riverside's lot number from Hilltop
     client = login(charlie)
-    page = client.get(reverse("formulary:recall"), {"lot": "PC-001"}).content.decode()
-    csv_response = client.get(reverse("formulary:recall_csv"), {"lot": "PC-001"})
+    page = client.get(reverse("recall:search"), {"lot": "PC-001"}).content.decode()
+    csv_response = client.get(reverse("recall:call_list"), {"lot": "PC-001"})
     # then no lot is found and no Riverside patient appears
     assert "no lot numbered" in page
     assert "Maria" not in page

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mesoclinic.audit.models import AuditEvent
-from mesoclinic.clinics.tests.follow_up import exposed_patients, recall, red_flag, session_for
 from mesoclinic.formulary import services
 from mesoclinic.formulary.models import RecallContact
 from mesoclinic.formulary.tests.test_recall import make_patient
+from mesoclinic.safety import recall_status
 from mesoclinic.treatments.tests.conftest import make_lot
+from mesoclinic.workspace.tests.follow_up import exposed_patients, recall, red_flag, session_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +34,13 @@ def recalled(riverside, alice, patient, pcdc_lot):
 
 
 def _chart(client, patient) -> str:
-    response = client.get(reverse("patients:chart", args=[patient.public_id]))
+    response = client.get(reverse("patient_chart", args=[patient.public_id]))
     assert response.status_code == 200
     return response.content.decode()
 
 
 def _contact_url(patient, lot=None) -> str:
-    url = reverse("formulary:recall_contact", args=[patient.public_id])
+    url = reverse("recall:contact", args=[patient.public_id])
     return f"{url}?lot={lot.public_id}" if lot else url
 
 
@@ -112,7 +113,7 @@ def test_it_shows_the_banner_to_the_nurse_and_the_admin_but_not_to_reception(
 def test_it_records_a_contact_from_the_call_list_and_audits_it(login, ada, patient, recalled):
     client = login(ada)
     # given the recall page of the lot, which offers to record a contact for Maria
-    page = client.get(reverse("formulary:recall"), {"lot": "PC-001"}).content.decode()
+    page = client.get(reverse("recall:search"), {"lot": "PC-001"}).content.decode()
     assert "not yet" in page
     assert _contact_url(patient, recalled) in page
     # when the admin records that a letter was sent
@@ -122,7 +123,7 @@ def test_it_records_a_contact_from_the_call_list_and_audits_it(login, ada, patie
     contact = RecallContact.objects.get()
     assert (contact.contacted_by, contact.contacted_by_name) == (ada.user, "Ada Adams")
     assert contact.informed
-    page = client.get(reverse("formulary:recall"), {"lot": "PC-001"}).content.decode()
+    page = client.get(reverse("recall:search"), {"lot": "PC-001"}).content.decode()
     assert "told</span>" in page
     assert "Told in writing (letter or e-mail)" in page
     event = AuditEvent.objects.get(action="create", object_type="recallcontact")
@@ -156,7 +157,7 @@ def test_it_refuses_a_contact_for_a_lot_the_patient_did_not_receive(
     other = recall(make_lot(pcdc, "PC-999"))
     # when a caller records a contact for it anyway
     with pytest.raises(services.FormularyError, match="did not receive lot PC-999"):
-        services.record_recall_contact(
+        recall_status.record_recall_contact(
             None,
             alice,
             other,
@@ -200,7 +201,7 @@ def test_it_shows_an_open_red_flag_on_the_chart_until_it_is_closed(login, alice,
 
 def _chart_queries(client, patient) -> int:
     with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("patients:chart", args=[patient.public_id]))
+        client.get(reverse("patient_chart", args=[patient.public_id]))
     return len(queries)
 
 
@@ -218,7 +219,7 @@ def test_it_draws_the_banners_in_a_constant_number_of_queries(
         session_for(patient, lot, alice)
         red_flag(patient.sessions.order_by("-id").first(), reason=f"Flag {n}")
         exposed_patients(riverside, lot, alice, 2, start=700 + 10 * n)
-        services.record_recall_contact(
+        recall_status.record_recall_contact(
             None, alice, lot, patient, outcome="no_answer", contacted_at=timezone.now(), note=""
         )
     large = _chart_queries(client, patient)

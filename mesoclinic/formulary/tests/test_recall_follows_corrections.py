@@ -50,10 +50,10 @@ def test_it_lists_the_patient_under_the_corrected_lot_on_the_page_and_call_list(
 ):
     # when the practitioner searches both lots, and downloads the call lists
     client = login(alice)
-    new_page = client.get(reverse("formulary:recall"), {"lot": "PC-002"}).content.decode()
-    old_page = client.get(reverse("formulary:recall"), {"lot": "PC-001"}).content.decode()
-    new_csv = client.get(reverse("formulary:recall_csv"), {"lot": "PC-002"}).content.decode()
-    old_csv = client.get(reverse("formulary:recall_csv"), {"lot": "PC-001"}).content.decode()
+    new_page = client.get(reverse("recall:search"), {"lot": "PC-002"}).content.decode()
+    old_page = client.get(reverse("recall:search"), {"lot": "PC-001"}).content.decode()
+    new_csv = client.get(reverse("recall:call_list"), {"lot": "PC-002"}).content.decode()
+    old_csv = client.get(reverse("recall:call_list"), {"lot": "PC-001"}).content.decode()
     # then Maria is on PC-002's page and list only
     assert "Maria Lopez" in new_page
     assert "Maria Lopez" not in old_page

@@ -10,8 +10,8 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from mesoclinic.charts.lines import PlotInput, render_line_plot
 from mesoclinic.clinical_codes import AREAS, SIDES, SITE_ROLES
-from mesoclinic.outcomes.plot import PlotInput, render_line_plot
 
 register = template.Library()
 

@@ -246,7 +246,7 @@ def test_it_shows_measurements_plot_and_weight_flag_on_the_chart(
         make_measurement(patient, day, "circumference_cm", value, area="abdomen", side="left")
         make_measurement(patient, day, "circumference_cm", "90", area="abdomen", side="right")
     # when the chart is shown
-    body = login(alice).get(reverse("patients:chart", args=[patient.public_id])).content.decode()
+    body = login(alice).get(reverse("patient_chart", args=[patient.public_id])).content.decode()
     # then the plots, the table fallback, the derived roles and the weight flag are there
     assert body.count('role="img"') == 2
     assert "Abdomen left · treated" in body
@@ -260,14 +260,14 @@ def test_it_shows_measurements_plot_and_weight_flag_on_the_chart(
 
 def test_it_shows_an_empty_plot_state_below_two_points(login, alice, patient, make_measurement):
     make_measurement(patient, DAY, "weight_kg", "70")
-    body = login(alice).get(reverse("patients:chart", args=[patient.public_id])).content.decode()
+    body = login(alice).get(reverse("patient_chart", args=[patient.public_id])).content.decode()
     assert "Only one body weight value so far" in body
     assert "No circumference recorded yet." in body
     assert "<svg" not in body
 
 
 def test_it_hides_the_record_link_from_reception(login, bob, patient):
-    body = login(bob).get(reverse("patients:chart", args=[patient.public_id])).content.decode()
+    body = login(bob).get(reverse("patient_chart", args=[patient.public_id])).content.decode()
     assert "Record measurements" not in body
 
 
@@ -304,7 +304,7 @@ def test_it_draws_the_chart_in_the_same_queries_however_many_measurements(
     make_session(patient, dt.date(2025, 1, 1), [("abdomen", "left")])
     for i in range(3):
         make_measurement(patient, DAY + dt.timedelta(days=i), "weight_kg", "70")
-    chart = reverse("patients:chart", args=[patient.public_id])
+    chart = reverse("patient_chart", args=[patient.public_id])
     with CaptureQueriesContext(connection) as few:
         client.get(chart)
     # when thirty more measurements on other days and sites are added

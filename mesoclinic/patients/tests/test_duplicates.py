@@ -43,7 +43,7 @@ def test_it_shows_a_possible_duplicate_and_saves_nothing(login, bob, patient):
     assert response.status_code == 200
     assert "Possible duplicate" in body
     assert "nothing has been saved" in body
-    assert reverse("patients:chart", args=[patient.public_id]) in body
+    assert reverse("patient_chart", args=[patient.public_id]) in body
     assert patient.mrn in body
     assert "1985-03-14" in body
     assert SAME_NAME_AND_BIRTH_DATE in body

@@ -199,7 +199,7 @@ def test_it_shows_on_the_chart_only_what_the_role_sees(
     # given a member signed in
     client = login(request.getfixturevalue(persona))
     # when they open the chart
-    body = client.get(reverse("patients:chart", args=[full_patient.public_id])).content.decode()
+    body = client.get(reverse("patient_chart", args=[full_patient.public_id])).content.decode()
     # then it shows the fields of their role and none other
     for text in shown:
         assert text in body

@@ -45,7 +45,7 @@ def test_it_finds_a_patient_by_name_mrn_or_birth_date(login, alice, patient, que
 
 def test_it_shows_nothing_of_another_clinic(login, charlie, patient):
     client = login(charlie)
-    chart = client.get(reverse("patients:chart", args=[patient.public_id]))
+    chart = client.get(reverse("patient_chart", args=[patient.public_id]))
     search = client.post(reverse("patients:list"), {"q": "Lopez"})
     assert chart.status_code == 404
     assert "Lopez" not in chart.content.decode()
@@ -58,11 +58,11 @@ def test_it_shows_nothing_of_another_clinic(login, charlie, patient):
 def test_it_refuses_the_researcher_any_identified_patient(login, rita, patient):
     client = login(rita)
     assert client.get(reverse("patients:list")).status_code == 403
-    assert client.get(reverse("patients:chart", args=[patient.public_id])).status_code == 403
+    assert client.get(reverse("patient_chart", args=[patient.public_id])).status_code == 403
 
 
 def test_it_hides_clinical_notes_from_reception(login, bob, patient):
-    response = login(bob).get(reverse("patients:chart", args=[patient.public_id]))
+    response = login(bob).get(reverse("patient_chart", args=[patient.public_id]))
     body = response.content.decode()
     assert response.status_code == 200
     assert "Penicillin" not in body
@@ -90,7 +90,7 @@ def test_it_refuses_an_edit_based_on_a_stale_version(login, bob, patient):
 
 
 def test_it_audits_every_chart_view(login, alice, patient):
-    login(alice).get(reverse("patients:chart", args=[patient.public_id]))
+    login(alice).get(reverse("patient_chart", args=[patient.public_id]))
     event = AuditEvent.objects.get(action="view", patient=patient)
     assert event.username == "alice"
     assert event.clinic_id == patient.clinic_id

@@ -189,7 +189,7 @@ def test_it_shows_the_plan_on_the_chart_with_sessions_done(login, alice, plan, p
             indication=plan.indication,
             signed_at=timezone.now() if signed else None,
         )
-    body = login(alice).get(reverse("patients:chart", args=[patient.public_id])).content.decode()
+    body = login(alice).get(reverse("patient_chart", args=[patient.public_id])).content.decode()
     assert "Localized fat" in body
     assert "PC/DC 4x8w" in body
     assert "Abdomen (Midline), Flank (Left)" in body
@@ -197,7 +197,7 @@ def test_it_shows_the_plan_on_the_chart_with_sessions_done(login, alice, plan, p
 
 
 def test_it_shows_the_plan_detail_and_audits_the_read(login, nina, plan):
-    response = login(nina).get(reverse("plans:detail", args=[plan.public_id]))
+    response = login(nina).get(reverse("plan_detail", args=[plan.public_id]))
     assert "0 done of 4 planned" in response.content.decode()
     assert AuditEvent.objects.filter(
         action="view", username="nina", object_id=str(plan.public_id)
@@ -207,14 +207,14 @@ def test_it_shows_the_plan_detail_and_audits_the_read(login, nina, plan):
 @pytest.mark.parametrize("persona", ["bob", "rita"])
 def test_it_refuses_reception_and_researcher(request, login, persona, plan, patient):
     client = login(request.getfixturevalue(persona))
-    assert client.get(reverse("plans:detail", args=[plan.public_id])).status_code == 403
+    assert client.get(reverse("plan_detail", args=[plan.public_id])).status_code == 403
     assert client.get(reverse("plans:create", args=[patient.public_id])).status_code == 403
 
 
 def test_it_shows_charlie_nothing_of_riverside(login, charlie, plan, patient):
     client = login(charlie)
     responses = [
-        client.get(reverse("plans:detail", args=[plan.public_id])),
+        client.get(reverse("plan_detail", args=[plan.public_id])),
         client.get(reverse("plans:edit", args=[plan.public_id])),
         client.get(reverse("plans:create", args=[patient.public_id])),
         client.post(reverse("plans:close", args=[plan.public_id, "stopped"]), {"version": "1"}),

@@ -4,13 +4,10 @@ practitioner, and case finding."""
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from mesoclinic.safety import signals as detector
 from mesoclinic.safety.signal_steps import steps_for
 from mesoclinic.safety.signals import EventRow, SessionRow, detect
 
@@ -195,17 +192,3 @@ def test_it_suggests_quarantine_and_biopsy_each_with_a_source():
     assert lot_steps[0].code == "quarantine_lot"
     assert "biopsy" in {s.code for s in practitioner_steps}
     assert all(s.source.startswith("http") for s in lot_steps + practitioner_steps)
-
-
-def test_it_imports_nothing_from_django():
-    # given the detector's sources
-    for module in (detector, __import__("mesoclinic.safety.signal_steps").safety.signal_steps):
-        tree = ast.parse(Path(str(module.__file__)).read_text())
-        # then no import names django
-        names = [
-            alias.name
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Import | ast.ImportFrom)
-            for alias in node.names
-        ] + [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
-        assert not [n for n in names if n.startswith("django")]

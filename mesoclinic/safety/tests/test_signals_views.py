@@ -226,7 +226,7 @@ def test_it_shows_the_admin_the_signals_with_mrns_only(login, ada, cluster):
     assert "Patients are shown by MRN only" in page
     # and she may quarantine the lot and open its recall search
     assert "Quarantine this lot" in page
-    assert f"{reverse('formulary:recall')}?lot=CL-1" in page
+    assert f"{reverse('recall:search')}?lot=CL-1" in page
     # and the visit is audited with counts
     assert AuditEvent.objects.filter(
         action="list", username="ada", detail__startswith="safety signals"

@@ -183,7 +183,7 @@ def test_it_shows_the_course_on_the_chart(login, alice, patient, event):
         severity="moderate",
         serious=True,
     )
-    body = login(alice).get(reverse("patients:chart", args=[patient.public_id])).content.decode()
+    body = login(alice).get(reverse("patient_chart", args=[patient.public_id])).content.decode()
     assert "2025-03-02 → ongoing" in body
     assert "2025-01-01 → 2025-01-04 (3 days)" in body
     assert '<span class="badge bad">Serious</span>' in body

@@ -13,13 +13,13 @@ from django.urls import reverse
 from mesoclinic.clinics.models import Membership
 from mesoclinic.dosing.engine import ENGINE_VERSION
 from mesoclinic.dosing.models import DoseLimit
-from mesoclinic.dosing.services import check_session_dose
 from mesoclinic.dosing.snapshot import default_rules_fingerprint
 from mesoclinic.dosing.tests.conftest import add_line, lido_plain, make_session, weigh
 from mesoclinic.formulary.models import Product
 from mesoclinic.patients.models import Patient
 from mesoclinic.records.services import sign_record
 from mesoclinic.treatments import services
+from mesoclinic.treatments.dose_input import check_session_dose
 from mesoclinic.treatments.models import TreatmentSession
 
 __all__ = ["lido_plain"]

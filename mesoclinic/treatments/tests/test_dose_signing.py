@@ -11,11 +11,11 @@ from django.urls import reverse
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinics.models import Membership
-from mesoclinic.dosing.services import check_session_dose
 from mesoclinic.dosing.tests.conftest import add_line, lido_plain, make_session, weigh
 from mesoclinic.formulary.models import Product
 from mesoclinic.patients.models import Patient
 from mesoclinic.treatments import services
+from mesoclinic.treatments.dose_input import check_session_dose
 from mesoclinic.treatments.models import TreatmentSession
 
 __all__ = ["lido_plain"]
@@ -169,7 +169,7 @@ def test_it_audits_the_override_and_shows_it_on_the_record_and_the_chart(
     body = response.content.decode()
     assert "Dose check overridden" in body
     assert "Planned tumescent infiltration, monitored" in body
-    chart = client.get(reverse("patients:chart", args=[patient.public_id])).content.decode()
+    chart = client.get(reverse("patient_chart", args=[patient.public_id])).content.decode()
     assert "dose check overridden" in chart
     assert "Planned tumescent infiltration, monitored" in chart
 

@@ -71,7 +71,7 @@ def test_it_shows_the_same_findings_on_the_plan_and_new_session_pages(
     client.post(reverse("treatments:line_add", args=[draft.public_id]), line_form)
     # when alice opens the plan, the new-session page for it, and the draft session
     pages = [
-        client.get(reverse("plans:detail", args=[plan.public_id])),
+        client.get(reverse("plan_detail", args=[plan.public_id])),
         client.get(
             reverse("treatments:create", args=[patient.public_id]) + f"?plan={plan.public_id}"
         ),
@@ -154,7 +154,7 @@ def test_it_signs_with_an_override_through_the_page_audits_it_and_shows_it_on_th
     assert "Contraindication overridden" in page
     assert "Termination booked; patient insists, documented" in page
     assert "Relative contraindications acknowledged" in page
-    chart = client.get(reverse("patients:chart", args=[patient.public_id])).content.decode()
+    chart = client.get(reverse("patient_chart", args=[patient.public_id])).content.decode()
     assert "contraindication overridden" in chart
     assert "1 relative contraindication acknowledged" in chart
 
@@ -184,7 +184,7 @@ def test_it_shows_charlie_nothing_of_the_gates(login, charlie, alice, patient, p
     make_ready(patient, alice, answers={"pregnant": "yes"})
     client = login(charlie)
     for url in (
-        reverse("plans:detail", args=[plan.public_id]),
+        reverse("plan_detail", args=[plan.public_id]),
         reverse("treatments:create", args=[patient.public_id]),
         reverse("treatments:detail", args=[draft.public_id]),
     ):

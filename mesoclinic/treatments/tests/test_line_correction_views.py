@@ -203,7 +203,7 @@ def test_it_shows_the_corrected_lot_and_volume_on_the_chart(login, alice, pcdc, 
     )
     # when the patient's chart is opened
     patient = signed_line.session.patient
-    page = login(alice).get(reverse("patients:chart", args=[patient.public_id])).content.decode()
+    page = login(alice).get(reverse("patient_chart", args=[patient.public_id])).content.decode()
     # then the session entry shows one line, 3 mL, lot PC-002 (corrected), not PC-001
     assert "1 line, 3 mL" in page
     assert "lot PC-002 (corrected)" in page

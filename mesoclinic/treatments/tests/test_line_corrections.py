@@ -10,14 +10,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from mesoclinic.dosing.services import check_session_dose
 from mesoclinic.dosing.tests.conftest import weigh
 from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.formulary.models import Lot
-from mesoclinic.formulary.recall import recall
 from mesoclinic.records.models import Amendment, ImmutableRecordError
 from mesoclinic.records.services import SigningError
+from mesoclinic.safety.recall import recall
 from mesoclinic.treatments.corrections import correct_line, line_rows, lot_warnings
+from mesoclinic.treatments.dose_input import check_session_dose
 from mesoclinic.treatments.models import Injection
 
 from .conftest import make_lot, make_product

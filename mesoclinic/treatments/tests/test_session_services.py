@@ -106,6 +106,29 @@ def test_it_schedules_the_aftercare_contacts_when_signing(ready, draft, alice, p
     assert first.window_start - draft.performed_at == dt.timedelta(hours=48)
 
 
+def test_it_rolls_the_signing_back_when_scheduling_the_aftercare_fails(
+    ready, draft, alice, pcdc, pcdc_lot, monkeypatch
+):
+    # given a draft with a line, and aftercare scheduling that fails (the receiver of the
+    # session_signed hook, connected by aftercare's AppConfig)
+    services.add_injection(draft, _line(pcdc, pcdc_lot, "4"))
+
+    def broken(session):
+        raise RuntimeError("scheduling failed")
+
+    monkeypatch.setattr("mesoclinic.aftercare.services.schedule_follow_up", broken)
+    # when alice signs
+    with pytest.raises(RuntimeError, match="scheduling failed"):
+        services.sign_session(draft, alice)
+    # then nothing of the signing remains: the session is a draft, the stock untouched
+    draft.refresh_from_db()
+    pcdc_lot.refresh_from_db()
+    assert not draft.is_signed
+    assert draft.dose_check_at_signing is None
+    assert pcdc_lot.remaining_ml == Decimal(50)
+    assert not CheckIn.objects.filter(session=draft).exists()
+
+
 def test_it_marks_a_lot_used_up_when_signing_empties_it(ready, draft, alice, pcdc):
     lot = make_lot(pcdc, "LAST", remaining_ml=Decimal(4))
     services.add_injection(draft, _line(pcdc, lot, "4"))

@@ -366,7 +366,7 @@ def test_it_shows_charlie_nothing_of_riverside(login, charlie, alice, draft, lin
 def test_it_shows_the_session_on_the_chart(ready, login, alice, draft, line_form):
     client = login(alice)
     client.post(reverse("treatments:line_add", args=[draft.public_id]), line_form)
-    body = client.get(reverse("patients:chart", args=[draft.patient.public_id])).content.decode()
+    body = client.get(reverse("patient_chart", args=[draft.patient.public_id])).content.decode()
     assert reverse("treatments:detail", args=[draft.public_id]) in body
     assert "Abdomen (Midline)" in body
     assert "PC/DC lot PC-001" in body

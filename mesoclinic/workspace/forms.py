@@ -79,7 +79,7 @@ class StaffEditForm(VersionedForm, StaffProfileFields):
 
 class ClinicSettingsForm(CurrencyMixin, VersionedForm, forms.ModelForm):
     """The clinic's own settings, for its admin. ``version`` is the one the page was read at;
-    a save without it, or after someone else saved, is refused (clinics.services)."""
+    a save without it, or after someone else saved, is refused (workspace.services)."""
 
     # The clinic keeps seconds (a test can make them tiny); its admin thinks in minutes.
     idle_timeout_minutes = forms.IntegerField(

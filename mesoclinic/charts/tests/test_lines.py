@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from mesoclinic.outcomes.plot import Box, date_ticks, place, render_line_plot, value_axis
+from mesoclinic.charts.lines import Box, date_ticks, place, render_line_plot, value_axis
 
 SVG = "{http://www.w3.org/2000/svg}"
 

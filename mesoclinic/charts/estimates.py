@@ -7,7 +7,7 @@ Three shapes cover the report's plots (evidence-analytics.md §2.8):
   the effect by protocol, the side-effect rates and the median times to resolution;
 - ``bar_plot``: signed horizontal bars — the weight-versus-treatment decomposition.
 Every SVG has a <title> and <desc>; the page also shows the numbers as text or a table.
-Axis helpers and colours are those of the chart's plotter (outcomes/plot.py).
+Axis helpers and colours are those of the chart's measurement lines (charts/lines.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from mesoclinic.outcomes.plot import PALETTE, value_axis
+from mesoclinic.charts.lines import PALETTE, value_axis
 
 MAX_TRAJECTORIES = 40  # thin lines beyond this make the mean unreadable
 LEFT, TOP, WIDTH = 190.0, 14.0, 380.0

@@ -33,11 +33,11 @@ from mesoclinic.formulary import services
 from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.formulary.forms import RecallContactForm, RecallForm
 from mesoclinic.formulary.models import Lot, RecallContact
-from mesoclinic.formulary.recall import ExposedPatient, RecallError, RecallResult, recall
-from mesoclinic.formulary.recall_status import received_recalled_lots
 from mesoclinic.formulary.views import reading_perm
 from mesoclinic.patients.fields import access_for
 from mesoclinic.patients.models import Patient
+from mesoclinic.safety.recall import ExposedPatient, RecallError, RecallResult, recall
+from mesoclinic.safety.recall_status import received_recalled_lots, record_recall_contact
 
 
 def _search(request: HttpRequest) -> tuple[RecallForm, RecallResult | None]:
@@ -115,7 +115,7 @@ def recall_page(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "formulary/recall.html",
+        "safety/recall.html",
         {
             "form": form,
             "result": result,
@@ -149,7 +149,7 @@ def recall_contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            contact = services.record_recall_contact(
+            contact = record_recall_contact(
                 request,
                 membership,
                 data["lot"],
@@ -171,7 +171,7 @@ def recall_contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 ),
             )
             query = urlencode({"lot": contact.lot.lot_number})
-            return redirect(f"{reverse('formulary:recall')}?{query}#patient-{patient.public_id}")
+            return redirect(f"{reverse('recall:search')}?{query}#patient-{patient.public_id}")
     contacts = (
         RecallContact.objects.restrict(membership, perm)
         .filter(patient=patient)
@@ -180,7 +180,7 @@ def recall_contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     record(request, Action.VIEW, obj=patient, detail="recall contacts")
     return render(
         request,
-        "formulary/recall_contact.html",
+        "safety/recall_contact.html",
         {
             "patient": patient,
             "lots": lots,
@@ -200,7 +200,7 @@ def _cell(text: str) -> str:
 def recall_csv(request: HttpRequest) -> HttpResponse:
     form, result = _search(request)
     if result is None:
-        return render(request, "formulary/recall.html", {"form": form, "result": None}, status=400)
+        return render(request, "safety/recall.html", {"form": form, "result": None}, status=400)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     safe_number = re.sub(r"[^A-Za-z0-9_.-]", "-", result.lot_number)[:40]
     response["Content-Disposition"] = f'attachment; filename="recall-{safe_number}.csv"'

@@ -21,7 +21,7 @@ from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.management.options import clinic_by_slug
 from mesoclinic.formulary.models import Lot
-from mesoclinic.formulary.recall import RecallError, RecallResult, parse_date, recall
+from mesoclinic.safety.recall import RecallError, RecallResult, parse_date, recall
 
 EXIT_INVALID = 2
 

@@ -41,7 +41,7 @@ def _add_course(patient, alice, sessions: int) -> None:
 
 def _chart_queries(client, patient) -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("patients:chart", args=[patient.public_id]))
+        response = client.get(reverse("patient_chart", args=[patient.public_id]))
     assert response.status_code == 200
     return len(queries)
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from mesoclinic.aftercare.models import Escalation
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
-from mesoclinic.clinics.today import recall_perm
 from mesoclinic.formulary.models import Lot
-from mesoclinic.formulary.recall_status import PatientRecall, patient_recalls
 from mesoclinic.patients.models import Patient
+from mesoclinic.safety.recall_status import PatientRecall, patient_recalls
+from mesoclinic.workspace.today import recall_perm
 
 
 @dataclass

@@ -17,7 +17,7 @@ from mesoclinic.aftercare.models import CheckIn, Escalation
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.formulary.models import Lot
-from mesoclinic.formulary.recall_status import LotRecall, active_recalls
+from mesoclinic.safety.recall_status import LotRecall, active_recalls
 
 TODAY_LIMIT = 10
 

@@ -3,19 +3,29 @@
 Exposure is read through ``recall.exposure_rows`` (the recall search's own query over the
 injection lines), so the banner on a chart, the counts on Today and the recall page always
 agree on who received a lot. Contacts are ``RecallContact`` rows; a patient is "told" once an
-attempt ended in ``INFORMED_OUTCOMES``. Every function runs a fixed number of queries
+attempt ended in ``INFORMED_OUTCOMES``; ``record_recall_contact`` records one attempt. Every
+function runs a fixed number of queries
 whatever the number of lots, patients or contacts: no query per row.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from mesoclinic.clinics.models import Clinic
-from mesoclinic.formulary.choices import INFORMED_OUTCOMES, LotStatus
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from mesoclinic.audit.choices import Action
+from mesoclinic.audit.services import record
+from mesoclinic.clinics.models import Clinic, Membership
+from mesoclinic.formulary.choices import INFORMED_OUTCOMES, LotStatus, RecallContactOutcome
 from mesoclinic.formulary.models import Lot, LotQuerySet, RecallContact
-from mesoclinic.formulary.recall import exposure_rows
+from mesoclinic.formulary.services import FormularyError
+from mesoclinic.patients.models import Patient
+from mesoclinic.safety.recall import exposure_rows
 
 
 @dataclass
@@ -107,3 +117,61 @@ def received_recalled_lots(clinic: Clinic, lots: LotQuerySet, patient_id: int) -
     found = {lot.pk: lot for lot in recalled_lots(lots)}
     received = {lot_id for lot_id, _ in exposures(clinic, list(found), patient_id)}
     return [lot for pk, lot in found.items() if pk in received]
+
+
+# Not clinical: how far ahead of the server's clock a typed contact time may be.
+CONTACT_CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def record_recall_contact(
+    request: HttpRequest | None,
+    membership: Membership,
+    lot: Lot,
+    patient: Patient,
+    *,
+    outcome: str,
+    contacted_at: dt.datetime,
+    note: str,
+) -> RecallContact:
+    """Record one attempt to tell ``patient`` about recalled ``lot``, and audit it, together.
+
+    Refused, with the field named, for a lot that is not recalled or that the patient did not
+    receive, an unknown outcome, a time in the future, or "reached" without a note.
+    """
+    note = note.strip()
+    if lot.clinic_id != membership.clinic_id or patient.clinic_id != membership.clinic_id:
+        raise FormularyError("Recalled lot: no such lot for this patient in your clinic.")
+    if lot.status != LotStatus.RECALLED:
+        raise FormularyError(
+            f"Recalled lot: lot {lot.lot_number} is {lot.get_status_display().lower()}, not "
+            "recalled; contacts are recorded for recalled lots."
+        )
+    if (lot.pk, patient.pk) not in exposures(membership.clinic, [lot.pk], patient.pk):
+        raise FormularyError(f"Recalled lot: this patient did not receive lot {lot.lot_number}.")
+    if outcome not in RecallContactOutcome.values:
+        raise FormularyError(f"Outcome: {outcome!r} is not one of the outcomes listed.")
+    if contacted_at > timezone.now() + CONTACT_CLOCK_SKEW:
+        raise FormularyError("When: cannot be in the future.")
+    if outcome == RecallContactOutcome.REACHED and not note:
+        raise FormularyError("Note: write what the patient was told and anything they reported.")
+    with transaction.atomic():
+        contact = RecallContact.objects.create(
+            clinic=membership.clinic,
+            lot=lot,
+            patient=patient,
+            outcome=outcome,
+            contacted_at=contacted_at,
+            contacted_by=membership.user,
+            contacted_by_name=membership.display_name,
+            note=note,
+            created_by=membership.user,
+        )
+        record(
+            request,
+            Action.CREATE,
+            obj=contact,
+            clinic=membership.clinic,
+            user=membership.user,
+            detail=f"recall contact for lot {lot.lot_number}: {outcome}",
+        )
+    return contact

@@ -1,6 +1,6 @@
 """What the session page shows of the dose check (docs/dose-rules.md, "In the app").
 
-A draft shows the live check (dosing.services.check_session_dose). A signed session shows
+A draft shows the live check (treatments.dose_input.check_session_dose). A signed session shows
 the check kept at signing (``TreatmentSession.dose_check_at_signing``, dosing.snapshot), never
 a recomputation, with a note when today's rules, limits or weight would give another result.
 A session signed before checks were kept says so, and so does an imported one; both show
@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mesoclinic.dosing.services import DoseCheck, check_session_dose
+from mesoclinic.dosing.services import DoseCheck
 from mesoclinic.dosing.snapshot import Comparison, compare, verdict_record
-
-if TYPE_CHECKING:
-    from mesoclinic.treatments.models import Injection, TreatmentSession
+from mesoclinic.treatments.dose_input import check_session_dose
+from mesoclinic.treatments.models import Injection, TreatmentSession
 
 
 @dataclass(frozen=True)

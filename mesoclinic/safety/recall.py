@@ -8,6 +8,9 @@ patient, product and practitioner, and grouped here by patient and session: no q
 Draft sessions are included and marked: an injection recorded in a draft may well have been
 given. Names and contact details are read only when ``with_contact`` is set (the page and
 its call list); the command never asks for them.
+
+The recall lives in safety, beside the safety signals, not in formulary: it is a query over
+what was injected, and formulary sits below treatments in the layer order (CONTRIBUTING.md).
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ def test_it_deactivates_a_member_who_then_sees_nothing(login, ada, alice, patien
     alice.refresh_from_db()
     assert alice.is_active is False
     client.force_login(alice.user)
-    response = client.get(reverse("patients:chart", args=[patient.public_id]))
+    response = client.get(reverse("patient_chart", args=[patient.public_id]))
     assert response.status_code == 403
 
 

@@ -1,0 +1,207 @@
+"""The surfaces that gather many apps: Today's list, the patient chart, a plan's page (its
+sessions and the signing gates of the next), and the clinic's staff and settings pages.
+
+They sit on top of the layer order (CONTRIBUTING.md): the chart and Today read sessions,
+measurements, aftercare and recalls; the staff pages audit and lock versions. The apps below
+never import this one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from mesoclinic.audit.choices import Action
+from mesoclinic.audit.services import record
+from mesoclinic.clinics.models import Clinic, Membership
+from mesoclinic.clinics.permissions import current_membership, requires
+from mesoclinic.clinics.roles import Perm
+from mesoclinic.patients.fields import access_for
+from mesoclinic.patients.models import Patient
+from mesoclinic.plans.models import PlanStatus, TreatmentPlan
+from mesoclinic.records.models import StaleRecordError
+from mesoclinic.treatments import readiness
+from mesoclinic.treatments.models import TreatmentSession
+from mesoclinic.workspace import services
+from mesoclinic.workspace.alerts import chart_alerts
+from mesoclinic.workspace.forms import ClinicSettingsForm, StaffCreateForm, StaffEditForm
+from mesoclinic.workspace.timeline import build_chart
+from mesoclinic.workspace.today import attention
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    start = membership.clinic.start_of_day(membership.clinic.today())
+    end = start + dt.timedelta(days=1)
+    sessions = list(
+        TreatmentSession.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS)
+        .filter(performed_at__gte=start, performed_at__lt=end)
+        .select_related("patient")
+        .order_by("performed_at")
+    )
+    follow_up = attention(membership, timezone.now())
+    if sessions or follow_up.patients_listed:
+        # Counts only: the rows name patients, the audit detail never does.
+        record(
+            request,
+            Action.LIST,
+            detail=f"today's list: {len(sessions)} sessions, {follow_up.red_flag_count} red "
+            f"flags, {follow_up.overdue_count} overdue check-ins",
+        )
+    others = Membership.objects.filter(user=membership.user, is_active=True).exclude(
+        pk=membership.pk
+    )
+    return render(
+        request,
+        "workspace/today.html",
+        {
+            "sessions": sessions,
+            "follow_up": follow_up,
+            "day": start.date(),
+            "other_memberships": others.select_related("clinic"),
+        },
+    )
+
+
+@requires(Perm.VIEW_DEMOGRAPHICS)
+def patient_chart(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    patient = get_object_or_404(
+        Patient.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS), public_id=public_id
+    )
+    chart = build_chart(patient, membership)
+    alerts = chart_alerts(patient, membership)
+    record(request, Action.VIEW, obj=patient, detail="chart")
+    context = {
+        "patient": patient,
+        "chart": chart,
+        "alerts": alerts,
+        "patient_fields": access_for(membership),
+    }
+    return render(request, "workspace/chart.html", context)
+
+
+@requires(Perm.VIEW_CLINICAL)
+def plan_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    plan = get_object_or_404(
+        TreatmentPlan.objects.restrict(membership, Perm.VIEW_CLINICAL).select_related(
+            "patient", "consultation"
+        ),
+        public_id=public_id,
+    )
+    sessions = list(
+        plan.sessions.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related("areas")
+    )
+    record(request, Action.VIEW, obj=plan)
+    areas = [a.area for a in plan.areas.all()]
+    return render(
+        request,
+        "workspace/plan.html",
+        {
+            "plan": plan,
+            "patient": plan.patient,
+            "sessions": sessions,
+            "done": sum(1 for s in sessions if s.is_signed),
+            # The same signing gates the session page shows, before any session is started.
+            "checks": readiness.checks_for(plan.patient, [plan.indication], areas)
+            if plan.status == PlanStatus.ACTIVE
+            else [],
+        },
+    )
+
+
+@requires(Perm.MANAGE_STAFF)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    staff = (
+        Membership.objects.filter(clinic=membership.clinic)
+        .select_related("user", "profile")
+        .order_by("-is_active", "user__last_name", "user__first_name")
+    )
+    return render(request, "workspace/staff_list.html", {"staff": staff})
+
+
+@requires(Perm.MANAGE_STAFF)
+def staff_create(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    form = StaffCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            added = services.add_staff(membership.clinic, form.cleaned_data)
+            record(request, Action.CREATE, obj=added, detail=f"staff added as {added.role}")
+        messages.success(request, f"Added {added.display_name} as {added.get_role_display()}.")
+        return redirect("staff_list")
+    return render(request, "workspace/staff_form.html", {"form": form, "member": None})
+
+
+@requires(Perm.MANAGE_STAFF)
+def staff_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = current_membership(request)
+    member = get_object_or_404(
+        Membership.objects.filter(clinic=membership.clinic), public_id=public_id
+    )
+    profile = getattr(member, "profile", None)
+    initial = {
+        "role": member.role,
+        "is_active": member.is_active,
+        "profession": profile.profession if profile else "",
+        "registration_number": profile.registration_number if profile else "",
+        "registration_body": profile.registration_body if profile else "",
+    }
+    form = StaffEditForm(request.POST or None, initial=initial, read_version=member.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                member = services.change_staff(
+                    member, membership, form.cleaned_data, form.read_version
+                )
+                record(
+                    request,
+                    Action.UPDATE,
+                    obj=member,
+                    detail=f"role {member.role}, active {member.is_active}",
+                )
+        except (services.StaffError, StaleRecordError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Saved {member.display_name}.")
+            return redirect("staff_list")
+    return render(request, "workspace/staff_form.html", {"form": form, "member": member})
+
+
+@requires(Perm.MANAGE_CLINIC)
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    """The clinic's settings for its admin; every save is audited with what changed."""
+    membership = current_membership(request)
+    # A copy: a form that fails validation must not alter the clinic this request uses.
+    clinic = Clinic.objects.get(pk=membership.clinic_id)
+    form = ClinicSettingsForm(
+        request.POST or None, instance=clinic, initial={"version": clinic.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                saved, changed = services.update_settings(
+                    clinic, form.cleaned_data.get("version"), form.cleaned_data
+                )
+                record(
+                    request,
+                    Action.UPDATE,
+                    obj=saved,
+                    clinic=saved,
+                    detail="clinic settings: " + (", ".join(changed) or "no change"),
+                )
+        except services.StaleSettingsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Clinic settings saved." if changed else "Nothing changed.")
+            return redirect("clinic_settings")
+    return render(request, "workspace/settings.html", {"form": form})
