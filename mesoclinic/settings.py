@@ -127,13 +127,17 @@ def _database() -> dict[str, object]:
         # WAL lets readers run beside the writer; FULL fsyncs every commit so a signed
         # record survives a power cut (reference/security-reliability.md §4); IMMEDIATE
         # makes writers wait for the lock instead of failing with "database is locked".
+        # They wait up to SQLITE_TIMEOUT_SECONDS: every request writes (the audit trail), so
+        # under a burst the wait grows with the queue; 5 s gave "database is locked" at 30
+        # users (bench/load_bench.py, docs/deploy.md), and gunicorn's own timeout is 60 s.
+        timeout_s = envint("SQLITE_TIMEOUT_SECONDS", 20, minimum=1)
         config["OPTIONS"] = {
             "init_command": (
                 "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;"
-                "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=5000;"
+                f"PRAGMA foreign_keys=ON;PRAGMA busy_timeout={timeout_s * 1000};"
             ),
             "transaction_mode": "IMMEDIATE",
-            "timeout": 5,
+            "timeout": timeout_s,
         }
         config["CONN_MAX_AGE"] = 0
         # Tests use an in-memory database, named explicitly: pytest-django recognises SQLite

@@ -3,7 +3,8 @@
 A request line names the *route* (``patients/<uuid:public_id>/``), never the path or query:
 paths carry record ids and patients' check-in tokens, queries carry searched names. It names
 the user by id only. Exceptions are logged by type and frames (file, line, function), never
-by message: a database error's message can quote the values of a row (an MRN, a name).
+by message: a database error's message can quote the values of a row (an MRN, a name); a
+database error adds its code (``SQLITE_BUSY``, a SQLSTATE).
 Every record also passes ``audit.redaction.RedactingLogFilter`` (settings.LOGGING).
 """
 
@@ -47,11 +48,25 @@ class JsonFormatter(logging.Formatter):
                 entry[name] = getattr(record, name)
         if record.exc_info and record.exc_info[0] is not None:
             entry["exception"] = record.exc_info[0].__name__
+            code = error_code(record.exc_info[1])
+            if code:
+                entry["error_code"] = code
             entry["frames"] = [
                 f"{frame.filename}:{frame.lineno} {frame.name}"
                 for frame in traceback.extract_tb(record.exc_info[2])
             ]
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def error_code(error: BaseException | None) -> str | None:
+    """The database's code for an error (``SQLITE_BUSY``: "database is locked"; a PostgreSQL
+    SQLSTATE), from the driver's exception under Django's: a code, never the message."""
+    while error is not None:
+        code = getattr(error, "sqlite_errorname", None) or getattr(error, "sqlstate", None)
+        if isinstance(code, str) and code:
+            return code
+        error = error.__cause__
+    return None
 
 
 def request_id(request: HttpRequest) -> str:

@@ -115,3 +115,32 @@ def test_it_logs_an_exception_by_type_and_frames_without_its_message():
     assert entry["exception"] == "ValueError"
     assert any("test_health_and_logs.py" in frame for frame in entry["frames"])
     assert "RV000001" not in json.dumps(entry)
+
+
+def test_it_logs_the_code_of_a_database_error():
+    # given an error from SQLite, wrapped by Django as it does (SQLITE_BUSY is "database is locked")
+    import sqlite3
+
+    from django.db import OperationalError as DjangoOperationalError
+
+    try:
+        try:
+            connection = sqlite3.connect(":memory:")
+            connection.execute("SELECT * FROM no_such_table")
+        except sqlite3.OperationalError as error:
+            raise DjangoOperationalError(*error.args) from error
+    except DjangoOperationalError:
+        record = logging.LogRecord(
+            "django.request",
+            logging.ERROR,
+            __file__,
+            1,
+            "Internal Server Error",
+            (),
+            sys.exc_info(),
+        )
+    # when it is formatted
+    entry = json.loads(JsonFormatter().format(record))
+    # then SQLite's code names the kind of error, and its message is not there
+    assert entry["error_code"] == "SQLITE_ERROR"
+    assert "no_such_table" not in json.dumps(entry)
