@@ -196,8 +196,44 @@ async def drive(base: str, args: argparse.Namespace) -> tuple[Results, float]:
     began = time.monotonic()
     deadline[0] = began + args.seconds
     start.set()
+    backup = asyncio.create_task(backup_midway(args)) if args.backup_env else None
     await asyncio.gather(*tasks)
+    if backup is not None:
+        await backup
     return results, time.monotonic() - began
+
+
+async def backup_midway(args: argparse.Namespace) -> None:
+    """`mesoclinic backup` of the live database halfway through, then a restore of it into a
+    new file with its manifest check: the online backup under load (reference R7)."""
+    await asyncio.sleep(args.seconds / 2)
+    env, folder = args.backup_env, args.backup_folder
+    started = time.perf_counter()
+    made = await asyncio.to_thread(
+        subprocess.run,
+        [*CLI, "backup", str(folder)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    took = time.perf_counter() - started
+    restored_env = {**env, "DATABASE_URL": f"sqlite:///{folder.parent / 'restored.sqlite3'}"}
+    restored = await asyncio.to_thread(
+        subprocess.run,
+        [*CLI, "restore", str(folder)],
+        env=restored_env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    args.backup_report = (
+        f"backup during the load: exit {made.returncode} in {took:.1f} s: {made.stdout.strip()}\n"
+        f"its restore: exit {restored.returncode}: "
+        f"{(restored.stdout or restored.stderr).strip().splitlines()[0] if (restored.stdout or restored.stderr).strip() else ''}"
+    )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -245,6 +281,11 @@ def main() -> None:
     )
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--server-log", type=Path, help="keep the server's log lines in this file")
+    parser.add_argument(
+        "--backup",
+        action="store_true",
+        help="run `mesoclinic backup` halfway through, then restore it and check its manifest",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mesoclinic-load-") as tmp:
         env = {
@@ -257,6 +298,9 @@ def main() -> None:
         }
         if args.workers:
             env["WEB_CONCURRENCY"] = str(args.workers)
+        args.backup_env = env if args.backup else None
+        args.backup_folder = Path(tmp) / "backup"
+        args.backup_report = ""
         print(f"building the demo practice ({args.patients} patients) …", flush=True)
         subprocess.run(
             [*CLI, "demo", "--no-serve", "--patients", str(args.patients)],
@@ -294,6 +338,8 @@ def main() -> None:
         if args.server_log:
             args.server_log.write_text(log_path.read_text())
         report(results, elapsed, log_path.read_text(), args)
+        if args.backup_report:
+            print(args.backup_report)
 
 
 if __name__ == "__main__":
