@@ -198,9 +198,10 @@ async def drive(base: str, args: argparse.Namespace) -> tuple[Results, float]:
     start.set()
     backup = asyncio.create_task(backup_midway(args)) if args.backup_env else None
     await asyncio.gather(*tasks)
+    elapsed = time.monotonic() - began
     if backup is not None:
         await backup
-    return results, time.monotonic() - began
+    return results, elapsed
 
 
 async def backup_midway(args: argparse.Namespace) -> None:

@@ -104,9 +104,8 @@ def test_it_restores_a_backup_with_every_row_and_the_triggers(tmp_path, fresh_da
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_refuses_to_restore_into_a_database_that_is_not_empty(tmp_path, fresh_database):
-    # given a backup, restored once into a fresh database
-    load_demo(patients=20, hilltop_patients=5)
+def test_it_refuses_to_restore_into_a_database_that_is_not_empty(tmp_path, fresh_database, patient):
+    # given a backup of a database with a patient, restored once into a fresh database
     folder = tmp_path / "backup"
     call_command("backup", str(folder))
     url, target = fresh_database
