@@ -116,3 +116,33 @@ def test_it_passes_the_password_to_the_postgresql_tools_by_environment_only():
     assert env["PGPASSWORD"] == "s3cret"
     assert env["PGSSLMODE"] == "require"
     assert "s3cret" not in database.describe()
+
+
+def test_it_fails_the_restore_when_verify_audit_finds_the_chain_broken(monkeypatch):
+    # given a version with a verify-audit command that finds a broken link (exit 1)
+    from mesoclinic.operations.management.commands import restore as restore_command
+
+    def broken_chain(name: str, **options: object) -> None:
+        assert name == "verify_audit"
+        raise SystemExit(1)
+
+    monkeypatch.setattr(restore_command, "get_commands", lambda: {"verify_audit": "audit"})
+    monkeypatch.setattr(restore_command, "call_command", broken_chain)
+    # when the restore checks the audit chain
+    # then the restore fails, naming the chain
+    with pytest.raises(CommandError, match="audit chain is broken"):
+        restore_command.Command()._verify_audit()
+
+
+def test_it_notes_that_the_audit_chain_was_not_checked_without_verify_audit(monkeypatch):
+    # given a version without verify-audit
+    from io import StringIO
+
+    from mesoclinic.operations.management.commands import restore as restore_command
+
+    monkeypatch.setattr(restore_command, "get_commands", lambda: {})
+    out = StringIO()
+    # when the restore reaches the audit check
+    restore_command.Command(stdout=out)._verify_audit()
+    # then it says so instead of claiming the chain is intact
+    assert "Audit chain: not checked" in out.getvalue()
