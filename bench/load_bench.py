@@ -114,7 +114,8 @@ async def write(client: httpx.AsyncClient, results: Results, chart: str) -> None
     url = f"/outcomes{chart}record/"
     page = await timed(client, results, "write: open form", "GET", url)
     if page is None or page.status_code != 200:
-        results.errors.append(f"write form {url}: HTTP {page.status_code if page else '-'}")
+        if page is not None and page.status_code < 500:  # (a 5xx or a failure is counted by timed)
+            results.errors.append(f"write form {url}: HTTP {page.status_code}")
         return
     form = own_post_forms(page.text, str(client.base_url) + url)[0]
     data, _refusals = entry_list(form)
@@ -128,7 +129,7 @@ async def write(client: httpx.AsyncClient, results: Results, chart: str) -> None
         data=data,
         headers={"Referer": str(client.base_url) + url},
     )
-    if posted is not None and posted.status_code != 302:
+    if posted is not None and posted.status_code != 302 and posted.status_code < 500:
         results.errors.append(f"write post {url}: HTTP {posted.status_code} (not saved)")
 
 
