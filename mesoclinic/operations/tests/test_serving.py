@@ -31,6 +31,8 @@ def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "SECURE_", "BIND"))
+        # set in this process by the browser tests (Playwright's loop); never in a deployment
+        and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
