@@ -88,3 +88,26 @@ def is_loopback_url(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether an ALLOWED_HOSTS entry names this machine only (or Django's test client)."""
+    if host == "testserver":
+        return True
+    return is_loopback_url(f"http://{host}/")
+
+
+SECRET_KEY_MISSING = (
+    "SECRET_KEY is not set and DEBUG is false: sessions and patients' check-in links would be "
+    "signed with the public development key. Set SECRET_KEY (or SECRET_KEY_FILE, a file "
+    "holding it) to a long random value, e.g. the output of "
+    "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+)
+
+
+DEVELOPMENT_SECRET_KEY = "mesoclinic-development-key-not-for-production-use-0123456789"
+
+
+def development_key_in_use() -> bool:
+    """Whether SECRET_KEY (or SECRET_KEY_FILE) is unset, or set to the public development key."""
+    return envstr("SECRET_KEY", "") in ("", DEVELOPMENT_SECRET_KEY)

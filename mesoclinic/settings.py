@@ -11,18 +11,33 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from mesoclinic.envconfig import envbool, envint, envlist, envorigins, envstr, envurl
+from mesoclinic.envconfig import (
+    DEVELOPMENT_SECRET_KEY,
+    SECRET_KEY_MISSING,
+    development_key_in_use,
+    envbool,
+    envint,
+    envlist,
+    envorigins,
+    envstr,
+    envurl,
+    is_loopback_host,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("MESOCLINIC_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = envstr("SECRET_KEY", "")
-if not SECRET_KEY:
-    # A fixed development key is acceptable only for the local demo and tests; a
-    # deployment sets SECRET_KEY (or SECRET_KEY_FILE) and turns on SECURE_COOKIES.
-    SECRET_KEY = "mesoclinic-development-key-not-for-production-use-0123456789"
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+USING_DEVELOPMENT_KEY = development_key_in_use()
+SECRET_KEY = envstr("SECRET_KEY", "")
+if USING_DEVELOPMENT_KEY:
+    # The public development key signs sessions and patients' check-in links: acceptable for
+    # the demo and tests on this machine only. A site that answers to any other name, with
+    # DEBUG off, is a deployment; it stops here (and `mesoclinic serve` refuses it anywhere).
+    if not DEBUG and not all(is_loopback_host(host) for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured(SECRET_KEY_MISSING)
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 # Behind HTTPS on another host or port, the origins the browser posts forms from
 # ("https://clinic.example.org"); Django refuses cross-origin form posts otherwise.
 CSRF_TRUSTED_ORIGINS = envorigins("CSRF_TRUSTED_ORIGINS", [])
@@ -53,9 +68,12 @@ INSTALLED_APPS = [
     "mesoclinic.demo",
     "mesoclinic.evidence",
     "mesoclinic.workspace",
+    "mesoclinic.operations",
 ]
 
 MIDDLEWARE = [
+    # First, so that its line times and reports every request, static files included.
+    "mesoclinic.operations.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, so that only static files may be cached: every page is no-store.
@@ -117,13 +135,17 @@ def _database() -> dict[str, object]:
         # WAL lets readers run beside the writer; FULL fsyncs every commit so a signed
         # record survives a power cut (reference/security-reliability.md §4); IMMEDIATE
         # makes writers wait for the lock instead of failing with "database is locked".
+        # They wait up to SQLITE_TIMEOUT_SECONDS: every request writes (the audit trail), so
+        # under a burst the wait grows with the queue; 5 s gave "database is locked" at 30
+        # users (bench/load_bench.py, docs/deploy.md), and gunicorn's own timeout is 60 s.
+        timeout_s = envint("SQLITE_TIMEOUT_SECONDS", 20, minimum=1)
         config["OPTIONS"] = {
             "init_command": (
                 "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;"
-                "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=5000;"
+                f"PRAGMA foreign_keys=ON;PRAGMA busy_timeout={timeout_s * 1000};"
             ),
             "transaction_mode": "IMMEDIATE",
-            "timeout": 5,
+            "timeout": timeout_s,
         }
         config["CONN_MAX_AGE"] = 0
         # Tests use an in-memory database, named explicitly: pytest-django recognises SQLite
@@ -259,17 +281,37 @@ AFTERCARE_LINK_MAX_AGE_DAYS = envint("AFTERCARE_LINK_MAX_AGE_DAYS", 120, minimum
 # Error reports never carry form values or query strings: they are patient data.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "mesoclinic.audit.redaction.NoPatientDataReporterFilter"
 
+# Logs go to standard error (systemd's journal, the container's log): one JSON object per line
+# by default (LOG_FORMAT=text for people reading a terminal), never with patient data
+# (mesoclinic/operations/logs.py). ACCESS_LOG=true adds one line per request (`mesoclinic
+# serve` turns it on; runserver prints its own).
+LOG_FORMAT = envstr("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "mesoclinic.audit.redaction.RedactingLogFilter"}},
+    "formatters": {
+        "json": {"()": "mesoclinic.operations.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact"],
+            "formatter": LOG_FORMAT,
+        },
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
     "loggers": {
         # django.request logs the request path at WARNING for 4xx: paths carry only
         # UUIDs, but the redacting filter also strips query strings.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "mesoclinic.requests": {
+            "handlers": ["console"],
+            "level": "INFO" if envbool("ACCESS_LOG", False) else "WARNING",
+            "propagate": False,
+        },
     },
 }

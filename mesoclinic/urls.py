@@ -24,4 +24,5 @@ urlpatterns = [
     # The patient's check-in link: short, and nothing about the person in it.
     path("c/", include("mesoclinic.aftercare.patient_urls")),
     path("django-admin/", admin.site.urls),
+    path("", include("mesoclinic.operations.urls")),
 ]
