@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line and audit event of the request carries its id.
+    "mesoclinic.audit.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -219,12 +221,27 @@ AFTERCARE_LINK_MAX_AGE_DAYS = envint("AFTERCARE_LINK_MAX_AGE_DAYS", 120, minimum
 # Error reports never carry form values or query strings: they are patient data.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "mesoclinic.audit.redaction.NoPatientDataReporterFilter"
 
+# Each request gets a random id, put in its audit events and log lines and sent back as
+# X-Request-ID. Set REQUEST_ID_HEADER (e.g. X-Request-ID) only behind a reverse proxy that
+# always sets that header itself: the id is then the proxy's, and its logs line up.
+REQUEST_ID_HEADER = envstr("REQUEST_ID_HEADER", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "mesoclinic.audit.redaction.RedactingLogFilter"}},
+    "filters": {
+        "redact": {"()": "mesoclinic.audit.redaction.RedactingLogFilter"},
+        "request_id": {"()": "mesoclinic.audit.request_ids.RequestIdLogFilter"},
+    },
+    "formatters": {
+        "with_request_id": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact", "request_id"],
+            "formatter": "with_request_id",
+        },
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
     "loggers": {

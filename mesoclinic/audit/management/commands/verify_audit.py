@@ -1,0 +1,58 @@
+"""``mesoclinic verify-audit [--clinic SLUG]``: check that the audit trail is as it was written.
+
+Walks each clinic's hash chain, and the chain of events with no clinic (sign-ins), and
+prints one line per chain: ``intact`` with its event count, position and hash of its head
+(record those elsewhere: ``docs/audit.md``), or the first broken link with the event id,
+its position and what differs. Nothing of a patient is printed.
+
+Exit status: 0 every chain checked is intact; 1 a chain is broken; 2 invalid input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from mesoclinic.audit.verification import verify_chain
+from mesoclinic.clinics.management.options import clinic_by_slug
+from mesoclinic.clinics.models import Clinic
+
+EXIT_BROKEN = 1
+EXIT_INVALID = 2
+UNSCOPED = "(no clinic)"
+
+
+class Command(BaseCommand):
+    help = (
+        "Verify the audit trail's hash chains: 'intact' (exit 0) or the first broken link (exit 1)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--clinic",
+            help="slug of one clinic to check (default: every clinic and the sign-in chain)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        chains: list[tuple[str, int | None]]
+        if options["clinic"]:
+            clinic = clinic_by_slug(options["clinic"], returncode=EXIT_INVALID)
+            chains = [(clinic.slug, clinic.pk)]
+        else:
+            chains = [(c.slug, c.pk) for c in Clinic.objects.order_by("slug")]
+            chains.append((UNSCOPED, None))
+        broken = 0
+        for label, clinic_id in chains:
+            result = verify_chain(clinic_id)
+            if result.broken is None:
+                head = f"head {result.events} {result.head_hash}" if result.events else "empty"
+                self.stdout.write(f"{label}: intact, {result.events} events, {head}")
+            else:
+                broken += 1
+                self.stdout.write(f"{label}: BROKEN, {result.broken}")
+        if broken:
+            raise CommandError(
+                f"{broken} of {len(chains)} audit chains broken.", returncode=EXIT_BROKEN
+            )
+        self.stdout.write(f"All {len(chains)} audit chains intact.")
