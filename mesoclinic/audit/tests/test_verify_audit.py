@@ -68,7 +68,7 @@ def test_it_reports_intact_chains_with_their_head(trail, patient):
     # then every chain is intact, and Riverside's line gives its count and head hash
     assert code == 0
     head = AuditChainHead.objects.get(clinic=patient.clinic)
-    assert _line(output, "riverside") == f"riverside: intact, 6 events, head 6 {head.head_hash}"
+    assert _line(output, "riverside") == f"riverside: intact, 6 events, head 6:{head.head_hash}"
     assert _line(output, "hilltop").startswith("hilltop: intact, 1 events")
     assert "All 3 audit chains intact." in output
     # and nothing of the patient is printed
@@ -84,7 +84,7 @@ def test_it_checks_one_clinic_when_asked(trail, hilltop):
     code, output = verify("--clinic", "hilltop")
     assert (code, output.splitlines()[0]) == (
         0,
-        "hilltop: intact, 1 events, head 1 " + _head(hilltop),
+        "hilltop: intact, 1 events, head 1:" + _head(hilltop),
     )
     # and an unknown clinic is an input error
     assert verify("--clinic", "nowhere")[0] == 2
@@ -219,3 +219,29 @@ def test_it_finds_a_chain_rewritten_without_its_head(trail, riverside):
     code, output = verify("--clinic", "riverside")
     assert code == 1
     assert "chain head does not match at position 6" in _line(output, "riverside")
+
+
+def test_it_finds_a_whole_chain_rewritten_against_a_recorded_head(trail, riverside):
+    # given the head printed yesterday, recorded outside the database
+    anchor = f"6:{_head(riverside)}"
+    # when a superuser rewrites the second event and re-hashes it, every later one and the head
+    prev_hash = trail[0].hash
+    with tampering() as cursor:
+        for event in trail[1:]:
+            if event is trail[1]:
+                event.detail = "rewritten"
+            event.prev_hash = prev_hash
+            event.hash = chain.event_hash(event)
+            cursor.execute(
+                f"UPDATE {TABLE} SET detail = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                [event.detail, event.prev_hash, event.hash, event.pk],
+            )
+            prev_hash = event.hash
+    AuditChainHead.objects.filter(clinic=riverside).update(head_hash=prev_hash)
+    # then the chain alone looks intact, but not against the recorded head
+    assert verify("--clinic", "riverside")[0] == 0
+    code, output = verify("--clinic", "riverside", "--expect", anchor)
+    assert code == 1
+    assert "riverside: BROKEN, chain rewritten: the event at position 6" in output
+    # and a head that is still in the chain passes
+    assert verify("--clinic", "riverside", "--expect", f"1:{trail[0].hash}")[0] == 0
