@@ -19,8 +19,10 @@ import datetime as dt
 import hashlib
 import ipaddress
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -93,19 +95,43 @@ def in_chain(clinic_id: int | None) -> Q:
     return Q(clinic__isnull=True) if clinic_id is None else Q(clinic_id=clinic_id)
 
 
-def lock_head(head_model: type[AuditChainHead], clinic_id: int | None) -> AuditChainHead:
+@dataclass
+class Head:
+    """A chain's head row as locked for one append."""
+
+    pk: int
+    length: int
+    head_hash: str
+
+
+def _head_row(head_model: type[AuditChainHead], clinic_id: int | None) -> Head | None:
+    # Plain SQL: this runs on every audited read, and the ORM's query building cost as much
+    # CPU as the rest of the append (bench/audit_chain_bench.py).
+    table = connection.ops.quote_name(head_model._meta.db_table)
+    where = "clinic_id IS NULL" if clinic_id is None else "clinic_id = %s"
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, length, head_hash FROM {table} WHERE {where}{lock}",
+            [] if clinic_id is None else [clinic_id],
+        )
+        row = cursor.fetchone()
+    return Head(*row) if row is not None else None
+
+
+def lock_head(head_model: type[AuditChainHead], clinic_id: int | None) -> Head:
     """The chain's head row, locked until the caller's transaction ends (made on first use)."""
-    heads = head_model.objects.select_for_update()
-    head = heads.filter(in_chain(clinic_id)).first()
+    head = _head_row(head_model, clinic_id)
     if head is None:
         # Two first writers may race here: the unique index keeps one row, the other's
         # insert is ignored, and both then lock that one row.
         head_model.objects.bulk_create([head_model(clinic_id=clinic_id)], ignore_conflicts=True)
-        head = heads.get(in_chain(clinic_id))
+        head = _head_row(head_model, clinic_id)
+        assert head is not None
     return head
 
 
-def seal(event: AuditEvent, head: AuditChainHead) -> None:
+def seal(event: AuditEvent, head: Head) -> None:
     """Give a new event its place after ``head``: time, request id, position and hashes."""
     event.at = timezone.now()
     event.request_id = event.request_id or request_ids.current()
@@ -114,8 +140,13 @@ def seal(event: AuditEvent, head: AuditChainHead) -> None:
     event.hash = event_hash(event)
 
 
-def advance(head_model: type[AuditChainHead], head: AuditChainHead, event: AuditEvent) -> None:
-    head_model.objects.filter(pk=head.pk).update(length=event.seq, head_hash=event.hash)
+def advance(head_model: type[AuditChainHead], head: Head, event: AuditEvent) -> None:
+    table = connection.ops.quote_name(head_model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET length = %s, head_hash = %s WHERE id = %s",
+            [event.seq, event.hash, head.pk],
+        )
     head.length, head.head_hash = event.seq, event.hash
 
 
