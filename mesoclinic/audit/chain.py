@@ -161,20 +161,29 @@ def reseal(
     """
     head = lock_head(head_model, clinic_id)
     prev_hash, seq = GENESIS, 0
-    events = event_model.objects.filter(in_chain(clinic_id)).order_by("seq", "id")
-    for event in events.iterator(chunk_size=2000):
-        seq += 1
-        if event_hash(event) != event.hash:
-            # Re-hashing would hide a change made behind the application's back.
-            raise ValueError(
-                f"Audit event {event.pk} does not match its hash; run verify-audit first."
-            )
-        if event.seq != seq or event.prev_hash != prev_hash:
-            event.seq, event.prev_hash = seq, prev_hash
-            event.hash = event_hash(event)
-            event_model.objects.filter(pk=event.pk).update(
-                seq=event.seq, prev_hash=event.prev_hash, hash=event.hash
-            )
-        prev_hash = event.hash
+    # The order is fixed before any row is renumbered (SQLite does not isolate a running
+    # read from the same connection's writes), then rows are read in batches.
+    order = list(
+        event_model.objects.filter(in_chain(clinic_id))
+        .order_by("seq", "id")
+        .values_list("pk", flat=True)
+    )
+    batches = (order[start : start + 2000] for start in range(0, len(order), 2000))
+    for pks in batches:
+        found = event_model.objects.in_bulk(pks)
+        for event in (found[pk] for pk in pks):
+            seq += 1
+            if event_hash(event) != event.hash:
+                # Re-hashing would hide a change made behind the application's back.
+                raise ValueError(
+                    f"Audit event {event.pk} does not match its hash; run verify-audit first."
+                )
+            if event.seq != seq or event.prev_hash != prev_hash:
+                event.seq, event.prev_hash = seq, prev_hash
+                event.hash = event_hash(event)
+                event_model.objects.filter(pk=event.pk).update(
+                    seq=event.seq, prev_hash=event.prev_hash, hash=event.hash
+                )
+            prev_hash = event.hash
     head_model.objects.filter(pk=head.pk).update(length=seq, head_hash=prev_hash)
     return seq
