@@ -93,7 +93,11 @@ def _check(
             Tamper.INSERTED, position, here, f"the chain head records {head_length} events"
         )
     if position > expected:
-        missing = f"positions {expected} to {position - 1} are missing before this event"
+        missing = (
+            f"position {expected} is missing before this event"
+            if position - 1 == expected
+            else f"positions {expected} to {position - 1} are missing before this event"
+        )
         return Break(Tamper.DELETED, expected, here, missing)
     if position < expected:
         return Break(

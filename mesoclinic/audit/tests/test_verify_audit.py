@@ -69,7 +69,7 @@ def test_it_reports_intact_chains_with_their_head(trail, patient):
     assert code == 0
     head = AuditChainHead.objects.get(clinic=patient.clinic)
     assert _line(output, "riverside") == f"riverside: intact, 6 events, head 6:{head.head_hash}"
-    assert _line(output, "hilltop").startswith("hilltop: intact, 1 events")
+    assert _line(output, "hilltop").startswith("hilltop: intact, 1 event")
     assert "All 3 audit chains intact." in output
     # and nothing of the patient is printed
     for text in (patient.mrn, patient.given_name, patient.family_name, str(patient.public_id)):
@@ -84,7 +84,7 @@ def test_it_checks_one_clinic_when_asked(trail, hilltop):
     code, output = verify("--clinic", "hilltop")
     assert (code, output.splitlines()[0]) == (
         0,
-        "hilltop: intact, 1 events, head 1:" + _head(hilltop),
+        "hilltop: intact, 1 event, head 1:" + _head(hilltop),
     )
     # and an unknown clinic is an input error
     assert verify("--clinic", "nowhere")[0] == 2
@@ -115,8 +115,9 @@ def test_it_finds_a_deleted_event(trail):
     # when the trail is verified, then the gap is reported before the fourth event
     code, output = verify("--clinic", "riverside")
     assert code == 1
-    assert _line(output, "riverside").startswith(
+    assert _line(output, "riverside") == (
         f"riverside: BROKEN, event deleted at position 3 (event id {trail[3].pk}): "
+        "position 3 is missing before this event"
     )
 
 

@@ -64,7 +64,8 @@ class Command(BaseCommand):
                     continue
             if result.broken is None:
                 head = f"head {result.events}:{result.head_hash}" if result.events else "empty"
-                self.stdout.write(f"{label}: intact, {result.events} events, {head}")
+                events = f"{result.events} event{'' if result.events == 1 else 's'}"
+                self.stdout.write(f"{label}: intact, {events}, {head}")
             else:
                 broken += 1
                 self.stdout.write(f"{label}: BROKEN, {result.broken}")
