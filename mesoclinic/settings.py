@@ -72,7 +72,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that its line times and reports every request, static files included.
+    # First, so every log line and audit event of the request carries its id.
+    "mesoclinic.audit.request_ids.RequestIdMiddleware",
+    # Next, so that its line times and reports every request, static files included.
     "mesoclinic.operations.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -281,25 +283,33 @@ AFTERCARE_LINK_MAX_AGE_DAYS = envint("AFTERCARE_LINK_MAX_AGE_DAYS", 120, minimum
 # Error reports never carry form values or query strings: they are patient data.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "mesoclinic.audit.redaction.NoPatientDataReporterFilter"
 
+# Each request gets a random id, put in its audit events and log lines and sent back as
+# X-Request-ID. Set REQUEST_ID_HEADER (e.g. X-Request-ID) only behind a reverse proxy that
+# always sets that header itself: the id is then the proxy's, and its logs line up.
+REQUEST_ID_HEADER = envstr("REQUEST_ID_HEADER", "")
+
 # Logs go to standard error (systemd's journal, the container's log): one JSON object per line
 # by default (LOG_FORMAT=text for people reading a terminal), never with patient data
-# (mesoclinic/operations/logs.py). ACCESS_LOG=true adds one line per request (`mesoclinic
-# serve` turns it on; runserver prints its own).
+# (mesoclinic/operations/logs.py), each with its request id. ACCESS_LOG=true adds one line per
+# request (`mesoclinic serve` turns it on; runserver prints its own).
 LOG_FORMAT = envstr("LOG_FORMAT", "json")
 if LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "mesoclinic.audit.redaction.RedactingLogFilter"}},
+    "filters": {
+        "redact": {"()": "mesoclinic.audit.redaction.RedactingLogFilter"},
+        "request_id": {"()": "mesoclinic.audit.request_ids.RequestIdLogFilter"},
+    },
     "formatters": {
         "json": {"()": "mesoclinic.operations.logs.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["redact"],
+            "filters": ["redact", "request_id"],
             "formatter": LOG_FORMAT,
         },
     },

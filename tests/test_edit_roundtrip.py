@@ -65,8 +65,9 @@ EDIT_LOOKING = re.compile(r"(edit|amend|new_version|tighten|withdraw|_open|_stat
 MUST_SAVE = re.compile(r"(edit|tighten)$")
 AMENDS = re.compile(r"amend$")
 MOVABLE = {"version", "updated_at"}
-# Reads append audit events, and the login is a session row; neither is a record's field.
-NOT_COMPARED = {"audit.auditevent", "sessions.session"}
+# Reads append audit events (and move their chain's head), and the login is a session row;
+# none is a record's field.
+NOT_COMPARED = {"audit.auditevent", "audit.auditchainhead", "sessions.session"}
 ERRORS = re.compile(r'class="(?:error|errorlist)"[^>]*>(.*?)</(?:div|ul)>', re.S)
 
 

@@ -1,4 +1,9 @@
-"""Django admin for clinics and memberships (superusers only; clinic admins use the app)."""
+"""Django admin for clinics and memberships (superusers only; clinic admins use the app).
+
+No model that holds patient data is in the Django admin: its pages are not clinic-scoped,
+role-filtered or audited, and the app's pages are (docs/audit.md). The test
+``audit/tests/test_admin.py`` fails if one is registered.
+"""
 
 from __future__ import annotations
 

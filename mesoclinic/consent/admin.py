@@ -1,5 +1,8 @@
-"""Django admin for consent: read-only for operators. Templates are versioned and consents are
-signed records, so neither is ever edited here; clinic admins use the app's template pages."""
+"""Django admin for consent templates: read-only for operators. Templates are versioned, so
+they are never edited here; clinic admins use the app's template pages.
+
+Consents themselves hold patient data and are not in the Django admin (docs/audit.md).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from mesoclinic.consent.models import Consent, ConsentTemplate
+from mesoclinic.consent.models import ConsentTemplate
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+@admin.register(ConsentTemplate)
+class ConsentTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "code", "template_version", "clinic", "indication", "is_active"]
+    list_filter = ["clinic", "indication", "is_active"]
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -20,16 +27,3 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(ConsentTemplate)
-class ConsentTemplateAdmin(ReadOnlyAdmin):
-    list_display = ["title", "code", "template_version", "clinic", "indication", "is_active"]
-    list_filter = ["clinic", "indication", "is_active"]
-
-
-@admin.register(Consent)
-class ConsentAdmin(ReadOnlyAdmin):
-    list_display = ["public_id", "clinic", "template", "patient_signed_at", "signed_at"]
-    list_filter = ["clinic"]
-    exclude = ["body_snapshot", "discussed", "patient_typed_name", "patient_signature_png"]

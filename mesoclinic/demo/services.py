@@ -16,7 +16,9 @@ from django.contrib.auth.models import User
 from django.db import connection, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 
-from mesoclinic.audit.models import AuditEvent
+from mesoclinic.audit import chain
+from mesoclinic.audit.choices import Action
+from mesoclinic.audit.models import AuditChainHead, AuditEvent
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.demo.catalogue import DEMO_PASSWORD, HILLTOP, RIVERSIDE, ClinicSpec
 from mesoclinic.demo.generator import MIN_PATIENTS, build_practice
@@ -137,6 +139,16 @@ def remove_demo(report: Report = lambda message: None) -> None:
     with transaction.atomic(), immutability.suspended(connection):
         pending = _clinic_models()
         AuditEvent.objects.filter(models.Q(clinic__in=clinics) | models.Q(user__in=users)).delete()
+        # The demo users' sign-ins leave the chain of events with no clinic: it is re-sealed
+        # without them, and says so in a new event (docs/audit.md).
+        unscoped = AuditEvent.objects.filter(clinic=None).count()
+        if AuditChainHead.objects.filter(clinic=None, length__gt=unscoped).exists():
+            chain.reseal(AuditEvent, AuditChainHead, None)
+            AuditEvent.objects.create(
+                action=Action.UPDATE,
+                object_type="audit chain",
+                detail="re-sealed after removing the demo practices' sign-ins",
+            )
         for _ in range(len(pending) + 1):
             if not pending:
                 break

@@ -13,22 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 import time
 import traceback
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from mesoclinic.audit import request_ids
+
 REQUEST_LOGGER = "mesoclinic.requests"
 # Fields a request line adds to its record (``extra=``), copied into the JSON object.
 REQUEST_FIELDS = ("request_id", "method", "route", "view", "status", "duration_ms", "user_id")
-# A request id a reverse proxy passes in (nginx's $request_id, a UUID): kept only if it is
-# that plain, so a client cannot write arbitrary text into the logs.
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
 class JsonFormatter(logging.Formatter):
@@ -70,12 +67,12 @@ def error_code(error: BaseException | None) -> str | None:
 
 
 def request_id(request: HttpRequest) -> str:
-    """The request's id: the proxy's ``X-Request-ID`` when it is a plain token, else new."""
+    """The request's id, as audit.request_ids.RequestIdMiddleware gave it (a trusted proxy's
+    only when REQUEST_ID_HEADER is set), or a new one where that middleware did not run."""
     existing = getattr(request, "request_id", None)
     if isinstance(existing, str) and existing:
         return existing
-    offered = request.headers.get("X-Request-ID", "")
-    return offered if _REQUEST_ID.match(offered) else uuid.uuid4().hex
+    return request_ids.from_request(request)
 
 
 class RequestLogMiddleware:

@@ -258,3 +258,20 @@ def test_it_does_not_show_riverside_patients_to_charlie(demo: LoadResult, client
     # then the chart is a 404 and the list does not name the patient
     assert chart.status_code == 404
     assert patient.family_name not in listing.content.decode()
+
+
+def test_it_leaves_the_audit_chains_intact_on_reset(demo: LoadResult) -> None:
+    # given a demo user's sign-in between two failed sign-ins of others (the no-clinic chain)
+    from mesoclinic.audit.choices import Action
+    from mesoclinic.audit.models import AuditEvent
+    from mesoclinic.audit.services import record
+
+    record(None, Action.LOGIN_FAILED, clinic=None, detail="before")
+    record(None, Action.LOGIN, clinic=None, user=User.objects.get(username="alice"))
+    record(None, Action.LOGIN_FAILED, clinic=None, detail="after")
+    # when the demo is rebuilt (its users' sign-ins leave the chain)
+    load_small(reset=True)
+    # then every chain verifies, and the re-seal is on record
+    call_command("verify_audit", stdout=io.StringIO())
+    assert AuditEvent.objects.filter(clinic=None, object_type="audit chain").exists()
+    assert not AuditEvent.objects.filter(clinic=None, username="alice").exists()

@@ -77,5 +77,7 @@ def test_it_still_reads_the_lot_in_one_query_with_corrections(corrected):
     with CaptureQueriesContext(connection) as queries:
         run("--clinic", "riverside", "--lot", "PC-002", "--json")
     # then still one query for the injection rows (clinic, lot, rows, audit)
-    assert len(queries) <= 5
+    # (the audit event is one transaction of five: BEGIN, lock its chain's head, insert,
+    # move the head, COMMIT)
+    assert len(queries) <= 9
     assert Injection.objects.count() == 2

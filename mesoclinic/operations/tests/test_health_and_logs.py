@@ -79,14 +79,14 @@ def test_it_logs_a_patient_page_request_without_the_patients_name_or_mrn(
 ):
     # given alice signed in, opening Maria Lopez's chart and searching for her by name
     client = login(alice)
-    chart = client.get(reverse("patients:chart", args=[patient.public_id]))
+    chart = client.get(reverse("patient_chart", args=[patient.public_id]))
     search = client.get(reverse("patients:list"), {"q": "Lopez RV000001"})
     assert chart.status_code == search.status_code == 200
     assert "Lopez" in chart.content.decode()
     # when the log lines of those requests are read
     lines = [json.loads(line) for line in request_log.getvalue().splitlines()]
     # then each is one JSON object naming the route, status and user id
-    assert [line["view"] for line in lines] == ["patients:chart", "patients:list"]
+    assert [line["view"] for line in lines] == ["patient_chart", "patients:list"]
     assert lines[0]["route"] == "/patients/<uuid:public_id>/"
     assert all(line["status"] == 200 and line["user_id"] == alice.user.pk for line in lines)
     # and none carries the patient's name, MRN or record id, nor the search

@@ -6,8 +6,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
@@ -221,26 +219,6 @@ def test_it_lists_patients_with_the_columns_the_role_sees(login, ada, patient):
     assert patient.mrn in body
     assert "Maria Lopez" in body
     assert "maria@example.org" not in body
-
-
-def test_it_shows_operators_in_the_django_admin_only_who_a_patient_is(full_patient):
-    # given an operator (a superuser) in the Django admin
-    client = Client()
-    client.force_login(User.objects.create_superuser("operator", "op@example.org", "x"))
-    # when they open the patient's page
-    url = reverse("admin:patients_patient_change", args=[full_patient.pk])
-    response = client.get(url)
-    # then it shows the MRN and birth date, no contact or clinical detail, and nothing to edit
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert "RV000001" in body
-    assert "1985" in body
-    for text in ("Penicillin", "Warfarin", "maria@example.org", "7700", "River Road"):
-        assert text not in body
-    assert 'name="_save"' not in body
-    # and the read is audited
-    assert AuditEvent.objects.filter(action="view", patient=full_patient, username="operator")
-    assert client.get(reverse("admin:patients_patient_add")).status_code == 403
 
 
 def test_it_keeps_names_and_birth_date_required_for_reception(login, bob):

@@ -9,9 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.urls import reverse
 from django.utils import timezone
 
 from mesoclinic.consent.models import Consent, ConsentTemplate
@@ -318,17 +316,3 @@ def test_it_exempts_imported_history(lined, alice, pcdc_lot):
     signed = services.sign_session(lined, alice)
     assert signed.is_signed
     assert [g["code"] for g in signed.gates_at_signing] == ["imported"]
-
-
-def test_it_offers_no_signature_fields_in_the_django_admin(client, draft):
-    # given an operator (superuser) in the Django admin
-    operator = User.objects.create_superuser("operator", password="x")
-    client.force_login(operator)
-    # when the draft's change page opens
-    page = client.get(reverse("admin:treatments_treatmentsession_change", args=[draft.pk]))
-    # then it signs nothing: no signature or override can be typed in, so signing goes
-    # through sign_session and its gates
-    body = page.content.decode()
-    assert page.status_code == 200
-    for field in ("signed_at", "signed_by", "contraindication_override_reason", "gates_at_signing"):
-        assert f'name="{field}' not in body
