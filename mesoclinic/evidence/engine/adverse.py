@@ -33,6 +33,10 @@ from mesoclinic.evidence.engine.proportions import (
     proportion_ci,
 )
 
+# Far below any difference a product of at most millions of (n − d) / n factors can make
+# from one half, far above the rounding error of their float product.
+HALF_TOLERANCE = 1e-9
+
 
 @dataclass(frozen=True)
 class KaplanMeier:
@@ -79,7 +83,9 @@ def kaplan_meier_median(
     curve = kaplan_meier(duration, resolved)
 
     def first_at_or_below_half(values: np.ndarray) -> float | None:
-        hits = np.flatnonzero(np.nan_to_num(values, nan=1.0) <= 0.5)
+        # A curve that is exactly one half (e.g. 97 of 194 resolved, no censoring) may be
+        # computed a rounding error above it; within HALF_TOLERANCE it counts as one half.
+        hits = np.flatnonzero(np.nan_to_num(values, nan=1.0) <= 0.5 + HALF_TOLERANCE)
         return float(curve.times[hits[0]]) if len(hits) else None
 
     # The lower band reaches 0.5 first (lower end of the median's CI), the upper band last.
