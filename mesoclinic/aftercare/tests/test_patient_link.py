@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from mesoclinic.aftercare.models import CheckIn, CheckInLink
+from mesoclinic.aftercare.models import CheckIn, CheckInLink, CheckInResponse, Escalation
 from mesoclinic.aftercare.tokens import token_hash
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.patients.models import Patient
@@ -170,11 +170,13 @@ def test_it_refuses_a_second_answer_with_410(client, due_check_in, check_in_link
     # when the link is used again
     response = client.get(path)
     client.session.save()
-    again = client.post(path, QUIET)
-    # then it is refused as already answered
+    again = client.post(path, {**QUIET, "lump": "yes"})
+    # then it is refused as already answered, and the first answer is the only one kept
     assert response.status_code == 410
     assert "already been answered" in response.content.decode()
     assert again.status_code == 410
+    assert CheckInResponse.objects.filter(check_in=check_in).count() == 1
+    assert not Escalation.objects.exists()
 
 
 def test_it_refuses_the_form_without_the_link(client, due_check_in):

@@ -121,6 +121,11 @@ def test_it_refuses_a_second_template_with_the_same_code(login, ada, templates):
         },
     )
     assert "Code: a template with this code exists" in response.content.decode()
+    # and the template in use is the only one with that code, unchanged
+    assert list(ConsentTemplate.objects.filter(code="pcdc-lipolysis")) == [
+        templates["pcdc-lipolysis"]
+    ]
+    assert ConsentTemplate.objects.get(code="pcdc-lipolysis").title != "Again"
 
 
 def test_it_makes_a_new_version_without_touching_the_one_in_use(login, ada, consent, templates):

@@ -102,6 +102,11 @@ def test_it_refuses_a_second_product_with_the_same_name(login, ada, riverside):
     assert (
         "Name: Another product of this clinic already has this name." in response.content.decode()
     )
+    # and the clinic still has the one product, with its own ingredient only
+    product = Product.objects.get(clinic=riverside)
+    assert [i.substance for i in Ingredient.objects.filter(product=product)] == [
+        "phosphatidylcholine"
+    ]
 
 
 def test_it_keeps_ingredients_of_a_product_used_in_a_signed_session(
