@@ -8,6 +8,7 @@ who must never see anything of Riverside's.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,6 +17,8 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from mesoclinic.clinics.choices import Profession, Role
 from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
@@ -23,6 +26,26 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.records import immutability
 
 PASSWORD = "correct horse battery staple"
+
+# Property tests. "dev" (the default) is Hypothesis's own: new random examples each run, a
+# 200 ms deadline per example, and failures replayed from the local example database.
+# "ci" (.ci/run sets HYPOTHESIS_PROFILE=ci) is for a shared runner with two cores:
+# - no deadline and no too_slow health check: both time the example on the wall clock, so a
+#   busy machine fails them without any fault in the code (a law is about values, not speed);
+# - derandomize: the examples follow from each test's source, so a CI failure reproduces on
+#   any machine with the same commit, and a green run is not luck of the draw. Exploring new
+#   examples is what the dev profile does on every local run;
+# - no example database: with derandomize there is nothing to replay, and a runner keeps none.
+hypothesis_settings.register_profile("dev")
+hypothesis_settings.register_profile(
+    "ci",
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -1,21 +1,20 @@
 """Every page that shows a patient's data leaves an audit entry.
 
-The walk opens every record page of the demo practice as its practitioner or admin; any
-answer that shows a patient's MRN or name must have added at least one audit event.
+The walk opens every route (tests/route_walk.py) with the demo practice's records as its
+practitioner, nurse or admin; any answer that shows a patient's MRN or name must have added
+at least one audit event.
 """
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.demo.services import load_demo
 from mesoclinic.patients.models import Patient
-from tests.test_bad_input import _plain_routes
-from tests.test_clinic_isolation import NOT_IN_DEMO, _uuid_routes, record_ids
+from tests.route_walk import NOT_IN_DEMO, record_ids, routes, urls
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +32,15 @@ def test_it_audits_every_page_that_shows_patient_data():
     for p in Patient.objects.filter(clinic=riverside):
         identifiers.update({p.mrn, p.display_name})
     ids = record_ids(riverside, per_kind=1)
-    urls = [reverse(name) for name in _plain_routes()]
-    for name, params in _uuid_routes():
-        if name not in NOT_IN_DEMO and len(params) == 1:
-            urls.extend(reverse(name, kwargs={params[0]: i}) for i in ids)
+    addresses = [
+        url
+        for route in routes()
+        if route.name not in NOT_IN_DEMO
+        for url in urls(route, riverside, ids)
+    ]
     # when each page is opened
     shown, unaudited = 0, []
-    for url in urls:
+    for url in addresses:
         for client in clients:
             before = AuditEvent.objects.count()
             response = client.get(url)

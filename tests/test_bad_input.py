@@ -1,9 +1,9 @@
 """No page answers bad input with a server error.
 
-Every route is posted a form of nonsense values (wrong types, negative numbers, impossible
-dates, unknown choices, overlong text) by a signed-in practitioner and clinic admin of the
-demo practice; each answer must be a page (a form with messages, a refusal or a redirect),
-never a 500.
+Every route (tests/route_walk.py) is posted a form of nonsense values (wrong types, negative
+numbers, impossible dates, unknown choices, overlong text) by a signed-in practitioner,
+clinic admin or researcher of the demo practice; each answer must be a page (a form with
+messages, a refusal or a redirect), never a 500.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from django.urls import reverse
 
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.demo.services import load_demo
-from mesoclinic.treatments.models import Injection
-from tests.test_clinic_isolation import NOT_IN_DEMO, _uuid_routes, _walk, record_ids
+from tests.route_walk import NOT_IN_DEMO, record_ids, routes, urls
 
 pytestmark = pytest.mark.django_db
 
@@ -53,19 +52,6 @@ NONSENSE = {
 }
 
 
-def _plain_routes() -> list[str]:
-    names = []
-    for name, pattern in _walk(
-        __import__("django.urls", fromlist=["get_resolver"]).get_resolver().url_patterns
-    ):
-        if name.startswith(("admin:", "aftercare_patient:")) or pattern.pattern.converters:
-            continue
-        if name in ("login", "logout"):  # signing out would turn every later answer into a redirect
-            continue
-        names.append(name)
-    return names
-
-
 def _opening(clients: list[Client], candidates: list[str]) -> tuple[Client, str] | None:
     """The first (client, url) that opens: nonsense must reach a real form, not a 404.
 
@@ -87,37 +73,22 @@ def _opening(clients: list[Client], candidates: list[str]) -> tuple[Client, str]
     return None
 
 
-def _line_pairs(clinic: Clinic, name: str) -> list[tuple]:
-    """(session, one of its lines) for the routes that take two ids: a draft's line to remove,
-    a signed session's line to correct."""
-    signed = name == "treatments:line_correct"
-    lines = Injection.objects.filter(clinic=clinic, session__signed_at__isnull=not signed)
-    return [(i.session.public_id, i.public_id) for i in lines.select_related("session")[:1]]
-
-
 def test_it_never_answers_nonsense_with_a_server_error():
-    # given the demo practice, and its practitioner and admin signed in
+    # given the demo practice, and its practitioner, admin and researcher signed in
     load_demo(patients=20, hilltop_patients=5)
     riverside = Clinic.objects.get(slug="riverside")
     clients = []
-    for username in ("alice", "ada"):
+    for username in ("alice", "ada", "rita"):
         client = Client(raise_request_exception=False)
         client.force_login(Membership.objects.get(user__username=username, clinic=riverside).user)
         clients.append(client)
     ids = record_ids(riverside, per_kind=1)
     targets: list[tuple[Client, str]] = []
-    for name in _plain_routes():
-        found = _opening(clients, [reverse(name)])
-        assert found is not None, f"{name} opens for neither alice nor ada"
-        targets.append(found)
-    for name, params in _uuid_routes():
-        if name in NOT_IN_DEMO:
+    for route in routes():
+        if route.name in NOT_IN_DEMO:
             continue
-        combos = [(i,) for i in ids] if len(params) == 1 else _line_pairs(riverside, name)
-        found = _opening(
-            clients, [reverse(name, kwargs=dict(zip(params, v, strict=True))) for v in combos]
-        )
-        assert found is not None, f"{name} opens for neither alice nor ada with any demo id"
+        found = _opening(clients, urls(route, riverside, ids))
+        assert found is not None, f"{route.name} opens for none of alice, ada, rita with the demo"
         targets.append(found)
     # when every page is posted nonsense, and asked with a nonsense query string
     errors = []

@@ -1,74 +1,28 @@
 """No page of one clinic's data opens for a user of another clinic, or leaks anything of it.
 
-The test walks every URL pattern that takes a public id, fills it with the ids of every kind
-of record that Riverside (the demo practice at a reduced size) holds, and asks as charlie,
-a practitioner at Hilltop. Every answer must be a refusal (403/404/405) that names none of
-Riverside's patients. So that the walk cannot pass by finding nothing, the same URLs must
-open for some member of Riverside.
+The walk takes every route (tests/route_walk.py), fills each route that takes a record with
+the ids of every kind of record that Riverside (the demo practice at a reduced size) holds,
+and asks as charlie, a practitioner at Hilltop. Every answer must be a refusal (403/404/405)
+that names none of Riverside's patients. A route that takes no record (a list, a worklist, an
+evidence page) opens for charlie with his own clinic's data, and must name none of
+Riverside's patients either. So that the walk cannot pass by finding nothing, the same URLs
+must open for some member of Riverside.
 """
 
 from __future__ import annotations
 
-import itertools
-import uuid
-from collections.abc import Iterator
-
 import pytest
-from django.apps import apps
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.demo.services import load_demo
 from mesoclinic.patients.models import Patient
+from tests.route_walk import NOT_IN_DEMO, record_ids, routes, urls
 
 pytestmark = pytest.mark.django_db
 
-# Patient-facing check-in links are opened with a signed token, not a staff login; their
-# own tests cover tampering and reuse for another patient.
-PUBLIC_NAMESPACES = {"aftercare_patient"}
 REFUSED = {403, 404, 405}
-# The demo has no patient photos (they come from aftercare check-ins); the aftercare tests
-# open that route for the clinic and refuse it to others with a real photo.
-NOT_IN_DEMO = {"aftercare:photo"}
-
-
-def _walk(
-    patterns: list, prefix: str = "", namespace: str = ""
-) -> Iterator[tuple[str, URLPattern]]:
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            ns = ":".join(filter(None, [namespace, p.namespace or ""]))
-            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern) and p.name:
-            yield (f"{namespace}:{p.name}" if namespace else p.name), p
-
-
-def _uuid_routes() -> list[tuple[str, list[str]]]:
-    routes = []
-    for name, pattern in _walk(get_resolver().url_patterns):
-        if name.split(":")[0] in PUBLIC_NAMESPACES or name.startswith("admin:"):
-            continue
-        converters = pattern.pattern.converters
-        params = [k for k, v in converters.items() if v.__class__.__name__ == "UUIDConverter"]
-        if params and len(params) == len(converters):
-            routes.append((name, params))
-    return routes
-
-
-def record_ids(clinic: Clinic, per_kind: int = 2) -> list[uuid.UUID]:
-    """The clinic's public id and ``per_kind`` ids of every kind of record it holds, plus one
-    draft of each signable kind (drafts open pages that signed records do not, such as edit)."""
-    ids: list[uuid.UUID] = [clinic.public_id]
-    for model in apps.get_models():
-        names = {f.name for f in model._meta.get_fields()}
-        if "public_id" not in names or "clinic" not in names:
-            continue
-        rows = model._default_manager.filter(clinic=clinic).order_by("pk")
-        ids.extend(rows.values_list("public_id", flat=True)[:per_kind])
-        if "signed_at" in names:
-            ids.extend(rows.filter(signed_at__isnull=True).values_list("public_id", flat=True)[:1])
-    return ids
 
 
 def _opens(response) -> bool:
@@ -85,6 +39,14 @@ def _client(membership: Membership) -> Client:
     return client
 
 
+def _identifiers(clinic: Clinic) -> set[str]:
+    found = set()
+    for p in Patient.objects.filter(clinic=clinic):
+        # Full names, not bare family names: a name like "Li" is also an HTML tag.
+        found.update({p.mrn, p.display_name, p.email, p.phone} - {""})
+    return found
+
+
 def test_it_refuses_every_record_page_to_another_clinic_and_leaks_nothing():
     # given the demo practices: Riverside with its records, and charlie at Hilltop
     load_demo(patients=20, hilltop_patients=5)
@@ -92,35 +54,36 @@ def test_it_refuses_every_record_page_to_another_clinic_and_leaks_nothing():
     charlie = Membership.objects.get(user__username="charlie")
     insiders = [
         Membership.objects.get(user__username=u, clinic=riverside)
-        for u in ("alice", "ada", "nina", "bob")
+        for u in ("alice", "ada", "nina", "bob", "rita")
     ]
-    secrets = set()
-    for p in Patient.objects.filter(clinic=riverside):
-        # Full names, not bare family names: a name like "Li" is also an HTML tag.
-        secrets.update({p.mrn, p.display_name, p.email, p.phone} - {""})
+    # What charlie may see of his own clinic is no leak, even where a name is the same.
+    secrets = _identifiers(riverside) - _identifiers(charlie.clinic)
     ids = record_ids(riverside)
     outsider, staff = _client(charlie), [_client(m) for m in insiders]
-    routes = _uuid_routes()
-    assert len(routes) > 30, "the URL walk found too few routes to mean anything"
+    walked = [r for r in routes() if r.name not in NOT_IN_DEMO]
+    assert sum(r.takes_a_record for r in walked) > 30, "too few record routes to mean anything"
 
     leaks, unreachable = [], []
-    for name, params in routes:
+    for route in walked:
         reached = False
-        for values in itertools.product(ids, repeat=len(params)):
-            url = reverse(name, kwargs=dict(zip(params, values, strict=True)))
-            # when charlie asks for it, by GET and by POST
-            for response in (outsider.get(url), outsider.post(url, {})):
+        for url in urls(route, riverside, ids):
+            # when charlie asks for it: a record's page by GET and by POST, a topic's by GET
+            if route.takes_a_record:
+                answers = [outsider.get(url), outsider.post(url, {})]
+            else:
+                answers = [outsider.get(url)]
+            for response in answers:
                 body = response.content.decode(errors="replace")
-                # then he is refused, and nothing of Riverside's patients is in the answer
-                if response.status_code not in REFUSED:
-                    leaks.append(f"{name} {url}: {response.status_code}")
+                # then a record of Riverside is refused, and no answer names its patients
+                if route.takes_a_record and response.status_code not in REFUSED:
+                    leaks.append(f"{route.name} {url}: {response.status_code}")
                 leaked = [s for s in secrets if s in body]
                 if leaked:
-                    leaks.append(f"{name} {url}: shows Riverside identifiers {leaked}")
+                    leaks.append(f"{route.name} {url}: shows Riverside identifiers {leaked}")
             if not reached and any(_opens(c.get(url)) for c in staff):
                 reached = True
-        if not reached and name not in NOT_IN_DEMO:
-            unreachable.append(name)
+        if not reached:
+            unreachable.append(route.name)
 
     assert leaks == [], "\n".join(leaks[:50])
     # and every route opened for some Riverside member with one of these ids (the walk is real)

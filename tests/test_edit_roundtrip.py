@@ -9,7 +9,7 @@ rendering (a redirect, not the form again with errors). A correction form (an am
 version, a withdrawal, opening a vial) may ask for the reason or value a person must type, but
 changes nothing either; an amendment given a reason and nothing else must say so and record
 nothing. Forms that add a new record are listed in NEW_RECORD_ROUTES, each edit-looking
-route must have been walked, and a route with a slug beside its id must say which slugs to use.
+route must have been walked; the routes and the slugs beside an id come from tests/route_walk.py.
 """
 
 from __future__ import annotations
@@ -22,15 +22,12 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.test import Client
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.demo.services import load_demo
-from mesoclinic.formulary.services import TRANSITIONS
-from mesoclinic.plans.models import PlanStatus
 from tests.form_submission import entry_list, own_post_forms
-from tests.test_bad_input import _plain_routes
-from tests.test_clinic_isolation import NOT_IN_DEMO, PUBLIC_NAMESPACES, _walk, record_ids
+from tests.route_walk import NOT_IN_DEMO, record_ids, routes, slug_choices
 
 pytestmark = pytest.mark.django_db
 
@@ -54,11 +51,6 @@ NEW_RECORD_ROUTES = {
 }
 # Confirmation pages: their one form is the action they confirm (posting it deletes).
 CONFIRMATIONS = {"outcomes:delete"}
-# The slugs a route takes beside the record's id.
-SLUGS: dict[str, dict[str, list[str]]] = {
-    "formulary:lot_status": {"action": sorted(TRANSITIONS)},
-    "plans:close": {"status": [PlanStatus.COMPLETED, PlanStatus.STOPPED]},
-}
 # A route whose name says it changes an existing record; each must be walked.
 EDIT_LOOKING = re.compile(r"(edit|amend|new_version|tighten|withdraw|_open|_status)$")
 # Edit forms proper: posted back untouched they must save (and change nothing).
@@ -117,26 +109,15 @@ def _by_kind(ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
 def _targets(ids: list[uuid.UUID]) -> list[tuple[str, list[str]]]:
     """(route name, urls) for every route: one url for a route without an id, else the urls
     of one kind of record, with every slug the route takes."""
-    targets = [(name, [reverse(name)]) for name in _plain_routes()]
+    targets = [(r.name, [reverse(r.name)]) for r in routes() if not r.ids and not r.slugs]
     kinds = _by_kind(ids)
-    for name, pattern in _walk(get_resolver().url_patterns):
-        converters = pattern.pattern.converters
-        if (
-            not converters
-            or name.split(":")[0] in PUBLIC_NAMESPACES
-            or name.startswith("admin:")
-            or name in NOT_IN_DEMO
-        ):
+    for route in routes():
+        # routes without an id are pages of a topic; two ids is a POST-only button
+        if len(route.ids) != 1 or route.name in NOT_IN_DEMO:
             continue
-        uuids = [k for k, v in converters.items() if v.__class__.__name__ == "UUIDConverter"]
-        if len(uuids) != 1:
-            continue  # routes without an id are pages of a topic; two ids is a POST-only button
-        slugs = [k for k in converters if k not in uuids]
-        assert all(k in SLUGS.get(name, {}) for k in slugs), f"say which {slugs} {name} takes"
-        choices = [{}] if not slugs else [{k: v} for k in slugs for v in SLUGS[name][k]]
-        for extra in choices:
+        for extra in slug_choices(route):
             targets += [
-                (name, [reverse(name, kwargs={uuids[0]: i, **extra}) for i in kind])
+                (route.name, [reverse(route.name, kwargs={route.ids[0]: i, **extra}) for i in kind])
                 for kind in kinds
             ]
     return targets
@@ -222,15 +203,12 @@ def test_it_changes_nothing_when_every_edit_form_is_posted_back_as_rendered():
             for user, page in pages or []:
                 walk.page(name, user, clients[user], url, page)
     # then every edit-looking route was walked, and none changed anything or refused itself
-    names = {name for name, _ in _walk(get_resolver().url_patterns)}
     unwalked = sorted(
-        n
-        for n in names
-        if EDIT_LOOKING.search(n)
-        and n not in walk.walked
-        and n not in NEW_RECORD_ROUTES
-        and not n.startswith("admin:")
-        and n.split(":")[0] not in PUBLIC_NAMESPACES
+        r.name
+        for r in routes()
+        if EDIT_LOOKING.search(r.name)
+        and r.name not in walk.walked
+        and r.name not in NEW_RECORD_ROUTES
     )
     assert unwalked == [], f"edit-looking routes no role could open a form on: {unwalked}"
     assert len(walk.walked) >= 10, "the walk found too few edit forms to mean anything"

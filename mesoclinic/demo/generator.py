@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -43,14 +43,33 @@ from mesoclinic.formulary.models import Ingredient, Product
 from mesoclinic.treatments.models import TreatmentSession
 
 Report = Callable[[str], None]
-MIN_PATIENTS = 10
+# Riverside's planted cases need five localized-fat patients (a late-nodule cluster of two,
+# an ulceration, a blocked first session and one spare) and a submental one (nerve injury),
+# and every other indication once: nine. Hilltop plants nothing and needs one.
+MIN_PATIENTS = 9
 
 
-def allocate_indications(rng: random.Random, patients: int) -> list[str]:
-    """Indications in the demo's proportions, each at least once."""
+def allocate_indications(
+    rng: random.Random, patients: int, at_least: Mapping[str, int] | None = None
+) -> list[str]:
+    """Exactly ``patients`` indications in the demo's proportions: each indication at least
+    ``at_least`` times (the patients its planted cases need), then each at least once while
+    there is room (the most frequent first), the rounding left over going to localized fat."""
+    needed = dict.fromkeys(INDICATION_WEIGHTS, 0) | dict(at_least or {})
+    if sum(needed.values()) > patients:
+        raise ValueError(f"{patients} patients cannot hold the planted cases {needed}")
+    room = patients - sum(needed.values())
+    for k in sorted(INDICATION_WEIGHTS, key=lambda k: -INDICATION_WEIGHTS[k]):
+        if needed[k] == 0 and room > 0:
+            needed[k], room = 1, room - 1
     total = sum(INDICATION_WEIGHTS.values())
-    counts = {k: max(1, round(patients * w / total)) for k, w in INDICATION_WEIGHTS.items()}
+    counts = {k: max(needed[k], round(patients * w / total)) for k, w in INDICATION_WEIGHTS.items()}
     counts["localized_fat"] += patients - sum(counts.values())
+    # Few patients: the rounding up of the others may have left localized fat short.
+    while counts["localized_fat"] < needed["localized_fat"]:
+        spare = max(counts, key=lambda k: counts[k] - needed[k])
+        counts[spare] -= 1
+        counts["localized_fat"] += 1
     out = [k for k, n in counts.items() for _ in range(n)]
     rng.shuffle(out)
     return out
@@ -170,9 +189,13 @@ def simulate_practice(
     sessions today, a late-nodule cluster on one lot, a nerve injury, a severe ulceration, and
     a first session today whose screening found an absolute contraindication."""
     tz = zoneinfo.ZoneInfo(spec.time_zone)
-    indications = allocate_indications(rng, patients)
+    cluster_size = (3 if patients >= 60 else 2) if spec.special_lots else 0
+    # Localized fat: the cluster, the ulceration, and two more so that one is left for the
+    # blocked first session even when the other is booked today; submental: the nerve injury.
+    planted = {"localized_fat": cluster_size + 3, "submental_fat": 1} if spec.special_lots else {}
+    indications = allocate_indications(rng, patients, planted)
     fat = [i for i, ind in enumerate(indications) if ind == "localized_fat"]
-    cluster = fat[: (3 if patients >= 60 else 2)] if spec.special_lots else []
+    cluster = fat[:cluster_size]
     ulcer = fat[len(cluster)] if spec.special_lots else None
     submental = [i for i, ind in enumerate(indications) if ind == "submental_fat"]
     nerve = submental[0] if spec.special_lots and submental else None

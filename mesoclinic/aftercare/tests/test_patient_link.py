@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from mesoclinic.aftercare.models import CheckInLink
+from mesoclinic.aftercare.models import CheckIn, CheckInLink, CheckInResponse, Escalation
 from mesoclinic.aftercare.tokens import token_hash
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.patients.models import Patient
@@ -82,8 +82,21 @@ def test_it_refuses_a_link_older_than_the_signature_allows(
     check_in = due_check_in()
     path = check_in_link(check_in)
     settings.AFTERCARE_LINK_MAX_AGE_DAYS = -1
-    # then the link is refused as expired
-    assert client.get(path).status_code == 410
+    before = CheckIn.objects.values().get(pk=check_in.pk)
+    # when the patient opens it
+    response = client.get(path)
+    # then the link is refused as expired, shows nothing of the check-in, opens no form
+    # session for it, and the refusal (not the patient) is in the audit trail
+    body = response.content.decode()
+    assert response.status_code == 410
+    assert "This link has expired" in body
+    assert "lump" not in body
+    assert_nothing_leaks(body)
+    assert f"aftercare-link-{check_in.public_id}" not in client.session
+    assert AuditEvent.objects.filter(
+        action="denied", detail="aftercare link refused: expired"
+    ).exists()
+    assert CheckIn.objects.values().get(pk=check_in.pk) == before
 
 
 def test_it_refuses_a_revoked_link_with_410(login, client, alice, due_check_in, check_in_link):
@@ -132,7 +145,6 @@ def test_it_refuses_a_token_used_for_another_patients_check_in(
     other_patient = Patient.objects.create(
         clinic=riverside, mrn="RV000002", given_name="Olga", family_name="Other"
     )
-    from mesoclinic.aftercare.models import CheckIn
     from mesoclinic.aftercare.services import schedule_follow_up
 
     theirs_session = make_signed_session(other_patient, timezone.now() - dt.timedelta(days=35))
@@ -158,11 +170,13 @@ def test_it_refuses_a_second_answer_with_410(client, due_check_in, check_in_link
     # when the link is used again
     response = client.get(path)
     client.session.save()
-    again = client.post(path, QUIET)
-    # then it is refused as already answered
+    again = client.post(path, {**QUIET, "lump": "yes"})
+    # then it is refused as already answered, and the first answer is the only one kept
     assert response.status_code == 410
     assert "already been answered" in response.content.decode()
     assert again.status_code == 410
+    assert CheckInResponse.objects.filter(check_in=check_in).count() == 1
+    assert not Escalation.objects.exists()
 
 
 def test_it_refuses_the_form_without_the_link(client, due_check_in):

@@ -121,6 +121,11 @@ def test_it_refuses_a_second_template_with_the_same_code(login, ada, templates):
         },
     )
     assert "Code: a template with this code exists" in response.content.decode()
+    # and the template in use is the only one with that code, unchanged
+    assert list(ConsentTemplate.objects.filter(code="pcdc-lipolysis")) == [
+        templates["pcdc-lipolysis"]
+    ]
+    assert ConsentTemplate.objects.get(code="pcdc-lipolysis").title != "Again"
 
 
 def test_it_makes_a_new_version_without_touching_the_one_in_use(login, ada, consent, templates):
@@ -321,12 +326,23 @@ def test_it_requires_a_reason_to_withdraw(login, alice, consent):
 
 
 def test_it_refuses_the_nurse_a_withdrawal(login, nina, consent):
-    assert (
-        login(nina)
-        .post(reverse("consent:withdraw", args=[consent.public_id]), {"reason": "x"})
-        .status_code
-        == 403
+    # given a consent, the nurse signed in, and the audit trail so far
+    client = login(nina)
+    audited = AuditEvent.objects.count()
+    # when she posts a withdrawal with a reason and the version she read
+    response = client.post(
+        reverse("consent:withdraw", args=[consent.public_id]),
+        {"reason": "x", "version": consent.version},
     )
+    # then she is refused, the consent stands as it was, and nothing was recorded as done
+    assert response.status_code == 403
+    before = consent.version
+    consent.refresh_from_db()
+    assert not consent.is_withdrawn
+    assert consent.withdrawn_at is None
+    assert consent.withdrawal_reason == ""
+    assert consent.version == before
+    assert AuditEvent.objects.count() == audited
 
 
 @pytest.mark.parametrize("who", ["bob", "rita"])

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,13 +33,29 @@ from mesoclinic.evidence.engine.proportions import (
     proportion_ci,
 )
 
+# Far below any difference a product of at most millions of (n − d) / n factors can make
+# from one half, far above the rounding error of their float product.
+HALF_TOLERANCE = 1e-9
 
-def kaplan_meier_median(
-    duration: np.ndarray, resolved: np.ndarray
-) -> tuple[float | None, list[float | None]]:
-    """Median time to resolution and its 95% CI (None where the curve does not reach 0.5)."""
-    if len(duration) == 0 or not resolved.any():
-        return None, [None, None]
+
+@dataclass(frozen=True)
+class KaplanMeier:
+    """The Kaplan–Meier curve at each distinct time (events and censorings), with its
+    Greenwood variance and the pointwise 95% log-log (complementary log-log) band."""
+
+    times: np.ndarray
+    at_risk: np.ndarray
+    events: np.ndarray
+    survival: np.ndarray
+    # Greenwood's sum of d / (n (n − d)): the variance of log S(t); S·√sum is the SE of S(t).
+    greenwood: np.ndarray
+    band_low: np.ndarray
+    band_high: np.ndarray
+
+
+def kaplan_meier(duration: np.ndarray, resolved: np.ndarray) -> KaplanMeier:
+    """The product-limit curve of ``duration`` with ``resolved`` as the event (else censored;
+    a censoring tied with an event is still at risk at that time)."""
     times, inverse = np.unique(duration, return_inverse=True)
     events = np.bincount(inverse, weights=resolved.astype(np.float64), minlength=len(times))
     leaving = np.bincount(inverse, minlength=len(times)).astype(np.float64)
@@ -54,15 +71,27 @@ def kaplan_meier_median(
         band_high = np.exp(-np.exp(centre - Z95 * se))
     band_low = np.where(survival <= 0, 0.0, band_low)
     band_high = np.where(survival <= 0, 0.0, band_high)
+    return KaplanMeier(times, at_risk, events, survival, greenwood, band_low, band_high)
 
-    def first_at_or_below_half(curve: np.ndarray) -> float | None:
-        hits = np.flatnonzero(np.nan_to_num(curve, nan=1.0) <= 0.5)
-        return float(times[hits[0]]) if len(hits) else None
+
+def kaplan_meier_median(
+    duration: np.ndarray, resolved: np.ndarray
+) -> tuple[float | None, list[float | None]]:
+    """Median time to resolution and its 95% CI (None where the curve does not reach 0.5)."""
+    if len(duration) == 0 or not resolved.any():
+        return None, [None, None]
+    curve = kaplan_meier(duration, resolved)
+
+    def first_at_or_below_half(values: np.ndarray) -> float | None:
+        # A curve that is exactly one half (e.g. 97 of 194 resolved, no censoring) may be
+        # computed a rounding error above it; within HALF_TOLERANCE it counts as one half.
+        hits = np.flatnonzero(np.nan_to_num(values, nan=1.0) <= 0.5 + HALF_TOLERANCE)
+        return float(curve.times[hits[0]]) if len(hits) else None
 
     # The lower band reaches 0.5 first (lower end of the median's CI), the upper band last.
-    return first_at_or_below_half(survival), [
-        first_at_or_below_half(band_low),
-        first_at_or_below_half(band_high),
+    return first_at_or_below_half(curve.survival), [
+        first_at_or_below_half(curve.band_low),
+        first_at_or_below_half(curve.band_high),
     ]
 
 

@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.evidence.tests.pdf_reading import page_texts
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.patients.models import Patient
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
@@ -177,9 +178,18 @@ def test_it_renders_the_gais_page_with_the_rated_improved_sentence(login, alice,
     assert "courses with a baseline" not in body
     assert "SK1" not in body
     assert "Ostrowska" not in body
-    # and the printable report and the PDF render too
-    assert login(rita).get(reverse("evidence:print", args=["skin_rejuvenation"])).status_code == 200  # fmt: skip
-    assert login(rita).get(reverse("evidence:pdf", args=["skin_rejuvenation"])).status_code == 200
+    # and the printable report and the PDF say the same, and name no patient
+    printed = login(rita).get(reverse("evidence:print", args=["skin_rejuvenation"]))
+    printed_body = printed.content.decode()
+    assert printed.status_code == 200
+    assert "were rated improved or better by the clinician (9 of 12 courses" in printed_body
+    assert "Ostrowska" not in printed_body
+    pdf = login(rita).get(reverse("evidence:pdf", args=["skin_rejuvenation"]))
+    pdf_text = " ".join(" ".join(page_texts(pdf.content)).split())
+    assert pdf.status_code == 200
+    assert "rated improved or better by the clinician (9 of 12 courses" in pdf_text
+    assert "Ostrowska" not in pdf_text
+    assert "SK1" not in pdf_text
     # and charlie at Hilltop sees none of it
     other = login(charlie).get(reverse("evidence:indication", args=["skin_rejuvenation"])).content.decode()  # fmt: skip
     assert "rated improved or better by the clinician" not in other

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.formulary.choices import LotStatus
@@ -37,11 +36,13 @@ def _product_form(*ingredients, **fields):
 
 
 def _lot_form(product, **fields):
+    # "Today" is the clinic's, as the form reckons it, never the server's.
+    today = product.clinic.today()
     form = {
         "product": str(product.pk),
         "lot_number": "A123",
-        "expiry_date": (timezone.localdate() + dt.timedelta(days=200)).isoformat(),
-        "received_on": timezone.localdate().isoformat(),
+        "expiry_date": (today + dt.timedelta(days=200)).isoformat(),
+        "received_on": today.isoformat(),
         "quantity_received": "4",
         "vial_volume_ml": "2.5",
         "vial_type": "single",
@@ -101,6 +102,11 @@ def test_it_refuses_a_second_product_with_the_same_name(login, ada, riverside):
     assert (
         "Name: Another product of this clinic already has this name." in response.content.decode()
     )
+    # and the clinic still has the one product, with its own ingredient only
+    product = Product.objects.get(clinic=riverside)
+    assert [i.substance for i in Ingredient.objects.filter(product=product)] == [
+        "phosphatidylcholine"
+    ]
 
 
 def test_it_keeps_ingredients_of_a_product_used_in_a_signed_session(
@@ -216,7 +222,7 @@ def test_it_never_releases_a_recalled_lot(login, ada, pcdc_lot):
 
 
 def test_it_shows_expired_and_recalled_lots_clearly(login, nina, pcdc):
-    make_lot(pcdc, "OLD", expiry_date=timezone.localdate() - dt.timedelta(days=1))
+    make_lot(pcdc, "OLD", expiry_date=pcdc.clinic.today() - dt.timedelta(days=1))
     make_lot(pcdc, "BAD", status=LotStatus.RECALLED)
     body = login(nina).get(reverse("formulary:lots")).content.decode()
     assert '<span class="badge bad">Expired</span>' in body

@@ -45,7 +45,8 @@ def _contact_url(patient, lot=None) -> str:
 
 
 def _record(client, patient, lot, outcome, note="", when=None):
-    when = when or timezone.localtime().replace(second=0, microsecond=0)
+    # The form's "When" is in the clinic's time, never the server's.
+    when = when or timezone.localtime(timezone=lot.clinic.zone).replace(second=0, microsecond=0)
     return client.post(
         _contact_url(patient, lot),
         {
@@ -142,7 +143,7 @@ def test_it_refuses_reached_without_a_note_and_a_time_in_the_future(
         response.content.decode()
     )
     # when a time tomorrow is given
-    tomorrow = timezone.localtime() + dt.timedelta(days=1)
+    tomorrow = timezone.localtime(timezone=recalled.clinic.zone) + dt.timedelta(days=1)
     response = _record(client, patient, recalled, "no_answer", when=tomorrow)
     # then "When" is named and nothing is saved
     assert "When: cannot be in the future." in response.content.decode()

@@ -115,6 +115,7 @@ def test_it_requires_the_rater_for_pcss_and_the_site_for_area_measures(login, al
 def test_it_refuses_an_empty_visit(login, alice, patient):
     response = login(alice).post(url(patient), visit())
     assert "Enter at least one value" in response.content.decode()
+    assert not Measurement.objects.exists()
 
 
 def test_it_prefills_rows_from_the_plan_and_adds_control_rows(login, alice, patient):

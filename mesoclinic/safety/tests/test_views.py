@@ -135,6 +135,7 @@ def test_it_refuses_a_session_after_the_onset(login, alice, patient, make_sessio
     session = make_session(patient, ONSET + dt.timedelta(days=3))
     response = login(alice).post(url(patient), form(session=session.pk))
     assert "Session: the session of 2025-03-05 is after the onset date" in response.content.decode()
+    assert not AdverseEvent.objects.exists()
 
 
 def test_it_closes_an_event_with_its_outcome_and_audits_the_change(login, alice, event):

@@ -167,10 +167,28 @@ def test_it_offers_the_correction_link_to_practitioners_only(login, alice, nina,
     assert "Correct this line" not in login(nina).get(detail).content.decode()
 
 
-def test_it_shows_charlie_nothing_of_riverside(login, charlie, signed_line):
+def test_it_shows_charlie_nothing_of_riverside(login, alice, charlie, signed_line, patient):
+    # given the form a Riverside practitioner would post to correct the line
+    form = login(alice).get(_url(signed_line)).context["form"]
+    data = {
+        name: "" if form[name].value() is None else str(form[name].value()) for name in form.fields
+    }
+    before = Injection.objects.values().get(pk=signed_line.pk)
     client = login(charlie)
-    assert client.get(_url(signed_line)).status_code == 404
-    assert client.post(_url(signed_line), {"reason": "x", "action": "save"}).status_code == 404
+    audited = AuditEvent.objects.count()
+    # when charlie at Hilltop opens it and posts a correction with a reason
+    opened = client.get(_url(signed_line))
+    posted = client.post(_url(signed_line), {**data, "volume_ml": "9", "reason": "x"})
+    # then both are a 404 that shows nothing of the patient, and nothing was written or read
+    for response in (opened, posted):
+        assert response.status_code == 404
+        body = response.content.decode()
+        assert patient.family_name not in body
+        assert patient.mrn not in body
+    assert not Amendment.objects.exists()
+    assert Injection.objects.filter(session=signed_line.session).count() == 1
+    assert Injection.objects.values().get(pk=signed_line.pk) == before
+    assert AuditEvent.objects.count() == audited
 
 
 def test_it_sends_a_draft_back_to_direct_editing(login, alice, draft, pcdc_lot):

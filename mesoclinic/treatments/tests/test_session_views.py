@@ -329,11 +329,31 @@ def test_it_refuses_a_stale_draft_edit(login, alice, draft):
 
 
 @pytest.mark.parametrize("persona", ["bob", "rita"])
-def test_it_refuses_reception_and_researcher(request, login, persona, draft, patient):
+def test_it_refuses_reception_and_researcher(
+    request, login, persona, alice, ready, draft, line_form, patient
+):
+    # given a draft alice could sign (the patient is ready, the draft has a line)
+    login(alice).post(reverse("treatments:line_add", args=[draft.public_id]), line_form)
     client = login(request.getfixturevalue(persona))
-    assert client.get(reverse("treatments:detail", args=[draft.public_id])).status_code == 403
-    assert client.get(reverse("treatments:create", args=[patient.public_id])).status_code == 403
-    assert _sign(client, draft).status_code == 403
+    audited = AuditEvent.objects.count()
+    # when reception or the researcher opens it, opens a new session, signs, and records one
+    responses = [
+        client.get(reverse("treatments:detail", args=[draft.public_id])),
+        client.get(reverse("treatments:create", args=[patient.public_id])),
+        _sign(client, draft),
+        client.post(
+            reverse("treatments:create", args=[patient.public_id]),
+            _session_form(practitioner=str(alice.user.pk)),
+        ),
+    ]
+    # then each is refused; the draft is still an unsigned draft with its one line, no
+    # session was added, and no read or write of the patient's record was audited
+    assert [r.status_code for r in responses] == [403, 403, 403, 403]
+    draft.refresh_from_db()
+    assert not draft.is_signed
+    assert TreatmentSession.objects.get() == draft
+    assert Injection.objects.filter(session=draft).count() == 1
+    assert AuditEvent.objects.count() == audited
 
 
 def test_it_shows_charlie_nothing_of_riverside(login, charlie, alice, draft, line_form, patient):

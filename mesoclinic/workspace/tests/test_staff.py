@@ -86,10 +86,23 @@ def test_it_deactivates_a_member_who_then_sees_nothing(login, ada, alice, patien
 
 
 @pytest.mark.parametrize("persona", ["alice", "nina", "bob", "rita"])
-def test_it_refuses_staff_management_to_other_roles(login, persona, request):
+def test_it_refuses_staff_management_to_other_roles(login, persona, request, ada):
+    # given a clinic with its admin, and another member signed in
     client = login(request.getfixturevalue(persona))
-    assert client.get(reverse("staff_list")).status_code == 403
-    assert client.post(reverse("staff_create"), NEW_NURSE).status_code == 403
+    before = Membership.objects.values().get(pk=ada.pk)
+    # when they open the staff list, add a nurse, and make the admin a receptionist
+    listing = client.get(reverse("staff_list"))
+    added = client.post(reverse("staff_create"), NEW_NURSE)
+    edited = client.post(
+        reverse("staff_edit", args=[ada.public_id]),
+        {"role": "reception", "is_active": "on", "version": ada.version},
+    )
+    # then each is refused, the list of staff is not shown, no one was added and the admin
+    # is unchanged
+    assert [listing.status_code, added.status_code, edited.status_code] == [403, 403, 403]
+    assert "Ada" not in listing.content.decode()
+    assert not User.objects.filter(username="nora").exists()
+    assert Membership.objects.values().get(pk=ada.pk) == before
 
 
 def test_it_never_shows_or_edits_another_clinics_staff(login, ada, charlie):
