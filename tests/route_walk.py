@@ -74,8 +74,8 @@ def _recalled_lot(clinic: Clinic) -> dict[str, str]:
 
 # Routes that show their content only for a query: the recall of a lot the clinic used.
 QUERIES: dict[str, Callable[[Clinic], dict[str, str]]] = {
-    "formulary:recall": _recalled_lot,
-    "formulary:recall_csv": _recalled_lot,
+    "recall:search": _recalled_lot,
+    "recall:call_list": _recalled_lot,
 }
 
 

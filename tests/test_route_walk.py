@@ -34,7 +34,7 @@ def test_it_can_walk_every_url_pattern_of_the_project():
     # then there are none, and it walks the routes that take a record, a slug, or nothing
     assert problems == []
     walked = {r.name for r in routes()}
-    assert {"patients:list", "patients:chart", "evidence:indication"} <= walked
+    assert {"patients:list", "patient_chart", "evidence:indication"} <= walked
     assert "treatments:line_correct" in walked
 
 

@@ -2,8 +2,8 @@
 scripts come from the site's own files only, ``Cache-Control: no-store`` (pages show patient
 data, and a cached copy outlives the sign-out), nosniff, a referrer policy and frame denial.
 
-The walk opens every route of the demo practice, with the record ids the clinic-isolation walk
-uses, as its admin and its practitioner; answers of every status count (a refusal or an
+The walk opens every route of the demo practice (tests/route_walk.py, the walk the isolation,
+bad-input and audit tests share), as its admin and its practitioner; answers of every status count (a refusal or an
 error page is a page too). Static files alone may be cached.
 """
 
@@ -16,8 +16,7 @@ from django.urls import reverse
 
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.demo.services import load_demo
-from tests.test_bad_input import _plain_routes
-from tests.test_clinic_isolation import NOT_IN_DEMO, _uuid_routes, record_ids
+from tests.route_walk import NOT_IN_DEMO, record_ids, routes, urls
 
 pytestmark = pytest.mark.django_db
 
@@ -63,13 +62,15 @@ def test_it_sends_the_security_headers_on_every_page():
         client.force_login(Membership.objects.get(user__username=username, clinic=riverside).user)
         clients.append(client)
     ids = record_ids(riverside, per_kind=1)
-    urls = [reverse(name) for name in _plain_routes()]
-    for name, params in _uuid_routes():
-        if name not in NOT_IN_DEMO and len(params) == 1:
-            urls.extend(reverse(name, kwargs={params[0]: i}) for i in ids)
-    # when every page is opened
+    addresses = [
+        url
+        for route in routes()
+        if route.name not in NOT_IN_DEMO
+        for url in urls(route, riverside, ids)
+    ]
+    # when every page of the route walk is opened
     problems, pages = [], 0
-    for url in urls:
+    for url in addresses:
         for client in clients:
             response = client.get(url)
             pages += response.status_code == 200
