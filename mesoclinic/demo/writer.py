@@ -25,6 +25,7 @@ from mesoclinic.demo.courses import CourseDraft, MeasureDraft
 from mesoclinic.demo.lots import LotDraft
 from mesoclinic.demo.people import CONCERNS, questionnaire
 from mesoclinic.demo.screen import screening_for
+from mesoclinic.dosing.batch import check_sessions_dose
 from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.outcomes.models import Measurement
@@ -58,9 +59,10 @@ def _signature(member: Membership, at: dt.datetime) -> dict[str, Any]:
 _WRITTEN = ("created_at", "updated_at", "signed_at", "signed_by_id", "signed_by_name")
 
 
-def _insert_as_drafts(model: type[Any], rows: list[Any]) -> Callable[[], list[Any]]:
+def _insert_as_drafts(model: type[Any], rows: list[Any]) -> Callable[..., list[Any]]:
     """Insert rows as drafts; the returned function gives them the times and signatures they
-    were built with.
+    were built with, and the values of the ``also`` fields set on them meanwhile (what the app
+    stores at signing, such as the dose check).
 
     ``bulk_create`` stamps ``created_at``/``updated_at`` with the build time, and a signed row
     can never be updated afterwards (the database refuses it: ``records.immutability``). So
@@ -74,12 +76,12 @@ def _insert_as_drafts(model: type[Any], rows: list[Any]) -> Callable[[], list[An
         row.signed_at, row.signed_by_id, row.signed_by_name = None, None, ""
     model.objects.bulk_create(rows, batch_size=BATCH)
 
-    def sign() -> list[Any]:
+    def sign(also: tuple[str, ...] = ()) -> list[Any]:
         for row, values in zip(rows, final, strict=True):
             for name, value in values.items():
                 setattr(row, name, value)
         model.objects.bulk_update(
-            rows, [name.removesuffix("_id") for name in _WRITTEN], batch_size=BATCH
+            rows, [name.removesuffix("_id") for name in _WRITTEN] + list(also), batch_size=BATCH
         )
         return rows
 
@@ -406,8 +408,12 @@ def write_sessions(
             measures += _measurements(clinic, patient, None, day, drafts, member, staff)
     SessionArea.objects.bulk_create(areas, batch_size=BATCH)
     Injection.objects.bulk_create(injections, batch_size=BATCH)
-    sign_sessions()
+    # The weight taken at a visit is recorded before the session is signed, and the dose
+    # check at signing reads it.
     Measurement.objects.bulk_create(measures, batch_size=BATCH)
+    signing = [s for s, (_c, _p, v) in zip(sessions, pairs, strict=True) if v.signed]
+    _store_dose_checks(clinic, signing)
+    sign_sessions(also=("dose_check_at_signing",))
     AdverseEvent.objects.bulk_create(events, batch_size=BATCH)
     return {
         "sessions": len(sessions),
@@ -416,6 +422,15 @@ def write_sessions(
         "measurements": len(measures),
         "adverse events": len(events),
     }
+
+
+def _store_dose_checks(clinic: Clinic, signing: list[TreatmentSession]) -> None:
+    """Set on each session about to be signed the dose check signing stores
+    (treatments.services.sign_session), computed by the same engine from the same records, in
+    a few queries for all of them (dosing.batch)."""
+    checks = check_sessions_dose(clinic, signing, signing={s.pk for s in signing})
+    for session in signing:
+        session.dose_check_at_signing = checks[session.pk].snapshot()
 
 
 def _measurements(

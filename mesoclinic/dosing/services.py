@@ -170,21 +170,41 @@ def recorded_weight(
     patient: Any, clinic: Clinic, day: dt.date
 ) -> tuple[RecordedWeight | None, RecordedWeight | None]:
     """(the weight to use, a too-old weight to mention): latest on or before ``day``."""
-    found: list[RecordedWeight] = []
     measurement = (
         Measurement.objects.for_clinic(clinic)
         .filter(patient=patient, kind="weight_kg", measured_on__lte=day)
         .order_by("-measured_on", "-created_at")
         .first()
     )
+    next_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=clinic.zone)
+    consultation = (
+        Consultation.objects.for_clinic(clinic)
+        .filter(patient=patient, weight_kg__isnull=False, consulted_at__lt=next_day)
+        .order_by("-consulted_at")
+        .first()
+    )
+    return weight_on(
+        clinic,
+        day,
+        [measurement] if measurement is not None else [],
+        [consultation] if consultation is not None else [],
+    )
+
+
+def weight_on(
+    clinic: Clinic,
+    day: dt.date,
+    measurements: Iterable[Measurement],
+    consultations: Iterable[Consultation],
+) -> tuple[RecordedWeight | None, RecordedWeight | None]:
+    """``recorded_weight`` from the patient's weight measurements (newest first: measured_on,
+    then created_at) and weighed consultations (newest first): the first of each on or before
+    ``day`` is a candidate. Shared with the batch check (dosing.batch), so both pick alike."""
+    found: list[RecordedWeight] = []
+    measurement = next((m for m in measurements if m.measured_on <= day), None)
     if measurement is not None:
         found.append(RecordedWeight(measurement.value, measurement.measured_on, "measurement"))
-    consultations = (
-        Consultation.objects.for_clinic(clinic)
-        .filter(patient=patient, weight_kg__isnull=False)
-        .order_by("-consulted_at")
-    )
-    for consultation in consultations[:5]:
+    for consultation in consultations:
         on = clinic.day_of(consultation.consulted_at)
         if on <= day and consultation.weight_kg is not None:
             found.append(RecordedWeight(consultation.weight_kg, on, "consultation"))
@@ -276,8 +296,18 @@ def _history(session: TreatmentSession, day: dt.date) -> tuple[PastSession, ...]
         .exclude(pk=session.pk)
         .prefetch_related(prefetch_lines_in_effect("product__ingredients"))
     )
+    return history_from(session, day, past)
+
+
+def history_from(
+    session: TreatmentSession, day: dt.date, signed: Iterable[TreatmentSession]
+) -> tuple[PastSession, ...]:
+    """The engine's history of ``session``: the patient's ``signed`` sessions (lines in effect
+    prefetched with their products' ingredients) on or before ``day``, one entry per area."""
     entries: list[PastSession] = []
-    for other in past:
+    for other in signed:
+        if other.pk == session.pk:
+            continue
         other_day = session.clinic.day_of(other.performed_at)
         if other_day > day:
             continue
@@ -304,10 +334,31 @@ def check_session_dose(
             .prefetch_related("product__ingredients")
         )
     day = session.clinic.day_of(session.performed_at)
+    return dose_check(
+        session,
+        lines,
+        day=day,
+        weights=recorded_weight(session.patient, session.clinic, day),
+        rules=clinic_rules(session.clinic, session.protocol),
+        history=_history(session, day),
+    )
+
+
+def dose_check(
+    session: TreatmentSession,
+    lines: list[Injection],
+    *,
+    day: dt.date,
+    weights: tuple[RecordedWeight | None, RecordedWeight | None],
+    rules: tuple[RuleSet, Protocol | None, list[DoseLimit]],
+    history: tuple[PastSession, ...],
+) -> DoseCheck:
+    """The dose check of ``session`` from what was read for it (``check_session_dose`` reads
+    one session, dosing.batch many at once): the engine's input built and checked."""
+    weight, stale = weights
+    rule_set, protocol, applied = rules
     patient = session.patient
-    weight, stale = recorded_weight(patient, session.clinic, day)
     notes: list[str] = []
-    rules, protocol, applied = clinic_rules(session.clinic, session.protocol)
     plan = SessionPlan(
         patient=Patient(
             weight_kg=weight.weight_kg if weight else None,
@@ -320,16 +371,16 @@ def check_session_dose(
         ),
         date=day,
         syringes=_syringes(lines, notes),
-        history=_history(session, day),
+        history=history,
         protocol=protocol,
     )
-    verdict = check_session(plan, rules)
+    verdict = check_session(plan, rule_set)
     return DoseCheck(
         verdict=verdict,
         plan=plan,
         weight=weight,
         stale_weight=stale,
         notes=notes,
-        rules=rules,
+        rules=rule_set,
         limits=applied,
     )
