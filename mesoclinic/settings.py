@@ -11,7 +11,15 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from mesoclinic.envconfig import envbool, envint, envlist, envorigins, envstr, envurl
+from mesoclinic.envconfig import (
+    envbool,
+    envint,
+    envlist,
+    envorigins,
+    envregion,
+    envstr,
+    envurl,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("MESOCLINIC_VAR_DIR", str(BASE_DIR / "var")))
@@ -220,6 +228,9 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = envstr("TIME_ZONE", "Europe/London")
 USE_I18N = True
+# The country a phone number typed without its country code belongs to, so that
+# "07700 900123" and "+44 7700 900123" are found to be the same number (patients.phone).
+PHONE_REGION = envregion("MESOCLINIC_PHONE_REGION", "GB")
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -29,7 +29,7 @@ from mesoclinic.dosing.batch import check_sessions_dose
 from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.outcomes.models import Measurement
-from mesoclinic.patients.models import Patient
+from mesoclinic.patients.models import Patient, phone_key
 from mesoclinic.plans.models import PlanArea, TreatmentPlan
 from mesoclinic.records.models import Amendment
 from mesoclinic.safety.models import AdverseEvent, Outcome
@@ -134,6 +134,7 @@ def write_patients(
                 sex=p.sex,
                 height_cm=p.height_cm,
                 phone=p.phone,
+                phone_normalised=phone_key(p.phone),  # bulk_create skips Patient.save()
                 email=p.email,
                 address=p.address,
                 allergies=p.allergies,
