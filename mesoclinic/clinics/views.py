@@ -20,7 +20,7 @@ from mesoclinic.clinics.middleware import SESSION_KEY
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
-from mesoclinic.clinics.today import attention
+from mesoclinic.clinics.today import attention, day_sessions
 from mesoclinic.records.models import StaleRecordError
 from mesoclinic.treatments.models import TreatmentSession
 
@@ -33,9 +33,10 @@ def today(request: HttpRequest) -> HttpResponse:
     sessions = list(
         TreatmentSession.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS)
         .filter(performed_at__gte=start, performed_at__lt=end)
-        .select_related("patient")
+        .select_related("patient__clinic")
         .order_by("performed_at")
     )
+    rows = day_sessions(membership, sessions)
     follow_up = attention(membership, timezone.now())
     if sessions or follow_up.patients_listed:
         # Counts only: the rows name patients, the audit detail never does.
@@ -52,7 +53,7 @@ def today(request: HttpRequest) -> HttpResponse:
         request,
         "clinics/today.html",
         {
-            "sessions": sessions,
+            "sessions": rows,
             "follow_up": follow_up,
             "day": start.date(),
             "other_memberships": others.select_related("clinic"),

@@ -161,3 +161,15 @@ def test_it_adds_a_re_screen_where_a_screening_would_be_stale(riverside, alice, 
     draft = Consultation.objects.get(signed_at__isnull=True)
     assert draft.patient == patient
     assert Patient.objects.count() == 1
+
+
+def test_it_finds_the_same_gates_for_many_sessions_at_once_as_for_each(demo: None) -> None:
+    # given every session of each demo clinic, signed or not
+    for clinic in Clinic.objects.all():
+        sessions = list(
+            TreatmentSession.objects.for_clinic(clinic).select_related("patient__clinic")
+        )
+        # when their gates are evaluated together (Today's list)
+        together = readiness.for_sessions(clinic, sessions)
+        # then each is what the session's own page finds
+        assert {s.pk: readiness.for_session(s) for s in sessions} == together
