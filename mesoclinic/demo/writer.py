@@ -105,7 +105,7 @@ def write_lots(
             received_on=d.received_on,
             quantity_received=d.quantity_received,
             vial_volume_ml=PRODUCT_BY_KEY[d.product_key].vial_volume_ml,
-            remaining_ml=Decimal(0) if d.status == LotStatus.USED_UP else d.remaining_ml,
+            remaining_ml=Decimal(0) if d.status == LotStatus.USED_UP else d.shelf_ml,
             vial_type=PRODUCT_BY_KEY[d.product_key].vial_type,
             status=d.status,
             status_reason=d.status_reason,
