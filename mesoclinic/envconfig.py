@@ -43,6 +43,19 @@ def envint(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def envregion(name: str, default: str) -> str:
+    """A country code (ISO 3166 alpha-2, e.g. "GB") that the phone-number library knows."""
+    from mesoclinic.patients.phone import is_region
+
+    raw = os.environ.get(name)
+    value = (raw or default).strip().upper()
+    if not is_region(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a two-letter country code such as GB or IE, not {raw!r}"
+        )
+    return value
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw == "":

@@ -19,6 +19,7 @@ from mesoclinic.envconfig import (
     envint,
     envlist,
     envorigins,
+    envregion,
     envstr,
     envurl,
     is_loopback_host,
@@ -245,6 +246,9 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = envstr("TIME_ZONE", "Europe/London")
 USE_I18N = True
+# The country a phone number typed without its country code belongs to, so that
+# "07700 900123" and "+44 7700 900123" are found to be the same number (patients.phone).
+PHONE_REGION = envregion("MESOCLINIC_PHONE_REGION", "GB")
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -272,7 +272,7 @@ def assign_lots(courses: list[CourseDraft], book: LotBook, cluster: LotDraft | N
     for _, _, course, visit in visits:
         for shot in visit.injections:
             hint = cluster if course.lot_hint == "cluster" and shot.product == "pcdc25" else None
-            shot.lot = book.pick(shot.product, visit.day, shot.volume_ml, hint)
+            shot.lot = book.pick(shot.product, visit.day, shot.volume_ml, hint, signed=visit.signed)
 
 
 def build_practice(

@@ -43,6 +43,9 @@ class LotDraft:
     # Special lots keep stock on the shelf (an expired or recalled lot with vials left).
     limit_ml: Decimal | None = None
     used_ml: Decimal = field(default_factory=lambda: Decimal(0))
+    # Of used_ml, what drafts awaiting signature hold: still on the shelf, since signing is
+    # what takes a session's volume out of stock (treatments.services.sign_session).
+    reserved_ml: Decimal = field(default_factory=lambda: Decimal(0))
     pk: int | None = None
 
     @property
@@ -51,7 +54,13 @@ class LotDraft:
 
     @property
     def remaining_ml(self) -> Decimal:
+        """What no session, signed or drafted, has yet been given from this lot."""
         return self.capacity_ml - self.used_ml
+
+    @property
+    def shelf_ml(self) -> Decimal:
+        """The lot's stock as the app counts it: drafts have not taken theirs yet."""
+        return self.remaining_ml + self.reserved_ml
 
     def usable(self, day: dt.date, volume_ml: Decimal) -> bool:
         if self.status == LotStatus.QUARANTINED:
@@ -101,7 +110,13 @@ class LotBook:
         return lot
 
     def pick(
-        self, product_key: str, day: dt.date, volume_ml: Decimal, hint: LotDraft | None
+        self,
+        product_key: str,
+        day: dt.date,
+        volume_ml: Decimal,
+        hint: LotDraft | None,
+        *,
+        signed: bool = True,
     ) -> LotDraft:
         self._apply_recall(product_key, day)
         if hint is not None and hint.usable(day, volume_ml):
@@ -124,6 +139,8 @@ class LotBook:
                     ORDER_SIZE[product_key],
                 )
         lot.used_ml += volume_ml
+        if not signed:
+            lot.reserved_ml += volume_ml
         self._last_used[product_key] = lot
         return lot
 
@@ -141,7 +158,12 @@ class LotBook:
             ordinary = lot.limit_ml is None and lot.status == LotStatus.AVAILABLE
             if ordinary and lot.expiry_date < today:
                 lot.quantity_received = int(-(-lot.used_ml // vial))
-            if lot.status == LotStatus.AVAILABLE and lot.remaining_ml < vial:
+            # A lot a draft still needs stays available, so that the draft can be signed.
+            if (
+                lot.status == LotStatus.AVAILABLE
+                and lot.remaining_ml < vial
+                and not lot.reserved_ml
+            ):
                 lot.status = LotStatus.USED_UP
                 lot.status_reason = "Last vial used."
 

@@ -28,10 +28,12 @@ from mesoclinic.demo.screen import screening_for
 from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.outcomes.models import Measurement
-from mesoclinic.patients.models import Patient
+from mesoclinic.outcomes.services import measured_weights
+from mesoclinic.patients.models import Patient, phone_key
 from mesoclinic.plans.models import PlanArea, TreatmentPlan
 from mesoclinic.records.models import Amendment
 from mesoclinic.safety.models import AdverseEvent, Outcome
+from mesoclinic.treatments.dose_batch import check_sessions_dose
 from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
 
 BATCH = 500
@@ -58,9 +60,10 @@ def _signature(member: Membership, at: dt.datetime) -> dict[str, Any]:
 _WRITTEN = ("created_at", "updated_at", "signed_at", "signed_by_id", "signed_by_name")
 
 
-def _insert_as_drafts(model: type[Any], rows: list[Any]) -> Callable[[], list[Any]]:
+def _insert_as_drafts(model: type[Any], rows: list[Any]) -> Callable[..., list[Any]]:
     """Insert rows as drafts; the returned function gives them the times and signatures they
-    were built with.
+    were built with, and the values of the ``also`` fields set on them meanwhile (what the app
+    stores at signing, such as the dose check).
 
     ``bulk_create`` stamps ``created_at``/``updated_at`` with the build time, and a signed row
     can never be updated afterwards (the database refuses it: ``records.immutability``). So
@@ -74,12 +77,12 @@ def _insert_as_drafts(model: type[Any], rows: list[Any]) -> Callable[[], list[An
         row.signed_at, row.signed_by_id, row.signed_by_name = None, None, ""
     model.objects.bulk_create(rows, batch_size=BATCH)
 
-    def sign() -> list[Any]:
+    def sign(also: tuple[str, ...] = ()) -> list[Any]:
         for row, values in zip(rows, final, strict=True):
             for name, value in values.items():
                 setattr(row, name, value)
         model.objects.bulk_update(
-            rows, [name.removesuffix("_id") for name in _WRITTEN], batch_size=BATCH
+            rows, [name.removesuffix("_id") for name in _WRITTEN] + list(also), batch_size=BATCH
         )
         return rows
 
@@ -103,7 +106,7 @@ def write_lots(
             received_on=d.received_on,
             quantity_received=d.quantity_received,
             vial_volume_ml=PRODUCT_BY_KEY[d.product_key].vial_volume_ml,
-            remaining_ml=Decimal(0) if d.status == LotStatus.USED_UP else d.remaining_ml,
+            remaining_ml=Decimal(0) if d.status == LotStatus.USED_UP else d.shelf_ml,
             vial_type=PRODUCT_BY_KEY[d.product_key].vial_type,
             status=d.status,
             status_reason=d.status_reason,
@@ -132,6 +135,7 @@ def write_patients(
                 sex=p.sex,
                 height_cm=p.height_cm,
                 phone=p.phone,
+                phone_normalised=phone_key(p.phone),  # bulk_create skips Patient.save()
                 email=p.email,
                 address=p.address,
                 allergies=p.allergies,
@@ -406,8 +410,12 @@ def write_sessions(
             measures += _measurements(clinic, patient, None, day, drafts, member, staff)
     SessionArea.objects.bulk_create(areas, batch_size=BATCH)
     Injection.objects.bulk_create(injections, batch_size=BATCH)
-    sign_sessions()
+    # The weight taken at a visit is recorded before the session is signed, and the dose
+    # check at signing reads it.
     Measurement.objects.bulk_create(measures, batch_size=BATCH)
+    signing = [s for s, (_c, _p, v) in zip(sessions, pairs, strict=True) if v.signed]
+    _store_dose_checks(clinic, signing)
+    sign_sessions(also=("dose_check_at_signing",))
     AdverseEvent.objects.bulk_create(events, batch_size=BATCH)
     return {
         "sessions": len(sessions),
@@ -416,6 +424,18 @@ def write_sessions(
         "measurements": len(measures),
         "adverse events": len(events),
     }
+
+
+def _store_dose_checks(clinic: Clinic, signing: list[TreatmentSession]) -> None:
+    """Set on each session about to be signed the dose check signing stores
+    (treatments.services.sign_session), computed by the same engine from the same records, in
+    a few queries for all of them (treatments.dose_batch)."""
+    measured = measured_weights(clinic, {s.patient_id for s in signing})
+    checks = check_sessions_dose(
+        clinic, signing, measured=measured, signing={s.pk for s in signing}
+    )
+    for session in signing:
+        session.dose_check_at_signing = checks[session.pk].snapshot()
 
 
 def _measurements(

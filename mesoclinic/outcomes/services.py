@@ -43,6 +43,21 @@ def latest_weight(patient: Patient, clinic: Clinic, day: dt.date) -> RecordedWei
     return RecordedWeight(measurement.value, measurement.measured_on, "measurement")
 
 
+def measured_weights(clinic: Clinic, patient_ids: Iterable[int]) -> dict[int, list[RecordedWeight]]:
+    """Each patient's measured weights, newest first, for the batch dose check
+    (``treatments.dose_batch.check_sessions_dose``), in one query."""
+    found: dict[int, list[RecordedWeight]] = {}
+    for measurement in (
+        Measurement.objects.for_clinic(clinic)
+        .filter(patient_id__in=list(patient_ids), kind="weight_kg")
+        .order_by("-measured_on", "-created_at")
+    ):
+        found.setdefault(measurement.patient_id, []).append(
+            RecordedWeight(measurement.value, measurement.measured_on, "measurement")
+        )
+    return found
+
+
 def _add_site(sites: TreatedSites, area: str, side: str, day: dt.date) -> None:
     key = (area, side)
     if key not in sites or day < sites[key]:

@@ -4,7 +4,8 @@ A second chart for the same person splits the record: the allergy on one chart i
 the other, doses are summed over the wrong sessions and a lot recall reaches one chart only. So
 before a patient is registered, or an edit changes who a patient is or how to reach them, the
 clinic's own patients are checked for the same birth date and a similar name, the same email or
-the same phone number. Only this clinic's patients are ever looked at.
+the same phone number however it was typed (patients.phone). Only this clinic's patients are
+ever looked at.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mesoclinic.clinics.models import Clinic
-from mesoclinic.patients.models import PHONE_MIN_DIGITS, Patient, email_key, phone_key
+from mesoclinic.patients.models import Patient, email_key, phone_key
 from mesoclinic.patients.name_match import similar_names
+from mesoclinic.patients.phone import comparable
 
 # The fields whose values the check compares; an edit that changes none of them is not checked.
 COMPARED_FIELDS = ("given_name", "family_name", "birth_date", "email", "phone")
@@ -39,6 +41,7 @@ _LOADED = (
     "sex",
     "email",
     "phone",
+    "phone_normalised",
 )
 
 
@@ -85,8 +88,8 @@ def find_possible_duplicates(
             reasons.append(SAME_NAME_AND_BIRTH_DATE)
         if email_key(email) and email_key(candidate.email) == email_key(email):
             reasons.append(SAME_EMAIL)
-        digits = phone_key(phone)
-        if len(digits) >= PHONE_MIN_DIGITS and phone_key(candidate.phone) == digits:
+        key = phone_key(phone)
+        if comparable(key) and candidate.phone_normalised == key:
             reasons.append(SAME_PHONE)
         if reasons:
             found.append(PossibleDuplicate(candidate, tuple(reasons)))

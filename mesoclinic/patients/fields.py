@@ -43,6 +43,8 @@ PATIENT_FIELDS: dict[str, FieldGroup] = {
     "sex": FieldGroup.IDENTITY,
     "imported": FieldGroup.IDENTITY,
     "phone": FieldGroup.CONTACT,
+    # The phone as the duplicate check compares it (patients.phone), derived on save.
+    "phone_normalised": FieldGroup.CONTACT,
     "email": FieldGroup.CONTACT,
     "address": FieldGroup.CONTACT,
     # Height is a clinical measurement: it feeds the BMI of screening and the dose engine.
@@ -53,9 +55,9 @@ PATIENT_FIELDS: dict[str, FieldGroup] = {
     "extra": FieldGroup.CLINICAL,
 }
 
-# Set by the system, never typed by anyone: the MRN is the clinic's next number, and the
-# registry fields come only from an import.
-NEVER_EDITED = frozenset({"mrn", "birth_year", "imported", "extra"})
+# Set by the system, never typed by anyone: the MRN is the clinic's next number, the
+# registry fields come only from an import, and the normalised phone from the phone.
+NEVER_EDITED = frozenset({"mrn", "birth_year", "imported", "extra", "phone_normalised"})
 
 _ALL = frozenset(FieldGroup)
 _DEMOGRAPHICS = frozenset({FieldGroup.IDENTITY, FieldGroup.CONTACT})

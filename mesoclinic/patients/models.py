@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
 from mesoclinic.clinical_codes import SEXES, choices
 from mesoclinic.clinics.access import ClinicScopedQuerySet
+from mesoclinic.patients.phone import comparable, normalise_phone
 from mesoclinic.records.models import ClinicalRecord
 
 if TYPE_CHECKING:
     from mesoclinic.clinics.models import Clinic
 
-# A phone number compared by its digits: "+44 7700 900123", "+44-7700-900-123" and
-# "(+44) 7700 900123" are the same number. The database folds the separators people type; the
-# same expression backs an index, so the duplicate check finds a phone without a table scan.
+# Migration 0003 indexed phones by this expression; Patient.phone_normalised replaced it.
 PHONE_SEPARATORS = " -().+/"
-# Fewer digits than this say too little to call two patients the same ("0", "112").
-PHONE_MIN_DIGITS = 6
 
 
 def phone_key(phone: str) -> str:
-    return re.sub(r"\D", "", phone)
+    """``phone`` as the duplicate check compares it: E.164 ("+447700900123"), a number typed
+    without its country code read in the deployment's PHONE_REGION (patients.phone)."""
+    return normalise_phone(phone, settings.PHONE_REGION)
 
 
 def email_key(email: str) -> str:
@@ -34,7 +33,7 @@ def email_key(email: str) -> str:
 
 
 class PhoneDigits(models.Func):
-    """The phone with the separators people type removed, for comparing two phone numbers.
+    """The phone with the separators people type removed (kept for migration 0003).
 
     Written as literal SQL, not with bound parameters: SQLite uses an index on an expression
     only when the query spells the expression exactly as the index does.
@@ -62,11 +61,9 @@ class PatientQuerySet(ClinicScopedQuerySet["Patient"]):
             condition |= Q(clinic=clinic, birth_date=birth_date)
         if email_key(email):
             condition |= Q(clinic=clinic, _email_key=email_key(email))
-        if len(phone_key(phone)) >= PHONE_MIN_DIGITS:
-            condition |= Q(clinic=clinic, _phone_key=phone_key(phone))
-        return self.alias(_email_key=Lower("email"), _phone_key=PhoneDigits("phone")).filter(
-            condition
-        )
+        if comparable(phone_key(phone)):
+            condition |= Q(clinic=clinic, phone_normalised=phone_key(phone))
+        return self.alias(_email_key=Lower("email")).filter(condition)
 
 
 PatientManager = models.Manager.from_queryset(PatientQuerySet)
@@ -90,6 +87,8 @@ class Patient(ClinicalRecord):
     sex = models.CharField(max_length=1, choices=choices(SEXES), default="u")
     height_cm = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # The phone as the duplicate check compares it (phone_key), kept by save() and indexed.
+    phone_normalised = models.CharField(max_length=40, blank=True, default="", editable=False)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
     allergies = models.TextField(
@@ -114,11 +113,19 @@ class Patient(ClinicalRecord):
             models.Index(fields=["clinic", "birth_date"], name="patient_clinic_birth"),
             # The duplicate check at registration looks patients up by email and by phone.
             models.Index(F("clinic"), Lower("email"), name="patient_clinic_email"),
-            models.Index(F("clinic"), PhoneDigits("phone"), name="patient_clinic_phone"),
+            models.Index(fields=["clinic", "phone_normalised"], name="patient_clinic_phone"),
         ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.mrn})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Rows written with bulk_create set it themselves (demo, benchmarks).
+        self.phone_normalised = phone_key(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_normalised"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

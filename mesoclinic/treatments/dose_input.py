@@ -39,7 +39,8 @@ from mesoclinic.clinics.models import Clinic
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.dosing.engine import check_session
 from mesoclinic.dosing.input_schema import Ingredient, PastSession, Patient, SessionPlan, Syringe
-from mesoclinic.dosing.rules import LIDOCAINE
+from mesoclinic.dosing.models import DoseLimit
+from mesoclinic.dosing.rules import LIDOCAINE, Protocol, RuleSet
 from mesoclinic.dosing.services import (
     EPINEPHRINE_CODES,
     WEIGHT_MAX_AGE_DAYS,
@@ -75,16 +76,36 @@ def recorded_weight(
     patient: Any, clinic: Clinic, day: dt.date
 ) -> tuple[RecordedWeight | None, RecordedWeight | None]:
     """(the weight to use, a too-old weight to mention): latest on or before ``day``."""
-    found: list[RecordedWeight] = []
     measured = _latest_measured(patient, clinic, day)
-    if measured is not None:
-        found.append(measured)
-    consultations = (
+    next_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=clinic.zone)
+    consultation = (
         Consultation.objects.for_clinic(clinic)
-        .filter(patient=patient, weight_kg__isnull=False)
+        .filter(patient=patient, weight_kg__isnull=False, consulted_at__lt=next_day)
         .order_by("-consulted_at")
+        .first()
     )
-    for consultation in consultations[:5]:
+    return weight_on(
+        clinic,
+        day,
+        [measured] if measured is not None else [],
+        [consultation] if consultation is not None else [],
+    )
+
+
+def weight_on(
+    clinic: Clinic,
+    day: dt.date,
+    measured: Iterable[RecordedWeight],
+    consultations: Iterable[Consultation],
+) -> tuple[RecordedWeight | None, RecordedWeight | None]:
+    """``recorded_weight`` from the patient's measured weights (newest first) and weighed
+    consultations (newest first): the first of each on or before ``day`` is a candidate.
+    Shared with the batch check (treatments.dose_batch), so both pick alike."""
+    found: list[RecordedWeight] = []
+    measurement = next((m for m in measured if m.on <= day), None)
+    if measurement is not None:
+        found.append(measurement)
+    for consultation in consultations:
         on = clinic.day_of(consultation.consulted_at)
         if on <= day and consultation.weight_kg is not None:
             found.append(RecordedWeight(consultation.weight_kg, on, "consultation"))
@@ -134,8 +155,18 @@ def _history(session: TreatmentSession, day: dt.date) -> tuple[PastSession, ...]
         .exclude(pk=session.pk)
         .prefetch_related(prefetch_lines_in_effect("product__ingredients"))
     )
+    return history_from(session, day, past)
+
+
+def history_from(
+    session: TreatmentSession, day: dt.date, signed: Iterable[TreatmentSession]
+) -> tuple[PastSession, ...]:
+    """The engine's history of ``session``: the patient's ``signed`` sessions (lines in effect
+    prefetched with their products' ingredients) on or before ``day``, one entry per area."""
     entries: list[PastSession] = []
-    for other in past:
+    for other in signed:
+        if other.pk == session.pk:
+            continue
         other_day = session.clinic.day_of(other.performed_at)
         if other_day > day:
             continue
@@ -162,10 +193,31 @@ def check_session_dose(
             .prefetch_related("product__ingredients")
         )
     day = session.clinic.day_of(session.performed_at)
+    return dose_check(
+        session,
+        lines,
+        day=day,
+        weights=recorded_weight(session.patient, session.clinic, day),
+        rules=clinic_rules(session.clinic, session.protocol),
+        history=_history(session, day),
+    )
+
+
+def dose_check(
+    session: TreatmentSession,
+    lines: list[Injection],
+    *,
+    day: dt.date,
+    weights: tuple[RecordedWeight | None, RecordedWeight | None],
+    rules: tuple[RuleSet, Protocol | None, list[DoseLimit]],
+    history: tuple[PastSession, ...],
+) -> DoseCheck:
+    """The dose check of ``session`` from what was read for it (``check_session_dose`` reads
+    one session, treatments.dose_batch many at once): the engine's input built and checked."""
+    weight, stale = weights
+    rule_set, protocol, applied = rules
     patient = session.patient
-    weight, stale = recorded_weight(patient, session.clinic, day)
     notes: list[str] = []
-    rules, protocol, applied = clinic_rules(session.clinic, session.protocol)
     plan = SessionPlan(
         patient=Patient(
             weight_kg=weight.weight_kg if weight else None,
@@ -178,16 +230,16 @@ def check_session_dose(
         ),
         date=day,
         syringes=_syringes(lines, notes),
-        history=_history(session, day),
+        history=history,
         protocol=protocol,
     )
-    verdict = check_session(plan, rules)
+    verdict = check_session(plan, rule_set)
     return DoseCheck(
         verdict=verdict,
         plan=plan,
         weight=weight,
         stale_weight=stale,
         notes=notes,
-        rules=rules,
+        rules=rule_set,
         limits=applied,
     )

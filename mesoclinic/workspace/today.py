@@ -18,6 +18,9 @@ from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.formulary.models import Lot
 from mesoclinic.safety.recall_status import LotRecall, active_recalls
+from mesoclinic.treatments import readiness
+from mesoclinic.treatments.gates import Gate
+from mesoclinic.treatments.models import TreatmentSession
 
 TODAY_LIMIT = 10
 
@@ -53,6 +56,28 @@ class Attention:
     def patients_listed(self) -> int:
         """Rows that name a patient (for the audit entry: counts only)."""
         return len(self.red_flags or []) + len(self.overdue or [])
+
+
+@dataclass(frozen=True)
+class DaySession:
+    """A session on Today's list, with the signing gates that block it while it is a draft."""
+
+    session: TreatmentSession
+    blocking: tuple[Gate, ...] = ()
+
+    @property
+    def blocking_titles(self) -> str:
+        return "; ".join(gate.title for gate in self.blocking)
+
+
+def day_sessions(membership: Membership, sessions: list[TreatmentSession]) -> list[DaySession]:
+    """The day's sessions; for the clinical roles, each draft with the signing gates not met
+    (treatments.readiness), read for all the drafts at once: the same queries for 1 or 50."""
+    drafts = [s for s in sessions if not s.is_signed]
+    if not drafts or not membership.has(Perm.VIEW_CLINICAL):
+        return [DaySession(s) for s in sessions]
+    found = readiness.for_sessions(membership.clinic, drafts)
+    return [DaySession(s, found[s.pk].blocking if s.pk in found else ()) for s in sessions]
 
 
 def recall_perm(membership: Membership) -> Perm | None:

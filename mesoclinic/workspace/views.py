@@ -32,7 +32,7 @@ from mesoclinic.workspace import services
 from mesoclinic.workspace.alerts import chart_alerts
 from mesoclinic.workspace.forms import ClinicSettingsForm, StaffCreateForm, StaffEditForm
 from mesoclinic.workspace.timeline import build_chart
-from mesoclinic.workspace.today import attention
+from mesoclinic.workspace.today import attention, day_sessions
 
 
 @login_required
@@ -43,9 +43,10 @@ def today(request: HttpRequest) -> HttpResponse:
     sessions = list(
         TreatmentSession.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS)
         .filter(performed_at__gte=start, performed_at__lt=end)
-        .select_related("patient")
+        .select_related("patient__clinic")
         .order_by("performed_at")
     )
+    rows = day_sessions(membership, sessions)
     follow_up = attention(membership, timezone.now())
     if sessions or follow_up.patients_listed:
         # Counts only: the rows name patients, the audit detail never does.
@@ -62,7 +63,7 @@ def today(request: HttpRequest) -> HttpResponse:
         request,
         "workspace/today.html",
         {
-            "sessions": sessions,
+            "sessions": rows,
             "follow_up": follow_up,
             "day": start.date(),
             "other_memberships": others.select_related("clinic"),

@@ -1,13 +1,16 @@
 """The signing gates in a real browser: a practitioner tries to sign a session for a patient
 with no consent, sees the gate listed with its reason, records the consent, and then signs.
 
-The session was drafted for an appointment a few seconds ahead, so that the consent taken in
-the browser comes before it, as consent must; the test waits for that time before signing."""
+The session is drafted for an appointment a few minutes ahead, so that the consent taken in
+the browser comes before it, as consent must. Then the treatment is given: rather than wait
+for the appointment (the gate compares times to the minute, and a session cannot be signed
+before it took place), the test moves the server's clock past it (``clock``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -22,8 +25,26 @@ from tests.treatment_readiness import screen
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-# Long enough to sign in and take the consent on a loaded machine, short enough to wait for.
-APPOINTMENT_IN = dt.timedelta(seconds=40)
+# Long enough to sign in and take the consent on a loaded machine (each step times out at 15 s).
+APPOINTMENT_IN = dt.timedelta(minutes=5)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Callable[[dt.timedelta], None]:
+    """Moves the clock of the server and of the test on by a duration: ``timezone.now``, which
+    every "now" of the app reads (the live server runs in a thread of this process)."""
+    real_now = timezone.now
+    shift = dt.timedelta()
+
+    def now() -> dt.datetime:
+        return real_now() + shift
+
+    def advance(by: dt.timedelta) -> None:
+        nonlocal shift
+        shift += by
+
+    monkeypatch.setattr(timezone, "now", now)
+    return advance
 
 
 @pytest.fixture
@@ -70,7 +91,7 @@ def draft(riverside, ada, alice, patient):
     return session
 
 
-def test_it_lists_the_missing_consent_and_signs_once_it_is_recorded(page, draft, patient):
+def test_it_lists_the_missing_consent_and_signs_once_it_is_recorded(page, draft, patient, clock):
     # given alice is signed in and opens the draft
     sign_in(page, "alice")
     page.goto(f"/sessions/{draft.public_id}/")
@@ -106,10 +127,9 @@ def test_it_lists_the_missing_consent_and_signs_once_it_is_recorded(page, draft,
     consent = Consent.objects.get(patient=patient)
     assert consent.patient_signed_at < draft.performed_at, "the browser was too slow"
 
-    # then, the treatment given, the session's gates are met and she signs it
-    page.wait_for_timeout(
-        max(0, (draft.performed_at - timezone.now()).total_seconds() * 1000) + 500
-    )
+    # then, the treatment given at the appointment, the session's gates are met and she signs it
+    clock(draft.performed_at - timezone.now() + dt.timedelta(minutes=1))
+    assert timezone.now() > draft.performed_at
     page.goto(f"/sessions/{draft.public_id}/")
     assert "Met" in page.locator("li.gate", has_text="Consent:").inner_text()
     page.get_by_role("button", name="Sign session").click()

@@ -26,6 +26,7 @@ from mesoclinic.demo.writer import Staff
 from mesoclinic.patients.models import Patient
 from mesoclinic.treatments import readiness
 from mesoclinic.treatments.models import TreatmentSession
+from mesoclinic.treatments.services import sign_session
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +162,41 @@ def test_it_adds_a_re_screen_where_a_screening_would_be_stale(riverside, alice, 
     draft = Consultation.objects.get(signed_at__isnull=True)
     assert draft.patient == patient
     assert Patient.objects.count() == 1
+
+
+def test_it_finds_the_same_gates_for_many_sessions_at_once_as_for_each(demo: None) -> None:
+    # given every session of each demo clinic, signed or not
+    for clinic in Clinic.objects.all():
+        sessions = list(
+            TreatmentSession.objects.for_clinic(clinic).select_related("patient__clinic")
+        )
+        # when their gates are evaluated together (Today's list)
+        together = readiness.for_sessions(clinic, sessions)
+        # then each is what the session's own page finds
+        assert {s.pk: readiness.for_session(s) for s in sessions} == together
+
+
+def test_it_lets_every_waiting_session_be_signed_lots_and_dose_included(demo: None) -> None:
+    # given every session of the demo awaiting its signature, and its practitioner
+    drafts = list(
+        TreatmentSession.objects.filter(signed_at__isnull=True).select_related(
+            "patient__clinic", "clinic", "practitioner"
+        )
+    )
+    assert drafts
+    for session in drafts:
+        member = Membership.objects.get(user=session.practitioner, clinic=session.clinic)
+        ready = readiness.for_session(session)
+        # when the practitioner signs it, answering what its page shows (an override of an
+        # absolute contraindication with its reason, relative ones acknowledged)
+        signed = sign_session(
+            session,
+            member,
+            contraindication_override_reason="Reviewed with the patient; see the notes."
+            if ready.absolute
+            else "",
+            relative_acknowledged=bool(ready.relative),
+            contraindications_seen=ready.digest or None,
+        )
+        # then it is signed: its lots have the stock and the dose is within the limits
+        assert signed.is_signed, session.public_id

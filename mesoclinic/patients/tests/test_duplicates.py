@@ -126,6 +126,9 @@ def test_it_registers_without_a_question_when_nobody_looks_alike(login, bob, pat
         ({"email": " MARIA@Example.org "}, SAME_EMAIL),
         ({"phone": "+44-7700-900-123"}, SAME_PHONE),
         ({"phone": "(+44) 7700 900123"}, SAME_PHONE),
+        ({"phone": "07700 900123"}, SAME_PHONE),
+        ({"phone": "07700900123"}, SAME_PHONE),
+        ({"phone": "0044 7700 900123"}, SAME_PHONE),
     ],
 )
 def test_it_finds_the_same_email_or_phone_whatever_the_name(riverside, patient, details, reason):
@@ -137,6 +140,19 @@ def test_it_finds_the_same_email_or_phone_whatever_the_name(riverside, patient, 
     )
     # then Maria is a possible duplicate, for that reason
     assert [(d.patient, d.reasons) for d in found] == [(patient, (reason,))]
+
+
+@pytest.mark.parametrize("stored", ["07700 900123", "07700900123", "+44 7700 900123"])
+@pytest.mark.parametrize("typed", ["07700 900123", "07700900123", "+44 7700 900123"])
+def test_it_finds_the_same_phone_across_national_and_international_formats(
+    riverside, stored, typed
+):
+    # given a patient registered with the phone in one format
+    ana = _add(riverside, "RV000002", "Ana", "Perez", phone=stored)
+    # when someone else is registered with it in another
+    found = find_possible_duplicates(riverside, {"given_name": "Bo", "phone": typed})
+    # then she is a possible duplicate for the same phone
+    assert [(d.patient, d.reasons) for d in found] == [(ana, (SAME_PHONE,))]
 
 
 def test_it_ignores_a_phone_too_short_to_mean_anything(riverside):
@@ -264,6 +280,7 @@ def test_it_looks_candidates_up_by_index_only(riverside):
             birth_date=dt.date(1940, 1, 1) + dt.timedelta(days=n * 7),
             email=f"p{n}@example.org",
             phone=f"+44 7700 {n:06d}",
+            phone_normalised=f"+447700{n:06d}",
         )
         for n in range(3000)
     )
