@@ -86,15 +86,17 @@ class BaseIngredientFormSet(forms.BaseInlineFormSet):
         super().clean()
 
 
-IngredientFormSet: type[forms.BaseInlineFormSet] = forms.inlineformset_factory(
-    Product,
-    Ingredient,
-    form=IngredientForm,
-    formset=BaseIngredientFormSet,
-    extra=2,
-    min_num=1,
-    validate_min=True,
-    can_delete=True,
+IngredientFormSet: type[forms.BaseInlineFormSet[Ingredient, Product, IngredientForm]] = (
+    forms.inlineformset_factory(
+        Product,
+        Ingredient,
+        form=IngredientForm,
+        formset=BaseIngredientFormSet,
+        extra=2,
+        min_num=1,
+        validate_min=True,
+        can_delete=True,
+    )
 )
 
 
@@ -125,7 +127,7 @@ class LotReceiveForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
         products = Product.objects.for_clinic(clinic).filter(is_active=True)
-        cast(forms.ModelChoiceField, self.fields["product"]).queryset = products
+        cast("forms.ModelChoiceField[Product]", self.fields["product"]).queryset = products
         # Batch and expiry prove the product was in date and make recalls traceable
         # (https://aestheticlinic.io/templates/treatment-record-template), so both are required.
         for name in ("expiry_date", "received_on", "vial_volume_ml"):
@@ -283,7 +285,7 @@ class RecallContactForm(forms.Form):
 
     def __init__(self, *args: Any, lots: list[Lot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["lot"])
+        field = cast("forms.ModelChoiceField[Lot]", self.fields["lot"])
         field.queryset = Lot.objects.filter(pk__in=[lot.pk for lot in lots]).select_related(
             "product"
         )
