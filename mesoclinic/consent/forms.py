@@ -70,7 +70,7 @@ class ConsentTemplateForm(VersionedForm, forms.ModelForm):
         self.new_version_of = new_version_of
         # Only this clinic's formulary; a session given with another product then needs a
         # consent that covers it (treatments.gates).
-        products = cast(forms.ModelMultipleChoiceField, self.fields["products"])
+        products = cast("forms.ModelMultipleChoiceField[Product]", self.fields["products"])
         products.queryset = Product.objects.for_clinic(clinic).filter(is_active=True)
         if new_version_of is not None:
             # Versions share their code; it is shown but cannot change.
