@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
 
@@ -12,6 +12,14 @@ from mesoclinic.consent.models import ConsentTemplate
 from mesoclinic.consent.names import names_match
 from mesoclinic.formulary.models import Product
 from mesoclinic.records.forms import Textarea, VersionedForm
+
+if TYPE_CHECKING:
+    # django-stubs makes these Django classes generic, but Django's own cannot be subscripted
+    # at runtime (django_stubs_ext.monkeypatch() is not installed): the model parameters are
+    # for the type checker only.
+    _TemplateForm: TypeAlias = forms.ModelForm[ConsentTemplate]
+else:
+    _TemplateForm = forms.ModelForm
 
 PNG_DATA_URL_PREFIX = "data:image/png;base64,"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -43,7 +51,7 @@ class SignaturePad(forms.Widget):
     template_name = "consent/widgets/signature.html"
 
 
-class ConsentTemplateForm(VersionedForm, forms.ModelForm):
+class ConsentTemplateForm(VersionedForm, _TemplateForm):
     """A new template, or the next version of one (``new_version_of``, read at its version)."""
 
     class Meta:
@@ -70,7 +78,7 @@ class ConsentTemplateForm(VersionedForm, forms.ModelForm):
         self.new_version_of = new_version_of
         # Only this clinic's formulary; a session given with another product then needs a
         # consent that covers it (treatments.gates).
-        products = cast(forms.ModelMultipleChoiceField, self.fields["products"])
+        products = cast("forms.ModelMultipleChoiceField[Product]", self.fields["products"])
         products.queryset = Product.objects.for_clinic(clinic).filter(is_active=True)
         if new_version_of is not None:
             # Versions share their code; it is shown but cannot change.

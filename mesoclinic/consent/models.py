@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.db import models
 
@@ -92,7 +93,8 @@ class Consent(SignableRecord):
         value = self.effective("withdrawn_at")
         if isinstance(value, str):
             return dt.datetime.fromisoformat(value)
-        return value
+        # effective() is Any (it reads any field); withdrawn_at is a nullable DateTimeField.
+        return cast("dt.datetime | None", value)
 
     @property
     def is_withdrawn(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
 from django.utils import timezone
@@ -14,6 +14,20 @@ from mesoclinic.clinics.models import Clinic
 from mesoclinic.formulary.choices import RecallContactOutcome
 from mesoclinic.formulary.models import Ingredient, Lot, Product
 from mesoclinic.records.forms import DateInput, DateTimeLocalField, Textarea, VersionedForm
+
+if TYPE_CHECKING:
+    # django-stubs makes these Django classes generic, but Django's own cannot be subscripted
+    # at runtime (django_stubs_ext.monkeypatch() is not installed): the model parameters are
+    # for the type checker only.
+    _ProductForm: TypeAlias = forms.ModelForm[Product]
+    _IngredientForm: TypeAlias = forms.ModelForm[Ingredient]
+    _IngredientFormSet: TypeAlias = forms.BaseInlineFormSet[Ingredient, Product, "IngredientForm"]
+    _LotForm: TypeAlias = forms.ModelForm[Lot]
+    _LotChoiceField: TypeAlias = forms.ModelChoiceField[Lot]
+else:
+    _ProductForm = _IngredientForm = _LotForm = forms.ModelForm
+    _IngredientFormSet = forms.BaseInlineFormSet
+    _LotChoiceField = forms.ModelChoiceField
 
 # Substance codes are the dose engine's keys (spec/dose-check.md): lower-case snake_case,
 # e.g. lidocaine, deoxycholic_acid. A free-text spelling would silently escape a limit.
@@ -25,7 +39,7 @@ def normalise_substance(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
 
 
-class ProductForm(VersionedForm, forms.ModelForm):
+class ProductForm(VersionedForm, _ProductForm):
     class Meta:
         model = Product
         fields = ["name", "manufacturer", "procedure_type", "is_active", "notes"]
@@ -46,7 +60,7 @@ class ProductForm(VersionedForm, forms.ModelForm):
         return name
 
 
-class IngredientForm(forms.ModelForm):
+class IngredientForm(_IngredientForm):
     class Meta:
         model = Ingredient
         fields = ["substance", "mg_per_ml"]
@@ -68,7 +82,7 @@ class IngredientForm(forms.ModelForm):
         return value
 
 
-class BaseIngredientFormSet(forms.BaseInlineFormSet):
+class BaseIngredientFormSet(_IngredientFormSet):
     def clean(self) -> None:
         seen: set[str] = set()
         for form in self.forms:
@@ -86,19 +100,21 @@ class BaseIngredientFormSet(forms.BaseInlineFormSet):
         super().clean()
 
 
-IngredientFormSet: type[forms.BaseInlineFormSet] = forms.inlineformset_factory(
-    Product,
-    Ingredient,
-    form=IngredientForm,
-    formset=BaseIngredientFormSet,
-    extra=2,
-    min_num=1,
-    validate_min=True,
-    can_delete=True,
+IngredientFormSet: type[forms.BaseInlineFormSet[Ingredient, Product, IngredientForm]] = (
+    forms.inlineformset_factory(
+        Product,
+        Ingredient,
+        form=IngredientForm,
+        formset=BaseIngredientFormSet,
+        extra=2,
+        min_num=1,
+        validate_min=True,
+        can_delete=True,
+    )
 )
 
 
-class LotReceiveForm(forms.ModelForm):
+class LotReceiveForm(_LotForm):
     class Meta:
         model = Lot
         fields = [
@@ -125,7 +141,7 @@ class LotReceiveForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
         products = Product.objects.for_clinic(clinic).filter(is_active=True)
-        cast(forms.ModelChoiceField, self.fields["product"]).queryset = products
+        cast("forms.ModelChoiceField[Product]", self.fields["product"]).queryset = products
         # Batch and expiry prove the product was in date and make recalls traceable
         # (https://aestheticlinic.io/templates/treatment-record-template), so both are required.
         for name in ("expiry_date", "received_on", "vial_volume_ml"):
@@ -261,8 +277,8 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 REACHED_NOTE_REQUIRED = "write what the patient was told and anything they reported."
 
 
-class LotChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class LotChoice(_LotChoiceField):
+    def label_from_instance(self, obj: Lot) -> str:
         return f"{obj.product.name} lot {obj.lot_number}"
 
 
@@ -283,7 +299,7 @@ class RecallContactForm(forms.Form):
 
     def __init__(self, *args: Any, lots: list[Lot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["lot"])
+        field = cast("forms.ModelChoiceField[Lot]", self.fields["lot"])
         field.queryset = Lot.objects.filter(pk__in=[lot.pk for lot in lots]).select_related(
             "product"
         )

@@ -109,7 +109,7 @@ class Lot(ClinicalRecord):
     status = models.CharField(max_length=20, choices=LotStatus.choices, default=LotStatus.AVAILABLE)
     status_reason = models.CharField(max_length=300, blank=True)
 
-    objects: ClassVar[LotManager] = LotManager()
+    objects: ClassVar[LotManager[Lot]] = LotManager()
 
     class Meta:
         ordering = ["product__name", "expiry_date"]

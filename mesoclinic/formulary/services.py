@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.forms import BaseInlineFormSet
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.formulary.choices import LotStatus, VialType
-from mesoclinic.formulary.models import Lot, Product
+from mesoclinic.formulary.models import Ingredient, Lot, Product
 from mesoclinic.records.models import STALE_EDIT, StaleRecordError
 from mesoclinic.records.services import check_read_version, save_versioned
+
+if TYPE_CHECKING:
+    from mesoclinic.formulary.forms import IngredientForm
 
 
 class FormularyError(Exception):
@@ -30,7 +33,7 @@ def save_product(
     clinic: Clinic,
     user: Any,
     fields: dict[str, Any],
-    ingredients: BaseInlineFormSet,
+    ingredients: BaseInlineFormSet[Ingredient, Product, IngredientForm],
     product: Product | None = None,
     expected_version: int | None = None,
 ) -> Product:

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from mesoclinic.clinical_codes import (
     AE_TYPES,
@@ -211,7 +211,8 @@ def format_value(column: Column, value: Any) -> str:
     if column.kind is Kind.DECIMAL:
         return format_decimal(value)
     if column.kind is Kind.DATE:
-        return value.isoformat()
+        # value is Any (a row holds any column's type); a DATE column holds a date.
+        return cast("dt.date", value).isoformat()
     if column.kind is Kind.BOOLEAN:
         return "true" if value else "false"
     return str(value)

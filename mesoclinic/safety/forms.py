@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 from django.db.models import QuerySet
@@ -16,14 +16,24 @@ from mesoclinic.records.forms import DateInput, Textarea, VersionedForm
 from mesoclinic.safety.models import RESOLVED_OUTCOMES, AdverseEvent, Outcome
 from mesoclinic.treatments.models import Injection, TreatmentSession
 
+if TYPE_CHECKING:
+    # django-stubs makes these Django classes generic, but Django's own cannot be subscripted
+    # at runtime (django_stubs_ext.monkeypatch() is not installed): the model parameters are
+    # for the type checker only.
+    _LotChoiceField: TypeAlias = forms.ModelChoiceField[Lot]
+    _AdverseEventForm: TypeAlias = forms.ModelForm[AdverseEvent]
+else:
+    _LotChoiceField = forms.ModelChoiceField
+    _AdverseEventForm = forms.ModelForm
 
-class LotChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+
+class LotChoiceField(_LotChoiceField):
+    def label_from_instance(self, obj: Lot) -> str:
         expiry = f", expires {obj.expiry_date:%Y-%m-%d}" if obj.expiry_date else ""
         return f"{obj.product.name} lot {obj.lot_number}{expiry}"
 
 
-class AdverseEventForm(VersionedForm, forms.ModelForm):
+class AdverseEventForm(VersionedForm, _AdverseEventForm):
     """Type, onset, severity, seriousness and causality; the session and lot it is attributed
     to; and its course (last seen unresolved, resolution date and outcome)."""
 

@@ -27,7 +27,7 @@ def templates(riverside, ada):
     return {t.code: t for t in install_default_templates(None, riverside, ada.user)}
 
 
-def capture_data(template, **overrides):
+def capture_data(template: ConsentTemplate, **overrides: str) -> dict[str, str]:
     data = {
         "template": str(template.public_id),
         "read_confirmed": "on",

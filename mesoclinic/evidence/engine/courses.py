@@ -30,8 +30,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from mesoclinic.evidence.engine.tables import Tables
@@ -72,10 +74,13 @@ class Dataset:
     flow: dict[str, int]
 
 
-def _codes(*columns: np.ndarray) -> np.ndarray:
+def _codes(*columns: np.ndarray) -> npt.NDArray[np.int64]:
     """One integer code per distinct tuple of the given columns."""
     frame = pd.DataFrame({str(i): c for i, c in enumerate(columns)})
-    return frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
+    # pandas is untyped here (to_numpy() is Any); ngroup() numbers groups as int64.
+    return cast(
+        "npt.NDArray[np.int64]", frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
+    )
 
 
 def build_courses(sessions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -127,7 +132,7 @@ def _assign_courses(meas: pd.DataFrame, courses: pd.DataFrame) -> np.ndarray:
     return np.where(ok, course, -1)
 
 
-def _count_before(days: pd.DataFrame, course: np.ndarray, day: np.ndarray) -> np.ndarray:
+def _count_before(days: pd.DataFrame, course: np.ndarray, day: np.ndarray) -> npt.NDArray[np.intp]:
     """Number of session days of ``course`` strictly before ``day``, vectorised."""
     if not len(day):
         # No reading fell inside a course (e.g. only readings long after it).
@@ -138,7 +143,12 @@ def _count_before(days: pd.DataFrame, course: np.ndarray, day: np.ndarray) -> np
         days["course"].to_numpy().astype(np.int64) * span + days["day"].to_numpy() - low
     )
     first = np.searchsorted(sess_key, course.astype(np.int64) * span)
-    return np.searchsorted(sess_key, course.astype(np.int64) * span + day - low) - first
+    # sess_key comes from untyped pandas columns, so numpy types this difference as Any;
+    # searchsorted returns intp positions.
+    return cast(
+        "npt.NDArray[np.intp]",
+        np.searchsorted(sess_key, course.astype(np.int64) * span + day - low) - first,
+    )
 
 
 def _match_weight(weights: pd.DataFrame, patient: np.ndarray, day: np.ndarray) -> np.ndarray:

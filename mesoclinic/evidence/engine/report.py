@@ -9,7 +9,7 @@ is ``None`` and its reason is in ``limitations``; nothing is silently dropped.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 from mesoclinic.clinical_codes import AREAS, INDICATIONS, MEASUREMENT_KINDS
 from mesoclinic.evidence.engine import courses as course_rules
@@ -147,4 +147,5 @@ def build_report(
     }
     if relative:
         report["responders_subject"] = subject
-    return _finite(report)
+    # _finite returns a value of its argument's shape: a dict for this dict.
+    return cast("dict[str, Any]", _finite(report))

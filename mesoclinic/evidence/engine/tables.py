@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 Rows: TypeAlias = pd.DataFrame | Iterable[Mapping[str, Any]] | None
@@ -67,14 +68,18 @@ def _bad(table: str, column: str, frame: pd.DataFrame, mask: np.ndarray, expecte
         raise ValueError(f"{table}:{row + 2}:{column}: {value!r} is not {expected}")
 
 
-def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
+def _text(frame: pd.DataFrame, column: str) -> npt.NDArray[np.object_]:
     if column not in frame.columns:
         return np.full(len(frame), "", dtype=object)
     values = frame[column]
-    return values.where(values.notna(), "").astype(str).to_numpy(dtype=object)
+    # pandas has no type stubs here, so to_numpy() is Any; dtype=object fixes the type.
+    return cast(
+        "npt.NDArray[np.object_]",
+        values.where(values.notna(), "").astype(str).to_numpy(dtype=object),
+    )
 
 
-def _days(frame: pd.DataFrame, table: str, column: str, required: bool) -> np.ndarray:
+def _days(frame: pd.DataFrame, table: str, column: str, required: bool) -> npt.NDArray[np.float64]:
     """Whole days since 1970-01-01 as float64 (NaN = unknown)."""
     if column not in frame.columns:
         if required:
@@ -92,25 +97,37 @@ def _days(frame: pd.DataFrame, table: str, column: str, required: bool) -> np.nd
     missing = parsed.isna().to_numpy()
     if required:
         _bad(table, column, frame, missing, "a date (required)")
-    days = parsed.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    # pandas is untyped here (to_numpy() is Any); the astype chain ends in int64.
+    days = cast(
+        "npt.NDArray[np.int64]",
+        parsed.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64),
+    )
     out = days.astype(np.float64)
     out[missing] = np.nan
     return out
 
 
-def _numbers(frame: pd.DataFrame, table: str, column: str) -> np.ndarray:
-    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64)
+def _numbers(frame: pd.DataFrame, table: str, column: str) -> npt.NDArray[np.float64]:
+    # pandas is untyped here (to_numpy() is Any); dtype=float64 fixes the type.
+    values = cast(
+        "npt.NDArray[np.float64]",
+        pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64),
+    )
     _bad(table, column, frame, ~np.isfinite(values), "a number (required)")
     return values
 
 
-def _flags(frame: pd.DataFrame, table: str, column: str) -> np.ndarray:
+def _flags(frame: pd.DataFrame, table: str, column: str) -> npt.NDArray[np.bool_]:
     raw = frame[column]
+    # pandas is untyped here (to_numpy() is Any); the dtype given fixes each array's type.
     if pd.api.types.is_bool_dtype(raw.dtype):
-        return raw.to_numpy(dtype=bool)
-    text = raw.astype(str).str.strip().str.lower().to_numpy(dtype=object)
+        return cast("npt.NDArray[np.bool_]", raw.to_numpy(dtype=bool))
+    text = cast(
+        "npt.NDArray[np.object_]", raw.astype(str).str.strip().str.lower().to_numpy(dtype=object)
+    )
     _bad(table, column, frame, ~np.isin(text, ["true", "false"]), "true or false")
-    return text == "true"
+    # Comparing an object array is typed Any by numpy; the result is a bool array.
+    return cast("npt.NDArray[np.bool_]", text == "true")
 
 
 def normalise(patients: Rows, sessions: Rows, measurements: Rows, adverse_events: Rows) -> Tables:

@@ -7,9 +7,11 @@ from collections import Counter
 from decimal import Decimal
 from io import BytesIO
 
+from django.contrib.auth.models import User
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
+from mesoclinic.clinics.models import Clinic
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.patients.models import Patient
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
@@ -41,7 +43,7 @@ def images(body: bytes) -> int:
     return sum(len(page.images) for page in read(body).pages)
 
 
-def course(clinic, user, mrn, *, protocol, slope_cm, names=("Zelda", "Quarrington"), start=dt.date(2025, 1, 6)):  # fmt: skip
+def course(clinic: Clinic, user: User, mrn: str, *, protocol: str, slope_cm: float, names: tuple[str, str] = ("Zelda", "Quarrington"), start: dt.date = dt.date(2025, 1, 6)) -> Patient:  # fmt: skip
     """A patient's four monthly cellulite sessions of ``protocol``; girth falls by ``slope_cm``."""
     patient = Patient.objects.create(clinic=clinic, mrn=mrn, given_name=names[0], family_name=f"{names[1]}{mrn}", birth_date=dt.date(1980, 5, 17), sex="f", created_by=user)  # fmt: skip
     for k in range(4):

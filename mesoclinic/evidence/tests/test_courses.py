@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mesoclinic.evidence.engine.courses import build_dataset
+from mesoclinic.evidence.engine.courses import Dataset, build_dataset
 from mesoclinic.evidence.engine.tables import normalise
 
 
@@ -33,7 +33,7 @@ MEASUREMENTS = [
 ]
 
 
-def dataset():
+def dataset() -> Dataset:
     tables = normalise([{"patient_id": "P1"}], SESSIONS, MEASUREMENTS, [])
     return build_dataset(tables, "localized_fat", None, "circumference_cm")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from mesoclinic.charts.estimates import Interval
@@ -23,7 +24,7 @@ TITLES = ("Per-session effect by protocol", "Weight versus treatment", "Change f
 MISSING = ("Change from baseline by sessions", "Weight versus treatment", "Per-session effect by protocol", "Side effects per session")  # fmt: skip
 
 
-def _cellulite_pdf(client) -> bytes:
+def _cellulite_pdf(client: Client) -> bytes:
     return client.get(reverse("evidence:pdf", args=["cellulite"]) + "?outcome=circumference_cm").content  # fmt: skip
 
 

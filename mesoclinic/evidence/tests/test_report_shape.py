@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,7 +26,7 @@ AE_KEYS = {
 }  # fmt: skip
 
 
-def intervals(value, path="report"):
+def intervals(value: Any, path: str = "report") -> Iterator[tuple[str, Any]]:
     """Every (path, value) whose key is 'ci95' anywhere in the report."""
     if isinstance(value, dict):
         for key, inner in value.items():

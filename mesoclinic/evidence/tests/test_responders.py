@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mesoclinic.evidence.engine.report import build_report
 from mesoclinic.evidence.engine.responders import REFINE_1, REFINE_2
 
 
-def smfrs_rows(n_patients: int, responders: int):
+def smfrs_rows(
+    n_patients: int, responders: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Three sessions 4 weeks apart; SMFRS by both raters at baseline and 12 weeks after."""
-    sessions, measurements = [], []
+    sessions: list[dict[str, Any]] = []
+    measurements: list[dict[str, Any]] = []
     for i in range(n_patients):
         pid = f"P{i}"
         for k, date in enumerate(("2023-01-10", "2023-02-07", "2023-03-07")):

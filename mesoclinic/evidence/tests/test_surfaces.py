@@ -6,13 +6,16 @@ import datetime as dt
 import json
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.clinics.models import Clinic
 from mesoclinic.evidence.tests.pdf_reading import page_texts
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.patients.models import Patient
@@ -27,7 +30,7 @@ SPEC_KEYS = {
 }  # fmt: skip
 
 
-def _course(clinic, user, mrn, start=dt.date(2025, 1, 6)):
+def _course(clinic: Clinic, user: User, mrn: str, start: dt.date = dt.date(2025, 1, 6)) -> Patient:
     """A patient with four monthly cellulite sessions and a baseline thigh girth and weight."""
     patient = Patient.objects.create(clinic=clinic, mrn=mrn, given_name="Zelda", family_name=f"Quarrington{mrn}", birth_date=dt.date(1980, 5, 17), sex="f", created_by=user)  # fmt: skip
     for k in range(4):
@@ -39,7 +42,7 @@ def _course(clinic, user, mrn, start=dt.date(2025, 1, 6)):
     return patient
 
 
-def _run(*args):
+def _run(*args: str) -> Any:
     out = StringIO()
     call_command("evidence_report", *args, stdout=out)
     return json.loads(out.getvalue())
@@ -146,7 +149,7 @@ def test_it_gives_404_for_an_unknown_indication(login, alice):
     assert login(alice).get(reverse("evidence:indication", args=["tattoo"])).status_code == 404
 
 
-def _gais_course(clinic, user, mrn, improved):
+def _gais_course(clinic: Clinic, user: User, mrn: str, improved: bool) -> None:
     """Two face sessions 4 weeks apart; GAIS by clinician and patient 4 weeks after the last."""
     patient = Patient.objects.create(clinic=clinic, mrn=mrn, given_name="Wilhelmina", family_name=f"Ostrowska{mrn}", birth_date=dt.date(1975, 3, 2), sex="f", created_by=user)  # fmt: skip
     start = dt.date(2025, 2, 3)

@@ -16,7 +16,7 @@ from mesoclinic.treatments.tests.conftest import make_lot, make_product
 pytestmark = pytest.mark.django_db
 
 
-def _product_form(*ingredients, **fields):
+def _product_form(*ingredients: tuple[str, str], **fields: str) -> dict[str, str]:
     form = {
         "name": "Lipo mix",
         "manufacturer": "Compounding pharmacy",
@@ -35,7 +35,7 @@ def _product_form(*ingredients, **fields):
     return form
 
 
-def _lot_form(product, **fields):
+def _lot_form(product: Product, **fields: str) -> dict[str, str]:
     # "Today" is the clinic's, as the form reckons it, never the server's.
     today = product.clinic.today()
     form = {

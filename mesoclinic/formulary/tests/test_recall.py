@@ -33,7 +33,7 @@ def make_patient(clinic: Clinic, mrn: str, given: str, family: str) -> Patient:
 
 
 def give(
-    patient: Patient, lot: Lot, day: dt.date, by: Membership, volume: str = "2", signed=True
+    patient: Patient, lot: Lot, day: dt.date, by: Membership, volume: str = "2", signed: bool = True
 ) -> TreatmentSession:
     session = TreatmentSession.objects.create(
         clinic=patient.clinic,

@@ -5,20 +5,26 @@ patient from the recall's call list (outcome, when, by whom, note) and audited."
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.formulary import services
-from mesoclinic.formulary.models import RecallContact
+from mesoclinic.formulary.models import Lot, RecallContact
 from mesoclinic.formulary.tests.test_recall import make_patient
+from mesoclinic.patients.models import Patient
 from mesoclinic.safety import recall_status
 from mesoclinic.treatments.tests.conftest import make_lot
 from mesoclinic.workspace.tests.follow_up import exposed_patients, recall, red_flag, session_for
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db
 
@@ -33,18 +39,25 @@ def recalled(riverside, alice, patient, pcdc_lot):
     return recall(pcdc_lot)
 
 
-def _chart(client, patient) -> str:
+def _chart(client: Client, patient: Patient) -> str:
     response = client.get(reverse("patient_chart", args=[patient.public_id]))
     assert response.status_code == 200
     return response.content.decode()
 
 
-def _contact_url(patient, lot=None) -> str:
+def _contact_url(patient: Patient, lot: Lot | None = None) -> str:
     url = reverse("recall:contact", args=[patient.public_id])
     return f"{url}?lot={lot.public_id}" if lot else url
 
 
-def _record(client, patient, lot, outcome, note="", when=None):
+def _record(
+    client: Client,
+    patient: Patient,
+    lot: Lot,
+    outcome: str,
+    note: str = "",
+    when: dt.datetime | None = None,
+) -> Response:
     # The form's "When" is in the clinic's time, never the server's.
     when = when or timezone.localtime(timezone=lot.clinic.zone).replace(second=0, microsecond=0)
     return client.post(
@@ -200,7 +213,7 @@ def test_it_shows_an_open_red_flag_on_the_chart_until_it_is_closed(login, alice,
     assert "Fever and a hot, spreading swelling" not in _chart(client, patient)
 
 
-def _chart_queries(client, patient) -> int:
+def _chart_queries(client: Client, patient: Patient) -> int:
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("patient_chart", args=[patient.public_id]))
     return len(queries)

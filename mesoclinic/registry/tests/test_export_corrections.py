@@ -11,6 +11,7 @@ import pytest
 
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.dosing.tests.conftest import weigh
+from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.registry.tests.helpers import folder_bytes, row_counts, run_export, run_import
 from mesoclinic.treatments.corrections import correct_line
 from mesoclinic.treatments.models import Injection, TreatmentSession
@@ -30,7 +31,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def amended(draft: TreatmentSession, alice: Membership, pcdc, pcdc_lot, lido_lot) -> Injection:  # noqa: F811
+def amended(
+    draft: TreatmentSession,  # noqa: F811
+    alice: Membership,
+    pcdc: Product,  # noqa: F811
+    pcdc_lot: Lot,  # noqa: F811
+    lido_lot: Lot,  # noqa: F811
+) -> Injection:
     """A signed session of two lines; the PC/DC line was corrected to 3.5 mL of lot PC-002."""
     weigh(draft.patient, "64")
     pcdc_line = add_line(draft, pcdc_lot, "4")
@@ -45,7 +52,9 @@ def amended(draft: TreatmentSession, alice: Membership, pcdc, pcdc_lot, lido_lot
     )
 
 
-def test_it_exports_the_lines_as_corrected(riverside: Clinic, amended: Injection, tmp_path: Path):
+def test_it_exports_the_lines_as_corrected(
+    riverside: Clinic, amended: Injection, tmp_path: Path
+) -> None:
     # when riverside is exported
     run_export(tmp_path / "out", "riverside")
     # then the corrected line is written, once, and the replaced one is not
@@ -57,7 +66,7 @@ def test_it_exports_the_lines_as_corrected(riverside: Clinic, amended: Injection
 
 def test_it_exports_imports_and_exports_an_amended_session_to_the_same_bytes(
     riverside: Clinic, hilltop: Clinic, amended: Injection, tmp_path: Path
-):
+) -> None:
     # given riverside's export with the amended session
     run_export(tmp_path / "a", "riverside")
     # when it is imported into hilltop and hilltop is exported
@@ -69,7 +78,7 @@ def test_it_exports_imports_and_exports_an_amended_session_to_the_same_bytes(
 
 def test_it_changes_nothing_when_the_export_of_an_amended_session_is_imported_back(
     riverside: Clinic, amended: Injection, tmp_path: Path
-):
+) -> None:
     # given riverside exported after the correction
     run_export(tmp_path / "out", "riverside")
     before = row_counts()
@@ -86,10 +95,10 @@ def test_it_refuses_an_old_export_that_still_has_the_corrected_line(
     riverside: Clinic,
     draft: TreatmentSession,  # noqa: F811
     alice: Membership,
-    pcdc,  # noqa: F811
-    pcdc_lot,  # noqa: F811
+    pcdc: Product,  # noqa: F811
+    pcdc_lot: Lot,  # noqa: F811
     tmp_path: Path,
-):
+) -> None:
     # given an export made before the line was corrected
     line = add_line(draft, pcdc_lot, "4")
     sign(draft, alice)

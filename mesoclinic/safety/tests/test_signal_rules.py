@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from mesoclinic.safety.signal_steps import steps_for
-from mesoclinic.safety.signals import EventRow, SessionRow, detect
+from mesoclinic.safety.signals import EventRow, SessionRow, Signal, detect
 
 DAY0 = dt.date(2025, 1, 6)
 AS_OF = dt.date(2025, 12, 31)
@@ -19,15 +19,26 @@ def day(n: int) -> dt.date:
     return DAY0 + dt.timedelta(days=n)
 
 
-def session(sid: int, patient: str, at: int, lots=("L1",), practitioner="alice") -> SessionRow:
+def session(
+    sid: int, patient: str, at: int, lots: tuple[str, ...] = ("L1",), practitioner: str = "alice"
+) -> SessionRow:
     return SessionRow(sid, patient, day(at), practitioner, tuple(lots))
 
 
-def event(eid: str, patient: str, sid: int | None, onset: int, kind="nodule", lot=None):
+def event(
+    eid: str,
+    patient: str,
+    sid: int | None,
+    onset: int,
+    kind: str = "nodule",
+    lot: str | None = None,
+) -> EventRow:
     return EventRow(eid, patient, kind, day(onset), sid, lot)
 
 
-def two_patients(onset_a: int, onset_b: int, kind: str = "nodule", session_b: int = 0):
+def two_patients(
+    onset_a: int, onset_b: int, kind: str = "nodule", session_b: int = 0
+) -> list[Signal]:
     sessions = [session(1, "P1", 0), session(2, "P2", session_b)]
     events = [event("e1", "P1", 1, onset_a, kind), event("e2", "P2", 2, onset_b, kind)]
     return detect(events, sessions, AS_OF)

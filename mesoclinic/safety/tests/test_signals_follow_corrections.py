@@ -10,7 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from mesoclinic.clinics.models import Clinic
 from mesoclinic.safety.signal_data import detect_for_clinic
+from mesoclinic.safety.signals import Signal
 from mesoclinic.treatments.corrections import correct_line
 from mesoclinic.treatments.models import Injection
 from mesoclinic.treatments.tests.correction_helpers import changed
@@ -40,7 +42,7 @@ def recorded_wrong(riverside, make_lot, make_session):
     return old, new, sessions
 
 
-def _lot_signals(clinic):
+def _lot_signals(clinic: Clinic) -> dict[str, Signal]:
     return {s.key: s for s in detect_for_clinic(clinic) if s.kind == "lot"}
 
 

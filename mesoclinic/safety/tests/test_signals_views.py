@@ -13,18 +13,27 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.clinics.models import Clinic
 from mesoclinic.formulary.choices import LotStatus
+from mesoclinic.formulary.models import Lot
 from mesoclinic.patients.models import Patient
 from mesoclinic.safety.models import AdverseEvent
+from mesoclinic.treatments.models import TreatmentSession
 
 pytestmark = pytest.mark.django_db
 
 
-def person(clinic, mrn: str, given: str) -> Patient:
+def person(clinic: Clinic, mrn: str, given: str) -> Patient:
     return Patient.objects.create(clinic=clinic, mrn=mrn, given_name=given, family_name="Case")
 
 
-def lesion(patient, session, lot, onset: dt.date, kind: str = "nodule") -> AdverseEvent:
+def lesion(
+    patient: Patient,
+    session: TreatmentSession | None,
+    lot: Lot | None,
+    onset: dt.date,
+    kind: str = "nodule",
+) -> AdverseEvent:
     return AdverseEvent.objects.create(
         clinic=patient.clinic,
         patient=patient,

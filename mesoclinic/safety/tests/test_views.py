@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -17,7 +18,7 @@ SESSION_DAY = dt.date(2025, 3, 1)
 ONSET = dt.date(2025, 3, 2)
 
 
-def form(**fields):
+def form(**fields: Any) -> dict[str, str]:
     data = {
         "event_type": "nodule",
         "onset_date": ONSET.isoformat(),
@@ -34,7 +35,7 @@ def form(**fields):
     return data
 
 
-def url(patient):
+def url(patient: Patient) -> str:
     return reverse("safety:record", args=[patient.public_id])
 
 
