@@ -20,7 +20,7 @@ from mesoclinic.records.forms import SourceMixin, Textarea, VersionedForm
 LIMIT_SOURCE_NEEDED = "Say where this limit comes from (guideline, paper, policy)."
 
 
-def _check_values(form: forms.ModelForm, substance: str, protocol: str) -> None:
+def _check_values(form: forms.ModelForm[DoseLimit], substance: str, protocol: str) -> None:
     """At least one value, and never looser than a label limit (rules.loosening_problems)."""
     max_mg: Decimal | None = form.cleaned_data.get("max_mg")
     mg_per_kg: Decimal | None = form.cleaned_data.get("mg_per_kg")

@@ -53,7 +53,7 @@ class PlanForm(CurrencyMixin, VersionedForm, forms.ModelForm):
 
     def __init__(self, *args: Any, patient: Patient, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        consultation = cast(forms.ModelChoiceField, self.fields["consultation"])
+        consultation = cast("forms.ModelChoiceField[Consultation]", self.fields["consultation"])
         consultation.queryset = Consultation.objects.restrict(
             membership, Perm.VIEW_CLINICAL
         ).filter(patient=patient)
@@ -92,7 +92,9 @@ class BaseAreaFormSet(forms.BaseInlineFormSet):
         super().clean()
 
 
-PlanAreaFormSet: type[forms.BaseInlineFormSet] = forms.inlineformset_factory(
+PlanAreaFormSet: type[
+    forms.BaseInlineFormSet[PlanArea, TreatmentPlan, forms.ModelForm[PlanArea]]
+] = forms.inlineformset_factory(
     TreatmentPlan,
     PlanArea,
     fields=["area", "side"],

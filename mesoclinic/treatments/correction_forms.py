@@ -82,10 +82,12 @@ class LineCorrectionForm(forms.Form):
         sites = [(f"{a.area}:{a.side}", site_label(a.area, a.side)) for a in session.areas.all()]
         cast(forms.ChoiceField, self.fields["site"]).choices = sites
         # Active products, and the line's own even if it has since been withdrawn.
-        cast(forms.ModelChoiceField, self.fields["product"]).queryset = Product.objects.for_clinic(
-            session.clinic
-        ).filter(Q(is_active=True) | Q(pk=line.product_id))
-        cast(forms.ModelChoiceField, self.fields["lot"]).queryset = (
+        cast(
+            "forms.ModelChoiceField[Product]", self.fields["product"]
+        ).queryset = Product.objects.for_clinic(session.clinic).filter(
+            Q(is_active=True) | Q(pk=line.product_id)
+        )
+        cast("forms.ModelChoiceField[Lot]", self.fields["lot"]).queryset = (
             Lot.objects.for_clinic(session.clinic)
             .select_related("product")
             .order_by("product__name", "lot_number")

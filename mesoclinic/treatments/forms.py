@@ -68,7 +68,7 @@ class SessionForm(VersionedForm, forms.ModelForm):
             label="Practitioner",
             help_text="who injected",
         )
-        plan = cast(forms.ModelChoiceField, self.fields["plan"])
+        plan = cast("forms.ModelChoiceField[TreatmentPlan]", self.fields["plan"])
         # A closed course takes no new sessions; a draft keeps the plan it already has.
         plan.queryset = TreatmentPlan.objects.restrict(membership, Perm.VIEW_CLINICAL).filter(
             Q(status=PlanStatus.ACTIVE) | Q(pk=self.instance.plan_id), patient=patient
@@ -104,7 +104,9 @@ class SessionAreaForm(CurrencyMixin, forms.ModelForm):
         self.fields["currency"].widget.attrs["placeholder"] = currency
 
 
-SessionAreaFormSet: type[forms.BaseInlineFormSet] = forms.inlineformset_factory(
+SessionAreaFormSet: type[
+    forms.BaseInlineFormSet[SessionArea, TreatmentSession, forms.ModelForm[SessionArea]]
+] = forms.inlineformset_factory(
     TreatmentSession,
     SessionArea,
     form=SessionAreaForm,
@@ -149,11 +151,11 @@ class InjectionForm(forms.Form):
             (site_key(a.area, a.side), f"{AREAS[a.area]} ({SIDES[a.side]})")
             for a in session.areas.all()
         ]
-        cast(forms.ModelChoiceField, self.fields["product"]).queryset = Product.objects.for_clinic(
-            session.clinic
-        ).filter(is_active=True)
+        cast(
+            "forms.ModelChoiceField[Product]", self.fields["product"]
+        ).queryset = Product.objects.for_clinic(session.clinic).filter(is_active=True)
         lots = Lot.objects.for_clinic(session.clinic).select_related("product")
-        cast(forms.ModelChoiceField, self.fields["lot"]).queryset = lots
+        cast("forms.ModelChoiceField[Lot]", self.fields["lot"]).queryset = lots
         offered = lots.filter(status=LotStatus.AVAILABLE).order_by("product__name", "expiry_date")
         usable = [lot for lot in offered if lot.unusable_reason(on) is None]
         self.fields["lot"].widget.choices = [("", "---------")] + [
