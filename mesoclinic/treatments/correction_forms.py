@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,8 +20,16 @@ from mesoclinic.treatments.corrections import (
 )
 from mesoclinic.treatments.models import Injection, TreatmentSession
 
+if TYPE_CHECKING:
+    # django-stubs makes these Django classes generic, but Django's own cannot be subscripted
+    # at runtime (django_stubs_ext.monkeypatch() is not installed): the model parameters are
+    # for the type checker only.
+    _LotChoiceField: TypeAlias = forms.ModelChoiceField[Lot]
+else:
+    _LotChoiceField = forms.ModelChoiceField
 
-class LotChoiceField(forms.ModelChoiceField):
+
+class LotChoiceField(_LotChoiceField):
     """Every lot of the clinic, including expired and recalled ones: a correction records
     what was injected, whatever state the lot was in."""
 
