@@ -95,7 +95,7 @@ class CheckIn(ClinicalRecord):
     answered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[CheckInManager] = CheckInManager()
+    objects: ClassVar[CheckInManager[CheckIn]] = CheckInManager()
 
     class Meta:
         ordering = ["window_start", "id"]
@@ -202,7 +202,7 @@ class Escalation(ClinicalRecord):
     acknowledged_by_name = models.CharField(max_length=200, blank=True)
     acknowledgement_note = models.TextField(blank=True)
 
-    objects: ClassVar[EscalationManager] = EscalationManager()
+    objects: ClassVar[EscalationManager[Escalation]] = EscalationManager()
 
     class Meta:
         ordering = ["acknowledged_at", "-created_at"]

@@ -55,7 +55,8 @@ class PlacedPoint:
 def nice_step(span: float, target_ticks: int = 4) -> float:
     """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about ``target_ticks``."""
     raw = span / max(target_ticks, 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
+    # int ** int is typed Any (a negative power gives a float); the value is a float either way
+    magnitude: float = 10 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
         if raw <= factor * magnitude:
             return factor * magnitude

@@ -51,7 +51,7 @@ def record_page(path: str) -> str | None:
 
 
 def previous_page(request: HttpRequest) -> str | None:
-    referer = request.META.get("HTTP_REFERER", "")
+    referer: str = request.META.get("HTTP_REFERER", "")
     if not referer or not url_has_allowed_host_and_scheme(
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -40,6 +40,8 @@ from mesoclinic.demo.writer import (
 from mesoclinic.dosing.models import DoseLimit
 from mesoclinic.dosing.rules import PHOSPHATIDYLCHOLINE, SOURCE_PC_NETWORK_LIPOLYSIS
 from mesoclinic.formulary.models import Ingredient, Product
+from mesoclinic.patients.models import Patient
+from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.treatments.models import TreatmentSession
 
 Report = Callable[[str], None]
@@ -345,7 +347,9 @@ def _schedule_aftercare(clinic: Clinic, now: dt.datetime) -> int:
     return sum(len(schedule_follow_up(s)) for s in recent.select_related("plan"))
 
 
-def _backdate(courses: list[CourseDraft], patients: list, plans: list) -> None:
+def _backdate(
+    courses: list[CourseDraft], patients: list[Patient], plans: list[TreatmentPlan]
+) -> None:
     """Give patients and plans the creation times they would have had, so timelines read
     naturally. Consultations, consents and sessions are written with theirs
     (``writer._insert_as_written``): a signed row cannot be updated afterwards."""

@@ -21,8 +21,9 @@ from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.consent.models import Consent, ConsentTemplate
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.demo.catalogue import COURSE_SESSION_PRICE, PRODUCT_BY_KEY
-from mesoclinic.demo.courses import CourseDraft, MeasureDraft
+from mesoclinic.demo.courses import CourseDraft
 from mesoclinic.demo.lots import LotDraft
+from mesoclinic.demo.outcome_model import MeasureDraft
 from mesoclinic.demo.people import CONCERNS, questionnaire
 from mesoclinic.demo.screen import screening_for
 from mesoclinic.formulary.choices import LotStatus

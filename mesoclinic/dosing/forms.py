@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 from django.utils.html import format_html, format_html_join
@@ -16,11 +16,19 @@ from mesoclinic.dosing.services import clinic_vocabulary
 from mesoclinic.dosing.vocabulary import UnknownSubstance
 from mesoclinic.records.forms import SourceMixin, Textarea, VersionedForm
 
+if TYPE_CHECKING:
+    # django-stubs makes these Django classes generic, but Django's own cannot be subscripted
+    # at runtime (django_stubs_ext.monkeypatch() is not installed): the model parameters are
+    # for the type checker only.
+    _DoseLimitForm: TypeAlias = forms.ModelForm[DoseLimit]
+else:
+    _DoseLimitForm = forms.ModelForm
+
 # Both limit forms require the limit's source (records.forms.SourceMixin).
 LIMIT_SOURCE_NEEDED = "Say where this limit comes from (guideline, paper, policy)."
 
 
-def _check_values(form: forms.ModelForm, substance: str, protocol: str) -> None:
+def _check_values(form: forms.ModelForm[DoseLimit], substance: str, protocol: str) -> None:
     """At least one value, and never looser than a label limit (rules.loosening_problems)."""
     max_mg: Decimal | None = form.cleaned_data.get("max_mg")
     mg_per_kg: Decimal | None = form.cleaned_data.get("mg_per_kg")
@@ -55,7 +63,7 @@ class DatalistInput(forms.TextInput):
         return format_html('{}<datalist id="{}">{}</datalist>', html, list_id, options)
 
 
-class DoseLimitForm(SourceMixin, forms.ModelForm):
+class DoseLimitForm(SourceMixin, _DoseLimitForm):
     """A new practice limit on one substance, for every session or for one protocol.
 
     The substance must be one the clinic's products contain or the dose rules know
@@ -98,7 +106,7 @@ class DoseLimitForm(SourceMixin, forms.ModelForm):
         return data
 
 
-class TightenForm(SourceMixin, VersionedForm, forms.ModelForm):
+class TightenForm(SourceMixin, VersionedForm, _DoseLimitForm):
     """Lower an existing limit (or add its mg or mg/kg part); raising one is refused."""
 
     source_needed = LIMIT_SOURCE_NEEDED

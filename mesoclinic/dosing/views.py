@@ -6,7 +6,10 @@ No patient data here; every change is audited with the substance in ``detail``.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -100,7 +103,8 @@ def limit_create(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             limit = form.save(commit=False)
             limit.clinic = membership.clinic
-            limit.created_by = request.user
+            # @requires lets only a signed-in member through: the user is never anonymous here
+            limit.created_by = cast(User, request.user)
             limit.save()
             record(request, Action.CREATE, obj=limit, detail=f"dose limit {limit}")
         messages.success(request, f"Dose limit added: {limit}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 from django.db.models import QuerySet
@@ -18,6 +18,18 @@ from mesoclinic.outcomes.rules import field_label, measurement_problems, value_p
 from mesoclinic.outcomes.services import Row
 from mesoclinic.records.forms import DateInput, VersionedForm
 from mesoclinic.treatments.models import TreatmentSession
+
+if TYPE_CHECKING:
+    # django-stubs makes these Django classes generic, but Django's own cannot be subscripted
+    # at runtime (django_stubs_ext.monkeypatch() is not installed): the model parameters are
+    # for the type checker only.
+    _SessionChoiceField: TypeAlias = forms.ModelChoiceField[TreatmentSession]
+    _RowFormSet: TypeAlias = forms.BaseFormSet["RowForm"]
+    _MeasurementForm: TypeAlias = forms.ModelForm[Measurement]
+else:
+    _SessionChoiceField = forms.ModelChoiceField
+    _RowFormSet = forms.BaseFormSet
+    _MeasurementForm = forms.ModelForm
 
 # Body weight is entered once per visit in its own field, not as a row.
 ROW_KINDS = [("", "—")] + [(k.code, k.label) for k in MEASUREMENT_KINDS.values() if k.per_area]
@@ -33,7 +45,7 @@ def session_label(session: TreatmentSession) -> str:
     return f"{session.performed_at:%Y-%m-%d} · {session.get_indication_display()}"
 
 
-class SessionChoiceField(forms.ModelChoiceField):
+class SessionChoiceField(_SessionChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return session_label(obj)
 
@@ -157,7 +169,7 @@ class RowForm(forms.Form):
         )
 
 
-class BaseRowFormSet(forms.BaseFormSet):
+class BaseRowFormSet(_RowFormSet):
     def clean(self) -> None:
         if any(self.errors):
             return
@@ -200,7 +212,7 @@ def control_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return added
 
 
-class MeasurementEditForm(VersionedForm, forms.ModelForm):
+class MeasurementEditForm(VersionedForm, _MeasurementForm):
     """Correct one measurement entered in error; carries the version it was read at."""
 
     class Meta:

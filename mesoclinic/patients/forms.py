@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 from django.utils import timezone
@@ -14,8 +14,16 @@ from mesoclinic.patients.fields import PATIENT_FIELDS, PatientFieldAccess
 from mesoclinic.patients.models import Patient
 from mesoclinic.records.forms import DateInput, Textarea, VersionedForm
 
+if TYPE_CHECKING:
+    # django-stubs makes these Django classes generic, but Django's own cannot be subscripted
+    # at runtime (django_stubs_ext.monkeypatch() is not installed): the model parameters are
+    # for the type checker only.
+    _PatientForm: TypeAlias = forms.ModelForm[Patient]
+else:
+    _PatientForm = forms.ModelForm
 
-class PatientForm(VersionedForm, forms.ModelForm):
+
+class PatientForm(VersionedForm, _PatientForm):
     """A patient's details, limited to the fields the user's role may edit (``access``): the
     others are neither rendered nor read from the post, so they keep their stored values."""
 

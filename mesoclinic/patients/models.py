@@ -99,7 +99,7 @@ class Patient(ClinicalRecord):
     # A registry bundle's x_ columns, kept verbatim so that an export gives them back.
     extra = models.JSONField(default=dict, blank=True, help_text="registry bundle x_ columns")
 
-    objects: ClassVar[PatientManager] = PatientManager()
+    objects: ClassVar[PatientManager[Patient]] = PatientManager()
 
     class Meta:
         ordering = ["family_name", "given_name", "mrn"]

@@ -13,6 +13,7 @@ from django.template.defaultfilters import pluralize
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.permissions import current_membership, requires
+from mesoclinic.clinics.requests import ClinicRequest
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.patients import services
 from mesoclinic.patients.duplicates import PossibleDuplicate, PossibleDuplicatesFound
@@ -23,7 +24,7 @@ from mesoclinic.records.models import StaleRecordError
 
 
 @requires(Perm.VIEW_DEMOGRAPHICS)
-def patient_list(request: HttpRequest) -> HttpResponse:
+def patient_list(request: ClinicRequest) -> HttpResponse:
     membership = current_membership(request)
     # A search is POSTed: its words are names, birth dates or MRNs, and a URL carrying them
     # would end up in browser history and in web-server and proxy logs.
@@ -43,7 +44,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         record(request, Action.SEARCH, detail=f"{page.paginator.count} patients matched")
     elif page.object_list:
         record(request, Action.LIST, detail=f"patient list page {page.number}")
-    template = "patients/_results.html" if request.htmx else "patients/list.html"  # type: ignore[attr-defined]
+    template = "patients/_results.html" if request.htmx else "patients/list.html"
     context = {"form": form, "page": page, "query": query}
     return render(request, template, {**context, "patient_fields": access_for(membership)})
 

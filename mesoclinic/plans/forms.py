@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
 
@@ -19,8 +19,18 @@ from mesoclinic.records.forms import (
     VersionField,
 )
 
+if TYPE_CHECKING:
+    # django-stubs makes these Django classes generic, but Django's own cannot be subscripted
+    # at runtime (django_stubs_ext.monkeypatch() is not installed): the model parameters are
+    # for the type checker only.
+    _PlanForm: TypeAlias = forms.ModelForm[TreatmentPlan]
+    _AnyAreaFormSet: TypeAlias = forms.BaseInlineFormSet[Any, Any, Any]
+else:
+    _PlanForm = forms.ModelForm
+    _AnyAreaFormSet = forms.BaseInlineFormSet
 
-class PlanForm(CurrencyMixin, VersionedForm, forms.ModelForm):
+
+class PlanForm(CurrencyMixin, VersionedForm, _PlanForm):
     price_field = "estimated_price"
 
     class Meta:
@@ -53,7 +63,7 @@ class PlanForm(CurrencyMixin, VersionedForm, forms.ModelForm):
 
     def __init__(self, *args: Any, patient: Patient, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        consultation = cast(forms.ModelChoiceField, self.fields["consultation"])
+        consultation = cast("forms.ModelChoiceField[Consultation]", self.fields["consultation"])
         consultation.queryset = Consultation.objects.restrict(
             membership, Perm.VIEW_CLINICAL
         ).filter(patient=patient)
@@ -75,8 +85,11 @@ class PlanForm(CurrencyMixin, VersionedForm, forms.ModelForm):
         return value
 
 
-class BaseAreaFormSet(forms.BaseInlineFormSet):
-    """Areas with sides; the same area and side twice is refused on the row."""
+class BaseAreaFormSet(_AnyAreaFormSet):
+    """Areas with sides; the same area and side twice is refused on the row.
+
+    Shared by plan areas and session areas (treatments.forms), hence any model.
+    """
 
     def clean(self) -> None:
         seen: set[tuple[Any, Any]] = set()
@@ -92,7 +105,9 @@ class BaseAreaFormSet(forms.BaseInlineFormSet):
         super().clean()
 
 
-PlanAreaFormSet: type[forms.BaseInlineFormSet] = forms.inlineformset_factory(
+PlanAreaFormSet: type[
+    forms.BaseInlineFormSet[PlanArea, TreatmentPlan, forms.ModelForm[PlanArea]]
+] = forms.inlineformset_factory(
     TreatmentPlan,
     PlanArea,
     fields=["area", "side"],

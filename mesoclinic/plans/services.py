@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.forms import BaseInlineFormSet
+from django.forms import BaseInlineFormSet, ModelForm
 
 from mesoclinic.patients.models import Patient
-from mesoclinic.plans.models import PlanStatus, TreatmentPlan
+from mesoclinic.plans.models import PlanArea, PlanStatus, TreatmentPlan
 from mesoclinic.records.services import save_versioned
 
 
@@ -17,7 +17,10 @@ class PlanError(Exception):
 
 
 def create_plan(
-    patient: Patient, user: Any, fields: dict[str, Any], areas: BaseInlineFormSet
+    patient: Patient,
+    user: Any,
+    fields: dict[str, Any],
+    areas: BaseInlineFormSet[PlanArea, TreatmentPlan, ModelForm[PlanArea]],
 ) -> TreatmentPlan:
     """The plan and its areas in one transaction: never a plan without its areas."""
     with transaction.atomic():
@@ -29,7 +32,10 @@ def create_plan(
 
 
 def update_plan(
-    plan: TreatmentPlan, expected_version: int, fields: dict[str, Any], areas: BaseInlineFormSet
+    plan: TreatmentPlan,
+    expected_version: int,
+    fields: dict[str, Any],
+    areas: BaseInlineFormSet[PlanArea, TreatmentPlan, ModelForm[PlanArea]],
 ) -> TreatmentPlan:
     """Save an edit made at ``expected_version``; refused if someone changed the plan since."""
     with transaction.atomic():

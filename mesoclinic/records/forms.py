@@ -50,7 +50,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
             return super().format_value(value)
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        text = value.strftime(LOCAL_MINUTE)
+        text: str = value.strftime(LOCAL_MINUTE)
         # The picker takes at most milliseconds; finer digits come only from code, never a form.
         millis = value.microsecond // 1000
         if value.second or millis:

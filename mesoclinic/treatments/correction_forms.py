@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,8 +20,16 @@ from mesoclinic.treatments.corrections import (
 )
 from mesoclinic.treatments.models import Injection, TreatmentSession
 
+if TYPE_CHECKING:
+    # django-stubs makes these Django classes generic, but Django's own cannot be subscripted
+    # at runtime (django_stubs_ext.monkeypatch() is not installed): the model parameters are
+    # for the type checker only.
+    _LotChoiceField: TypeAlias = forms.ModelChoiceField[Lot]
+else:
+    _LotChoiceField = forms.ModelChoiceField
 
-class LotChoiceField(forms.ModelChoiceField):
+
+class LotChoiceField(_LotChoiceField):
     """Every lot of the clinic, including expired and recalled ones: a correction records
     what was injected, whatever state the lot was in."""
 
@@ -82,10 +90,12 @@ class LineCorrectionForm(forms.Form):
         sites = [(f"{a.area}:{a.side}", site_label(a.area, a.side)) for a in session.areas.all()]
         cast(forms.ChoiceField, self.fields["site"]).choices = sites
         # Active products, and the line's own even if it has since been withdrawn.
-        cast(forms.ModelChoiceField, self.fields["product"]).queryset = Product.objects.for_clinic(
-            session.clinic
-        ).filter(Q(is_active=True) | Q(pk=line.product_id))
-        cast(forms.ModelChoiceField, self.fields["lot"]).queryset = (
+        cast(
+            "forms.ModelChoiceField[Product]", self.fields["product"]
+        ).queryset = Product.objects.for_clinic(session.clinic).filter(
+            Q(is_active=True) | Q(pk=line.product_id)
+        )
+        cast("forms.ModelChoiceField[Lot]", self.fields["lot"]).queryset = (
             Lot.objects.for_clinic(session.clinic)
             .select_related("product")
             .order_by("product__name", "lot_number")

@@ -98,7 +98,9 @@ def _limit_words(limit: dict[str, Any]) -> str:
 
 def _rules_words(snapshot: dict[str, Any]) -> str:
     protocol = snapshot["protocol"]
-    return snapshot["verdict"]["rule_set"] + (f" ({protocol['name']})" if protocol else "")
+    # the snapshot is stored JSON (typed Any); its rule_set is the rule set's name, a str
+    rule_set: str = snapshot["verdict"]["rule_set"]
+    return rule_set + (f" ({protocol['name']})" if protocol else "")
 
 
 def signed_dose(session: TreatmentSession, lines: list[Injection]) -> SignedDose:

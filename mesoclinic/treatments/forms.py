@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
 from django.contrib.auth.models import User
@@ -23,18 +23,29 @@ from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.records.forms import CurrencyMixin, DateTimeLocalField, Textarea, VersionedForm
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
 
+if TYPE_CHECKING:
+    # django-stubs makes these Django classes generic, but Django's own cannot be subscripted
+    # at runtime (django_stubs_ext.monkeypatch() is not installed): the model parameters are
+    # for the type checker only.
+    _StaffChoiceField: TypeAlias = forms.ModelChoiceField[User]
+    _SessionForm: TypeAlias = forms.ModelForm[TreatmentSession]
+    _SessionAreaForm: TypeAlias = forms.ModelForm[SessionArea]
+else:
+    _StaffChoiceField = forms.ModelChoiceField
+    _SessionForm = _SessionAreaForm = forms.ModelForm
+
 # Depth bounds are those of the Injection model (0–20 mm): the deepest technique in
 # ../shared/reference/mesotherapy-clinical.md §1.1 is a 13 mm needle fully inserted
 # (https://www.mesoderm.es/mesotherapy/).
 DEPTH_MIN_MM, DEPTH_MAX_MM = Decimal(0), Decimal(20)
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(_StaffChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.get_full_name() or obj.get_username())
 
 
-class SessionForm(VersionedForm, forms.ModelForm):
+class SessionForm(VersionedForm, _SessionForm):
     """The session header. Indication and protocol default from the plan when left blank."""
 
     performed_at = DateTimeLocalField(label="Date and time", help_text="in the clinic's time zone")
@@ -68,7 +79,7 @@ class SessionForm(VersionedForm, forms.ModelForm):
             label="Practitioner",
             help_text="who injected",
         )
-        plan = cast(forms.ModelChoiceField, self.fields["plan"])
+        plan = cast("forms.ModelChoiceField[TreatmentPlan]", self.fields["plan"])
         # A closed course takes no new sessions; a draft keeps the plan it already has.
         plan.queryset = TreatmentPlan.objects.restrict(membership, Perm.VIEW_CLINICAL).filter(
             Q(status=PlanStatus.ACTIVE) | Q(pk=self.instance.plan_id), patient=patient
@@ -90,7 +101,7 @@ class SessionForm(VersionedForm, forms.ModelForm):
         return data
 
 
-class SessionAreaForm(CurrencyMixin, forms.ModelForm):
+class SessionAreaForm(CurrencyMixin, _SessionAreaForm):
     price_field = "price"
 
     class Meta:
@@ -104,7 +115,9 @@ class SessionAreaForm(CurrencyMixin, forms.ModelForm):
         self.fields["currency"].widget.attrs["placeholder"] = currency
 
 
-SessionAreaFormSet: type[forms.BaseInlineFormSet] = forms.inlineformset_factory(
+SessionAreaFormSet: type[
+    forms.BaseInlineFormSet[SessionArea, TreatmentSession, forms.ModelForm[SessionArea]]
+] = forms.inlineformset_factory(
     TreatmentSession,
     SessionArea,
     form=SessionAreaForm,
@@ -149,11 +162,11 @@ class InjectionForm(forms.Form):
             (site_key(a.area, a.side), f"{AREAS[a.area]} ({SIDES[a.side]})")
             for a in session.areas.all()
         ]
-        cast(forms.ModelChoiceField, self.fields["product"]).queryset = Product.objects.for_clinic(
-            session.clinic
-        ).filter(is_active=True)
+        cast(
+            "forms.ModelChoiceField[Product]", self.fields["product"]
+        ).queryset = Product.objects.for_clinic(session.clinic).filter(is_active=True)
         lots = Lot.objects.for_clinic(session.clinic).select_related("product")
-        cast(forms.ModelChoiceField, self.fields["lot"]).queryset = lots
+        cast("forms.ModelChoiceField[Lot]", self.fields["lot"]).queryset = lots
         offered = lots.filter(status=LotStatus.AVAILABLE).order_by("product__name", "expiry_date")
         usable = [lot for lot in offered if lot.unusable_reason(on) is None]
         self.fields["lot"].widget.choices = [("", "---------")] + [

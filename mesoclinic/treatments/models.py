@@ -204,7 +204,7 @@ InjectionManager = models.Manager.from_queryset(InjectionQuerySet)
 LINES_IN_EFFECT = "prefetched_lines_in_effect"
 
 
-def prefetch_lines_in_effect(*prefetch: str) -> models.Prefetch:
+def prefetch_lines_in_effect(*prefetch: str) -> models.Prefetch[str, InjectionQuerySet, str]:
     """Prefetch each session's lines in effect, with product and lot (and ``prefetch``, e.g.
     ``product__ingredients``), for ``TreatmentSession.lines_in_effect()``: one query for all
     the sessions."""

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.forms import BaseInlineFormSet
+from django.forms import BaseInlineFormSet, ModelForm
 from django.utils import timezone
 
 from mesoclinic.clinics.models import Membership
@@ -25,7 +25,7 @@ from mesoclinic.records.services import SigningError, amend_record, save_version
 from mesoclinic.treatments import readiness
 from mesoclinic.treatments.dose_input import check_session_dose
 from mesoclinic.treatments.gates import Readiness, signing_problems
-from mesoclinic.treatments.models import Injection, TreatmentSession
+from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
 from mesoclinic.treatments.signals import session_signed
 
 
@@ -58,7 +58,10 @@ def _check_lines_match_areas(session: TreatmentSession) -> None:
 
 
 def create_session(
-    patient: Patient, user: Any, fields: dict[str, Any], areas: BaseInlineFormSet
+    patient: Patient,
+    user: Any,
+    fields: dict[str, Any],
+    areas: BaseInlineFormSet[SessionArea, TreatmentSession, ModelForm[SessionArea]],
 ) -> TreatmentSession:
     """A draft session and its areas, in one transaction."""
     with transaction.atomic():
@@ -75,7 +78,7 @@ def update_session(
     session: TreatmentSession,
     expected_version: int,
     fields: dict[str, Any],
-    areas: BaseInlineFormSet,
+    areas: BaseInlineFormSet[SessionArea, TreatmentSession, ModelForm[SessionArea]],
 ) -> TreatmentSession:
     """Edit a draft made at ``expected_version``; refused if signed or changed since."""
     with transaction.atomic():

@@ -23,6 +23,7 @@ from mesoclinic.clinical_codes import INDICATIONS, TECHNIQUES
 from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import current_membership, requires
+from mesoclinic.clinics.requests import ClinicRequest
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.consent.services import patient_indications
 from mesoclinic.patients.models import Patient
@@ -274,13 +275,13 @@ def _render_detail(
 
 
 def _lines_response(
-    request: HttpRequest,
+    request: ClinicRequest,
     session: TreatmentSession,
     form: InjectionForm | None = None,
     notice: str = "",
 ) -> HttpResponse:
     membership = current_membership(request)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(
             request, "treatments/_lines.html", _lines_context(session, membership, form, notice)
         )
@@ -303,7 +304,7 @@ def _lines_response(
 
 @require_POST
 @requires(Perm.EDIT_CLINICAL)
-def line_add(request: HttpRequest, public_id: str) -> HttpResponse:
+def line_add(request: ClinicRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     session = _session(membership, Perm.EDIT_CLINICAL, public_id)
     if session.is_signed:
@@ -325,14 +326,14 @@ def line_add(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             form.add_error(None, exc.messages)
         return _lines_response(request, session, form)
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         messages.success(request, "Injection line added.")
     return _lines_response(request, session)
 
 
 @require_POST
 @requires(Perm.EDIT_CLINICAL)
-def line_remove(request: HttpRequest, public_id: str, line_id: str) -> HttpResponse:
+def line_remove(request: ClinicRequest, public_id: str, line_id: str) -> HttpResponse:
     membership = current_membership(request)
     session = _session(membership, Perm.EDIT_CLINICAL, public_id)
     line = get_object_or_404(session.injections.in_effect(), public_id=line_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 from django.contrib.auth.models import User
@@ -15,6 +15,14 @@ from mesoclinic.clinics.models import (
     Clinic,
 )
 from mesoclinic.records.forms import CurrencyMixin, VersionedForm
+
+if TYPE_CHECKING:
+    # django-stubs makes these Django classes generic, but Django's own cannot be subscripted
+    # at runtime (django_stubs_ext.monkeypatch() is not installed): the model parameters are
+    # for the type checker only.
+    _ClinicForm: TypeAlias = forms.ModelForm[Clinic]
+else:
+    _ClinicForm = forms.ModelForm
 
 
 class StaffProfileFields(forms.Form):
@@ -77,7 +85,7 @@ class StaffEditForm(VersionedForm, StaffProfileFields):
     field_order = ["role", "is_active", "profession", "registration_number", "registration_body"]
 
 
-class ClinicSettingsForm(CurrencyMixin, VersionedForm, forms.ModelForm):
+class ClinicSettingsForm(CurrencyMixin, VersionedForm, _ClinicForm):
     """The clinic's own settings, for its admin. ``version`` is the one the page was read at;
     a save without it, or after someone else saved, is refused (workspace.services)."""
 

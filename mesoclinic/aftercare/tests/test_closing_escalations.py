@@ -4,10 +4,12 @@ a blank or whitespace-only note, with a message that names the field, and save n
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.utils import timezone
 
 from mesoclinic.aftercare import services
@@ -15,6 +17,9 @@ from mesoclinic.aftercare.choices import EscalationLevel
 from mesoclinic.aftercare.forms import AcknowledgeForm
 from mesoclinic.aftercare.models import Escalation
 from mesoclinic.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +38,7 @@ def red_flag(patient, make_signed_session):
     )
 
 
-def _post(client, escalation, note):
+def _post(client: Client, escalation: Escalation, note: str) -> Response:
     return client.post(
         f"/aftercare/escalations/{escalation.public_id}/acknowledge/", {"note": note}, follow=True
     )

@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
-from mesoclinic.aftercare.models import CheckInResponse, Escalation
+from mesoclinic.aftercare.models import CheckIn, CheckInResponse, Escalation
 from mesoclinic.aftercare.reporting import dominant_lot
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.safety.models import AdverseEvent
 
 from .test_patient_link import QUIET, assert_nothing_leaks
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-def answer(client, open_link, check_in, **changes):
+def answer(
+    client: Client,
+    open_link: Callable[[Client, CheckIn], str],
+    check_in: CheckIn,
+    **changes: Any,
+) -> Response:
     data = {**QUIET, **changes}
     return client.post(open_link(client, check_in), data)
 

@@ -52,7 +52,7 @@ def test_it_would_notice_a_patient_data_model():
     assert _reaches_a_patient(Injection)
 
 
-def test_it_shows_an_operator_no_patient_in_the_django_admin(patient: Patient):
+def test_it_shows_an_operator_no_patient_in_the_django_admin(patient: Patient) -> None:
     # given an operator (a superuser) in the Django admin, and a registered patient
     client = Client()
     client.force_login(User.objects.create_superuser("operator", "op@example.org", "x"))

@@ -13,7 +13,7 @@ from mesoclinic.charts.lines import Box, date_ticks, place, render_line_plot, va
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def _points():
+def _points() -> list[tuple[dt.date, float, str]]:
     return [
         (dt.date(2025, 3, 1), 92.0, "Body weight"),
         (dt.date(2025, 1, 1), 90.0, "Body weight"),

@@ -11,7 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mesoclinic.consultations.questions import QUESTION_CODES, QUESTIONS, Questionnaire
-from mesoclinic.consultations.screening import planned_treatments, screen, screening_json
+from mesoclinic.consultations.screening import (
+    Finding,
+    planned_treatments,
+    screen,
+    screening_json,
+)
 from mesoclinic.consultations.screening_rules import RULES
 
 KYBELLA = "https://fda.report/DailyMed/fe431ed4-ea6f-4e99-b4bc-ec25ae7b8553/"
@@ -36,7 +41,7 @@ def calm(**overrides: object) -> Questionnaire:
     return replace(base, **overrides)  # type: ignore[arg-type]
 
 
-def codes(findings: list) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+def codes(findings: list[Finding]) -> dict[str, tuple[str, str, tuple[str, ...]]]:
     return {f.code: (f.level, f.kind, f.sources) for f in findings}
 
 
@@ -340,7 +345,7 @@ indication_lists = st.lists(
 area_lists = st.lists(st.sampled_from(["submental", "abdomen", "face", "scalp"]), max_size=3)
 
 
-def _non_missing(findings: list) -> set[str]:
+def _non_missing(findings: list[Finding]) -> set[str]:
     return {f.code for f in findings if f.kind != "missing"}
 
 

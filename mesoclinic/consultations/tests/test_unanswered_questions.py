@@ -4,16 +4,20 @@ with a reason: the pure rules (table tests), the service and the pages."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from mesoclinic.clinics.models import Membership
 from mesoclinic.consultations import services
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.consultations.questions import QUESTION_CODES, QUESTIONS, Questionnaire
 from mesoclinic.consultations.screening import questions_for, unanswered_questions
 from mesoclinic.consultations.screening_rules import ALL, MESOTHERAPY, PCDC
 from mesoclinic.consultations.tests.test_consultation_views import form_data
+from mesoclinic.patients.models import Patient
 from mesoclinic.records.services import SigningError
 
 SUBMENTAL = {q.code for q in QUESTIONS if q.submental}
@@ -96,7 +100,9 @@ pytestmark_db = pytest.mark.django_db
 
 
 @pytest.fixture
-def open_consultation(login, alice, patient) -> Consultation:
+def open_consultation(
+    login: Callable[[Membership], Client], alice: Membership, patient: Patient
+) -> Consultation:
     """A draft for localized fat where the pregnancy and keloid questions were left open."""
     data = form_data()
     del data["q_pregnant"]

@@ -13,14 +13,18 @@ from mesoclinic.dosing.verdict import Verdict
 SESSION_DATE = "2026-11-20"
 
 
-def ingredient(substance: str, mg_per_ml: Any, *, epinephrine: bool | None = None) -> dict:
+def ingredient(
+    substance: str, mg_per_ml: Any, *, epinephrine: bool | None = None
+) -> dict[str, Any]:
     data: dict[str, Any] = {"substance": substance, "mg_per_ml": Decimal(str(mg_per_ml))}
     if epinephrine is not None:
         data["with_epinephrine"] = epinephrine
     return data
 
 
-def syringe(*ingredients: dict, volume_ml: Any, area: str = "face", **more: Any) -> dict:
+def syringe(
+    *ingredients: dict[str, Any], volume_ml: Any, area: str = "face", **more: Any
+) -> dict[str, Any]:
     return {
         "area": area,
         "volume_ml": Decimal(str(volume_ml)),
@@ -30,12 +34,12 @@ def syringe(*ingredients: dict, volume_ml: Any, area: str = "face", **more: Any)
 
 
 def plan(
-    *syringes: dict,
+    *syringes: dict[str, Any],
     weight_kg: Any = 70,
     date: str = SESSION_DATE,
-    history: list[dict] | None = None,
+    history: list[dict[str, Any]] | None = None,
     **more: Any,
-) -> dict:
+) -> dict[str, Any]:
     patient: dict[str, Any] = {"sex": "f", "birth_date": "1985-04-02"}
     if weight_kg is not None:
         patient["weight_kg"] = Decimal(str(weight_kg))
@@ -48,11 +52,11 @@ def plan(
     }
 
 
-def past(date: str, *substances: str, area: str = "submental") -> dict:
+def past(date: str, *substances: str, area: str = "submental") -> dict[str, Any]:
     return {"date": date, "substances": list(substances), "area": area}
 
 
-def check(data: dict, rules: RuleSet | None = None, **options: Any) -> Verdict:
+def check(data: dict[str, Any], rules: RuleSet | None = None, **options: Any) -> Verdict:
     return check_session(parse_session(data), rules, **options)
 
 
@@ -64,7 +68,7 @@ def warned(verdict: Verdict) -> set[tuple[str, str | None]]:
     return {(w.rule, w.substance) for w in verdict.warnings}
 
 
-def total(verdict: Verdict, substance: str, *, in_mixture: bool = False) -> dict:
+def total(verdict: Verdict, substance: str, *, in_mixture: bool = False) -> dict[str, Any]:
     rows = [
         row.to_json()
         for row in verdict.totals
@@ -75,7 +79,7 @@ def total(verdict: Verdict, substance: str, *, in_mixture: bool = False) -> dict
     return rows[0]
 
 
-def lidocaine(mg: Any, *, epinephrine: bool = False, area: str = "face") -> dict:
+def lidocaine(mg: Any, *, epinephrine: bool = False, area: str = "face") -> dict[str, Any]:
     """A syringe of 1% (10 mg/mL) lidocaine holding ``mg`` mg."""
     return syringe(
         ingredient("lidocaine", 10, epinephrine=epinephrine),

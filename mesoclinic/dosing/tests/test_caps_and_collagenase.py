@@ -8,6 +8,7 @@ per area, ≤ 2 areas per visit, every 21 days × 3 visits (§1.2, §2.4).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ PC = "phosphatidylcholine"
 QWO = "collagenase"
 
 
-def procaine(mg):
+def procaine(mg: Any) -> dict[str, Any]:
     return syringe(ingredient("procaine", 10), volume_ml=Decimal(str(mg)) / 10)
 
 
@@ -57,7 +58,7 @@ def test_it_sums_procaine_over_syringes():
     assert ("max_dose", "procaine") in rules_broken(verdict)
 
 
-def pcdc(pc_mg, area="abdomen"):
+def pcdc(pc_mg: Any, area: str = "abdomen") -> dict[str, Any]:
     """A PC/DC syringe at the US standard 25 mg/mL PC + 21 mg/mL DC holding ``pc_mg`` of PC."""
     return syringe(
         ingredient(PC, 25),
@@ -134,7 +135,7 @@ def test_it_totals_and_shows_a_substance_without_a_limit():
     assert verdict.ok
 
 
-def qwo_exact(volume_ml, side="left", area="buttock"):
+def qwo_exact(volume_ml: Any, side: str = "left", area: str = "buttock") -> dict[str, Any]:
     """Collagenase at 0.21 mg/mL, so that 4 mL is exactly the 0.84 mg per-area limit."""
     return syringe(ingredient(QWO, "0.21"), volume_ml=volume_ml, area=area, side=side)
 

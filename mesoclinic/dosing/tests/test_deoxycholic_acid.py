@@ -6,6 +6,8 @@ injection, ≤ 50 injections = 10 mL = 100 mg per treatment, ≥ 1 month apart, 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from mesoclinic.dosing.tests.plans import (
@@ -22,7 +24,9 @@ from mesoclinic.dosing.tests.plans import (
 DCA = "deoxycholic_acid"
 
 
-def kybella(volume_ml, points=None, *, mg_per_ml=10, area="submental", **more):
+def kybella(
+    volume_ml: Any, points: Any = None, *, mg_per_ml: Any = 10, area: str = "submental", **more: Any
+) -> dict[str, Any]:
     extra = {"points": points} if points is not None else {}
     return syringe(ingredient(DCA, mg_per_ml), volume_ml=volume_ml, area=area, **extra, **more)
 

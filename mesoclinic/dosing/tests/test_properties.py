@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -83,7 +84,14 @@ def plans(draw, *, min_syringes=1):
     }
 
 
-def outcome(verdict: Verdict) -> tuple:
+def outcome(
+    verdict: Verdict,
+) -> tuple[
+    bool,
+    list[tuple[str, str | None]],
+    list[tuple[str, str | None]],
+    list[dict[str, Any]],
+]:
     """What a verdict decides, without the wording that names syringes by position."""
     return (
         verdict.ok,

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.urls import reverse
 
 from mesoclinic.audit.redaction import RedactingLogFilter
@@ -46,7 +46,8 @@ def test_it_answers_503_when_the_database_is_unreachable(client, monkeypatch):
     def refuse(*args: object, **kwargs: object) -> None:
         raise OperationalError("connection to server at 10.0.0.5 failed: secret detail")
 
-    monkeypatch.setattr(health.connection, "cursor", refuse)
+    # the connection health uses: django.db.connection, the very object health imports
+    monkeypatch.setattr(connection, "cursor", refuse)
     # when a probe asks
     response = client.get("/healthz")
     # then it is unavailable, with no error text

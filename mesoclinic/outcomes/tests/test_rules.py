@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mesoclinic.clinical_codes import MEASUREMENT_KINDS, check_measurement_value
+from mesoclinic.clinical_codes import MEASUREMENT_KINDS, MeasurementKind, check_measurement_value
 from mesoclinic.outcomes.rules import field_label, measurement_problems, value_problem
 
 KINDS = list(MEASUREMENT_KINDS.values())
@@ -17,11 +17,11 @@ INTEGER_KINDS = [k for k in KINDS if k.integer]
 RATED_KINDS = [k for k in KINDS if k.rated]
 
 
-def _valid_site(kind):
+def _valid_site(kind: MeasurementKind) -> dict[str, str]:
     return {"area": "abdomen", "side": "left"} if kind.per_area else {}
 
 
-def _valid_rater(kind):
+def _valid_rater(kind: MeasurementKind) -> dict[str, str]:
     return {"rater": "clinician"} if kind.rated else {}
 
 

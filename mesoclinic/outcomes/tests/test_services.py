@@ -13,18 +13,20 @@ from mesoclinic.audit.models import AuditEvent
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.outcomes.services import (
     Row,
+    TreatedSites,
     annotate_measurements,
     derived_site_role,
     record_measurements,
     treated_sites_from_sessions,
 )
+from mesoclinic.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
 
 JAN, FEB, MAR = dt.date(2025, 1, 10), dt.date(2025, 2, 10), dt.date(2025, 3, 10)
 
 
-def treated_sites(patient):
+def treated_sites(patient: Patient) -> TreatedSites:
     """The patient's treated sites as the chart reads them: sessions with their areas."""
     return treated_sites_from_sessions(patient.sessions.prefetch_related("areas"), patient.clinic)
 

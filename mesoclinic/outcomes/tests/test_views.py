@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from django.utils import timezone
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical_codes import MEASUREMENT_KINDS
 from mesoclinic.outcomes.models import Measurement
+from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanArea, TreatmentPlan
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.django_db
 DAY = dt.date(2025, 2, 10)
 
 
-def visit(rows=(), **fields):
+def visit(rows: Sequence[tuple[str, ...]] = (), **fields: str) -> dict[str, str]:
     """The POST of the visit form: visit fields, then rows of (kind, area, side, role, rater, value)."""
     data = {"measured_on": DAY.isoformat(), "session": "", "weight_kg": "", "action": "save"}
     data.update(fields)
@@ -37,7 +39,7 @@ def visit(rows=(), **fields):
     return data
 
 
-def url(patient):
+def url(patient: Patient) -> str:
     return reverse("outcomes:record", args=[patient.public_id])
 
 

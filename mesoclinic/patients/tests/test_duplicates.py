@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.clinics.models import Clinic
 from mesoclinic.patients.duplicates import (
     SAME_EMAIL,
     SAME_NAME_AND_BIRTH_DATE,
@@ -26,7 +28,14 @@ NEW_MARIA = {
 }
 
 
-def _add(clinic, mrn, given, family, born=None, **details):
+def _add(
+    clinic: Clinic,
+    mrn: str,
+    given: str,
+    family: str,
+    born: dt.date | None = None,
+    **details: Any,
+) -> Patient:
     return Patient.objects.create(
         clinic=clinic, mrn=mrn, given_name=given, family_name=family, birth_date=born, **details
     )

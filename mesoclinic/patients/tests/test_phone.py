@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
+from mesoclinic.clinics.models import Clinic
 from mesoclinic.envconfig import envregion
 from mesoclinic.patients.models import Patient, phone_key
 from mesoclinic.patients.phone import comparable, normalise_phone
@@ -65,7 +66,7 @@ def test_it_refuses_an_unknown_region_naming_the_variable(
 
 
 @pytest.mark.django_db
-def test_it_keeps_the_normalised_phone_with_every_save(riverside) -> None:
+def test_it_keeps_the_normalised_phone_with_every_save(riverside: Clinic) -> None:
     # given a patient registered with a national number
     patient = Patient.objects.create(clinic=riverside, mrn="RV1", phone="07700 900123")
     assert patient.phone_normalised == "+447700900123"
@@ -78,7 +79,7 @@ def test_it_keeps_the_normalised_phone_with_every_save(riverside) -> None:
 
 
 @pytest.mark.django_db
-def test_it_backfills_the_patients_registered_before(riverside) -> None:
+def test_it_backfills_the_patients_registered_before(riverside: Clinic) -> None:
     # given patients whose key was never computed (rows from before the migration)
     Patient.objects.bulk_create(
         [

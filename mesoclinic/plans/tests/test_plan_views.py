@@ -18,7 +18,7 @@ from mesoclinic.treatments.models import TreatmentSession
 pytestmark = pytest.mark.django_db
 
 
-def _plan_form(*areas, **fields):
+def _plan_form(*areas: tuple[str, str], **fields: str) -> dict[str, str]:
     form = {
         "indication": "cellulite",
         "protocol": "Meso 10x1w",
@@ -57,7 +57,7 @@ def plan(riverside, patient, alice):
     return plan
 
 
-def _edit_form(plan, **fields):
+def _edit_form(plan: TreatmentPlan, **fields: str) -> dict[str, str]:
     form = _plan_form(**fields)
     areas = list(plan.areas.all())
     form.update(

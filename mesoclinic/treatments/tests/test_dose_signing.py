@@ -34,7 +34,7 @@ def over(patient: Patient, alice: Membership, lido_plain: Product) -> TreatmentS
 
 
 def test_it_refuses_to_sign_a_session_over_a_dose_limit_listing_the_violation(
-    ready, over: TreatmentSession, alice: Membership
+    ready: None, over: TreatmentSession, alice: Membership
 ) -> None:
     # when alice signs without an override
     with pytest.raises(services.DoseOverrideRequired) as refused:
@@ -46,7 +46,7 @@ def test_it_refuses_to_sign_a_session_over_a_dose_limit_listing_the_violation(
 
 
 def test_it_signs_within_the_limits_without_an_override(
-    ready, patient: Patient, alice: Membership, lido_plain: Product
+    ready: None, patient: Patient, alice: Membership, lido_plain: Product
 ) -> None:
     # given 100 mg lidocaine for a 60 kg patient
     weigh(patient, "60")
@@ -60,7 +60,7 @@ def test_it_signs_within_the_limits_without_an_override(
 
 
 def test_it_stores_the_override_with_reason_author_time_and_violations(
-    ready, over: TreatmentSession, alice: Membership
+    ready: None, over: TreatmentSession, alice: Membership
 ) -> None:
     # when alice signs with a reason, having seen the current violations
     digest = check_session_dose(over).digest
@@ -76,7 +76,7 @@ def test_it_stores_the_override_with_reason_author_time_and_violations(
 
 
 def test_it_refuses_an_override_of_violations_that_changed_since_they_were_shown(
-    ready, over: TreatmentSession, alice: Membership, lido_plain: Product
+    ready: None, over: TreatmentSession, alice: Membership, lido_plain: Product
 ) -> None:
     # given alice read the violations, then another line was added
     digest = check_session_dose(over).digest
@@ -121,7 +121,7 @@ def test_it_shows_the_live_violation_in_the_lines_partial(
 
 
 def test_it_refuses_signing_through_the_page_and_keeps_the_draft(
-    ready, over: TreatmentSession, alice: Membership, login: Login
+    ready: None, over: TreatmentSession, alice: Membership, login: Login
 ) -> None:
     # when alice presses Sign without an override
     response = login(alice).post(reverse("treatments:sign", args=[over.public_id]), {})
@@ -133,7 +133,7 @@ def test_it_refuses_signing_through_the_page_and_keeps_the_draft(
 
 
 def test_it_requires_a_reason_to_override(
-    ready, over: TreatmentSession, alice: Membership, login: Login
+    ready: None, over: TreatmentSession, alice: Membership, login: Login
 ) -> None:
     # when alice ticks the override without a reason
     response = login(alice).post(
@@ -147,7 +147,7 @@ def test_it_requires_a_reason_to_override(
 
 
 def test_it_audits_the_override_and_shows_it_on_the_record_and_the_chart(
-    ready, over: TreatmentSession, alice: Membership, login: Login, patient: Patient
+    ready: None, over: TreatmentSession, alice: Membership, login: Login, patient: Patient
 ) -> None:
     client = login(alice)
     # when alice overrides with a reason

@@ -11,6 +11,8 @@ import pytest
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.clinics.models import Clinic, Membership
+from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanArea, TreatmentPlan
 from mesoclinic.treatments import readiness
 from tests.treatment_readiness import make_ready
@@ -28,7 +30,7 @@ def _gate_lines(page: str) -> list[str]:
 
 
 @pytest.fixture
-def plan(riverside, patient, alice) -> TreatmentPlan:
+def plan(riverside: Clinic, patient: Patient, alice: Membership) -> TreatmentPlan:
     plan = TreatmentPlan.objects.create(
         clinic=riverside,
         patient=patient,

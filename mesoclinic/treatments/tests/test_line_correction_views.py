@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from mesoclinic.audit.choices import Action
@@ -16,6 +18,9 @@ from mesoclinic.treatments.models import Injection
 from .conftest import make_lot
 from .correction_helpers import add_line, changed, signed_with_line
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 pytestmark = pytest.mark.django_db
 
 
@@ -23,7 +28,7 @@ def _url(line: Injection) -> str:
     return reverse("treatments:line_correct", args=[line.session.public_id, line.public_id])
 
 
-def _post(client, line, action="save", **overrides):
+def _post(client: Client, line: Injection, action: str = "save", **overrides: str) -> Response:
     """POST the form as rendered (GET), with ``overrides``; returns the response."""
     form = client.get(_url(line)).context["form"]
     data = {name: form[name].value() for name in form.fields}

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from mesoclinic.clinics.models import Clinic
 from mesoclinic.dosing.tests.conftest import weigh
 from mesoclinic.formulary.choices import LotStatus
 from mesoclinic.formulary.models import Lot
@@ -32,7 +33,7 @@ def _stored(line: Injection) -> dict[str, object]:
     }
 
 
-def _mrns(clinic, number: str) -> list[str]:
+def _mrns(clinic: Clinic, number: str) -> list[str]:
     return [p.patient_id for p in recall(clinic, Lot.objects.for_clinic(clinic), number).patients]
 
 

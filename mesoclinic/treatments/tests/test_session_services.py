@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from mesoclinic.aftercare.models import CheckIn
 from mesoclinic.formulary.choices import LotStatus
+from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.records.models import ImmutableRecordError
 from mesoclinic.records.services import SigningError
 from mesoclinic.treatments import services
@@ -21,7 +23,7 @@ from .conftest import make_lot
 pytestmark = pytest.mark.django_db
 
 
-def _line(product, lot, volume="4"):
+def _line(product: Product, lot: Lot, volume: str = "4") -> dict[str, Any]:
     return {
         "area": "abdomen",
         "side": "midline",

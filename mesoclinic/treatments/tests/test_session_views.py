@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,12 +18,15 @@ from mesoclinic.treatments import services
 from mesoclinic.treatments.models import Injection, TreatmentSession
 from tests.form_submission import entry_list, own_post_forms
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def _session_form(**overrides):
+def _session_form(**overrides: str) -> dict[str, str]:
     form = {
         "performed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "indication": "cellulite",
@@ -43,7 +48,7 @@ def _session_form(**overrides):
     return form
 
 
-def _sign(client, session):
+def _sign(client: Client, session: TreatmentSession) -> Response:
     return client.post(reverse("treatments:sign", args=[session.public_id]))
 
 

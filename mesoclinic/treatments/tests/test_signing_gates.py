@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from mesoclinic.clinics.models import Membership
 from mesoclinic.consent.models import Consent, ConsentTemplate
 from mesoclinic.consent.services import sign_consent, withdraw_consent
 from mesoclinic.consultations.services import sign_consultation
@@ -43,7 +45,7 @@ def lined(draft: TreatmentSession, pcdc: Product, pcdc_lot: Lot) -> TreatmentSes
     return draft
 
 
-def _refusal(session: TreatmentSession, membership, **kwargs) -> list[str]:
+def _refusal(session: TreatmentSession, membership: Membership, **kwargs: Any) -> list[str]:
     with pytest.raises(services.SessionSignError) as refused:
         services.sign_session(session, membership, **kwargs)
     return refused.value.problems

@@ -6,17 +6,20 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from mesoclinic.clinics.models import Membership
+from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanArea, TreatmentPlan
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
 
 pytestmark = pytest.mark.django_db
 
 
-def _add_course(patient, alice, sessions: int) -> None:
+def _add_course(patient: Patient, alice: Membership, sessions: int) -> None:
     plan = TreatmentPlan.objects.create(
         clinic=patient.clinic,
         patient=patient,
@@ -39,7 +42,7 @@ def _add_course(patient, alice, sessions: int) -> None:
         SessionArea.objects.create(session=session, area="abdomen", side="midline")
 
 
-def _chart_queries(client, patient) -> int:
+def _chart_queries(client: Client, patient: Patient) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("patient_chart", args=[patient.public_id]))
     assert response.status_code == 200

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -31,7 +32,7 @@ def riverside_follow_up(riverside, alice, patient, pcdc, pcdc_lot):
     return {"flag": flag, "check_in": check_in, "lot": pcdc_lot, "jon": jon}
 
 
-def _today(client) -> str:
+def _today(client: Client) -> str:
     response = client.get(reverse("today"))
     assert response.status_code == 200
     return response.content.decode()
@@ -125,7 +126,7 @@ def test_it_audits_today_with_counts_and_never_names(login, alice, riverside_fol
     assert "RV0" not in event.detail
 
 
-def _today_queries(client) -> int:
+def _today_queries(client: Client) -> int:
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("today"))
     return len(queries)

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -34,7 +35,7 @@ def _draft_today(patient: Patient, by: Membership, minute: int = 1) -> Treatment
     return session
 
 
-def _today(client) -> str:
+def _today(client: Client) -> str:
     response = client.get(reverse("today"))
     assert response.status_code == 200
     return response.content.decode()
@@ -82,7 +83,7 @@ def test_it_shows_no_signing_mark_to_reception(login, riverside, alice, bob, pat
     assert "cannot be signed" not in page
 
 
-def _today_queries(client) -> int:
+def _today_queries(client: Client) -> int:
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("today"))
     return len(queries)
