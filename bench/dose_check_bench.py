@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from collections.abc import Callable
 from decimal import Decimal
 
 from mesoclinic.dosing.engine import check_session
@@ -42,7 +43,7 @@ def session_json(syringe_count: int = 30) -> str:
     syringes = []
     for index in range(syringe_count):
         area, side, points, ingredients, volume = kinds[index % len(kinds)]
-        syringe: dict = {
+        syringe: dict[str, object] = {
             "label": f"syringe {index + 1}",
             "area": area,
             "volume_ml": float(Decimal(volume)),
@@ -71,7 +72,7 @@ def session_json(syringe_count: int = 30) -> str:
     )
 
 
-def median_microseconds(action) -> float:
+def median_microseconds(action: Callable[[], object]) -> float:
     for _ in range(WARMUP):
         action()
     samples = []
