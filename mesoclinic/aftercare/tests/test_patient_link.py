@@ -117,7 +117,9 @@ def test_it_refuses_a_revoked_link_with_410(login, client, alice, due_check_in, 
     "tamper",
     [
         lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"),
-        lambda token: "x" + token[1:],
+        # A different first character (a token that already starts with "x" stays valid if
+        # its first character is replaced by "x": 1 run in 64 did so).
+        lambda token: ("x" if token[0] != "x" else "y") + token[1:],
         lambda token: token.split(":")[0],
         lambda token: "not-a-token",
     ],
