@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from mesoclinic.audit.choices import Action
@@ -29,32 +30,34 @@ TreatedSites = dict[tuple[str, str], dt.date]
 _ALSO_TREATED_BY = {"left": ("bilateral",), "right": ("bilateral",)}
 
 
+def _weights_newest_first(clinic: Clinic) -> QuerySet[Measurement]:
+    # The one order both readings share: the latest day first, and on one day the last entered.
+    return (
+        Measurement.objects.for_clinic(clinic)
+        .filter(kind="weight_kg")
+        .order_by("-measured_on", "-created_at")
+    )
+
+
+def _as_recorded(measurement: Measurement) -> RecordedWeight:
+    return RecordedWeight(measurement.value, measurement.measured_on, "measurement")
+
+
 def latest_weight(patient: Patient, clinic: Clinic, day: dt.date) -> RecordedWeight | None:
     """The patient's latest measured weight on or before ``day``, as the dose check reads it
     (supplied to ``treatments.dose_input`` by this app's AppConfig.ready)."""
     measurement = (
-        Measurement.objects.for_clinic(clinic)
-        .filter(patient=patient, kind="weight_kg", measured_on__lte=day)
-        .order_by("-measured_on", "-created_at")
-        .first()
+        _weights_newest_first(clinic).filter(patient=patient, measured_on__lte=day).first()
     )
-    if measurement is None:
-        return None
-    return RecordedWeight(measurement.value, measurement.measured_on, "measurement")
+    return None if measurement is None else _as_recorded(measurement)
 
 
 def measured_weights(clinic: Clinic, patient_ids: Iterable[int]) -> dict[int, list[RecordedWeight]]:
     """Each patient's measured weights, newest first, for the batch dose check
     (``treatments.dose_batch.check_sessions_dose``), in one query."""
     found: dict[int, list[RecordedWeight]] = {}
-    for measurement in (
-        Measurement.objects.for_clinic(clinic)
-        .filter(patient_id__in=list(patient_ids), kind="weight_kg")
-        .order_by("-measured_on", "-created_at")
-    ):
-        found.setdefault(measurement.patient_id, []).append(
-            RecordedWeight(measurement.value, measurement.measured_on, "measurement")
-        )
+    for measurement in _weights_newest_first(clinic).filter(patient_id__in=list(patient_ids)):
+        found.setdefault(measurement.patient_id, []).append(_as_recorded(measurement))
     return found
 
 
