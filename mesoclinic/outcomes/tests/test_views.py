@@ -10,7 +10,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical_codes import MEASUREMENT_KINDS
@@ -276,7 +275,7 @@ def test_it_hides_the_record_link_from_reception(login, bob, patient):
 
 def test_it_opens_the_form_on_todays_date_with_blank_rows(login, alice, patient):
     page = login(alice).get(url(patient)).content.decode()
-    assert f'value="{timezone.localdate():%Y-%m-%d}"' in page
+    assert f'value="{alice.clinic.today():%Y-%m-%d}"' in page
     assert 'name="rows-2-value"' in page
 
 
