@@ -38,19 +38,19 @@ import hashlib
 import hmac
 from typing import Any
 
-from mesoclinic.registry.bundle_format import (
-    ADVERSE_EVENTS,
-    INJECTIONS,
-    MEASUREMENTS,
-    PATIENTS,
-    SESSIONS,
-)
 from mesoclinic.registry.anonymity import (
     DEFAULT_K,
     MAX_SUPPRESSED_FRACTION,
     Generalisation,
     Traits,
     generalise,
+)
+from mesoclinic.registry.bundle_format import (
+    ADVERSE_EVENTS,
+    INJECTIONS,
+    MEASUREMENTS,
+    PATIENTS,
+    SESSIONS,
 )
 from mesoclinic.registry.bundle_model import Bundle, BundleRow
 
@@ -95,8 +95,6 @@ class _Pseudonyms:
         if original != value:
             raise ValueError(f"pseudonym collision for prefix {self.prefix}; use a new key")
         return alias
-
-
 
 
 def patient_traits(bundle: Bundle) -> dict[str, Traits]:

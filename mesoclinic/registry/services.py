@@ -23,11 +23,11 @@ from mesoclinic.audit.services import record as audit_record
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.patients.models import Patient
+from mesoclinic.registry.anonymity import DEFAULT_K, Generalisation
 from mesoclinic.registry.bundle_format import FILES, PATIENTS
 from mesoclinic.registry.bundle_model import BundleError, BundleRejected
 from mesoclinic.registry.bundle_reader import read_bundle, read_sources
 from mesoclinic.registry.bundle_writer import render_bundle, write_files
-from mesoclinic.registry.anonymity import DEFAULT_K, Generalisation
 from mesoclinic.registry.deidentify import deidentify
 from mesoclinic.registry.exporter import clinic_rows
 from mesoclinic.registry.import_writer import write_plan

@@ -29,9 +29,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "salt_hex",
-                    models.CharField(
-                        default=new_salt, editable=False, max_length=64
-                    ),
+                    models.CharField(default=new_salt, editable=False, max_length=64),
                 ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 (
