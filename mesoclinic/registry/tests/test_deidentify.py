@@ -110,3 +110,32 @@ def test_it_drops_the_clinics_x_columns_and_its_output_is_a_valid_bundle() -> No
     assert b"x_" not in b"".join(data for name, data in files.items() if name != "patients.csv")
     assert b"x_" not in files["patients.csv"][len(header) :]
     assert read_sources(files, today=TODAY).errors == []
+
+
+def test_it_removes_every_row_of_a_suppressed_patient_and_no_other() -> None:
+    # given a generated bundle of 200 patients, de-identified to k = 5
+    bundle = generate_bundle(seed=12, patients=200)
+    # when
+    out, chosen = deidentify(bundle, KEY, TODAY)
+    # then the rows left are exactly the kept patients' rows, in every file
+    assert chosen.suppressed
+    assert chosen.min_k >= 5
+    kept = set(chosen.banded)
+    session_patient = {
+        r.values["session_id"]: r.values["patient_id"] for r in bundle.rows["sessions.csv"]
+    }
+    expected = {
+        "patients.csv": sum(r.values["patient_id"] in kept for r in bundle.rows["patients.csv"]),
+        "sessions.csv": sum(r.values["patient_id"] in kept for r in bundle.rows["sessions.csv"]),
+        "injections.csv": sum(
+            session_patient[r.values["session_id"]] in kept for r in bundle.rows["injections.csv"]
+        ),
+        "measurements.csv": sum(
+            r.values["patient_id"] in kept for r in bundle.rows["measurements.csv"]
+        ),
+        "adverse_events.csv": sum(
+            r.values["patient_id"] in kept for r in bundle.rows["adverse_events.csv"]
+        ),
+    }
+    assert {name: len(rows) for name, rows in out.rows.items()} == expected
+    assert read_sources(render_bundle(out), today=TODAY).errors == []
