@@ -60,18 +60,18 @@ MIN_KEY_BYTES = 16
 BAND_COLUMNS = ("x_birth_years", "x_height_cm", "x_weight_kg")
 
 
-def _digest(salt: bytes, namespace: str, value: str) -> bytes:
-    return hmac.new(salt, f"{namespace}\x1f{value}".encode(), hashlib.sha256).digest()
+def _digest(key: bytes, namespace: str, value: str) -> bytes:
+    return hmac.new(key, f"{namespace}\x1f{value}".encode(), hashlib.sha256).digest()
 
 
-def pseudonym(salt: bytes, prefix: str, value: str) -> str:
-    """A stable pseudonym such as ``P-3f9a0c1b2d4e5f60`` for ``value`` under ``salt``."""
-    return prefix + _digest(salt, prefix, value).hex()[:PSEUDONYM_HEX]
+def pseudonym(key: bytes, prefix: str, value: str) -> str:
+    """A stable pseudonym such as ``P-3f9a0c1b2d4e5f60`` for ``value`` under ``key``."""
+    return prefix + _digest(key, prefix, value).hex()[:PSEUDONYM_HEX]
 
 
-def shift_days(salt: bytes, patient_id: str) -> int:
+def shift_days(key: bytes, patient_id: str) -> int:
     """How many days (1–364) this patient's dates move back; the same on every export."""
-    number = int.from_bytes(_digest(salt, "date-shift", patient_id)[:8], "big")
+    number = int.from_bytes(_digest(key, "date-shift", patient_id)[:8], "big")
     return 1 + number % MAX_SHIFT_DAYS
 
 
@@ -82,15 +82,15 @@ def _shift(day: dt.date | None, days: int) -> dt.date | None:
 class _Pseudonyms:
     """Pseudonyms of one kind, refusing the (astronomically unlikely) collision."""
 
-    def __init__(self, salt: bytes, prefix: str) -> None:
-        self.salt = salt
+    def __init__(self, key: bytes, prefix: str) -> None:
+        self.key = key
         self.prefix = prefix
         self.seen: dict[str, str] = {}
 
     def __call__(self, value: str | None) -> str | None:
         if value is None:
             return None
-        alias = pseudonym(self.salt, self.prefix, value)
+        alias = pseudonym(self.key, self.prefix, value)
         original = self.seen.setdefault(alias, value)
         if original != value:
             raise ValueError(f"pseudonym collision for prefix {self.prefix}; use a new key")

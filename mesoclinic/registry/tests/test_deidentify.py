@@ -4,7 +4,13 @@ dropped, nothing of the original ids or dates left."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mesoclinic.registry.bundle_model import Bundle
 from mesoclinic.registry.bundle_reader import read_sources
@@ -139,3 +145,22 @@ def test_it_removes_every_row_of_a_suppressed_patient_and_no_other() -> None:
     }
     assert {name: len(rows) for name, rows in out.rows.items()} == expected
     assert read_sources(render_bundle(out), today=TODAY).errors == []
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), patients=st.integers(1, 120), k=st.integers(2, 11))
+def test_it_writes_no_quasi_identifier_class_smaller_than_k(
+    seed: int, patients: int, k: int
+) -> None:
+    # given any generated bundle and k
+    bundle = generate_bundle(seed=seed, patients=patients, extras=False)
+    # when de-identified and written
+    files = render_bundle(deidentify(bundle, KEY, TODAY, k=k)[0])
+    # then the classes counted from the written patients.csv all have k or more members,
+    # and no exact birth year or height is written
+    rows = list(csv.DictReader(io.StringIO(files["patients.csv"].decode())))
+    classes = Counter(
+        (r["sex"], r["x_birth_years"], r["x_height_cm"], r["x_weight_kg"]) for r in rows
+    )
+    assert all(size >= k for size in classes.values())
+    assert all(r["birth_year"] == "" and r["height_cm"] == "" for r in rows)
