@@ -25,6 +25,9 @@ from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.patients.models import Patient
 from mesoclinic.safety.models import AdverseEvent
+from mesoclinic.uploads.fields import max_pixels_setting
+from mesoclinic.uploads.intake import ImageRejectedError, reencode
+from mesoclinic.uploads.serving import private_image_response
 
 LIST_LIMIT = 200
 
@@ -194,6 +197,7 @@ def acknowledge(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @never_cache
 @requires(Perm.VIEW_CLINICAL)
 def photo(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The patient's photo as a download (uploads.serving): re-encoded pixels only."""
     membership = current_membership(request)
     answer = get_object_or_404(
         CheckInResponse.objects.restrict(membership, Perm.VIEW_CLINICAL).filter(~Q(photo="")),
@@ -205,9 +209,21 @@ def photo(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             content = handle.read()
     except FileNotFoundError as exc:
         raise Http404("The photo file is missing.") from exc
-    response = HttpResponse(content, content_type=answer.photo_content_type)
-    response["Content-Disposition"] = "inline"
-    return response
+    content_type = answer.photo_content_type
+    if not answer.photo_reencoded:
+        # Stored before uploads were re-encoded: its bytes are the upload's, so they are
+        # re-encoded now, each time, and never sent as they are (docs/uploads.md).
+        try:
+            image = reencode(content, max_pixels=max_pixels_setting())
+        except ImageRejectedError as exc:
+            raise Http404("The photo cannot be shown safely.") from exc
+        content, content_type = image.content, image.content_type
+    extension = "png" if content_type == "image/png" else "jpg"
+    return private_image_response(
+        content,
+        content_type=content_type,
+        filename=f"check-in-photo-{answer.public_id}.{extension}",
+    )
 
 
 @requires(Perm.VIEW_CLINICAL)
