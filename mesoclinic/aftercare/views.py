@@ -18,6 +18,7 @@ from mesoclinic.aftercare.answers import answer_rows
 from mesoclinic.aftercare.choices import CheckInStatus
 from mesoclinic.aftercare.forms import AcknowledgeForm, CallForm
 from mesoclinic.aftercare.models import CheckIn, CheckInResponse, Escalation
+from mesoclinic.aftercare.photos import servable_photo
 from mesoclinic.aftercare.questions import outcome_questions
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -25,8 +26,6 @@ from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.patients.models import Patient
 from mesoclinic.safety.models import AdverseEvent
-from mesoclinic.uploads.fields import max_pixels_setting
-from mesoclinic.uploads.intake import ImageRejectedError, reencode
 from mesoclinic.uploads.serving import private_image_response
 
 LIST_LIMIT = 200
@@ -204,20 +203,11 @@ def photo(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         public_id=public_id,
     )
     record(request, Action.VIEW, obj=answer, detail="aftercare photo")
-    try:
-        with answer.photo.open("rb") as handle:
-            content = handle.read()
-    except FileNotFoundError as exc:
-        raise Http404("The photo file is missing.") from exc
-    content_type = answer.photo_content_type
-    if not answer.photo_reencoded:
-        # Stored before uploads were re-encoded: its bytes are the upload's, so they are
-        # re-encoded now, each time, and never sent as they are (docs/uploads.md).
-        try:
-            image = reencode(content, max_pixels=max_pixels_setting())
-        except ImageRejectedError as exc:
-            raise Http404("The photo cannot be shown safely.") from exc
-        content, content_type = image.content, image.content_type
+    servable = servable_photo(answer)
+    if servable is None:
+        # Missing, or stored before uploads were checked and not a picture after all.
+        raise Http404("The photo cannot be shown.")
+    content, content_type = servable
     extension = "png" if content_type == "image/png" else "jpg"
     return private_image_response(
         content,

@@ -109,7 +109,7 @@ class CleanImage:
 
 def _megapixels(pixels: int) -> str:
     value = pixels / 1_000_000
-    return f"{value:.0f}" if value >= 10 else f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{value:.0f}" if value >= 10 else f"{value:.2g}"
 
 
 def _pixels_in(message: str) -> int | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from PIL import Image
 
 from mesoclinic.aftercare.models import CheckInResponse
@@ -160,3 +161,51 @@ def test_it_refuses_to_serve_an_old_stored_file_that_is_not_a_picture(
     response = login(alice).get(f"/aftercare/photos/{answer.public_id}/")
     assert response.status_code == 404
     assert HTML not in response.content
+
+
+def test_it_rewrites_old_photos_on_disk_and_deletes_what_the_patient_sent(
+    client, due_check_in, open_link, django_capture_on_commit_callbacks
+):
+    # given a photo stored before this change, with its GPS and serial still in it
+    check_in = due_check_in()
+    send(client, open_link, check_in, "me.jpg", jpeg_bytes())
+    answer = CheckInResponse.objects.get()
+    _legacy(answer, jpeg_bytes(exif=hostile_exif()) + HTML)
+    old_path = Path(CheckInResponse.objects.get().photo.path)
+    # when the operator first counts, then rewrites, then runs the command again
+    dry, out, again = io.StringIO(), io.StringIO(), io.StringIO()
+    call_command("reencode_photos", "--dry-run", stdout=dry)
+    assert CheckInResponse.objects.get().photo_reencoded is False
+    assert old_path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("reencode_photos", "--clinic", "riverside", stdout=out)
+    call_command("reencode_photos", stdout=again)
+    # then the row points at a new re-encoded file, the old file is gone, and it is audited
+    assert "Would re-encode 1 photos" in dry.getvalue()
+    assert "Re-encoded 1 photos" in out.getvalue()
+    assert "Re-encoded 0 photos" in again.getvalue()
+    rewritten = CheckInResponse.objects.get()
+    assert rewritten.photo_reencoded
+    assert rewritten.photo_content_type == "image/jpeg"
+    assert not old_path.exists()
+    written = Path(rewritten.photo.path).read_bytes()
+    assert SERIAL.encode() not in written
+    assert HTML not in written
+    assert (
+        AuditEvent.objects.filter(action="update", detail="aftercare photo re-encoded").count() == 1
+    )
+
+
+def test_it_leaves_an_old_file_that_is_not_a_picture_in_place_and_says_so(
+    client, due_check_in, open_link
+):
+    # given an HTML file stored as a photo before this change
+    check_in = due_check_in()
+    send(client, open_link, check_in, "me.jpg", jpeg_bytes())
+    _legacy(CheckInResponse.objects.get(), b"\xff\xd8\xff" + HTML)
+    # when the command runs
+    out = io.StringIO()
+    call_command("reencode_photos", stdout=out)
+    # then it is counted as unreadable and left as it was (never served)
+    assert "1 could not be read as a picture" in out.getvalue()
+    assert CheckInResponse.objects.get().photo_reencoded is False
