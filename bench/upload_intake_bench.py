@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/upload_intake_bench.py [--rounds N]
 
-1. Runs ``uploads.intake.reencode`` on every file of the test corpus (54 files,
+1. Runs ``uploads.intake.reencode`` on every file of the test corpus (56 files,
    ``mesoclinic/uploads/tests/corpus.py``) N times and prints, per outcome (accepted,
    refused), the count, p50, p99 and maximum time per file in ms.
 2. In a fresh process each, takes in (a) a 48-megapixel JPEG (8000 x 6000, the largest

@@ -34,6 +34,9 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 # Formats accepted, by Pillow's format name; nothing else is even tried.
 ALLOWED_FORMATS: Final = ("JPEG", "PNG", "WEBP")
+# What Pillow's JPEG opener may report: many phones write MPO, a JPEG followed by more
+# pictures (a depth map, a second lens); its first picture is the photo.
+_OPENED_FORMATS: Final = frozenset({*ALLOWED_FORMATS, "MPO"})
 
 # Not a clinical number: the largest picture accepted, in pixels. A phone camera takes 12 to
 # 48 megapixels; decoded RGB costs 3 bytes a pixel, so this bounds one upload's memory at
@@ -46,6 +49,18 @@ MAX_ICC_BYTES: Final = 1024 * 1024
 JPEG_QUALITY: Final = 92
 
 _ORIENTATION: Final = 0x0112  # the EXIF tag
+
+# The ICC colour space that fits each mode the intake writes.
+_ICC_SPACES: Final = {
+    "RGB": "RGB",
+    "RGBA": "RGB",
+    "L": "GRAY",
+    "LA": "GRAY",
+    "I": "GRAY",
+    "I;16": "GRAY",
+    "1": "GRAY",
+    "CMYK": "CMYK",
+}
 
 NOT_AN_IMAGE = "This file is not a JPEG, PNG or WebP image."
 DAMAGED = "This image is damaged and cannot be read."
@@ -118,16 +133,17 @@ def _pixels_in(message: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _valid_icc(image: Image.Image) -> bytes | None:
-    """The image's ICC profile if it is one littleCMS can parse, else None (dropped)."""
-    icc = image.info.get("icc_profile")
+def _valid_icc(icc: object, mode: str) -> bytes | None:
+    """The ICC profile if littleCMS can parse it and it describes the colours of ``mode``
+    (RGB, grey or CMYK), else None: the picture is stored without one."""
     if not isinstance(icc, bytes) or not icc or len(icc) > MAX_ICC_BYTES:
         return None
     try:
-        ImageCms.ImageCmsProfile(io.BytesIO(icc))
-    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        space = str(profile.profile.xcolor_space).strip()
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError, AttributeError):
         return None
-    return icc
+    return icc if _ICC_SPACES.get(mode) == space else None
 
 
 def _oriented(image: Image.Image) -> Image.Image:
@@ -181,7 +197,7 @@ def reencode(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> CleanImage
 
 def _reencode_open(image: Image.Image, max_pixels: int) -> CleanImage:
     source_format = str(image.format)
-    if source_format not in ALLOWED_FORMATS:
+    if source_format not in _OPENED_FORMATS:
         raise NotAnImageError
     width_px, height_px = image.size
     pixels = width_px * height_px
@@ -194,12 +210,13 @@ def _reencode_open(image: Image.Image, max_pixels: int) -> CleanImage:
         if getattr(image, "n_frames", 1) > 1:
             image.seek(0)
         image.load()
-        icc = _valid_icc(image)
+        source_icc = image.info.get("icc_profile")
         turned = _oriented(image)
         has_alpha = "A" in turned.mode or "transparency" in turned.info
         as_png = source_format == "PNG" or has_alpha
         mode = _output_mode(turned, as_png)
         fresh = turned.convert(mode) if turned.mode != mode else turned
+        icc = _valid_icc(source_icc, mode)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageTooLargeError(_pixels_in(str(exc)), max_pixels) from None
     except _DECODE_ERRORS:
@@ -209,12 +226,16 @@ def _reencode_open(image: Image.Image, max_pixels: int) -> CleanImage:
     fresh.info = {}
     out = io.BytesIO()
     params: dict[str, object] = {"icc_profile": icc} if icc else {}
-    if as_png:
-        fresh.save(out, format="PNG", **params)
-        content_type, extension = "image/png", "png"
-    else:
-        fresh.save(out, format="JPEG", quality=JPEG_QUALITY, **params)
-        content_type, extension = "image/jpeg", "jpg"
+    try:
+        if as_png:
+            fresh.save(out, format="PNG", **params)
+            content_type, extension = "image/png", "png"
+        else:
+            fresh.save(out, format="JPEG", quality=JPEG_QUALITY, **params)
+            content_type, extension = "image/jpeg", "jpg"
+    except _DECODE_ERRORS:
+        # A picture Pillow decoded but cannot write back: refused rather than a server error.
+        raise DamagedImageError from None
     return CleanImage(
         content=out.getvalue(),
         content_type=content_type,
