@@ -181,7 +181,9 @@ def reencode(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> CleanImage
     if not data:
         raise NotAnImageError
     with warnings.catch_warnings():
-        # Pillow warns, and only warns, between MAX_IMAGE_PIXELS and twice that.
+        # Pillow warns, and only warns, between MAX_IMAGE_PIXELS and twice that. The warning
+        # filter is process-wide (not thread-safe under gunicorn threads), so it is only the
+        # second guard: the first is the explicit max_pixels check from the header below.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
