@@ -282,6 +282,9 @@ AFTERCARE_BASE_URL = envurl("AFTERCARE_BASE_URL", "http://127.0.0.1:8000")
 AFTERCARE_SMS_SENDER = envstr("AFTERCARE_SMS_SENDER", "mesoclinic.aftercare.sms.LogSmsSender")
 AFTERCARE_PHOTO_ROOT = envstr("AFTERCARE_PHOTO_ROOT", str(VAR_DIR / "private" / "aftercare"))
 AFTERCARE_PHOTO_MAX_BYTES = envint("AFTERCARE_PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# Every uploaded picture is decoded and re-encoded (mesoclinic/uploads, docs/uploads.md); one
+# larger than this many pixels is refused before its pixels are decoded (not a clinical number).
+IMAGE_UPLOAD_MAX_PIXELS = envint("IMAGE_UPLOAD_MAX_PIXELS", 50_000_000, minimum=1)
 AFTERCARE_LINK_MAX_AGE_DAYS = envint("AFTERCARE_LINK_MAX_AGE_DAYS", 120, minimum=1)
 
 # Error reports never carry form values or query strings: they are patient data.
