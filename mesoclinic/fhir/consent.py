@@ -11,7 +11,8 @@ from typing import Any
 
 from mesoclinic.consent.models import Consent
 from mesoclinic.fhir.codes import CONSENT_SCOPE, LOINC_CONSENT, coding, concept, local
-from mesoclinic.fhir.context import ExportContext, instant, meta, ref
+from mesoclinic.fhir.context import ExportContext, instant, record_meta, ref
+from mesoclinic.records.models import prefetch_amendments
 
 
 def _status(consent: Consent) -> str:
@@ -32,7 +33,7 @@ def to_consent(ctx: ExportContext, consent: Consent) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Consent",
         "id": str(consent.public_id),
-        "meta": meta(consent.version, consent.updated_at),
+        "meta": record_meta(consent),
         "status": _status(consent),
         "scope": concept(coding(CONSENT_SCOPE, "treatment", "Treatment")),
         "category": [concept(LOINC_CONSENT)],
@@ -59,10 +60,9 @@ def to_consent(ctx: ExportContext, consent: Consent) -> dict[str, Any]:
 
 def consents(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     rows = (
-        Consent.objects.for_clinic(ctx.clinic)
-        .filter(**ctx.since_filter())
+        ctx.changed(Consent.objects.for_clinic(ctx.clinic), Consent)
         .select_related("patient", "template")
-        .prefetch_related("amendments")
+        .prefetch_related(prefetch_amendments())
         .order_by("id")
         .iterator(chunk_size=500)
     )

@@ -6,10 +6,17 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
 
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.fhir.codes import CANONICAL
+from mesoclinic.records.models import Amendment, SignableRecord
+
+_Q = TypeVar("_Q", bound=models.QuerySet[Any])
 
 # Resources with no row of their own (a procedure per session area, a weight observation of a
 # consultation, a signature) get a UUID derived from their record's public id: the same on
@@ -50,6 +57,19 @@ def meta(version: int | None, updated_at: dt.datetime | None) -> dict[str, Any]:
     return out
 
 
+def record_meta(record: SignableRecord) -> dict[str, Any]:
+    """meta of a signed record: an amendment changes what the record says, so it counts as a
+    version (``2.1`` = version 2 with one amendment) and its time as the last update.
+    Reads the prefetched amendments (``records.models.prefetch_amendments``)."""
+    amendments = record.amendment_rows()
+    if not amendments:
+        return meta(record.version, record.updated_at)
+    latest = max(a.at for a in amendments)
+    return meta(None, max(latest, record.updated_at)) | {
+        "versionId": f"{record.version}.{len(amendments)}"
+    }
+
+
 @dataclass
 class ExportContext:
     """One clinic's export: the clinic, the lower bound on changes, and its staff by user id."""
@@ -86,3 +106,15 @@ class ExportContext:
 
     def since_filter(self, lookup: str = "updated_at") -> dict[str, Any]:
         return {f"{lookup}__gte": self.since} if self.since is not None else {}
+
+    def changed(self, rows: _Q, model: type[SignableRecord], path: str = "") -> _Q:
+        """``rows`` whose signed record (at ``path``) changed since ``since``: saved, or
+        amended (an amendment leaves the signed row, and its ``updated_at``, as it was)."""
+        if self.since is None:
+            return rows
+        amended = Amendment.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), at__gte=self.since
+        ).values("object_id")
+        return rows.filter(
+            Q(**{f"{path}updated_at__gte": self.since}) | Q(**{f"{path}pk__in": amended})
+        )

@@ -7,18 +7,34 @@ from typing import Any
 
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.fhir.codes import ACT_CODE, coding, concept, local
-from mesoclinic.fhir.context import ExportContext, instant, meta, ref
+from mesoclinic.fhir.context import ExportContext, instant, record_meta, ref
+from mesoclinic.records.models import prefetch_amendments
 from mesoclinic.treatments.models import TreatmentSession
+
+# Large columns no resource reads, left unloaded: the signing snapshots of a session and the
+# register's free text of a patient (read by the Patient mapper only).
+SESSION_UNUSED = (
+    "gates_at_signing",
+    "dose_check_at_signing",
+    "dose_override_violations",
+    "contraindication_override_findings",
+    "relative_contraindications_acknowledged",
+    "dose_override_reason",
+    "contraindication_override_reason",
+    "notes",
+)
+CONSULTATION_UNUSED = ("concerns", "assessment", "body_image_notes")
+PATIENT_UNUSED = ("extra", "allergies", "current_medications", "address")
 
 AMBULATORY = coding(ACT_CODE, "AMB", "ambulatory")
 
 
 def consultations(ctx: ExportContext) -> Iterator[Consultation]:
     return (
-        Consultation.objects.for_clinic(ctx.clinic)
-        .filter(**ctx.since_filter())
+        ctx.changed(Consultation.objects.for_clinic(ctx.clinic), Consultation)
         .select_related("patient")
-        .prefetch_related("amendments")
+        .defer(*CONSULTATION_UNUSED, *(f"patient__{f}" for f in PATIENT_UNUSED))
+        .prefetch_related(prefetch_amendments())
         .order_by("id")
         .iterator(chunk_size=500)
     )
@@ -26,10 +42,10 @@ def consultations(ctx: ExportContext) -> Iterator[Consultation]:
 
 def sessions(ctx: ExportContext, *related: str) -> Iterator[TreatmentSession]:
     return (
-        TreatmentSession.objects.for_clinic(ctx.clinic)
-        .filter(**ctx.since_filter())
+        ctx.changed(TreatmentSession.objects.for_clinic(ctx.clinic), TreatmentSession)
         .select_related("patient", "plan")
-        .prefetch_related("amendments", *related)
+        .defer(*SESSION_UNUSED, *(f"patient__{f}" for f in PATIENT_UNUSED))
+        .prefetch_related(prefetch_amendments(), *related)
         .order_by("id")
         .iterator(chunk_size=500)
     )
@@ -45,7 +61,7 @@ def _encounter(
     resource: dict[str, Any] = {
         "resourceType": "Encounter",
         "id": str(record.public_id),
-        "meta": meta(record.version, record.updated_at),
+        "meta": record_meta(record),
         # A signed record is a finished visit; a draft is still being written.
         "status": "finished" if record.is_signed else "in-progress",
         "class": AMBULATORY,

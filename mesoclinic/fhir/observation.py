@@ -29,9 +29,35 @@ from mesoclinic.fhir.codes import (
     observation_category,
     quantity,
 )
-from mesoclinic.fhir.context import ExportContext, derived_id, instant, meta, number, ref
+from mesoclinic.fhir.context import (
+    ExportContext,
+    derived_id,
+    instant,
+    meta,
+    number,
+    record_meta,
+    ref,
+)
 from mesoclinic.fhir.encounter import consultations
 from mesoclinic.outcomes.models import Measurement
+
+# What to_observation reads of a measurement (and of its patient and session, their ids).
+MEASUREMENT_READ = (
+    "public_id",
+    "version",
+    "updated_at",
+    "kind",
+    "value",
+    "area",
+    "side",
+    "measured_on",
+    "scale_version",
+    "rater",
+    "rated_by",
+    "site_role",
+    "patient",
+    "session",
+)
 
 
 def _category(code: str) -> list[dict[str, Any]]:
@@ -109,7 +135,7 @@ def consultation_observations(ctx: ExportContext, c: Consultation) -> Iterator[d
         resource: dict[str, Any] = {
             "resourceType": "Observation",
             "id": derived_id(c.public_id, field),
-            "meta": meta(c.version, c.updated_at),
+            "meta": record_meta(c),
             "status": "final" if c.is_signed else "preliminary",
             "category": _category("vital-signs"),
             "code": concept(loinc, text=loinc["display"]),
@@ -129,6 +155,7 @@ def observations(ctx: ExportContext) -> Iterator[dict[str, Any]]:
         Measurement.objects.for_clinic(ctx.clinic)
         .filter(**ctx.since_filter())
         .select_related("patient", "session")
+        .only(*MEASUREMENT_READ, "patient__public_id", "session__public_id")
         .order_by("id")
         .iterator(chunk_size=2000)
     )

@@ -11,12 +11,26 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Q
-
 from mesoclinic.fhir.codes import ML, body_site, concept, local, quantity
-from mesoclinic.fhir.context import ExportContext, derived_id, instant, meta, number, ref
+from mesoclinic.fhir.context import (
+    ExportContext,
+    derived_id,
+    instant,
+    number,
+    record_meta,
+    ref,
+)
+from mesoclinic.fhir.encounter import PATIENT_UNUSED, SESSION_UNUSED
 from mesoclinic.fhir.medication import medication
+from mesoclinic.records.models import prefetch_amendments
 from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
+
+
+def _unused_of_session() -> list[str]:
+    return [
+        *(f"session__{f}" for f in SESSION_UNUSED),
+        *(f"session__patient__{f}" for f in PATIENT_UNUSED),
+    ]
 
 
 def procedure_id(session: TreatmentSession, area: str, side: str) -> str:
@@ -37,7 +51,7 @@ def to_procedure(ctx: ExportContext, area: SessionArea) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Procedure",
         "id": procedure_id(session, area.area, area.side),
-        "meta": meta(session.version, session.updated_at),
+        "meta": record_meta(session),
         "status": _status(session),
         "code": concept(local("procedure", "mesotherapy"), text=session.protocol or None),
         "subject": ref("Patient", session.patient.public_id),
@@ -56,11 +70,12 @@ def to_procedure(ctx: ExportContext, area: SessionArea) -> dict[str, Any]:
 
 def procedures(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     rows = (
-        SessionArea.objects.filter(
-            session__clinic=ctx.clinic, **ctx.since_filter("session__updated_at")
+        ctx.changed(
+            SessionArea.objects.filter(session__clinic=ctx.clinic), TreatmentSession, "session__"
         )
         .select_related("session", "session__patient", "session__plan")
-        .prefetch_related("session__amendments")
+        .defer(*_unused_of_session())
+        .prefetch_related(prefetch_amendments("session__"))
         .order_by("id")
         .iterator(chunk_size=1000)
     )
@@ -95,7 +110,7 @@ def to_administration(ctx: ExportContext, line: Injection) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "MedicationAdministration",
         "id": str(line.public_id),
-        "meta": meta(session.version, session.updated_at),
+        "meta": record_meta(session),
         "status": "completed" if session.is_signed else "in-progress",
         "subject": ref("Patient", session.patient.public_id),
         "context": ref("Encounter", session.public_id),
@@ -118,15 +133,14 @@ def to_administration(ctx: ExportContext, line: Injection) -> dict[str, Any]:
 
 
 def medication_administrations(ctx: ExportContext) -> Iterator[dict[str, Any]]:
-    lines = Injection.objects.in_effect().filter(clinic=ctx.clinic)
-    if ctx.since is not None:
-        # A correction inserts a line without changing the signed session.
-        lines = lines.filter(
-            Q(session__updated_at__gte=ctx.since) | Q(amendment__at__gte=ctx.since)
-        )
+    # A correction is an amendment of the session, so its line counts as changed then.
+    lines = ctx.changed(
+        Injection.objects.in_effect().filter(clinic=ctx.clinic), TreatmentSession, "session__"
+    )
     rows = (
         lines.select_related("session", "session__patient", "product", "lot")
-        .prefetch_related("session__amendments", "product__ingredients")
+        .defer("extra", *_unused_of_session())
+        .prefetch_related(prefetch_amendments("session__"), "product__ingredients")
         .order_by("id")
         .iterator(chunk_size=1000)
     )

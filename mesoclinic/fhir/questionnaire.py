@@ -12,7 +12,7 @@ from mesoclinic.consultations.models import Consultation
 from mesoclinic.consultations.questions import DETAILS, QUESTIONS, SECTIONS
 from mesoclinic.consultations.screening import RULES_VERSION
 from mesoclinic.fhir.codes import ANSWER_LABELS, CANONICAL, QUESTION_LABELS, local
-from mesoclinic.fhir.context import ExportContext, instant, meta, number, ref
+from mesoclinic.fhir.context import ExportContext, instant, number, record_meta, ref
 from mesoclinic.fhir.encounter import consultations
 
 QUESTIONNAIRE_ID = "medical-history"
@@ -141,7 +141,7 @@ def to_response(ctx: ExportContext, consultation: Consultation) -> dict[str, Any
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "id": str(consultation.public_id),
-        "meta": meta(consultation.version, consultation.updated_at),
+        "meta": record_meta(consultation),
         "questionnaire": QUESTIONNAIRE_URL,
         "status": "completed" if consultation.is_signed else "in-progress",
         "subject": ref("Patient", consultation.patient.public_id),

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Clinic, Membership
@@ -21,7 +22,7 @@ from mesoclinic.fhir.context import derived_id
 from mesoclinic.fhir.tests.helpers import export, r4_errors
 from mesoclinic.records.services import amend_record
 from mesoclinic.treatments.corrections import LineValues, correct_line
-from mesoclinic.treatments.models import Injection
+from mesoclinic.treatments.models import Injection, TreatmentSession
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +131,33 @@ def test_it_exports_a_withdrawn_consent_as_inactive_with_its_provenance(
     # and no other consent is inactive
     inactive = {c["id"] for c in resources["Consent"] if c["status"] == "inactive"}
     assert inactive == {str(c.public_id) for c in withdrawn}
+
+
+def test_it_exports_a_record_amended_since_the_date_asked_with_a_new_version(
+    clinic: Clinic, tmp_path: Path
+) -> None:
+    # given a signed consultation amended after a cut-off (its row itself unchanged since)
+    consultation = Consultation.objects.filter(
+        clinic=clinic, signed_at__isnull=False, weight_kg__isnull=False
+    ).first()
+    assert consultation is not None
+    assert consultation.weight_kg is not None
+    cutoff = timezone.now()
+    before = consultation.amendments.count()
+    amend_record(
+        consultation, _practitioner(clinic), "Typo", {"weight_kg": consultation.weight_kg + 1}
+    )
+    # when only what changed since the cut-off is exported
+    resources = export(tmp_path, clinic, since=cutoff)
+    # then the amended consultation is there, beside only the visits saved since the cut-off,
+    # with a version counting the amendment
+    encounters = {e["id"]: e for e in resources["Encounter"]}
+    saved = [
+        *Consultation.objects.filter(clinic=clinic, updated_at__gte=cutoff),
+        *TreatmentSession.objects.filter(clinic=clinic, updated_at__gte=cutoff),
+    ]
+    assert consultation not in saved
+    assert set(encounters) == {str(consultation.public_id), *(str(r.public_id) for r in saved)}
+    meta = encounters[str(consultation.public_id)]["meta"]
+    assert meta["versionId"] == f"{consultation.version}.{before + 1}"
+    assert str(consultation.public_id) in {r["id"] for r in resources["QuestionnaireResponse"]}
