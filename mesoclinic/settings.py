@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "mesoclinic.evidence",
     "mesoclinic.workspace",
     "mesoclinic.operations",
+    "mesoclinic.fhir",
 ]
 
 MIDDLEWARE = [

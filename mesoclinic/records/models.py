@@ -92,6 +92,19 @@ class Amendment(models.Model):
         super().save(*args, **kwargs)
 
 
+# The attribute prefetch_amendments() fills and SignableRecord.amendment_rows() reads.
+AMENDMENT_LIST = "prefetched_amendments"
+
+
+def prefetch_amendments(path: str = "") -> models.Prefetch[Any, Any, Any]:
+    """Prefetch the amendments of many signed records (at ``path``, e.g. ``session__``) as a
+    plain list: cheaper per record than ``prefetch_related("amendments")``, which builds a
+    filtered queryset for each record of a generic relation."""
+    return models.Prefetch(
+        f"{path}amendments", queryset=Amendment.objects.all(), to_attr=AMENDMENT_LIST
+    )
+
+
 class SignableRecord(ClinicalRecord):
     """Abstract base of records that a practitioner signs (consent, session, consultation)."""
 
@@ -126,13 +139,21 @@ class SignableRecord(ClinicalRecord):
             raise ImmutableRecordError(f"A signed {self._meta.verbose_name} cannot be deleted.")
         return super().delete(*args, **kwargs)
 
+    def amendment_rows(self) -> list[Amendment]:
+        """The amendments, oldest first: from ``prefetch_amendments()`` when the caller
+        prefetched them, else from ``amendments`` (prefetched or queried)."""
+        prefetched: list[Amendment] | None = getattr(self, AMENDMENT_LIST, None)
+        if prefetched is not None:
+            return prefetched
+        return list(self.amendments.all())
+
     def effective(self, field: str) -> Any:
         """The field's value with every amendment applied, newest last."""
         value = getattr(self, field)
-        for amendment in self.amendments.all():
+        for amendment in self.amendment_rows():
             if field in amendment.changes:
                 value = amendment.changes[field]["to"]
         return value
 
     def amended_fields(self) -> set[str]:
-        return {name for a in self.amendments.all() for name in a.changes}
+        return {name for a in self.amendment_rows() for name in a.changes}

@@ -1,0 +1,137 @@
+"""Provenance: who signed a record and when (with the signature), and every amendment of a
+signed record (who, when, why, which fields), pointing at the resources it changed.
+
+The superseded values of an amendment are not repeated here: the resources carry the record
+as amended, and the Provenance says that, when and why it was amended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+
+from mesoclinic.consent.models import Consent
+from mesoclinic.consultations.models import Consultation
+from mesoclinic.fhir.codes import (
+    AUTHOR_SIGNATURE,
+    DATA_OPERATION,
+    SIGNATURE_TYPE,
+    THO,
+    coding,
+    concept,
+)
+from mesoclinic.fhir.context import ExportContext, derived_id, instant, ref
+from mesoclinic.records.models import Amendment, SignableRecord
+from mesoclinic.treatments.models import TreatmentSession
+
+PARTICIPANT = f"{THO}/provenance-participant-type"
+SIGNED_MODELS: tuple[type[SignableRecord], ...] = (Consultation, Consent, TreatmentSession)
+
+
+def targets(record_type: type[SignableRecord], public_id: str) -> list[dict[str, Any]]:
+    """The resources mapped from a signed record."""
+    if record_type is Consent:
+        return [ref("Consent", public_id)]
+    if record_type is Consultation:
+        return [ref("Encounter", public_id), ref("QuestionnaireResponse", public_id)]
+    return [ref("Encounter", public_id)]
+
+
+def _who(ctx: ExportContext, user_id: int | None, name: str) -> dict[str, Any]:
+    return ctx.practitioner(user_id, name) or {"display": name or "unknown"}
+
+
+def signatures(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    for model in SIGNED_MODELS:
+        rows = (
+            model.objects.for_clinic(ctx.clinic)
+            .filter(signed_at__isnull=False, **ctx.since_filter("signed_at"))
+            .order_by("id")
+            .values_list("public_id", "signed_at", "signed_by_id", "signed_by_name")
+            .iterator(chunk_size=2000)
+        )
+        for public_id, signed_at, user_id, name in rows:
+            assert signed_at is not None  # filtered above
+            who = _who(ctx, user_id, name)
+            yield {
+                "resourceType": "Provenance",
+                "id": derived_id(public_id, "signature"),
+                "target": targets(model, str(public_id)),
+                "recorded": instant(signed_at),
+                "activity": concept(text="Signed"),
+                "agent": [
+                    {
+                        "type": concept(coding(PARTICIPANT, "legal", "Legal Authenticator")),
+                        "who": who,
+                    }
+                ],
+                "signature": [
+                    {
+                        "type": [coding(SIGNATURE_TYPE, AUTHOR_SIGNATURE, "Author's Signature")],
+                        "when": instant(signed_at),
+                        "who": who,
+                    }
+                ],
+            }
+
+
+def _chunks(rows: Iterable[Amendment], size: int) -> Iterator[list[Amendment]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def amendments(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    types = {ContentType.objects.get_for_model(model).pk: model for model in SIGNED_MODELS}
+    rows = (
+        Amendment.objects.for_clinic(ctx.clinic)
+        .filter(content_type_id__in=types, **ctx.since_filter("at"))
+        .prefetch_related("injection_lines")
+        .order_by("id")
+        .iterator(chunk_size=500)
+    )
+    for chunk in _chunks(rows, 500):
+        # The amended records' public ids: one query per record type for the whole chunk.
+        public_ids: dict[tuple[int, int], str] = {}
+        for type_id, model in types.items():
+            pks = [a.object_id for a in chunk if a.content_type_id == type_id]
+            if pks:
+                for pk, record_id in model.objects.filter(pk__in=pks).values_list(
+                    "pk", "public_id"
+                ):
+                    public_ids[(type_id, pk)] = str(record_id)
+        for amendment in chunk:
+            target_id = public_ids.get((amendment.content_type_id, amendment.object_id))
+            if target_id is None:
+                continue
+            target = targets(types[amendment.content_type_id], target_id)
+            # A corrected injection line is a new MedicationAdministration.
+            target += [
+                ref("MedicationAdministration", line.public_id)
+                for line in amendment.injection_lines.all()
+            ]
+            fields = ", ".join(sorted(amendment.changes)) if amendment.changes else "injection line"
+            yield {
+                "resourceType": "Provenance",
+                "id": str(amendment.public_id),
+                "target": target,
+                "recorded": instant(amendment.at),
+                "activity": concept(
+                    coding(DATA_OPERATION, "UPDATE", "revise"), text=f"Amended: {fields}"
+                ),
+                "reason": [concept(text=amendment.reason)],
+                "agent": [
+                    {
+                        "type": concept(coding(PARTICIPANT, "author", "Author")),
+                        "who": _who(ctx, amendment.author_id, amendment.author_name),
+                    }
+                ],
+            }
+
+
+def provenances(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    yield from signatures(ctx)
+    yield from amendments(ctx)
