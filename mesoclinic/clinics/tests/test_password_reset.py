@@ -32,7 +32,9 @@ def _ask(client: Client, email: str, address: str = "192.0.2.10"):
 
 
 def _link(message) -> str:
-    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+    found = re.search(r"https?://[^/\s]+(/\S+)", str(message.body))
+    assert found, "no link in the e-mail"
+    return found.group(1)
 
 
 def _set_password(client: Client, link: str, password: str = NEW_PASSWORD):

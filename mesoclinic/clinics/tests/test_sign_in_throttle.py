@@ -4,6 +4,7 @@ X-Forwarded-For; a legitimate user elsewhere still gets in; the lockout page say
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -25,7 +26,7 @@ def _throttling_on(settings):
 
 def _sign_in(username: str, password: str, address: str, forwarded: str | None = None):
     client = Client()
-    extra = {"REMOTE_ADDR": address}
+    extra: dict[str, Any] = {"REMOTE_ADDR": address}
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
     response = client.post(reverse("login"), {"username": username, "password": password}, **extra)

@@ -80,7 +80,9 @@ def test_it_lets_the_admin_e_mail_a_reset_link(login, ada, locked_alice):
     event = AuditEvent.objects.get(detail="password reset link e-mailed")
     assert (event.user, event.object_id) == (ada.user, str(locked_alice.public_id))
     # and setting a new password with it unlocks her
-    link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[0].body).group(1)
+    found = re.search(r"https?://[^/\s]+(/\S+)", str(mail.outbox[0].body))
+    assert found
+    link = found.group(1)
     visitor = Client()
     form_url = visitor.get(link, follow=True).redirect_chain[-1][0]
     new = "a brand new long passphrase"
