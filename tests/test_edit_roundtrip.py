@@ -48,6 +48,8 @@ NEW_RECORD_ROUTES = {
     "formulary:lot_receive",
     "dosing:limit_create",
     "staff_create",
+    # Asking for a password-reset e-mail: each request is counted (a throttle row) and mails.
+    "password_reset",
 }
 # Confirmation pages: their one form is the action they confirm (posting it deletes).
 CONFIRMATIONS = {"outcomes:delete"}

@@ -9,17 +9,17 @@ from django.http import HttpRequest
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.clinics.client_address import client_address as _client_address
 
 if TYPE_CHECKING:
     from mesoclinic.clinics.models import Clinic
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy
-    # rewrites it, and an audit trail must not record an address the user chose.
-    return request.META.get("REMOTE_ADDR") or None
+    # REMOTE_ADDR, or the hop the configured number of trusted proxies vouch for: never a raw
+    # X-Forwarded-For, which the client writes unless a trusted proxy rewrites it, since an
+    # audit trail must not record an address the user chose (clinics.client_address).
+    return _client_address(request)
 
 
 def record(

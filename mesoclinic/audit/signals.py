@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.audit.services import client_address, record
+from mesoclinic.clinics.signals import password_reset_completed
 
 
 @receiver(user_logged_in)
@@ -33,4 +34,16 @@ def on_login_failed(
         action=Action.LOGIN_FAILED,
         username=str(credentials.get("username", ""))[:150],
         ip_address=client_address(request),
+    )
+
+
+@receiver(password_reset_completed)
+def on_password_reset(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    record(
+        request,
+        Action.UPDATE,
+        obj=user,
+        user=user,
+        clinic=None,
+        detail="password set with an e-mailed reset link; sign-in lockout lifted",
     )

@@ -136,3 +136,15 @@ class PractitionerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.display_name} ({self.get_profession_display()})"
+
+
+class PasswordResetRequest(models.Model):
+    """A request for a password-reset e-mail, kept only by the address it came from and when,
+    so that requests can be limited per address (``clinics.services``). It records neither the
+    e-mail address asked for nor whether an account has it: no clinical or personal data."""
+
+    ip_address = models.GenericIPAddressField(null=True)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "requested_at"], name="reset_address_at")]

@@ -16,4 +16,6 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_create, name="staff_create"),
     path("staff/<uuid:public_id>/", views.staff_edit, name="staff_edit"),
+    path("staff/<uuid:public_id>/unlock/", views.staff_unlock, name="staff_unlock"),
+    path("staff/<uuid:public_id>/send-reset/", views.staff_send_reset, name="staff_send_reset"),
 ]

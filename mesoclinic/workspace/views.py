@@ -16,9 +16,12 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
+from mesoclinic.clinics import services as clinic_services
+from mesoclinic.clinics import throttle
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
@@ -175,7 +178,53 @@ def staff_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, f"Saved {member.display_name}.")
             return redirect("staff_list")
-    return render(request, "workspace/staff_form.html", {"form": form, "member": member})
+    return render(
+        request,
+        "workspace/staff_form.html",
+        {"form": form, "member": member, "lock": throttle.account_lock(member.user.username)},
+    )
+
+
+def _staff_member(request: HttpRequest, public_id: str) -> Membership:
+    """A member of the admin's own clinic: another clinic's staff is a 404."""
+    clinic = current_membership(request).clinic
+    return get_object_or_404(
+        Membership.objects.filter(clinic=clinic).select_related("user"), public_id=public_id
+    )
+
+
+@require_POST
+@requires(Perm.MANAGE_STAFF)
+def staff_unlock(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Lift a staff member's sign-in lockout (their failed sign-ins are forgotten); audited."""
+    member = _staff_member(request, public_id)
+    with transaction.atomic():
+        runs = throttle.unlock_account(member.user.username)
+        record(request, Action.UPDATE, obj=member, detail=f"sign-in unlocked ({runs} runs)")
+    messages.success(request, f"{member.display_name} can sign in again.")
+    return redirect("staff_edit", public_id=member.public_id)
+
+
+@require_POST
+@requires(Perm.MANAGE_STAFF)
+def staff_send_reset(request: HttpRequest, public_id: str) -> HttpResponse:
+    """E-mail a staff member a link to set a new password; audited."""
+    acting = current_membership(request)
+    member = _staff_member(request, public_id)
+    try:
+        with transaction.atomic():
+            record(request, Action.UPDATE, obj=member, detail="password reset link e-mailed")
+            clinic_services.send_reset_link(member.user, request, acting.display_name)
+    except clinic_services.NoEmailAddress as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"A link to set a new password was e-mailed to {member.display_name}. "
+            "It works once, for "
+            f"{clinic_services.link_minutes()} minutes.",
+        )
+    return redirect("staff_edit", public_id=member.public_id)
 
 
 @requires(Perm.MANAGE_CLINIC)
