@@ -101,7 +101,7 @@ def _at(day: dt.date, rng: random.Random, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     # Today's sessions have taken place already, whatever the hour the demo is built at: a
     # session in the future cannot be signed (treatments.readiness), and the demo's drafts
     # are there to be signed.
-    now = dt.datetime.now(tz)
+    now = dt.datetime.now(tz).replace(second=0, microsecond=0)  # as a form would record it
     if at > now:
         at = max(dt.datetime.combine(day, dt.time(0), tz), now - dt.timedelta(minutes=10))
     return at
