@@ -50,7 +50,8 @@ LOT = "lot"
 PRACTITIONER = "practitioner"
 
 
-@dataclass(frozen=True)
+# Slots: case finding keeps a row per exposed session, up to every session of a large clinic.
+@dataclass(frozen=True, slots=True)
 class SessionRow:
     """A treatment session as the detector sees it: who, when, by whom, with which lots."""
 
@@ -89,7 +90,7 @@ class Case:
         return (self.onset - self.session_day).days
 
 
-@dataclass
+@dataclass(slots=True)
 class Exposure:
     """Another patient given the signal's lot, or treated by its practitioner, in the window."""
 
