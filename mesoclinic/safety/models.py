@@ -124,6 +124,7 @@ class SignalState(models.Model):
     )
     # ISO dates, one per signal, most recent first (``Signal.last_onset``).
     last_onsets = models.JSONField(default=list)
+    # When the detector last found the signals different from those stored.
     detected_at = models.DateTimeField()
 
     def __str__(self) -> str:

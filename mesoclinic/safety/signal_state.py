@@ -36,13 +36,17 @@ from mesoclinic.treatments.models import Injection, TreatmentSession
 def refresh(clinic: Clinic) -> SignalState:
     """Run the detector (without case finding) and store the last onset of each signal."""
     signals = detect_for_clinic(clinic, clinic.today(), case_finding=False)
-    state, _ = SignalState.objects.update_or_create(
-        clinic=clinic,
-        defaults={
-            "last_onsets": [s.last_onset.isoformat() for s in signals],
-            "detected_at": timezone.now(),
-        },
-    )
+    onsets = [s.last_onset.isoformat() for s in signals]
+    state = SignalState.objects.filter(clinic=clinic).first()
+    if state is None:
+        return SignalState.objects.create(
+            clinic=clinic, last_onsets=onsets, detected_at=timezone.now()
+        )
+    # Written only when the signals changed: a form saved untouched changes nothing
+    # (tests/test_edit_roundtrip.py).
+    if state.last_onsets != onsets:
+        state.last_onsets, state.detected_at = onsets, timezone.now()
+        state.save(update_fields=["last_onsets", "detected_at"])
     return state
 
 
