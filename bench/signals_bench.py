@@ -10,8 +10,13 @@
    process's peak RSS.
 2. The database path (``safety.signal_data.detect_for_clinic``, what the dashboard and the
    command run) on a temporary SQLite database holding N sessions with one injection line
-   each and the same events: it loads only the late lesions, their sessions and the sessions
-   sharing a signal's lot or practitioner, so its cost follows the events, not N.
+   each and the same events (``--keep-db PATH`` keeps it, and reuses it when it exists).
+   Case finding is measured twice, each in a fresh process on the same database so that
+   each peak RSS is its own: "before", the loader of issue 11's figures (every session and a
+   dict of every line in memory, kept below as ``_old_session_rows``), and "after", the
+   streaming loader; the two results are compared signal by signal, exposures included.
+   The Today count is timed both ways too: a detector run (before) and the stored state
+   (``safety.signal_state.active_count``, after).
 No assertion on time.
 """
 
@@ -19,10 +24,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,21 +113,63 @@ def pure(n: int, event_count: int) -> None:
     )
 
 
-def child(n: int, event_count: int) -> None:
+def _old_session_rows(clinic: Any, sessions: Any) -> list[Any]:
+    """``signal_data._session_rows`` before issue 11, verbatim: every session and a dict of
+    every line in memory."""
+    from collections import defaultdict
+
+    from mesoclinic.safety.signal_data import _practitioner_key
+    from mesoclinic.treatments.models import Injection
+
+    rows = list(
+        sessions.values_list(
+            "id", "patient__mrn", "performed_at", "practitioner__username", "practitioner_ref"
+        )
+    )
+    lots: dict[int, list[str]] = defaultdict(list)
+    injections = (
+        Injection.objects.filter(clinic=clinic, session_id__in=sessions.values("id"))
+        .in_effect()
+        .filter(lot_id__isnull=False)
+        .values_list("session_id", "lot_id")
+        .distinct()
+    )
+    for session_id, lot_id in injections:
+        lots[session_id].append(str(lot_id))
+    return [
+        SessionRow(
+            session_id=pk,
+            patient_id=mrn,
+            day=clinic.day_of(performed_at),
+            practitioner=_practitioner_key(username, ref),
+            lots=tuple(sorted(lots.get(pk, []))),
+        )
+        for pk, mrn, performed_at, username, ref in rows
+    ]
+
+
+def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mesoclinic.settings")
     import django
 
     django.setup()
+
+
+def load(n: int, event_count: int) -> None:
+    """Generate the clinic (recall_bench's loader) and the adverse events; print JSON."""
+    _setup()
     from django.core.management import call_command
     from django.db import connection
 
     from bench.recall_bench import generate
-    from mesoclinic.clinics.models import Clinic
-    from mesoclinic.safety.signal_data import detect_for_clinic
+    from mesoclinic.records.immutability import suspended
 
     call_command("migrate", verbosity=0)
-    info = generate(n, lines_per_session=1)
-    clinic = Clinic.objects.get(pk=info["clinic"])
+    # recall_bench loads signed sessions and then their lines, which the immutability
+    # triggers refuse (a line added to a signed session): a bulk load of history, so the
+    # triggers are put back after it.
+    with suspended(connection):
+        info = generate(n, lines_per_session=1)
     # Sessions were loaded in time order, 5 minutes apart, one injection each (recall_bench).
     lot_of = info["lot_ids"]
     plan_days = [(i * 5) // (60 * 24) for i in range(n)]
@@ -145,34 +194,152 @@ def child(n: int, event_count: int) -> None:
             "patient_id, id, ?, ?, 'mild', 0, 'unassessed', '', '', '', 0, '{}' "
             "FROM treatments_treatmentsession WHERE id = ?",
             [
-                (uuid.uuid4().hex, clinic.pk, "2025-01-01", "2025-01-01", kind, onset, i + 1)
+                (uuid.uuid4().hex, info["clinic"], "2025-01-01", "2025-01-01", kind, onset, i + 1)
                 for i, kind, onset in rows
             ],
         )
+        cursor.execute("ANALYZE")
     as_of = start + dt.timedelta(days=plan_days[-1])
-    timings = []
-    for _ in range(5):
-        began = time.perf_counter()
-        signals = detect_for_clinic(clinic, as_of)
-        timings.append((time.perf_counter() - began) * 1000)
-    counts = detect_for_clinic(clinic, as_of, case_finding=False)
-    began = time.perf_counter()
-    detect_for_clinic(clinic, as_of, case_finding=False)
-    count_ms = (time.perf_counter() - began) * 1000
     print(
         json.dumps(
             {
                 "info": {k: v for k, v in info.items() if k not in ("lot_ids", "staff")},
                 "events": len(rows),
-                "timings": timings,
-                "count_ms": count_ms,
-                "signals": len(signals),
-                "count_signals": len(counts),
-                "exposed": sum(s.exposed_patients for s in signals),
-                "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            },
-            default=str,
+                "as_of": as_of.isoformat(),
+            }
         )
+    )
+
+
+def _digest(signals: list[Any]) -> str:
+    """Everything a signal says, cases and exposures (with their sessions) in order."""
+    text = repr(
+        [
+            (
+                s.kind,
+                s.key,
+                s.window_start,
+                s.window_end,
+                [(c.event_id, c.session_id, c.onset) for c in s.cases],
+                [(p, [r.session_id for r in e.sessions]) for p, e in s.exposed.items()],
+            )
+            for s in signals
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def measure(path: str, as_of_text: str, runs: int) -> None:
+    """Time case finding on the database with the ``path`` loader; print JSON."""
+    _setup()
+    from mesoclinic.clinics.models import Clinic
+    from mesoclinic.safety import signal_data, signal_state
+
+    if path == "before":
+        signal_data._session_rows = _old_session_rows  # type: ignore[assignment]
+    clinic = Clinic.objects.get(slug="bench")
+    as_of = dt.date.fromisoformat(as_of_text)
+    setup_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    timings: list[float] = []
+    cpu: list[float] = []
+    signals: list[Any] = []
+    for _ in range(runs):
+        signals = []  # the previous run's result is freed before the next one
+        began, began_cpu = time.perf_counter(), time.process_time()
+        signals = signal_data.detect_for_clinic(clinic, as_of)
+        timings.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    refresh_ms = 0.0
+    if path == "after":
+        # What a write now pays instead (an adverse event, run-due): one detector run.
+        began = time.perf_counter()
+        state = signal_state.refresh(clinic)
+        refresh_ms = (time.perf_counter() - began) * 1000
+        stored = sorted(state.last_onsets)
+        fresh = signal_data.detect_for_clinic(clinic, as_of, case_finding=False)
+        assert stored == sorted(s.last_onset.isoformat() for s in fresh), "state differs"
+    count_ms = []
+    for _ in range(5):
+        began = time.perf_counter()
+        if path == "before":
+            found = signal_data.detect_for_clinic(clinic, as_of, case_finding=False)
+            sum(1 for s in found if s.is_active(as_of))
+        else:
+            signal_state.active_count(clinic, as_of)
+        count_ms.append((time.perf_counter() - began) * 1000)
+    print(
+        json.dumps(
+            {
+                "timings_s": timings,
+                "cpu_s": cpu,
+                "count_ms": statistics.median(count_ms),
+                "refresh_ms": refresh_ms,
+                "signals": len(signals),
+                "exposed": sum(s.exposed_patients for s in signals),
+                "digest": _digest(signals),
+                "setup_rss_mb": setup_rss,
+                "rss_mb": rss,
+            }
+        )
+    )
+
+
+def _child(env: dict[str, str], *args: str) -> dict[str, Any] | str:
+    done = subprocess.run(
+        [sys.executable, __file__, *args], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        return done.stderr.strip()[-1500:]
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def database(n: int, event_count: int, runs: int, keep: str | None) -> None:
+    with tempfile.TemporaryDirectory(prefix="mesoclinic-signals-") as tmp:
+        db = Path(keep) if keep else Path(tmp) / "bench.sqlite3"
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+        meta = db.with_suffix(".json")
+        if keep and db.exists() and meta.exists():
+            loaded: dict[str, Any] | str = json.loads(meta.read_text())
+        else:
+            loaded = _child(env, "--load", "--sessions", str(n), "--events", str(event_count))
+            if isinstance(loaded, dict) and keep:
+                meta.write_text(json.dumps(loaded))
+        if isinstance(loaded, str):
+            print(f"\ndatabase path failed to load: {loaded}")
+            return
+        info = loaded["info"]
+        print(
+            f"\ndatabase path (SQLite): {info['sessions']:,} sessions, {info['injections']:,} "
+            f"injection lines, {loaded['events']:,} adverse events"
+        )
+        results = {}
+        for path in ("before", "after"):
+            got = _child(env, "--measure", path, "--as-of", loaded["as_of"], "--runs", str(runs))
+            if isinstance(got, str):
+                print(f"  {path}: failed: {got}")
+                return
+            results[path] = got
+    before, after = results["before"], results["after"]
+    print("  case finding (detect_for_clinic), each in a fresh process on the same database:")
+    for path, r in results.items():
+        print(
+            f"    {path:6}: median {statistics.median(r['timings_s']):7.2f} s wall, "
+            f"{statistics.median(r['cpu_s']):7.2f} s CPU of {runs}, "
+            f"peak RSS {r['rss_mb']:7.1f} MB (Django set up: {r['setup_rss_mb']:.1f} MB); "
+            f"{r['signals']} signals, {r['exposed']:,} exposed"
+        )
+    ratio_s = statistics.median(before["cpu_s"]) / statistics.median(after["cpu_s"])
+    ratio_rss = before["rss_mb"] / after["rss_mb"]
+    same = "identical" if before["digest"] == after["digest"] else "DIFFERENT"
+    print(
+        f"    after vs before: {ratio_s:.1f}x less CPU, {ratio_rss:.1f}x less peak RSS; results {same}"
+    )
+    print(
+        f"  Today count: before (detector, no case finding) {before['count_ms']:8.1f} ms; "
+        f"after (stored state) {after['count_ms']:8.2f} ms; a write's refresh of the state "
+        f"{after['refresh_ms']:.0f} ms"
     )
 
 
@@ -180,41 +347,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sessions", type=int, default=1_000_000)
     parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=3, help="case-finding runs per path")
     parser.add_argument("--no-db", action="store_true", help="skip the database path")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-pure", action="store_true", help="skip the pure detector")
+    parser.add_argument("--keep-db", help="keep (and reuse) the generated SQLite database here")
+    parser.add_argument("--load", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=("before", "after"), help=argparse.SUPPRESS)
+    parser.add_argument("--as-of", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        child(args.sessions, args.events)
+    if args.load:
+        load(args.sessions, args.events)
         return
-    pure(args.sessions, args.events)
-    if args.no_db:
+    if args.measure:
+        measure(args.measure, args.as_of, args.runs)
         return
-    with tempfile.TemporaryDirectory(prefix="mesoclinic-signals-") as tmp:
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"}
-        command = [sys.executable, __file__, "--child", "--sessions", str(args.sessions)]
-        done = subprocess.run(
-            [*command, "--events", str(args.events)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode != 0:
-        print(f"\ndatabase path failed: {done.stderr.strip()[-1500:]}")
-        return
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    info = result["info"]
-    timings = sorted(result["timings"])
-    print(
-        f"\ndatabase path (SQLite): {info['sessions']:,} sessions, {info['injections']:,} "
-        f"injection lines, {result['events']:,} adverse events (loaded in {info['load_s']:.1f} s)"
-    )
-    print(
-        f"  detect_for_clinic with case finding: median {timings[len(timings) // 2]:8.1f} ms "
-        f"({len(timings)} runs); {result['signals']} signals, {result['exposed']:,} exposed"
-    )
-    print(f"  without case finding (the Today count):     {result['count_ms']:8.1f} ms")
-    print(f"  child process peak RSS:                     {result['rss_mb']:8.1f} MB")
+    if not args.no_pure:
+        pure(args.sessions, args.events)
+    if not args.no_db:
+        database(args.sessions, args.events, args.runs, args.keep_db)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ from mesoclinic.dosing.rules import PHOSPHATIDYLCHOLINE, SOURCE_PC_NETWORK_LIPOL
 from mesoclinic.formulary.models import Ingredient, Product
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import TreatmentPlan
+from mesoclinic.safety import signal_state
 from mesoclinic.treatments.models import TreatmentSession
 
 Report = Callable[[str], None]
@@ -325,6 +326,8 @@ def build_practice(
     )
     report(f"{spec.name}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
     _backdate(courses, patient_rows, plans)
+    # Adverse events were bulk-written (no model signals): store the Today count of signals.
+    signal_state.refresh(clinic)
     counts["aftercare check-ins"] = _schedule_aftercare(clinic, now)
     report(f"{spec.name}: {counts['aftercare check-ins']} aftercare check-ins still open")
     return {

@@ -33,6 +33,7 @@ from mesoclinic.registry.exporter import clinic_rows
 from mesoclinic.registry.import_writer import write_plan
 from mesoclinic.registry.importer import plan_import, summary_text
 from mesoclinic.registry.pseudonym_key import clinic_key, key_id, load_key
+from mesoclinic.safety import signal_state
 from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
 
@@ -85,6 +86,9 @@ def import_registry(
         if plan.errors:
             raise BundleRejected(list(plan.errors))
         created = write_plan(plan, clinic, progress)
+        # The rows were bulk-written (no model signals): the Today count of safety signals
+        # is brought up to date here, in the same transaction.
+        signal_state.refresh(clinic)
         if sum(created.values()) >= REFRESH_STATISTICS_AFTER:
             _refresh_statistics(progress)
         summary = summary_text(created, plan.unchanged)

@@ -109,3 +109,25 @@ class AdverseEvent(ClinicalRecord):
         if self.resolved_date is None:
             return None
         return (self.resolved_date - self.onset_date).days
+
+
+class SignalState(models.Model):
+    """The clinic's safety signals (clusters of late lesions on a lot or a practitioner) as
+    last detected: the last onset of each, from which the Today page counts the active ones
+    without running the detector. Derived state, rewritten by ``safety.signal_state`` when an
+    adverse event, or a line or session of a patient with a late lesion, is written, and by
+    the cron runner ``run-due``; it holds no patient data."""
+
+    # Derived from the clinic's records and rebuilt from them: not a clinical link.
+    clinic = models.OneToOneField(
+        "clinics.Clinic", on_delete=models.CASCADE, related_name="safety_signal_state"
+    )
+    # ISO dates, one per signal, most recent first (``Signal.last_onset``).
+    last_onsets = models.JSONField(default=list)
+    # When the detector last found the signals different from those stored.
+    detected_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return (
+            f"{len(self.last_onsets)} safety signals detected at {self.detected_at:%Y-%m-%d %H:%M}"
+        )

@@ -50,7 +50,8 @@ LOT = "lot"
 PRACTITIONER = "practitioner"
 
 
-@dataclass(frozen=True)
+# Slots: case finding keeps a row per exposed session, up to every session of a large clinic.
+@dataclass(frozen=True, slots=True)
 class SessionRow:
     """A treatment session as the detector sees it: who, when, by whom, with which lots."""
 
@@ -89,7 +90,7 @@ class Case:
         return (self.onset - self.session_day).days
 
 
-@dataclass
+@dataclass(slots=True)
 class Exposure:
     """Another patient given the signal's lot, or treated by its practitioner, in the window."""
 
@@ -214,16 +215,23 @@ def find_exposed(signals: list[Signal], sessions: Iterable[SessionRow]) -> None:
     for signal in signals:
         (by_lot if signal.kind == LOT else by_practitioner)[signal.key].append(signal)
     case_patients = {id(s): s.case_patients for s in signals}
+    no_signals: list[Signal] = []
     for s in sessions:
-        matched = by_practitioner.get(s.practitioner, []) if s.practitioner else []
+        # Called once per session of the window (up to every session of a large clinic), so
+        # nothing is built for a session that matches no signal.
+        matched = by_practitioner.get(s.practitioner, no_signals) if s.practitioner else no_signals
         for lot in s.lots:
-            matched = matched + by_lot.get(lot, [])
+            on_lot = by_lot.get(lot)
+            if on_lot:
+                matched = matched + on_lot
         for signal in matched:
             if not signal.window_start <= s.day <= signal.window_end:
                 continue
             if s.patient_id in case_patients[id(signal)]:
                 continue
-            exposure = signal.exposed.setdefault(s.patient_id, Exposure(s.patient_id))
+            exposure = signal.exposed.get(s.patient_id)
+            if exposure is None:
+                exposure = signal.exposed[s.patient_id] = Exposure(s.patient_id)
             if s not in exposure.sessions:
                 exposure.sessions.append(s)
     for signal in signals:

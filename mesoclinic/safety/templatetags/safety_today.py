@@ -1,6 +1,7 @@
 """``{% safety_today as today_safety %}``: the counts the Today page shows (lots needing
 attention, active safety signals), each only for roles that may open the list behind it
-(signals: clinical staff and the clinic admin)."""
+(signals: clinical staff and the clinic admin). The signal count is read from the stored
+state (``safety.signal_state``), never by running the detector in the request."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django import template
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.formulary.alerts import alert_count
 from mesoclinic.formulary.models import Lot
-from mesoclinic.safety.signal_data import detect_for_clinic
+from mesoclinic.safety.signal_state import active_count
 from mesoclinic.safety.signal_views import may_see_signals
 
 register = template.Library()
@@ -29,6 +30,5 @@ def safety_today(context: Any) -> dict[str, int | None]:
             counts["lot_alerts"] = alert_count(Lot.objects.restrict(membership, perm), today)
             break
     if may_see_signals(membership):
-        signals = detect_for_clinic(membership.clinic, today, case_finding=False)
-        counts["signals"] = sum(1 for s in signals if s.is_active(today))
+        counts["signals"] = active_count(membership.clinic, today)
     return counts

@@ -3,6 +3,8 @@
 Safe to run from cron every few minutes: every send and every email is claimed with a
 conditional UPDATE first, so a second (or concurrent) run sends nothing already sent.
 Sessions imported from a registry and check-ins past their window are never sent.
+Each run also re-detects every clinic's safety signals into the stored state the Today page
+counts (``safety.signal_state``): a net under the writes that refresh it themselves.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from mesoclinic.aftercare.services import RunResult, run_due
 from mesoclinic.clinics.management.options import clinic_by_slug
 from mesoclinic.clinics.models import Clinic
+from mesoclinic.safety import signal_state
 
 
 class Command(BaseCommand):
@@ -31,6 +34,7 @@ class Command(BaseCommand):
         total = RunResult()
         for clinic in clinics:
             result = run_due(clinic)
+            signal_state.refresh(clinic)
             total.sent += result.sent
             total.escalated += result.escalated
             total.skipped += result.skipped
