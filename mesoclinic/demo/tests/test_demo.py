@@ -35,6 +35,7 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.treatments.models import Injection, TreatmentSession
+from tests.second_step import sign_in
 
 PATIENTS, HILLTOP_PATIENTS = 20, 5
 
@@ -249,7 +250,7 @@ def test_it_prints_the_logins_from_the_command(db: Any) -> None:
 
 def test_it_does_not_show_riverside_patients_to_charlie(demo: LoadResult, client: Any) -> None:
     # given charlie of Hilltop signed in, and a Riverside patient
-    client.force_login(User.objects.get(username="charlie"))
+    sign_in(client, User.objects.get(username="charlie"))
     patient = Patient.objects.for_clinic(Clinic.objects.get(slug="riverside")).first()
     assert patient is not None
     # when charlie opens the chart and the patient list
