@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import models
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -246,6 +247,18 @@ def test_it_prints_the_logins_from_the_command(db: Any) -> None:
     assert re.search(rf"charlie\s+{DEMO_PASSWORD}\s+Practitioner\s+Hilltop Skin Clinic", text)
     assert re.search(r"nina\s+\S+\s+Nurse", text)
     assert "sessions" in err.getvalue()
+    # and it says honestly that the demo asks for no second step, and how to turn it on
+    assert "do not require a second sign-in step" in text
+    assert "Second sign-in step" in text
+
+
+def test_it_lets_a_newcomer_in_with_the_printed_password(demo: LoadResult) -> None:
+    # given the demo, whose clinics switch the second step off
+    client = Client()
+    # when alice, a practitioner, signs in with the printed password alone
+    client.post(reverse("login"), {"username": "alice", "password": DEMO_PASSWORD})
+    # then Today opens, with no second step asked for
+    assert client.get(reverse("today")).status_code == 200
 
 
 def test_it_does_not_show_riverside_patients_to_charlie(demo: LoadResult, client: Any) -> None:

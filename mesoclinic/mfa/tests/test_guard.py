@@ -105,7 +105,7 @@ def test_it_refuses_a_half_signed_in_session_on_every_route(
     # and alice, who has an app, signed in with her password but not yet her code
     phone(alice.user)
     client = password_only(alice.user)
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    headers = {"HX-Request": "true"} if htmx else {}
     ids = record_ids(riverside)
     opened = []
     walked = 0
@@ -116,7 +116,7 @@ def test_it_refuses_a_half_signed_in_session_on_every_route(
                 continue
             for method in (client.get, client.post):
                 walked += 1
-                response = method(url, **headers)
+                response = method(url, headers=headers)
                 target = response.get("HX-Redirect" if htmx else "Location", "")
                 if not (response.status_code in (200, 302) and target.startswith(VERIFY)):
                     opened.append(f"{method.__name__.upper()} {url}: {response.status_code}")
