@@ -4,13 +4,15 @@ audited, never with a code, a secret or a recovery code in the detail."""
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -23,6 +25,7 @@ RECOVERY_CODE_COUNT = 10
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_LENGTH = 16
 TOTP_NAME = "Authenticator app"
+PENDING_KEY = "mfa_pending_totp_key"
 
 
 class Throttled(Exception):
@@ -42,13 +45,13 @@ def _new_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, _CODE_LENGTH, 4))
 
 
-def pending_totp(user: Any) -> TOTPDevice:
-    """The authenticator app being set up (one unconfirmed device, so a reload shows the same
-    QR code), created on first use."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
-    return device
+def pending_totp(request: HttpRequest, user: Any) -> TOTPDevice:
+    """The authenticator app being set up, not yet saved: its key waits in the (server-side)
+    session, so a reload shows the same QR code and opening the page writes nothing."""
+    key = request.session.get(PENDING_KEY)
+    if not key:
+        key = request.session[PENDING_KEY] = default_key()
+    return TOTPDevice(user=user, name=TOTP_NAME, key=key, confirmed=False)
 
 
 @transaction.atomic
@@ -96,11 +99,17 @@ def wrong_code(request: HttpRequest, user: Any, what: str) -> str:
 def confirm_totp(request: HttpRequest, user: Any, code: str) -> Outcome:
     """Enrolment: the first code from the app proves it holds the secret."""
     _check_throttle(user)
-    device = pending_totp(user)
-    if not device.verify_token(code.strip().replace(" ", "")):
+    device = pending_totp(request, user)
+    token = code.strip().replace(" ", "")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
+    totp.time = time.time()
+    if not (token.isdigit() and totp.verify(int(token), device.tolerance)):
         return Outcome(message=wrong_code(request, user, "enrolment code"))
+    # Saved only now, with the step just used, so that the same code cannot sign in again.
+    device.last_t = totp.t()
     device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    device.save()
+    del request.session[PENDING_KEY]
     record(request, Action.CREATE, obj=device, detail="second step: authenticator app enrolled")
     otp_login(request, device)
     return Outcome(device=device)
@@ -119,6 +128,8 @@ def verify(request: HttpRequest, user: Any, code: str) -> Outcome:
         kind = "recovery code"
     for device in devices:
         if device.verify_token(token):
+            # A new session key for the now fully signed-in session, as at the password.
+            request.session.cycle_key()
             otp_login(request, device)
             record(request, Action.LOGIN, user=user, detail=f"second step passed ({kind})")
             return Outcome(device=device)

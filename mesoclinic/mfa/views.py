@@ -62,7 +62,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 def enrol(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code, type the first code."""
     user: Any = request.user
-    device = services.pending_totp(user)
+    device = services.pending_totp(request, user)
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
