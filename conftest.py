@@ -81,6 +81,12 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def _private_files_in_a_temporary_folder(settings: Any, tmp_path_factory: Any) -> None:
+    # Patients' photos a test writes (and a backup test copies) never touch the real var/.
+    settings.AFTERCARE_PHOTO_ROOT = tmp_path_factory.mktemp("private") / "aftercare"
+
+
 def _member(clinic: Clinic, username: str, role: str, first: str, last: str) -> Membership:
     user = User.objects.create_user(username, password=PASSWORD, first_name=first, last_name=last)
     membership = Membership.objects.create(user=user, clinic=clinic, role=role)

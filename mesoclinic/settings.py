@@ -302,7 +302,13 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 AFTERCARE_BASE_URL = envurl("AFTERCARE_BASE_URL", "http://127.0.0.1:8000")
 AFTERCARE_SMS_SENDER = envstr("AFTERCARE_SMS_SENDER", "mesoclinic.aftercare.sms.LogSmsSender")
 AFTERCARE_PHOTO_ROOT = envstr("AFTERCARE_PHOTO_ROOT", str(VAR_DIR / "private" / "aftercare"))
+# The settings naming folders of private files (patients' photos): `mesoclinic backup` copies
+# them beside the database and `restore` puts them back (mesoclinic/operations/private_files.py).
+PRIVATE_FILE_ROOTS = ("AFTERCARE_PHOTO_ROOT",)
 AFTERCARE_PHOTO_MAX_BYTES = envint("AFTERCARE_PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# Every uploaded picture is decoded and re-encoded (mesoclinic/uploads, docs/uploads.md); one
+# larger than this many pixels is refused before its pixels are decoded (not a clinical number).
+IMAGE_UPLOAD_MAX_PIXELS = envint("IMAGE_UPLOAD_MAX_PIXELS", 50_000_000, minimum=1)
 AFTERCARE_LINK_MAX_AGE_DAYS = envint("AFTERCARE_LINK_MAX_AGE_DAYS", 120, minimum=1)
 
 # Error reports never carry form values or query strings: they are patient data.

@@ -6,37 +6,17 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 
 from mesoclinic.aftercare.choices import CallOutcome, DailyImpact
 from mesoclinic.aftercare.models import ACK_NOTE_REQUIRED
 from mesoclinic.aftercare.questions import OutcomeQuestion, Symptom
 from mesoclinic.records.forms import Textarea
+from mesoclinic.uploads.fields import ImageUploadField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 # Not a clinical number: the largest photo accepted, so one upload cannot fill the disk.
 DEFAULT_PHOTO_MAX_BYTES = 10 * 1024 * 1024
-
-# Photo types recognised by their first bytes, not by the name or the browser's claim.
-_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"WEBP", 8, "image/webp"),
-)
-
-
-def photo_type(upload: UploadedFile) -> str | None:
-    """The photo's content type from its first bytes, or None if it is not JPEG, PNG or WebP."""
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, offset, content_type in _SIGNATURES:
-        if head[offset : offset + len(signature)] == signature:
-            if content_type == "image/webp" and head[:4] != b"RIFF":
-                continue
-            return content_type
-    return None
 
 
 class CheckInForm(forms.Form):
@@ -81,27 +61,14 @@ class CheckInForm(forms.Form):
             max_length=2000,
             widget=Textarea(attrs={"rows": 3}),
         )
-        self.fields["photo"] = forms.FileField(
+        # Checked and re-encoded by uploads.intake: what is stored is new pixels, never the
+        # upload (no EXIF location or camera serial, nothing appended to the picture).
+        self.fields["photo"] = ImageUploadField(
             label="Photo of the treated area (optional)",
             required=False,
             help_text="A JPEG, PNG or WebP picture, up to 10 MB.",
-            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            max_bytes=getattr(settings, "AFTERCARE_PHOTO_MAX_BYTES", DEFAULT_PHOTO_MAX_BYTES),
         )
-
-    def clean_photo(self) -> UploadedFile | None:
-        photo: UploadedFile | None = self.cleaned_data.get("photo")
-        if not photo:
-            return None
-        limit = getattr(settings, "AFTERCARE_PHOTO_MAX_BYTES", DEFAULT_PHOTO_MAX_BYTES)
-        if photo.size is not None and photo.size > limit:
-            raise forms.ValidationError(
-                f"the picture is larger than {limit // (1024 * 1024)} MB; please send a smaller one."
-            )
-        content_type = photo_type(photo)
-        if content_type is None:
-            raise forms.ValidationError("please send a JPEG, PNG or WebP picture.")
-        self.photo_content_type = content_type
-        return photo
 
     def answers(self) -> dict[str, Any]:
         """The answers as stored: booleans for yes/no, whole numbers for scores."""

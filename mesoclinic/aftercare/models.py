@@ -152,6 +152,11 @@ class CheckInResponse(ClinicalRecord):
         storage=PrivatePhotoStorage(), upload_to="photos/%Y/%m/", blank=True, max_length=200
     )
     photo_content_type = models.CharField(max_length=30, blank=True)
+    photo_reencoded = models.BooleanField(
+        default=False,
+        help_text="the stored photo is the upload re-encoded by uploads.intake (no metadata); "
+        "photos stored before that are re-encoded each time they are served",
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

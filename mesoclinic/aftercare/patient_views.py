@@ -97,7 +97,6 @@ def check_in(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 form.answers(),
                 scales,
                 photo=form.cleaned_data.get("photo"),
-                photo_content_type=getattr(form, "photo_content_type", ""),
                 link=link,
             )
         except AlreadyAnsweredError:

@@ -11,7 +11,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -36,6 +35,7 @@ from mesoclinic.outcomes.models import Measurement
 from mesoclinic.records.services import save_versioned
 from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.treatments.models import TreatmentSession
+from mesoclinic.uploads.fields import CleanImageFile
 
 logger = logging.getLogger(__name__)
 
@@ -169,8 +169,7 @@ def record_response(
     answers: dict[str, Any],
     outcome_questions: list[OutcomeQuestion],
     *,
-    photo: UploadedFile | None = None,
-    photo_content_type: str = "",
+    photo: CleanImageFile | None = None,
     link: CheckInLink | None = None,
     entered_by: Any = None,
 ) -> tuple[CheckInResponse, list[Escalation]]:
@@ -197,7 +196,8 @@ def record_response(
             patient_id=check_in.patient_id,
             answers=answers,
             days_since_session=days,
-            photo_content_type=photo_content_type if photo else "",
+            photo_content_type=photo.content_type if photo else "",
+            photo_reencoded=photo is not None,
             entered_by=entered_by,
             created_by=entered_by,
         )
@@ -250,7 +250,9 @@ def record_response(
             CheckInLink.objects.filter(pk=link.pk).update(used_at=now)
         if photo is not None:
             # Written last, so a failure in any other write leaves no file behind.
-            response.photo.save(f"{response.public_id}", photo, save=True)
+            # The name is the intake's UUID, nothing of the upload's; the bytes are its
+            # re-encoded pixels.
+            response.photo.save(photo.name or f"{response.public_id}", photo, save=True)
         record(
             request,
             Action.CREATE,

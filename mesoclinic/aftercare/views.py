@@ -18,6 +18,7 @@ from mesoclinic.aftercare.answers import answer_rows
 from mesoclinic.aftercare.choices import CheckInStatus
 from mesoclinic.aftercare.forms import AcknowledgeForm, CallForm
 from mesoclinic.aftercare.models import CheckIn, CheckInResponse, Escalation
+from mesoclinic.aftercare.photos import servable_photo
 from mesoclinic.aftercare.questions import outcome_questions
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -25,6 +26,7 @@ from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.patients.models import Patient
 from mesoclinic.safety.models import AdverseEvent
+from mesoclinic.uploads.serving import private_image_response
 
 LIST_LIMIT = 200
 
@@ -194,20 +196,24 @@ def acknowledge(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @never_cache
 @requires(Perm.VIEW_CLINICAL)
 def photo(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The patient's photo as a download (uploads.serving): re-encoded pixels only."""
     membership = current_membership(request)
     answer = get_object_or_404(
         CheckInResponse.objects.restrict(membership, Perm.VIEW_CLINICAL).filter(~Q(photo="")),
         public_id=public_id,
     )
     record(request, Action.VIEW, obj=answer, detail="aftercare photo")
-    try:
-        with answer.photo.open("rb") as handle:
-            content = handle.read()
-    except FileNotFoundError as exc:
-        raise Http404("The photo file is missing.") from exc
-    response = HttpResponse(content, content_type=answer.photo_content_type)
-    response["Content-Disposition"] = "inline"
-    return response
+    servable = servable_photo(answer)
+    if servable is None:
+        # Missing, or stored before uploads were checked and not a picture after all.
+        raise Http404("The photo cannot be shown.")
+    content, content_type = servable
+    extension = "png" if content_type == "image/png" else "jpg"
+    return private_image_response(
+        content,
+        content_type=content_type,
+        filename=f"check-in-photo-{answer.public_id}.{extension}",
+    )
 
 
 @requires(Perm.VIEW_CLINICAL)

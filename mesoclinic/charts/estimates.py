@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from mesoclinic.charts.lines import PALETTE, value_axis
+from mesoclinic.charts.lines import INK, PALETTE, PAPER, value_axis
 
 MAX_TRAJECTORIES = 40  # thin lines beyond this make the mean unreadable
 LEFT, TOP, WIDTH = 190.0, 14.0, 380.0
@@ -33,6 +33,7 @@ def _open(ident: str, title: str, desc: str, width: float, height: float) -> lis
         f'class="plot" role="img" aria-labelledby="{ident}-title {ident}-desc">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(desc)}</desc>',
+        f'<rect width="100%" height="100%" fill="{PAPER}"/>',
     ]
 
 
@@ -41,8 +42,8 @@ def _x_axis(lower: float, upper: float, ticks: Sequence[float], left: float, wid
     for tick in ticks:
         x = left + (tick - lower) / (upper - lower) * width
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top:g}" y2="{bottom:g}" class="grid"/>')
-        out.append(f'<text x="{x:.1f}" y="{bottom + 18:g}" text-anchor="middle">{_num(tick)}</text>')  # fmt: skip
-    out.append(f'<text x="{left + width / 2:g}" y="{bottom + 38:g}" text-anchor="middle">{escape(label)}</text>')  # fmt: skip
+        out.append(f'<text fill="{INK}" x="{x:.1f}" y="{bottom + 18:g}" text-anchor="middle">{_num(tick)}</text>')  # fmt: skip
+    out.append(f'<text fill="{INK}" x="{left + width / 2:g}" y="{bottom + 38:g}" text-anchor="middle">{escape(label)}</text>')  # fmt: skip
     return out
 
 
@@ -74,7 +75,7 @@ def interval_plot(rows: Sequence[Interval], *, ident: str, title: str, desc: str
         out.append(f'<line x1="{x(reference):.1f}" x2="{x(reference):.1f}" y1="{TOP:g}" y2="{bottom:g}" stroke="#44546a" stroke-dasharray="4 3"/>')  # fmt: skip
     for i, r in enumerate(rows):
         y = TOP + row_h * i + row_h / 2
-        out.append(f'<text x="{LEFT - 8:g}" y="{y + 5:.1f}" text-anchor="end">{escape(r.label[:26])}</text>')  # fmt: skip
+        out.append(f'<text fill="{INK}" x="{LEFT - 8:g}" y="{y + 5:.1f}" text-anchor="end">{escape(r.label[:26])}</text>')  # fmt: skip
         out.append(f'<line x1="{x(r.low):.1f}" x2="{x(r.high):.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{PALETTE[0]}" stroke-width="2"/>')  # fmt: skip
         out.append(
             f'<rect x="{x(r.estimate) - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="{PALETTE[0]}">'
@@ -98,7 +99,7 @@ def bar_plot(bars: Sequence[tuple[str, float]], *, ident: str, title: str, desc:
         y = TOP + row_h * i + 5
         end = LEFT + (value - lower) / (upper - lower) * WIDTH
         colour = PALETTE[i % len(PALETTE)]
-        out.append(f'<text x="{LEFT - 8:g}" y="{y + 15:.1f}" text-anchor="end">{escape(label)}</text>')  # fmt: skip
+        out.append(f'<text fill="{INK}" x="{LEFT - 8:g}" y="{y + 15:.1f}" text-anchor="end">{escape(label)}</text>')  # fmt: skip
         out.append(
             f'<rect x="{min(zero, end):.1f}" y="{y:.1f}" width="{abs(end - zero):.1f}" height="20" fill="{colour}">'
             f"<title>{escape(label)}: {_num(value, 3)}</title></rect>"
@@ -137,12 +138,14 @@ def trajectory_plot(
 
     for tick in y_ticks:
         out.append(f'<line x1="{left:g}" x2="{left + width:g}" y1="{py(tick):.1f}" y2="{py(tick):.1f}" class="grid"/>')  # fmt: skip
-        out.append(f'<text x="{left - 6:g}" y="{py(tick) + 4:.1f}" text-anchor="end">{_num(tick)}</text>')  # fmt: skip
-    out.append(f'<text x="14" y="{TOP + height / 2:g}" text-anchor="middle" transform="rotate(-90 14 {TOP + height / 2:g})">{escape(y_label)}</text>')  # fmt: skip
+        out.append(f'<text fill="{INK}" x="{left - 6:g}" y="{py(tick) + 4:.1f}" text-anchor="end">{_num(tick)}</text>')  # fmt: skip
+    out.append(f'<text fill="{INK}" x="14" y="{TOP + height / 2:g}" text-anchor="middle" transform="rotate(-90 14 {TOP + height / 2:g})">{escape(y_label)}</text>')  # fmt: skip
     out.append(f'<line x1="{left:g}" x2="{left + width:g}" y1="{bottom:g}" y2="{bottom:g}" class="axis"/>')  # fmt: skip
     for s in range(int(x_high) + 1):
-        out.append(f'<text x="{px(s):.1f}" y="{bottom + 18:g}" text-anchor="middle">{s}</text>')
-    out.append(f'<text x="{left + width / 2:g}" y="{bottom + 38:g}" text-anchor="middle">Sessions completed before the reading</text>')  # fmt: skip
+        out.append(
+            f'<text fill="{INK}" x="{px(s):.1f}" y="{bottom + 18:g}" text-anchor="middle">{s}</text>'
+        )
+    out.append(f'<text fill="{INK}" x="{left + width / 2:g}" y="{bottom + 38:g}" text-anchor="middle">Sessions completed before the reading</text>')  # fmt: skip
     for line in shown:
         points = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in sorted(line))
         out.append(f'<polyline points="{points}" fill="none" stroke="#9aa5b1" stroke-width="1" opacity="0.7"/>')  # fmt: skip

@@ -97,7 +97,14 @@ def _offsets(protocol: Protocol, rng: random.Random, exact: bool) -> list[int]:
 
 
 def _at(day: dt.date, rng: random.Random, tz: zoneinfo.ZoneInfo) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(rng.randint(9, 16), rng.choice((0, 15, 30, 45))), tz)
+    at = dt.datetime.combine(day, dt.time(rng.randint(9, 16), rng.choice((0, 15, 30, 45))), tz)
+    # Today's sessions have taken place already, whatever the hour the demo is built at: a
+    # session in the future cannot be signed (treatments.readiness), and the demo's drafts
+    # are there to be signed.
+    now = dt.datetime.now(tz)
+    if at > now:
+        at = max(dt.datetime.combine(day, dt.time(0), tz), now - dt.timedelta(minutes=10))
+    return at
 
 
 def simulate_course(

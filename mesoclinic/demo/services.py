@@ -6,9 +6,12 @@ build is one transaction, so an interrupted load leaves no half-built practice.
 
 from __future__ import annotations
 
+import os
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -173,3 +176,23 @@ def remove_demo(report: Report = lambda message: None) -> None:
             ) from error
     if clinics:
         report(f"Removed the demo practices ({', '.join(c.name for c in clinics)}).")
+
+
+DEMO_KEY_NAME = "demo-pseudonym.key"
+
+
+def demo_pseudonym_key(var_dir: Path) -> Path:
+    """The demo's own pseudonym key file (created once, owner-only), so that a de-identified
+    export of the demo runs without setting up a real key (docs/deidentified-export.md).
+
+    Only the demo's: a real installation creates its key itself and keeps it away from the
+    database and its backups; this one sits beside the demo's database, which is fine for
+    synthetic data only.
+    """
+    path = var_dir / DEMO_KEY_NAME
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+    return path

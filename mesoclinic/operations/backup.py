@@ -1,7 +1,7 @@
 """``mesoclinic backup``: a consistent copy of the live database, and a manifest to check it by.
 
-A backup is a folder with two files: the database (``database.sqlite3``, made with SQLite's
-online backup API, or ``database.pgdump``, ``pg_dump``'s custom format) and ``manifest.json``:
+A backup is a folder with the database (``database.sqlite3``, made with SQLite's
+online backup API, or ``database.pgdump``, ``pg_dump``'s custom format) the private files (patients' photos, ``files/``, ``private_files.py``) and ``manifest.json``:
 the rows in every table, the applied migrations and the triggers *of that copy*, when and by
 which version it was made, and the copy's SHA-256. ``restore`` checks the restored database
 against it. Both copies are taken while the practice keeps working:
@@ -30,7 +30,7 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from mesoclinic.operations import databases
+from mesoclinic.operations import databases, private_files
 from mesoclinic.operations.databases import Database, Vendor
 
 MANIFEST = "manifest.json"
@@ -55,6 +55,9 @@ class Manifest:
     tables: dict[str, int]
     migrations: list[str]
     triggers: list[str]
+    # private file root (setting name) -> {relative path -> SHA-256}; empty in backups made
+    # before photos were carried
+    files: dict[str, dict[str, str]] = field(default_factory=dict)
     created_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
     app_version: str = field(default_factory=lambda: app_version())
     format: str = FORMAT
@@ -113,12 +116,15 @@ def backup(connection: BaseDatabaseWrapper, folder: Path, report: Report) -> Man
     else:
         snapshot = _postgres_backup(connection, partial, report)
     partial.rename(folder / data_file)
+    # After the snapshot: every file its rows name was written before they were committed.
+    files = private_files.copy_out(folder, sha256, report)
     report("computing the copy's SHA-256")
     manifest = Manifest(
         vendor=vendor,  # type: ignore[arg-type]  # checked against DATA_FILES above
         data_file=data_file,
         sha256=sha256(folder / data_file),
         size_bytes=(folder / data_file).stat().st_size,
+        files=files,
         **snapshot,
     )
     manifest.write(folder)

@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mesoclinic.operations import databases
+from mesoclinic.operations import databases, private_files
 from mesoclinic.operations.backup import (
     BackupError,
     Manifest,
@@ -37,6 +37,8 @@ class Verification:
     missing_triggers: list[str] = field(default_factory=list)
     unexpected_triggers: list[str] = field(default_factory=list)
     migrations_match: bool = True
+    files_restored: int = 0
+    missing_files: list[str] = field(default_factory=list)
     applied_migrations: list[str] = field(default_factory=list)
     triggers: list[str] = field(default_factory=list)
 
@@ -47,6 +49,7 @@ class Verification:
             and not self.missing_triggers
             and not self.unexpected_triggers
             and self.migrations_match
+            and not self.missing_files
         )
 
     def problems(self) -> list[str]:
@@ -58,6 +61,7 @@ class Verification:
         found += [f"trigger {name} is not in the backup" for name in self.unexpected_triggers]
         if not self.migrations_match:
             found.append("the applied migrations differ from the backup's")
+        found += [f"private file {name} was not restored" for name in self.missing_files]
         return found
 
 
@@ -91,12 +95,22 @@ def restore(folder: Path, database: Database, report: Report) -> Verification:
             "backup. Create a new one (PostgreSQL: createdb NAME; SQLite: a new file name in "
             "DATABASE_URL) and restore into it."
         )
+    report("checking the backup's private files (photos) and their folders")
+    try:
+        private_files.check_restorable(folder, manifest.files, sha256)
+    except private_files.FileConflict as error:
+        raise BackupError(str(error)) from error
+    # Files first: a restored row never names a photo that is not there yet.
+    written = private_files.copy_in(folder, manifest.files, report)
     if database.vendor == "sqlite":
         _sqlite_restore(data, database, report)
     else:
         _postgres_restore(data, database, report)
     report("comparing the restored database with the manifest")
-    return verify(database, manifest)
+    verification = verify(database, manifest)
+    verification.files_restored = written
+    verification.missing_files = private_files.missing_after_restore(manifest.files, sha256)
+    return verification
 
 
 def _sqlite_restore(data: Path, database: Database, report: Report) -> None:

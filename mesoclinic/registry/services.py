@@ -4,13 +4,15 @@
 An import is read → plan → write: the pure ``bundle_reader`` validates the bundle; then, in
 one transaction, the clinic's rows are read (``exporter.clinic_rows``), the pure planner
 (``importer.plan_import``) resolves every row to create, and ``import_writer`` writes
-exactly those. The export's rules are in ``exporter`` and the pure ``bundle_*`` and
-``deidentify`` modules."""
+exactly those. The export's rules are in ``exporter`` and the pure ``bundle_*``,
+``deidentify`` and ``anonymity`` modules; a de-identified export's key comes from outside
+the database (``pseudonym_key``)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,8 @@ from mesoclinic.audit.services import record as audit_record
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.patients.models import Patient
-from mesoclinic.registry.bundle_format import FILES
+from mesoclinic.registry.anonymity import DEFAULT_K, Generalisation
+from mesoclinic.registry.bundle_format import FILES, PATIENTS
 from mesoclinic.registry.bundle_model import BundleError, BundleRejected
 from mesoclinic.registry.bundle_reader import read_bundle, read_sources
 from mesoclinic.registry.bundle_writer import render_bundle, write_files
@@ -29,13 +32,15 @@ from mesoclinic.registry.deidentify import deidentify
 from mesoclinic.registry.exporter import clinic_rows
 from mesoclinic.registry.import_writer import write_plan
 from mesoclinic.registry.importer import plan_import, summary_text
-from mesoclinic.registry.models import DeidentificationKey
+from mesoclinic.registry.pseudonym_key import clinic_key, key_id, load_key
 from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
 
 Progress = Callable[[str], None]
 # Rows written above which PostgreSQL's statistics are refreshed before the transaction ends.
 REFRESH_STATISTICS_AFTER = 10_000
+# Written beside the CSV files of a de-identified bundle; a reader only reads *.csv.
+MANIFEST = "deidentification.json"
 
 
 def _quiet(message: str) -> None:
@@ -59,6 +64,8 @@ class ExportResult:
     skipped_sessions: int
     warnings: list[BundleError]
     paths: list[Path]
+    # De-identified exports only: what the manifest records.
+    manifest: dict[str, Any] = field(default_factory=dict)
 
 
 def import_registry(
@@ -108,17 +115,27 @@ def export_registry(
     clinic: Clinic,
     *,
     deidentified: bool = False,
+    k: int = DEFAULT_K,
     progress: Progress = _quiet,
     user: Any = None,
 ) -> ExportResult:
-    """Write every record of ``clinic`` as a bundle (a folder, or a .zip by its name)."""
+    """Write every record of ``clinic`` as a bundle (a folder, or a .zip by its name).
+
+    A de-identified export needs the pseudonym key (PseudonymKeyError before anything is
+    read without it), generalises the quasi-identifiers to ``k`` and writes a manifest.
+    """
+    installation_key = load_key() if deidentified else b""
     progress("reading the clinic's records")
     rows = clinic_rows(clinic)
     bundle = rows.bundle()
     today = clinic.today()
+    manifest: dict[str, Any] = {}
     if deidentified:
-        key, _ = DeidentificationKey.objects.get_or_create(clinic=clinic)
-        bundle = deidentify(bundle, key.salt, today)
+        patients = len(bundle.rows[PATIENTS.name])
+        progress(f"de-identifying {patients:,} patients (k = {k})")
+        key = clinic_key(installation_key, clinic.public_id)
+        bundle, chosen = deidentify(bundle, key, today, k=k)
+        manifest = deidentification_manifest(chosen, patients, installation_key)
     files = render_bundle(bundle)
     # The export is read back as an import would read it, so a record the app holds that
     # the format cannot carry is reported rather than discovered at the next import.
@@ -128,7 +145,33 @@ def export_registry(
     detail = f"registry bundle ({kind}): " + ", ".join(
         f"{counts[name]} {name.removesuffix('.csv').replace('_', ' ')} rows" for name in FILES
     )
+    if manifest:
+        detail += (
+            f"; min k {manifest['min_k']} (target {k}), "
+            f"{manifest['patients_suppressed']} patients suppressed"
+        )
+        files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     with transaction.atomic():
         audit_record(None, Action.EXPORT, clinic=clinic, user=user, detail=detail)
         paths = write_files(files, destination)
-    return ExportResult(counts, rows.skipped_sessions, warnings, paths)
+    return ExportResult(counts, rows.skipped_sessions, warnings, paths, manifest)
+
+
+def deidentification_manifest(
+    chosen: Generalisation, patients: int, installation_key: bytes
+) -> dict[str, Any]:
+    """What the extract's re-identification risk was measured on, and what it came to."""
+    return {
+        "quasi_identifiers": list(chosen.quasi_identifiers),
+        "generalisation": chosen.step.describe(),
+        "k_target": chosen.k,
+        "min_k": chosen.min_k,
+        "patients_in_clinic": patients,
+        "patients_suppressed": len(chosen.suppressed),
+        "pseudonym_key_id": key_id(installation_key),
+        "columns": {
+            "x_birth_years": "birth-year band low-high, both included; 1900-Y is aged 90 or over",
+            "x_height_cm": "height band low-high in whole cm (160-169 = 160.0 to 169.9)",
+            "x_weight_kg": "band of the first measured weight, low-high in whole kg",
+        },
+    }

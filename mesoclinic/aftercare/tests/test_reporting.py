@@ -15,6 +15,7 @@ from mesoclinic.aftercare.models import CheckIn, CheckInResponse, Escalation
 from mesoclinic.aftercare.reporting import dominant_lot
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.safety.models import AdverseEvent
+from mesoclinic.uploads.tests.corpus import png_bytes
 
 from .test_patient_link import QUIET, assert_nothing_leaks
 
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A real 64 x 48 picture: every photo is decoded, so a PNG signature alone is not enough.
+PNG = png_bytes()
 
 
 def answer(
@@ -227,7 +229,7 @@ def test_it_keeps_a_valid_photo_outside_static(client, due_check_in, open_link, 
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        (b"%PDF-1.4 not a picture", "scan.png", "please send a JPEG, PNG or WebP picture."),
+        (b"%PDF-1.4 not a picture", "scan.png", "This file is not a JPEG, PNG or WebP image."),
         (PNG + b"\x00" * 2048, "big.png", "larger than"),
     ],
 )

@@ -200,7 +200,8 @@ def test_it_serves_the_photo_to_staff_only_through_the_app(
     response = login(alice).get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert response.content == PNG
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response.content.startswith(b"\x89PNG")
     assert "no-store" in response["Cache-Control"]
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 import zoneinfo
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,6 +35,7 @@ from mesoclinic.formulary.models import Lot
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import TreatmentPlan
+from mesoclinic.registry.pseudonym_key import load_key
 from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.treatments.models import Injection, TreatmentSession
 from tests.second_step import sign_in
@@ -234,8 +236,9 @@ def test_it_refuses_to_load_over_existing_demo_usernames(db: Any) -> None:
     assert not Clinic.objects.exists()
 
 
-def test_it_prints_the_logins_from_the_command(db: Any) -> None:
+def test_it_prints_the_logins_from_the_command(db: Any, settings: Any, tmp_path: Path) -> None:
     # given an empty database
+    settings.VAR_DIR = tmp_path
     out, err = io.StringIO(), io.StringIO()
     # when the command runs without serving
     call_command(
@@ -250,6 +253,11 @@ def test_it_prints_the_logins_from_the_command(db: Any) -> None:
     # and it says honestly that the demo asks for no second step, and how to turn it on
     assert "do not require a second sign-in step" in text
     assert "Second sign-in step" in text
+    # and it made its own pseudonym key, owner-only, that a de-identified export accepts
+    key = tmp_path / "demo-pseudonym.key"
+    assert f"MESOCLINIC_PSEUDONYM_KEY_FILE={key} " in text
+    assert key.stat().st_mode & 0o077 == 0
+    assert len(load_key({"MESOCLINIC_PSEUDONYM_KEY_FILE": str(key)})) == 32
 
 
 def test_it_lets_a_newcomer_in_with_the_printed_password(demo: LoadResult) -> None:

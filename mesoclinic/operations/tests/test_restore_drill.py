@@ -122,3 +122,73 @@ def test_it_refuses_to_restore_into_a_database_that_is_not_empty(tmp_path, fresh
     connection_ = target.connect()
     assert databases.row_counts(connection_.cursor(), target.vendor) == before
     connection_.close()
+
+
+def _photo_root(tmp_path: Path) -> Path:
+    """Where the restore command (run with MESOCLINIC_VAR_DIR=tmp_path/var) keeps photos."""
+    return tmp_path / "var" / "private" / "aftercare"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_carries_the_patients_photos_and_restores_them_byte_for_byte(
+    tmp_path, fresh_database, settings, patient
+):
+    # given two photos in the private folder of the running installation
+    live = Path(settings.AFTERCARE_PHOTO_ROOT)
+    photos = {"photos/2026/11/a.jpg": b"\xff\xd8first", "photos/2026/12/b.png": b"\x89PNGsecond"}
+    for relative, content in photos.items():
+        (live / relative).parent.mkdir(parents=True, exist_ok=True)
+        (live / relative).write_bytes(content)
+    # when the installation is backed up and restored into a new database and an empty folder
+    folder = tmp_path / "backup"
+    call_command("backup", str(folder))
+    url, _target = fresh_database
+    run = restore_command(url, folder, tmp_path)
+    # then the manifest lists each photo with its SHA-256, and each is back, byte for byte
+    assert run.returncode == 0, run.stderr
+    listed = json.loads((folder / MANIFEST).read_text())["files"]["AFTERCARE_PHOTO_ROOT"]
+    assert set(listed) == set(photos)
+    for relative, content in photos.items():
+        assert (_photo_root(tmp_path) / relative).read_bytes() == content
+    assert "2 private files (photos) restored" in run.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_to_overwrite_a_different_photo_and_writes_nothing(
+    tmp_path, fresh_database, settings, patient
+):
+    # given a backup holding a photo, and the target folder holding another file of that name
+    live = Path(settings.AFTERCARE_PHOTO_ROOT)
+    (live / "photos").mkdir(parents=True)
+    (live / "photos" / "a.jpg").write_bytes(b"the patient's photo")
+    folder = tmp_path / "backup"
+    call_command("backup", str(folder))
+    clash = _photo_root(tmp_path) / "photos" / "a.jpg"
+    clash.parent.mkdir(parents=True)
+    clash.write_bytes(b"someone else's photo")
+    url, target = fresh_database
+    # when it is restored
+    run = restore_command(url, folder, tmp_path)
+    # then the command refuses, saying why, and neither the file nor the database was written
+    assert run.returncode == 1
+    assert "never overwrites a file" in run.stderr
+    assert clash.read_bytes() == b"someone else's photo"
+    assert databases.is_empty(target)[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_a_backup_whose_photo_was_damaged(tmp_path, fresh_database, settings, patient):
+    # given a backup whose copy of a photo was changed after it was made
+    live = Path(settings.AFTERCARE_PHOTO_ROOT)
+    (live / "photos").mkdir(parents=True)
+    (live / "photos" / "a.jpg").write_bytes(b"the patient's photo")
+    folder = tmp_path / "backup"
+    call_command("backup", str(folder))
+    (folder / "files" / "AFTERCARE_PHOTO_ROOT" / "photos" / "a.jpg").write_bytes(b"changed")
+    url, target = fresh_database
+    # when it is restored, then it is refused before anything is written
+    run = restore_command(url, folder, tmp_path)
+    assert run.returncode == 1
+    assert "does not match its SHA-256" in run.stderr
+    assert databases.is_empty(target)[0]
+    assert not (_photo_root(tmp_path) / "photos" / "a.jpg").exists()

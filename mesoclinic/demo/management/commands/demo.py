@@ -4,16 +4,22 @@ mesoclinic demo                     # http://127.0.0.1:8000
 mesoclinic demo --reset             # rebuild the demo practices from scratch
 mesoclinic demo --no-serve          # load and print the logins only (tests, CI)
 mesoclinic demo --addrport 0.0.0.0:8080
+
+It also makes the demo's own pseudonym key (var/demo-pseudonym.key) and prints how to take
+a de-identified export with it.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mesoclinic.demo.services import DemoError, load_demo, logins
+from mesoclinic.demo.services import DemoError, demo_pseudonym_key, load_demo, logins
+from mesoclinic.registry.pseudonym_key import KEY_FILE_ENV
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
 
@@ -57,6 +63,13 @@ class Command(BaseCommand):
         except DemoError as error:
             raise CommandError(str(error)) from error
         self._print_logins(options["addrport"])
+        key = demo_pseudonym_key(Path(settings.VAR_DIR))
+        self.stdout.write("")
+        self.stdout.write("De-identified export of the demo (with the demo's own pseudonym key):")
+        self.stdout.write(
+            f"  {KEY_FILE_ENV}={key} mesoclinic export-registry riverside-deid "
+            "--clinic riverside --deidentified"
+        )
         if options["no_serve"]:
             return
         call_command("runserver", options["addrport"], use_reloader=False)

@@ -51,7 +51,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Restored: {result.tables} tables and {result.rows} rows, as in the manifest; "
             f"{len(result.triggers)} triggers ({len(immutable)} refusing changes to signed "
-            f"records and the audit trail); {len(result.applied_migrations)} migrations applied."
+            f"records and the audit trail); {len(result.applied_migrations)} migrations applied; "
+            f"{result.files_restored} private files (photos) restored."
         )
         pending = pending_migrations(set(result.applied_migrations))
         if pending:

@@ -1,13 +1,21 @@
-"""``mesoclinic export-registry PATH --clinic SLUG [--deidentified]``: write a clinic's records
-as a registry bundle (a folder, or a .zip when PATH ends in .zip)."""
+"""``mesoclinic export-registry PATH --clinic SLUG [--deidentified [--k 5]]``: write a clinic's
+records as a registry bundle (a folder, or a .zip when PATH ends in .zip).
+
+A de-identified export needs the pseudonym key (``MESOCLINIC_PSEUDONYM_KEY_FILE`` or
+``MESOCLINIC_PSEUDONYM_KEY``; ``docs/deidentified-export.md``) and refuses to run without it.
+It prints, like the rest of the progress, to stderr the quasi-identifiers, the bands used,
+the min k reached and how many patients were suppressed; ``deidentification.json`` in the
+bundle records the same."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mesoclinic.clinics.management.options import clinic_by_slug
+from mesoclinic.registry.anonymity import DEFAULT_K
+from mesoclinic.registry.pseudonym_key import PseudonymKeyError
 from mesoclinic.registry.services import export_registry
 
 
@@ -20,17 +28,42 @@ class Command(BaseCommand):
         parser.add_argument(
             "--deidentified",
             action="store_true",
-            help="pseudonymise ids, shift dates per patient, group ages over 89, drop x_ columns",
+            help="pseudonymise ids, shift dates per patient, band and k-anonymise sex, birth "
+            "year, height and weight, drop x_ columns (needs the pseudonym key)",
+        )
+        parser.add_argument(
+            "--k",
+            type=int,
+            default=DEFAULT_K,
+            help=f"smallest class of patients sharing their quasi-identifiers (default "
+            f"{DEFAULT_K}; 11 for an extract that leaves the organisation)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         clinic = clinic_by_slug(options["clinic"])
-        result = export_registry(
-            options["path"],
-            clinic,
-            deidentified=options["deidentified"],
-            progress=self.stderr.write,
-        )
+        if options["k"] < 1:
+            raise CommandError("--k must be at least 1")
+        try:
+            result = export_registry(
+                options["path"],
+                clinic,
+                deidentified=options["deidentified"],
+                k=options["k"],
+                progress=self.stderr.write,
+            )
+        except PseudonymKeyError as error:
+            raise CommandError(str(error)) from error
+        if result.manifest:
+            manifest = result.manifest
+            self.stderr.write(
+                f"quasi-identifiers: {', '.join(manifest['quasi_identifiers'])} "
+                f"({manifest['generalisation']})"
+            )
+            self.stderr.write(
+                f"min k {manifest['min_k']} (target {manifest['k_target']}); "
+                f"{manifest['patients_suppressed']} of {manifest['patients_in_clinic']} "
+                "patients suppressed"
+            )
         for warning in result.warnings:
             self.stderr.write(f"warning: {warning}")
         if result.warnings:
