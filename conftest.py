@@ -24,6 +24,7 @@ from mesoclinic.clinics.choices import Profession, Role
 from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
 from mesoclinic.patients.models import Patient
 from mesoclinic.records import immutability
+from tests.second_step import sign_in
 
 PASSWORD = "correct horse battery staple"
 
@@ -143,8 +144,8 @@ def charlie(hilltop: Clinic) -> Membership:
 @pytest.fixture
 def login(client: Client) -> Callable[[Membership], Client]:
     def _login(membership: Membership) -> Client:
-        client.force_login(membership.user)
-        return client
+        # The password and the second step (tests/second_step.py).
+        return sign_in(client, membership.user)
 
     return _login
 

@@ -52,7 +52,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "mesoclinic.clinics",
+    "mesoclinic.mfa",
     "mesoclinic.audit",
     "mesoclinic.records",
     "mesoclinic.patients",
@@ -87,12 +91,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reads which second-step device (if any) verified this session: user.is_verified().
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mesoclinic.clinics.middleware.ActiveMembershipMiddleware",
     # After the membership: its clinic sets the idle period before the sign-in ends.
     "mesoclinic.clinics.session_timeout.SessionTimeoutMiddleware",
+    # A password alone opens nothing but the second step (mfa.middleware, docs/mfa.md).
+    "mesoclinic.mfa.middleware.SecondStepMiddleware",
     # A refused change to a signed record (ORM guard or database trigger) is a clear 409 page.
     "mesoclinic.records.middleware.ImmutableRecordMiddleware",
     # A GET on a POST-only address gets a page in the site's layout, not a bare 405.
@@ -232,6 +240,19 @@ AXES_ENABLED = envbool("AXES_ENABLED", True)
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3600, minimum=60)
 PASSWORD_RESET_ADDRESS_LIMIT = envint("PASSWORD_RESET_ADDRESS_LIMIT", 5, minimum=1)
 PASSWORD_RESET_ADDRESS_MINUTES = envint("PASSWORD_RESET_ADDRESS_MINUTES", 60, minimum=1)
+
+# The second sign-in step (docs/mfa.md). Wrong codes are throttled by mesoclinic.mfa.throttle
+# (5 per 15 minutes, in the database); django-otp's own growing delay is off so that the
+# two rules do not stack into one nobody documented.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "mesoclinic")
+# Passkeys are a second step only: a passkey alone must not bypass the password and its
+# throttle. A passkey belongs to one site name (the relying party: a domain, never an IP
+# address) and answers only to the listed origins; a deployment sets both to its address.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "mesoclinic"
+OTP_WEBAUTHN_RP_ID = envstr("PASSKEY_RP_ID", "localhost")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = envlist("PASSKEY_ORIGINS", ["http://localhost:8000"])
 
 # The absolute lifetime of a sign-in, however active (clinics.session_timeout); the idle
 # period before it is each clinic's setting (15 minutes by default).

@@ -8,6 +8,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("mesoclinic.clinics.urls")),
     path("", include("mesoclinic.workspace.urls")),
+    path("account/second-step/", include("mesoclinic.mfa.urls")),
     path("patients/", include("mesoclinic.patients.urls")),
     path("audit/", include("mesoclinic.audit.urls")),
     path("consultations/", include("mesoclinic.consultations.urls")),

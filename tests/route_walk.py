@@ -18,6 +18,7 @@ import itertools
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -95,7 +96,7 @@ class Route:
 
 
 def patterns(
-    resolvers: list | None = None, namespace: str = ""
+    resolvers: list[Any] | None = None, namespace: str = ""
 ) -> Iterator[tuple[str, str, URLPattern]]:
     """Every URL pattern as (namespace, name with its namespace, pattern); "" if unnamed."""
     for p in get_resolver().url_patterns if resolvers is None else resolvers:

@@ -15,6 +15,7 @@ from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.demo.services import load_demo
 from mesoclinic.patients.models import Patient
 from tests.route_walk import NOT_IN_DEMO, record_ids, routes, urls
+from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def test_it_audits_every_page_that_shows_patient_data():
     clients = []
     for username in ("alice", "nina", "ada"):
         client = Client()
-        client.force_login(Membership.objects.get(user__username=username, clinic=riverside).user)
+        sign_in(client, Membership.objects.get(user__username=username, clinic=riverside).user)
         clients.append(client)
     identifiers = set()
     for p in Patient.objects.filter(clinic=riverside):

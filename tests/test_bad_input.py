@@ -15,6 +15,7 @@ from django.urls import reverse
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.demo.services import load_demo
 from tests.route_walk import NOT_IN_DEMO, record_ids, routes, urls
+from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def test_it_never_answers_nonsense_with_a_server_error():
     clients = []
     for username in ("alice", "ada", "rita"):
         client = Client(raise_request_exception=False)
-        client.force_login(Membership.objects.get(user__username=username, clinic=riverside).user)
+        sign_in(client, Membership.objects.get(user__username=username, clinic=riverside).user)
         clients.append(client)
     ids = record_ids(riverside, per_kind=1)
     targets: list[tuple[Client, str]] = []

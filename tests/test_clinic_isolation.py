@@ -19,6 +19,7 @@ from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.demo.services import load_demo
 from mesoclinic.patients.models import Patient
 from tests.route_walk import NOT_IN_DEMO, record_ids, routes, urls
+from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def _opens(response) -> bool:
 
 def _client(membership: Membership) -> Client:
     client = Client()
-    client.force_login(membership.user)
+    sign_in(client, membership.user)
     return client
 
 

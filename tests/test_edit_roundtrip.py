@@ -28,6 +28,7 @@ from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.demo.services import load_demo
 from tests.form_submission import entry_list, own_post_forms
 from tests.route_walk import NOT_IN_DEMO, record_ids, routes, slug_choices
+from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -191,7 +192,7 @@ def test_it_changes_nothing_when_every_edit_form_is_posted_back_as_rendered():
     clients = {}
     for username in ROLES:
         client = Client()
-        client.force_login(Membership.objects.get(user__username=username, clinic=riverside).user)
+        sign_in(client, Membership.objects.get(user__username=username, clinic=riverside).user)
         clients[username] = client
     walk = Walk()
     # when every page with its own POST form is submitted as rendered, by every role it opens for

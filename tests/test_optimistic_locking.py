@@ -35,6 +35,7 @@ from mesoclinic.records.services import save_versioned
 from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.treatments.models import TreatmentSession
 from tests.form_submission import entry_list, own_post_forms, post_forms_to
+from tests.second_step import sign_in
 from tests.test_edit_roundtrip import _differences, _snapshot
 
 pytestmark = pytest.mark.django_db
@@ -197,7 +198,7 @@ def demo() -> Clinic:
 
 def _client(clinic: Clinic, username: str) -> Client:
     client = Client()
-    client.force_login(Membership.objects.get(clinic=clinic, user__username=username).user)
+    sign_in(client, Membership.objects.get(clinic=clinic, user__username=username).user)
     return client
 
 

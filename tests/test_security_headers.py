@@ -17,6 +17,7 @@ from django.urls import reverse
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.demo.services import load_demo
 from tests.route_walk import NOT_IN_DEMO, record_ids, routes, urls
+from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_it_sends_the_security_headers_on_every_page():
     clients = []
     for username in ("ada", "alice"):
         client = Client()
-        client.force_login(Membership.objects.get(user__username=username, clinic=riverside).user)
+        sign_in(client, Membership.objects.get(user__username=username, clinic=riverside).user)
         clients.append(client)
     ids = record_ids(riverside, per_kind=1)
     addresses = [

@@ -40,6 +40,8 @@ from mesoclinic.demo.writer import (
 from mesoclinic.dosing.models import DoseLimit
 from mesoclinic.dosing.rules import PHOSPHATIDYLCHOLINE, SOURCE_PC_NETWORK_LIPOLYSIS
 from mesoclinic.formulary.models import Ingredient, Product
+from mesoclinic.mfa.choices import RequiredFor
+from mesoclinic.mfa.models import ClinicMfaPolicy
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.safety import signal_state
@@ -300,6 +302,10 @@ def build_practice(
         mrn_prefix=spec.mrn_prefix,
         next_mrn=patients + 1,
     )
+    # The demo's printed logins must work with a password alone, so its clinics switch the
+    # second sign-in step off (a real clinic requires it of practitioners and admins; the demo
+    # prints how to turn it back on, docs/mfa.md).
+    ClinicMfaPolicy.objects.create(clinic=clinic, required_for=RequiredFor.NOBODY)
     staff = _create_staff(clinic, spec, password_hash)
     products = _create_formulary(clinic, staff.admin)
     templates = _consent_templates(clinic, staff.admin)

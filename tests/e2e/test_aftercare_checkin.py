@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD
 from mesoclinic.aftercare.models import CheckIn
 from mesoclinic.aftercare.services import schedule_follow_up
 from mesoclinic.aftercare.tokens import issue_link
 from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.records.services import sign_record
 from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
+from tests.e2e.browser_actions import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -78,11 +78,7 @@ def test_it_escalates_a_lump_reported_on_a_phone_to_the_worklist(
     phone_page.get_by_role("heading", name="Thank you").wait_for()
     assert "need a clinician" in phone_page.get_by_role("alert").inner_text()
     # and the practitioner sees the escalation on her worklist
-    page.goto("/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Today").wait_for()
+    sign_in(page, "alice")
     # (the main navigation's link: Today also links to the worklist from its follow-up lists)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Aftercare").click()
     page.get_by_role("heading", name="Escalations to acknowledge").wait_for()

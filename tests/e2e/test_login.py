@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PASSWORD
+from tests.e2e.browser_actions import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_it_signs_in_and_shows_today(page, alice):
-    # given alice has an account
-    # when she signs in through the login form
-    page.goto("/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    # given alice has an account and an authenticator app
+    # when she signs in through the login form and types her app's code
+    sign_in(page, "alice")
     # then she sees today's list for her clinic
     page.get_by_role("heading", name="Today").wait_for()
     assert "Riverside Aesthetics" in page.content()

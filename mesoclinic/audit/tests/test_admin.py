@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from mesoclinic.patients.models import Patient
+from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_it_would_notice_a_patient_data_model():
 def test_it_shows_an_operator_no_patient_in_the_django_admin(patient: Patient) -> None:
     # given an operator (a superuser) in the Django admin, and a registered patient
     client = Client()
-    client.force_login(User.objects.create_superuser("operator", "op@example.org", "x"))
+    sign_in(client, User.objects.create_superuser("operator", "op@example.org", "x"))
     # when they open the admin's index and every list it offers
     pages = [reverse("admin:index")] + [
         reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist")

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from conftest import PASSWORD
 from mesoclinic.audit.models import AuditEvent
+from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +134,8 @@ def test_it_limits_reset_requests_per_address(client, alice_email, settings):
 def test_it_unlocks_the_account_and_ends_its_other_sessions(client, alice_email, settings):
     # given alice signed in on another computer, and her account locked from many addresses
     settings.AXES_ENABLED = True
-    elsewhere = Client()
-    elsewhere.force_login(alice_email.user)
+    elsewhere = sign_in(Client(), alice_email.user)
+    assert elsewhere.get(reverse("today")).status_code == 200
     for a in range(settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT):
         Client().post(
             reverse("login"),

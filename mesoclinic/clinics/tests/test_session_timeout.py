@@ -17,6 +17,7 @@ from django.urls import reverse
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.session_timeout import LAST_ACTIVITY_AT, SIGNED_IN_AT
+from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ LOGIN = reverse("login")
 
 def _signed_in(membership: Membership) -> Client:
     client = Client()
-    client.force_login(membership.user)
+    sign_in(client, membership.user)
     return client
 
 
@@ -184,6 +185,7 @@ def test_it_starts_the_clock_at_a_real_sign_in(alice):
     client.post(LOGIN, {"username": "alice", "password": "correct horse battery staple"})
     # then the session knows when, and the page carries the clinic's idle period for its banner
     assert client.session[SIGNED_IN_AT] >= before
-    page = client.get(TODAY).content.decode()
+    # (the page the sign-in leads to: alice is sent on to set up her second step)
+    page = client.get(TODAY, follow=True).content.decode()
     assert 'data-idle-seconds="900"' in page
     assert 'data-warning-seconds="120"' in page

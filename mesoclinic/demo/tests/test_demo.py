@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import models
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,6 +38,7 @@ from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.registry.pseudonym_key import load_key
 from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.treatments.models import Injection, TreatmentSession
+from tests.second_step import sign_in
 
 PATIENTS, HILLTOP_PATIENTS = 20, 5
 
@@ -248,6 +250,9 @@ def test_it_prints_the_logins_from_the_command(db: Any, settings: Any, tmp_path:
     assert re.search(rf"charlie\s+{DEMO_PASSWORD}\s+Practitioner\s+Hilltop Skin Clinic", text)
     assert re.search(r"nina\s+\S+\s+Nurse", text)
     assert "sessions" in err.getvalue()
+    # and it says honestly that the demo asks for no second step, and how to turn it on
+    assert "do not require a second sign-in step" in text
+    assert "Second sign-in step" in text
     # and it made its own pseudonym key, owner-only, that a de-identified export accepts
     key = tmp_path / "demo-pseudonym.key"
     assert f"MESOCLINIC_PSEUDONYM_KEY_FILE={key} " in text
@@ -255,9 +260,18 @@ def test_it_prints_the_logins_from_the_command(db: Any, settings: Any, tmp_path:
     assert len(load_key({"MESOCLINIC_PSEUDONYM_KEY_FILE": str(key)})) == 32
 
 
+def test_it_lets_a_newcomer_in_with_the_printed_password(demo: LoadResult) -> None:
+    # given the demo, whose clinics switch the second step off
+    client = Client()
+    # when alice, a practitioner, signs in with the printed password alone
+    client.post(reverse("login"), {"username": "alice", "password": DEMO_PASSWORD})
+    # then Today opens, with no second step asked for
+    assert client.get(reverse("today")).status_code == 200
+
+
 def test_it_does_not_show_riverside_patients_to_charlie(demo: LoadResult, client: Any) -> None:
     # given charlie of Hilltop signed in, and a Riverside patient
-    client.force_login(User.objects.get(username="charlie"))
+    sign_in(client, User.objects.get(username="charlie"))
     patient = Patient.objects.for_clinic(Clinic.objects.get(slug="riverside")).first()
     assert patient is not None
     # when charlie opens the chart and the patient list

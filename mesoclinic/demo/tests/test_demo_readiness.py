@@ -27,6 +27,7 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.treatments import readiness
 from mesoclinic.treatments.models import TreatmentSession
 from mesoclinic.treatments.services import sign_session
+from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_it_shows_the_blocked_session_on_today_and_its_gates_to_the_practitioner
     # given alice of Riverside signed in
     riverside = Clinic.objects.get(slug="riverside")
     client = Client()
-    client.force_login(User.objects.get(username="alice"))
+    sign_in(client, User.objects.get(username="alice"))
     blocked = next(
         s
         for s in TreatmentSession.objects.for_clinic(riverside).filter(signed_at__isnull=True)
@@ -83,7 +84,7 @@ def test_it_keeps_the_draft_consultation_editable_and_signable(demo: None) -> No
         clinic = Clinic.objects.get(slug=slug)
         draft = Consultation.objects.for_clinic(clinic).get(signed_at__isnull=True)
         client = Client()
-        client.force_login(Membership.objects.get(clinic=clinic, user__username=username).user)
+        sign_in(client, Membership.objects.get(clinic=clinic, user__username=username).user)
         url = reverse("consultations:edit", args=[draft.public_id])
         # when the edit form is opened and posted back as it was rendered
         form = client.get(url)

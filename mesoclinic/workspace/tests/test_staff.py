@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from mesoclinic.clinics.models import Membership
+from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def test_it_deactivates_a_member_who_then_sees_nothing(login, ada, alice, patien
     )
     alice.refresh_from_db()
     assert alice.is_active is False
-    client.force_login(alice.user)
+    sign_in(client, alice.user)
     response = client.get(reverse("patient_chart", args=[patient.public_id]))
     assert response.status_code == 403
 

@@ -15,6 +15,7 @@ from conftest import PASSWORD
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Membership
+from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -115,8 +116,7 @@ def test_it_refuses_a_member_who_is_not_an_admin(login, nina, locked_alice, name
 @pytest.mark.parametrize("name", ["staff_unlock", "staff_send_reset"])
 def test_it_refuses_another_clinics_admin(hilltop_admin, locked_alice, name):
     # when Hilltop's admin tries it on Riverside's alice
-    client = Client()
-    client.force_login(hilltop_admin.user)
+    client = sign_in(Client(), hilltop_admin.user)
     response = client.post(reverse(name, args=[locked_alice.public_id]))
     # then it is a 404, and alice stays locked with no mail sent and nothing audited
     assert response.status_code == 404

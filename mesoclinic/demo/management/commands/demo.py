@@ -93,3 +93,9 @@ class Command(BaseCommand):
             self.stdout.write(line((r.username, r.password, r.role, r.clinic)))
         self.stdout.write("")
         self.stdout.write(f"Open http://{addrport}/ and sign in with any of them.")
+        self.stdout.write(
+            "The demo clinics do not require a second sign-in step (an authenticator app code),"
+            " so a password is enough here; a real clinic requires it of practitioners and"
+            " admins. To try it: sign in as ada (admin), Settings > Second sign-in step, or set"
+            " up your own under Sign-in security (docs/mfa.md)."
+        )

@@ -1,0 +1,36 @@
+"""Forms of the second sign-in step."""
+
+from __future__ import annotations
+
+from django import forms
+
+from mesoclinic.mfa.choices import RequiredFor
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+        help_text="The 6-digit code your authenticator app shows, or one of your recovery codes",
+    )
+
+
+class PasswordForm(forms.Form):
+    """Re-authentication before a change to one's own devices."""
+
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    device = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ClinicPolicyForm(forms.Form):
+    required_for = forms.ChoiceField(
+        label="Second sign-in step required for",
+        choices=RequiredFor.choices,
+        help_text="An authenticator app code or a passkey after the password",
+    )
