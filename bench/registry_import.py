@@ -92,14 +92,15 @@ def _planned_tables(folder: Path, clinic: Any) -> Tables:
 
     read = read_bundle(folder, today=clinic.today())
     plan = plan_import(read.bundle, clinic_rows(clinic), clinic.zone)
-    real_insert = import_writer.insert_rows
-    import_writer.insert_rows = capture  # type: ignore[assignment]
+    writer = vars(import_writer)  # the writer's own name for the insert, swapped for a while
+    real_insert = writer["insert_rows"]
+    writer["insert_rows"] = capture
     try:
         with transaction.atomic():
             import_writer.write_plan(plan, clinic, lambda message: None)
             transaction.set_rollback(True)
     finally:
-        import_writer.insert_rows = real_insert
+        writer["insert_rows"] = real_insert
     now = timezone.now()
     tables: Tables = []
     for model, columns, rows in captured:
@@ -122,11 +123,10 @@ def _planned_tables(folder: Path, clinic: Any) -> Tables:
     return tables
 
 
-def _bulk_load(tables: Tables) -> float:
-    """Insert the prepared rows with the database's own bulk path, one transaction; seconds."""
+def _bulk_load(tables: Tables) -> None:
+    """Insert the prepared rows with the database's own bulk path, in one transaction."""
     from django.db import connection, transaction
 
-    started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor  # the driver's cursor under Django's wrapper
         for model, names, rows in tables:
@@ -140,7 +140,6 @@ def _bulk_load(tables: Tables) -> float:
                 raw.executemany(
                     f'INSERT INTO "{table}" ({", ".join(names)}) VALUES ({marks})', rows
                 )
-    return time.perf_counter() - started
 
 
 def child(mode: str, folder: Path) -> None:
@@ -157,18 +156,23 @@ def child(mode: str, folder: Path) -> None:
     clinic = _clinic()
     result: dict[str, Any] = {"vendor": connection.vendor}
     if mode == "bulk":
-        result["bulk_s"] = _bulk_load(_planned_tables(folder, clinic))
+        tables = _planned_tables(folder, clinic)
+        started, cpu = time.perf_counter(), time.process_time()
+        _bulk_load(tables)
+        result["bulk_s"] = time.perf_counter() - started
+        result["bulk_cpu_s"] = time.process_time() - cpu
     else:
         from mesoclinic.registry.services import import_registry
 
         phases: list[tuple[float, str]] = []
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
 
         def progress(message: str) -> None:
             phases.append((time.perf_counter() - started, message))
 
         first = import_registry(folder, clinic, progress=progress)
         result["import_s"] = time.perf_counter() - started
+        result["import_cpu_s"] = time.process_time() - cpu
         started_again = time.perf_counter()
         second = import_registry(folder, clinic)
         result["reimport_s"] = time.perf_counter() - started_again
@@ -217,7 +221,7 @@ def _measure(
     label: str, folder: Path, runs: int, fresh: Callable[[int], Any]
 ) -> tuple[float, float, dict[str, Any]]:
     """Alternate import and bulk runs, each on a fresh copy; the medians and the last import."""
-    times: dict[str, list[float]] = {"import": [], "bulk": []}
+    times: dict[str, list[float]] = {"import": [], "bulk": [], "import_cpu": [], "bulk_cpu": []}
     last: dict[str, Any] = {}
     n = 0
     for run in range(runs):
@@ -227,14 +231,18 @@ def _measure(
             with fresh(n) as url:
                 result = _run_child(mode, folder, url)
             times[mode].append(float(result[f"{mode}_s"]))
+            times[f"{mode}_cpu"].append(float(result[f"{mode}_cpu_s"]))
             if mode == "import":
                 last = result
         print(
-            f"  {label} run {run + 1}: import {times['import'][-1]:6.2f} s, "
-            f"bulk {times['bulk'][-1]:6.2f} s",
+            f"  {label} run {run + 1}: import {times['import'][-1]:6.2f} s "
+            f"(CPU {times['import_cpu'][-1]:5.2f}), bulk {times['bulk'][-1]:6.2f} s "
+            f"(CPU {times['bulk_cpu'][-1]:5.2f}), load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
-    return statistics.median(times["import"]), statistics.median(times["bulk"]), last
+    medians = {mode: statistics.median(values) for mode, values in times.items()}
+    last["cpu"] = (medians["import_cpu"], medians["bulk_cpu"])
+    return medians["import"], medians["bulk"], last
 
 
 def _report(label: str, rows: int, import_s: float, bulk_s: float, last: dict[str, Any]) -> None:
@@ -252,6 +260,12 @@ def _report(label: str, rows: int, import_s: float, bulk_s: float, last: dict[st
     print(
         f"  import-registry runs at {100 * bulk_s / import_s:.1f} % of bulk speed "
         f"({import_s / bulk_s:.1f}x the bulk load's time)"
+    )
+    # This process's CPU: on SQLite the database's work too, on PostgreSQL the client's only.
+    import_cpu, bulk_cpu = last["cpu"]
+    print(
+        f"  CPU of the benchmark process (medians): import {import_cpu:.2f} s, bulk "
+        f"{bulk_cpu:.2f} s: {100 * bulk_cpu / import_cpu:.1f} % (less sensitive to load)"
     )
 
 

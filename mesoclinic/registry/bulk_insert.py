@@ -18,7 +18,11 @@ sent, exactly as with ``bulk_create``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import os
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
@@ -75,7 +79,14 @@ def _converter(field: Field) -> Callable[[Any], Any] | None:
     kind = field.get_internal_type()
     if kind == "JSONField":
         encoder = field.encoder  # type: ignore[attr-defined]
-        return lambda value: json.dumps(value, cls=encoder)
+
+        def to_json(value: Any) -> str:
+            # Most rows have no x_ cells: their "{}" needs no encoder.
+            if type(value) is dict and not value:
+                return "{}"
+            return json.dumps(value, cls=encoder)
+
+        return to_json
     if connection.vendor == "postgresql":
         return None
     if kind == "UUIDField":
@@ -85,53 +96,76 @@ def _converter(field: Field) -> Callable[[Any], Any] | None:
     return None
 
 
+# A random (version 4) UUID is 122 random bits with the version and variant bits set.
+_UUID_KEEP = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_UUID_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def new_uuid_hexes(count: int) -> list[str]:
+    """``count`` random UUIDs, as ``uuid.uuid4().hex`` gives them, from one read of the
+    system's random source (a UUID object per row cost more than the row's insert).
+    Both databases take the 32 hex digits: SQLite stores them as they are, PostgreSQL
+    reads them into its uuid type."""
+    data = os.urandom(16 * count)
+    from_bytes = int.from_bytes
+    return [
+        f"{from_bytes(data[i : i + 16], 'big') & _UUID_KEEP | _UUID_SET:032x}"
+        for i in range(0, 16 * count, 16)
+    ]
+
+
 def _defaults(
-    fields: Sequence[Field],
-) -> tuple[list[Field], tuple[Any, ...], list[Field], list[Callable[[], Any]]]:
-    """The columns a caller leaves out, as the constants most of them take and the values
-    made per row (a new UUID); each as ``bulk_create`` would store it."""
+    fields: Sequence[Field], count: int
+) -> tuple[list[Field], tuple[Any, ...], list[Field], list[list[Any]]]:
+    """The columns a caller leaves out: the constants most of them take, and the values of
+    those made per row (a new UUID), ``count`` of each; each as ``bulk_create`` would
+    store it."""
     now = timezone.now()
     constant_fields: list[Field] = []
     constants: list[Any] = []
     per_row_fields: list[Field] = []
-    makers: list[Callable[[], Any]] = []
+    per_row: list[list[Any]] = []
     for field in fields:
         convert = _converter(field) or (lambda value: value)
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             value = now
         elif field.has_default() and callable(field.default) and field.default not in (dict, list):
             per_row_fields.append(field)
-            makers.append(_made_per_row(field.default, convert))
+            if field.default is uuid.uuid4:
+                per_row.append(new_uuid_hexes(count))
+            else:
+                make = field.default
+                per_row.append([convert(make()) for _ in range(count)])
             continue
         else:
             value = field.get_default()
         constant_fields.append(field)
         constants.append(convert(value) if value is not None else None)
-    return constant_fields, tuple(constants), per_row_fields, makers
-
-
-def _made_per_row(make: Callable[[], Any], convert: Callable[[Any], Any]) -> Callable[[], Any]:
-    return lambda: convert(make())
+    return constant_fields, tuple(constants), per_row_fields, per_row
 
 
 def _prepared(
-    rows: Iterable[Sequence[Any]],
+    rows: Sequence[Sequence[Any]],
     converters: Sequence[Callable[[Any], Any] | None],
     constants: tuple[Any, ...],
-    per_row: Sequence[Callable[[], Any]],
-) -> Iterator[tuple[Any, ...]]:
+    per_row: Sequence[Sequence[Any]],
+) -> list[tuple[Any, ...]]:
+    """The rows as the driver takes them: converted, then the defaults appended."""
     convert = [(i, c) for i, c in enumerate(converters) if c is not None]
-    for row in rows:
+    made: Iterable[tuple[Any, ...]] = zip(*per_row, strict=True) if per_row else repeat(())
+    out: list[tuple[Any, ...]] = []
+    append = out.append
+    for row, own in zip(rows, made, strict=False):  # made may be an endless repeat
         if convert:
             values = list(row)
             for i, c in convert:
-                if values[i] is not None:
-                    values[i] = c(values[i])
+                value = values[i]
+                if value is not None:
+                    values[i] = c(value)
+            append((*values, *constants, *own))
         else:
-            values = list(row)
-        values.extend(constants)
-        values.extend(make() for make in per_row)
-        yield tuple(values)
+            append((*row, *constants, *own))
+    return out
 
 
 def insert_rows(
@@ -151,26 +185,31 @@ def insert_rows(
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
     given = [by_attname[name] for name in columns]
     rest = [field for field in model._meta.concrete_fields if field.attname not in columns]
-    constant_fields, constants, per_row_fields, per_row = _defaults(rest)
+    constant_fields, constants, per_row_fields, per_row = _defaults(rest, total)
     order = [*given, *constant_fields, *per_row_fields]
-    prepared = _prepared(rows, [_converter(f) for f in given], constants, per_row)
+    converters = [_converter(f) for f in given]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(field.column) for field in order)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(order))})"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for done, row in enumerate(prepared, start=1):
-                    copy.write_row(row)
-                    if done % BATCH_ROWS == 0 and done < total:
-                        progress(f"  {label}: {done:,} of {total:,}")
-        else:
-            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(order))})"
-            done = 0
-            while done < total:
-                batch = [next(prepared) for _ in range(min(BATCH_ROWS, total - done))]
-                cursor.executemany(sql, batch)
-                done += len(batch)
-                if done < total:
-                    progress(f"  {label}: {done:,} of {total:,}")
+        copy = (
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN")
+            if connection.vendor == "postgresql"
+            else nullcontext(None)
+        )
+        with copy as copying:
+            for start in range(0, total, BATCH_ROWS):
+                end = min(start + BATCH_ROWS, total)
+                batch = _prepared(
+                    rows[start:end], converters, constants, [made[start:end] for made in per_row]
+                )
+                if copying is None:
+                    cursor.executemany(sql, batch)
+                else:
+                    write = copying.write_row
+                    for row in batch:
+                        write(row)
+                if end < total:
+                    progress(f"  {label}: {end:,} of {total:,}")
     return total

@@ -22,11 +22,11 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from mesoclinic.registry.bundle_cells import parse_cell
+from mesoclinic.registry.bundle_cells import Parsed, cell_parser
 from mesoclinic.registry.bundle_checks import cross_check
 from mesoclinic.registry.bundle_format import FILES, FileSpec, is_extension
 from mesoclinic.registry.bundle_model import Bundle, BundleError, BundleRow
@@ -159,6 +159,8 @@ def _read_file(
     extra_positions = [(name, header.index(name)) for name in extras]
     rows = bundle.rows[spec.name]
     width = len(header)
+    # Each column's check is chosen once, with the position of its cell (None: missing).
+    cells = [(c.name, positions.get(c.name), cell_parser(c, today)) for c in spec.columns]
     start = reader.line_num + 1
     while True:
         try:
@@ -178,7 +180,7 @@ def _read_file(
                 )
             )
             continue
-        rows.append(_parse_row(spec, record, positions, extra_positions, line, today, errors))
+        rows.append(_parse_row(spec.name, record, cells, extra_positions, line, errors))
 
 
 def _check_header(
@@ -219,23 +221,21 @@ def _check_header(
 
 
 def _parse_row(
-    spec: FileSpec,
+    file: str,
     record: list[str],
-    positions: dict[str, int],
+    cells: list[tuple[str, int | None, Callable[[str], Parsed]]],
     extras: list[tuple[str, int]],
     line: int,
-    today: dt.date,
     errors: list[BundleError],
 ) -> BundleRow:
     values: dict[str, object] = {}
     invalid: set[str] = set()
-    for column in spec.columns:
-        index = positions.get(column.name)
+    for name, index, parse in cells:
         raw = record[index] if index is not None else ""
-        value, expected = parse_cell(column, raw, today)
+        value, expected = parse(raw)
         if expected is not None:
-            errors.append(BundleError(spec.name, line, column.name, raw, expected))
-            invalid.add(column.name)
-        values[column.name] = value
+            errors.append(BundleError(file, line, name, raw, expected))
+            invalid.add(name)
+        values[name] = value
     extra = {name: record[index] for name, index in extras}
     return BundleRow(values=values, extra=extra, line=line, invalid=invalid)
