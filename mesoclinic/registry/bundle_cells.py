@@ -52,18 +52,35 @@ def parse_cell(column: Column, raw: str, today: dt.date) -> Parsed:
 
 
 def cell_parser(column: Column, today: dt.date) -> Callable[[str], Parsed]:
-    """The check of ``column``'s cells, chosen once: a reader applies it to every row.
-
-    What is expected of a cell (the text of its error) depends only on the column and
-    ``today``, so it is worded here once rather than for every cell read.
-    """
-    missing: Parsed = (None, f"{describe(column, today)} (required)" if column.required else None)
-    check = _checker(column, today)
+    """The check of ``column``'s cells, chosen once: a reader applies it to every row."""
+    missing, check = cell_checks(column, today)
 
     def parse(raw: str) -> Parsed:
         return missing if raw == "" else check(raw)
 
     return parse
+
+
+def cell_checks(column: Column, today: dt.date) -> tuple[Parsed, Callable[[str], Parsed]]:
+    """What an empty cell of ``column`` reads as, and the check of a non-empty one.
+
+    Chosen once per column: what is expected of a cell (the text of its error) depends
+    only on the column and ``today``, so it is worded here once rather than for every
+    cell read, and a reader can test for the empty cell inline.
+    """
+    missing: Parsed = (None, f"{describe(column, today)} (required)" if column.required else None)
+    return missing, _checker(column, today)
+
+
+class _Lookup(dict[str, Parsed]):
+    """A table of the valid cells' results; any other cell gives the ``fallback``."""
+
+    def __init__(self, valid: dict[str, Parsed], fallback: Parsed) -> None:
+        super().__init__(valid)
+        self.fallback = fallback
+
+    def __missing__(self, key: str) -> Parsed:
+        return self.fallback
 
 
 def _checker(column: Column, today: dt.date) -> Callable[[str], Parsed]:
@@ -87,13 +104,14 @@ def _checker(column: Column, today: dt.date) -> Callable[[str], Parsed]:
 
         return text
     if kind is Kind.CODE:
-        codes = frozenset(column.codes)
-        not_a_code: Parsed = (None, _codes_text(column.codes))
-        return lambda raw: (raw, None) if raw in codes else not_a_code
+        # A lookup in a table is the cheapest check there is, and codes are most cells.
+        codes = _Lookup(
+            {code: (code, None) for code in column.codes}, (None, _codes_text(column.codes))
+        )
+        return codes.__getitem__
     if kind is Kind.BOOLEAN:
-        booleans: dict[str, Parsed] = {"true": (True, None), "false": (False, None)}
-        not_a_boolean: Parsed = (None, "true or false")
-        return lambda raw: booleans.get(raw, not_a_boolean)
+        booleans = _Lookup({"true": (True, None), "false": (False, None)}, (None, "true or false"))
+        return booleans.__getitem__
     if kind is Kind.CURRENCY:
         not_a_currency: Parsed = (
             None,

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from mesoclinic.registry.bundle_cells import cell_parser
+from mesoclinic.registry.bundle_cells import cell_checks
 from mesoclinic.registry.bundle_checks import cross_check
 from mesoclinic.registry.bundle_format import FILES, FileSpec, is_extension
 from mesoclinic.registry.bundle_model import Bundle, BundleError, BundleRow
@@ -217,10 +217,10 @@ def _parse_rows(
     invalid: dict[int, set[str]] = {}
     value_columns: list[list[object]] = []
     for position, column in enumerate(spec.columns):
-        parse = cell_parser(column, today)
+        missing, check = cell_checks(column, today)
         index = positions.get(column.name)
         raws = [record[index] for record in records] if index is not None else [""] * len(records)
-        parsed = list(map(parse, raws))
+        parsed = [check(raw) if raw else missing for raw in raws]
         value_columns.append([value for value, _ in parsed])
         for i in [i for i, (_, expected) in enumerate(parsed) if expected is not None]:
             found.append(
