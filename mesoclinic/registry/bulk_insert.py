@@ -198,7 +198,8 @@ def insert_rows(
             if connection.vendor == "postgresql"
             else nullcontext(None)
         )
-        with copy as copying:
+        # COPY runs on the driver's own cursor: its errors are made Django's, as any query's.
+        with connection.wrap_database_errors, copy as copying:
             for start in range(0, total, BATCH_ROWS):
                 end = min(start + BATCH_ROWS, total)
                 batch = _prepared(

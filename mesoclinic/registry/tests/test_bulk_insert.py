@@ -1,16 +1,21 @@
-"""The import's bulk insert: keys that no other row has, UUIDs as uuid4 makes them, and the
-left-out columns stored as the ORM stores them."""
+"""The import's bulk insert: keys that no other row has, UUIDs as uuid4 makes them, the
+left-out columns stored as the ORM stores them, and the database's triggers still in force."""
 
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.formulary.models import Product
 from mesoclinic.registry.bulk_insert import allocate_keys, insert_rows, new_uuid_hexes
+from mesoclinic.registry.tests.bundles import write_folder
+from mesoclinic.registry.tests.helpers import run_import
+from mesoclinic.treatments.models import SessionArea, TreatmentSession
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +69,26 @@ def test_it_stores_left_out_columns_as_the_orm_does(riverside: Clinic) -> None:
     assert in_bulk.public_id.version == 4
     assert in_bulk.public_id != by_orm.public_id
     assert in_bulk.created_at == in_bulk.updated_at >= by_orm.created_at
+
+
+def test_it_is_refused_by_the_immutability_triggers_like_any_insert(
+    riverside: Clinic, tmp_path: Path
+) -> None:
+    # given an imported session, then signed
+    run_import(write_folder(tmp_path / "one"), "riverside")
+    session = TreatmentSession.objects.for_clinic(riverside).get(source_id="S1")
+    TreatmentSession.objects.filter(pk=session.pk).update(signed_at=timezone.now())
+    areas = SessionArea.objects.filter(session=session).count()
+    # when an area is bulk-inserted into it, past the planner that would have refused it
+    with transaction.atomic():
+        (key,) = allocate_keys(SessionArea, 1)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        insert_rows(
+            SessionArea,
+            ("id", "session_id", "area", "side", "price", "currency", "extra"),
+            [(key, session.pk, "abdomen", "midline", None, "", {})],
+            label="areas",
+            progress=_quiet,
+        )
+    # then the database refused it, and the session's areas are as they were
+    assert SessionArea.objects.filter(session=session).count() == areas
