@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
@@ -47,39 +48,82 @@ def _number_text(column: Column, maximum: Decimal | None, whole: bool) -> str:
 
 def parse_cell(column: Column, raw: str, today: dt.date) -> Parsed:
     """Validate ``raw`` for ``column``; return its typed value or what was expected."""
-    if raw == "":
-        if column.required:
-            return None, f"{describe(column, today)} (required)"
-        return None, None
+    return cell_parser(column, today)(raw)
+
+
+def cell_parser(column: Column, today: dt.date) -> Callable[[str], Parsed]:
+    """The check of ``column``'s cells, chosen once: a reader applies it to every row."""
+    missing, check = cell_checks(column, today)
+
+    def parse(raw: str) -> Parsed:
+        return missing if raw == "" else check(raw)
+
+    return parse
+
+
+def cell_checks(column: Column, today: dt.date) -> tuple[Parsed, Callable[[str], Parsed]]:
+    """What an empty cell of ``column`` reads as, and the check of a non-empty one.
+
+    Chosen once per column: what is expected of a cell (the text of its error) depends
+    only on the column and ``today``, so it is worded here once rather than for every
+    cell read, and a reader can test for the empty cell inline.
+    """
+    missing: Parsed = (None, f"{describe(column, today)} (required)" if column.required else None)
+    return missing, _checker(column, today)
+
+
+class _Lookup(dict[str, Parsed]):
+    """A table of the valid cells' results; any other cell gives the ``fallback``."""
+
+    def __init__(self, valid: dict[str, Parsed], fallback: Parsed) -> None:
+        super().__init__(valid)
+        self.fallback = fallback
+
+    def __missing__(self, key: str) -> Parsed:
+        return self.fallback
+
+
+def _checker(column: Column, today: dt.date) -> Callable[[str], Parsed]:
+    """The check of a non-empty cell of ``column``."""
     kind = column.kind
-    if kind is Kind.ID:
-        if len(raw) > ID_MAX_LENGTH or raw != raw.strip() or _CONTROL.search(raw):
-            return None, (
-                f"an id of at most {ID_MAX_LENGTH} characters without leading or trailing spaces"
-            )
-        return raw, None
-    if kind is Kind.CODE:
-        return (raw, None) if raw in column.codes else (None, _codes_text(column.codes))
-    if kind is Kind.TEXT:
-        if len(raw) > column.max_length or raw != raw.strip() or _CONTROL.search(raw):
-            return None, (
-                f"text of at most {column.max_length} characters on one line, "
-                "without leading or trailing spaces"
-            )
-        return raw, None
-    if kind is Kind.BOOLEAN:
-        if raw in ("true", "false"):
-            return raw == "true", None
-        return None, "true or false"
-    if kind is Kind.CURRENCY:
-        if _CURRENCY.fullmatch(raw):
+    if kind is Kind.ID or kind is Kind.TEXT:
+        limit = ID_MAX_LENGTH if kind is Kind.ID else column.max_length
+        bad: Parsed = (
+            None,
+            f"an id of at most {ID_MAX_LENGTH} characters without leading or trailing spaces"
+            if kind is Kind.ID
+            else f"text of at most {column.max_length} characters on one line, "
+            "without leading or trailing spaces",
+        )
+        control = _CONTROL.search
+
+        def text(raw: str) -> Parsed:
+            if len(raw) > limit or raw != raw.strip() or control(raw):
+                return bad
             return raw, None
-        return None, "a three-letter ISO 4217 currency code in capitals, such as EUR"
+
+        return text
+    if kind is Kind.CODE:
+        # A lookup in a table is the cheapest check there is, and codes are most cells.
+        codes = _Lookup(
+            {code: (code, None) for code in column.codes}, (None, _codes_text(column.codes))
+        )
+        return codes.__getitem__
+    if kind is Kind.BOOLEAN:
+        booleans = _Lookup({"true": (True, None), "false": (False, None)}, (None, "true or false"))
+        return booleans.__getitem__
+    if kind is Kind.CURRENCY:
+        not_a_currency: Parsed = (
+            None,
+            "a three-letter ISO 4217 currency code in capitals, such as EUR",
+        )
+        currency = _CURRENCY.fullmatch
+        return lambda raw: (raw, None) if currency(raw) else not_a_currency
     if kind is Kind.DATE:
-        return _parse_date(column, raw, today)
+        return _date_checker(column, today)
     if kind is Kind.INTEGER:
-        return _parse_integer(column, raw, today)
-    return _parse_decimal(column, raw)
+        return _integer_checker(column, today)
+    return _decimal_checker(column)
 
 
 def describe(column: Column, today: dt.date) -> str:
@@ -116,53 +160,74 @@ def _date_text(column: Column, today: dt.date) -> str:
     return text
 
 
-def _parse_date(column: Column, raw: str, today: dt.date) -> Parsed:
-    if not _DATE.fullmatch(raw):
-        return None, _date_text(column, today)
-    try:
-        value = dt.date.fromisoformat(raw)
-    except ValueError:
-        return None, _date_text(column, today)
-    if value < EARLIEST_DATE or (column.not_in_future and value > today):
-        return None, _date_text(column, today)
-    return value, None
+def _date_checker(column: Column, today: dt.date) -> Callable[[str], Parsed]:
+    not_a_date: Parsed = (None, _date_text(column, today))
+    latest = today if column.not_in_future else dt.date.max
+    shape = _DATE.fullmatch
+
+    def date(raw: str) -> Parsed:
+        if not shape(raw):
+            return not_a_date
+        try:
+            value = dt.date.fromisoformat(raw)
+        except ValueError:
+            return not_a_date
+        if value < EARLIEST_DATE or value > latest:
+            return not_a_date
+        return value, None
+
+    return date
 
 
-def _parse_integer(column: Column, raw: str, today: dt.date) -> Parsed:
-    expected = _number_text(column, _maximum(column, today), whole=True)
-    if not _INTEGER.fullmatch(raw):
-        return None, expected
-    value = int(raw)
-    if not _in_range(column, Decimal(value), _maximum(column, today)):
-        return None, expected
-    return value, None
+def _integer_checker(column: Column, today: dt.date) -> Callable[[str], Parsed]:
+    maximum = _maximum(column, today)
+    bad: Parsed = (None, _number_text(column, maximum, whole=True))
+    shape = _INTEGER.fullmatch
+
+    def integer(raw: str) -> Parsed:
+        if not shape(raw):
+            return bad
+        value = int(raw)
+        if not _in_range(column, Decimal(value), maximum):
+            return bad
+        return value, None
+
+    return integer
 
 
-def _parse_decimal(column: Column, raw: str) -> Parsed:
+def _decimal_checker(column: Column) -> Callable[[str], Parsed]:
     expected = _number_text(column, column.maximum, whole=False)
-    if not _DECIMAL.fullmatch(raw):
-        return None, f"{expected}, written with '.' and no thousands separators"
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
-        return None, expected
-    if not _in_range(column, value, column.maximum):
-        return None, expected
-    if column.max_places:
-        fraction = raw.partition(".")[2].rstrip("0")
-        places = len(fraction)
-        whole = abs(value).to_integral_value(rounding=ROUND_DOWN)
-        whole_digits = len(str(int(whole))) if whole else 0
-        if places > column.max_places:
-            return None, expected
-        if column.max_digits and whole_digits > column.max_digits - column.max_places:
-            return None, (
-                f"{expected} and at most {column.max_digits - column.max_places} "
-                "digits before the point"
-            )
-    if value == 0:
-        value = Decimal(0)  # "-0" and "0.00" are zero
-    return value, None
+    bad: Parsed = (None, expected)
+    badly_written: Parsed = (None, f"{expected}, written with '.' and no thousands separators")
+    too_long: Parsed = (
+        None,
+        f"{expected} and at most {column.max_digits - column.max_places} digits before the point",
+    )
+    shape = _DECIMAL.fullmatch
+
+    def decimal(raw: str) -> Parsed:
+        if not shape(raw):
+            return badly_written
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+            return bad
+        if not _in_range(column, value, column.maximum):
+            return bad
+        if column.max_places:
+            fraction = raw.partition(".")[2].rstrip("0")
+            places = len(fraction)
+            whole = abs(value).to_integral_value(rounding=ROUND_DOWN)
+            whole_digits = len(str(int(whole))) if whole else 0
+            if places > column.max_places:
+                return bad
+            if column.max_digits and whole_digits > column.max_digits - column.max_places:
+                return too_long
+        if value == 0:
+            value = Decimal(0)  # "-0" and "0.00" are zero
+        return value, None
+
+    return decimal
 
 
 def _in_range(column: Column, value: Decimal, maximum: Decimal | None) -> bool:

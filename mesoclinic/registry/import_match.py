@@ -133,7 +133,7 @@ def match_rows(bundle: Bundle, injections: list[BundleRow], recorded: ClinicRows
 
 
 def _content_key(file: str, row: BundleRow) -> tuple[Any, ...]:
-    return tuple(row.values.get(name) for name in FILES[file].column_names)
+    return tuple(map(row.values.get, FILES[file].column_names))
 
 
 def _conflicts(

@@ -10,8 +10,10 @@ the database (``pseudonym_key``)."""
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,10 +71,36 @@ class ExportResult:
     manifest: dict[str, Any] = field(default_factory=dict)
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector for the duration of an import.
+
+    An import holds a few hundred thousand small objects (a dict per row, its values, the
+    plan's rows) that are all alive until it ends, and the collector, triggered by the
+    allocations, walks them again and again: measured at 100,000 rows, about a third of
+    the reading's CPU time. They are freed by reference counting; anything cyclic is
+    collected when the collector resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_registry(
     path: str | Path, clinic: Clinic, *, progress: Progress = _quiet, user: Any = None
 ) -> ImportResult:
     """Validate the bundle at ``path`` and write it into ``clinic``, or raise BundleRejected."""
+    with _no_cycle_collection():
+        return _import_registry(path, clinic, progress=progress, user=user)
+
+
+def _import_registry(
+    path: str | Path, clinic: Clinic, *, progress: Progress, user: Any
+) -> ImportResult:
     progress("reading and checking the bundle")
     result = read_bundle(path, today=clinic.today())
     if result.errors:
