@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
-from mesoclinic.clinics.models import Clinic
+from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.mfa import policy, throttle
 from mesoclinic.mfa.models import ClinicMfaPolicy, RecoveryCode, RecoveryCodeDevice, code_digest
 
@@ -26,6 +26,10 @@ _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_LENGTH = 16
 TOTP_NAME = "Authenticator app"
 PENDING_KEY = "mfa_pending_totp_key"
+
+
+class CannotReset(Exception):
+    """An admin may not reset this person's second step; the message says why and who can."""
 
 
 class Throttled(Exception):
@@ -176,3 +180,40 @@ def set_required_for(request: HttpRequest, clinic: Clinic, required_for: str) ->
         detail=f"clinic settings: second sign-in step required for {row.get_required_for_display()}",
     )
     return True
+
+
+@transaction.atomic
+def reset_by_admin(request: HttpRequest, acting: Membership, member: Membership) -> int:
+    """A clinic admin removes a staff member's authenticator apps, passkeys and recovery codes
+    (a lost phone, a lost set of codes): at their next request they must enrol again, with
+    their password, before anything opens. Returns how many devices were removed; audited.
+
+    The devices belong to the person, not the clinic: someone who also works at another
+    clinic is reset only by an operator (docs/mfa.md), so that one clinic's admin cannot
+    weaken another clinic's sign-in."""
+    if member.user_id == acting.user_id:
+        raise CannotReset(
+            "This is your own sign-in: change your devices on your second sign-in step page."
+        )
+    if (
+        Membership.objects.filter(user_id=member.user_id)
+        .exclude(clinic_id=member.clinic_id)
+        .exists()
+    ):
+        raise CannotReset(
+            f"{member.display_name} also works at another clinic, so their second step can be "
+            "reset only by the operator of this installation (docs/mfa.md)."
+        )
+    devices = policy.authenticators(member.user)
+    for device in devices:
+        device.delete()
+    RecoveryCodeDevice.objects.filter(user_id=member.user_id).delete()
+    # Anything half set up goes too: the next enrolment starts from nothing.
+    TOTPDevice.objects.filter(user_id=member.user_id).delete()
+    record(
+        request,
+        Action.UPDATE,
+        obj=member,
+        detail=f"second sign-in step reset by an admin ({len(devices)} devices removed)",
+    )
+    return len(devices)

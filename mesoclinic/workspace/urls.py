@@ -18,4 +18,9 @@ urlpatterns = [
     path("staff/<uuid:public_id>/", views.staff_edit, name="staff_edit"),
     path("staff/<uuid:public_id>/unlock/", views.staff_unlock, name="staff_unlock"),
     path("staff/<uuid:public_id>/send-reset/", views.staff_send_reset, name="staff_send_reset"),
+    path(
+        "staff/<uuid:public_id>/reset-second-step/",
+        views.staff_reset_second_step,
+        name="staff_reset_second_step",
+    ),
 ]

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,8 @@ from mesoclinic.clinics import throttle
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
+from mesoclinic.mfa import policy as mfa_policy
+from mesoclinic.mfa import services as mfa_services
 from mesoclinic.patients.fields import access_for
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
@@ -181,7 +184,12 @@ def staff_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "workspace/staff_form.html",
-        {"form": form, "member": member, "lock": throttle.account_lock(member.user.username)},
+        {
+            "form": form,
+            "member": member,
+            "lock": throttle.account_lock(member.user.username),
+            "second_step_devices": len(mfa_policy.authenticators(member.user)),
+        },
     )
 
 
@@ -223,6 +231,26 @@ def staff_send_reset(request: HttpRequest, public_id: str) -> HttpResponse:
             f"A link to set a new password was e-mailed to {member.display_name}. "
             "It works once, for "
             f"{clinic_services.link_minutes()} minutes.",
+        )
+    return redirect("staff_edit", public_id=member.public_id)
+
+
+@require_POST
+@requires(Perm.MANAGE_STAFF)
+def staff_reset_second_step(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Remove a staff member's second-step devices (a lost phone): they enrol again at their
+    next sign-in. Audited; refused for oneself and for someone of another clinic too."""
+    acting = current_membership(request)
+    member = _staff_member(request, public_id)
+    try:
+        removed = mfa_services.reset_by_admin(request, acting, member)
+    except mfa_services.CannotReset as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Removed {removed} second-step device{pluralize(removed)} of {member.display_name}: "
+            "they set up a new one, with their password, when they next sign in.",
         )
     return redirect("staff_edit", public_id=member.public_id)
 
