@@ -65,6 +65,13 @@ def check_restorable(folder: Path, listed: FileList, digest: Callable[[Path], st
                 f"such folder setting: restore with the version and settings it was made with."
             )
         for relative, sha in files.items():
+            parts = Path(relative).parts
+            if Path(relative).is_absolute() or ".." in parts or not parts:
+                # A manifest edited to write outside the folder (``../../etc/…``) is refused.
+                raise FileConflict(
+                    f"The manifest names a private file outside its folder ({relative!r}): "
+                    "the backup was altered. Use another backup."
+                )
             source = folder / FOLDER / name / relative
             if not source.is_file() or digest(source) != sha:
                 raise FileConflict(

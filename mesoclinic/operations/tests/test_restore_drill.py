@@ -192,3 +192,26 @@ def test_it_refuses_a_backup_whose_photo_was_damaged(tmp_path, fresh_database, s
     assert "does not match its SHA-256" in run.stderr
     assert databases.is_empty(target)[0]
     assert not (_photo_root(tmp_path) / "photos" / "a.jpg").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_a_manifest_that_names_a_file_outside_the_photo_folder(
+    tmp_path, fresh_database, settings, patient
+):
+    # given a backup whose manifest was edited to write a file above the photo folder
+    live = Path(settings.AFTERCARE_PHOTO_ROOT)
+    (live / "photos").mkdir(parents=True)
+    (live / "photos" / "a.jpg").write_bytes(b"the patient's photo")
+    folder = tmp_path / "backup"
+    call_command("backup", str(folder))
+    manifest = json.loads((folder / MANIFEST).read_text())
+    listed = manifest["files"]["AFTERCARE_PHOTO_ROOT"]
+    listed["../../escaped.txt"] = listed.pop("photos/a.jpg")
+    (folder / MANIFEST).write_text(json.dumps(manifest))
+    url, target = fresh_database
+    # when it is restored, then it is refused before anything is written
+    run = restore_command(url, folder, tmp_path)
+    assert run.returncode == 1
+    assert "outside its folder" in run.stderr
+    assert databases.is_empty(target)[0]
+    assert not (tmp_path / "var" / "escaped.txt").exists()
