@@ -38,6 +38,7 @@ class PatientForm(VersionedForm, _PatientForm):
             "phone",
             "email",
             "address",
+            "preferred_language",
             "allergies",
             "current_medications",
         ]
@@ -47,7 +48,7 @@ class PatientForm(VersionedForm, _PatientForm):
             "allergies": Textarea(attrs={"rows": 2}),
             "current_medications": Textarea(attrs={"rows": 2}),
         }
-        labels = {"height_cm": "Height (cm)"}
+        labels = {"height_cm": "Height (cm)", "preferred_language": "Language"}
 
     def __init__(self, *args: Any, access: PatientFieldAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
