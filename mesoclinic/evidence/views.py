@@ -175,7 +175,7 @@ def pdf_blocks(ctx: dict[str, Any]) -> list[Block]:
 METHODS = gettext_noop(
     "A course is one patient's sessions for one indication, area and protocol, at most 60 days apart; time zero is the first session. "  # fmt: skip
     "Baseline is the last reading in the 30 days up to time zero. The naive change is the last follow-up minus baseline per course (mean, 95% t-interval). "  # fmt: skip
-    "The per-session effect comes from a linear mixed model with a random intercept per patient, adjusted for within-patient weight change and patient mean weight (Mundlak), with cluster-robust 95% intervals. "  # fmt: skip
+    "The per-session effect comes from a linear mixed model with a random intercept per patient, adjusted for within-patient weight change and patient mean weight (Mundlak), with cluster-robust intervals (95%). "  # fmt: skip
     "The control difference compares the treated site with an untreated control site measured on the same dates. "  # fmt: skip
     "Responders are read 8-16 weeks (closest to 12) after the last session, with Wilson or exact intervals, beside the placebo arms of the pivotal trials. "  # fmt: skip
     "A scale that rates change against the pre-treatment appearance (GAIS) has no baseline: its change-based figures are not computed, and the share of courses rated improved or better (GAIS 1-3, the scale's wording, not a validated cut-off) at each course's last rating is given per rater. "  # fmt: skip
