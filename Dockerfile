@@ -33,7 +33,8 @@ RUN python3 -m venv "$VIRTUAL_ENV" \
       -r requirements/build.lock -r requirements/base.lock
 COPY pyproject.toml README.md ./
 COPY mesoclinic/ mesoclinic/
-RUN pip install --no-cache-dir --disable-pip-version-check --no-deps --no-build-isolation .
+RUN pip install --no-cache-dir --disable-pip-version-check --no-deps --no-build-isolation . \
+ && cd / && python -m mesoclinic.operations.catalogues compile
 
 USER mesoclinic
 VOLUME /var/lib/mesoclinic

@@ -13,15 +13,17 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from mesoclinic.clinics.choices import Profession, Role
 from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
+from mesoclinic.operations.catalogues import compile_stale
 from mesoclinic.patients.models import Patient
 from mesoclinic.records import immutability
 from tests.second_step import sign_in
@@ -72,6 +74,20 @@ def _flush_past_the_immutability_triggers() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(operations, "execute_sql_flush", execute_sql_flush)
         yield
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Pages are rendered with the compiled catalogues: compile any .po edited since its .mo
+    (./dev does it too; this covers a bare pytest run after editing a translation)."""
+    compile_stale()
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    # A request leaves its language active in the thread (LocaleMiddleware's way); the next
+    # test starts in the site's language whatever the last page was in.
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "mesoclinic.clinics.cache_control.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session and before CommonMiddleware (Django's order): the browser's
+    # Accept-Language for anyone not signed in; ClinicLanguageMiddleware below overrides it.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mesoclinic.clinics.middleware.ActiveMembershipMiddleware",
+    # After the membership: the member's own language, else their clinic's (clinics.language).
+    "mesoclinic.clinics.language.StaffLanguageMiddleware",
     # After the membership: its clinic sets the idle period before the sign-in ends.
     "mesoclinic.clinics.session_timeout.SessionTimeoutMiddleware",
     # A password alone opens nothing but the second step (mfa.middleware, docs/mfa.md).
@@ -304,7 +309,20 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The source strings are British English ("anaesthetic", "e-mail"), so English is en-gb: its
+# catalogue is the source itself, and a browser asking for en-US gets en-gb too (Django falls
+# back to the supported variant). Each language is named in itself: a French speaker looking
+# for French in an English page finds "Français".
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("fr", "Français"),
+    ("it", "Italiano"),
+    ("es", "Español"),
+]
+# Catalogues of project templates (mesoclinic/templates) and modules outside the apps; each
+# app keeps its own in <app>/locale (CONTRIBUTING.md, Translations).
+LOCALE_PATHS = [BASE_DIR / "mesoclinic" / "locale"]
 TIME_ZONE = envstr("TIME_ZONE", "Europe/London")
 USE_I18N = True
 # The country a phone number typed without its country code belongs to, so that

@@ -18,7 +18,10 @@ def active_membership(request: HttpRequest) -> Membership | None:
     if not user.is_authenticated:
         return None
     memberships = Membership.objects.filter(user=user, is_active=True).select_related(
-        "clinic", "user"
+        # the user's language too: clinics.language reads it on every request
+        "clinic",
+        "user",
+        "user__language_preference",
     )
     chosen = request.session.get(SESSION_KEY)
     if chosen is not None:

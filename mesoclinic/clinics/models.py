@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from mesoclinic.clinics.choices import Profession, Role
+from mesoclinic.clinics.choices import CLINIC_LANGUAGE_CHOICES, Profession, Role
 from mesoclinic.clinics.roles import Perm, role_has
 
 SCREENING_VALID_MONTHS_MIN, SCREENING_VALID_MONTHS_MAX = 1, 24
@@ -57,6 +57,15 @@ class Clinic(models.Model):
     idle_timeout_seconds = models.PositiveIntegerField(
         default=IDLE_TIMEOUT_DEFAULT_SECONDS,
         help_text="Members are signed out after this long without activity",
+    )
+    # The language of members who have not chosen their own, and of patients who have not
+    # said theirs (clinics.language); blank: each member's browser language.
+    default_language = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        choices=CLINIC_LANGUAGE_CHOICES,
+        help_text="For members who have not chosen a language, and for patients' messages",
     )
     # Optimistic concurrency for the settings page (workspace.services.update_settings).
     version = models.PositiveIntegerField(default=1)
@@ -136,6 +145,19 @@ class PractitionerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.display_name} ({self.get_profession_display()})"
+
+
+class LanguagePreference(models.Model):
+    """The language a staff member chose for their own screens, in every clinic they work in.
+    Not clinical data; absent until they choose (their clinic's default applies until then)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_preference"
+    )
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"
 
 
 class PasswordResetRequest(models.Model):

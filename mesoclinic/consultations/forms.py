@@ -12,6 +12,7 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.utils import ErrorList
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,11 @@ from mesoclinic.consultations.questions import ANSWERS, DETAILS, NOT_ASKED, QUES
 from mesoclinic.records.forms import DateTimeLocalField, Textarea, VersionedForm
 
 # The labels are translated when shown (the questions module is pure, so it only marks them).
+# The percent sign is a placeholder's value, so that the message is a plain format string in
+# every catalogue; lazy, so each request reads it in its own language.
+WEIGHT_CHANGE_HELP = lazy(
+    lambda: gettext("If known; a change over %(percent)s is flagged") % {"percent": "5%"}, str
+)()
 TRI_CHOICES = [(code, _(label)) for code, label in ANSWERS.items()]
 BODY_IMAGE_CHOICES = [
     ("no", _("Screened: no concern")),
@@ -138,8 +144,7 @@ class ConsultationForm(VersionedForm):
         required=False,
         max_digits=5,
         decimal_places=1,
-        # xgettext:no-python-format
-        help_text=_("If known; a change over 5% is flagged"),
+        help_text=WEIGHT_CHANGE_HELP,
     )
     weight_stable_6_months = forms.ChoiceField(
         label=_("Weight stable over the last 6 months?"),

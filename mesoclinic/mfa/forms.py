@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django import forms
 
+from mesoclinic.clinics.choices import MEMBER_LANGUAGE_CHOICES
 from mesoclinic.mfa.choices import RequiredFor
+
+
+class LanguageForm(forms.Form):
+    """The language of one's own pages, in every clinic; blank: the clinic's default."""
+
+    language = forms.ChoiceField(label="Language", choices=MEMBER_LANGUAGE_CHOICES, required=False)
 
 
 class CodeForm(forms.Form):

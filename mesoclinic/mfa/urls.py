@@ -15,6 +15,7 @@ urlpatterns = [
     path("remove/", views.remove_device, name="remove_device"),
     path("recovery-codes/", views.regenerate_codes, name="regenerate_codes"),
     path("clinic-rule/", views.clinic_policy, name="clinic_policy"),
+    path("language/", views.language, name="language"),
     path(
         "passkey/register/begin/", passkeys.RegisterBegin.as_view(), name="passkey_register_begin"
     ),

@@ -10,15 +10,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.models import Device
 from django_otp_webauthn.models import WebAuthnCredential
 
+from mesoclinic.audit.choices import Action
+from mesoclinic.audit.services import record
+from mesoclinic.clinics.language import chosen_language, set_language
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.mfa import policy, services
-from mesoclinic.mfa.forms import ClinicPolicyForm, CodeForm, PasswordForm
+from mesoclinic.mfa.forms import ClinicPolicyForm, CodeForm, LanguageForm, PasswordForm
 from mesoclinic.mfa.middleware import State, state
 from mesoclinic.mfa.models import RecoveryCodeDevice
 
@@ -105,8 +110,26 @@ def manage(request: HttpRequest) -> HttpResponse:
         "codes_left": device.codes.filter(used_at=None).count() if device else 0,
         "required": policy.is_required(user),
         "form": PasswordForm(),
+        "language_form": LanguageForm(initial={"language": chosen_language(user)}),
     }
     return render(request, "mfa/manage.html", context)
+
+
+@login_required
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """One's own language (clinics.language): the next page is in it."""
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        chosen = form.cleaned_data["language"]
+        set_language(request.user, chosen)
+        record(request, Action.UPDATE, detail=f"own language: {chosen or 'clinic default'}")
+        if chosen:  # the message below in the language just chosen
+            translation.activate(chosen)
+        messages.success(request, _("Your language is saved."))
+    else:
+        messages.error(request, _("Choose one of the languages offered."))
+    return redirect("mfa:manage")
 
 
 def _reauthenticated(request: HttpRequest, form: PasswordForm) -> bool:

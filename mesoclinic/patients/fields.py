@@ -47,6 +47,8 @@ PATIENT_FIELDS: dict[str, FieldGroup] = {
     "phone_normalised": FieldGroup.CONTACT,
     "email": FieldGroup.CONTACT,
     "address": FieldGroup.CONTACT,
+    # The language the patient is written to in (messages, check-in pages, consent).
+    "preferred_language": FieldGroup.CONTACT,
     # Height is a clinical measurement: it feeds the BMI of screening and the dose engine.
     "height_cm": FieldGroup.CLINICAL,
     "allergies": FieldGroup.CLINICAL,

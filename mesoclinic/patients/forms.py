@@ -39,6 +39,7 @@ class PatientForm(VersionedForm, _PatientForm):
             "phone",
             "email",
             "address",
+            "preferred_language",
             "allergies",
             "current_medications",
         ]
@@ -59,6 +60,7 @@ class PatientForm(VersionedForm, _PatientForm):
             "address": _("Address"),
             "allergies": _("Allergies"),
             "current_medications": _("Current medications"),
+            "preferred_language": _("Language"),
         }
 
     def __init__(self, *args: Any, access: PatientFieldAccess, **kwargs: Any) -> None:

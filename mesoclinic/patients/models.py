@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinical_codes import SEXES, choices
 from mesoclinic.clinics.access import ClinicScopedQuerySet
+from mesoclinic.clinics.choices import PATIENT_LANGUAGE_CHOICES
+from mesoclinic.clinics.language import patient_language
 from mesoclinic.patients.phone import comparable, normalise_phone
 from mesoclinic.records.models import ClinicalRecord
 
@@ -93,6 +95,15 @@ class Patient(ClinicalRecord):
     phone_normalised = models.CharField(max_length=40, blank=True, default="", editable=False)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
+    # The language of everything the patient reads: check-in pages and messages, reminders,
+    # the consent to sign (clinics.language.patient_language); blank: the clinic's default.
+    preferred_language = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        choices=PATIENT_LANGUAGE_CHOICES,
+        help_text="For the patient's messages, check-in pages and consent; blank: the clinic's",
+    )
     allergies = models.TextField(
         blank=True, help_text=_("Drug and other allergies, with the reaction")
     )
@@ -102,6 +113,11 @@ class Patient(ClinicalRecord):
     extra = models.JSONField(default=dict, blank=True, help_text="registry bundle x_ columns")
 
     objects: ClassVar[PatientManager[Patient]] = PatientManager()
+
+    @property
+    def language(self) -> str:
+        """The language to address this patient in (clinics.language.patient_language)."""
+        return patient_language(self.preferred_language, self.clinic)
 
     class Meta:
         ordering = ["family_name", "given_name", "mrn"]

@@ -107,12 +107,13 @@ class ClinicSettingsForm(CurrencyMixin, VersionedForm, _ClinicForm):
 
     class Meta:
         model = Clinic
-        fields = ["name", "time_zone", "currency", "screening_valid_months"]
+        fields = ["name", "time_zone", "currency", "screening_valid_months", "default_language"]
         labels = {
             "name": "Clinic name",
             "time_zone": "Time zone",
             "currency": "Currency",
             "screening_valid_months": "Screening valid for (months)",
+            "default_language": "Default language",
         }
         help_texts = {
             "time_zone": "An IANA name such as Europe/London: dates on the clinic's day use it",

@@ -89,6 +89,7 @@ SETTINGS_FIELDS = (
     "currency",
     "screening_valid_months",
     "idle_timeout_seconds",
+    "default_language",
 )
 
 

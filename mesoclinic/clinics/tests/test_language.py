@@ -1,0 +1,80 @@
+"""The language of a page: the member's own, else the clinic's default, else the browser's;
+a patient's: their own, else the clinic's (clinics.language)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from mesoclinic.clinics.language import patient_language, set_language
+from mesoclinic.clinics.models import LanguagePreference
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_speaks_the_browser_language_to_someone_not_signed_in(client):
+    # given a visitor whose browser prefers French
+    # when they open the sign-in page
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9,en;q=0.5")
+    # then the page is in French
+    assert response["Content-Language"] == "fr"
+
+
+def test_it_speaks_the_clinic_default_to_a_member_who_never_chose(login, alice):
+    # given Riverside's default language is Italian and alice never chose hers
+    alice.clinic.default_language = "it"
+    alice.clinic.save()
+    # when alice, whose browser asks for Spanish, opens a page
+    response = login(alice).get(reverse("mfa:manage"), HTTP_ACCEPT_LANGUAGE="es")
+    # then it is in the clinic's language
+    assert response["Content-Language"] == "it"
+
+
+def test_it_speaks_the_member_own_language_over_the_clinic_default(login, alice):
+    # given the clinic speaks Italian and alice chose French
+    alice.clinic.default_language = "it"
+    alice.clinic.save()
+    set_language(alice.user, "fr")
+    # when she opens a page
+    response = login(alice).get(reverse("mfa:manage"))
+    # then it is in French
+    assert response["Content-Language"] == "fr"
+
+
+def test_it_keeps_the_browser_language_when_neither_chose(login, alice):
+    # given no clinic default and no choice of alice's
+    # when she opens a page with a Spanish browser
+    response = login(alice).get(reverse("mfa:manage"), HTTP_ACCEPT_LANGUAGE="es-ES")
+    # then it is in Spanish
+    assert response["Content-Language"] == "es"
+
+
+def test_it_saves_the_language_a_member_chooses_on_their_security_page(login, alice):
+    # given alice signed in
+    client = login(alice)
+    # when she chooses Spanish
+    response = client.post(reverse("mfa:language"), {"language": "es"}, follow=True)
+    # then her choice is kept and the next page speaks it
+    assert LanguagePreference.objects.get(user=alice.user).language == "es"
+    assert response["Content-Language"] == "es"
+    # and choosing nothing forgets it
+    client.post(reverse("mfa:language"), {"language": ""})
+    assert not LanguagePreference.objects.filter(user=alice.user).exists()
+
+
+def test_it_refuses_a_language_the_site_does_not_offer(login, alice):
+    # when alice posts a language that is not offered
+    login(alice).post(reverse("mfa:language"), {"language": "de"})
+    # then nothing is saved
+    assert not LanguagePreference.objects.filter(user=alice.user).exists()
+
+
+def test_it_addresses_a_patient_in_their_language_else_the_clinic_default(riverside):
+    # given a clinic speaking French by default
+    riverside.default_language = "fr"
+    # then a patient who chose Spanish gets Spanish, one who did not gets French
+    assert patient_language("es", riverside) == "es"
+    assert patient_language("", riverside) == "fr"
+    # and with no clinic default either, the site's language
+    riverside.default_language = ""
+    assert patient_language("", riverside) == "en-gb"
