@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import translation
 
+from mesoclinic.clinics.language import set_language
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.demo.services import load_demo
 from tests.route_walk import NOT_IN_DEMO, record_ids, routes, urls
@@ -103,7 +104,7 @@ def english_sentences(language: str) -> set[str]:
 def _pages() -> list[tuple[Client, str]]:
     riverside = Clinic.objects.get(slug="riverside")
     alice = Client(raise_request_exception=False)
-    sign_in(alice, Membership.objects.get(user__username="alice", clinic=riverside).user)
+    sign_in(alice, _alice())
     ids = record_ids(riverside, per_kind=1)
     pages = []
     for route in routes():
@@ -111,6 +112,10 @@ def _pages() -> list[tuple[Client, str]]:
             continue
         pages.extend((alice, url) for url in urls(route, riverside, ids))
     return pages
+
+
+def _alice() -> Any:
+    return Membership.objects.get(user__username="alice", clinic__slug="riverside").user
 
 
 @pytest.mark.django_db
@@ -122,10 +127,11 @@ def test_it_shows_the_clinical_pages_in_french_italian_and_spanish():
     opened = 0
     for language in LANGUAGES:
         english = english_sentences(language)
+        # the practitioner chose the language in her profile (clinics.language)
+        set_language(_alice(), language)
         for client, url in pages:
             # when each page of the clinical apps is opened in the language
-            with translation.override(language):
-                response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+            response = client.get(url)
             if response.status_code != 200 or "text/html" not in response["Content-Type"]:
                 continue
             opened += 1
