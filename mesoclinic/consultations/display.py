@@ -6,18 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from mesoclinic.clinical_codes import AREAS, INDICATIONS
 from mesoclinic.consultations.questions import ANSWERS, DETAILS, QUESTION_TEXT, QUESTIONS, SECTIONS
 from mesoclinic.consultations.screening_rules import LEVELS, TREATMENTS
 from mesoclinic.records.models import Amendment
 
-_TRI = {True: "Yes", False: "No", None: "Unknown"}
+_TRI = {True: _("Yes"), False: _("No"), None: _("Unknown")}
+_BODY_IMAGE = {True: _("Concern raised"), False: _("No concern"), None: _("Not screened")}
 
 
 @dataclass
 class Section:
     title: str
-    rows: list[tuple[str, str]] = field(default_factory=list)  # (question, answer label)
+    rows: list[tuple[str, str, bool]] = field(default_factory=list)  # (question, answer, yes?)
     details: str = ""
 
 
@@ -43,8 +47,10 @@ def _finding_rows(screening: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append(
             {
                 **f,
-                "level_label": LEVELS.get(f.get("level", ""), f.get("level", "")),
-                "treatment_labels": [TREATMENTS.get(t, t) for t in f.get("treatments", [])],
+                "level_label": gettext(LEVELS.get(f.get("level", ""), f.get("level", ""))),
+                "treatment_labels": [
+                    gettext(TREATMENTS.get(t, t)) for t in f.get("treatments", [])
+                ],
             }
         )
     return rows
@@ -56,14 +62,14 @@ def build_view(values: dict[str, Any], bmi: Any) -> ConsultationView:
     reasons = questionnaire.get("not_asked") or {}
     sections = []
     for key, title in SECTIONS.items():
-        section = Section(title, details=details.get(key, "") if key in DETAILS else "")
+        section = Section(gettext(title), details=details.get(key, "") if key in DETAILS else "")
         for q in QUESTIONS:
             if q.section == key:
                 answer = questionnaire.get(q.code) or ""
-                label = ANSWERS.get(answer, answer) if answer else "Not answered"
+                label = gettext(ANSWERS.get(answer, answer)) if answer else gettext("Not answered")
                 if reasons.get(q.code):
                     label = f"{label}: {reasons[q.code]}"
-                section.rows.append((q.text, label))
+                section.rows.append((gettext(q.text), label, answer == "yes"))
         sections.append(section)
     rows = _finding_rows(values.get("screening") or {})
     concern = values.get("body_image_concern")
@@ -76,8 +82,8 @@ def build_view(values: dict[str, Any], bmi: Any) -> ConsultationView:
         plan_notes=[r for r in rows if r.get("kind") == "plan"],
         missing=[r for r in rows if r.get("kind") == "missing"],
         rules_version=(values.get("screening") or {}).get("rules_version", ""),
-        body_image={True: "Concern raised", False: "No concern", None: "Not screened"}[concern],
-        weight_stable=_TRI[values.get("weight_stable_6_months")],
+        body_image=str(_BODY_IMAGE[concern]),
+        weight_stable=str(_TRI[values.get("weight_stable_6_months")]),
         weight_6_months_ago_kg=questionnaire.get("weight_6_months_ago_kg"),
         bmi=bmi,
     )
@@ -92,25 +98,31 @@ def describe_changes(amendment: Amendment) -> list[str]:
             old, new = old or {}, new or {}
             for code in QUESTION_TEXT:
                 if old.get(code) != new.get(code):
-                    lines.append(f"{QUESTION_TEXT[code]} {old.get(code)} → {new.get(code)}")
+                    lines.append(
+                        f"{gettext(QUESTION_TEXT[code])} {old.get(code)} → {new.get(code)}"
+                    )
             if old.get("details") != new.get("details"):
-                lines.append("Questionnaire details changed")
+                lines.append(gettext("Questionnaire details changed"))
             if old.get("not_asked") != new.get("not_asked"):
-                lines.append("Reasons for questions not asked changed")
+                lines.append(gettext("Reasons for questions not asked changed"))
             if old.get("weight_6_months_ago_kg") != new.get("weight_6_months_ago_kg"):
                 lines.append(
-                    f"Weight 6 months ago (kg): {old.get('weight_6_months_ago_kg')} → "
-                    f"{new.get('weight_6_months_ago_kg')}"
+                    gettext("Weight 6 months ago (kg): %(old)s → %(new)s")
+                    % {
+                        "old": old.get("weight_6_months_ago_kg"),
+                        "new": new.get("weight_6_months_ago_kg"),
+                    }
                 )
         elif name == "screening":
             before = {f["code"] for f in (old or {}).get("findings", [])}
             after = {f["code"] for f in (new or {}).get("findings", [])}
             added, removed = sorted(after - before), sorted(before - after)
-            lines.append(
-                "Screening recomputed"
-                + (f"; new: {', '.join(added)}" if added else "")
-                + (f"; no longer: {', '.join(removed)}" if removed else "")
-            )
+            line = gettext("Screening recomputed")
+            if added:
+                line += "; " + gettext("new: %(codes)s") % {"codes": ", ".join(added)}
+            if removed:
+                line += "; " + gettext("no longer: %(codes)s") % {"codes": ", ".join(removed)}
+            lines.append(line)
         else:
             label = name.replace("_", " ").capitalize()
             lines.append(f"{label}: {old if old not in (None, '') else '—'} → {new}")

@@ -12,16 +12,25 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.utils import ErrorList
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinical_codes import AREAS, INDICATIONS, check_measurement_value, choices
 from mesoclinic.consultations.questions import ANSWERS, DETAILS, NOT_ASKED, QUESTIONS, SECTIONS
 from mesoclinic.records.forms import DateTimeLocalField, Textarea, VersionedForm
 
-TRI_CHOICES = list(ANSWERS.items())
+# The labels are translated when shown (the questions module is pure, so it only marks them).
+# The percent sign is a placeholder's value, so that the message is a plain format string in
+# every catalogue; lazy, so each request reads it in its own language.
+WEIGHT_CHANGE_HELP = lazy(
+    lambda: gettext("If known; a change over %(percent)s is flagged") % {"percent": "5%"}, str
+)()
+TRI_CHOICES = [(code, _(label)) for code, label in ANSWERS.items()]
 BODY_IMAGE_CHOICES = [
-    ("no", "Screened: no concern"),
-    ("yes", "Screened: concern raised"),
-    ("unknown", "Not screened"),
+    ("no", _("Screened: no concern")),
+    ("yes", _("Screened: concern raised")),
+    ("unknown", _("Not screened")),
 ]
 # Fields an amendment may correct. The visit date is not among them: a consultation on another
 # day is another consultation.
@@ -104,7 +113,7 @@ def _checked_weight(value: Decimal | None) -> Decimal | None:
         return None
     expected = check_measurement_value("weight_kg", value)
     if expected is not None:
-        raise forms.ValidationError(f"must be {expected}.")
+        raise forms.ValidationError(gettext("must be %(range)s.") % {"range": expected})
     return _tenths(value)
 
 
@@ -112,51 +121,51 @@ class ConsultationForm(VersionedForm):
     """A new consultation, a draft's edit (with the ``read_version`` it was read at), or an
     amendment of a signed one (``amending``)."""
 
-    consulted_at = DateTimeLocalField(label="Date and time of consultation")
+    consulted_at = DateTimeLocalField(label=_("Date and time of consultation"))
     concerns = forms.CharField(
-        label="Concerns (in the patient's words)", widget=Textarea(attrs={"rows": 3})
+        label=_("Concerns (in the patient's words)"), widget=Textarea(attrs={"rows": 3})
     )
     indications = forms.MultipleChoiceField(
-        label="Indications considered",
+        label=_("Indications considered"),
         choices=choices(INDICATIONS),
         widget=LabelledCheckboxes,
     )
     areas = forms.MultipleChoiceField(
-        label="Areas considered", choices=choices(AREAS), widget=LabelledCheckboxes
+        label=_("Areas considered"), choices=choices(AREAS), widget=LabelledCheckboxes
     )
     weight_kg = forms.DecimalField(
-        label="Weight (kg)", required=False, max_digits=5, decimal_places=1
+        label=_("Weight (kg)"), required=False, max_digits=5, decimal_places=1
     )
     height_cm = forms.DecimalField(
-        label="Height (cm)", required=False, max_digits=5, decimal_places=1
+        label=_("Height (cm)"), required=False, max_digits=5, decimal_places=1
     )
     weight_6_months_ago_kg = forms.DecimalField(
-        label="Weight 6 months ago (kg)",
+        label=_("Weight 6 months ago (kg)"),
         required=False,
         max_digits=5,
         decimal_places=1,
-        help_text="If known; a change over 5% is flagged",
+        help_text=WEIGHT_CHANGE_HELP,
     )
     weight_stable_6_months = forms.ChoiceField(
-        label="Weight stable over the last 6 months?",
+        label=_("Weight stable over the last 6 months?"),
         choices=TRI_CHOICES,
         initial="unknown",
         widget=AnswerRadios,
     )
     body_image_concern = forms.ChoiceField(
-        label="Body-image (BDD) screen",
+        label=_("Body-image (BDD) screen"),
         choices=BODY_IMAGE_CHOICES,
         initial="unknown",
         widget=AnswerRadios,
     )
     body_image_notes = forms.CharField(
-        label="Body-image notes",
+        label=_("Body-image notes"),
         required=False,
         widget=Textarea(attrs={"rows": 2}),
-        help_text="Screen used; if a concern was raised, the reasoning if treatment proceeds",
+        help_text=_("Screen used; if a concern was raised, the reasoning if treatment proceeds"),
     )
     assessment = forms.CharField(
-        label="Assessment and recommendation",
+        label=_("Assessment and recommendation"),
         required=False,
         widget=Textarea(attrs={"rows": 4}),
     )
@@ -168,17 +177,17 @@ class ConsultationForm(VersionedForm):
             # No answer is chosen for the clinician: a draft may leave a question open, but a
             # consultation is signed only when each is answered or marked not asked with why.
             self.fields[f"q_{q.code}"] = forms.ChoiceField(
-                label=q.text, choices=TRI_CHOICES, required=False, widget=AnswerRadios
+                label=gettext(q.text), choices=TRI_CHOICES, required=False, widget=AnswerRadios
             )
             self.fields[f"why_{q.code}"] = forms.CharField(
-                label="Reason not asked",
+                label=gettext("Reason not asked"),
                 required=False,
                 max_length=300,
                 widget=forms.TextInput(attrs={"class": "why-input"}),
             )
         for section, prompt in DETAILS.items():
             self.fields[f"details_{section}"] = forms.CharField(
-                label=prompt, required=False, widget=Textarea(attrs={"rows": 2})
+                label=gettext(prompt), required=False, widget=Textarea(attrs={"rows": 2})
             )
         for field in self.fields.values():
             if isinstance(field.widget, _LabelledGroup):
@@ -186,30 +195,31 @@ class ConsultationForm(VersionedForm):
         if amending:
             del self.fields["consulted_at"]
             self.fields["reason"] = forms.CharField(
-                label="Reason for the amendment",
+                label=gettext("Reason for the amendment"),
                 widget=Textarea(attrs={"rows": 2}),
-                help_text="Shown with the amendment, beside the original as signed",
+                help_text=gettext("Shown with the amendment, beside the original as signed"),
             )
 
     def sections(self) -> list[FieldSection]:
         visit = ["reason"] if self.amending else ["consulted_at"]
         groups: list[tuple[str, list[str]]] = [
-            ("Amendment" if self.amending else "Visit", visit),
-            ("Concerns and plan scope", ["concerns", "indications", "areas"]),
+            (gettext("Amendment") if self.amending else gettext("Visit"), visit),
+            (gettext("Concerns and plan scope"), ["concerns", "indications", "areas"]),
         ]
         questions: dict[str, list[tuple[BoundField, BoundField]]] = {}
-        for key, title in SECTIONS.items():
+        for key, code_title in SECTIONS.items():
+            title = gettext(code_title)
             questions[title] = [
                 (self[f"q_{q.code}"], self[f"why_{q.code}"]) for q in QUESTIONS if q.section == key
             ]
             groups.append((title, [f"details_{key}"] if key in DETAILS else []))
         groups += [
             (
-                "Weight and height",
+                gettext("Weight and height"),
                 ["weight_kg", "height_cm", "weight_6_months_ago_kg", "weight_stable_6_months"],
             ),
-            ("Body image", ["body_image_concern", "body_image_notes"]),
-            ("Assessment", ["assessment"]),
+            (gettext("Body image"), ["body_image_concern", "body_image_notes"]),
+            (gettext("Assessment"), ["assessment"]),
         ]
         return [
             FieldSection(
@@ -221,7 +231,7 @@ class ConsultationForm(VersionedForm):
     def clean_consulted_at(self) -> dt.datetime:
         when: dt.datetime = self.cleaned_data["consulted_at"]
         if when > timezone.now() + dt.timedelta(minutes=5):
-            raise forms.ValidationError("cannot be in the future.")
+            raise forms.ValidationError(_("cannot be in the future."))
         return when
 
     def clean_weight_kg(self) -> Decimal | None:
@@ -233,7 +243,7 @@ class ConsultationForm(VersionedForm):
     def clean_height_cm(self) -> Decimal | None:
         height: Decimal | None = self.cleaned_data.get("height_cm")
         if height is not None and not Decimal(100) <= height <= Decimal(250):
-            raise forms.ValidationError("must be between 100 and 250 cm.")
+            raise forms.ValidationError(_("must be between 100 and 250 cm."))
         return _tenths(height)
 
     def clean(self) -> dict[str, Any]:
@@ -243,8 +253,15 @@ class ConsultationForm(VersionedForm):
             if why and answer in ("yes", "no"):
                 self.add_error(
                     f"why_{q.code}",
-                    f"“{q.text}” is answered {answer}: clear the reason, or choose "
-                    f"“{ANSWERS[NOT_ASKED]}”.",
+                    gettext(
+                        "“%(question)s” is answered %(answer)s: clear the reason, or choose "
+                        "“%(not_asked)s”."
+                    )
+                    % {
+                        "question": gettext(q.text),
+                        "answer": gettext(ANSWERS[answer]).lower(),
+                        "not_asked": gettext(ANSWERS[NOT_ASKED]),
+                    },
                 )
             elif why:
                 # A reason given without choosing an answer says the question was not asked.
@@ -252,8 +269,10 @@ class ConsultationForm(VersionedForm):
         if data.get("body_image_concern") == "yes" and not data.get("body_image_notes", "").strip():
             self.add_error(
                 "body_image_notes",
-                "a concern was raised: record the screen used and the reasoning if treatment "
-                "proceeds.",
+                gettext(
+                    "a concern was raised: record the screen used and the reasoning if "
+                    "treatment proceeds."
+                ),
             )
         return data
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinical_codes import INDICATIONS, body_mass_index
 from mesoclinic.records.models import SignableRecord
@@ -29,7 +31,7 @@ class Consultation(SignableRecord):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     clinician_name = models.CharField(max_length=200)
-    concerns = models.TextField(help_text="What the patient wants treated, in their words")
+    concerns = models.TextField(help_text=_("What the patient wants treated, in their words"))
     indications = models.JSONField(default=list, help_text="indication codes considered")
     areas = models.JSONField(default=list, help_text="area codes considered")
     questionnaire = models.JSONField(
@@ -37,15 +39,15 @@ class Consultation(SignableRecord):
     )
     screening = models.JSONField(default=dict, help_text="findings of the contraindication rules")
     body_image_concern = models.BooleanField(
-        null=True, help_text="Body-image / BDD screen raised a concern (None = not screened)"
+        null=True, help_text=_("Body-image / BDD screen raised a concern (None = not screened)")
     )
     body_image_notes = models.TextField(
-        blank=True, help_text="Screen used and the reasoning if treatment proceeds"
+        blank=True, help_text=_("Screen used and the reasoning if treatment proceeds")
     )
     weight_kg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     height_cm = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     weight_stable_6_months = models.BooleanField(null=True)
-    assessment = models.TextField(blank=True, help_text="Clinical assessment and recommendation")
+    assessment = models.TextField(blank=True, help_text=_("Clinical assessment and recommendation"))
 
     class Meta:
         ordering = ["-consulted_at"]
@@ -56,7 +58,7 @@ class Consultation(SignableRecord):
         ]
 
     def __str__(self) -> str:
-        return f"Consultation {self.consulted_at:%Y-%m-%d}"
+        return gettext("Consultation %(date)s") % {"date": f"{self.consulted_at:%Y-%m-%d}"}
 
     @property
     def bmi(self) -> Decimal | None:

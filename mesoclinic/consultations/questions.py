@@ -16,10 +16,21 @@ from typing import Any, Literal
 
 from mesoclinic.clinical_codes import body_mass_index
 
+
+def gettext_noop(text: str) -> str:
+    """Mark ``text`` for the consultations' translation catalogue without importing Django
+    (makemessages finds this name); the pages translate it where they show it."""
+    return text
+
+
 Answer = Literal["yes", "no", "unknown"]
 # "unknown" is the stored code for a question not asked; before a consultation is signed each
 # such question needs the reason it was not asked (``Questionnaire.not_asked``).
-ANSWERS: dict[str, str] = {"yes": "Yes", "no": "No", "unknown": "Not asked"}
+ANSWERS: dict[str, str] = {
+    "yes": gettext_noop("Yes"),
+    "no": gettext_noop("No"),
+    "unknown": gettext_noop("Not asked"),
+}
 NOT_ASKED = "unknown"
 
 
@@ -36,90 +47,134 @@ class Question:
 
 # Sections of the form, in order.
 SECTIONS: dict[str, str] = {
-    "pregnancy": "Pregnancy and breastfeeding",
-    "bleeding": "Bleeding risk",
-    "allergy": "Allergies",
-    "site": "Skin at the treatment site",
-    "history": "Medical history",
-    "submental": "Submental treatment only",
-    "prior": "Previous treatments and expectations",
+    "pregnancy": gettext_noop("Pregnancy and breastfeeding"),
+    "bleeding": gettext_noop("Bleeding risk"),
+    "allergy": gettext_noop("Allergies"),
+    "site": gettext_noop("Skin at the treatment site"),
+    "history": gettext_noop("Medical history"),
+    "submental": gettext_noop("Submental treatment only"),
+    "prior": gettext_noop("Previous treatments and expectations"),
 }
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("pregnant", "Pregnant?", "pregnancy"),
-    Question("trying_to_conceive", "Trying to conceive?", "pregnancy"),
-    Question("breastfeeding", "Breastfeeding?", "pregnancy"),
+    Question("pregnant", gettext_noop("Pregnant?"), "pregnancy"),
+    Question("trying_to_conceive", gettext_noop("Trying to conceive?"), "pregnancy"),
+    Question("breastfeeding", gettext_noop("Breastfeeding?"), "pregnancy"),
     Question(
-        "anticoagulant", "Taking an anticoagulant (e.g. warfarin, a DOAC, heparin)?", "bleeding"
-    ),
-    Question("aspirin_low_dose", "Taking aspirin at 150 mg a day or less?", "bleeding"),
-    Question(
-        "antiplatelet_other",
-        "Taking another antiplatelet (e.g. clopidogrel) or aspirin above 150 mg a day?",
+        "anticoagulant",
+        gettext_noop("Taking an anticoagulant (e.g. warfarin, a DOAC, heparin)?"),
         "bleeding",
     ),
-    Question("nsaid", "Taking an NSAID (e.g. ibuprofen, naproxen)?", "bleeding"),
-    Question("fish_oil", "Taking fish oil?", "bleeding"),
-    Question("vitamin_e", "Taking vitamin E?", "bleeding"),
-    Question("ginkgo", "Taking ginkgo?", "bleeding"),
-    Question("bleeding_disorder", "Bleeding or clotting disorder?", "bleeding"),
-    Question("allergy_lidocaine", "Allergy to lidocaine or other amide anaesthetics?", "allergy"),
     Question(
-        "allergy_procaine", "Allergy to procaine, other ester anaesthetics or PABA?", "allergy"
+        "aspirin_low_dose", gettext_noop("Taking aspirin at 150 mg a day or less?"), "bleeding"
     ),
-    Question("allergy_sulfites", "Allergy or sensitivity to sulfites?", "allergy"),
-    Question("allergy_soy", "Allergy to soy?", "allergy"),
-    Question("allergy_benzyl_alcohol", "Allergy to benzyl alcohol?", "allergy"),
-    Question("allergy_other", "Allergy to any other injected ingredient?", "allergy"),
-    Question("site_infection", "Active skin infection at the treatment site?", "site"),
-    Question("cold_sores", "Active cold sores (herpes)?", "site"),
+    Question(
+        "antiplatelet_other",
+        gettext_noop(
+            "Taking another antiplatelet (e.g. clopidogrel) or aspirin above 150 mg a day?"
+        ),
+        "bleeding",
+    ),
+    Question("nsaid", gettext_noop("Taking an NSAID (e.g. ibuprofen, naproxen)?"), "bleeding"),
+    Question("fish_oil", gettext_noop("Taking fish oil?"), "bleeding"),
+    Question("vitamin_e", gettext_noop("Taking vitamin E?"), "bleeding"),
+    Question("ginkgo", gettext_noop("Taking ginkgo?"), "bleeding"),
+    Question("bleeding_disorder", gettext_noop("Bleeding or clotting disorder?"), "bleeding"),
+    Question(
+        "allergy_lidocaine",
+        gettext_noop("Allergy to lidocaine or other amide anaesthetics?"),
+        "allergy",
+    ),
+    Question(
+        "allergy_procaine",
+        gettext_noop("Allergy to procaine, other ester anaesthetics or PABA?"),
+        "allergy",
+    ),
+    Question("allergy_sulfites", gettext_noop("Allergy or sensitivity to sulfites?"), "allergy"),
+    Question("allergy_soy", gettext_noop("Allergy to soy?"), "allergy"),
+    Question("allergy_benzyl_alcohol", gettext_noop("Allergy to benzyl alcohol?"), "allergy"),
+    Question("allergy_other", gettext_noop("Allergy to any other injected ingredient?"), "allergy"),
+    Question(
+        "site_infection", gettext_noop("Active skin infection at the treatment site?"), "site"
+    ),
+    Question("cold_sores", gettext_noop("Active cold sores (herpes)?"), "site"),
     Question(
         "inflammatory_dermatosis",
-        "Inflammatory skin disease at the site (e.g. eczema, psoriasis flare)?",
+        gettext_noop("Inflammatory skin disease at the site (e.g. eczema, psoriasis flare)?"),
         "site",
     ),
-    Question("keloid", "Tendency to keloids or hypertrophic scars?", "site"),
+    Question("keloid", gettext_noop("Tendency to keloids or hypertrophic scars?"), "site"),
     Question(
         "immunosuppression",
-        "Immunosuppressed (transplant, chemotherapy, HIV, immunosuppressant drugs)?",
+        gettext_noop("Immunosuppressed (transplant, chemotherapy, HIV, immunosuppressant drugs)?"),
         "history",
     ),
     Question(
         "autoimmune",
-        "Autoimmune disease (e.g. lupus, scleroderma, rheumatoid arthritis, Hashimoto's)?",
+        gettext_noop(
+            "Autoimmune disease (e.g. lupus, scleroderma, rheumatoid arthritis, Hashimoto's)?"
+        ),
         "history",
     ),
-    Question("diabetes", "Diabetes?", "history"),
-    Question("diabetes_insulin", "Insulin-dependent diabetes?", "history"),
-    Question("cancer", "Cancer, current or under treatment?", "history"),
-    Question("heart_disease", "Heart disease?", "history"),
-    Question("uncontrolled_hypertension", "Uncontrolled high blood pressure?", "history"),
-    Question("severe_illness", "Other severe acute or chronic illness?", "history"),
-    Question("systemic_steroids", "Taking systemic (oral or injected) steroids?", "history"),
-    Question("isotretinoin_12_months", "Isotretinoin in the last 12 months?", "history"),
-    Question("gallstones", "Gallstones?", "history"),
-    Question("pacemaker", "Pacemaker?", "history"),
-    Question("chronic_renal_failure", "Chronic kidney (renal) failure?", "history"),
-    Question("dysphagia", "Difficulty swallowing, now or in the past?", "submental", True),
-    Question("thyroid_disease", "Thyroid disease or an enlarged thyroid?", "submental", True),
-    Question("neck_lumps", "Lumps in the neck (e.g. swollen lymph nodes)?", "submental", True),
+    Question("diabetes", gettext_noop("Diabetes?"), "history"),
+    Question("diabetes_insulin", gettext_noop("Insulin-dependent diabetes?"), "history"),
+    Question("cancer", gettext_noop("Cancer, current or under treatment?"), "history"),
+    Question("heart_disease", gettext_noop("Heart disease?"), "history"),
+    Question(
+        "uncontrolled_hypertension", gettext_noop("Uncontrolled high blood pressure?"), "history"
+    ),
+    Question("severe_illness", gettext_noop("Other severe acute or chronic illness?"), "history"),
+    Question(
+        "systemic_steroids", gettext_noop("Taking systemic (oral or injected) steroids?"), "history"
+    ),
+    Question(
+        "isotretinoin_12_months", gettext_noop("Isotretinoin in the last 12 months?"), "history"
+    ),
+    Question("gallstones", gettext_noop("Gallstones?"), "history"),
+    Question("pacemaker", gettext_noop("Pacemaker?"), "history"),
+    Question("chronic_renal_failure", gettext_noop("Chronic kidney (renal) failure?"), "history"),
+    Question(
+        "dysphagia", gettext_noop("Difficulty swallowing, now or in the past?"), "submental", True
+    ),
+    Question(
+        "thyroid_disease",
+        gettext_noop("Thyroid disease or an enlarged thyroid?"),
+        "submental",
+        True,
+    ),
+    Question(
+        "neck_lumps",
+        gettext_noop("Lumps in the neck (e.g. swollen lymph nodes)?"),
+        "submental",
+        True,
+    ),
     Question(
         "prior_neck_treatment",
-        "Previous neck or submental surgery or aesthetic treatment?",
+        gettext_noop("Previous neck or submental surgery or aesthetic treatment?"),
         "submental",
         True,
     ),
     Question(
         "skin_laxity",
-        "Marked skin laxity or prominent platysmal bands in the neck (on examination)?",
+        gettext_noop(
+            "Marked skin laxity or prominent platysmal bands in the neck (on examination)?"
+        ),
         "submental",
         True,
     ),
-    Question("prior_mesotherapy", "Previous mesotherapy or fat-dissolving injections?", "prior"),
-    Question("prior_complications", "Complications after previous injections (any kind)?", "prior"),
+    Question(
+        "prior_mesotherapy",
+        gettext_noop("Previous mesotherapy or fat-dissolving injections?"),
+        "prior",
+    ),
+    Question(
+        "prior_complications",
+        gettext_noop("Complications after previous injections (any kind)?"),
+        "prior",
+    ),
     Question(
         "unrealistic_expectations",
-        "Expectations unrealistic for this treatment (clinician's judgement)?",
+        gettext_noop("Expectations unrealistic for this treatment (clinician's judgement)?"),
         "prior",
     ),
 )
@@ -129,10 +184,10 @@ QUESTION_TEXT: dict[str, str] = {q.code: q.text for q in QUESTIONS}
 # Free-text follow-ups, by section: the questionnaire asks which agent and when the last dose
 # was (item 2) and, for prior treatment, where, which product and which complications (item 10).
 DETAILS: dict[str, str] = {
-    "bleeding": "Which agents, dose, and when was the last dose?",
-    "allergy": "Which substances, and what reaction?",
-    "history": "Details of any condition or medicine answered yes",
-    "prior": "Where, which product, when, and any complications",
+    "bleeding": gettext_noop("Which agents, dose, and when was the last dose?"),
+    "allergy": gettext_noop("Which substances, and what reaction?"),
+    "history": gettext_noop("Details of any condition or medicine answered yes"),
+    "prior": gettext_noop("Where, which product, when, and any complications"),
 }
 
 

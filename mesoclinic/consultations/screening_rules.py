@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mesoclinic.consultations.questions import gettext_noop
+
 # Treatment types a screen is applied to (see design note §0 of the reference: dose and
 # contraindication rules differ between intradermal mesotherapy, PC/DC lipolysis and labelled drugs).
 MESOTHERAPY = "mesotherapy"
@@ -24,17 +26,17 @@ PCDC = "pcdc_lipolysis"
 DEOXYCHOLIC = "deoxycholic_acid"
 COLLAGENASE = "collagenase"
 TREATMENTS: dict[str, str] = {
-    MESOTHERAPY: "Intradermal mesotherapy",
-    PCDC: "PC/DC injection lipolysis (off-label)",
-    DEOXYCHOLIC: "Deoxycholic acid (Kybella/Belkyra), submental",
-    COLLAGENASE: "Collagenase (QWO), buttock cellulite",
+    MESOTHERAPY: gettext_noop("Intradermal mesotherapy"),
+    PCDC: gettext_noop("PC/DC injection lipolysis (off-label)"),
+    DEOXYCHOLIC: gettext_noop("Deoxycholic acid (Kybella/Belkyra), submental"),
+    COLLAGENASE: gettext_noop("Collagenase (QWO), buttock cellulite"),
 }
 ALL: tuple[str, ...] = tuple(TREATMENTS)
 
 LEVELS: dict[str, str] = {
-    "absolute": "Absolute contraindication",
-    "relative": "Relative contraindication",
-    "caution": "Caution",
+    "absolute": gettext_noop("Absolute contraindication"),
+    "relative": gettext_noop("Relative contraindication"),
+    "caution": gettext_noop("Caution"),
 }
 
 # Sources, as cited in the reference.

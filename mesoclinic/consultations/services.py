@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -65,7 +66,9 @@ def update_draft(
 ) -> Consultation:
     """Save a draft's new values; raises StaleRecordError when someone saved it meanwhile."""
     if consultation.is_signed:
-        raise ImmutableRecordError("This consultation is signed; add an amendment instead.")
+        raise ImmutableRecordError(
+            gettext("This consultation is signed; add an amendment instead.")
+        )
     changed = sorted(k for k, v in fields.items() if getattr(consultation, k) != v)
     values = {**fields, "screening": screening_for(consultation.patient, fields)}
     with transaction.atomic():
@@ -79,8 +82,14 @@ class UnansweredQuestionsError(SigningError):
 
     def __init__(self, questions: list[str]) -> None:
         super().__init__(
-            f"{len(questions)} screening question{'s are' if len(questions) > 1 else ' is'} "
-            "neither answered nor marked “Not asked” with a reason: " + "; ".join(questions)
+            ngettext(
+                "%(count)d screening question is neither answered nor marked “Not asked” "
+                "with a reason: %(questions)s",
+                "%(count)d screening questions are neither answered nor marked “Not asked” "
+                "with a reason: %(questions)s",
+                len(questions),
+            )
+            % {"count": len(questions), "questions": "; ".join(questions)}
         )
         self.questions = questions
 
@@ -90,7 +99,7 @@ def unanswered(patient: Patient, values: dict[str, Any]) -> list[str]:
     marked not asked with a reason (``values`` as stored, or with amendments applied)."""
     q = questionnaire_for(patient, values)
     codes = unanswered_questions(q, values.get("indications") or [], values.get("areas") or [])
-    return [QUESTION_TEXT[code] for code in codes]
+    return [gettext(QUESTION_TEXT[code]) for code in codes]
 
 
 def sign_consultation(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from mesoclinic.audit.choices import Action
@@ -42,7 +43,7 @@ def consultation_create(request: HttpRequest, patient_id: str) -> HttpResponse:
         consultation = services.create_consultation(
             request, membership, patient, form.record_fields()
         )
-        messages.success(request, "Consultation saved as a draft; the screen is below.")
+        messages.success(request, gettext("Consultation saved as a draft; the screen is below."))
         return redirect("consultations:detail", public_id=consultation.public_id)
     record(request, Action.VIEW, obj=patient, detail="new consultation form")
     return render(
@@ -85,7 +86,9 @@ def consultation_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     consultation = _consultation(membership, Perm.EDIT_CLINICAL, public_id)
     if consultation.is_signed:
-        messages.warning(request, "This consultation is signed; a practitioner can amend it.")
+        messages.warning(
+            request, gettext("This consultation is signed; a practitioner can amend it.")
+        )
         return redirect("consultations:detail", public_id=consultation.public_id)
     values = services.effective_values(consultation)
     form = ConsultationForm(
@@ -105,7 +108,7 @@ def consultation_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect("consultations:detail", public_id=consultation.public_id)
         else:
-            messages.success(request, "Saved; the screen was recomputed.")
+            messages.success(request, gettext("Saved; the screen was recomputed."))
             return redirect("consultations:detail", public_id=consultation.public_id)
     record(request, Action.VIEW, obj=consultation, detail="edit form")
     return render(
@@ -128,14 +131,19 @@ def consultation_sign(request: HttpRequest, public_id: str) -> HttpResponse:
         count = len(exc.questions)
         messages.error(
             request,
-            f"Not signed: {count} screening question{'s are' if count > 1 else ' is'} neither "
-            "answered nor marked “Not asked” with a reason; they are listed under "
-            "“Before signing”.",
+            ngettext(
+                "Not signed: %(count)d screening question is neither answered nor marked "
+                "“Not asked” with a reason; they are listed under “Before signing”.",
+                "Not signed: %(count)d screening questions are neither answered nor marked "
+                "“Not asked” with a reason; they are listed under “Before signing”.",
+                count,
+            )
+            % {"count": count},
         )
     except SigningError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Consultation signed. It can now only be amended.")
+        messages.success(request, gettext("Consultation signed. It can now only be amended."))
     return redirect("consultations:detail", public_id=consultation.public_id)
 
 
@@ -159,7 +167,9 @@ def consultation_amend(request: HttpRequest, public_id: str) -> HttpResponse:
         except SigningError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Amendment added; the original stays readable below it.")
+            messages.success(
+                request, gettext("Amendment added; the original stays readable below it.")
+            )
             return redirect("consultations:detail", public_id=consultation.public_id)
     record(request, Action.VIEW, obj=consultation, detail="amend form")
     return render(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.dosing.models import DoseLimit
@@ -25,7 +27,15 @@ else:
     _DoseLimitForm = forms.ModelForm
 
 # Both limit forms require the limit's source (records.forms.SourceMixin).
-LIMIT_SOURCE_NEEDED = "Say where this limit comes from (guideline, paper, policy)."
+# Lazy, so each request gets it in its language; typed as the str SourceMixin declares.
+LIMIT_SOURCE_NEEDED = cast("str", _("Say where this limit comes from (guideline, paper, policy)."))
+
+# The limit fields named on the page (the model's verbose names are English only).
+LIMIT_LABELS: dict[str, Any] = {
+    "substance": _("Substance"),
+    "protocol": _("Protocol"),
+    "source": _("Source"),
+}
 
 
 def _check_values(form: forms.ModelForm[DoseLimit], substance: str, protocol: str) -> None:
@@ -34,7 +44,8 @@ def _check_values(form: forms.ModelForm[DoseLimit], substance: str, protocol: st
     mg_per_kg: Decimal | None = form.cleaned_data.get("mg_per_kg")
     if max_mg is None and mg_per_kg is None and not form.has_error("max_mg"):
         form.add_error(
-            "max_mg", "Give a maximum in mg per session, or in mg/kg (mg_per_kg), or both."
+            "max_mg",
+            gettext("Give a maximum in mg per session, or in mg/kg (mg_per_kg), or both."),
         )
         return
     problems = loosening_problems(
@@ -75,6 +86,7 @@ class DoseLimitForm(SourceMixin, _DoseLimitForm):
     class Meta:
         model = DoseLimit
         fields = ["substance", "protocol", "max_mg", "mg_per_kg", "source"]
+        labels = LIMIT_LABELS
         widgets = {"source": Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
@@ -84,7 +96,7 @@ class DoseLimitForm(SourceMixin, _DoseLimitForm):
         field.widget = DatalistInput(
             self.vocabulary.options(), attrs={"autocomplete": "off", "maxlength": 100}
         )
-        field.help_text = (
+        field.help_text = gettext(
             "an ingredient of this clinic's products or a substance the dose rules know; "
             "other names (xylocaine, lignocaine …) are stored as their code"
         )
@@ -114,6 +126,7 @@ class TightenForm(SourceMixin, VersionedForm, _DoseLimitForm):
     class Meta:
         model = DoseLimit
         fields = ["max_mg", "mg_per_kg", "source"]
+        labels = LIMIT_LABELS
         widgets = {"source": Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -129,13 +142,17 @@ class TightenForm(SourceMixin, VersionedForm, _DoseLimitForm):
             if new is None:
                 self.add_error(
                     name,
-                    f"Removing the {old.normalize():f} limit would loosen it; retire the limit instead.",
+                    gettext("Removing the %(old)s limit would loosen it; retire the limit instead.")
+                    % {"old": f"{old.normalize():f}"},
                 )
             elif new > old:
                 self.add_error(
                     name,
-                    f"{new.normalize():f} is above the current {old.normalize():f}: a limit can "
-                    "only be tightened here; retire it and add a new one with its source.",
+                    gettext(
+                        "%(new)s is above the current %(old)s: a limit can only be tightened "
+                        "here; retire it and add a new one with its source."
+                    )
+                    % {"new": f"{new.normalize():f}", "old": f"{old.normalize():f}"},
                 )
         _check_values(self, self.instance.substance, self.instance.protocol)
         return data

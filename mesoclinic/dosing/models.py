@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.dosing.rules import cap_text
 from mesoclinic.records.models import ClinicalRecord
@@ -28,15 +30,15 @@ class DoseLimit(ClinicalRecord):
     """
 
     substance = models.CharField(
-        max_length=100, help_text="substance code as in product ingredients, e.g. lidocaine"
+        max_length=100, help_text=_("substance code as in product ingredients, e.g. lidocaine")
     )
     protocol = models.CharField(
         max_length=100,
         blank=True,
-        help_text="blank: every session; otherwise only sessions under this protocol name",
+        help_text=_("blank: every session; otherwise only sessions under this protocol name"),
     )
     max_mg = models.DecimalField(
-        "Maximum per session (mg)",
+        _("Maximum per session (mg)"),
         max_digits=12,
         decimal_places=4,
         null=True,
@@ -44,14 +46,14 @@ class DoseLimit(ClinicalRecord):
         validators=[MinValueValidator(Decimal("0.0001"))],
     )
     mg_per_kg = models.DecimalField(
-        "Maximum per kg body weight (mg/kg)",
+        _("Maximum per kg body weight (mg/kg)"),
         max_digits=8,
         decimal_places=4,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0.0001"))],
     )
-    source = models.TextField(help_text="where the limit comes from: guideline, paper, policy")
+    source = models.TextField(help_text=_("where the limit comes from: guideline, paper, policy"))
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -68,8 +70,13 @@ class DoseLimit(ClinicalRecord):
         ]
 
     def __str__(self) -> str:
-        where = f" (protocol {self.protocol})" if self.protocol else ""
-        return f"{self.substance}: {self.limit_text}{where}"
+        if self.protocol:
+            return gettext("%(substance)s: %(limit)s (protocol %(protocol)s)") % {
+                "substance": self.substance,
+                "limit": self.limit_text,
+                "protocol": self.protocol,
+            }
+        return f"{self.substance}: {self.limit_text}"
 
     @property
     def limit_text(self) -> str:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.dosing.input_schema import SessionPlan
 from mesoclinic.dosing.models import DoseLimit
@@ -37,6 +39,9 @@ from mesoclinic.dosing.vocabulary import (
 )
 from mesoclinic.formulary.models import Ingredient as ProductIngredient
 from mesoclinic.formulary.models import Product
+
+# Where a weight came from, as the dose check names it (translated where shown).
+WEIGHT_ORIGINS = (gettext_noop("measurement"), gettext_noop("consultation"))
 
 # How old a recorded weight may be and still be used for mg/kg limits. The reference asks
 # for weight "at every visit" (../shared/reference/mesotherapy-clinical.md §9, "record weight
@@ -83,16 +88,20 @@ class DoseCheck:
     @property
     def weight_text(self) -> str:
         if self.weight is not None:
-            return (
-                f"{self.weight.weight_kg.normalize():f} kg, {self.weight.origin} of "
-                f"{self.weight.on:%Y-%m-%d}"
-            )
+            return gettext("%(weight)s kg, %(origin)s of %(date)s") % {
+                "weight": f"{self.weight.weight_kg.normalize():f}",
+                "origin": gettext(self.weight.origin),
+                "date": f"{self.weight.on:%Y-%m-%d}",
+            }
         if self.stale_weight is not None:
-            return (
-                f"none usable: the last weight ({self.stale_weight.weight_kg.normalize():f} kg, "
-                f"{self.stale_weight.on:%Y-%m-%d}) is older than {WEIGHT_MAX_AGE_DAYS} days"
-            )
-        return "none recorded"
+            return gettext(
+                "none usable: the last weight (%(weight)s kg, %(date)s) is older than %(days)s days"
+            ) % {
+                "weight": f"{self.stale_weight.weight_kg.normalize():f}",
+                "date": f"{self.stale_weight.on:%Y-%m-%d}",
+                "days": WEIGHT_MAX_AGE_DAYS,
+            }
+        return gettext("none recorded")
 
     def snapshot(self) -> dict[str, Any]:
         """This check as kept on a session at signing (dosing.snapshot)."""

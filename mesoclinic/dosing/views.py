@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mesoclinic.audit.choices import Action
@@ -35,28 +36,50 @@ def _defaults() -> list[tuple[str, str, str]]:
     lido, dca, coll = rules.lidocaine, rules.deoxycholic_acid, rules.collagenase
     rows = [
         (
-            "lidocaine (plain)",
-            f"{lido.plain_mg_per_kg.normalize():f} mg/kg, never above "
-            f"{lido.plain_cap_mg.normalize():f} mg",
+            gettext("lidocaine (plain)"),
+            gettext("%(per_kg)s mg/kg, never above %(cap)s mg")
+            % {
+                "per_kg": f"{lido.plain_mg_per_kg.normalize():f}",
+                "cap": f"{lido.plain_cap_mg.normalize():f}",
+            },
             lido.plain_source,
         ),
         (
-            "lidocaine with epinephrine",
-            f"{lido.epinephrine_mg_per_kg.normalize():f} mg/kg, never above "
-            f"{lido.epinephrine_cap_mg.normalize():f} mg",
+            gettext("lidocaine with epinephrine"),
+            gettext("%(per_kg)s mg/kg, never above %(cap)s mg")
+            % {
+                "per_kg": f"{lido.epinephrine_mg_per_kg.normalize():f}",
+                "cap": f"{lido.epinephrine_cap_mg.normalize():f}",
+            },
             lido.epinephrine_source,
         ),
         (
-            "deoxycholic acid (labelled product)",
-            f"{dca.max_mg.normalize():f} mg ({dca.max_volume_ml.normalize():f} mL), "
-            f"{dca.max_injections} injections per treatment; {dca.max_sessions} treatments "
-            f"at least {dca.min_interval_months} month apart",
+            gettext("deoxycholic acid (labelled product)"),
+            gettext(
+                "%(mg)s mg (%(ml)s mL), %(injections)s injections per treatment; "
+                "%(sessions)s treatments at least %(months)s month apart"
+            )
+            % {
+                "mg": f"{dca.max_mg.normalize():f}",
+                "ml": f"{dca.max_volume_ml.normalize():f}",
+                "injections": dca.max_injections,
+                "sessions": dca.max_sessions,
+                "months": dca.min_interval_months,
+            },
             dca.source,
         ),
         (
-            "collagenase",
-            f"{coll.mg_per_area.normalize():f} mg per area, {coll.max_areas} areas per visit, "
-            f"{coll.min_interval_days} days apart, {coll.max_visits} visits",
+            gettext("collagenase"),
+            gettext(
+                "%(mg)s mg per area, %(areas)s areas per visit, %(days)s days apart, "
+                "%(visits)s visits"
+            )
+            % {
+                "mg": f"{coll.mg_per_area.normalize():f}",
+                "areas": coll.max_areas,
+                "days": coll.min_interval_days,
+                "visits": coll.max_visits,
+            },
             coll.source,
         ),
     ]
@@ -107,7 +130,7 @@ def limit_create(request: HttpRequest) -> HttpResponse:
             limit.created_by = cast(User, request.user)
             limit.save()
             record(request, Action.CREATE, obj=limit, detail=f"dose limit {limit}")
-        messages.success(request, f"Dose limit added: {limit}.")
+        messages.success(request, gettext("Dose limit added: %(limit)s.") % {"limit": limit})
         return redirect("dosing:limits")
     return render(request, "dosing/limit_form.html", {"form": form, "limit": None})
 
@@ -117,7 +140,7 @@ def limit_tighten(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     limit = _limit(membership, public_id)
     if not limit.is_active:
-        messages.error(request, "This limit is retired; add a new one instead.")
+        messages.error(request, gettext("This limit is retired; add a new one instead."))
         return redirect("dosing:limits")
     form = TightenForm(request.POST or None, instance=limit)
     if request.method == "POST" and form.is_valid():
@@ -131,7 +154,9 @@ def limit_tighten(request: HttpRequest, public_id: str) -> HttpResponse:
         except StaleRecordError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Dose limit tightened: {limit}.")
+            messages.success(
+                request, gettext("Dose limit tightened: %(limit)s.") % {"limit": limit}
+            )
             return redirect("dosing:limits")
     return render(request, "dosing/limit_form.html", {"form": form, "limit": limit})
 
@@ -143,9 +168,15 @@ def limit_retire(request: HttpRequest, public_id: str) -> HttpResponse:
     limit = _limit(membership, public_id)
     form = ReadVersionForm(request.POST)
     if not limit.is_active:
-        messages.info(request, f"Dose limit {limit} was already retired.")
+        messages.info(
+            request, gettext("Dose limit %(limit)s was already retired.") % {"limit": limit}
+        )
     elif not form.is_valid():
-        messages.error(request, f"Dose limit {limit} was not retired. {INCOMPLETE_EDIT}")
+        messages.error(
+            request,
+            gettext("Dose limit %(limit)s was not retired. %(reason)s")
+            % {"limit": limit, "reason": INCOMPLETE_EDIT},
+        )
     else:
         try:
             with transaction.atomic():
@@ -156,6 +187,8 @@ def limit_retire(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(
-                request, f"Dose limit retired: {limit}. Sessions are no longer checked against it."
+                request,
+                gettext("Dose limit retired: %(limit)s. Sessions are no longer checked against it.")
+                % {"limit": limit},
             )
     return redirect("dosing:limits")

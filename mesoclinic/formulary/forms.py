@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.formulary.choices import RecallContactOutcome
@@ -44,7 +46,13 @@ class ProductForm(VersionedForm, _ProductForm):
         model = Product
         fields = ["name", "manufacturer", "procedure_type", "is_active", "notes"]
         widgets = {"notes": Textarea(attrs={"rows": 2})}
-        labels = {"is_active": "Active (offered when recording sessions)"}
+        labels = {
+            "name": _("Name"),
+            "manufacturer": _("Manufacturer"),
+            "procedure_type": _("Procedure type"),
+            "is_active": _("Active (offered when recording sessions)"),
+            "notes": _("Notes"),
+        }
 
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,7 +64,7 @@ class ProductForm(VersionedForm, _ProductForm):
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError("Another product of this clinic already has this name.")
+            raise forms.ValidationError(_("Another product of this clinic already has this name."))
         return name
 
 
@@ -64,21 +72,21 @@ class IngredientForm(_IngredientForm):
     class Meta:
         model = Ingredient
         fields = ["substance", "mg_per_ml"]
-        labels = {"substance": "Substance", "mg_per_ml": "Concentration (mg/mL)"}
-        help_texts = {"substance": "lower-case code, e.g. lidocaine, deoxycholic_acid"}
+        labels = {"substance": _("Substance"), "mg_per_ml": _("Concentration (mg/mL)")}
+        help_texts = {"substance": _("lower-case code, e.g. lidocaine, deoxycholic_acid")}
 
     def clean_substance(self) -> str:
         code = normalise_substance(self.cleaned_data["substance"])
         if not SUBSTANCE_CODE.match(code):
             raise forms.ValidationError(
-                "Use a lower-case code with underscores, e.g. lidocaine or deoxycholic_acid."
+                _("Use a lower-case code with underscores, e.g. lidocaine or deoxycholic_acid.")
             )
         return code
 
     def clean_mg_per_ml(self) -> Decimal:
         value: Decimal = self.cleaned_data["mg_per_ml"]
         if value < 0:
-            raise forms.ValidationError("A concentration cannot be negative.")
+            raise forms.ValidationError(_("A concentration cannot be negative."))
         return value
 
 
@@ -94,7 +102,11 @@ class BaseIngredientFormSet(_IngredientFormSet):
             if substance in seen:
                 form.add_error(
                     "substance",
-                    f"{substance} is listed twice; give each substance once with its concentration.",
+                    gettext(
+                        "%(substance)s is listed twice; give each substance once with its "
+                        "concentration."
+                    )
+                    % {"substance": substance},
                 )
             seen.add(substance)
         super().clean()
@@ -131,10 +143,13 @@ class LotReceiveForm(_LotForm):
             "received_on": DateInput(),
         }
         labels = {
-            "lot_number": "Lot number",
-            "quantity_received": "Quantity (vials or syringes)",
-            "vial_volume_ml": "Volume per vial (mL)",
-            "vial_type": "Single- or multi-dose",
+            "product": _("Product"),
+            "lot_number": _("Lot number"),
+            "expiry_date": _("Expiry date"),
+            "received_on": _("Received on"),
+            "quantity_received": _("Quantity (vials or syringes)"),
+            "vial_volume_ml": _("Volume per vial (mL)"),
+            "vial_type": _("Single- or multi-dose"),
         }
 
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
@@ -151,25 +166,25 @@ class LotReceiveForm(_LotForm):
     def clean_lot_number(self) -> str:
         number: str = self.cleaned_data["lot_number"].strip()
         if not number:
-            raise forms.ValidationError("Enter the lot number printed on the pack.")
+            raise forms.ValidationError(_("Enter the lot number printed on the pack."))
         return number
 
     def clean_quantity_received(self) -> int:
         quantity: int = self.cleaned_data["quantity_received"]
         if quantity < 1:
-            raise forms.ValidationError("Receive at least one vial or syringe.")
+            raise forms.ValidationError(_("Receive at least one vial or syringe."))
         return quantity
 
     def clean_vial_volume_ml(self) -> Decimal:
         volume: Decimal = self.cleaned_data["vial_volume_ml"]
         if volume <= 0:
-            raise forms.ValidationError("The volume per vial must be more than 0 mL.")
+            raise forms.ValidationError(_("The volume per vial must be more than 0 mL."))
         return volume
 
     def clean_received_on(self) -> dt.date:
         received: dt.date = self.cleaned_data["received_on"]
         if received > timezone.localdate():
-            raise forms.ValidationError("A lot cannot be received in the future.")
+            raise forms.ValidationError(_("A lot cannot be received in the future."))
         return received
 
     def clean(self) -> dict[str, Any]:
@@ -182,10 +197,16 @@ class LotReceiveForm(_LotForm):
             .filter(product=product, lot_number__iexact=number)
             .exists()
         ):
-            self.add_error("lot_number", f"Lot {number} of {product} has already been received.")
+            self.add_error(
+                "lot_number",
+                gettext("Lot %(lot)s of %(product)s has already been received.")
+                % {"lot": number, "product": product},
+            )
         expiry, received = data.get("expiry_date"), data.get("received_on")
         if expiry and received and expiry < received:
-            self.add_error("expiry_date", "This lot had already expired when it was received.")
+            self.add_error(
+                "expiry_date", gettext("This lot had already expired when it was received.")
+            )
         return data
 
 
@@ -193,27 +214,27 @@ class LotStatusForm(VersionedForm):
     """Quarantine, recall or release a lot: why, and the version of the lot the page showed."""
 
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=300,
         widget=Textarea(attrs={"rows": 2}),
-        help_text="e.g. manufacturer recall notice number, or why the lot is held",
+        help_text=_("e.g. manufacturer recall notice number, or why the lot is held"),
     )
 
     def clean_reason(self) -> str:
         reason: str = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError("Give the reason.")
+            raise forms.ValidationError(_("Give the reason."))
         return reason
 
 
 class LotOpenForm(VersionedForm):
     """Opening a new multi-dose vial: when, and the beyond-use date from the product's label."""
 
-    opened_at = DateTimeLocalField(label="Opened at")
+    opened_at = DateTimeLocalField(label=_("Opened at"))
     beyond_use_date = forms.DateField(
-        label="Beyond-use date",
+        label=_("Beyond-use date"),
         widget=DateInput(),
-        help_text="the last day the opened vial may be used, as the product's label says",
+        help_text=_("the last day the opened vial may be used, as the product's label says"),
     )
 
     def __init__(self, *args: Any, lot: Lot, today: dt.date, **kwargs: Any) -> None:
@@ -226,11 +247,12 @@ class LotOpenForm(VersionedForm):
         opened: dt.datetime = self.cleaned_data["opened_at"]
         # A minute of slack for a clock that is slightly ahead of the server's.
         if opened > timezone.now() + dt.timedelta(minutes=1):
-            raise forms.ValidationError("A vial cannot be opened in the future.")
+            raise forms.ValidationError(_("A vial cannot be opened in the future."))
         received = self.lot.received_on
         if received and self.lot.clinic.day_of(opened) < received:
             raise forms.ValidationError(
-                f"The lot was received on {received:%Y-%m-%d}; it cannot have been opened before."
+                gettext("The lot was received on %(date)s; it cannot have been opened before.")
+                % {"date": f"{received:%Y-%m-%d}"}
             )
         return opened
 
@@ -239,7 +261,8 @@ class LotOpenForm(VersionedForm):
         expiry = self.lot.expiry_date
         if expiry and bud > expiry:
             raise forms.ValidationError(
-                f"The beyond-use date cannot be after the lot's expiry ({expiry:%Y-%m-%d})."
+                gettext("The beyond-use date cannot be after the lot's expiry (%(date)s).")
+                % {"date": f"{expiry:%Y-%m-%d}"}
             )
         return bud
 
@@ -247,54 +270,61 @@ class LotOpenForm(VersionedForm):
         data: dict[str, Any] = super().clean() or {}
         opened, bud = data.get("opened_at"), data.get("beyond_use_date")
         if opened and bud and bud < self.lot.clinic.day_of(opened):
-            self.add_error("beyond_use_date", "The beyond-use date cannot be before opening.")
+            self.add_error(
+                "beyond_use_date", gettext("The beyond-use date cannot be before opening.")
+            )
         return data
 
 
 class RecallForm(forms.Form):
     """The recall search: a lot number and an optional date range (inclusive)."""
 
-    lot = forms.CharField(label="Lot number", max_length=100)
-    date_from = forms.DateField(label="From", required=False, widget=DateInput())
-    date_to = forms.DateField(label="To", required=False, widget=DateInput())
+    lot = forms.CharField(label=_("Lot number"), max_length=100)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def clean_lot(self) -> str:
         number: str = self.cleaned_data["lot"].strip()
         if not number:
-            raise forms.ValidationError("Enter the lot number printed on the pack.")
+            raise forms.ValidationError(_("Enter the lot number printed on the pack."))
         return number
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", gettext("The end date is before the start date."))
         return data
 
 
 # A contact typed a few minutes fast on another device is not "in the future".
 CLOCK_SKEW = dt.timedelta(minutes=5)
-REACHED_NOTE_REQUIRED = "write what the patient was told and anything they reported."
+REACHED_NOTE_REQUIRED = _("write what the patient was told and anything they reported.")
 
 
 class LotChoice(_LotChoiceField):
     def label_from_instance(self, obj: Lot) -> str:
-        return f"{obj.product.name} lot {obj.lot_number}"
+        return gettext("%(product)s lot %(lot)s") % {
+            "product": obj.product.name,
+            "lot": obj.lot_number,
+        }
 
 
 class RecallContactForm(forms.Form):
     """One attempt to tell a patient about a recalled lot they received."""
 
-    lot = LotChoice(label="Recalled lot", queryset=Lot.objects.none(), empty_label=None)
-    outcome = forms.ChoiceField(label="Outcome", choices=RecallContactOutcome.choices)
-    contacted_at = DateTimeLocalField(label="When", help_text="in the clinic's time")
+    lot = LotChoice(label=_("Recalled lot"), queryset=Lot.objects.none(), empty_label=None)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=RecallContactOutcome.choices)
+    contacted_at = DateTimeLocalField(label=_("When"), help_text=_("in the clinic's time"))
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         required=False,
         max_length=2000,
         widget=Textarea(attrs={"rows": 3}),
-        help_text="What the patient was told and what they said (symptoms go into an adverse "
-        "event). Required when the patient was reached.",
+        help_text=_(
+            "What the patient was told and what they said (symptoms go into an adverse "
+            "event). Required when the patient was reached."
+        ),
     )
 
     def __init__(self, *args: Any, lots: list[Lot], **kwargs: Any) -> None:
@@ -309,7 +339,7 @@ class RecallContactForm(forms.Form):
     def clean_contacted_at(self) -> dt.datetime:
         when: dt.datetime = self.cleaned_data["contacted_at"]
         if when > timezone.now() + CLOCK_SKEW:
-            raise forms.ValidationError("cannot be in the future.")
+            raise forms.ValidationError(_("cannot be in the future."))
         return when
 
     def clean(self) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinics.access import ClinicScopedQuerySet
 from mesoclinic.formulary.choices import (
@@ -49,7 +51,7 @@ class Ingredient(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="ingredients")
     substance = models.CharField(
-        max_length=100, help_text="lower-case name, e.g. lidocaine, deoxycholic_acid"
+        max_length=100, help_text=_("lower-case name, e.g. lidocaine, deoxycholic_acid")
     )
     mg_per_ml = models.DecimalField(max_digits=10, decimal_places=4)
 
@@ -97,14 +99,14 @@ class Lot(ClinicalRecord):
     expiry_date = models.DateField(null=True, blank=True)
     received_on = models.DateField(null=True, blank=True)
     quantity_received = models.PositiveIntegerField(
-        default=0, help_text="vials or syringes received"
+        default=0, help_text=_("vials or syringes received")
     )
     vial_volume_ml = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     remaining_ml = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     vial_type = models.CharField(max_length=10, choices=VialType.choices, default=VialType.SINGLE)
     opened_at = models.DateTimeField(null=True, blank=True)
     beyond_use_date = models.DateField(
-        null=True, blank=True, help_text="after opening a multi-dose vial"
+        null=True, blank=True, help_text=_("after opening a multi-dose vial")
     )
     status = models.CharField(max_length=20, choices=LotStatus.choices, default=LotStatus.AVAILABLE)
     status_reason = models.CharField(max_length=300, blank=True)
@@ -121,25 +123,51 @@ class Lot(ClinicalRecord):
         indexes = [models.Index(fields=["clinic", "lot_number"], name="lot_clinic_number")]
 
     def __str__(self) -> str:
-        return f"{self.product.name} lot {self.lot_number}"
+        return gettext("%(product)s lot %(lot)s") % {
+            "product": self.product.name,
+            "lot": self.lot_number,
+        }
 
     def is_expired(self, on: dt.date) -> bool:
         if self.expiry_date is not None and on > self.expiry_date:
             return True
         return self.beyond_use_date is not None and on > self.beyond_use_date
 
-    def unusable_reason(self, on: dt.date) -> str | None:
-        """Why this lot must not be injected on ``on``; None when it may be."""
+    def unusable_kind(self, on: dt.date) -> str | None:
+        """Why this lot must not be injected on ``on``, as a code (recalled, quarantined,
+        expired, beyond_use, used_up) a page can test whatever the language; None when it may."""
         if self.status == LotStatus.RECALLED:
-            return f"Lot {self.lot_number} is recalled."
+            return "recalled"
         if self.status == LotStatus.QUARANTINED:
-            return f"Lot {self.lot_number} is quarantined."
+            return "quarantined"
         if self.expiry_date is not None and on > self.expiry_date:
-            return f"Lot {self.lot_number} expired on {self.expiry_date:%Y-%m-%d}."
+            return "expired"
         if self.beyond_use_date is not None and on > self.beyond_use_date:
-            return f"Lot {self.lot_number} passed its beyond-use date ({self.beyond_use_date:%Y-%m-%d})."
+            return "beyond_use"
         if self.remaining_ml is not None and self.remaining_ml <= Decimal(0):
-            return f"Lot {self.lot_number} is used up."
+            return "used_up"
+        return None
+
+    def unusable_reason(self, on: dt.date) -> str | None:
+        """Why this lot must not be injected on ``on``, in the user's language; None when it may."""
+        kind = self.unusable_kind(on)
+        lot = self.lot_number
+        if kind == "recalled":
+            return gettext("Lot %(lot)s is recalled.") % {"lot": lot}
+        if kind == "quarantined":
+            return gettext("Lot %(lot)s is quarantined.") % {"lot": lot}
+        if kind == "expired":
+            return gettext("Lot %(lot)s expired on %(date)s.") % {
+                "lot": lot,
+                "date": f"{self.expiry_date:%Y-%m-%d}",
+            }
+        if kind == "beyond_use":
+            return gettext("Lot %(lot)s passed its beyond-use date (%(date)s).") % {
+                "lot": lot,
+                "date": f"{self.beyond_use_date:%Y-%m-%d}",
+            }
+        if kind == "used_up":
+            return gettext("Lot %(lot)s is used up.") % {"lot": lot}
         return None
 
 
@@ -158,7 +186,7 @@ class RecallContact(ClinicalRecord):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     contacted_by_name = models.CharField(max_length=200)
-    note = models.TextField(blank=True, help_text="what the patient was told and what they said")
+    note = models.TextField(blank=True, help_text=_("what the patient was told and what they said"))
 
     class Meta:
         ordering = ["-contacted_at", "-id"]

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.forms import BaseInlineFormSet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.formulary.choices import LotStatus, VialType
@@ -46,8 +48,10 @@ def save_product(
         else:
             if ingredients.has_changed() and ingredients_locked(product):
                 raise FormularyError(
-                    "Ingredients: this product was used in signed sessions, so its ingredients "
-                    "cannot change. Create a new product for the new formulation."
+                    gettext(
+                        "Ingredients: this product was used in signed sessions, so its "
+                        "ingredients cannot change. Create a new product for the new formulation."
+                    )
                 )
             product = save_versioned(product, check_read_version(expected_version), fields)
         ingredients.instance = product
@@ -76,6 +80,21 @@ TRANSITIONS: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 PAST = {"quarantine": "quarantined", "recall": "recalled", "release": "released"}
+# What the user is told when a lot's state refuses the action; "done" is PAST in their language.
+REFUSED = {
+    "quarantine": _("Lot %(lot)s is %(status)s; it cannot be quarantined."),
+    "recall": _("Lot %(lot)s is %(status)s; it cannot be recalled."),
+    "release": _("Lot %(lot)s is %(status)s; it cannot be released."),
+}
+DONE = {
+    "quarantine": _("Lot %(lot)s quarantined."),
+    "recall": _("Lot %(lot)s recalled."),
+    "release": _("Lot %(lot)s released."),
+}
+
+
+def _status(lot: Lot) -> str:
+    return str(lot.get_status_display()).lower()
 
 
 def change_lot_status(lot: Lot, action: str, reason: str, expected_version: int) -> Lot:
@@ -92,8 +111,7 @@ def change_lot_status(lot: Lot, action: str, reason: str, expected_version: int)
             raise StaleRecordError(STALE_EDIT)
         if fresh.status not in allowed_from:
             raise FormularyError(
-                f"Lot {fresh.lot_number} is {fresh.get_status_display().lower()}; "
-                f"it cannot be {PAST[action]}."
+                REFUSED[action] % {"lot": fresh.lot_number, "status": _status(fresh)}
             )
         return save_versioned(fresh, expected_version, {"status": target, "status_reason": reason})
 
@@ -108,17 +126,21 @@ def open_vial(
     """
     if lot.vial_type != VialType.MULTI:
         raise FormularyError(
-            f"Lot {lot.lot_number} is single-dose: each vial is used once, with no beyond-use date."
+            gettext("Lot %(lot)s is single-dose: each vial is used once, with no beyond-use date.")
+            % {"lot": lot.lot_number}
         )
     with transaction.atomic():
         fresh = Lot.objects.select_for_update().get(pk=lot.pk)
         if fresh.status != LotStatus.AVAILABLE:
             raise FormularyError(
-                f"Lot {fresh.lot_number} is {fresh.get_status_display().lower()}; "
-                "a vial of it cannot be opened."
+                gettext("Lot %(lot)s is %(status)s; a vial of it cannot be opened.")
+                % {"lot": fresh.lot_number, "status": _status(fresh)}
             )
         if fresh.expiry_date is not None and on > fresh.expiry_date:
-            raise FormularyError(f"Lot {fresh.lot_number} expired on {fresh.expiry_date:%Y-%m-%d}.")
+            raise FormularyError(
+                gettext("Lot %(lot)s expired on %(date)s.")
+                % {"lot": fresh.lot_number, "date": f"{fresh.expiry_date:%Y-%m-%d}"}
+            )
         return save_versioned(
             fresh,
             expected_version,

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -34,13 +36,19 @@ from mesoclinic.formulary.forms import (
 from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.records.models import StaleRecordError
 
+# The status actions' names, as their page's title and button say them.
+ACTION_LABELS = {"quarantine": _("Quarantine"), "recall": _("Recall"), "release": _("Release")}
+
 
 def reading_perm(membership: Membership) -> Perm:
     """The permission through which this role reads the formulary (admin or clinical staff)."""
     for perm in (Perm.MANAGE_FORMULARY, Perm.VIEW_CLINICAL):
         if membership.has(perm):
             return perm
-    raise PermissionDenied(f"Your role ({membership.get_role_display()}) does not allow this.")
+    raise PermissionDenied(
+        gettext("Your role (%(role)s) does not allow this.")
+        % {"role": membership.get_role_display()}
+    )
 
 
 def _uuid_or_404(text: str) -> uuid.UUID:
@@ -54,6 +62,7 @@ def _with_state(lots: list[Lot], today: dt.date) -> list[Lot]:
     # The reason a lot cannot be used today, shown beside it (expired, held, recalled, empty).
     for lot in lots:
         lot.problem = lot.unusable_reason(today)  # type: ignore[attr-defined]
+        lot.problem_kind = lot.unusable_kind(today)  # type: ignore[attr-defined]
     return lots
 
 
@@ -98,7 +107,7 @@ def _product_form_page(
         except (StaleRecordError, services.FormularyError) as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Saved {saved.name}.")
+            messages.success(request, gettext("Saved %(product)s.") % {"product": saved.name})
             return redirect("formulary:products")
     locked = product is not None and services.ingredients_locked(product)
     return render(
@@ -165,7 +174,11 @@ def lot_receive(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             lot = services.receive_lot(membership.clinic, request.user, form.cleaned_data)
             record(request, Action.CREATE, obj=lot, detail="received")
-        messages.success(request, f"Received {lot}: {lot.remaining_ml} mL in stock.")
+        messages.success(
+            request,
+            gettext("Received %(lot)s: %(volume)s mL in stock.")
+            % {"lot": lot, "volume": lot.remaining_ml},
+        )
         return redirect("formulary:lot_detail", public_id=lot.public_id)
     return render(request, "formulary/lot_form.html", {"form": form})
 
@@ -218,10 +231,12 @@ def lot_status(request: HttpRequest, public_id: str, action: str) -> HttpRespons
         except (StaleRecordError, services.FormularyError) as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Lot {lot.lot_number} {services.PAST[action]}.")
+            messages.success(request, services.DONE[action] % {"lot": lot.lot_number})
         return redirect("formulary:lot_detail", public_id=lot.public_id)
     return render(
-        request, "formulary/lot_status.html", {"lot": lot, "form": form, "action": action}
+        request,
+        "formulary/lot_status.html",
+        {"lot": lot, "form": form, "action": action, "action_label": ACTION_LABELS[action]},
     )
 
 
@@ -230,7 +245,10 @@ def opening_perm(membership: Membership) -> Perm:
     for perm in (Perm.EDIT_CLINICAL, Perm.MANAGE_FORMULARY):
         if membership.has(perm):
             return perm
-    raise PermissionDenied(f"Your role ({membership.get_role_display()}) does not allow this.")
+    raise PermissionDenied(
+        gettext("Your role (%(role)s) does not allow this.")
+        % {"role": membership.get_role_display()}
+    )
 
 
 @requires()
@@ -261,7 +279,8 @@ def lot_open(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Opened a vial of lot {lot.lot_number}: usable until {lot.beyond_use_date:%Y-%m-%d}.",
+                gettext("Opened a vial of lot %(lot)s: usable until %(date)s.")
+                % {"lot": lot.lot_number, "date": f"{lot.beyond_use_date:%Y-%m-%d}"},
             )
             return redirect("formulary:lot_detail", public_id=lot.public_id)
     return render(request, "formulary/lot_open.html", {"lot": lot, "form": form})

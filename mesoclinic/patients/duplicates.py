@@ -16,6 +16,8 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.patients.models import Patient, email_key, phone_key
 from mesoclinic.patients.name_match import similar_names
@@ -24,9 +26,10 @@ from mesoclinic.patients.phone import comparable
 # The fields whose values the check compares; an edit that changes none of them is not checked.
 COMPARED_FIELDS = ("given_name", "family_name", "birth_date", "email", "phone")
 
-SAME_NAME_AND_BIRTH_DATE = "same birth date and a similar name"
-SAME_EMAIL = "same email"
-SAME_PHONE = "same phone"
+# Kept in English (tests and the audit compare them); translated where shown (``shown_reasons``).
+SAME_NAME_AND_BIRTH_DATE = gettext_noop("same birth date and a similar name")
+SAME_EMAIL = gettext_noop("same email")
+SAME_PHONE = gettext_noop("same phone")
 
 
 # What the check reads of a candidate: what it compares and what the warning shows.
@@ -51,6 +54,11 @@ class PossibleDuplicate:
 
     patient: Patient
     reasons: tuple[str, ...]
+
+    @property
+    def shown_reasons(self) -> str:
+        """The reasons in the user's language, as the warning lists them."""
+        return "; ".join(gettext(reason) for reason in self.reasons)
 
 
 class PossibleDuplicatesFound(Exception):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.patients.fields import PATIENT_FIELDS, PatientFieldAccess
 from mesoclinic.patients.models import Patient
@@ -48,7 +49,19 @@ class PatientForm(VersionedForm, _PatientForm):
             "allergies": Textarea(attrs={"rows": 2}),
             "current_medications": Textarea(attrs={"rows": 2}),
         }
-        labels = {"height_cm": "Height (cm)", "preferred_language": "Language"}
+        labels = {
+            "given_name": _("Given name"),
+            "family_name": _("Family name"),
+            "birth_date": _("Birth date"),
+            "sex": _("Sex"),
+            "height_cm": _("Height (cm)"),
+            "phone": _("Phone"),
+            "email": _("Email"),
+            "address": _("Address"),
+            "allergies": _("Allergies"),
+            "current_medications": _("Current medications"),
+            "preferred_language": _("Language"),
+        }
 
     def __init__(self, *args: Any, access: PatientFieldAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,15 +77,15 @@ class PatientForm(VersionedForm, _PatientForm):
         born: dt.date = self.cleaned_data["birth_date"]
         today = timezone.localdate()
         if born > today:
-            raise forms.ValidationError("Birth date cannot be in the future.")
+            raise forms.ValidationError(_("Birth date cannot be in the future."))
         if born.year < 1900:
-            raise forms.ValidationError("Birth date must be in 1900 or later.")
+            raise forms.ValidationError(_("Birth date must be in 1900 or later."))
         return born
 
     def clean_height_cm(self) -> Decimal | None:
         height: Decimal | None = self.cleaned_data.get("height_cm")
         if height is not None and not Decimal(100) <= height <= Decimal(250):
-            raise forms.ValidationError("Height must be between 100 and 250 cm.")
+            raise forms.ValidationError(_("Height must be between 100 and 250 cm."))
         return height
 
 
@@ -84,7 +97,7 @@ class DifferentPersonForm(forms.Form):
 
     shown = forms.CharField(widget=forms.HiddenInput, required=False)
     confirmed = forms.BooleanField(
-        label="This is a different person from the patients listed above",
+        label=_("This is a different person from the patients listed above"),
         required=False,
     )
 
@@ -103,7 +116,7 @@ class DifferentPersonForm(forms.Form):
 
 class PatientSearchForm(forms.Form):
     q = forms.CharField(
-        label="Name, MRN or birth date (YYYY-MM-DD)",
+        label=_("Name, MRN or birth date (YYYY-MM-DD)"),
         required=False,
         max_length=100,
     )

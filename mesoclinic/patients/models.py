@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinical_codes import SEXES, choices
 from mesoclinic.clinics.access import ClinicScopedQuerySet
@@ -79,7 +81,7 @@ class Patient(ClinicalRecord):
     """
 
     mrn = models.CharField(
-        "MRN", max_length=64, help_text="Medical record number, unique in the clinic"
+        _("MRN"), max_length=64, help_text=_("Medical record number, unique in the clinic")
     )
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
@@ -103,10 +105,10 @@ class Patient(ClinicalRecord):
         help_text="For the patient's messages, check-in pages and consent; blank: the clinic's",
     )
     allergies = models.TextField(
-        blank=True, help_text="Drug and other allergies, with the reaction"
+        blank=True, help_text=_("Drug and other allergies, with the reaction")
     )
     current_medications = models.TextField(blank=True)
-    imported = models.BooleanField(default=False, help_text="Came from a registry bundle")
+    imported = models.BooleanField(default=False, help_text=_("Came from a registry bundle"))
     # A registry bundle's x_ columns, kept verbatim so that an export gives them back.
     extra = models.JSONField(default=dict, blank=True, help_text="registry bundle x_ columns")
 
@@ -146,7 +148,7 @@ class Patient(ClinicalRecord):
     @property
     def display_name(self) -> str:
         name = f"{self.given_name} {self.family_name}".strip()
-        return name or f"Patient {self.mrn}"
+        return name or gettext("Patient %(mrn)s") % {"mrn": self.mrn}
 
     def age_on(self, day: dt.date) -> int | None:
         if self.birth_date:

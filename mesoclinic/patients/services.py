@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.patients.duplicates import (
@@ -41,7 +42,9 @@ class PatientSaved:
 def _refuse_uneditable(access: PatientFieldAccess, fields: dict[str, Any]) -> None:
     refused = access.uneditable(fields)
     if refused:
-        raise PermissionDenied(f"Your role may not change: {', '.join(refused)}.")
+        raise PermissionDenied(
+            gettext("Your role may not change: %(fields)s.") % {"fields": ", ".join(refused)}
+        )
 
 
 def next_mrn(clinic: Clinic) -> str:

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.utils.translation import gettext
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -74,7 +75,11 @@ def patient_create(request: HttpRequest) -> HttpResponse:
             warning, answer = _warn(request, exc, answer)
         else:
             patient = saved.patient
-            messages.success(request, f"Registered {patient.display_name} as {patient.mrn}.")
+            messages.success(
+                request,
+                gettext("Registered %(name)s as %(mrn)s.")
+                % {"name": patient.display_name, "mrn": patient.mrn},
+            )
             return redirect("patient_chart", public_id=patient.public_id)
     context = {"form": form, "patient": None, "duplicates": warning, "answer": answer}
     return render(request, "patients/form.html", {**context, "patient_fields": access})
@@ -111,7 +116,7 @@ def patient_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         except PossibleDuplicatesFound as exc:
             warning, answer = _warn(request, exc, answer)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, gettext("Saved."))
             return redirect("patient_chart", public_id=saved.patient.public_id)
     record(request, Action.VIEW, obj=patient, detail="edit form")
     context = {"form": form, "patient": patient, "duplicates": warning, "answer": answer}
@@ -129,7 +134,7 @@ def _warn(
         # The user had confirmed, but the list has grown since: they must look again.
         messages.warning(
             request,
-            "Another patient may be this person: check the list again before confirming.",
+            gettext("Another patient may be this person: check the list again before confirming."),
         )
     shown = ",".join(str(d.patient.public_id) for d in exc.duplicates)
     return exc.duplicates, DifferentPersonForm(initial={"shown": shown})

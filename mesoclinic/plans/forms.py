@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
@@ -51,14 +53,21 @@ class PlanForm(CurrencyMixin, VersionedForm, _PlanForm):
             "lifestyle_advice": Textarea(attrs={"rows": 3}),
         }
         labels = {
-            "protocol": "Protocol name",
-            "interval_days": "Interval (days)",
-            "estimated_price": "Estimated price of the course",
-            "consultation": "Based on consultation",
+            "indication": _("Indication"),
+            "protocol": _("Protocol name"),
+            "planned_sessions": _("Planned sessions"),
+            "interval_days": _("Interval (days)"),
+            "start_date": _("Start date"),
+            "estimated_price": _("Estimated price of the course"),
+            "currency": _("Currency"),
+            "consultation": _("Based on consultation"),
+            "lifestyle_advice": _("Lifestyle advice"),
         }
         help_texts = {
-            "lifestyle_advice": "Diet, exercise and keeping weight stable: weight change "
-            "confounds the result of a fat or cellulite course.",
+            "lifestyle_advice": _(
+                "Diet, exercise and keeping weight stable: weight change "
+                "confounds the result of a fat or cellulite course."
+            ),
         }
 
     def __init__(self, *args: Any, patient: Patient, membership: Membership, **kwargs: Any) -> None:
@@ -67,21 +76,23 @@ class PlanForm(CurrencyMixin, VersionedForm, _PlanForm):
         consultation.queryset = Consultation.objects.restrict(
             membership, Perm.VIEW_CLINICAL
         ).filter(patient=patient)
-        consultation.empty_label = "— none —"
+        consultation.empty_label = gettext("— none —")
         self.default_currency = membership.clinic.currency
         self.fields["currency"].initial = self.default_currency
-        self.fields["currency"].help_text = f"left blank: {self.default_currency}"
+        self.fields["currency"].help_text = gettext("left blank: %(currency)s") % {
+            "currency": self.default_currency
+        }
 
     def clean_planned_sessions(self) -> int:
         value: int = self.cleaned_data["planned_sessions"]
         if value < 1:
-            raise forms.ValidationError("Plan at least one session.")
+            raise forms.ValidationError(_("Plan at least one session."))
         return value
 
     def clean_interval_days(self) -> int:
         value: int = self.cleaned_data["interval_days"]
         if value < 1:
-            raise forms.ValidationError("The interval must be at least 1 day.")
+            raise forms.ValidationError(_("The interval must be at least 1 day."))
         return value
 
 
@@ -100,10 +111,13 @@ class BaseAreaFormSet(_AnyAreaFormSet):
             if not all(key):
                 continue
             if key in seen:
-                form.add_error("side", "This area and side is already listed.")
+                form.add_error("side", gettext("This area and side is already listed."))
             seen.add(key)
         super().clean()
 
+
+# Lazy labels: the stubs type labels as str, and a lazy string is one at render time.
+AREA_LABELS: dict[str, Any] = {"area": _("Area"), "side": _("Side")}
 
 PlanAreaFormSet: type[
     forms.BaseInlineFormSet[PlanArea, TreatmentPlan, forms.ModelForm[PlanArea]]
@@ -112,6 +126,7 @@ PlanAreaFormSet: type[
     PlanArea,
     fields=["area", "side"],
     formset=BaseAreaFormSet,
+    labels=AREA_LABELS,
     extra=2,
     min_num=1,
     validate_min=True,

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinical_codes import AREAS, INDICATIONS, SIDES, choices
 from mesoclinic.records.models import ClinicalRecord
 
 
 class PlanStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    COMPLETED = "completed", "Completed"
-    STOPPED = "stopped", "Stopped early"
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped early")
 
 
 class TreatmentPlan(ClinicalRecord):
@@ -28,7 +30,7 @@ class TreatmentPlan(ClinicalRecord):
     )
     indication = models.CharField(max_length=30, choices=choices(INDICATIONS))
     protocol = models.CharField(
-        max_length=100, blank=True, help_text="course name, e.g. PC/DC 4x8w"
+        max_length=100, blank=True, help_text=_("course name, e.g. PC/DC 4x8w")
     )
     planned_sessions = models.PositiveSmallIntegerField()
     interval_days = models.PositiveSmallIntegerField()
@@ -42,7 +44,7 @@ class TreatmentPlan(ClinicalRecord):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_indication_display()} — {self.protocol or 'plan'}"
+        return f"{self.get_indication_display()} — {self.protocol or gettext('plan')}"
 
     def sessions_done(self) -> int:
         """Signed sessions of this course (uses prefetched sessions when the chart loaded them)."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.forms import BaseInlineFormSet, ModelForm
+from django.utils.translation import gettext
 
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanArea, PlanStatus, TreatmentPlan
@@ -48,7 +49,11 @@ def update_plan(
 def close_plan(plan: TreatmentPlan, expected_version: int, status: str) -> TreatmentPlan:
     """Mark an active course completed or stopped early."""
     if status not in (PlanStatus.COMPLETED, PlanStatus.STOPPED):
-        raise PlanError("A plan can only be marked completed or stopped.")
+        raise PlanError(gettext("A plan can only be marked completed or stopped."))
     if plan.status != PlanStatus.ACTIVE:
-        raise PlanError(f"This plan is already {plan.get_status_display().lower()}.")
+        raise PlanError(
+            gettext("This plan is already stopped early.")
+            if plan.status == PlanStatus.STOPPED
+            else gettext("This plan is already completed.")
+        )
     return save_versioned(plan, expected_version, {"status": status})

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mesoclinic.audit.choices import Action
@@ -42,7 +43,7 @@ def plan_create(request: HttpRequest, patient_id: str) -> HttpResponse:
         with transaction.atomic():
             plan = services.create_plan(patient, request.user, fields, areas)
             record(request, Action.CREATE, obj=plan)
-        messages.success(request, "Plan saved.")
+        messages.success(request, gettext("Plan saved."))
         return redirect("plan_detail", public_id=plan.public_id)
     # Showing the form shows the patient: that is a read of patient data.
     record(request, Action.VIEW, obj=patient, detail="new plan form")
@@ -73,7 +74,7 @@ def plan_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         except StaleRecordError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Plan saved.")
+            messages.success(request, gettext("Plan saved."))
             return redirect("plan_detail", public_id=plan.public_id)
     record(request, Action.VIEW, obj=plan, detail="edit form")
     return render(
@@ -90,7 +91,9 @@ def plan_close(request: HttpRequest, public_id: str, status: str) -> HttpRespons
     plan = _plan(membership, Perm.EDIT_CLINICAL, public_id)
     form = PlanStatusForm(request.POST)
     if status not in (PlanStatus.COMPLETED, PlanStatus.STOPPED) or not form.is_valid():
-        messages.error(request, f"The plan was not changed. {INCOMPLETE_EDIT}")
+        messages.error(
+            request, gettext("The plan was not changed. %(reason)s") % {"reason": INCOMPLETE_EDIT}
+        )
         return redirect("plan_detail", public_id=plan.public_id)
     try:
         with transaction.atomic():
@@ -99,5 +102,10 @@ def plan_close(request: HttpRequest, public_id: str, status: str) -> HttpRespons
     except (StaleRecordError, services.PlanError) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Plan marked {plan.get_status_display().lower()}.")
+        messages.success(
+            request,
+            gettext("Plan marked stopped early.")
+            if plan.status == PlanStatus.STOPPED
+            else gettext("Plan marked completed."),
+        )
     return redirect("plan_detail", public_id=plan.public_id)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias, cast
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinical_codes import TECHNIQUES, choices
 from mesoclinic.formulary.models import Lot, Product
@@ -46,28 +48,28 @@ class LineCorrectionForm(forms.Form):
     page showed, so a save always follows a look at the corrected dose."""
 
     checked = forms.CharField(widget=forms.HiddenInput, required=False)
-    site = forms.ChoiceField(label="Area and side")
-    product = forms.ModelChoiceField(queryset=Product.objects.none(), label="Product")
-    lot = LotChoiceField(queryset=Lot.objects.none(), label="Lot")
+    site = forms.ChoiceField(label=_("Area and side"))
+    product = forms.ModelChoiceField(queryset=Product.objects.none(), label=_("Product"))
+    lot = LotChoiceField(queryset=Lot.objects.none(), label=_("Lot"))
     volume_ml = forms.DecimalField(
-        label="Volume (mL)", max_digits=7, decimal_places=3, min_value=Decimal("0.001")
+        label=_("Volume (mL)"), max_digits=7, decimal_places=3, min_value=Decimal("0.001")
     )
-    points = forms.IntegerField(label="Points", min_value=1, required=False)
+    points = forms.IntegerField(label=_("Points"), min_value=1, required=False)
     depth_mm = forms.DecimalField(
-        label="Depth (mm)",
+        label=_("Depth (mm)"),
         max_digits=4,
         decimal_places=1,
         required=False,
         validators=[MinValueValidator(DEPTH_MIN_MM), MaxValueValidator(DEPTH_MAX_MM)],
     )
     technique = forms.ChoiceField(
-        label="Technique", choices=[("", "—"), *choices(TECHNIQUES)], required=False
+        label=_("Technique"), choices=[("", "—"), *choices(TECHNIQUES)], required=False
     )
     reason = forms.CharField(
-        label="Reason for the correction",
+        label=_("Reason for the correction"),
         max_length=2000,
         widget=Textarea(attrs={"rows": 2}),
-        help_text="what was wrong and how you know (e.g. the vial label in the notes)",
+        help_text=_("what was wrong and how you know (e.g. the vial label in the notes)"),
     )
 
     def __init__(
@@ -107,14 +109,18 @@ class LineCorrectionForm(forms.Form):
     def clean_reason(self) -> str:
         reason: str = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError("Say why the signed line is being corrected.")
+            raise forms.ValidationError(_("Say why the signed line is being corrected."))
         return reason
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         product, lot = data.get("product"), data.get("lot")
         if product is not None and lot is not None and lot.product_id != product.pk:
-            self.add_error("lot", f"Lot {lot.lot_number} is a lot of {lot.product}, not {product}.")
+            self.add_error(
+                "lot",
+                gettext("Lot %(lot)s is a lot of %(lot_product)s, not %(product)s.")
+                % {"lot": lot.lot_number, "lot_product": lot.product, "product": product},
+            )
         if data.get("depth_mm") is not None:
             # "6" and "6.0" are the same depth; compare and store it as the model does.
             data["depth_mm"] = data["depth_mm"].quantize(Decimal("0.1"))

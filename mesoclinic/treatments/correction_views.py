@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -23,7 +25,7 @@ from mesoclinic.treatments.dose_display import total_lines
 from mesoclinic.treatments.dose_input import check_session_dose
 from mesoclinic.treatments.models import Injection, TreatmentSession
 
-SEE_DOSE_FIRST = (
+SEE_DOSE_FIRST = _(
     "Not saved yet: the dose check below is for your corrected values. Review it and the "
     "lot's state, then save the correction."
 )
@@ -68,13 +70,14 @@ def line_correct(request: HttpRequest, public_id: Any, line_id: Any) -> HttpResp
     )
     if not session.is_signed:
         messages.error(
-            request, "A draft's lines are edited directly: remove the line, add it again."
+            request, gettext("A draft's lines are edited directly: remove the line, add it again.")
         )
         return redirect("treatments:detail", public_id=session.public_id)
     row = next((r for r in corrections.line_rows(session) if r.line.pk == line.pk), None)
     if row is None:
         messages.error(
-            request, "That line has since been corrected; correct the line as it now stands."
+            request,
+            gettext("That line has since been corrected; correct the line as it now stands."),
         )
         return redirect("treatments:detail", public_id=session.public_id)
     form = LineCorrectionForm(request.POST or None, session=session, line=row.line)
@@ -92,8 +95,11 @@ def line_correct(request: HttpRequest, public_id: Any, line_id: Any) -> HttpResp
             if saved is not None:
                 messages.success(
                     request,
-                    f"Line {row.number} corrected; the original stays readable below it. "
-                    "Recall, safety signals, dose totals and exports now use the correction.",
+                    gettext(
+                        "Line %(number)s corrected; the original stays readable below it. "
+                        "Recall, safety signals, dose totals and exports now use the correction."
+                    )
+                    % {"number": row.number},
                 )
                 return redirect("treatments:detail", public_id=session.public_id)
     elif request.method != "POST":

@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from mesoclinic.clinical_codes import AREAS, SIDES, TECHNIQUES
 from mesoclinic.clinics.models import Membership
@@ -190,21 +191,27 @@ def _check_values(session: TreatmentSession, values: LineValues) -> None:
     """Refuse, naming the field, what no line of this session could say."""
     errors: dict[str, str] = {}
     if values.product.clinic_id != session.clinic_id:
-        errors["product"] = "This product is not in this clinic's formulary."
+        errors["product"] = gettext("This product is not in this clinic's formulary.")
     if values.lot is None:
-        errors["lot"] = "Choose the lot that was used."
+        errors["lot"] = gettext("Choose the lot that was used.")
     elif values.lot.clinic_id != session.clinic_id or values.lot.product_id != values.product.pk:
-        errors["lot"] = f"Lot {values.lot.lot_number} is not a lot of {values.product.name}."
+        errors["lot"] = gettext("Lot %(lot)s is not a lot of %(product)s.") % {
+            "lot": values.lot.lot_number,
+            "product": values.product.name,
+        }
     if not session.areas.filter(area=values.area, side=values.side).exists():
-        errors["site"] = "Choose one of the session's areas."
+        errors["site"] = gettext("Choose one of the session's areas.")
     if values.volume_ml <= 0:
-        errors["volume_ml"] = "The volume must be more than 0 mL."
+        errors["volume_ml"] = gettext("The volume must be more than 0 mL.")
     if values.points is not None and values.points < 1:
-        errors["points"] = "At least 1 point."
+        errors["points"] = gettext("At least 1 point.")
     if values.depth_mm is not None and not DEPTH_MIN_MM <= values.depth_mm <= DEPTH_MAX_MM:
-        errors["depth_mm"] = f"Between {DEPTH_MIN_MM} and {DEPTH_MAX_MM} mm."
+        errors["depth_mm"] = gettext("Between %(min)s and %(max)s mm.") % {
+            "min": DEPTH_MIN_MM,
+            "max": DEPTH_MAX_MM,
+        }
     if values.technique and values.technique not in TECHNIQUES:
-        errors["technique"] = "Choose a technique from the list."
+        errors["technique"] = gettext("Choose a technique from the list.")
     if errors:
         raise ValidationError(errors)
 
@@ -230,8 +237,15 @@ def _apply_stock(old: Injection, values: LineValues) -> None:
         name = "lot" if pk != old.lot_id else "volume_ml"
         raise ValidationError(
             {
-                name: f"Lot {lot.lot_number} has {lot.remaining_ml.normalize():f} mL left; this "
-                f"correction takes {(-ml).normalize():f} mL more from it."
+                name: gettext(
+                    "Lot %(lot)s has %(left)s mL left; this correction takes %(more)s mL more "
+                    "from it."
+                )
+                % {
+                    "lot": lot.lot_number,
+                    "left": f"{lot.remaining_ml.normalize():f}",
+                    "more": f"{(-ml).normalize():f}",
+                }
             }
         )
     for pk, ml in moves.items():

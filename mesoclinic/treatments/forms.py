@@ -10,6 +10,8 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinical_codes import AREAS, SIDES, TECHNIQUES, choices
 from mesoclinic.clinics.choices import Role
@@ -48,7 +50,9 @@ class StaffChoiceField(_StaffChoiceField):
 class SessionForm(VersionedForm, _SessionForm):
     """The session header. Indication and protocol default from the plan when left blank."""
 
-    performed_at = DateTimeLocalField(label="Date and time", help_text="in the clinic's time zone")
+    performed_at = DateTimeLocalField(
+        label=_("Date and time"), help_text=_("in the clinic's time zone")
+    )
 
     class Meta:
         model = TreatmentSession
@@ -64,7 +68,16 @@ class SessionForm(VersionedForm, _SessionForm):
             "depth_mm",
             "notes",
         ]
-        labels = {"depth_mm": "Depth (mm)", "plan": "Course (plan)", "needle": "Needle"}
+        labels = {
+            "indication": _("Indication"),
+            "protocol": _("Protocol"),
+            "anaesthesia": _("Anaesthesia"),
+            "technique": _("Technique"),
+            "depth_mm": _("Depth (mm)"),
+            "plan": _("Course (plan)"),
+            "needle": _("Needle"),
+            "notes": _("Notes"),
+        }
         widgets = {"notes": Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, patient: Patient, membership: Membership, **kwargs: Any) -> None:
@@ -76,8 +89,8 @@ class SessionForm(VersionedForm, _SessionForm):
         ).values("user_id")
         self.fields["practitioner"] = StaffChoiceField(
             queryset=User.objects.filter(pk__in=staff).order_by("last_name", "first_name"),
-            label="Practitioner",
-            help_text="who injected",
+            label=_("Practitioner"),
+            help_text=_("who injected"),
         )
         plan = cast("forms.ModelChoiceField[TreatmentPlan]", self.fields["plan"])
         # A closed course takes no new sessions; a draft keeps the plan it already has.
@@ -86,14 +99,16 @@ class SessionForm(VersionedForm, _SessionForm):
         )
         plan.empty_label = "— no plan —"
         self.fields["indication"].required = False
-        self.fields["indication"].help_text = "left blank: the plan's indication"
+        self.fields["indication"].help_text = gettext("left blank: the plan's indication")
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         plan: TreatmentPlan | None = data.get("plan")
         if not data.get("indication"):
             if plan is None:
-                self.add_error("indication", "Choose the indication, or a plan to take it from.")
+                self.add_error(
+                    "indication", gettext("Choose the indication, or a plan to take it from.")
+                )
             else:
                 data["indication"] = plan.indication
         if plan is not None and not data.get("protocol"):
@@ -107,7 +122,12 @@ class SessionAreaForm(CurrencyMixin, _SessionAreaForm):
     class Meta:
         model = SessionArea
         fields = ["area", "side", "price", "currency"]
-        labels = {"price": "Price (optional)"}
+        labels = {
+            "area": _("Area"),
+            "side": _("Side"),
+            "price": _("Price (optional)"),
+            "currency": _("Currency"),
+        }
 
     def __init__(self, *args: Any, currency: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -137,20 +157,20 @@ class InjectionForm(forms.Form):
     """One injection line. The lot list offers only lots usable on the session's date; a lot
     posted anyway is checked again by treatments.services.add_injection."""
 
-    site = forms.ChoiceField(label="Area and side")
-    product = forms.ModelChoiceField(queryset=Product.objects.none(), label="Product")
-    lot = forms.ModelChoiceField(queryset=Lot.objects.none(), label="Lot")
-    volume_ml = forms.DecimalField(label="Volume (mL)", max_digits=7, decimal_places=3)
-    points = forms.IntegerField(label="Points", min_value=1)
+    site = forms.ChoiceField(label=_("Area and side"))
+    product = forms.ModelChoiceField(queryset=Product.objects.none(), label=_("Product"))
+    lot = forms.ModelChoiceField(queryset=Lot.objects.none(), label=_("Lot"))
+    volume_ml = forms.DecimalField(label=_("Volume (mL)"), max_digits=7, decimal_places=3)
+    points = forms.IntegerField(label=_("Points"), min_value=1)
     depth_mm = forms.DecimalField(
-        label="Depth (mm)",
+        label=_("Depth (mm)"),
         max_digits=4,
         decimal_places=1,
         required=False,
         validators=[MinValueValidator(DEPTH_MIN_MM), MaxValueValidator(DEPTH_MAX_MM)],
     )
     technique = forms.ChoiceField(
-        label="Technique",
+        label=_("Technique"),
         choices=[("", "— as the session —"), *choices(TECHNIQUES)],
         required=False,
     )
@@ -183,18 +203,34 @@ class InjectionForm(forms.Form):
     def clean_volume_ml(self) -> Decimal:
         volume: Decimal = self.cleaned_data["volume_ml"]
         if volume <= 0:
-            raise forms.ValidationError("The volume must be more than 0 mL.")
+            raise forms.ValidationError(_("The volume must be more than 0 mL."))
         return volume
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         product, lot = data.get("product"), data.get("lot")
         if product is not None and lot is not None and lot.product_id != product.pk:
-            self.add_error("lot", f"Lot {lot.lot_number} is a lot of {lot.product}, not {product}.")
+            self.add_error(
+                "lot",
+                gettext("Lot %(lot)s is a lot of %(lot_product)s, not %(product)s.")
+                % {"lot": lot.lot_number, "lot_product": lot.product, "product": product},
+            )
         site = data.get("site")
         if site:
             data["area"], data["side"] = site.split(":", 1)
         return data
+
+
+# The amendable fields' names, as the amendment form and the session's "as signed" list say them.
+AMENDABLE_LABELS: dict[str, Any] = {
+    "indication": _("Indication"),
+    "protocol": _("Protocol"),
+    "anaesthesia": _("Anaesthesia"),
+    "technique": _("Technique"),
+    "needle": _("Needle"),
+    "depth_mm": _("Depth (mm)"),
+    "notes": _("Notes"),
+}
 
 
 class AmendmentForm(forms.Form):
@@ -210,14 +246,16 @@ class AmendmentForm(forms.Form):
         "notes",
     )
 
-    reason = forms.CharField(label="Reason for the amendment", widget=Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for the amendment"), widget=Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, session: TreatmentSession, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_fields = forms.fields_for_model(
             TreatmentSession,
             fields=self.AMENDABLE,
-            labels={"depth_mm": "Depth (mm)"},
+            labels=AMENDABLE_LABELS,
             widgets={"notes": Textarea(attrs={"rows": 3})},
         )
         for name in self.AMENDABLE:
@@ -229,7 +267,7 @@ class AmendmentForm(forms.Form):
     def clean_reason(self) -> str:
         reason: str = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError("Say why the signed record is being corrected.")
+            raise forms.ValidationError(_("Say why the signed record is being corrected."))
         return reason
 
     def changes(self) -> dict[str, Any]:
@@ -250,12 +288,12 @@ class SignForm(forms.Form):
 
     dose_check = forms.CharField(widget=forms.HiddenInput, required=False)
     override = forms.BooleanField(
-        label="Override the dose check",
+        label=_("Override the dose check"),
         required=False,
-        help_text="only when the clinical situation justifies going beyond the limits listed",
+        help_text=_("only when the clinical situation justifies going beyond the limits listed"),
     )
     override_reason = forms.CharField(
-        label="Reason for the override",
+        label=_("Reason for the override"),
         required=False,
         max_length=2000,
         widget=Textarea(attrs={"rows": 2}),
@@ -265,19 +303,21 @@ class SignForm(forms.Form):
     # contraindications the page listed, so an override or acknowledgement covers just those.
     contraindication_check = forms.CharField(widget=forms.HiddenInput, required=False)
     contraindication_override = forms.BooleanField(
-        label="Override the contraindication",
+        label=_("Override the contraindication"),
         required=False,
-        help_text="only when the clinical situation justifies treating despite the absolute "
-        "contraindication listed",
+        help_text=_(
+            "only when the clinical situation justifies treating despite the absolute "
+            "contraindication listed"
+        ),
     )
     contraindication_override_reason = forms.CharField(
-        label="Reason for treating despite the contraindication",
+        label=_("Reason for treating despite the contraindication"),
         required=False,
         max_length=2000,
         widget=Textarea(attrs={"rows": 2}),
     )
     acknowledge_relative = forms.BooleanField(
-        label="I have weighed the relative contraindications listed", required=False
+        label=_("I have weighed the relative contraindications listed"), required=False
     )
 
     def clean(self) -> dict[str, Any]:
@@ -287,28 +327,32 @@ class SignForm(forms.Form):
         if data.get("override") and not reason:
             self.add_error(
                 "override_reason",
-                "Write the clinical reason for signing despite the dose check.",
+                gettext("Write the clinical reason for signing despite the dose check."),
             )
         if reason and not data.get("override"):
-            self.add_error("override", "Tick “Override the dose check” to sign with this reason.")
+            self.add_error(
+                "override", gettext("Tick “Override the dose check” to sign with this reason.")
+            )
         if data.get("override") and not (data.get("dose_check") or "").strip():
             # Without the digest nobody can tell which violations the override answers.
             self.add_error(
                 "override",
-                "The dose check this override answers was not sent with it; review the "
-                "violations shown and confirm the override again.",
+                gettext(
+                    "The dose check this override answers was not sent with it; review the "
+                    "violations shown and confirm the override again."
+                ),
             )
         why = (data.get("contraindication_override_reason") or "").strip()
         data["contraindication_override_reason"] = why
         if data.get("contraindication_override") and not why:
             self.add_error(
                 "contraindication_override_reason",
-                "Write the clinical reason for treating despite the contraindication.",
+                gettext("Write the clinical reason for treating despite the contraindication."),
             )
         if why and not data.get("contraindication_override"):
             self.add_error(
                 "contraindication_override",
-                "Tick “Override the contraindication” to sign with this reason.",
+                gettext("Tick “Override the contraindication” to sign with this reason."),
             )
         confirming = data.get("contraindication_override") or data.get("acknowledge_relative")
         if confirming and not (data.get("contraindication_check") or "").strip():
@@ -317,8 +361,10 @@ class SignForm(forms.Form):
                 "contraindication_override"
                 if data.get("contraindication_override")
                 else "acknowledge_relative",
-                "The contraindications this answers were not sent with it; review the "
-                "findings shown and confirm again.",
+                gettext(
+                    "The contraindications this answers were not sent with it; review the "
+                    "findings shown and confirm again."
+                ),
             )
         return data
 

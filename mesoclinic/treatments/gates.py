@@ -43,6 +43,7 @@ from mesoclinic.treatments.gate_facts import (
     Planned,
     Readiness,
     ScreeningFacts,
+    gettext_noop,
     months_before,
 )
 
@@ -110,7 +111,7 @@ def consent_gate(consents: Sequence[ConsentFacts], planned: Planned) -> Gate:
         return Gate(
             "consent",
             BLOCKS,
-            "Consent",
+            gettext_noop("Consent"),
             f"No consent to {label} treatment is recorded for this patient.",
             RECORD_CONSENT,
         )
@@ -138,7 +139,7 @@ def consent_gate(consents: Sequence[ConsentFacts], planned: Planned) -> Gate:
         return Gate(
             "consent",
             BLOCKS,
-            "Consent",
+            gettext_noop("Consent"),
             f"No valid consent to {label} treatment: " + " ".join(reasons),
             fix,
             ref,
@@ -152,7 +153,7 @@ def consent_gate(consents: Sequence[ConsentFacts], planned: Planned) -> Gate:
         return Gate(
             "consent",
             BLOCKS,
-            "Consent",
+            gettext_noop("Consent"),
             f"The consent to {label} treatment names the products it covers, and "
             f"{', '.join(sorted(uncovered))} is not among them: record a consent that covers "
             f"{'it' if len(uncovered) == 1 else 'them'}.",
@@ -167,7 +168,7 @@ def consent_gate(consents: Sequence[ConsentFacts], planned: Planned) -> Gate:
     return Gate(
         "consent",
         OK,
-        "Consent",
+        gettext_noop("Consent"),
         f"“{chosen.title}”, signed by the patient on {chosen.patient_signed_on:%Y-%m-%d}.{note}",
         VIEW_CONSENT,
         chosen.ref,
@@ -193,7 +194,7 @@ def screening_gate(
             Gate(
                 "screening",
                 OK,
-                "Screening",
+                gettext_noop("Screening"),
                 f"Consultation of {chosen.consulted_on:%Y-%m-%d}, signed, screened {label} "
                 f"treatment (valid {valid_months} months).",
                 VIEW_CONSULTATION,
@@ -207,7 +208,9 @@ def screening_gate(
             f"The consultation of {draft.consulted_on:%Y-%m-%d} screened {label} treatment but "
             "is not signed yet."
         )
-        return Gate("screening", BLOCKS, "Screening", message, SIGN_CONSULTATION, draft.ref), None
+        return Gate(
+            "screening", BLOCKS, gettext_noop("Screening"), message, SIGN_CONSULTATION, draft.ref
+        ), None
     if signed:
         message = (
             f"The last signed screening for {label} treatment was on "
@@ -226,7 +229,7 @@ def screening_gate(
         )
     else:
         message = f"No signed consultation has screened this patient for {label} treatment."
-    return Gate("screening", BLOCKS, "Screening", message, NEW_CONSULTATION), None
+    return Gate("screening", BLOCKS, gettext_noop("Screening"), message, NEW_CONSULTATION), None
 
 
 def _finding(f: Mapping[str, Any]) -> dict[str, Any]:
@@ -254,7 +257,7 @@ def contraindication_gates(screening: ScreeningFacts, planned: Planned) -> list[
             Gate(
                 "absolute",
                 NEEDS_OVERRIDE,
-                "Absolute contraindication",
+                gettext_noop("Absolute contraindication"),
                 f"The screening of {on} found {len(absolute)} absolute contraindication"
                 f"{'s' if len(absolute) > 1 else ''} to {label} treatment. Signing needs an "
                 "override with your written clinical reason.",
@@ -268,7 +271,7 @@ def contraindication_gates(screening: ScreeningFacts, planned: Planned) -> list[
             Gate(
                 "relative",
                 NEEDS_ACKNOWLEDGEMENT,
-                "Relative contraindication",
+                gettext_noop("Relative contraindication"),
                 f"The screening of {on} found {len(relative)} relative contraindication"
                 f"{'s' if len(relative) > 1 else ''} to {label} treatment: weigh "
                 f"{'them' if len(relative) > 1 else 'it'} and acknowledge at signing.",
@@ -282,7 +285,7 @@ def contraindication_gates(screening: ScreeningFacts, planned: Planned) -> list[
             Gate(
                 "contraindications",
                 OK,
-                "Contraindications",
+                gettext_noop("Contraindications"),
                 f"The screening of {on} found no absolute or relative contraindication to "
                 f"{label} treatment.",
                 VIEW_CONSULTATION,
@@ -305,7 +308,7 @@ def evaluate(
                 Gate(
                     "imported",
                     OK,
-                    "Imported history",
+                    gettext_noop("Imported history"),
                     "Imported from a registry bundle: recorded elsewhere, so the consent and "
                     "screening gates do not apply.",
                 ),

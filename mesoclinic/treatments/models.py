@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinical_codes import AREAS, INDICATIONS, SIDES, TECHNIQUES, choices
 from mesoclinic.clinics.access import ClinicScopedQuerySet
@@ -16,10 +18,10 @@ from mesoclinic.records.models import ImmutableRecordError, SignableRecord
 
 
 class Anaesthesia(models.TextChoices):
-    NONE = "none", "None"
-    TOPICAL = "topical", "Topical cream"
-    ICE = "ice", "Ice / cooling"
-    LOCAL = "local", "Local infiltration"
+    NONE = "none", _("None")
+    TOPICAL = "topical", _("Topical cream")
+    ICE = "ice", _("Ice / cooling")
+    LOCAL = "local", _("Local infiltration")
 
 
 class TreatmentSession(SignableRecord):
@@ -47,14 +49,14 @@ class TreatmentSession(SignableRecord):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     practitioner_ref = models.CharField(
-        max_length=64, blank=True, help_text="registry practitioner_id"
+        max_length=64, blank=True, help_text=_("registry practitioner_id")
     )
     anaesthesia = models.CharField(
         max_length=10, choices=Anaesthesia.choices, default=Anaesthesia.NONE
     )
     technique = models.CharField(max_length=10, choices=choices(TECHNIQUES), blank=True)
     needle = models.CharField(
-        max_length=50, blank=True, help_text="gauge and length, e.g. 30G 4 mm"
+        max_length=50, blank=True, help_text=_("gauge and length, e.g. 30G 4 mm")
     )
     depth_mm = models.DecimalField(
         max_digits=4,
@@ -75,7 +77,7 @@ class TreatmentSession(SignableRecord):
     dose_override_by_name = models.CharField(max_length=200, blank=True)
     dose_override_at = models.DateTimeField(null=True, blank=True)
     dose_override_violations = models.JSONField(
-        default=list, blank=True, help_text="the dose-check violations overridden, as at signing"
+        default=list, blank=True, help_text=_("the dose-check violations overridden, as at signing")
     )
     # The signing gates (treatments.gates), written in the signing transaction: an override of
     # the absolute contraindications found by the screening (reason, who, when, which), the
@@ -87,13 +89,13 @@ class TreatmentSession(SignableRecord):
     contraindication_override_by_name = models.CharField(max_length=200, blank=True)
     contraindication_override_at = models.DateTimeField(null=True, blank=True)
     contraindication_override_findings = models.JSONField(
-        default=list, blank=True, help_text="the absolute contraindications overridden"
+        default=list, blank=True, help_text=_("the absolute contraindications overridden")
     )
     relative_contraindications_acknowledged = models.JSONField(
-        default=list, blank=True, help_text="the relative contraindications acknowledged"
+        default=list, blank=True, help_text=_("the relative contraindications acknowledged")
     )
     gates_at_signing = models.JSONField(
-        default=list, blank=True, help_text="the signing gates as evaluated at signing"
+        default=list, blank=True, help_text=_("the signing gates as evaluated at signing")
     )
     # The dose check as it stood at signing (dosing.snapshot: verdict, rules with their
     # numbers and sources, practice limits, weight, engine version), written in the signing
@@ -103,7 +105,7 @@ class TreatmentSession(SignableRecord):
         null=True,
         blank=True,
         editable=False,
-        help_text="the dose check as at signing: verdict, rules, limits and weight used",
+        help_text=_("the dose check as at signing: verdict, rules, limits and weight used"),
     )
 
     class Meta:
@@ -122,7 +124,7 @@ class TreatmentSession(SignableRecord):
         ]
 
     def __str__(self) -> str:
-        return f"Session {self.performed_at:%Y-%m-%d}"
+        return gettext("Session %(date)s") % {"date": f"{self.performed_at:%Y-%m-%d}"}
 
     @property
     def dose_overridden(self) -> bool:
@@ -160,7 +162,7 @@ class SessionArea(models.Model):
     )
     currency = models.CharField(max_length=3, blank=True)
     # A registry bundle's x_ columns, kept verbatim so that an export gives them back.
-    extra = models.JSONField(default=dict, blank=True, help_text="registry bundle x_ columns")
+    extra = models.JSONField(default=dict, blank=True, help_text=_("registry bundle x_ columns"))
 
     class Meta:
         ordering = ["id"]
@@ -253,7 +255,7 @@ class Injection(models.Model):
     )
     technique = models.CharField(max_length=10, choices=choices(TECHNIQUES), blank=True)
     # A registry bundle's x_ columns, kept verbatim so that an export gives them back.
-    extra = models.JSONField(default=dict, blank=True, help_text="registry bundle x_ columns")
+    extra = models.JSONField(default=dict, blank=True, help_text=_("registry bundle x_ columns"))
     # A correction of a signed line: the line it replaces (at most once: a later correction
     # replaces this one) and the amendment that records who, when and why.
     replaces = models.ForeignKey(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from mesoclinic.clinical_codes import INDICATIONS
 from mesoclinic.clinics.models import Clinic
@@ -168,12 +169,20 @@ class ShownGate:
 
 
 _LINKS = {
-    gates.RECORD_CONSENT: ("consent:capture", "patient", "Record a consent"),
-    gates.SIGN_CONSENT: ("consent:detail", "ref", "Open the consent to sign it"),
-    gates.VIEW_CONSENT: ("consent:detail", "ref", "Open the consent"),
-    gates.NEW_CONSULTATION: ("consultations:create", "patient", "Record a consultation"),
-    gates.SIGN_CONSULTATION: ("consultations:detail", "ref", "Open the consultation to sign it"),
-    gates.VIEW_CONSULTATION: ("consultations:detail", "ref", "Open the screening"),
+    gates.RECORD_CONSENT: ("consent:capture", "patient", gettext_noop("Record a consent")),
+    gates.SIGN_CONSENT: ("consent:detail", "ref", gettext_noop("Open the consent to sign it")),
+    gates.VIEW_CONSENT: ("consent:detail", "ref", gettext_noop("Open the consent")),
+    gates.NEW_CONSULTATION: (
+        "consultations:create",
+        "patient",
+        gettext_noop("Record a consultation"),
+    ),
+    gates.SIGN_CONSULTATION: (
+        "consultations:detail",
+        "ref",
+        gettext_noop("Open the consultation to sign it"),
+    ),
+    gates.VIEW_CONSULTATION: ("consultations:detail", "ref", gettext_noop("Open the screening")),
 }
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.forms import BaseInlineFormSet, ModelForm
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
@@ -52,8 +53,11 @@ def _check_lines_match_areas(session: TreatmentSession) -> None:
     for line in session.injections.in_effect():
         if (line.area, line.side) not in sites:
             raise ValidationError(
-                f"Areas: {line.get_area_display()} ({line.get_side_display()}) has injection "
-                "lines; remove them before removing the area."
+                gettext(
+                    "Areas: %(area)s (%(side)s) has injection lines; remove them before "
+                    "removing the area."
+                )
+                % {"area": line.get_area_display(), "side": line.get_side_display()}
             )
 
 
@@ -100,16 +104,23 @@ def add_injection(session: TreatmentSession, fields: dict[str, Any]) -> Injectio
     with transaction.atomic():
         _refuse_if_signed(session)
         if product.clinic_id != session.clinic_id:
-            raise ValidationError({"product": "This product is not in this clinic's formulary."})
+            raise ValidationError(
+                {"product": gettext("This product is not in this clinic's formulary.")}
+            )
         if lot.clinic_id != session.clinic_id or lot.product_id != product.pk:
-            raise ValidationError({"lot": f"Lot {lot.lot_number} is not a lot of {product}."})
+            raise ValidationError(
+                {
+                    "lot": gettext("Lot %(lot)s is not a lot of %(product)s.")
+                    % {"lot": lot.lot_number, "product": product}
+                }
+            )
         reason = lot.unusable_reason(session_day(session))
         if reason:
             raise ValidationError({"lot": reason})
         if not session.areas.filter(area=fields["area"], side=fields["side"]).exists():
-            raise ValidationError({"site": "Choose one of the session's areas."})
+            raise ValidationError({"site": gettext("Choose one of the session's areas.")})
         if volume_ml <= 0:
-            raise ValidationError({"volume_ml": "The volume must be more than 0 mL."})
+            raise ValidationError({"volume_ml": gettext("The volume must be more than 0 mL.")})
         if lot.remaining_ml is not None:
             drafted = sum(
                 (i.volume_ml for i in session.injections.in_effect().filter(lot=lot)), Decimal(0)
@@ -117,8 +128,11 @@ def add_injection(session: TreatmentSession, fields: dict[str, Any]) -> Injectio
             if drafted + volume_ml > lot.remaining_ml:
                 raise ValidationError(
                     {
-                        "volume_ml": f"Lot {lot.lot_number} has {lot.remaining_ml} mL left "
-                        f"and this session already uses {drafted} mL of it."
+                        "volume_ml": gettext(
+                            "Lot %(lot)s has %(left)s mL left and this session already uses "
+                            "%(drafted)s mL of it."
+                        )
+                        % {"lot": lot.lot_number, "left": lot.remaining_ml, "drafted": drafted}
                     }
                 )
         line = Injection(
@@ -162,9 +176,13 @@ def _dose_problems(
     if not override_reason.strip():
         if not check.violations:
             return [], False
-        return [f"Dose check: {v.message}" for v in check.violations] + [
-            "Dose check: to sign anyway, tick “Override the dose check” and write the "
-            "clinical reason."
+        return [
+            gettext("Dose check: %(problem)s") % {"problem": v.message} for v in check.violations
+        ] + [
+            gettext(
+                "Dose check: to sign anyway, tick “Override the dose check” and write the "
+                "clinical reason."
+            )
         ], False
     if not seen_digest:
         return [
@@ -211,12 +229,13 @@ def sign_session(
     stored on the session before it is signed."""
     if not membership.has(Perm.SIGN):
         raise SigningError(
-            f"A {membership.get_role_display().lower()} cannot sign; a practitioner must."
+            gettext("A %(role)s cannot sign; a practitioner must.")
+            % {"role": str(membership.get_role_display()).lower()}
         )
     with transaction.atomic():
         session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
         if session.is_signed:
-            raise SigningError("This session is already signed.")
+            raise SigningError(gettext("This session is already signed."))
         lines = list(
             session.injections.in_effect()
             .select_related("product")
@@ -230,9 +249,9 @@ def sign_session(
             seen=contraindications_seen,
         )
         if session.performed_at > timezone.now():
-            gate_problems.insert(0, "Date and time: the session has not taken place yet.")
+            gate_problems.insert(0, gettext("Date and time: the session has not taken place yet."))
         if not lines:
-            gate_problems.append("Injections: add the lines given before signing.")
+            gate_problems.append(gettext("Injections: add the lines given before signing."))
         if session.performed_at > timezone.now() or not lines:
             raise SessionSignError(gate_problems)
         lot_ids = {line.lot_id for line in lines if line.lot_id is not None}
@@ -242,19 +261,27 @@ def sign_session(
         used_ml: dict[int, Decimal] = defaultdict(Decimal)
         for number, line in enumerate(lines, start=1):
             if line.lot_id is None:
-                problems.append(f"Line {number} ({line.product}): Lot: choose the lot used.")
+                problems.append(
+                    gettext("Line %(number)s (%(product)s): Lot: choose the lot used.")
+                    % {"number": number, "product": line.product}
+                )
                 continue
             lot = lots[line.lot_id]
             reason = lot.unusable_reason(day)
             if reason:
-                problems.append(f"Line {number} ({line.product}): Lot: {reason}")
+                problems.append(
+                    gettext("Line %(number)s (%(product)s): Lot: %(reason)s")
+                    % {"number": number, "product": line.product, "reason": reason}
+                )
             used_ml[lot.pk] += line.volume_ml
         for lot_id, volume_ml in used_ml.items():
             lot = lots[lot_id]
             if lot.remaining_ml is not None and volume_ml > lot.remaining_ml:
                 problems.append(
-                    f"Lot: lot {lot.lot_number} has {lot.remaining_ml} mL left; "
-                    f"this session uses {volume_ml} mL of it."
+                    gettext(
+                        "Lot: lot %(lot)s has %(left)s mL left; this session uses %(used)s mL of it."
+                    )
+                    % {"lot": lot.lot_number, "left": lot.remaining_ml, "used": volume_ml}
                 )
         problems = gate_problems + problems
         check = check_session_dose(session, lines)

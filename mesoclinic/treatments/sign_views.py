@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from mesoclinic.audit.choices import Action
@@ -36,7 +37,10 @@ def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
             label = form.fields[name].label if name in form.fields else None
             for error in errors:
                 messages.error(
-                    request, f"Not signed. {label}: {error}" if label else f"Not signed. {error}"
+                    request,
+                    gettext("Not signed. %(label)s: %(error)s") % {"label": label, "error": error}
+                    if label
+                    else gettext("Not signed. %(error)s") % {"error": error},
                 )
         return _render_detail(request, session, membership, sign_form=form)
     reason = form.cleaned_data["override_reason"] if form.cleaned_data["override"] else ""
@@ -84,7 +88,7 @@ def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
                 )
     except services.SessionSignError as exc:
         for problem in exc.problems:
-            messages.error(request, f"Not signed. {problem}")
+            messages.error(request, gettext("Not signed. %(error)s") % {"error": problem})
         confirming = (
             gate_arguments["contraindication_override_reason"]
             or (gate_arguments["relative_acknowledged"])
@@ -93,20 +97,19 @@ def session_sign(request: HttpRequest, public_id: str) -> HttpResponse:
             # Show the form again with what was typed, rather than lose the reason.
             return _render_detail(request, session, membership, sign_form=form)
     except SigningError as exc:
-        messages.error(request, f"Not signed. {exc}")
+        messages.error(request, gettext("Not signed. %(error)s") % {"error": exc})
     else:
-        overrides = [
-            name
-            for name, done in (
-                ("a contraindication override", session.contraindication_overridden),
-                ("a dose-check override", session.dose_overridden),
+        contraindication, dose = session.contraindication_overridden, session.dose_overridden
+        if contraindication and dose:
+            signed = gettext(
+                "Session signed with a contraindication override and a dose-check override; "
+                "lot stock updated."
             )
-            if done
-        ]
-        messages.success(
-            request,
-            f"Session signed with {' and '.join(overrides)}; lot stock updated."
-            if overrides
-            else "Session signed; lot stock updated.",
-        )
+        elif contraindication:
+            signed = gettext("Session signed with a contraindication override; lot stock updated.")
+        elif dose:
+            signed = gettext("Session signed with a dose-check override; lot stock updated.")
+        else:
+            signed = gettext("Session signed; lot stock updated.")
+        messages.success(request, signed)
     return redirect("treatments:detail", public_id=session.public_id)

@@ -15,6 +15,8 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from mesoclinic.audit.choices import Action
@@ -43,13 +45,24 @@ from mesoclinic.treatments.forms import (
 )
 from mesoclinic.treatments.models import Anaesthesia, TreatmentSession
 
+# The amended fields' names in the "as signed" list (the page capitalises them).
+AS_SIGNED_LABELS = {
+    "indication": _("indication"),
+    "protocol": _("protocol"),
+    "anaesthesia": _("anaesthesia"),
+    "technique": _("technique"),
+    "needle": _("needle"),
+    "depth_mm": _("depth mm"),
+    "notes": _("notes"),
+}
+
 
 def effective_display(session: TreatmentSession) -> dict[str, Any]:
     """The amendable fields with every amendment applied, codes shown as their labels."""
     labels: dict[str, dict[str, str]] = {
         "indication": INDICATIONS,
         "technique": TECHNIQUES,
-        "anaesthesia": dict(Anaesthesia.choices),
+        "anaesthesia": {code: str(label) for code, label in Anaesthesia.choices},
     }
     shown: dict[str, Any] = {}
     for name in AmendmentForm.AMENDABLE:
@@ -177,7 +190,9 @@ def session_create(request: HttpRequest, patient_id: str) -> HttpResponse:
         with transaction.atomic():
             session = services.create_session(patient, request.user, fields, areas)
             record(request, Action.CREATE, obj=session)
-        messages.success(request, "Draft session saved. Add the injection lines, then sign.")
+        messages.success(
+            request, gettext("Draft session saved. Add the injection lines, then sign.")
+        )
         return redirect("treatments:detail", public_id=session.public_id)
     # Showing the form shows the patient: that is a read of patient data.
     record(request, Action.VIEW, obj=patient, detail="new session form")
@@ -215,7 +230,7 @@ def session_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     session = _session(membership, Perm.EDIT_CLINICAL, public_id)
     if session.is_signed:
-        messages.error(request, "This session is signed; correct it with an amendment.")
+        messages.error(request, gettext("This session is signed; correct it with an amendment."))
         return redirect("treatments:detail", public_id=session.public_id)
     data = request.POST if request.method == "POST" else None
     form = SessionForm(data, instance=session, patient=session.patient, membership=membership)
@@ -233,7 +248,7 @@ def session_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         except (StaleRecordError, ValidationError) as exc:
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         else:
-            messages.success(request, "Draft saved.")
+            messages.success(request, gettext("Draft saved."))
             return redirect("treatments:detail", public_id=session.public_id)
     record(request, Action.VIEW, obj=session, detail="edit form")
     return render(
@@ -266,7 +281,7 @@ def _render_detail(
         amended=session.amended_fields(),
         effective=effective_display(session),
         as_signed=[
-            (name.replace("_", " "), getattr(session, name))
+            (str(AS_SIGNED_LABELS[name]), getattr(session, name))
             for name in AmendmentForm.AMENDABLE
             if name in session.amended_fields()
         ],
@@ -327,7 +342,7 @@ def line_add(request: ClinicRequest, public_id: str) -> HttpResponse:
             form.add_error(None, exc.messages)
         return _lines_response(request, session, form)
     if not request.htmx:
-        messages.success(request, "Injection line added.")
+        messages.success(request, gettext("Injection line added."))
     return _lines_response(request, session)
 
 
@@ -351,7 +366,9 @@ def session_amend(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     session = _session(membership, Perm.SIGN, public_id)
     if not session.is_signed:
-        messages.error(request, "A draft is edited directly; amendments are for signed sessions.")
+        messages.error(
+            request, gettext("A draft is edited directly; amendments are for signed sessions.")
+        )
         return redirect("treatments:edit", public_id=session.public_id)
     form = AmendmentForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():
@@ -369,7 +386,9 @@ def session_amend(request: HttpRequest, public_id: str) -> HttpResponse:
         except SigningError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Amendment recorded; the signed original stays readable.")
+            messages.success(
+                request, gettext("Amendment recorded; the signed original stays readable.")
+            )
             return redirect("treatments:detail", public_id=session.public_id)
     record(request, Action.VIEW, obj=session, detail="amendment form")
     return render(
