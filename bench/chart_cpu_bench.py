@@ -159,7 +159,6 @@ def main() -> None:
         from django.test import Client
         from django.urls import reverse
 
-
         print(f"building the demo practice ({args.patients} patients) …", flush=True)
         call_command("demo", "--no-serve", "--patients", str(args.patients), stdout=io.StringIO())
         typical = typical_patient()
