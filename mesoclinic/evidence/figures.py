@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from mesoclinic.evidence.engine.courses import Dataset, build_dataset
-from mesoclinic.evidence.engine.report import check_codes
-from mesoclinic.evidence.engine.report import report_and_dataset
+from mesoclinic.evidence.engine.report import check_codes, report_and_dataset
 from mesoclinic.evidence.engine.tables import Rows, normalise
 from mesoclinic.evidence.engine.tables import Tables as EngineTables
 
