@@ -1,16 +1,26 @@
-"""Evidence report at registry scale, timed beside statsmodels MixedLM on the same data.
+"""Evidence report at registry scale, on the command's and the pages' own path, beside
+statsmodels MixedLM on the same data.
 
     .venv/bin/python bench/evidence_bench.py [--patients 100000] [--mixedlm-patients N]
+                                             [--db-patients 10000] [--seed S]
 
 1. Draws a seeded synthetic bundle (mesoclinic.evidence.synthetic) of ``--patients``
-   patients (about 10 measurements each with the settings below).
-2. Times the whole report (``build_report``: parsing the tables, courses, baseline, the
-   mixed model, control-site difference, adverse events), then once more under
-   tracemalloc for the peak of memory allocated during the report.
-3. Fits the report's mixed model alone with the engine's REML solver and with statsmodels
-   MixedLM (REML, random intercept) on the same design, on the first ``--mixedlm-patients``
-   patients (default: all), and prints both times, the speed ratio and the largest
-   difference between the estimates.
+   patients (about 10.6 measurements each with the settings below).
+2. Times the report as ``evidence-report`` and the evidence pages compute it:
+   ``figures.Tables`` (the rows normalised once) then ``figures.evidence_report`` (the
+   spec's report plus the decomposition, from one analysed dataset), then once more under
+   tracemalloc for the peak of memory allocated.
+3. Reading from the database (``--db-patients``, 0 to skip): a bundle of that many patients
+   written as CSV, imported with ``import-registry`` into a temporary SQLite clinic, then
+   ``services.clinic_tables`` (the rows the command and the pages read) and the same report,
+   each timed; the read is also given per measurement and scaled to ``--patients``.
+4. Fits the report's mixed model alone with the engine's REML solver and with statsmodels
+   MixedLM (REML, random intercept) on the same design (first ``--mixedlm-patients``
+   patients; default all), prints both times and the speed ratios, the fixed effects side by
+   side, and the 95% intervals of the per-session effect, separately:
+   - model-based: the engine's ``ci95_model_based`` beside MixedLM's own standard error;
+   - cluster-robust by patient (CR1): the engine's ``ci95`` (what the report gives) beside the
+     same sandwich computed here, independently, at MixedLM's estimates and variances.
 
 Prints what it measured; asserts nothing about time (CONTRIBUTING.md).
 """
@@ -18,56 +28,153 @@ Prints what it measured; asserts nothing about time (CONTRIBUTING.md).
 from __future__ import annotations
 
 import argparse
+import csv
+import os
 import resource
+import sys
+import tempfile
 import time
 import tracemalloc
 import warnings
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+from scipy import stats
 
-from mesoclinic.evidence.engine.courses import build_dataset
-from mesoclinic.evidence.engine.estimates import design, model_frame
-from mesoclinic.evidence.engine.lmm import fit_random_intercept
-from mesoclinic.evidence.engine.report import build_report
-from mesoclinic.evidence.engine.tables import normalise
-from mesoclinic.evidence.synthetic import Arm, SyntheticConfig, generate
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mesoclinic.evidence import figures  # noqa: E402  (needs ROOT on the path)
+from mesoclinic.evidence.engine.estimates import design, model_frame  # noqa: E402
+from mesoclinic.evidence.engine.lmm import fit_random_intercept  # noqa: E402
+from mesoclinic.evidence.synthetic import Arm, SyntheticBundle, SyntheticConfig, generate  # noqa: E402
+
+INDICATION, OUTCOME = "localized_fat", "circumference_cm"
 
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: kB
 
 
+def bundle_of(patients: int, seed: int) -> SyntheticBundle:
+    # One indication, so that every patient and measurement of the bundle is in the report.
+    arm = Arm(INDICATION, "flank", "synthetic PC/DC", -0.5, 0.2, 1.0)
+    config = SyntheticConfig(n_patients=patients, arms=(arm,), planned_sessions=4, control_share=0.2)  # fmt: skip
+    return generate(config, np.random.default_rng(seed))
+
+
+def report(tables: figures.Tables) -> dict[str, Any]:
+    """What ``evidence-report --json`` and the evidence page compute."""
+    return figures.evidence_report(tables, indication=INDICATION, area=None, outcome=OUTCOME)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    return str(value)
+
+
+def write_csv_bundle(bundle: SyntheticBundle, folder: Path) -> None:
+    from mesoclinic.registry.bundle_format import FILES
+
+    rows = bundle.rows()
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, spec in FILES.items():
+        with (folder / name).open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(spec.column_names)
+            for row in rows.get(name.removesuffix(".csv"), []):
+                writer.writerow([_cell(row.get(c)) for c in spec.column_names])
+
+
+def database_path(args: argparse.Namespace, tmp: Path) -> None:
+    """Step 3: import a bundle into SQLite, then read it and report as the command does."""
+    os.environ.update({"DJANGO_SETTINGS_MODULE": "mesoclinic.settings", "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3", "MESOCLINIC_VAR_DIR": str(tmp), "LOG_LEVEL": "ERROR"})  # fmt: skip
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from mesoclinic.clinics.models import Clinic
+    from mesoclinic.evidence.services import clinic_tables
+
+    bundle = bundle_of(args.db_patients, args.seed + 1)
+    write_csv_bundle(bundle, tmp / "bundle")
+    call_command("migrate", verbosity=0)
+    call_command("create_clinic", "bench", "--name", "Bench", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    start = time.perf_counter()
+    call_command("import_registry", str(tmp / "bundle"), "--clinic", "bench", stdout=open(os.devnull, "w"))  # fmt: skip  # noqa: SIM115
+    print(f"database: {args.db_patients:,} patients, {len(bundle.measurements):,} measurements imported into SQLite in {time.perf_counter() - start:.1f} s")  # fmt: skip
+    clinic = Clinic.objects.get(slug="bench")
+    cpu, start = time.process_time(), time.perf_counter()
+    tables = clinic_tables(clinic)
+    read_s, read_cpu = time.perf_counter() - start, time.process_time() - cpu
+    cpu, start = time.process_time(), time.perf_counter()
+    result = report(tables)
+    report_s, report_cpu = time.perf_counter() - start, time.process_time() - cpu
+    per_measurement_us = read_s / len(bundle.measurements) * 1e6
+    scale = args.patients / args.db_patients
+    print(f"  read (services.clinic_tables): {read_s:.2f} s wall, {read_cpu:.2f} s CPU ({per_measurement_us:.1f} µs per measurement); report: {report_s:.2f} s wall, {report_cpu:.2f} s CPU")  # fmt: skip
+    print(f"  read + report: {read_s + report_s:.2f} s; scaled to {args.patients:,} patients (×{scale:.0f}, linear): ≈ {(read_s + report_s) * scale:.1f} s")  # fmt: skip
+    print(f"  per-session effect {result['per_session_effect']['estimate']:.4f}, 95% CI {result['per_session_effect']['ci95']}")  # fmt: skip
+
+
+def robust_ci(y: Any, x: Any, groups: Any, clusters: Any, beta: Any, scale: float, group_var: float, quantile: float) -> Any:  # fmt: skip
+    """CR1 sandwich by cluster at given estimates, for a random intercept per group:
+    V_g⁻¹ = (I − c_g·11ᵀ)/σ², c_g = γ/(1 + n_g·γ), γ = σ²_u/σ² (written apart from the engine)."""
+    gamma = group_var / scale
+    n_groups = int(groups.max()) + 1
+    count = np.bincount(groups, minlength=n_groups).astype(float)
+    c = gamma / (1 + count * gamma)
+    sum_x = np.stack([np.bincount(groups, x[:, j], n_groups) for j in range(x.shape[1])], axis=1)  # fmt: skip
+    residual = y - x @ beta
+    sum_r = np.bincount(groups, residual, n_groups)
+    bread = np.linalg.inv((x.T @ x - (sum_x * c[:, None]).T @ sum_x) / scale)
+    xr = np.stack([np.bincount(groups, x[:, j] * residual, n_groups) for j in range(x.shape[1])], axis=1)  # fmt: skip
+    score_group = (xr - sum_x * (c * sum_r)[:, None]) / scale
+    group_cluster = np.zeros(n_groups, dtype=np.int64)
+    group_cluster[groups] = clusters
+    n_clusters = int(clusters.max()) + 1
+    score = np.stack([np.bincount(group_cluster, score_group[:, j], n_clusters) for j in range(x.shape[1])], axis=1)  # fmt: skip
+    cov = n_clusters / (n_clusters - 1) * bread @ (score.T @ score) @ bread
+    half = quantile * np.sqrt(np.diag(cov))
+    return np.stack([beta - half, beta + half], axis=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--mixedlm-patients", type=int, default=0, help="0 = all")
+    parser.add_argument("--db-patients", type=int, default=10_000, help="0 = skip the database")
     parser.add_argument("--seed", type=int, default=20240501)
     args = parser.parse_args()
 
-    # One indication, so that every patient and measurement of the bundle is in the report.
-    arm = Arm("localized_fat", "flank", "synthetic PC/DC", -0.5, 0.2, 1.0)
-    config = SyntheticConfig(
-        n_patients=args.patients, arms=(arm,), planned_sessions=4, control_share=0.2
-    )
     start = time.perf_counter()
-    bundle = generate(config, np.random.default_rng(args.seed))
+    bundle = bundle_of(args.patients, args.seed)
     print(f"synthetic bundle: {args.patients:,} patients, {len(bundle.sessions):,} session rows, {len(bundle.measurements):,} measurements, {len(bundle.adverse_events):,} adverse events ({time.perf_counter() - start:.1f} s to generate)")  # fmt: skip
 
-    tables = bundle.tables()
-    start = time.perf_counter()
-    report = build_report(**tables, indication="localized_fat")
-    report_s = time.perf_counter() - start
-    effect = report["per_session_effect"]
-    print(f"report (localized_fat, all areas): {report_s:.2f} s wall, one process; analysed {report['patients']:,} patients, {report['measurements']:,} outcome measurements")  # fmt: skip
-    print(f"  per-session effect {effect['estimate']:.4f} cm, 95% CI {effect['ci95']} (planted {bundle.truth['arms']['localized_fat']['per_session_effect']})")  # fmt: skip
+    cpu, start = time.process_time(), time.perf_counter()
+    tables = figures.Tables(**bundle.tables())
+    result = report(tables)
+    report_s, report_cpu = time.perf_counter() - start, time.process_time() - cpu
+    effect = result["per_session_effect"]
+    print(f"report as the command and pages compute it (figures.Tables + figures.evidence_report): {report_s:.2f} s wall, {report_cpu:.2f} s CPU; {result['patients']:,} patients, {result['measurements']:,} outcome measurements")  # fmt: skip
+    print(f"  per-session effect {effect['estimate']:.4f} cm, 95% CI {effect['ci95']} (planted {bundle.truth['arms'][INDICATION]['per_session_effect']})")  # fmt: skip
     tracemalloc.start()
-    build_report(**tables, indication="localized_fat")
+    report(figures.Tables(**bundle.tables()))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(f"  peak memory allocated during the report (tracemalloc): {peak / 2**20:.0f} MB; process peak RSS so far: {peak_rss_mb():.0f} MB")  # fmt: skip
 
-    dataset = build_dataset(normalise(**tables), "localized_fat", None, "circumference_cm")
-    frame, _ = model_frame(dataset)
+    if args.db_patients:
+        with tempfile.TemporaryDirectory(prefix="evidence-bench-") as tmp:
+            database_path(args, Path(tmp))
+
+    # The report's own dataset (the one evidence_report analysed), not built anew.
+    frame, _ = model_frame(tables.dataset(None, INDICATION, None, OUTCOME))
     if args.mixedlm_patients:
         frame = frame[frame["patient"].to_numpy() < args.mixedlm_patients]
     x, names = design(frame)
@@ -75,7 +182,7 @@ def main() -> None:
     start = time.perf_counter()
     ours = fit_random_intercept(y, x, groups, names, patients)
     ours_s = time.perf_counter() - start
-    print(f"mixed model on {len(frame):,} rows / {int(groups.max()) + 1:,} patients: engine REML {ours_s:.3f} s (converged={ours.converged})")  # fmt: skip
+    print(f"mixed model on {len(frame):,} rows / {int(groups.max()) + 1:,} sites / {int(patients.max()) + 1:,} patients: engine REML {ours_s:.3f} s (converged={ours.converged})")  # fmt: skip
 
     from statsmodels.regression.mixed_linear_model import MixedLM
 
@@ -87,11 +194,24 @@ def main() -> None:
     mixedlm_s = time.perf_counter() - start
     print(f"  statsmodels MixedLM {mixedlm_s:.1f} s (converged={reference.converged}, {len(caught)} warnings); process peak RSS {rss_before:.0f} -> {peak_rss_mb():.0f} MB")  # fmt: skip
     fe = np.asarray(reference.fe_params)
-    diff = np.abs(fe - ours.params)
     for name, a, b in zip(names, ours.params, fe, strict=True):
         print(f"  {name:>17}: engine {a: .6f}   MixedLM {b: .6f}")
-    print(f"  largest |difference| of fixed effects: {diff.max():.2e}; residual variance {ours.scale:.5f} vs {float(reference.scale):.5f}; patient variance {ours.group_var:.5f} vs {float(np.asarray(reference.cov_re)[0, 0]):.5f}")  # fmt: skip
-    print(f"  speed ratio MixedLM / engine fit: {mixedlm_s / ours_s:,.0f}x; MixedLM / whole report: {mixedlm_s / report_s:,.1f}x")  # fmt: skip
+    group_var = float(np.asarray(reference.cov_re)[0, 0])
+    print(f"  largest |difference| of fixed effects: {np.abs(fe - ours.params).max():.2e}; residual variance {ours.scale:.5f} vs {float(reference.scale):.5f}; patient variance {ours.group_var:.5f} vs {group_var:.5f}")  # fmt: skip
+
+    # The per-session effect's 95% intervals, with the report's quantile (t, patients − 1 df).
+    i = names.index("sess")
+    quantile = float(stats.t.ppf(0.975, ours.n_clusters - 1))
+    ref_se = float(np.asarray(reference.bse_fe)[i])
+    ref_model = (fe[i] - quantile * ref_se, fe[i] + quantile * ref_se)
+    ref_robust = robust_ci(y, x, groups, patients, fe, float(reference.scale), group_var, quantile)[i]  # fmt: skip
+    same_data = not args.mixedlm_patients
+    engine_model = effect["ci95_model_based"] if same_data else [ours.params[i] - quantile * ours.se_model("sess"), ours.params[i] + quantile * ours.se_model("sess")]  # fmt: skip
+    engine_robust = effect["ci95"] if same_data else [ours.params[i] - quantile * ours.se_robust("sess"), ours.params[i] + quantile * ours.se_robust("sess")]  # fmt: skip
+    print("  per-session effect, 95% CI:")
+    print(f"    model-based:              engine [{engine_model[0]:.6f}, {engine_model[1]:.6f}]   MixedLM [{ref_model[0]:.6f}, {ref_model[1]:.6f}]   largest |difference| {max(abs(engine_model[0] - ref_model[0]), abs(engine_model[1] - ref_model[1])):.1e}")  # fmt: skip
+    print(f"    cluster-robust (CR1):     engine [{engine_robust[0]:.6f}, {engine_robust[1]:.6f}]   sandwich at MixedLM's fit [{ref_robust[0]:.6f}, {ref_robust[1]:.6f}]   largest |difference| {max(abs(engine_robust[0] - ref_robust[0]), abs(engine_robust[1] - ref_robust[1])):.1e}")  # fmt: skip
+    print(f"  speed ratio MixedLM / engine fit: {mixedlm_s / ours_s:,.0f}x; MixedLM / whole report (command path): {mixedlm_s / report_s:,.1f}x")  # fmt: skip
 
 
 if __name__ == "__main__":

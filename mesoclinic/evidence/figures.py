@@ -10,44 +10,89 @@ draws: course trajectories and the effect by protocol.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from mesoclinic.evidence.engine.courses import build_dataset
-from mesoclinic.evidence.engine.report import build_report
-from mesoclinic.evidence.engine.tables import normalise
+from mesoclinic.evidence.engine.courses import Dataset, build_dataset
+from mesoclinic.evidence.engine.report import check_codes, report_and_dataset
+from mesoclinic.evidence.engine.tables import Rows, normalise
+from mesoclinic.evidence.engine.tables import Tables as EngineTables
 
 
-@dataclass
 class Tables:
-    """The four registry-bundle tables as rows of plain values (engine input)."""
+    """The four registry-bundle tables (as a CSV reader, a ``values()`` query or a frame gives
+    them), normalised for the engine once; each protocol's subset is cut from that, once.
 
-    patients: list[dict[str, Any]] = field(default_factory=list)
-    sessions: list[dict[str, Any]] = field(default_factory=list)
-    measurements: list[dict[str, Any]] = field(default_factory=list)
-    adverse_events: list[dict[str, Any]] = field(default_factory=list)
+    The command, the pages and ``bench/evidence_bench.py`` all hand their rows to this class
+    and compute on what it holds: one path, one conversion of the rows."""
+
+    def __init__(
+        self,
+        patients: Rows = None,
+        sessions: Rows = None,
+        measurements: Rows = None,
+        adverse_events: Rows = None,
+    ) -> None:
+        self._rows: tuple[Rows, Rows, Rows, Rows] | None = (
+            patients,
+            sessions,
+            measurements,
+            adverse_events,
+        )
+        self._scoped: dict[str | None, EngineTables] = {}
+        self._datasets: dict[tuple[str | None, str, str | None, str], Dataset] = {}
+
+    def normalised(self, protocol: str | None = None) -> EngineTables:
+        """The engine's tables, all protocols (None) or one protocol's sessions and events."""
+        if None not in self._scoped:
+            assert self._rows is not None
+            self._scoped[None] = normalise(*self._rows)
+            self._rows = None  # the rows are no longer needed: the frames hold them
+        if protocol not in self._scoped:
+            whole = self._scoped[None]
+            sessions = whole.sessions
+            sessions = sessions[sessions["protocol"].to_numpy() == protocol].reset_index(drop=True)
+            events = whole.adverse_events
+            # Events of other protocols' sessions go; events without a session stay (the
+            # engine attributes them to the patient's latest session in scope, or counts them
+            # as lost).
+            linked = events["session_id"].to_numpy()
+            keep = (linked == "") | np.isin(linked, sessions["session_id"].to_numpy())
+            self._scoped[protocol] = replace(
+                whole, sessions=sessions, adverse_events=events[keep].reset_index(drop=True)
+            )
+        return self._scoped[protocol]
+
+    def dataset(self, protocol: str | None, indication: str, area: str | None, outcome: str) -> Dataset:  # fmt: skip
+        """The analysed dataset of one report, built once for the report and its figures."""
+        key = (protocol, indication, area, outcome)
+        if key not in self._datasets:
+            self._datasets[key] = build_dataset(self.normalised(protocol), indication, area, outcome)  # fmt: skip
+        return self._datasets[key]
+
+    def _in_scope(self, indication: str, area: str | None) -> pd.DataFrame:
+        sessions = self.normalised().sessions
+        scope = sessions["indication"].to_numpy() == indication
+        if area is not None:
+            scope &= sessions["area"].to_numpy() == area
+        return sessions[scope]
 
     def protocols(self, indication: str, area: str | None = None) -> list[str]:
-        return sorted({s["protocol"] for s in self.sessions if s.get("protocol") and s["indication"] == indication and (area is None or s["area"] == area)})  # fmt: skip
+        found = self._in_scope(indication, area)["protocol"].unique()
+        return sorted(str(p) for p in found if p)
 
-    def only_protocol(self, protocol: str | None) -> Tables:
-        if protocol is None:
-            return self
-        sessions = [s for s in self.sessions if (s.get("protocol") or "") == protocol]
-        ids = {s["session_id"] for s in sessions}
-        # Events of other protocols' sessions go; events without a session stay (the engine
-        # attributes them to the patient's latest session in scope, or counts them as lost).
-        events = [e for e in self.adverse_events if not e.get("session_id") or e["session_id"] in ids]  # fmt: skip
-        return Tables(self.patients, sessions, self.measurements, events)
+    def areas(self, indication: str) -> list[str]:
+        return sorted(str(a) for a in self._in_scope(indication, None)["area"].unique() if a)
 
 
-def _decomposition(tables: Tables, report: dict[str, Any], indication: str, area: str | None, outcome: str) -> dict[str, Any] | None:  # fmt: skip
+def _decomposition(dataset: Dataset, report: dict[str, Any]) -> dict[str, Any] | None:
     naive, effect, weight = report["naive_change"], report["per_session_effect"], report["weight_effect_per_kg"]  # fmt: skip
     if naive is None or effect is None or weight is None:
         return None
-    rows = build_dataset(normalise(*_args(tables)), indication, area, outcome).rows
+    rows = dataset.rows
     treated = rows[rows["treated"].to_numpy()]
     base = treated[treated["days"].to_numpy() <= 0].sort_values("day").groupby("series").tail(1)
     last = treated[treated["days"].to_numpy() > 0].sort_values("day").groupby("series").tail(1)
@@ -72,26 +117,22 @@ def _decomposition(tables: Tables, report: dict[str, Any], indication: str, area
     }
 
 
-def _args(tables: Tables) -> tuple[Any, Any, Any, Any]:
-    return tables.patients, tables.sessions, tables.measurements, tables.adverse_events
-
-
 def evidence_report(tables: Tables, *, indication: str, area: str | None, outcome: str, protocol: str | None = None) -> dict[str, Any]:  # fmt: skip
     """The spec's report (plus ``protocol`` and ``decomposition``); ValueError on bad codes."""
     if protocol is not None and protocol not in tables.protocols(indication, area):
         known = ", ".join(repr(p) for p in tables.protocols(indication, area)) or "none recorded"
         raise ValueError(f"protocol: {protocol!r} has no session for {indication}; known: {known}")
-    scoped = tables.only_protocol(protocol)
-    report = build_report(*_args(scoped), indication=indication, area=area, outcome=outcome)
+    check_codes(indication, area, outcome)
+    dataset = tables.dataset(protocol, indication, area, outcome)
+    report, _ = report_and_dataset(tables.normalised(protocol), indication=indication, area=area, outcome=outcome, dataset=dataset)  # fmt: skip
     report["protocol"] = protocol
-    report["decomposition"] = _decomposition(scoped, report, indication, area, outcome)
+    report["decomposition"] = _decomposition(dataset, report)
     return report
 
 
 def trajectories(tables: Tables, *, indication: str, area: str | None, outcome: str, protocol: str | None) -> list[list[tuple[float, float]]]:  # fmt: skip
     """Per treated site series: (sessions before the reading, change from baseline)."""
-    scoped = tables.only_protocol(protocol)
-    rows = build_dataset(normalise(*_args(scoped)), indication, area, outcome).rows
+    rows = tables.dataset(protocol, indication, area, outcome).rows
     treated = rows[rows["treated"].to_numpy()]
     out: list[list[tuple[float, float]]] = []
     for _, group in treated.groupby("series", sort=True):
@@ -113,6 +154,6 @@ def by_protocol(tables: Tables, *, indication: str, area: str | None, outcome: s
     """The per-session effect of each protocol (exploratory: not a target-trial emulation)."""
     out = []
     for protocol in tables.protocols(indication, area):
-        report = build_report(*_args(tables.only_protocol(protocol)), indication=indication, area=area, outcome=outcome)  # fmt: skip
+        report, _ = report_and_dataset(tables.normalised(protocol), indication=indication, area=area, outcome=outcome)  # fmt: skip
         out.append({"protocol": protocol, "courses": report["courses"], "per_session_effect": report["per_session_effect"], "naive_change": report["naive_change"]})  # fmt: skip
     return out

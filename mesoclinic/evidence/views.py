@@ -102,7 +102,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def indication_page(request: HttpRequest, indication: str) -> HttpResponse:
     ctx = _compute(request, indication)
     ctx["plots"] = _plots(ctx)
-    codes = sorted({s["area"] for s in ctx["tables"].sessions if s["indication"] == indication})
+    codes = ctx["tables"].areas(indication)
     ctx["areas"] = [(a, gettext(AREAS[a]) if a in AREAS else a) for a in codes]
     ctx["outcomes"] = [
         (k, gettext(MEASUREMENT_KINDS[k].label)) for k in report_outcomes(indication)

@@ -9,3 +9,8 @@ class MfaConfig(AppConfig):
     name = "mesoclinic.mfa"
     label = "mfa"
     verbose_name = "Sign-in second step"
+
+    def ready(self) -> None:
+        from mesoclinic.mfa import open_decision
+
+        open_decision.connect()

@@ -61,7 +61,7 @@ def measured_weights(clinic: Clinic, patient_ids: Iterable[int]) -> dict[int, li
     return found
 
 
-def _add_site(sites: TreatedSites, area: str, side: str, day: dt.date) -> None:
+def record_treated_site(sites: TreatedSites, area: str, side: str, day: dt.date) -> None:
     key = (area, side)
     if key not in sites or day < sites[key]:
         sites[key] = day
@@ -75,7 +75,7 @@ def treated_sites_from_sessions(
     for session in sessions:
         day = clinic.day_of(session.performed_at)
         for a in session.areas.all():
-            _add_site(sites, a.area, a.side, day)
+            record_treated_site(sites, a.area, a.side, day)
     return sites
 
 

@@ -47,7 +47,11 @@ class TreatmentPlan(ClinicalRecord):
         return f"{self.get_indication_display()} — {self.protocol or gettext('plan')}"
 
     def sessions_done(self) -> int:
-        """Signed sessions of this course (uses prefetched sessions when the chart loaded them)."""
+        """Signed sessions of this course: the chart's count annotated by the database
+        (``signed_sessions``), else from the (prefetched) sessions."""
+        annotated: int | None = getattr(self, "signed_sessions", None)
+        if annotated is not None:
+            return annotated
         return sum(1 for s in self.sessions.all() if s.signed_at is not None)
 
 

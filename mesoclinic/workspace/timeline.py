@@ -1,4 +1,11 @@
-"""The patient chart: every clinical record of one patient, newest first, that the role may see."""
+"""The patient chart: every clinical record of one patient, newest first, that the role may see.
+
+The timeline shows the recent history, ``years`` back from today (one by default) and at
+least the newest ``RECENT_ENTRIES`` entries; older years are added on demand (the chart's "show the year before" link). The measurement plots
+and the derived site roles still use the whole history, read in a fixed number of queries:
+the queries of the timeline read only the window's sessions and their lines, so a patient with
+years of sessions costs little more than a new one.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +13,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from mesoclinic.clinics.models import Membership
+from django.db.models import Count, Q
+
+from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.roles import Perm
-from mesoclinic.outcomes.services import annotate_measurements, treated_sites_from_sessions
+from mesoclinic.outcomes.services import TreatedSites, annotate_measurements, record_treated_site
 from mesoclinic.patients.models import Patient
-from mesoclinic.treatments.models import prefetch_lines_in_effect
+from mesoclinic.treatments.models import TreatmentSession, prefetch_lines_in_effect
+
+DEFAULT_YEARS = 1
+# However old, a short history is shown whole: at least this many of the newest entries.
+RECENT_ENTRIES = 20
+# A bound on ``?years=``: more than any clinic's history, and no huge date arithmetic.
+MAX_YEARS = 100
 
 
 @dataclass
@@ -20,10 +35,11 @@ class ChartEntry:
     when: dt.datetime | dt.date
     kind: str
     record: Any
+    day: dt.date = dt.date.min
 
     @property
     def sort_key(self) -> dt.date:
-        return self.when.date() if isinstance(self.when, dt.datetime) else self.when
+        return self.day
 
 
 @dataclass
@@ -31,45 +47,113 @@ class Chart:
     entries: list[ChartEntry] = field(default_factory=list)
     clinical: bool = False
     measurements: list[Any] = field(default_factory=list)
+    # The window: entries on or after ``since`` are shown, ``since`` being ``years`` back from
+    # ``today``, or earlier to show at least the newest ``RECENT_ENTRIES`` (``floor``: the day
+    # of the last of them). ``older``: some record is older than ``since``.
+    years: int = DEFAULT_YEARS
+    today: dt.date = dt.date.max
+    floor: dt.date = dt.date.max
+    older: bool = False
+
+    def since_for(self, years: int) -> dt.date:
+        return min(years_back(self.today, years), self.floor)
+
+    @property
+    def since(self) -> dt.date:
+        return self.since_for(self.years)
 
 
-def build_chart(patient: Patient, membership: Membership) -> Chart:
-    chart = Chart(clinical=membership.has(Perm.VIEW_CLINICAL))
+def years_back(today: dt.date, years: int) -> dt.date:
+    """The same day ``years`` earlier (28 February for a 29th in a common year)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def window_years(raw: str | None) -> int:
+    """``?years=`` as given by the "older" link; anything else is the default."""
+    try:
+        years = int(raw or DEFAULT_YEARS)
+    except ValueError:
+        return DEFAULT_YEARS
+    return min(max(years, DEFAULT_YEARS), MAX_YEARS)
+
+
+def _session_days(sessions: Any, clinic: Clinic) -> tuple[TreatedSites, list[dt.date]]:
+    """Over the whole history, in one lean query (tuples, no model instances): the first day
+    each area and side was treated, and each session's day."""
+    sites: TreatedSites = {}
+    days: dict[int, dt.date] = {}
+    for pk, performed_at, area, side in sessions.order_by().values_list(
+        "pk", "performed_at", "areas__area", "areas__side"
+    ):
+        day = days.get(pk) or clinic.day_of(performed_at)
+        days[pk] = day
+        if area is not None:
+            record_treated_site(sites, area, side, day)
+    return sites, list(days.values())
+
+
+def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_YEARS) -> Chart:
+    clinic = membership.clinic
+    chart = Chart(clinical=membership.has(Perm.VIEW_CLINICAL), years=years, today=clinic.today())
     if not chart.clinical:
         return chart
-    # Each related set is fetched once; no per-entry queries (the chart must stay fast
-    # for a patient with years of sessions).
+    candidates: list[ChartEntry] = []
+
+    def add(when: dt.datetime | dt.date, kind: str, record: Any) -> None:
+        day = clinic.day_of(when) if isinstance(when, dt.datetime) else when
+        candidates.append(ChartEntry(when, kind, record, day))
+
+    # Each related set is fetched once; no per-entry queries. Consultations, consents, plans,
+    # adverse events and measurements are read whole (few per patient, and the plots need
+    # every measurement); sessions, the long list, in full only within the window.
     for c in patient.consultations.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related(
         "amendments"
     ):
-        chart.entries.append(ChartEntry(c.consulted_at, "consultation", c))
-    for consent in patient.consents.restrict(membership, Perm.VIEW_CLINICAL).select_related(
-        "template"
+        add(c.consulted_at, "consultation", c)
+    # A consent's withdrawal is an amendment: prefetched, not read per consent.
+    for consent in (
+        patient.consents.restrict(membership, Perm.VIEW_CLINICAL)
+        .select_related("template")
+        .prefetch_related("amendments")
     ):
-        chart.entries.append(ChartEntry(consent.patient_signed_at, "consent", consent))
-    for plan in patient.plans.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related(
-        "areas", "sessions"
+        add(consent.patient_signed_at, "consent", consent)
+    # "n of m sessions done" counted by the database, not from every session of the course.
+    for plan in (
+        patient.plans.restrict(membership, Perm.VIEW_CLINICAL)
+        .annotate(signed_sessions=Count("sessions", filter=Q(sessions__signed_at__isnull=False)))
+        .prefetch_related("areas")
     ):
-        chart.entries.append(ChartEntry(plan.created_at, "plan", plan))
-    sessions = list(
-        patient.sessions.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related(
-            "areas", prefetch_lines_in_effect(), "amendments"
-        )
-    )
-    for s in sessions:
-        chart.entries.append(ChartEntry(s.performed_at, "session", s))
+        add(plan.created_at, "plan", plan)
     for ae in patient.adverse_events.restrict(membership, Perm.VIEW_CLINICAL).select_related(
         "lot", "session"
     ):
-        chart.entries.append(ChartEntry(ae.onset_date, "adverse_event", ae))
+        add(ae.onset_date, "adverse_event", ae)
     measurements = list(patient.measurements.restrict(membership, Perm.VIEW_CLINICAL))
-    # Derived site roles and weight-change flags from the sessions already fetched: no queries.
-    annotate_measurements(measurements, treated_sites_from_sessions(sessions, membership.clinic))
-    chart.measurements = measurements
     by_day: dict[dt.date, list[Any]] = {}
     for m in measurements:
         by_day.setdefault(m.measured_on, []).append(m)
     for day, items in by_day.items():
-        chart.entries.append(ChartEntry(day, "measurements", items))
+        add(day, "measurements", items)
+    sessions = TreatmentSession.objects.restrict(membership, Perm.VIEW_CLINICAL).filter(
+        patient=patient
+    )
+    sites, session_days = _session_days(sessions, clinic)
+    # Derived site roles and weight-change flags over the whole history: no further queries.
+    annotate_measurements(measurements, sites)
+    chart.measurements = measurements
+
+    days = sorted([e.day for e in candidates] + session_days, reverse=True)
+    if days:
+        chart.floor = days[min(len(days), RECENT_ENTRIES) - 1]
+    since = chart.since
+    chart.older = bool(days) and days[-1] < since
+    for s in sessions.filter(performed_at__gte=clinic.start_of_day(since)).prefetch_related(
+        "areas", prefetch_lines_in_effect(), "amendments"
+    ):
+        add(s.performed_at, "session", s)
+    chart.entries = [e for e in candidates if e.day >= since]
     chart.entries.sort(key=lambda e: (e.sort_key, e.kind), reverse=True)
     return chart

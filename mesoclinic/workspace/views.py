@@ -25,6 +25,7 @@ from mesoclinic.clinics import services as clinic_services
 from mesoclinic.clinics import throttle
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.permissions import current_membership, requires
+from mesoclinic.clinics.requests import ClinicRequest
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.mfa import policy as mfa_policy
 from mesoclinic.mfa import services as mfa_services
@@ -37,7 +38,7 @@ from mesoclinic.treatments.models import TreatmentSession
 from mesoclinic.workspace import services
 from mesoclinic.workspace.alerts import chart_alerts
 from mesoclinic.workspace.forms import ClinicSettingsForm, StaffCreateForm, StaffEditForm
-from mesoclinic.workspace.timeline import build_chart
+from mesoclinic.workspace.timeline import build_chart, window_years
 from mesoclinic.workspace.today import attention, day_sessions
 
 
@@ -78,12 +79,26 @@ def today(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Perm.VIEW_DEMOGRAPHICS)
-def patient_chart(request: HttpRequest, public_id: str) -> HttpResponse:
+def patient_chart(request: ClinicRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     patient = get_object_or_404(
         Patient.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS), public_id=public_id
     )
-    chart = build_chart(patient, membership)
+    # restrict() found it in the member's clinic: that clinic, already read, is the patient's.
+    patient.clinic = membership.clinic
+    # The timeline's window: the recent year, or as many years as the "older" link asked for.
+    years = window_years(request.GET.get("years"))
+    chart = build_chart(patient, membership, years)
+    if request.htmx and "years" in request.GET:
+        # The "older" link followed with htmx: only the year it adds, after those shown.
+        record(request, Action.VIEW, obj=patient, detail=f"chart, history of {years} years")
+        shown_since = chart.since_for(years - 1)
+        added = [e for e in chart.entries if e.sort_key < shown_since]
+        return render(
+            request,
+            "workspace/_timeline_older.html",
+            {"patient": patient, "chart": chart, "entries": added},
+        )
     alerts = chart_alerts(patient, membership)
     record(request, Action.VIEW, obj=patient, detail="chart")
     context = {

@@ -14,7 +14,7 @@ from typing import Any, cast
 from mesoclinic.clinical_codes import AREAS, INDICATIONS, MEASUREMENT_KINDS
 from mesoclinic.evidence.engine import courses as course_rules
 from mesoclinic.evidence.engine.adverse import adverse_event_rates
-from mesoclinic.evidence.engine.courses import build_dataset, primary_window
+from mesoclinic.evidence.engine.courses import Dataset, build_dataset, primary_window
 from mesoclinic.evidence.engine.estimates import (
     control_difference,
     naive_change,
@@ -22,14 +22,14 @@ from mesoclinic.evidence.engine.estimates import (
 )
 from mesoclinic.evidence.engine.limitations import LimitationContext, limitations
 from mesoclinic.evidence.engine.responders import NO_PLACEBO_GAIS, relative_responders, responders
-from mesoclinic.evidence.engine.tables import Rows, normalise
+from mesoclinic.evidence.engine.tables import Rows, Tables, normalise
 
 # Why the change-based figures of a scale rated against baseline are null (GAIS:
 # mesotherapy-clinical.md §5.4, https://flexikon.doccheck.com/de/Global_Aesthetic_Improvement_Scale).
 RELATIVE_REASON = "naive change, per-session effect, weight effect and control-site difference not computed: the {label} rates change against the pre-treatment appearance, so there is no baseline value to subtract; the responder rate (rated improved or better) is reported instead"  # fmt: skip
 
 
-def _check_codes(indication: str, area: str | None, outcome: str) -> None:
+def check_codes(indication: str, area: str | None, outcome: str) -> None:
     if indication not in INDICATIONS:
         raise ValueError(f"indication: {indication!r} is not one of {', '.join(INDICATIONS)}")
     if area is not None and area not in AREAS:
@@ -61,9 +61,25 @@ def build_report(
     outcome: str = "circumference_cm",
 ) -> dict[str, Any]:
     """The evidence report for one indication (× area) × outcome kind."""
-    _check_codes(indication, area, outcome)
+    check_codes(indication, area, outcome)
     tables = normalise(patients, sessions, measurements, adverse_events)
-    dataset = build_dataset(tables, indication, area, outcome)
+    return report_and_dataset(tables, indication=indication, area=area, outcome=outcome)[0]
+
+
+def report_and_dataset(
+    tables: Tables,
+    *,
+    indication: str,
+    area: str | None = None,
+    outcome: str = "circumference_cm",
+    dataset: Dataset | None = None,
+) -> tuple[dict[str, Any], Dataset]:
+    """The report from tables already normalised, and the analysed dataset it was computed
+    from (for the figures drawn beside it: built once, not again for each). ``dataset``:
+    that dataset when the caller has it already."""
+    check_codes(indication, area, outcome)
+    if dataset is None:
+        dataset = build_dataset(tables, indication, area, outcome)
     reasons: list[str] = []
 
     relative = outcome in course_rules.RELATIVE_KINDS
@@ -148,4 +164,4 @@ def build_report(
     if relative:
         report["responders_subject"] = subject
     # _finite returns a value of its argument's shape: a dict for this dict.
-    return cast("dict[str, Any]", _finite(report))
+    return cast("dict[str, Any]", _finite(report)), dataset
