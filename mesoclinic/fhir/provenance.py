@@ -50,7 +50,7 @@ SIGNATURE_READ = ("public_id", "signed_at", "signed_by_id", "signed_by_name")
 
 def signature_rows(ctx: ExportContext, model: type[SignableRecord]) -> QuerySet[Any]:
     """The clinic's signed records of ``model`` (signed since ``ctx.since``), unordered."""
-    rows: QuerySet[Any] = model.objects.for_clinic(ctx.clinic)  # type: ignore[attr-defined]
+    rows: QuerySet[Any] = model.objects.for_clinic(ctx.clinic)
     return rows.filter(signed_at__isnull=False, **ctx.since_filter("signed_at"))
 
 
@@ -63,6 +63,8 @@ def to_signature(
     return {
         "resourceType": "Provenance",
         "id": derived_id(public_id, "signature"),
+        # A signature never changes: one version, recorded when signed.
+        "meta": {"versionId": "1", "lastUpdated": instant(signed_at)},
         "target": targets(model, str(public_id)),
         "recorded": instant(signed_at),
         "activity": concept(text="Signed"),
@@ -138,6 +140,7 @@ def map_amendments(ctx: ExportContext, chunk: list[Amendment]) -> Iterator[dict[
         yield {
             "resourceType": "Provenance",
             "id": str(amendment.public_id),
+            "meta": {"versionId": "1", "lastUpdated": instant(amendment.at)},
             "target": target,
             "recorded": instant(amendment.at),
             "activity": concept(
