@@ -12,6 +12,7 @@ from django.db.models import Q
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.fhir.adverse_event import event_rows, to_adverse_event
 from mesoclinic.fhir.api.sources import (
+    EVERYTHING,
     NOTHING,
     Filter,
     ResourceType,
@@ -128,7 +129,7 @@ def _common(patient: str, date: str, day: bool, updated: str) -> dict[str, Filte
 def _identifier(ctx: ExportContext, system: str | None, code: str | None) -> Q:
     if system not in (None, "", mrn_system(str(ctx.clinic.public_id))):
         return NOTHING
-    return Q(mrn=code) if code else Q()
+    return Q(mrn=code) if code else EVERYTHING
 
 
 def _name(ctx: ExportContext, rows: Rows, values: list[str]) -> Rows:
@@ -252,7 +253,7 @@ RESPONSE = ResourceType(
 
 def _measurement_code(ctx: ExportContext, system: str | None, code: str | None) -> Q:
     if code is None:
-        return Q() if system in (None, LOINC, LOCAL) else NOTHING
+        return EVERYTHING if system in (None, LOINC, LOCAL) else NOTHING
     q = NOTHING
     if system in (None, LOCAL) and code.startswith("measure-"):
         q |= Q(kind=code.removeprefix("measure-"))
@@ -280,7 +281,7 @@ def _consultation_measure(field_name: str) -> Source:
 
     def code(ctx: ExportContext, system: str | None, value: str | None) -> Q:
         hit = system in (None, LOINC) and value in (None, loinc["code"])
-        return Q() if hit else NOTHING
+        return EVERYTHING if hit else NOTHING
 
     filters = dict(CONSULTATION_FILTERS) | {"code": token_filter("code", code)}
     return Source(

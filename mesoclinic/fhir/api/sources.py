@@ -61,7 +61,7 @@ def date_filter(name: str, lookup: str, *, day: bool) -> Filter:
 
 def token_filter(name: str, match: Callable[[ExportContext, str | None, str | None], Q]) -> Filter:
     def apply(ctx: ExportContext, rows: Rows, values: list[str]) -> Rows:
-        q = Q(pk__in=[])
+        q = NOTHING
         for value in values:
             token = parse_token(name, value)
             q |= match(ctx, token.system, token.code)
@@ -80,6 +80,8 @@ def lot_number(lookup: str) -> Filter:
 
 
 NOTHING = Q(pk__in=[])
+# Every row. Not Q(): an empty Q is dropped when combined, so NOTHING | Q() is still nothing.
+EVERYTHING = Q(pk__isnull=False)
 
 
 @dataclass(frozen=True)

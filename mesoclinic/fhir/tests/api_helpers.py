@@ -17,9 +17,7 @@ from mesoclinic.fhir.models import AccessToken, BackendClient
 BASE = "/fhir/R4/"
 
 
-def issue_token(
-    clinic: Clinic, role: str, scopes: str = "system/*.read", *, name: str = ""
-) -> str:
+def issue_token(clinic: Clinic, role: str, scopes: str = "system/*.read", *, name: str = "") -> str:
     """A live bearer token of a new client of ``clinic`` acting as ``role``."""
     admin = Membership.objects.filter(clinic=clinic).select_related("user").first()
     assert admin is not None, "the clinic needs a member to register a client"
