@@ -36,7 +36,7 @@ ADMIN_NAMESPACE = "admin"
 # tests (aftercare/tests/test_patient_link.py) cover tampering and reuse for another patient.
 PUBLIC_NAMESPACES = {"aftercare_patient"}
 # The FHIR API is opened with a client's bearer token, not a staff login, and its addresses
-# take resource types and FHIR ids: its own walk (mesoclinic/fhir/tests/test_api_isolation.py)
+# take resource types and FHIR ids: its own walk (tests/test_fhir_isolation.py)
 # reads every type of one clinic with another clinic's token, by id and by search.
 TOKEN_NAMESPACES = {"fhir"}
 # Signing in and out: opening them would change who the walk is signed in as.
