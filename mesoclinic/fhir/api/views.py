@@ -121,6 +121,7 @@ def _audit(
     patients: list[int | None] = [*sorted(
         Patient.objects.for_clinic(access.clinic)
         .filter(public_id__in=ids)
+        .order_by()
         .values_list("pk", flat=True)
     )] if ids else []  # fmt: skip
     client = access.client
