@@ -162,6 +162,8 @@ def test_it_audits_a_read_for_its_patient_as_the_client(demo: Clinic) -> None:
         ("patient", 404, "not-found"),
         ("Patient/1/_history/1", 404, "not-found"),
         ("CodeSystem/other", 404, "not-found"),
+        ("/fhir/R5/metadata", 404, "not-found"),
+        ("/fhir/", 404, "not-found"),
     ],
 )
 def test_it_answers_an_unknown_address_with_an_operation_outcome(
