@@ -109,6 +109,7 @@ def _base(request: HttpRequest) -> str:
 def _audit(
     request: HttpRequest,
     access: FhirAccess,
+    resource_type: str,
     interaction: str,
     resources: list[dict[str, Any]],
     detail: str,
@@ -131,7 +132,7 @@ def _audit(
         clinic=access.clinic,
         patient_ids=patients or [None],
         username=f"fhir:{client.name}",
-        object_type=f"fhir:{resources[0]['resourceType'] if resources else ''}",
+        object_type=f"fhir:{resource_type}",
         object_id=object_id,
         detail=f"FHIR {interaction} by client {client.public_id}: {detail}",
     )
@@ -158,7 +159,7 @@ def read_view(request: HttpRequest, resource_type: str, resource_id: str) -> Htt
         resource = found
     etag = f'W/"{_version(resource)}"'
     if access is not None:
-        _audit(request, access, "read", [resource], rtype.name, object_id=resource_id)
+        _audit(request, access, rtype.name, "read", [resource], rtype.name, object_id=resource_id)
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
@@ -198,14 +199,18 @@ def _bundle(request: HttpRequest, query: Query, page: Page) -> dict[str, Any]:
             "search": {"mode": mode},
         }
 
-    return {
+    bundle: dict[str, Any] = {
         "resourceType": "Bundle",
         "type": "searchset",
         "total": page.total,
         "link": links,
-        "entry": [entry(r, "match") for r in page.resources]
-        + [entry(r, "include") for r in page.included],
     }
+    entries = [entry(r, "match") for r in page.resources]
+    entries += [entry(r, "include") for r in page.included]
+    if entries:
+        # FHIR JSON has no empty arrays: a page with nothing on it has no entry element.
+        bundle["entry"] = entries
+    return bundle
 
 
 @fhir_endpoint
@@ -223,6 +228,7 @@ def search_view(request: HttpRequest, resource_type: str) -> HttpResponse:
     _audit(
         request,
         access,
+        rtype.name,
         "search",
         page.resources + page.included,
         f"{rtype.name} search, {page.total} matched, {len(page.resources)} returned from "

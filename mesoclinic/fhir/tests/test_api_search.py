@@ -177,7 +177,7 @@ def test_it_pages_through_every_match_once_with_next_links(clinic: Clinic, token
     # when the next links are followed to the end
     while next_link := [x["url"] for x in bundle["link"] if x["relation"] == "next"]:
         bundle = _search(token, next_link[0])
-        assert len(bundle["entry"]) <= 7
+        assert len(bundle.get("entry", [])) <= 7
         seen += _ids(bundle)
         pages += 1
     # then every match came once, and every entry has its full URL
@@ -193,10 +193,10 @@ def test_it_includes_the_patients_and_the_lots_medications(clinic: Clinic, token
         "MedicationAdministration?_count=10&_include=MedicationAdministration:patient"
         "&_include=MedicationAdministration:medication",
     )
-    matched = [e["resource"] for e in bundle["entry"] if e["search"]["mode"] == "match"]
+    matched = [e["resource"] for e in bundle.get("entry", []) if e["search"]["mode"] == "match"]
     included = {
         (e["resource"]["resourceType"], e["resource"]["id"])
-        for e in bundle["entry"]
+        for e in bundle.get("entry", [])
         if e["search"]["mode"] == "include"
     }
     wanted = {("Patient", m["subject"]["reference"].split("/")[1]) for m in matched} | {
@@ -207,7 +207,7 @@ def test_it_includes_the_patients_and_the_lots_medications(clinic: Clinic, token
     assert included == wanted
     assert r4_errors(bundle) is None
     observations = _search(token, "Observation?_count=5&_include=Observation:patient")
-    assert {e["resource"]["resourceType"] for e in observations["entry"]} == {
+    assert {e["resource"]["resourceType"] for e in observations.get("entry", [])} == {
         "Observation",
         "Patient",
     }
@@ -243,7 +243,7 @@ def _search_queries(token: str, query: str) -> list[Any]:
 def test_it_audits_a_search_once_per_patient_returned(clinic: Clinic, token: str) -> None:
     before = AuditEvent.objects.filter(clinic=clinic).count()
     bundle = _search(token, "Observation?_count=30")
-    patients = {e["resource"]["subject"]["reference"] for e in bundle["entry"]}
+    patients = {e["resource"]["subject"]["reference"] for e in bundle.get("entry", [])}
     events = AuditEvent.objects.filter(clinic=clinic).order_by("id")[before:]
     assert len(events) == len(patients)
     assert {e.action for e in events} == {"search"}
@@ -293,5 +293,5 @@ def test_it_serves_a_huge_count_as_its_largest_page(clinic: Clinic, token: str) 
 def test_it_counts_without_entries_when_asked_for_none(clinic: Clinic, token: str) -> None:
     bundle = _search(token, "Observation?_count=0")
     assert bundle["total"] > 0
-    assert bundle["entry"] == []
+    assert "entry" not in bundle
     assert [x["relation"] for x in bundle["link"]] == ["self"]
