@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from mesoclinic.clinics.models import Clinic
 from mesoclinic.fhir.adverse_event import event_rows, to_adverse_event
+from mesoclinic.fhir.api.declarations import (
+    HL7,
+    ID,
+    LOCAL_PARAM,
+    common,
+    date_param,
+    last_updated,
+    lot_param,
+    param,
+    patient_param,
+)
+from mesoclinic.fhir.api.record_types import (
+    CODE_SYSTEM,
+    ORGANIZATION,
+    PRACTITIONER,
+    PRACTITIONER_ROLE,
+    PROVENANCE,
+    QUESTIONNAIRE,
+)
 from mesoclinic.fhir.api.sources import (
     EVERYTHING,
     NOTHING,
-    Filter,
     ResourceType,
     Rows,
-    SearchParam,
     Source,
     date_filter,
     derived,
     each,
     lot_number,
-    patient_filter,
     token_filter,
 )
 from mesoclinic.fhir.careplan import plan_rows, to_care_plan
@@ -31,7 +44,6 @@ from mesoclinic.fhir.codes import (
     CANONICAL,
     LOCAL,
     LOINC,
-    code_system,
     measurement_loinc,
     mrn_system,
 )
@@ -50,12 +62,6 @@ from mesoclinic.fhir.observation import (
     measurement_rows,
     to_observation,
 )
-from mesoclinic.fhir.organization import (
-    membership_rows,
-    to_organization,
-    to_practitioner,
-    to_practitioner_role,
-)
 from mesoclinic.fhir.patient import (
     ALLERGIES,
     CURRENT_MEDICATIONS,
@@ -70,58 +76,10 @@ from mesoclinic.fhir.procedure import (
     to_administration,
     to_procedure,
 )
-from mesoclinic.fhir.provenance import (
-    SIGNED_MODELS,
-    amendment_rows,
-    map_amendments,
-    signature_rows,
-    to_signature,
-)
-from mesoclinic.fhir.questionnaire import questionnaire, to_response
+from mesoclinic.fhir.questionnaire import to_response
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.patients.models import Patient
-from mesoclinic.records.models import Amendment, SignableRecord
-
-HL7 = "http://hl7.org/fhir/SearchParameter"
-LOCAL_PARAM = f"{CANONICAL}/SearchParameter"
-
-
-def _param(name: str, kind: str, definition: str, documentation: str) -> SearchParam:
-    return SearchParam(name, kind, definition, documentation)
-
-
-ID = _param("_id", "token", f"{HL7}/Resource-id", "The resource's id.")
-
-
-def _last_updated(element: str = "meta.lastUpdated") -> SearchParam:
-    return _param(
-        "_lastUpdated", "date", f"{HL7}/Resource-lastUpdated",
-        f"When the record was last saved ({element}); prefixes eq, ne, gt, ge, lt, le.",
-    )  # fmt: skip
-
-
-def _patient_param(element: str) -> SearchParam:
-    return _param(
-        "patient", "reference", f"{HL7}/clinical-patient",
-        f"The patient ({element}): Patient/<id> or <id>; comma-separated ids for any of them.",
-    )  # fmt: skip
-
-
-def _date_param(element: str, definition: str = f"{HL7}/clinical-date") -> SearchParam:
-    return _param(
-        "date", "date", definition,
-        f"{element}; prefixes eq, ne, gt, ge, lt, le; a date alone is a whole day in the "
-        "clinic's time zone.",
-    )  # fmt: skip
-
-
-def _common(patient: str, date: str, day: bool, updated: str) -> dict[str, Filter]:
-    return {
-        "patient": patient_filter(patient),
-        "date": date_filter("date", date, day=day),
-        "_lastUpdated": date_filter("_lastUpdated", updated, day=False),
-    }
-
+from mesoclinic.records.models import Amendment
 
 # Patient ------------------------------------------------------------------------------------
 
@@ -163,26 +121,26 @@ PATIENT = ResourceType(
     ),
     params=(
         ID,
-        _param(
+        param(
             "identifier",
             "token",
             f"{HL7}/Patient-identifier",
             "The clinic's MRN: <system>|<mrn> (the system is "
             f"{CANONICAL}/sid/clinic/<clinic id>/mrn) or the MRN alone.",
         ),
-        _param(
+        param(
             "name",
             "string",
             f"{HL7}/Patient-name",
             "A family or given name starting with the value (any case).",
         ),
-        _param(
+        param(
             "birthdate",
             "date",
             f"{HL7}/individual-birthdate",
             "Patient.birthDate; prefixes eq, ne, gt, ge, lt, le.",
         ),
-        _last_updated(),
+        last_updated(),
     ),  # fmt: skip
 )
 
@@ -194,7 +152,7 @@ def _with_text(column: str, what: str, to_resource: Any) -> Source:
     return Source(
         rows,
         each(lambda ctx, patient: to_resource(patient)),
-        filters=_common("pk", "updated_at", False, "updated_at"),
+        filters=common("pk", "updated_at", False, "updated_at"),
         derive=derived(what),
         derived_from=("public_id",),
     )
@@ -205,9 +163,9 @@ ALLERGY = ResourceType(
     sources=(_with_text("allergies", ALLERGIES, to_allergy_intolerance),),
     params=(
         ID,
-        _patient_param("AllergyIntolerance.patient"),
-        _date_param("AllergyIntolerance.recordedDate"),
-        _last_updated(),
+        patient_param("AllergyIntolerance.patient"),
+        date_param("AllergyIntolerance.recordedDate"),
+        last_updated(),
     ),  # fmt: skip
 )
 STATEMENT = ResourceType(
@@ -215,16 +173,16 @@ STATEMENT = ResourceType(
     sources=(_with_text("current_medications", CURRENT_MEDICATIONS, to_medication_statement),),
     params=(
         ID,
-        _patient_param("MedicationStatement.subject"),
-        _date_param("MedicationStatement.dateAsserted", f"{LOCAL_PARAM}/MedicationStatement-date"),
-        _last_updated(),
+        patient_param("MedicationStatement.subject"),
+        date_param("MedicationStatement.dateAsserted", f"{LOCAL_PARAM}/MedicationStatement-date"),
+        last_updated(),
     ),  # fmt: skip
 )
 
 # Encounters and what a consultation gives --------------------------------------------------
 
-CONSULTATION_FILTERS = _common("patient", "consulted_at", False, "updated_at")
-SESSION_FILTERS = _common("patient", "performed_at", False, "updated_at")
+CONSULTATION_FILTERS = common("patient", "consulted_at", False, "updated_at")
+SESSION_FILTERS = common("patient", "performed_at", False, "updated_at")
 
 ENCOUNTER = ResourceType(
     "Encounter",
@@ -234,9 +192,9 @@ ENCOUNTER = ResourceType(
     ),
     params=(
         ID,
-        _patient_param("Encounter.subject"),
-        _date_param("Encounter.period"),
-        _last_updated("the record's last save; an amendment is not counted"),
+        patient_param("Encounter.subject"),
+        date_param("Encounter.period"),
+        last_updated("the record's last save; an amendment is not counted"),
     ),  # fmt: skip
 )
 RESPONSE = ResourceType(
@@ -244,9 +202,9 @@ RESPONSE = ResourceType(
     sources=(Source(consultation_rows, each(to_response), CONSULTATION_FILTERS),),
     params=(
         ID,
-        _patient_param("QuestionnaireResponse.subject"),
-        _date_param("QuestionnaireResponse.authored", f"{LOCAL_PARAM}/QuestionnaireResponse-date"),
-        _last_updated("the record's last save; an amendment is not counted"),
+        patient_param("QuestionnaireResponse.subject"),
+        date_param("QuestionnaireResponse.authored", f"{LOCAL_PARAM}/QuestionnaireResponse-date"),
+        last_updated("the record's last save; an amendment is not counted"),
     ),  # fmt: skip
 )
 
@@ -299,23 +257,23 @@ OBSERVATION = ResourceType(
         Source(
             measurement_rows,
             each(to_observation),
-            _common("patient", "measured_on", True, "updated_at")
+            common("patient", "measured_on", True, "updated_at")
             | {"code": token_filter("code", _measurement_code)},
         ),
         *(_consultation_measure(f) for f in CONSULTATION_MEASURES),
     ),
     params=(
         ID,
-        _patient_param("Observation.subject"),
-        _date_param("Observation.effective"),
-        _param(
+        patient_param("Observation.subject"),
+        date_param("Observation.effective"),
+        param(
             "code",
             "token",
             f"{HL7}/clinical-code",
             f"Observation.code: <system>|<code> or <code> (LOINC {LOINC}, or the local "
             f"{LOCAL} measure-<kind>).",
         ),
-        _last_updated(),
+        last_updated(),
     ),  # fmt: skip
 )
 
@@ -327,26 +285,26 @@ CONSENT = ResourceType(
         Source(
             consent_rows,
             each(to_consent),
-            _common("patient", "patient_signed_at", False, "updated_at"),
+            common("patient", "patient_signed_at", False, "updated_at"),
         ),
     ),
     params=(
         ID,
-        _patient_param("Consent.patient"),
-        _date_param("Consent.dateTime"),
-        _last_updated("the record's last save; an amendment is not counted"),
+        patient_param("Consent.patient"),
+        date_param("Consent.dateTime"),
+        last_updated("the record's last save; an amendment is not counted"),
     ),  # fmt: skip
 )
 CAREPLAN = ResourceType(
     "CarePlan",
     sources=(
-        Source(plan_rows, each(to_care_plan), _common("patient", "start_date", True, "updated_at")),
+        Source(plan_rows, each(to_care_plan), common("patient", "start_date", True, "updated_at")),
     ),
     params=(
         ID,
-        _patient_param("CarePlan.subject"),
-        _date_param("CarePlan.period (its start)"),
-        _last_updated(),
+        patient_param("CarePlan.subject"),
+        date_param("CarePlan.period (its start)"),
+        last_updated(),
     ),  # fmt: skip
 )
 PROCEDURE = ResourceType(
@@ -355,25 +313,18 @@ PROCEDURE = ResourceType(
         Source(
             area_rows,
             each(to_procedure),
-            _common("session__patient", "session__performed_at", False, "session__updated_at"),
+            common("session__patient", "session__performed_at", False, "session__updated_at"),
             derive=lambda public_id, area, side: derived_id(public_id, f"area:{area}:{side}"),
             derived_from=("session__public_id", "area", "side"),
         ),
     ),
     params=(
         ID,
-        _patient_param("Procedure.subject"),
-        _date_param("Procedure.performed"),
-        _last_updated("the session's last save"),
+        patient_param("Procedure.subject"),
+        date_param("Procedure.performed"),
+        last_updated("the session's last save"),
     ),  # fmt: skip
 )
-
-
-def _lot_param(type_name: str, element: str, definition: str) -> SearchParam:
-    return _param(
-        "lot-number", "token", definition,
-        f"The lot number exactly as recorded ({element}): a recall over the API.",
-    )  # fmt: skip
 
 
 MEDICATION = ResourceType(
@@ -390,8 +341,8 @@ MEDICATION = ResourceType(
     ),
     params=(
         ID,
-        _lot_param("Medication", "Medication.batch.lotNumber", f"{HL7}/Medication-lot-number"),
-        _last_updated(),
+        lot_param("Medication", "Medication.batch.lotNumber", f"{HL7}/Medication-lot-number"),
+        last_updated(),
     ),  # fmt: skip
 )
 ADMINISTRATION = ResourceType(
@@ -400,22 +351,22 @@ ADMINISTRATION = ResourceType(
         Source(
             administration_rows,
             each(to_administration),
-            _common("session__patient", "session__performed_at", False, "session__updated_at")
+            common("session__patient", "session__performed_at", False, "session__updated_at")
             | {"lot-number": lot_number("lot__lot_number")},
         ),
     ),
     params=(
         ID,
-        _patient_param("MedicationAdministration.subject"),
-        _date_param(
+        patient_param("MedicationAdministration.subject"),
+        date_param(
             "MedicationAdministration.effective", f"{LOCAL_PARAM}/MedicationAdministration-date"
         ),
-        _lot_param(
+        lot_param(
             "MedicationAdministration",
             "the batch.lotNumber of the medicationReference",
             f"{LOCAL_PARAM}/MedicationAdministration-lot-number",
         ),
-        _last_updated("the session's last save"),
+        last_updated("the session's last save"),
     ),  # fmt: skip
     includes={"MedicationAdministration:medication": "Medication"},
 )
@@ -425,117 +376,24 @@ ADVERSE_EVENT = ResourceType(
         Source(
             event_rows,
             each(to_adverse_event),
-            _common("patient", "onset_date", True, "updated_at")
+            common("patient", "onset_date", True, "updated_at")
             | {"lot-number": lot_number("lot__lot_number")},
         ),
     ),
     params=(
         ID,
-        _patient_param("AdverseEvent.subject"),
-        _date_param("AdverseEvent.date", f"{HL7}/AdverseEvent-date"),
-        _lot_param(
+        patient_param("AdverseEvent.subject"),
+        date_param("AdverseEvent.date", f"{HL7}/AdverseEvent-date"),
+        lot_param(
             "AdverseEvent",
             "the batch.lotNumber of suspectEntity.instance",
             f"{LOCAL_PARAM}/AdverseEvent-lot-number",
         ),
-        _last_updated(),
+        last_updated(),
     ),  # fmt: skip
     includes={"AdverseEvent:substance": "Medication"},
 )
 
-
-def _signatures(model: type[SignableRecord]) -> Source:
-    def rows(ctx: ExportContext) -> Rows:
-        return signature_rows(ctx, model).only(
-            "public_id", "signed_at", "signed_by", "signed_by_name"
-        )
-
-    def to_resources(ctx: ExportContext, page: list[Any]) -> list[dict[str, Any]]:
-        return [
-            to_signature(ctx, model, (r.public_id, r.signed_at, r.signed_by_id, r.signed_by_name))
-            for r in page
-        ]
-
-    return Source(
-        rows,
-        to_resources,
-        _common("patient", "signed_at", False, "signed_at"),
-        derive=derived("signature"),
-        derived_from=("public_id",),
-    )
-
-
-def _amendment_patient(ctx: ExportContext, rows: Rows, values: list[str]) -> Rows:
-    """Amendments of the patients' signed records (an amendment points at its record)."""
-    q = Q(pk__in=[])
-    for model in SIGNED_MODELS:
-        of_patient = patient_filter("patient")(ctx, model.objects.for_clinic(ctx.clinic), values)
-        q |= Q(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id__in=of_patient.values("pk"),
-        )
-    return rows.filter(q)
-
-
-PROVENANCE = ResourceType(
-    "Provenance",
-    sources=(
-        *(_signatures(model) for model in SIGNED_MODELS),
-        Source(
-            amendment_rows,
-            lambda ctx, page: list(map_amendments(ctx, page)),
-            {
-                "patient": _amendment_patient,
-                "date": date_filter("date", "at", day=False),
-                "_lastUpdated": date_filter("_lastUpdated", "at", day=False),
-            },
-        ),
-    ),
-    params=(
-        ID,
-        _patient_param("the patient of the signed or amended record"),
-        _date_param("Provenance.recorded", f"{LOCAL_PARAM}/Provenance-date"),
-        _last_updated("Provenance.recorded: a signature or amendment never changes"),
-    ),  # fmt: skip
-)
-
-# Definitions ---------------------------------------------------------------------------------
-
-
-def _clinic_rows(ctx: ExportContext) -> Rows:
-    return Clinic.objects.filter(pk=ctx.clinic.pk)
-
-
-ORGANIZATION = ResourceType(
-    "Organization",
-    sources=(Source(_clinic_rows, each(lambda ctx, clinic: to_organization(ctx))),),
-    params=(ID,),
-)
-PRACTITIONER = ResourceType(
-    "Practitioner",
-    sources=(Source(membership_rows, each(lambda ctx, m: to_practitioner(m))),),
-    params=(ID,),
-)
-PRACTITIONER_ROLE = ResourceType(
-    "PractitionerRole",
-    sources=(Source(membership_rows, each(to_practitioner_role)),),
-    params=(ID,),
-)
-
-
-def versioned(resource: dict[str, Any]) -> dict[str, Any]:
-    """A definition with no row (it changes only with a release): its content's hash is its
-    version, so an ETag changes exactly when the definition does."""
-    body = json.dumps(resource, sort_keys=True, separators=(",", ":")).encode()
-    return {**resource, "meta": {"versionId": hashlib.sha256(body).hexdigest()[:16]}}
-
-
-QUESTIONNAIRE = ResourceType(
-    "Questionnaire", static=lambda clinic: versioned(questionnaire()), params=(ID,)
-)
-CODE_SYSTEM = ResourceType(
-    "CodeSystem", static=lambda clinic: versioned(code_system()), params=(ID,), public=True
-)
 
 _ALL = (
     CODE_SYSTEM, ORGANIZATION, PRACTITIONER, PRACTITIONER_ROLE, PATIENT, ALLERGY, STATEMENT,
