@@ -25,5 +25,9 @@ urlpatterns = [
     # The patient's check-in link: short, and nothing about the person in it.
     path("c/", include("mesoclinic.aftercare.patient_urls")),
     path("django-admin/", admin.site.urls),
+    # The FHIR R4 API at fhir/R4/ (docs/fhir.md): a bearer-token API, not a page. Any other
+    # module served under fhir/ is included before this one, whose last pattern answers every
+    # unknown address under fhir/ with an OperationOutcome.
+    path("fhir/", include("mesoclinic.fhir.urls")),
     path("", include("mesoclinic.operations.urls")),
 ]

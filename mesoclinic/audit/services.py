@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
+from mesoclinic.audit import chain
 from mesoclinic.audit.choices import Action
-from mesoclinic.audit.models import AuditEvent
+from mesoclinic.audit.models import AuditChainHead, AuditEvent
 from mesoclinic.clinics.client_address import client_address as _client_address
 
 if TYPE_CHECKING:
@@ -62,3 +64,46 @@ def record(
         detail=detail[:300],
         ip_address=client_address(request),
     )
+
+
+def record_for_patients(
+    request: HttpRequest | None,
+    action: Action,
+    *,
+    clinic: Clinic,
+    patient_ids: Sequence[int | None],
+    username: str,
+    object_type: str = "",
+    object_id: str = "",
+    detail: str = "",
+) -> list[AuditEvent]:
+    """Append one event per patient of ``patient_ids`` (None: an event naming no patient) for
+    an actor that is not a user (an API client, named in ``username`` and ``detail``).
+
+    A search that returns many patients' records is audited per patient, like a chart view,
+    at a cost that does not grow with them: the chain's head is locked once, the events are
+    sealed one after another and inserted together, and the head moves once."""
+    if not patient_ids:
+        return []
+    address = client_address(request)
+    with transaction.atomic():
+        head = chain.lock_head(AuditChainHead, clinic.pk)
+        events = []
+        for patient_id in patient_ids:
+            event = AuditEvent(
+                user=None,
+                username=username[:150],
+                clinic=clinic,
+                patient_id=patient_id,
+                action=action,
+                object_type=object_type[:50],
+                object_id=object_id[:64],
+                detail=detail[:300],
+                ip_address=address,
+            )
+            chain.seal(event, head)
+            head.length, head.head_hash = event.seq, event.hash
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+        chain.advance(AuditChainHead, head, events[-1])
+    return events

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
+
 from mesoclinic.clinical_codes import AE_TYPES
 from mesoclinic.fhir.codes import (
     AE_CAUSALITY_CODES,
@@ -56,13 +58,15 @@ def to_adverse_event(ctx: ExportContext, event: AdverseEvent) -> dict[str, Any]:
     return resource
 
 
-def adverse_events(ctx: ExportContext) -> Iterator[dict[str, Any]]:
-    rows = (
+def event_rows(ctx: ExportContext) -> QuerySet[AdverseEvent]:
+    return (
         AdverseEvent.objects.for_clinic(ctx.clinic)
         .filter(**ctx.since_filter())
         .select_related("patient", "session", "lot")
-        .order_by("id")
-        .iterator(chunk_size=1000)
     )
+
+
+def adverse_events(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    rows = event_rows(ctx).order_by("id").iterator(chunk_size=1000)
     for event in rows:
         yield to_adverse_event(ctx, event)

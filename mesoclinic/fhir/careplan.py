@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
+
 from mesoclinic.clinical_codes import AREAS, SIDES
 from mesoclinic.fhir.codes import concept, local
 from mesoclinic.fhir.context import ExportContext, instant, meta, ref
@@ -61,14 +63,16 @@ def to_care_plan(ctx: ExportContext, plan: TreatmentPlan) -> dict[str, Any]:
     return resource
 
 
-def care_plans(ctx: ExportContext) -> Iterator[dict[str, Any]]:
-    rows = (
+def plan_rows(ctx: ExportContext) -> QuerySet[TreatmentPlan]:
+    return (
         TreatmentPlan.objects.for_clinic(ctx.clinic)
         .filter(**ctx.since_filter())
         .select_related("patient", "consultation")
         .prefetch_related("areas")
-        .order_by("id")
-        .iterator(chunk_size=500)
     )
+
+
+def care_plans(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    rows = plan_rows(ctx).order_by("id").iterator(chunk_size=500)
     for plan in rows:
         yield to_care_plan(ctx, plan)

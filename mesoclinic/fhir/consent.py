@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
+
 from mesoclinic.consent.models import Consent
 from mesoclinic.fhir.codes import CONSENT_SCOPE, LOINC_CONSENT, coding, concept, local
 from mesoclinic.fhir.context import ExportContext, instant, record_meta, ref
@@ -58,13 +60,15 @@ def to_consent(ctx: ExportContext, consent: Consent) -> dict[str, Any]:
     return resource
 
 
-def consents(ctx: ExportContext) -> Iterator[dict[str, Any]]:
-    rows = (
+def consent_rows(ctx: ExportContext) -> QuerySet[Consent]:
+    return (
         ctx.changed(Consent.objects.for_clinic(ctx.clinic), Consent)
         .select_related("patient", "template")
         .prefetch_related(prefetch_amendments())
-        .order_by("id")
-        .iterator(chunk_size=500)
     )
+
+
+def consents(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    rows = consent_rows(ctx).order_by("id").iterator(chunk_size=500)
     for consent in rows:
         yield to_consent(ctx, consent)

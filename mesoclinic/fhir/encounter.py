@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
+
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.fhir.codes import ACT_CODE, coding, concept, local
 from mesoclinic.fhir.context import ExportContext, instant, record_meta, ref
@@ -29,26 +31,33 @@ PATIENT_UNUSED = ("extra", "allergies", "current_medications", "address")
 AMBULATORY = coding(ACT_CODE, "AMB", "ambulatory")
 
 
-def consultations(ctx: ExportContext) -> Iterator[Consultation]:
+def consultation_rows(ctx: ExportContext) -> QuerySet[Consultation]:
+    """The clinic's consultations with their amendments, unordered: the rows of an Encounter,
+    a QuestionnaireResponse and the weight and height Observations."""
     return (
         ctx.changed(Consultation.objects.for_clinic(ctx.clinic), Consultation)
         .select_related("patient")
         .defer(*CONSULTATION_UNUSED, *(f"patient__{f}" for f in PATIENT_UNUSED))
         .prefetch_related(prefetch_amendments())
-        .order_by("id")
-        .iterator(chunk_size=500)
     )
 
 
-def sessions(ctx: ExportContext, *related: str) -> Iterator[TreatmentSession]:
+def consultations(ctx: ExportContext) -> Iterator[Consultation]:
+    return consultation_rows(ctx).order_by("id").iterator(chunk_size=500)
+
+
+def session_rows(ctx: ExportContext, *related: str) -> QuerySet[TreatmentSession]:
+    """The clinic's treatment sessions with their amendments (and ``related``), unordered."""
     return (
         ctx.changed(TreatmentSession.objects.for_clinic(ctx.clinic), TreatmentSession)
         .select_related("patient", "plan")
         .defer(*SESSION_UNUSED, *(f"patient__{f}" for f in PATIENT_UNUSED))
         .prefetch_related(prefetch_amendments(), *related)
-        .order_by("id")
-        .iterator(chunk_size=500)
     )
+
+
+def sessions(ctx: ExportContext, *related: str) -> Iterator[TreatmentSession]:
+    return session_rows(ctx, *related).order_by("id").iterator(chunk_size=500)
 
 
 def _encounter(
@@ -75,22 +84,30 @@ def _encounter(
     return resource
 
 
+def consultation_encounter(ctx: ExportContext, consultation: Consultation) -> dict[str, Any]:
+    return _encounter(
+        ctx,
+        consultation,
+        "consultation",
+        instant(consultation.consulted_at),
+        ctx.practitioner(consultation.clinician_id, consultation.clinician_name),
+    )
+
+
+def session_encounter(ctx: ExportContext, session: TreatmentSession) -> dict[str, Any]:
+    resource = _encounter(
+        ctx,
+        session,
+        "session",
+        instant(session.performed_at),
+        ctx.practitioner(session.practitioner_id),
+    )
+    resource["reasonCode"] = [concept(local("indication", session.indication))]
+    return resource
+
+
 def encounters(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     for consultation in consultations(ctx):
-        yield _encounter(
-            ctx,
-            consultation,
-            "consultation",
-            instant(consultation.consulted_at),
-            ctx.practitioner(consultation.clinician_id, consultation.clinician_name),
-        )
+        yield consultation_encounter(ctx, consultation)
     for session in sessions(ctx):
-        resource = _encounter(
-            ctx,
-            session,
-            "session",
-            instant(session.performed_at),
-            ctx.practitioner(session.practitioner_id),
-        )
-        resource["reasonCode"] = [concept(local("indication", session.indication))]
-        yield resource
+        yield session_encounter(ctx, session)

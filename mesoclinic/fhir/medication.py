@@ -8,6 +8,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
+
 from mesoclinic.fhir.codes import MG, ML, concept, quantity
 from mesoclinic.fhir.context import ExportContext, meta, number
 from mesoclinic.formulary.models import Lot, Product
@@ -59,14 +61,16 @@ def to_medication(lot: Lot) -> dict[str, Any]:
     }
 
 
-def medications(ctx: ExportContext) -> Iterator[dict[str, Any]]:
-    rows = (
+def lot_rows(ctx: ExportContext) -> QuerySet[Lot]:
+    return (
         Lot.objects.for_clinic(ctx.clinic)
         .filter(**ctx.since_filter())
         .select_related("product")
         .prefetch_related("product__ingredients")
-        .order_by("id")
-        .iterator(chunk_size=500)
     )
+
+
+def medications(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    rows = lot_rows(ctx).order_by("id").iterator(chunk_size=500)
     for lot in rows:
         yield to_medication(lot)

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db.models import QuerySet
+
 from mesoclinic.clinical_codes import MEASUREMENT_KINDS, SITE_ROLES
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.fhir.codes import (
@@ -123,42 +125,60 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
+# The consultation fields taken as an Observation, with their code and unit.
+CONSULTATION_MEASURES: dict[str, tuple[dict[str, Any], Unit]] = {
+    "weight_kg": (LOINC_WEIGHT, UNITS["weight_kg"]),
+    "height_cm": (LOINC_HEIGHT, Unit("cm", "cm")),
+}
+
+
+def consultation_observation(
+    ctx: ExportContext, c: Consultation, field: str
+) -> dict[str, Any] | None:
+    """Body weight or height (``field``) as taken at the consultation (amended values when
+    amended); None when it was not taken."""
+    loinc, unit = CONSULTATION_MEASURES[field]
+    value = _decimal(c.effective(field))
+    if value is None:
+        return None
+    resource: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": derived_id(c.public_id, field),
+        "meta": record_meta(c),
+        "status": "final" if c.is_signed else "preliminary",
+        "category": _category("vital-signs"),
+        "code": concept(loinc, text=loinc["display"]),
+        "subject": ref("Patient", c.patient.public_id),
+        "encounter": ref("Encounter", c.public_id),
+        "effectiveDateTime": instant(c.consulted_at),
+        "valueQuantity": quantity(number(value), unit),
+    }
+    performer = ctx.practitioner(c.clinician_id, c.clinician_name)
+    if performer is not None:
+        resource["performer"] = [performer]
+    return resource
+
+
 def consultation_observations(ctx: ExportContext, c: Consultation) -> Iterator[dict[str, Any]]:
     """Body weight and height as taken at the consultation (amended values when amended)."""
-    for field, loinc, unit in (
-        ("weight_kg", LOINC_WEIGHT, UNITS["weight_kg"]),
-        ("height_cm", LOINC_HEIGHT, Unit("cm", "cm")),
-    ):
-        value = _decimal(c.effective(field))
-        if value is None:
-            continue
-        resource: dict[str, Any] = {
-            "resourceType": "Observation",
-            "id": derived_id(c.public_id, field),
-            "meta": record_meta(c),
-            "status": "final" if c.is_signed else "preliminary",
-            "category": _category("vital-signs"),
-            "code": concept(loinc, text=loinc["display"]),
-            "subject": ref("Patient", c.patient.public_id),
-            "encounter": ref("Encounter", c.public_id),
-            "effectiveDateTime": instant(c.consulted_at),
-            "valueQuantity": quantity(number(value), unit),
-        }
-        performer = ctx.practitioner(c.clinician_id, c.clinician_name)
-        if performer is not None:
-            resource["performer"] = [performer]
-        yield resource
+    for field in CONSULTATION_MEASURES:
+        resource = consultation_observation(ctx, c, field)
+        if resource is not None:
+            yield resource
 
 
-def observations(ctx: ExportContext) -> Iterator[dict[str, Any]]:
-    rows = (
+def measurement_rows(ctx: ExportContext) -> QuerySet[Measurement]:
+    """The clinic's measurements with what ``to_observation`` reads, unordered."""
+    return (
         Measurement.objects.for_clinic(ctx.clinic)
         .filter(**ctx.since_filter())
         .select_related("patient", "session")
         .only(*MEASUREMENT_READ, "patient__public_id", "session__public_id")
-        .order_by("id")
-        .iterator(chunk_size=2000)
     )
+
+
+def observations(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    rows = measurement_rows(ctx).order_by("id").iterator(chunk_size=2000)
     for m in rows:
         yield to_observation(ctx, m)
     for consultation in consultations(ctx):

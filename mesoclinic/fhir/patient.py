@@ -10,18 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
+
 from mesoclinic.fhir.codes import ALLERGY_CLINICAL, GENDERS, coding, concept, mrn_system
 from mesoclinic.fhir.context import ExportContext, derived_id, instant, meta, ref
 from mesoclinic.patients.models import Patient
 
 
+def patient_rows(ctx: ExportContext) -> QuerySet[Patient]:
+    """The clinic's patients (changed since ``ctx.since``): what the Patient, AllergyIntolerance
+    and MedicationStatement resources are mapped from, by the export and the REST API alike."""
+    return Patient.objects.for_clinic(ctx.clinic).filter(**ctx.since_filter())
+
+
 def _patients(ctx: ExportContext) -> Iterator[Patient]:
-    return (
-        Patient.objects.for_clinic(ctx.clinic)
-        .filter(**ctx.since_filter())
-        .order_by("id")
-        .iterator(chunk_size=1000)
-    )
+    return patient_rows(ctx).order_by("id").iterator(chunk_size=1000)
 
 
 def patient_ref(patient: Patient) -> dict[str, Any]:
@@ -80,33 +83,51 @@ def patients(ctx: ExportContext) -> Iterator[dict[str, Any]]:
         yield to_patient(patient, system)
 
 
+ALLERGIES = "allergies"
+CURRENT_MEDICATIONS = "current-medications"
+
+
+def to_allergy_intolerance(patient: Patient) -> dict[str, Any] | None:
+    """The patient's recorded allergies as one AllergyIntolerance; None when none is recorded."""
+    text = patient.allergies.strip()
+    if not text:
+        return None
+    return {
+        "resourceType": "AllergyIntolerance",
+        "id": derived_id(patient.public_id, ALLERGIES),
+        "meta": meta(patient.version, patient.updated_at),
+        "clinicalStatus": concept(coding(ALLERGY_CLINICAL, "active", "Active")),
+        "code": concept(text=text),
+        "patient": patient_ref(patient),
+        "recordedDate": instant(patient.updated_at),
+    }
+
+
 def allergy_intolerances(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     for patient in _patients(ctx):
-        text = patient.allergies.strip()
-        if not text:
-            continue
-        yield {
-            "resourceType": "AllergyIntolerance",
-            "id": derived_id(patient.public_id, "allergies"),
-            "meta": meta(patient.version, patient.updated_at),
-            "clinicalStatus": concept(coding(ALLERGY_CLINICAL, "active", "Active")),
-            "code": concept(text=text),
-            "patient": patient_ref(patient),
-            "recordedDate": instant(patient.updated_at),
-        }
+        resource = to_allergy_intolerance(patient)
+        if resource is not None:
+            yield resource
+
+
+def to_medication_statement(patient: Patient) -> dict[str, Any] | None:
+    """The patient's current medications as one MedicationStatement; None when none."""
+    text = patient.current_medications.strip()
+    if not text:
+        return None
+    return {
+        "resourceType": "MedicationStatement",
+        "id": derived_id(patient.public_id, CURRENT_MEDICATIONS),
+        "meta": meta(patient.version, patient.updated_at),
+        "status": "active",
+        "medicationCodeableConcept": concept(text=text),
+        "subject": patient_ref(patient),
+        "dateAsserted": instant(patient.updated_at),
+    }
 
 
 def medication_statements(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     for patient in _patients(ctx):
-        text = patient.current_medications.strip()
-        if not text:
-            continue
-        yield {
-            "resourceType": "MedicationStatement",
-            "id": derived_id(patient.public_id, "current-medications"),
-            "meta": meta(patient.version, patient.updated_at),
-            "status": "active",
-            "medicationCodeableConcept": concept(text=text),
-            "subject": patient_ref(patient),
-            "dateAsserted": instant(patient.updated_at),
-        }
+        resource = to_medication_statement(patient)
+        if resource is not None:
+            yield resource

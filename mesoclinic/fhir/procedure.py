@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
+
 from mesoclinic.fhir.codes import ML, body_site, concept, local, quantity
 from mesoclinic.fhir.context import (
     ExportContext,
@@ -68,17 +70,19 @@ def to_procedure(ctx: ExportContext, area: SessionArea) -> dict[str, Any]:
     return resource
 
 
-def procedures(ctx: ExportContext) -> Iterator[dict[str, Any]]:
-    rows = (
+def area_rows(ctx: ExportContext) -> QuerySet[SessionArea]:
+    return (
         ctx.changed(
             SessionArea.objects.filter(session__clinic=ctx.clinic), TreatmentSession, "session__"
         )
         .select_related("session", "session__patient", "session__plan")
         .defer(*_unused_of_session())
         .prefetch_related(prefetch_amendments("session__"))
-        .order_by("id")
-        .iterator(chunk_size=1000)
     )
+
+
+def procedures(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    rows = area_rows(ctx).order_by("id").iterator(chunk_size=1000)
     for area in rows:
         yield to_procedure(ctx, area)
 
@@ -132,17 +136,20 @@ def to_administration(ctx: ExportContext, line: Injection) -> dict[str, Any]:
     return resource
 
 
-def medication_administrations(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+def administration_rows(ctx: ExportContext) -> QuerySet[Injection]:
+    """The clinic's injection lines in effect (a corrected line replaced by its correction)."""
     # A correction is an amendment of the session, so its line counts as changed then.
     lines = ctx.changed(
         Injection.objects.in_effect().filter(clinic=ctx.clinic), TreatmentSession, "session__"
     )
-    rows = (
+    return (
         lines.select_related("session", "session__patient", "product", "lot")
         .defer("extra", *_unused_of_session())
         .prefetch_related(prefetch_amendments("session__"), "product__ingredients")
-        .order_by("id")
-        .iterator(chunk_size=1000)
     )
+
+
+def medication_administrations(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    rows = administration_rows(ctx).order_by("id").iterator(chunk_size=1000)
     for line in rows:
         yield to_administration(ctx, line)
