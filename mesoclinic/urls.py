@@ -27,6 +27,7 @@ urlpatterns = [
     # FHIR R4: SMART Backend Services and Bulk Data first, so that "Patient/$export" is never
     # taken for a read of a Patient by the REST API's "<type>/<id>" routes.
     path("fhir/R4/", include("mesoclinic.fhir.smart_urls")),
+    path("fhir/R4/", include("mesoclinic.fhir.bulk_urls")),
     path("clinic/fhir-clients/", include("mesoclinic.fhir.client_urls")),
     path("django-admin/", admin.site.urls),
     path("", include("mesoclinic.operations.urls")),
