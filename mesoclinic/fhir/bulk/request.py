@@ -51,6 +51,8 @@ class ExportRequest:
 
 def parse_instant(text: str) -> dt.datetime:
     """A FHIR ``instant``: a date-time with seconds and a zone (``2026-11-01T00:00:00Z``)."""
+    # A "+01:00" left unescaped in a query string arrives as " 01:00".
+    text = text.strip().replace(" ", "+")
     moment = parse_datetime(text.replace("Z", "+00:00") if text.endswith("Z") else text)
     if moment is None or moment.tzinfo is None or len(text) < len("2026-11-01T00:00:00Z"):
         raise KickOffError(
