@@ -1,6 +1,7 @@
 """Benchmark: FHIR R4 NDJSON export throughput and peak memory at two clinic sizes.
 
     .venv/bin/python bench/fhir_export_bench.py [--sizes 20000,200000] [--no-postgres]
+        [--backends sqlite,postgres] [--runner command|bulk]
 
 For SQLite (a temporary file) and PostgreSQL (a temporary database on the server of
 DATABASE_URL, else postgres://postgres@127.0.0.1:5432; skipped with the reason when it cannot
@@ -9,8 +10,11 @@ be reached), for each size N:
      measurements (weights and circumferences with area and side), N/20 patients, N/10 signed
      sessions with one area and two injection lines each, over 200 lots;
   2. another fresh process runs ``fhir.export.export_fhir`` for every resource type into a
-     temporary folder and prints resources written, seconds, resources/s, and its peak RSS
-     (``ru_maxrss``) beside its RSS before the export started.
+     temporary folder (``--runner command``, the default), or a Bulk Data ``$export`` job of a
+     registered client through the job runner the server's pool and ``run-due`` use
+     (``--runner bulk``: ``fhir.bulk.runner.run``, files in a temporary FHIR_EXPORT_ROOT), and
+     prints resources written, seconds, resources/s, and its peak RSS (``ru_maxrss``) beside
+     its RSS before the export started.
 The export streams, so peak RSS should stay about flat from one size to the next while the
 number of resources grows tenfold. No assertion on time or memory.
 """
@@ -172,6 +176,51 @@ def child_load(measurements: int) -> None:
     print(json.dumps({**counts, "load_s": time.perf_counter() - started}))
 
 
+def child_bulk() -> None:
+    """One system-level $export job of every type, run by the bulk job runner."""
+    _setup()
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    from mesoclinic.clinics.models import Clinic
+    from mesoclinic.fhir.bulk import runner
+    from mesoclinic.fhir.export import RESOURCE_TYPES
+    from mesoclinic.fhir.models import BackendClient, BulkExportJob
+
+    clinic = Clinic.objects.get(slug="bench")
+    client = BackendClient.objects.create(
+        clinic=clinic, name="bench", role="admin", jwks={"keys": []},
+        created_by=User.objects.get(username="prac"),
+    )  # fmt: skip
+    job = BulkExportJob.objects.create(
+        clinic=clinic, client=client, level="system", request_url="bench",
+        types=",".join(RESOURCE_TYPES),
+    )  # fmt: skip
+    connection.ensure_connection()
+    before = _rss_mb()
+    with tempfile.TemporaryDirectory(prefix="fhir_bench_bulk_") as folder:
+        settings.FHIR_EXPORT_ROOT = folder
+        started = time.perf_counter()
+        assert runner.run(job.pk)
+        seconds = time.perf_counter() - started
+        job.refresh_from_db()
+        assert job.status == "completed", job.error
+        size_mb = sum(p.stat().st_size for p in runner.folder(job).glob("*.ndjson")) / 2**20
+    print(
+        json.dumps(
+            {
+                "resources": job.total,
+                "observations": job.counts["Observation"],
+                "seconds": seconds,
+                "ndjson_mb": size_mb,
+                "rss_before_mb": before,
+                "peak_rss_mb": _rss_mb(),
+            }
+        )
+    )
+
+
 def child_export() -> None:
     _setup()
     from django.db import connection
@@ -211,12 +260,12 @@ def _child(args: list[str], url: str) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def run(backend: str, url: str, size: int) -> None:
+def run(backend: str, url: str, size: int, runner: str = "command") -> None:
     loaded = _child(["--child-load", str(size)], url)
-    out = _child(["--child-export"], url)
+    out = _child(["--child-bulk" if runner == "bulk" else "--child-export"], url)
     rate = out["resources"] / out["seconds"]
     print(
-        f"{backend:10} {size:>9,} measurements  load {loaded['load_s']:6.1f} s  "
+        f"{backend:10} {runner:7} {size:>9,} measurements  load {loaded['load_s']:6.1f} s  "
         f"export {out['resources']:>9,} resources in {out['seconds']:7.1f} s = {rate:7,.0f} resources/s  "
         f"NDJSON {out['ndjson_mb']:7.1f} MB  RSS before {out['rss_before_mb']:5.0f} MB, "
         f"peak {out['peak_rss_mb']:5.0f} MB"
@@ -227,6 +276,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20000,200000", help="measurements per clinic")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--backends", default="sqlite,postgres", help="which databases to run")
+    parser.add_argument(
+        "--runner", choices=("command", "bulk"), default="command",
+        help="export-fhir's function, or a Bulk Data $export job through the job runner",
+    )  # fmt: skip
+    parser.add_argument("--child-bulk", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child-load", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-export", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -236,17 +291,22 @@ def main() -> None:
     if args.child_export:
         child_export()
         return
+    if args.child_bulk:
+        child_bulk()
+        return
+    backends = set(args.backends.split(","))
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"FHIR export benchmark, sizes {sizes} measurements; Python {sys.version.split()[0]}")
-    for size in sizes:
-        with tempfile.TemporaryDirectory(prefix="fhir_bench_db_") as folder:
-            run("SQLite", f"sqlite:///{folder}/bench.sqlite3", size)
-    if not args.no_postgres:
+    if "sqlite" in backends:
+        for size in sizes:
+            with tempfile.TemporaryDirectory(prefix="fhir_bench_db_") as folder:
+                run("SQLite", f"sqlite:///{folder}/bench.sqlite3", size, args.runner)
+    if "postgres" in backends and not args.no_postgres:
         for size in sizes:
             with temporary_database("fhir_bench") as url:
                 if url is None:
                     break
-                run("PostgreSQL", url, size)
+                run("PostgreSQL", url, size, args.runner)
 
 
 if __name__ == "__main__":

@@ -363,6 +363,13 @@ AFTERCARE_PHOTO_ROOT = envstr("AFTERCARE_PHOTO_ROOT", str(VAR_DIR / "private" / 
 # The settings naming folders of private files (patients' photos): `mesoclinic backup` copies
 # them beside the database and `restore` puts them back (mesoclinic/operations/private_files.py).
 PRIVATE_FILE_ROOTS = ("AFTERCARE_PHOTO_ROOT",)
+# FHIR (docs/fhir.md): requests a backend client may make per minute before a 429; where bulk
+# $export files are written (a private folder, never under media) and how long they are kept;
+# how many exports run at once inside each server process (0: only `run-due` runs them).
+FHIR_RATE_LIMIT_PER_MINUTE = envint("FHIR_RATE_LIMIT_PER_MINUTE", 600, minimum=1)
+FHIR_EXPORT_ROOT = envstr("FHIR_EXPORT_ROOT", str(VAR_DIR / "private" / "fhir-exports"))
+FHIR_EXPORT_FILE_HOURS = envint("FHIR_EXPORT_FILE_HOURS", 24, minimum=1)
+FHIR_BULK_WORKERS = envint("FHIR_BULK_WORKERS", 1, minimum=0)
 AFTERCARE_PHOTO_MAX_BYTES = envint("AFTERCARE_PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # Every uploaded picture is decoded and re-encoded (mesoclinic/uploads, docs/uploads.md); one
 # larger than this many pixels is refused before its pixels are decoded (not a clinical number).

@@ -24,6 +24,11 @@ urlpatterns = [
     path("evidence/", include("mesoclinic.evidence.urls")),
     # The patient's check-in link: short, and nothing about the person in it.
     path("c/", include("mesoclinic.aftercare.patient_urls")),
+    # FHIR R4: SMART Backend Services and Bulk Data first, so that "Patient/$export" is never
+    # taken for a read of a Patient by the REST API's "<type>/<id>" routes.
+    path("fhir/R4/", include("mesoclinic.fhir.smart_urls")),
+    path("fhir/R4/", include("mesoclinic.fhir.bulk_urls")),
+    path("clinic/fhir-clients/", include("mesoclinic.fhir.client_urls")),
     path("django-admin/", admin.site.urls),
     # The FHIR R4 API at fhir/R4/ (docs/fhir.md): a bearer-token API, not a page. Any other
     # module served under fhir/ is included before this one, whose last pattern answers every

@@ -37,6 +37,8 @@ class BackendClient(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # When it last got a token (shown to the admin; expired tokens themselves are deleted).
+    last_token_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -59,3 +61,86 @@ class AccessToken(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["expires_at"], name="fhir_token_expiry")]
+
+
+class UsedAssertion(models.Model):
+    """A client assertion's ``jti`` already exchanged for a token. Kept until the assertion
+    expires, so the same signed JWT cannot be replayed (RFC 7523 §3, SMART Backend Services)."""
+
+    client = models.ForeignKey(BackendClient, on_delete=models.CASCADE, related_name="+")
+    jti = models.CharField(max_length=255)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "jti"], name="fhir_assertion_once")
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="fhir_assertion_expiry")]
+
+
+class RateWindow(models.Model):
+    """How many FHIR requests a client made in one minute: the rate limit counts here, in the
+    database, so every server process shares one count (a per-process cache would not)."""
+
+    client = models.ForeignKey(BackendClient, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField()
+    requests = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "window_start"], name="fhir_rate_window")
+        ]
+
+
+class BulkJobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Expired"
+
+
+class BulkExportJob(models.Model):
+    """One FHIR Bulk Data ``$export`` a client asked for: what it asked, how far it got, and the
+    NDJSON files it wrote (in a private folder, deleted when they expire). The row holds no
+    patient data: counts per resource type and the request as the client sent it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="fhir_exports")
+    client = models.ForeignKey(BackendClient, on_delete=models.PROTECT, related_name="exports")
+    # "system" ($export) or "patient" (Patient/$export): which resource types are the default.
+    level = models.CharField(max_length=20)
+    # The kick-off URL as requested (the manifest's ``request``).
+    request_url = models.CharField(max_length=2000)
+    types = models.CharField(max_length=1000)  # comma-separated resource types, in export order
+    since = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=BulkJobStatus.choices, default=BulkJobStatus.QUEUED
+    )
+    # The manifest's transactionTime: when the export started reading (records changed later
+    # may be missing; a client passes it as the next ``_since``).
+    transaction_time = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Touched while running: a job whose heartbeat stops (the server restarted) is run again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    current_type = models.CharField(max_length=40, blank=True)
+    counts = models.JSONField(default=dict)  # resource type -> resources written
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="fhir_export_status")]
+
+    def __str__(self) -> str:
+        return f"$export {self.public_id} ({self.status})"
+
+    @property
+    def type_list(self) -> list[str]:
+        return [t for t in self.types.split(",") if t]
+
+    @property
+    def total(self) -> int:
+        return sum(int(n) for n in self.counts.values())

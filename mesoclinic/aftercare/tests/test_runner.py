@@ -23,9 +23,10 @@ pytestmark = pytest.mark.django_db
 def run_json() -> dict[str, int]:
     out = io.StringIO()
     call_command("run_due", "--json", stdout=out)
-    # json.loads is typed Any; run_due --json prints one object of counts
+    # json.loads is typed Any; run_due --json prints one object of counts. Aftercare's own
+    # counts only: apps above it add theirs through the run_due hook (FHIR exports).
     counts: dict[str, int] = json.loads(out.getvalue())
-    return counts
+    return {k: v for k, v in counts.items() if k in ("sent", "escalated", "skipped")}
 
 
 def test_it_sends_a_due_check_in_once(due_check_in):

@@ -13,7 +13,9 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
+from mesoclinic.aftercare import signals
 from mesoclinic.aftercare.services import RunResult, run_due
 from mesoclinic.clinics.management.options import clinic_by_slug
 from mesoclinic.clinics.models import Clinic
@@ -38,8 +40,13 @@ class Command(BaseCommand):
             total.sent += result.sent
             total.escalated += result.escalated
             total.skipped += result.skipped
+        # Apps above aftercare (FHIR bulk export jobs and their expired files) run here too.
+        others: dict[str, Any] = {}
+        for _, counts in signals.run_due.send(sender=self.__class__, now=timezone.now()):
+            if isinstance(counts, dict):
+                others.update(counts)
         if options.get("json"):
-            self.stdout.write(json.dumps(total.as_dict()))
+            self.stdout.write(json.dumps({**total.as_dict(), **others}))
         else:
             self.stdout.write(
                 f"Sent {total.sent} check-in links, emailed {total.escalated} escalations, "
