@@ -127,11 +127,10 @@ def msgfmt_statistics(po: Path) -> str | None:
         text=True,
         check=False,
     )
-    return (
-        (result.stderr or result.stdout).strip()
-        if result.returncode == 0
-        else (f"msgfmt failed: {result.stderr.strip()}")
-    )
+    if result.returncode != 0:
+        return f"msgfmt failed: {result.stderr.strip()}"
+    # Its last line is the count ("148 translated messages."); warnings come before it.
+    return (result.stderr or result.stdout).strip().splitlines()[-1]
 
 
 def _ids(po: Path) -> set[str]:

@@ -21,7 +21,16 @@ from mesoclinic.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
 
-DEMOGRAPHICS = {"given_name", "family_name", "birth_date", "sex", "phone", "email", "address"}
+DEMOGRAPHICS = {
+    "given_name",
+    "family_name",
+    "birth_date",
+    "sex",
+    "phone",
+    "email",
+    "address",
+    "preferred_language",
+}
 CLINICAL = {"height_cm", "allergies", "current_medications"}
 BASE_FIELDS = {"id", "public_id", "clinic", "created_at", "updated_at", "created_by", "version"}
 

@@ -114,7 +114,7 @@ def test_it_refuses_a_save_read_at_an_older_version(login, ada, riverside):
 
 def test_it_refuses_a_save_without_its_version(login, ada, riverside):
     response = login(ada).post(URL, _form(riverside, screening_valid_months="6", version=""))
-    assert INCOMPLETE_EDIT in response.content.decode()
+    assert str(INCOMPLETE_EDIT) in response.content.decode()
     riverside.refresh_from_db()
     assert riverside.screening_valid_months == 12
 
