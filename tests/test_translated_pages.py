@@ -236,5 +236,6 @@ def test_it_finds_an_english_message_left_on_a_page():
     # when the page is checked
     left = untranslated(html, "fr")
     # then both the text and the attribute are found, and the French word is not
-    assert "Stay signed in" in left and "Skip to content" in left
+    assert "Stay signed in" in left
+    assert "Skip to content" in left
     assert "Paramètres" not in left
