@@ -7,6 +7,8 @@ import binascii
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.consent.models import ConsentTemplate
 from mesoclinic.consent.names import names_match
@@ -56,7 +58,7 @@ class ConsentTemplateForm(VersionedForm, _TemplateForm):
 
     class Meta:
         model = ConsentTemplate
-        fields = ["code", "title", "indication", "products", "off_label", "body"]
+        fields = ["code", "language", "title", "indication", "products", "off_label", "body"]
         widgets = {
             "body": Textarea(attrs={"rows": 20}),
             "products": forms.CheckboxSelectMultiple,
@@ -76,24 +78,47 @@ class ConsentTemplateForm(VersionedForm, _TemplateForm):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
         self.new_version_of = new_version_of
+        self.fields["language"].required = False
         # Only this clinic's formulary; a session given with another product then needs a
         # consent that covers it (treatments.gates).
         products = cast("forms.ModelMultipleChoiceField[Product]", self.fields["products"])
         products.queryset = Product.objects.for_clinic(clinic).filter(is_active=True)
         if new_version_of is not None:
-            # Versions share their code; it is shown but cannot change.
+            # Versions share their code and language; both are shown but cannot change.
             self.fields["code"].disabled = True
             self.fields["code"].initial = new_version_of.code
+            self.fields["language"].disabled = True
+            self.fields["language"].initial = new_version_of.language
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"]
         if self.new_version_of is not None:
             return self.new_version_of.code
-        if ConsentTemplate.objects.for_clinic(self.clinic).filter(code=code).exists():
-            raise forms.ValidationError(
-                "a template with this code exists; make a new version of it instead."
-            )
         return code
+
+    def clean_language(self) -> str:
+        if self.new_version_of is not None:
+            return str(self.new_version_of.language)
+        # Not given (an older form): the site's language, English.
+        return str(self.cleaned_data.get("language") or settings.LANGUAGE_CODE)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        code, language = data.get("code"), data.get("language")
+        if self.new_version_of is None and code and language:
+            # The same text in another language is the same code: a translation.
+            existing = ConsentTemplate.objects.for_clinic(self.clinic).filter(
+                code=code, language=language
+            )
+            if existing.exists():
+                self.add_error(
+                    "code",
+                    _(
+                        "a template with this code exists in this language; make a new version "
+                        "of it instead."
+                    ),
+                )
+        return data
 
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"].strip()

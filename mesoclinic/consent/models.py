@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
+from django.conf import settings
 from django.db import models
 
 from mesoclinic.clinical_codes import INDICATIONS, choices
@@ -21,6 +22,11 @@ class ConsentTemplate(ClinicalRecord):
         max_length=50, help_text="stable name across versions, e.g. pcdc-lipolysis"
     )
     template_version = models.PositiveIntegerField(default=1)
+    # The language of this text: a version exists in each language the clinic offers, each a
+    # row of its own (a translation is a text the patient signs, never generated on the fly).
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     title = models.CharField(max_length=200)
     indication = models.CharField(max_length=30, choices=choices(INDICATIONS))
     body = models.TextField(
@@ -41,13 +47,15 @@ class ConsentTemplate(ClinicalRecord):
         ordering = ["code", "-template_version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["clinic", "code", "template_version"],
+                fields=["clinic", "code", "template_version", "language"],
                 name="consent_template_version_unique",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (v{self.template_version})"
+        if self.language == settings.LANGUAGE_CODE:
+            return f"{self.title} (v{self.template_version})"
+        return f"{self.title} (v{self.template_version}, {self.language})"
 
 
 class Consent(SignableRecord):
@@ -61,8 +69,12 @@ class Consent(SignableRecord):
         "patients.Patient", on_delete=models.PROTECT, related_name="consents"
     )
     template = models.ForeignKey(ConsentTemplate, on_delete=models.PROTECT, related_name="consents")
-    # Snapshot of exactly what the patient read, in case the template row is ever repaired.
+    # Snapshot of exactly what the patient read, in case the template row is ever repaired,
+    # and the language it was in.
     body_snapshot = models.TextField()
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     discussed = models.TextField(help_text="Record of the consent discussion and questions asked")
     photo_consent = models.BooleanField(
         default=False, help_text="Separate consent to clinical photographs"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -28,6 +28,8 @@ from mesoclinic.records.services import (
 )
 
 TEMPLATE_FIELDS = ("title", "indication", "off_label", "body")
+# Given when a template is created; its later versions keep it.
+CREATE_FIELDS = (*TEMPLATE_FIELDS, "language")
 
 
 class TemplateError(Exception):
@@ -93,7 +95,10 @@ def new_version(
     if same_products and all(getattr(base, k) == v for k, v in fields.items()):
         raise TemplateError("Nothing was changed, so no new version was made.")
     with transaction.atomic():
-        versions = ConsentTemplate.objects.for_clinic(membership.clinic).filter(code=base.code)
+        # The versions of this text in this language: each language has its own sequence.
+        versions = ConsentTemplate.objects.for_clinic(membership.clinic).filter(
+            code=base.code, language=base.language
+        )
         # Lock the rows of this code so two admins cannot both create the same version number.
         locked = {t.pk: t for t in versions.select_for_update()}
         latest = max((t.template_version for t in locked.values()), default=0)
@@ -106,6 +111,7 @@ def new_version(
             clinic=membership.clinic,
             created_by=membership.user,
             code=base.code,
+            language=base.language,
             template_version=latest + 1,
             is_active=True,
             **fields,
@@ -146,9 +152,16 @@ def suggested_templates(
     when nothing is planned yet), and the indications they were matched on."""
     active = ConsentTemplate.objects.restrict(membership, Perm.EDIT_CLINICAL).filter(is_active=True)
     indications = patient_indications(membership, patient)
-    if show_all or not indications:
-        return active, indications
-    return active.filter(indication__in=indications), indications
+    if not (show_all or not indications):
+        active = active.filter(indication__in=indications)
+    return in_language(active, patient.language), indications
+
+
+def in_language(templates: QuerySet[ConsentTemplate], language: str) -> QuerySet[ConsentTemplate]:
+    """Of each consent text, its version in ``language`` where the clinic has one, else all
+    its versions: the patient reads and signs the text in their language when it exists."""
+    translated = templates.filter(language=language).values_list("code", flat=True)
+    return templates.filter(Q(language=language) | ~Q(code__in=list(translated)))
 
 
 def capture_consent(
@@ -177,6 +190,7 @@ def capture_consent(
             patient=patient,
             template=template,
             body_snapshot=template.body,
+            language=template.language,
             created_by=membership.user,
             patient_signed_at=timezone.now(),
             discussed=fields["discussed"],
