@@ -44,6 +44,7 @@ TRANSLATED = (
     "mfa",
     "records",
     "audit",
+    "consent",
 )
 LANGUAGES = ("fr", "it", "es")
 ROLES = ("alice", "nina", "bob", "ada", "rita")
@@ -86,7 +87,8 @@ class _VisibleText(HTMLParser):
     """The text a person sees or hears: text nodes outside script and style, and the
     attributes read aloud or shown on hover."""
 
-    SKIP = {"script", "style", "template"}
+    # A textarea holds what was typed (data), not the page's words.
+    SKIP = {"script", "style", "template", "textarea"}
     ATTRIBUTES = {"alt", "title", "placeholder", "aria-label"}
 
     def __init__(self) -> None:
@@ -96,8 +98,9 @@ class _VisibleText(HTMLParser):
         self._skip_tags: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        # Text marked lang="en" is English on purpose (an audit entry's detail is data).
-        if tag in self.SKIP or ("lang", "en") in attrs:
+        # Text marked lang="en…" is English on purpose: an audit entry's detail (data), the
+        # English version of a consent text.
+        if tag in self.SKIP or any(k == "lang" and (v or "").startswith("en") for k, v in attrs):
             self._skip_tags.append(tag)
             self._skipping += 1
         for name, value in attrs:

@@ -7,6 +7,7 @@ from typing import cast
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinical_codes import INDICATIONS, choices
 from mesoclinic.records.models import ClinicalRecord, SignableRecord
@@ -19,7 +20,7 @@ class ConsentTemplate(ClinicalRecord):
     """
 
     code = models.SlugField(
-        max_length=50, help_text="stable name across versions, e.g. pcdc-lipolysis"
+        max_length=50, help_text=_("stable name across versions, e.g. pcdc-lipolysis")
     )
     template_version = models.PositiveIntegerField(default=1)
     # The language of this text: a version exists in each language the clinic offers, each a
@@ -30,9 +31,11 @@ class ConsentTemplate(ClinicalRecord):
     title = models.CharField(max_length=200)
     indication = models.CharField(max_length=30, choices=choices(INDICATIONS))
     body = models.TextField(
-        help_text="Risks, alternatives, off-label status, aftercare, photographs"
+        help_text=_("Risks, alternatives, off-label status, aftercare, photographs")
     )
-    off_label = models.BooleanField(default=False, help_text="The consent discloses off-label use")
+    off_label = models.BooleanField(
+        default=False, help_text=_("The consent discloses off-label use")
+    )
     is_active = models.BooleanField(default=True)
     # Optional: a consent on this template covers only these products (e.g. a labelled drug's
     # own consent); none named means any product given for the indication.
@@ -75,22 +78,26 @@ class Consent(SignableRecord):
     language = models.CharField(
         max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
-    discussed = models.TextField(help_text="Record of the consent discussion and questions asked")
+    discussed = models.TextField(
+        help_text=_("Record of the consent discussion and questions asked")
+    )
     photo_consent = models.BooleanField(
-        default=False, help_text="Separate consent to clinical photographs"
+        default=False, help_text=_("Separate consent to clinical photographs")
     )
     patient_typed_name = models.CharField(max_length=200)
     name_mismatch_confirmed = models.BooleanField(
         default=False,
-        help_text="The typed name differs from the patient's record; whoever took the consent "
-        "confirmed that the right patient signed",
+        help_text=_(
+            "The typed name differs from the patient's record; whoever took the consent "
+            "confirmed that the right patient signed"
+        ),
     )
     patient_signature_png = models.TextField(
-        blank=True, help_text="Drawn signature as a data: URL (PNG)"
+        blank=True, help_text=_("Drawn signature as a data: URL (PNG)")
     )
     patient_signed_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawal_reason = models.TextField(blank=True, help_text="Why consent was withdrawn")
+    withdrawal_reason = models.TextField(blank=True, help_text=_("Why consent was withdrawn"))
 
     class Meta:
         ordering = ["-patient_signed_at"]

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -93,7 +94,7 @@ def new_version(
     fields = {k: v for k, v in fields.items() if k in TEMPLATE_FIELDS}
     same_products = {p.pk for p in products} == set(base.products.values_list("pk", flat=True))
     if same_products and all(getattr(base, k) == v for k, v in fields.items()):
-        raise TemplateError("Nothing was changed, so no new version was made.")
+        raise TemplateError(_("Nothing was changed, so no new version was made."))
     with transaction.atomic():
         # The versions of this text in this language: each language has its own sequence.
         versions = ConsentTemplate.objects.for_clinic(membership.clinic).filter(
@@ -104,8 +105,12 @@ def new_version(
         latest = max((t.template_version for t in locked.values()), default=0)
         if locked[base.pk].version != expected_version:
             raise StaleRecordError(
-                f"{base} changed while you were editing it (another admin made a version from "
-                "it or deactivated it). Nothing was saved: reload, then apply your changes again."
+                _(
+                    "%(template)s changed while you were editing it (another admin made a version "
+                    "from it or deactivated it). Nothing was saved: reload, then apply your "
+                    "changes again."
+                )
+                % {"template": base}
             )
         template = ConsentTemplate.objects.create(
             clinic=membership.clinic,
@@ -181,8 +186,11 @@ def capture_consent(
     )
     if mismatch and not fields.get("name_mismatch_confirmed"):
         raise ConsentNameError(
-            f"Patient's full name, typed by the patient: does not match the name on the record, "
-            f"{patient.display_name}; confirm that the right patient is signing."
+            _(
+                "Patient's full name, typed by the patient: does not match the name on the "
+                "record, %(name)s; confirm that the right patient is signing."
+            )
+            % {"name": patient.display_name}
         )
     with transaction.atomic():
         consent = Consent.objects.create(
@@ -206,7 +214,7 @@ def capture_consent(
 
 def sign_consent(request: HttpRequest | None, membership: Membership, consent: Consent) -> Consent:
     if consent.is_withdrawn:
-        raise SigningError("This consent was withdrawn and cannot be signed.")
+        raise SigningError(_("This consent was withdrawn and cannot be signed."))
     with transaction.atomic():
         sign_record(consent, membership)
         record(request, Action.SIGN, obj=consent)
@@ -226,13 +234,15 @@ def withdraw_consent(
     expected_version = check_read_version(expected_version)
     if consent.version != expected_version:
         raise StaleRecordError(
-            "This consent changed while you were recording the withdrawal (it was signed or "
-            "edited). Nothing was saved: reload it, then record the withdrawal again."
+            _(
+                "This consent changed while you were recording the withdrawal (it was signed or "
+                "edited). Nothing was saved: reload it, then record the withdrawal again."
+            )
         )
     if not membership.has(Perm.SIGN):
-        raise SigningError("Only a practitioner can record a withdrawal of consent.")
+        raise SigningError(_("Only a practitioner can record a withdrawal of consent."))
     if consent.is_withdrawn:
-        raise SigningError("This consent has already been withdrawn.")
+        raise SigningError(_("This consent has already been withdrawn."))
     reason = reason.strip()
     now = timezone.now()
     changes = {"withdrawn_at": now, "withdrawal_reason": reason}

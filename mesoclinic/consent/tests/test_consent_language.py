@@ -3,6 +3,8 @@ and the signed consent records which language it was (issue 12)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from mesoclinic.consent import services
@@ -14,7 +16,7 @@ BODY_EN = "Phosphatidylcholine with deoxycholate is injected into the fat. " * 5
 BODY_FR = "La phosphatidylcholine associée au désoxycholate est injectée dans la graisse. " * 5
 
 
-def _templates(clinic, user):
+def _templates(clinic: Any, user: Any) -> tuple[ConsentTemplate, ConsentTemplate]:
     english = ConsentTemplate.objects.create(
         clinic=clinic, created_by=user, code="pcdc", title="PC/DC", indication="localized_fat",
         body=BODY_EN,
@@ -26,7 +28,7 @@ def _templates(clinic, user):
     return english, french
 
 
-def _fields(patient):
+def _fields(patient: Any) -> dict[str, Any]:
     return {
         "discussed": "Risks explained",
         "photo_consent": False,
