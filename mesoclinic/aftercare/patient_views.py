@@ -10,6 +10,7 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from mesoclinic.aftercare.forms import CheckInForm
@@ -82,6 +83,10 @@ def check_in(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return _refused(request, found)
     link = found
     item = link.check_in
+    # The patient's own language, whatever their browser or the clinic's staff speak
+    # (clinics.language); left active so that the response names it (Content-Language).
+    translation.activate(item.patient.language)
+    request.LANGUAGE_CODE = item.patient.language
     symptoms, scales = _questions(item)
     form = CheckInForm(
         request.POST or None,

@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mesoclinic.aftercare.choices import CallOutcome, Channel, CheckInStatus, EscalationLevel
 from mesoclinic.aftercare.models import (
@@ -137,6 +137,13 @@ def _deliver(check_in: CheckIn, url: str) -> str:
     into the subject, and the log names only the check-in's public id."""
     patient = check_in.patient
     context = {"check_in": check_in, "url": url, "clinic": check_in.clinic}
+    # Written in the patient's language (clinics.language), not the sender's.
+    with translation.override(patient.language):
+        return _deliver_in_language(check_in, context)
+
+
+def _deliver_in_language(check_in: CheckIn, context: dict[str, object]) -> str:
+    patient = check_in.patient
     if patient.email:
         send_mail(
             subject=f"Your aftercare check-in from {check_in.clinic.name}",
