@@ -45,6 +45,7 @@ TRANSLATED = (
     "records",
     "audit",
     "consent",
+    "operations",
 )
 LANGUAGES = ("fr", "it", "es")
 ROLES = ("alice", "nina", "bob", "ada", "rita")
