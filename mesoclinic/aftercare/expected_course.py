@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for the catalogue (``makemessages`` knows the name); pages translate
+    it when they show it (``translated.py``): a pure module imports no Django."""
+    return message
+
+
 # Sources (reference §4).
 JCAD_LIPODISSOLVE = "http://jcadonline.com/lipodissolve-for-body-sculpting-safety-effectiveness-and-patient-satisfaction/"
 BUFFALO_KYBELLA = "https://buffaloaesthetics.com/blog/mesotherapy-kybella/"
@@ -33,30 +40,36 @@ USUAL_COURSE: dict[str, UsualCourse] = {
     c.event_type: c
     for c in (
         # "Swelling and bruising in almost all patients, mostly gone within 10 days."
-        UsualCourse("bruising", 10, "bruising mostly gone within 10 days", JCAD_LIPODISSOLVE),
+        UsualCourse(
+            "bruising", 10, gettext_noop("bruising mostly gone within 10 days"), JCAD_LIPODISSOLVE
+        ),
         # "Marked soreness on days 1–2" (clinic-reported course after deoxycholic acid).
-        UsualCourse("pain", 2, "marked soreness on days 1–2", BUFFALO_KYBELLA),
+        UsualCourse("pain", 2, gettext_noop("marked soreness on days 1–2"), BUFFALO_KYBELLA),
         # "Swelling up to 3 weeks; nodules 2–4 weeks."
-        UsualCourse("swelling", 21, "swelling up to 3 weeks", PEPEVERDE_LIPOLIZA),
-        UsualCourse("nodule", 28, "nodules for 2–4 weeks", PEPEVERDE_LIPOLIZA),
+        UsualCourse("swelling", 21, gettext_noop("swelling up to 3 weeks"), PEPEVERDE_LIPOLIZA),
+        UsualCourse("nodule", 28, gettext_noop("nodules for 2–4 weeks"), PEPEVERDE_LIPOLIZA),
         # "Sites inflamed and itchy for about 1 week."
-        UsualCourse("erythema", 7, "sites inflamed for about 1 week", ARTEMEDIS_LIPOLYSIS),
-        UsualCourse("pruritus", 7, "sites itchy for about 1 week", ARTEMEDIS_LIPOLYSIS),
+        UsualCourse(
+            "erythema", 7, gettext_noop("sites inflamed for about 1 week"), ARTEMEDIS_LIPOLYSIS
+        ),
+        UsualCourse(
+            "pruritus", 7, gettext_noop("sites itchy for about 1 week"), ARTEMEDIS_LIPOLYSIS
+        ),
         # "Bruising and numbness for weeks 2–4" after deoxycholic acid.
-        UsualCourse("numbness", 28, "numbness for weeks 2–4", BUFFALO_KYBELLA),
+        UsualCourse("numbness", 28, gettext_noop("numbness for weeks 2–4"), BUFFALO_KYBELLA),
         # Kybella trials: all cases resolved; nerve injury range 1–298 days, median 44;
         # dysphagia range 1–81 days, median 3.
         UsualCourse(
             "nerve_injury",
             298,
-            "marginal mandibular nerve injury resolved in 1–298 days (median 44)",
+            gettext_noop("marginal mandibular nerve injury resolved in 1–298 days (median 44)"),
             REFINE_KYBELLA_SAFETY,
             median_days=44,
         ),
         UsualCourse(
             "dysphagia",
             81,
-            "dysphagia resolved in 1–81 days (median 3)",
+            gettext_noop("dysphagia resolved in 1–81 days (median 3)"),
             REFINE_KYBELLA_SAFETY,
             median_days=3,
         ),

@@ -15,6 +15,7 @@ from django.db.models.functions import Trim
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext, gettext_noop
 
 from mesoclinic.aftercare.choices import (
     OPEN_STATUSES,
@@ -23,11 +24,13 @@ from mesoclinic.aftercare.choices import (
     CheckInStatus,
     EscalationLevel,
 )
+from mesoclinic.aftercare.translated import check_in_label, escalation_reason
 from mesoclinic.clinics.access import ClinicScopedQuerySet
 from mesoclinic.records.models import ClinicalRecord
 
 # Closing an escalation without saying what was done leaves no record of the follow-up.
-ACK_NOTE_REQUIRED = "write what was done about it before closing it."
+ACK_NOTE_REQUIRED = gettext_noop("write what was done about it before closing it.")
+ACK_NOTE_MISSING = gettext_noop("What was done: %(rule)s")
 
 
 @deconstructible
@@ -109,6 +112,11 @@ class CheckIn(ClinicalRecord):
         indexes = [
             models.Index(fields=["clinic", "status", "window_start"], name="checkin_clinic_due")
         ]
+
+    @property
+    def label_text(self) -> str:
+        """The stored label ("2 weeks") in the reader's language."""
+        return check_in_label(self.label)
 
     def __str__(self) -> str:
         return f"{self.label} check-in ({self.get_status_display()})"
@@ -238,13 +246,28 @@ class Escalation(ClinicalRecord):
         return f"{self.get_level_display()}: {self.code}"
 
     @property
+    def reason_text(self) -> str:
+        """The stored (English) reason in the reader's language."""
+        return escalation_reason(self.level, self.code, self.reason)
+
+    @property
+    def steps_text(self) -> str:
+        """The stored (English) next steps in the reader's language."""
+        return gettext(self.recommended_steps)
+
+    @property
     def is_red_flag(self) -> bool:
         return self.level == EscalationLevel.RED_FLAG
 
     def clean(self) -> None:
         super().clean()
         if self.acknowledged_at is not None and not self.acknowledgement_note.strip():
-            raise ValidationError({"acknowledgement_note": f"What was done: {ACK_NOTE_REQUIRED}"})
+            raise ValidationError(
+                {
+                    "acknowledgement_note": gettext(ACK_NOTE_MISSING)
+                    % {"rule": gettext(ACK_NOTE_REQUIRED)}
+                }
+            )
 
 
 class CallLog(ClinicalRecord):

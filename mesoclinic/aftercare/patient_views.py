@@ -14,7 +14,8 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from mesoclinic.aftercare.forms import CheckInForm
-from mesoclinic.aftercare.models import CheckIn
+from mesoclinic.aftercare.language import patient_language
+from mesoclinic.aftercare.models import CheckIn, CheckInLink
 from mesoclinic.aftercare.questions import (
     OutcomeQuestion,
     Symptom,
@@ -42,9 +43,16 @@ def _refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
         obj=refusal.link.check_in if refusal.link else None,
         detail=f"aftercare link refused: {refusal.reason}",
     )
-    return _private(
-        render(request, "aftercare/link_refused.html", {"refusal": refusal}, status=refusal.status)
-    )
+    # A link that names its check-in is answered in its patient's language; an unknown one
+    # in the browser's (the locale middleware's choice).
+    browser = translation.get_language()
+    language = patient_language(refusal.link.check_in.patient, browser) if refusal.link else browser
+    with translation.override(language):
+        return _private(
+            render(
+                request, "aftercare/link_refused.html", {"refusal": refusal}, status=refusal.status
+            )
+        )
 
 
 def _questions(check_in: CheckIn) -> tuple[tuple[Symptom, ...], list[OutcomeQuestion]]:
@@ -81,12 +89,15 @@ def check_in(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     found = resolve(public_id, token)
     if isinstance(found, Refusal):
         return _refused(request, found)
-    link = found
+    # The patient answers in their own language, whatever the browser asks for.
+    with translation.override(patient_language(found.check_in.patient, translation.get_language())):
+        return _answer(request, public_id, token, found)
+
+
+def _answer(
+    request: HttpRequest, public_id: uuid.UUID, token: str, link: CheckInLink
+) -> HttpResponse:
     item = link.check_in
-    # The patient's own language, whatever their browser or the clinic's staff speak
-    # (clinics.language); left active so that the response names it (Content-Language).
-    translation.activate(item.patient.language)
-    request.LANGUAGE_CODE = item.patient.language
     symptoms, scales = _questions(item)
     form = CheckInForm(
         request.POST or None,

@@ -13,6 +13,13 @@ from dataclasses import dataclass
 from mesoclinic.clinical_codes import AREAS, SIDES
 
 
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for the catalogue (``makemessages`` knows the name); the form
+    translates it into the patient's language when it asks (``question_text.py``): a pure
+    module imports no Django."""
+    return message
+
+
 @dataclass(frozen=True)
 class Symptom:
     """A yes/no question to the patient and the adverse-event type a "yes" is recorded as."""
@@ -29,74 +36,81 @@ class Symptom:
 SYMPTOMS: tuple[Symptom, ...] = (
     Symptom(
         "bruising",
-        "Do you have bruising where you were treated?",
+        gettext_noop("Do you have bruising where you were treated?"),
         "bruising",
-        "Bruising",
+        gettext_noop("Bruising"),
         onset_at_session=True,
     ),
     Symptom(
         "swelling",
-        "Is there swelling where you were treated?",
+        gettext_noop("Is there swelling where you were treated?"),
         "swelling",
-        "Swelling",
+        gettext_noop("Swelling"),
         onset_at_session=True,
     ),
     Symptom(
         "redness_warmth",
-        "Is the skin red or warm where you were treated?",
+        gettext_noop("Is the skin red or warm where you were treated?"),
         "erythema",
-        "Redness or warmth",
+        gettext_noop("Redness or warmth"),
         onset_at_session=True,
     ),
-    Symptom("lump", "Is there a lump or hard knot under the skin?", "nodule", "Lump or nodule"),
+    Symptom(
+        "lump",
+        gettext_noop("Is there a lump or hard knot under the skin?"),
+        "nodule",
+        gettext_noop("Lump or nodule"),
+    ),
     Symptom(
         "drainage",
-        "Is anything leaking or draining from the skin (fluid or pus)?",
+        gettext_noop("Is anything leaking or draining from the skin (fluid or pus)?"),
         "infection",
-        "Drainage from the skin",
+        gettext_noop("Drainage from the skin"),
     ),
     Symptom(
         "fever",
-        "Have you had a fever, or felt generally unwell?",
+        gettext_noop("Have you had a fever, or felt generally unwell?"),
         "other",
-        "Fever or feeling unwell",
+        gettext_noop("Fever or feeling unwell"),
     ),
     Symptom(
         "skin_breakdown",
-        "Is there an open sore, or skin turning dark or black?",
+        gettext_noop("Is there an open sore, or skin turning dark or black?"),
         "ulceration",
-        "Open sore or darkening skin",
+        gettext_noop("Open sore or darkening skin"),
     ),
     Symptom(
         "spreading_rash",
-        "Are there raised patches or blisters spreading beyond the injection points?",
+        gettext_noop("Are there raised patches or blisters spreading beyond the injection points?"),
         "allergic_reaction",
-        "Spreading patches or blisters",
+        gettext_noop("Spreading patches or blisters"),
     ),
     Symptom(
         "anaesthetic_toxicity",
-        "Have you had numbness around the mouth, ringing in the ears, light-headedness, a fit or a racing or irregular heartbeat?",
+        gettext_noop(
+            "Have you had numbness around the mouth, ringing in the ears, light-headedness, a fit or a racing or irregular heartbeat?"
+        ),
         "other",
-        "Signs of local-anaesthetic toxicity",
+        gettext_noop("Signs of local-anaesthetic toxicity"),
     ),
     Symptom(
         "smile_weakness",
-        "Is your smile uneven, or is your lower lip weak?",
+        gettext_noop("Is your smile uneven, or is your lower lip weak?"),
         "nerve_injury",
-        "Uneven smile or lower-lip weakness",
+        gettext_noop("Uneven smile or lower-lip weakness"),
         submental_only=True,
     ),
     Symptom(
         "swallowing_difficulty",
-        "Do you have difficulty swallowing?",
+        gettext_noop("Do you have difficulty swallowing?"),
         "dysphagia",
-        "Difficulty swallowing",
+        gettext_noop("Difficulty swallowing"),
         submental_only=True,
     ),
 )
 SYMPTOMS_BY_KEY = {s.key: s for s in SYMPTOMS}
 
-PAIN = Symptom("pain", "Pain", "pain", "Pain", onset_at_session=True)
+PAIN = Symptom("pain", gettext_noop("Pain"), "pain", gettext_noop("Pain"), onset_at_session=True)
 
 # Which answers stand behind each red flag, so its escalation links to the right event.
 RED_FLAG_ANSWERS: dict[str, tuple[str, ...]] = {
@@ -130,28 +144,28 @@ class OutcomeQuestion:
 
 # GAIS, 1 = very much improved … 5 = worse (reference §5.4).
 GAIS_CHOICES = (
-    (1, "1 · Very much improved"),
-    (2, "2 · Much improved"),
-    (3, "3 · Improved"),
-    (4, "4 · No change"),
-    (5, "5 · Worse"),
+    (1, gettext_noop("1 · Very much improved")),
+    (2, gettext_noop("2 · Much improved")),
+    (3, gettext_noop("3 · Improved")),
+    (4, gettext_noop("4 · No change")),
+    (5, gettext_noop("5 · Worse")),
 )
 # PR-SMFRS: "How much fat do you have under your chin right now?" 0–4 (reference §5.5);
 # only the end points' wording is in the reference, so only they are labelled.
 SMFRS_CHOICES = (
-    (0, "0 · No chin fat at all"),
+    (0, gettext_noop("0 · No chin fat at all")),
     (1, "1"),
     (2, "2"),
     (3, "3"),
-    (4, "4 · A very large amount of chin fat"),
+    (4, gettext_noop("4 · A very large amount of chin fat")),
 )
 # PR-PCSS: 0 (none) to 4 (severe), rated per quadrant (reference §5.3).
 PCSS_CHOICES = (
-    (0, "0 · None"),
+    (0, gettext_noop("0 · None")),
     (1, "1"),
     (2, "2"),
     (3, "3"),
-    (4, "4 · Severe"),
+    (4, gettext_noop("4 · Severe")),
 )
 SATISFACTION_CHOICES = tuple((n, str(n)) for n in range(11))
 # PCSS is rated for the buttocks and the posterolateral thighs, left and right.
@@ -163,11 +177,33 @@ def _sides(side: str) -> tuple[str, ...]:
     return ("left", "right") if side == "bilateral" else (side,)
 
 
+# Whole questions with named places for the site, so each language orders its own sentence;
+# ``question_text.py`` fills them with the area and side in the patient's language.
+SMFRS_QUESTION = gettext_noop("How much fat do you have under your chin right now?")
+PCSS_QUESTION = gettext_noop("How severe is the cellulite on your %(area)s (%(side)s) now?")
+GAIS_QUESTION = gettext_noop(
+    "Compared with before your treatment, how does your %(area)s (%(side)s) look?"
+)
+SATISFACTION_QUESTION = gettext_noop(
+    "How satisfied are you with the result on your %(area)s (%(side)s)? "
+    "(0 = not at all, 10 = completely)"
+)
+QUESTION_PATTERNS = {
+    "smfrs": SMFRS_QUESTION,
+    "pcss": PCSS_QUESTION,
+    "gais": GAIS_QUESTION,
+    "satisfaction": SATISFACTION_QUESTION,
+}
+
+
+def _site_words(area: str, side: str) -> dict[str, str]:
+    return {"area": AREAS.get(area, area).lower(), "side": SIDES.get(side, side).lower()}
+
+
 def outcome_questions(indication: str, sites: list[tuple[str, str]]) -> list[OutcomeQuestion]:
     """The patient-reported scales for an outcome visit after treatment of ``sites``."""
     questions: list[OutcomeQuestion] = []
     for area, side in sites:
-        where = f"{AREAS.get(area, area)} ({SIDES.get(side, side).lower()})"
         if indication == "submental_fat" and area == "submental":
             questions.append(
                 OutcomeQuestion(
@@ -176,7 +212,7 @@ def outcome_questions(indication: str, sites: list[tuple[str, str]]) -> list[Out
                     "PR-SMFRS 0-4",
                     area,
                     side,
-                    "How much fat do you have under your chin right now?",
+                    SMFRS_QUESTION,
                     SMFRS_CHOICES,
                 )
             )
@@ -189,7 +225,7 @@ def outcome_questions(indication: str, sites: list[tuple[str, str]]) -> list[Out
                         "PR-PCSS 0-4",
                         area,
                         quadrant,
-                        f"How severe is the cellulite on your {AREAS[area].lower()} ({SIDES[quadrant].lower()}) now?",
+                        PCSS_QUESTION % _site_words(area, quadrant),
                         PCSS_CHOICES,
                     )
                 )
@@ -200,7 +236,7 @@ def outcome_questions(indication: str, sites: list[tuple[str, str]]) -> list[Out
                 "S-GAIS 1-5",
                 area,
                 side,
-                f"Compared with before your treatment, how does your {where.lower()} look?",
+                GAIS_QUESTION % _site_words(area, side),
                 GAIS_CHOICES,
             )
         )
@@ -211,7 +247,7 @@ def outcome_questions(indication: str, sites: list[tuple[str, str]]) -> list[Out
                 "0-10",
                 area,
                 side,
-                f"How satisfied are you with the result on your {where.lower()}? (0 = not at all, 10 = completely)",
+                SATISFACTION_QUESTION % _site_words(area, side),
                 SATISFACTION_CHOICES,
             )
         )

@@ -9,6 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for the catalogue (``makemessages`` knows the name); pages translate
+    it when they show it: a pure module imports no Django, and what is stored stays English."""
+    return message
+
+
 KYBELLA_LABEL = "https://www.oncologynurseadvisor.com/drug/kybella/"
 KYBELLA_RED_FLAGS = "https://form.jotform.com/220567228182052"
 REFINE_KYBELLA_SAFETY = "https://www.refineaestheticsllc.com/injectables/kybella-safety-info/"
@@ -61,8 +68,10 @@ class RedFlag:
 
 NERVE = RedFlag(
     code="nerve_weakness",
-    reason="Asymmetric smile or lower-lip weakness reported (possible marginal mandibular nerve injury).",
-    next_steps=(
+    reason=gettext_noop(
+        "Asymmetric smile or lower-lip weakness reported (possible marginal mandibular nerve injury)."
+    ),
+    next_steps=gettext_noop(
         "See the patient and examine the smile and lower lip; record the nerve injury and its "
         "course. In the deoxycholic acid trials all cases resolved spontaneously, median 44 days "
         "(range 1–298). Review before any further submental treatment."
@@ -72,8 +81,8 @@ NERVE = RedFlag(
 )
 SWALLOWING = RedFlag(
     code="dysphagia",
-    reason="Difficulty swallowing reported after submental treatment.",
-    next_steps=(
+    reason=gettext_noop("Difficulty swallowing reported after submental treatment."),
+    next_steps=gettext_noop(
         "Call the patient today and assess; if swallowing or breathing is getting worse, send "
         "them to emergency care. In the deoxycholic acid trials all cases resolved, median 3 days "
         "(range 1–81). Review before any further submental treatment."
@@ -83,8 +92,10 @@ SWALLOWING = RedFlag(
 )
 SKIN = RedFlag(
     code="ulceration_necrosis",
-    reason="Open sore, or skin turning dark or black, at a treated site (possible ulceration or necrosis).",
-    next_steps=(
+    reason=gettext_noop(
+        "Open sore, or skin turning dark or black, at a treated site (possible ulceration or necrosis)."
+    ),
+    next_steps=gettext_noop(
         "See the patient the same day: examine and photograph the site. Withhold further "
         "treatment at the site until it has resolved (deoxycholic acid label)."
     ),
@@ -93,8 +104,8 @@ SKIN = RedFlag(
 )
 FEVER = RedFlag(
     code="fever",
-    reason="Fever or feeling unwell after the session (possible infection).",
-    next_steps=(
+    reason=gettext_noop("Fever or feeling unwell after the session (possible infection)."),
+    next_steps=gettext_noop(
         "Call the patient today and assess for infection. If there is also a lump, abscess or "
         "drainage 1–12 weeks after the session, follow the mycobacterial infection steps."
     ),
@@ -103,8 +114,8 @@ FEVER = RedFlag(
 )
 INFECTION = RedFlag(
     code="infection",
-    reason="Drainage from a treated site (a sign of infection).",
-    next_steps=(
+    reason=gettext_noop("Drainage from a treated site (a sign of infection)."),
+    next_steps=gettext_noop(
         "See the patient the same day and assess for infection; a lesion that appears or persists "
         "1–12 weeks after the session must be treated as a possible mycobacterial infection."
     ),
@@ -113,11 +124,11 @@ INFECTION = RedFlag(
 )
 NTM = RedFlag(
     code="suspected_ntm",
-    reason=(
+    reason=gettext_noop(
         "New lump, abscess or drainage 1–12 weeks after the session: suspect a non-tuberculous "
         "mycobacterial infection."
     ),
-    next_steps=(
+    next_steps=gettext_noop(
         "See the patient and take a punch biopsy for mycobacterial culture and PCR with "
         "susceptibility testing (acid-fast stains are often negative; tissue culture is the "
         "standard). Do not rely on standard antibiotics: mycobacteria resist most of them. "
@@ -135,8 +146,8 @@ NTM = RedFlag(
 )
 RASH = RedFlag(
     code="widespread_plaques",
-    reason="Raised patches or blisters spreading beyond the injection points.",
-    next_steps=(
+    reason=gettext_noop("Raised patches or blisters spreading beyond the injection points."),
+    next_steps=gettext_noop(
         "See the patient the same day and assess for a widespread reaction; photograph it. A "
         "reported case of intense plaques appeared 1 week after lipolytic mesotherapy."
     ),
@@ -145,11 +156,11 @@ RASH = RedFlag(
 )
 ANAESTHETIC = RedFlag(
     code="anaesthetic_toxicity",
-    reason=(
+    reason=gettext_noop(
         "Numbness around the mouth, ringing in the ears, light-headedness, fits or an irregular "
         "heartbeat (signs of local-anaesthetic toxicity)."
     ),
-    next_steps=(
+    next_steps=gettext_noop(
         "Contact the patient at once; with fits, fainting or an irregular heartbeat send them to "
         "emergency care. Check the session's local-anaesthetic total against its dose limit."
     ),

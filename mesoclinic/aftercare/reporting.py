@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from mesoclinic.aftercare.choices import CheckInStatus, EscalationLevel
 from mesoclinic.aftercare.expected_course import course_flag
@@ -239,8 +240,10 @@ def record_response(
                 EscalationLevel.COURSE,
                 event.event_type,
                 flag_found.message,
-                "Contact the patient and review the event today; record its course and, when it "
-                "ends, its outcome and resolution date.",
+                gettext_noop(
+                    "Contact the patient and review the event today; record its course and, "
+                    "when it ends, its outcome and resolution date."
+                ),
                 [flag_found.source],
                 event,
             )

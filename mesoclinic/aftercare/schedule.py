@@ -13,6 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for the catalogue (``makemessages`` knows the name); pages translate
+    the stored label when they show it: a pure module imports no Django."""
+    return message
+
+
 SCHEDULE_SOURCE = "../shared/reference/mesotherapy-clinical.md §4.4 (suggested follow-up schedule)"
 OUTCOME_SOURCE = "https://insights.ovid.com/jaade/201610000/00004725-201610000-00023"
 
@@ -53,14 +60,19 @@ class FollowUpProtocol:
 
 DEFAULT_PROTOCOL = FollowUpProtocol(
     contacts=(
-        Contact("acute", "48–72 hours", dt.timedelta(hours=48), dt.timedelta(hours=72)),
         Contact(
-            "week2", "2 weeks", dt.timedelta(weeks=2), dt.timedelta(weeks=2) + POINT_CONTACT_WINDOW
+            "acute", gettext_noop("48–72 hours"), dt.timedelta(hours=48), dt.timedelta(hours=72)
         ),
-        Contact("week4_6", "4–6 weeks", dt.timedelta(weeks=4), dt.timedelta(weeks=6)),
+        Contact(
+            "week2",
+            gettext_noop("2 weeks"),
+            dt.timedelta(weeks=2),
+            dt.timedelta(weeks=2) + POINT_CONTACT_WINDOW,
+        ),
+        Contact("week4_6", gettext_noop("4–6 weeks"), dt.timedelta(weeks=4), dt.timedelta(weeks=6)),
         Contact(
             "week12",
-            "12 weeks",
+            gettext_noop("12 weeks"),
             dt.timedelta(weeks=12),
             dt.timedelta(weeks=12) + POINT_CONTACT_WINDOW,
         ),
@@ -109,7 +121,11 @@ def plan_check_ins(
         else:
             planned.append(
                 PlannedCheckIn(
-                    OUTCOME_KIND, "Outcome visit", opens, opens + POINT_CONTACT_WINDOW, True
+                    OUTCOME_KIND,
+                    gettext_noop("Outcome visit"),
+                    opens,
+                    opens + POINT_CONTACT_WINDOW,
+                    True,
                 )
             )
     return sorted(planned, key=lambda p: (p.window_start, p.kind))

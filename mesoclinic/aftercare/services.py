@@ -19,8 +19,10 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from mesoclinic.aftercare.choices import CallOutcome, Channel, CheckInStatus, EscalationLevel
+from mesoclinic.aftercare.language import clinic_language, patient_language
 from mesoclinic.aftercare.models import (
     ACK_NOTE_REQUIRED,
     CallLog,
@@ -137,22 +139,21 @@ def _deliver(check_in: CheckIn, url: str) -> str:
     into the subject, and the log names only the check-in's public id."""
     patient = check_in.patient
     context = {"check_in": check_in, "url": url, "clinic": check_in.clinic}
-    # Written in the patient's language (clinics.language), not the sender's.
-    with translation.override(patient.language):
-        return _deliver_in_language(check_in, context)
-
-
-def _deliver_in_language(check_in: CheckIn, context: dict[str, object]) -> str:
-    patient = check_in.patient
+    # The patient reads the message in their language, whoever or whatever sends it.
+    with translation.override(patient_language(patient)):
+        subject = gettext("Your aftercare check-in from %(clinic)s") % {
+            "clinic": check_in.clinic.name
+        }
+        email_body = render_to_string("aftercare/email_check_in.txt", context)
+        body = render_to_string("aftercare/sms_check_in.txt", context).strip()
     if patient.email:
         send_mail(
-            subject=f"Your aftercare check-in from {check_in.clinic.name}",
-            message=render_to_string("aftercare/email_check_in.txt", context),
+            subject=subject,
+            message=email_body,
             from_email=None,
             recipient_list=[patient.email],
         )
         return Channel.EMAIL
-    body = render_to_string("aftercare/sms_check_in.txt", context).strip()
     get_sms_sender().send(patient.phone, body)
     return Channel.SMS
 
@@ -210,14 +211,12 @@ def email_escalation(escalation: Escalation) -> bool:
         if not claimed:
             return False
         url = _base_url() + reverse("aftercare:worklist") + f"#escalation-{escalation.public_id}"
-        send_mail(
-            subject="Aftercare red flag to review today",
-            message=render_to_string(
+        with translation.override(clinic_language(escalation.clinic)):
+            subject = gettext("Aftercare red flag to review today")
+            message = render_to_string(
                 "aftercare/email_escalation.txt", {"escalation": escalation, "url": url}
-            ),
-            from_email=None,
-            recipient_list=recipients,
-        )
+            )
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=recipients)
     logger.info("aftercare escalation %s emailed", escalation.public_id)
     return True
 
@@ -305,7 +304,9 @@ def acknowledge(
     it is the record of the follow-up); refused twice."""
     note = note.strip()
     if not note:
-        raise AftercareError(f"Not closed. What was done: {ACK_NOTE_REQUIRED}")
+        raise AftercareError(
+            gettext("Not closed. What was done: %(rule)s") % {"rule": gettext(ACK_NOTE_REQUIRED)}
+        )
     with transaction.atomic():
         done = Escalation.objects.filter(pk=escalation.pk, acknowledged_at__isnull=True).update(
             acknowledged_at=timezone.now(),
@@ -315,7 +316,7 @@ def acknowledge(
             version=F("version") + 1,
         )
         if not done:
-            raise AftercareError("This escalation was already acknowledged.")
+            raise AftercareError(gettext("This escalation was already acknowledged."))
         escalation.refresh_from_db()
         record(request, Action.UPDATE, obj=escalation, detail="escalation acknowledged")
     return escalation
@@ -369,7 +370,7 @@ def close_check_in(request: HttpRequest, check_in: CheckIn, membership: Membersh
             .update(status=CheckInStatus.CLOSED, closed_at=timezone.now(), version=F("version") + 1)
         )
         if not done:
-            raise AftercareError("This check-in is already closed.")
+            raise AftercareError(gettext("This check-in is already closed."))
         CheckInLink.objects.filter(check_in=check_in, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_by=membership.user
         )

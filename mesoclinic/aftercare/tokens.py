@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from mesoclinic.aftercare.choices import CheckInStatus
 from mesoclinic.aftercare.models import CheckIn, CheckInLink
@@ -51,7 +52,10 @@ def issue_link(check_in: CheckIn, expires_at: dt.datetime) -> tuple[CheckInLink,
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a link was refused, in words for the patient, with the HTTP status to answer."""
+    """Why a link was refused, in words for the patient, with the HTTP status to answer.
+
+    ``title`` and ``message`` are English catalogue ids: the page translates them into the
+    patient's language (``link_refused.html``)."""
 
     status: int
     title: str
@@ -62,29 +66,35 @@ class Refusal:
 
 TAMPERED = Refusal(
     403,
-    "This link is not valid",
-    "The link is incomplete or has been changed. Please use the link exactly as you received "
-    "it, or contact your clinic for a new one.",
+    gettext_noop("This link is not valid"),
+    gettext_noop(
+        "The link is incomplete or has been changed. Please use the link exactly as you "
+        "received it, or contact your clinic for a new one."
+    ),
     "tampered",
 )
 NO_SESSION = Refusal(
     403,
-    "Please open the link from your message",
-    "This page opens from the link in the message your clinic sent you. Please open that "
-    "link again, or contact your clinic for a new one.",
+    gettext_noop("Please open the link from your message"),
+    gettext_noop(
+        "This page opens from the link in the message your clinic sent you. Please open that "
+        "link again, or contact your clinic for a new one."
+    ),
     "no link in session",
 )
 WRONG_CHECK_IN = Refusal(
     403,
-    "This link is not valid here",
-    "This link belongs to a different check-in. Please use the link exactly as you received it, "
-    "or contact your clinic for a new one.",
+    gettext_noop("This link is not valid here"),
+    gettext_noop(
+        "This link belongs to a different check-in. Please use the link exactly as you "
+        "received it, or contact your clinic for a new one."
+    ),
     "wrong check-in",
 )
 
 
 def _gone(reason: str, message: str, link: CheckInLink | None) -> Refusal:
-    return Refusal(410, "This link can no longer be used", message, reason, link)
+    return Refusal(410, gettext_noop("This link can no longer be used"), message, reason, link)
 
 
 def resolve(check_in_public_id: uuid.UUID, token: str) -> CheckInLink | Refusal:
@@ -94,7 +104,9 @@ def resolve(check_in_public_id: uuid.UUID, token: str) -> CheckInLink | Refusal:
         signer.unsign(token, max_age=_max_age())
     except signing.SignatureExpired:
         return _gone(
-            "expired", "This link has expired. Please contact your clinic if you need help.", None
+            "expired",
+            gettext_noop("This link has expired. Please contact your clinic if you need help."),
+            None,
         )
     except signing.BadSignature:
         return TAMPERED
@@ -110,12 +122,16 @@ def resolve(check_in_public_id: uuid.UUID, token: str) -> CheckInLink | Refusal:
     if link.revoked_at is not None:
         return _gone(
             "revoked",
-            "Your clinic has withdrawn this link. Please contact them if you need a new one.",
+            gettext_noop(
+                "Your clinic has withdrawn this link. Please contact them if you need a new one."
+            ),
             link,
         )
     if timezone.now() >= link.expires_at:
         return _gone(
-            "expired", "This link has expired. Please contact your clinic if you need help.", link
+            "expired",
+            gettext_noop("This link has expired. Please contact your clinic if you need help."),
+            link,
         )
     if link.check_in.status not in (
         CheckInStatus.SCHEDULED,
@@ -124,8 +140,10 @@ def resolve(check_in_public_id: uuid.UUID, token: str) -> CheckInLink | Refusal:
     ):
         return _gone(
             "already answered",
-            "Thank you: this check-in has already been answered. If anything changes, please "
-            "contact your clinic.",
+            gettext_noop(
+                "Thank you: this check-in has already been answered. If anything changes, please "
+                "contact your clinic."
+            ),
             link,
         )
     return link

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -131,7 +132,7 @@ def log_call(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = CallForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else "Call"
+            label = form.fields[field].label if field in form.fields else gettext("Call")
             messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
         return redirect("aftercare:check_in", public_id=item.public_id)
     services.log_call(
@@ -141,7 +142,7 @@ def log_call(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         form.cleaned_data["outcome"],
         form.cleaned_data["note"],
     )
-    messages.success(request, "Call recorded.")
+    messages.success(request, gettext("Call recorded."))
     return redirect("aftercare:check_in", public_id=item.public_id)
 
 
@@ -151,7 +152,11 @@ def revoke(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     item = _check_in(request, public_id, Perm.EDIT_CLINICAL)
     count = services.revoke_links(request, item, current_membership(request))
     messages.success(
-        request, f"{count} link(s) withdrawn." if count else "No live link to withdraw."
+        request,
+        ngettext("%(count)d link withdrawn.", "%(count)d links withdrawn.", count)
+        % {"count": count}
+        if count
+        else gettext("No live link to withdraw."),
     )
     return redirect("aftercare:check_in", public_id=item.public_id)
 
@@ -165,7 +170,7 @@ def close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     except services.AftercareError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Check-in closed; its links no longer work.")
+        messages.success(request, gettext("Check-in closed; its links no longer work."))
     return redirect("aftercare:check_in", public_id=item.public_id)
 
 
@@ -181,7 +186,9 @@ def acknowledge(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(
-                request, f"Not closed. What was done: {' '.join(str(e) for e in errors)}"
+                request,
+                gettext("Not closed. What was done: %(rule)s")
+                % {"rule": " ".join(str(e) for e in errors)},
             )
         return redirect(back)
     try:
@@ -189,7 +196,7 @@ def acknowledge(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     except services.AftercareError as exc:
         messages.error(request, str(exc))
         return redirect(back)
-    messages.success(request, "Escalation closed with what was done.")
+    messages.success(request, gettext("Escalation closed with what was done."))
     return redirect("aftercare:worklist")
 
 
@@ -206,7 +213,7 @@ def photo(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     servable = servable_photo(answer)
     if servable is None:
         # Missing, or stored before uploads were checked and not a picture after all.
-        raise Http404("The photo cannot be shown.")
+        raise Http404(gettext("The photo cannot be shown."))
     content, content_type = servable
     extension = "png" if content_type == "image/png" else "jpg"
     return private_image_response(

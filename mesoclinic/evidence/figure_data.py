@@ -13,11 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.utils.translation import gettext, gettext_noop
+
 from mesoclinic.charts.estimates import Interval
 from mesoclinic.clinical_codes import AE_TYPES
 from mesoclinic.evidence import figures
 
-RELATIVE_PLOT_NOTE = "The change-from-baseline plots (trajectories, weight versus treatment, effect by protocol) are not drawn: the {label} rates change against the pre-treatment appearance, so there is no baseline value to subtract. The share rated improved or better is shown instead."  # fmt: skip
+RELATIVE_PLOT_NOTE = gettext_noop("The change-from-baseline plots (trajectories, weight versus treatment, effect by protocol) are not drawn: the %(label)s rates change against the pre-treatment appearance, so there is no baseline value to subtract. The share rated improved or better is shown instead.")  # fmt: skip
+RATER_ROW = {"clinician": gettext_noop("Clinician-rated"), "patient": gettext_noop("Patient-rated")}
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,14 @@ class FigureSet:
 
 def _relative(report: dict[str, Any], label: str) -> FigureSet:
     """A scale rated against baseline (GAIS): responder rates by rater instead of change plots."""
-    out = FigureSet(notes=[RELATIVE_PLOT_NOTE.format(label=label)])
-    rows = [Interval(f"{r['rater'].capitalize()}-rated", 100 * r["rate"], 100 * r["ci95"][0], 100 * r["ci95"][1]) for r in (report["responders"], report.get("responders_subject")) if r is not None]  # fmt: skip
+    out = FigureSet(notes=[gettext(RELATIVE_PLOT_NOTE) % {"label": label}])
+    rows = [Interval(gettext(RATER_ROW[r["rater"]]) if r["rater"] in RATER_ROW else f"{r['rater'].capitalize()}-rated", 100 * r["rate"], 100 * r["ci95"][0], 100 * r["ci95"][1]) for r in (report["responders"], report.get("responders_subject")) if r is not None]  # fmt: skip
     if not rows:
-        out.notes.append("Too few rated courses for a responder rate; see the limitations.")
+        out.notes.append(
+            gettext("Too few rated courses for a responder rate; see the limitations.")
+        )
         return out
-    out.figures.append(Figure("responders", "intervals", "ev-resp", "Rated improved or better", "Percentage of courses rated improved or better (GAIS 1–3) at their last rating, by rater, with 95% CI.", "% of courses", intervals=rows, reference=None))  # fmt: skip
+    out.figures.append(Figure("responders", "intervals", "ev-resp", gettext("Rated improved or better"), gettext("Percentage of courses rated improved or better (GAIS 1–3) at their last rating, by rater, with 95% CI."), gettext("%% of courses") % {}, intervals=rows, reference=None))  # fmt: skip
     return out
 
 
@@ -61,21 +66,21 @@ def _change_figures(out: FigureSet, tables: figures.Tables, report: dict[str, An
     lines = figures.trajectories(tables, indication=indication, **chosen)
     if lines:
         most = max(p[0] for line in lines for p in line)
-        out.figures.append(Figure("trajectories", "trajectories", "ev-traj", "Change from baseline by sessions", f"Thin lines: up to 40 treated sites; thick line: model mean per session net of weight, with its 95% band. {len(lines)} sites.", f"Change ({unit})", lines=lines, mean=figures.model_mean(report, most)))  # fmt: skip
+        out.figures.append(Figure("trajectories", "trajectories", "ev-traj", gettext("Change from baseline by sessions"), gettext("Thin lines: up to 40 treated sites; thick line: model mean per session net of weight, with its 95%% band. %(sites)s sites.") % {"sites": len(lines)}, gettext("Change (%(unit)s)") % {"unit": unit}, lines=lines, mean=figures.model_mean(report, most)))  # fmt: skip
     else:
-        out.missing.append(("Change from baseline by sessions", "no treated site has a baseline and a later reading."))  # fmt: skip
+        out.missing.append((gettext("Change from baseline by sessions"), gettext("no treated site has a baseline and a later reading.")))  # fmt: skip
     split = report["decomposition"]
     if split:
-        bars = [("Naive change", split["naive_change"]), ("Weight change part", split["weight_part"]), ("Treatment part", split["treatment_part"]), ("Residual", split["residual"])]  # fmt: skip
-        out.figures.append(Figure("decomposition", "bars", "ev-split", "Weight versus treatment", "The naive change split into the part explained by weight change and the treatment part.", unit, bars=bars))  # fmt: skip
+        bars = [(gettext("Naive change"), split["naive_change"]), (gettext("Weight change part"), split["weight_part"]), (gettext("Treatment part"), split["treatment_part"]), (gettext("Residual"), split["residual"])]  # fmt: skip
+        out.figures.append(Figure("decomposition", "bars", "ev-split", gettext("Weight versus treatment"), gettext("The naive change split into the part explained by weight change and the treatment part."), unit, bars=bars))  # fmt: skip
     else:
-        out.missing.append(("Weight versus treatment", "too few courses with a naive change, a per-session effect and a weight at baseline and last follow-up."))  # fmt: skip
+        out.missing.append((gettext("Weight versus treatment"), gettext("too few courses with a naive change, a per-session effect and a weight at baseline and last follow-up.")))  # fmt: skip
     rows = [Interval(p["protocol"], p["per_session_effect"]["estimate"], *p["per_session_effect"]["ci95"]) for p in figures.by_protocol(tables, indication=indication, area=chosen["area"], outcome=chosen["outcome"]) if p["per_session_effect"]]  # fmt: skip
     if report["per_session_effect"] and rows:
-        rows.append(Interval("All protocols", report["per_session_effect"]["estimate"], *report["per_session_effect"]["ci95"]))  # fmt: skip
-        out.figures.append(Figure("forest", "intervals", "ev-forest", "Per-session effect by protocol", "Estimate and 95% CI per protocol, net of weight; exploratory, not a randomised comparison.", f"{unit} per session", intervals=rows))  # fmt: skip
+        rows.append(Interval(gettext("All protocols"), report["per_session_effect"]["estimate"], *report["per_session_effect"]["ci95"]))  # fmt: skip
+        out.figures.append(Figure("forest", "intervals", "ev-forest", gettext("Per-session effect by protocol"), gettext("Estimate and 95% CI per protocol, net of weight; exploratory, not a randomised comparison."), gettext("%(unit)s per session") % {"unit": unit}, intervals=rows))  # fmt: skip
     else:
-        out.missing.append(("Per-session effect by protocol", "too few courses for a per-session effect of any protocol."))  # fmt: skip
+        out.missing.append((gettext("Per-session effect by protocol"), gettext("too few courses for a per-session effect of any protocol.")))  # fmt: skip
 
 
 def report_figures(tables: figures.Tables, report: dict[str, Any], *, indication: str, chosen: dict[str, Any], unit: str, scale_label: str) -> FigureSet:  # fmt: skip
@@ -87,12 +92,12 @@ def report_figures(tables: figures.Tables, report: dict[str, Any], *, indication
         _change_figures(out, tables, report, indication, chosen, unit)
     events = report["adverse_events"]
     if not events:
-        out.missing.append(("Side effects per session", "no side effect recorded after a session in scope."))  # fmt: skip
+        out.missing.append((gettext("Side effects per session"), gettext("no side effect recorded after a session in scope.")))  # fmt: skip
         return out
-    out.figures.append(Figure("adverse", "intervals", "ev-ae", "Side effects per session", "Percentage of sessions followed by each side effect, with 95% CI.", "% of sessions", intervals=[Interval(AE_TYPES.get(e["type"], e["type"]), 100 * e["rate_per_session"], 100 * e["ci95"][0], 100 * e["ci95"][1]) for e in events]))  # fmt: skip
+    out.figures.append(Figure("adverse", "intervals", "ev-ae", gettext("Side effects per session"), gettext("Percentage of sessions followed by each side effect, with 95% CI."), gettext("%% of sessions") % {}, intervals=[Interval(gettext(AE_TYPES.get(e["type"], e["type"])), 100 * e["rate_per_session"], 100 * e["ci95"][0], 100 * e["ci95"][1]) for e in events]))  # fmt: skip
     resolved = [e for e in events if e["median_days_to_resolution"] is not None and None not in e["median_days_to_resolution_ci95"]]  # fmt: skip
     if resolved:
-        out.figures.append(Figure("resolution", "intervals", "ev-res", "Time to resolution", "Kaplan-Meier median days to resolution with 95% CI.", "days", intervals=[Interval(AE_TYPES.get(e["type"], e["type"]), e["median_days_to_resolution"], *e["median_days_to_resolution_ci95"]) for e in resolved], reference=None))  # fmt: skip
+        out.figures.append(Figure("resolution", "intervals", "ev-res", gettext("Time to resolution"), gettext("Kaplan-Meier median days to resolution with 95% CI."), gettext("days"), intervals=[Interval(gettext(AE_TYPES.get(e["type"], e["type"])), e["median_days_to_resolution"], *e["median_days_to_resolution_ci95"]) for e in resolved], reference=None))  # fmt: skip
     else:
-        out.missing.append(("Time to resolution", "too few resolved side effects for a median with its 95% CI."))  # fmt: skip
+        out.missing.append((gettext("Time to resolution"), gettext("too few resolved side effects for a median with its 95% CI.")))  # fmt: skip
     return out

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
+from django.utils.translation import get_language, gettext
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
@@ -54,7 +55,8 @@ class ReportPDF(FPDF):
         self.alias_nb_pages(PAGES_ALIAS)
         self.set_title(title)
         self.set_creator("mesoclinic")
-        self.set_lang("en")
+        # The document's language, for screen readers and hyphenation: the active one.
+        self.set_lang(get_language() or "en")
         self.c_margin = 0  # text starts exactly at the margin, as the figures do
 
     @property
@@ -79,7 +81,11 @@ class ReportPDF(FPDF):
         self.set_y(-FOOTER_PT - 8)
         self.set_font(FAMILY, "", 8)
         self.set_text_color(90)
-        text = f"{self.report_title} · page {self.page_no()} of {PAGES_ALIAS}"
+        text = gettext("%(title)s · page %(page)s of %(pages)s") % {
+            "title": self.report_title,
+            "page": self.page_no(),
+            "pages": PAGES_ALIAS,
+        }
         self.cell(self.text_width_pt, 10, text, align=Align.L)
         self.set_text_color(0)
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext, gettext_noop
+
 from mesoclinic.charts.estimates import MAX_TRAJECTORIES, _num
 from mesoclinic.charts.lines import PALETTE, value_axis
 
@@ -27,7 +29,7 @@ FONT_PT, TITLE_PT, CAPTION_PT, CAPTION_LINE_H = 7.5, 10.0, 7.5, 9.5
 AXIS, GRID, TEXT, COURSE = "#666666", "#dddddd", "#222222", "#9aa5b1"
 REFERENCE = "#44546a"
 BAND_OPACITY = 0.18  # as the page's SVG band
-SESSIONS_LABEL = "Sessions completed before the reading"
+SESSIONS_LABEL = gettext_noop("Sessions completed before the reading")
 
 
 def _plot_height(figure: Figure) -> float:
@@ -170,7 +172,7 @@ def _trajectories(pdf: ReportPDF, figure: Figure, left: float, width: float, plo
     _line(pdf, x0, bottom, x0 + span, bottom)
     for s in range(int(x_high) + 1):
         _label(pdf, px(s), bottom + 10, str(s), anchor="middle")
-    _label(pdf, x0 + span / 2, bottom + 24, SESSIONS_LABEL, anchor="middle")
+    _label(pdf, x0 + span / 2, bottom + 24, gettext(SESSIONS_LABEL), anchor="middle")
     if mean:
         band = [(px(m[0]), py(m[2])) for m in mean] + [(px(m[0]), py(m[3])) for m in reversed(mean)]  # fmt: skip
         with pdf.local_context(fill_opacity=BAND_OPACITY):

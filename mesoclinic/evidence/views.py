@@ -15,6 +15,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -27,6 +28,7 @@ from mesoclinic.evidence.figure_data import Figure, FigureSet, report_figures
 from mesoclinic.evidence.pdf import Block, report_pdf
 from mesoclinic.evidence.sentences import sentences
 from mesoclinic.evidence.services import clinic_tables
+from mesoclinic.evidence.wording import active_wording
 from mesoclinic.outcomes.outcome_sets import outcome_set, primary_outcome, report_outcomes
 
 
@@ -46,7 +48,7 @@ def _filters(request: HttpRequest, indication: str, tables: figures.Tables) -> d
 
 def _compute(request: HttpRequest, indication: str) -> dict[str, Any]:
     if indication not in INDICATIONS:
-        raise Http404("No such indication.")
+        raise Http404(gettext("No such indication."))
     clinic = current_membership(request).clinic
     tables = clinic_tables(clinic)
     chosen = _filters(request, indication, tables)
@@ -54,11 +56,11 @@ def _compute(request: HttpRequest, indication: str) -> dict[str, Any]:
     kind = MEASUREMENT_KINDS[chosen["outcome"]]
     return {
         "indication": indication,
-        "indication_label": INDICATIONS[indication],
+        "indication_label": gettext(INDICATIONS[indication]),
         "chosen": chosen,
         "kind": kind,
         "report": report,
-        "sentences": sentences(report),
+        "sentences": sentences(report, active_wording()),
         "tables": tables,
         "clinic": clinic,
         "outcome_set": outcome_set(indication),
@@ -73,7 +75,7 @@ def _audit(request: HttpRequest, ctx: dict[str, Any], action: Action, what: str)
 
 def figure_set(ctx: dict[str, Any]) -> FigureSet:
     """The report's figures, shared by the page, the printable report and the PDF."""
-    return report_figures(ctx["tables"], ctx["report"], indication=ctx["indication"], chosen=ctx["chosen"], unit=ctx["kind"].unit, scale_label=ctx["kind"].label)  # fmt: skip
+    return report_figures(ctx["tables"], ctx["report"], indication=ctx["indication"], chosen=ctx["chosen"], unit=ctx["kind"].unit, scale_label=gettext(ctx["kind"].label))  # fmt: skip
 
 
 def _svg(figure: Figure) -> str:
@@ -93,7 +95,7 @@ def _plots(ctx: dict[str, Any]) -> dict[str, str]:
 @requires(Perm.VIEW_EVIDENCE)
 def index(request: HttpRequest) -> HttpResponse:
     record(request, Action.LIST, clinic=current_membership(request).clinic, detail="evidence indications")  # fmt: skip
-    return render(request, "evidence/index.html", {"indications": INDICATIONS})
+    return render(request, "evidence/index.html", {"indications": {code: gettext(label) for code, label in INDICATIONS.items()}})  # fmt: skip
 
 
 @requires(Perm.VIEW_EVIDENCE)
@@ -101,8 +103,10 @@ def indication_page(request: HttpRequest, indication: str) -> HttpResponse:
     ctx = _compute(request, indication)
     ctx["plots"] = _plots(ctx)
     codes = sorted({s["area"] for s in ctx["tables"].sessions if s["indication"] == indication})
-    ctx["areas"] = [(a, AREAS.get(a, a)) for a in codes]
-    ctx["outcomes"] = [(k, MEASUREMENT_KINDS[k].label) for k in report_outcomes(indication)]
+    ctx["areas"] = [(a, gettext(AREAS[a]) if a in AREAS else a) for a in codes]
+    ctx["outcomes"] = [
+        (k, gettext(MEASUREMENT_KINDS[k].label)) for k in report_outcomes(indication)
+    ]
     ctx["protocols"] = ctx["tables"].protocols(indication)
     ctx["query"] = request.GET.urlencode()
     _audit(request, ctx, Action.VIEW, "page")
@@ -120,35 +124,55 @@ def printable(request: HttpRequest, indication: str) -> HttpResponse:
 def _pdf_figures(ctx: dict[str, Any]) -> list[Block]:
     """The page's figures, each drawn once as vector paths; a sentence for each one too few data allow."""
     drawn = figure_set(ctx)
-    blocks: list[Block] = [("h2", "Figures")]
+    blocks: list[Block] = [("h2", gettext("Figures"))]
     blocks += [("p", note) for note in drawn.notes]
     blocks += [("figure", figure) for figure in drawn.figures]
-    blocks += [("li", f"{title} is not drawn: {reason}") for title, reason in drawn.missing]
+    blocks += [("li", gettext("%(title)s is not drawn: %(reason)s") % {"title": title, "reason": reason}) for title, reason in drawn.missing]  # fmt: skip
     return blocks
+
+
+def _pdf_title(ctx: dict[str, Any]) -> str:
+    return gettext("Evidence report: %(indication)s") % {"indication": ctx["indication_label"]}
 
 
 def pdf_blocks(ctx: dict[str, Any]) -> list[Block]:
     report, chosen = ctx["report"], ctx["chosen"]
+    area = chosen["area"] or ""
     blocks: list[Block] = [
-        ("h1", f"Evidence report: {ctx['indication_label']}"),
+        ("h1", _pdf_title(ctx)),
         (
             "p",
-            f"{ctx['clinic'].name} · area: {AREAS.get(chosen['area'] or '', 'all areas')} · outcome: {ctx['kind'].label} ({ctx['kind'].unit}) · protocol: {chosen['protocol'] or 'all'} · generated {ctx['generated']:%Y-%m-%d %H:%M}",
+            gettext(
+                "%(clinic)s · area: %(area)s · outcome: %(outcome)s (%(unit)s) · protocol: %(protocol)s · generated %(generated)s"
+            )
+            % {
+                "clinic": ctx["clinic"].name,
+                "area": gettext(AREAS[area]) if area in AREAS else gettext("all areas"),
+                "outcome": gettext(ctx["kind"].label),
+                "unit": ctx["kind"].unit,
+                "protocol": chosen["protocol"] or gettext("all"),
+                "generated": f"{ctx['generated']:%Y-%m-%d %H:%M}",
+            },
         ),  # fmt: skip
         (
             "p",
-            f"{report['patients']} patients, {report['courses']} courses, {report['measurements']} measurements.",
+            gettext("%(patients)s patients, %(courses)s courses, %(measurements)s measurements.")
+            % {
+                "patients": report["patients"],
+                "courses": report["courses"],
+                "measurements": report["measurements"],
+            },
         ),  # fmt: skip
-        ("h2", "Findings"),
+        ("h2", gettext("Findings")),
     ]
-    blocks += [("li", s) for s in ctx["sentences"]] or [("p", "Too few data for any figure; see the limitations.")]  # fmt: skip
+    blocks += [("li", s) for s in ctx["sentences"]] or [("p", gettext("Too few data for any figure; see the limitations."))]  # fmt: skip
     blocks += _pdf_figures(ctx)
-    blocks += [("h2", "Methods"), ("p", METHODS)]
-    blocks += [("h2", "Limitations")] + [("li", text) for text in report["limitations"]]
+    blocks += [("h2", gettext("Methods")), ("p", gettext(METHODS))]
+    blocks += [("h2", gettext("Limitations"))] + [("li", text) for text in report["limitations"]]
     return blocks
 
 
-METHODS = (
+METHODS = gettext_noop(
     "A course is one patient's sessions for one indication, area and protocol, at most 60 days apart; time zero is the first session. "  # fmt: skip
     "Baseline is the last reading in the 30 days up to time zero. The naive change is the last follow-up minus baseline per course (mean, 95% t-interval). "  # fmt: skip
     "The per-session effect comes from a linear mixed model with a random intercept per patient, adjusted for within-patient weight change and patient mean weight (Mundlak), with cluster-robust 95% intervals. "  # fmt: skip
@@ -163,7 +187,7 @@ METHODS = (
 def pdf(request: HttpRequest, indication: str) -> HttpResponse:
     ctx = _compute(request, indication)
     _audit(request, ctx, Action.EXPORT, "pdf")
-    body = report_pdf(f"Evidence report: {ctx['indication_label']}", pdf_blocks(ctx))
+    body = report_pdf(_pdf_title(ctx), pdf_blocks(ctx))
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="evidence-{indication}.pdf"'
     return response

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from mesoclinic.clinical_codes import AREAS, MEASUREMENT_KINDS, RATERS, SIDES, SITE_ROLES
 from mesoclinic.clinics.models import Clinic
@@ -32,13 +33,14 @@ else:
     _MeasurementForm = forms.ModelForm
 
 # Body weight is entered once per visit in its own field, not as a row.
-ROW_KINDS = [("", "—")] + [(k.code, k.label) for k in MEASUREMENT_KINDS.values() if k.per_area]
+ROW_KINDS: list[tuple[str, Any]] = [("", "—")] + [(k.code, gettext_lazy(k.label)) for k in MEASUREMENT_KINDS.values() if k.per_area]  # fmt: skip
 OPPOSITE_SIDE = {"left": "right", "right": "left"}
 ROW_FIELDS = ("kind", "area", "side", "site_role", "rater", "value")
 
 
-def _blank(codes: dict[str, str], label: str = "—") -> list[tuple[str, str]]:
-    return [("", label), *codes.items()]
+def _blank(codes: dict[str, str], label: Any = "—") -> list[tuple[str, Any]]:
+    # The codes stay; their labels show in the reader's language.
+    return [("", label), *((code, gettext_lazy(text)) for code, text in codes.items())]
 
 
 def session_label(session: TreatmentSession) -> str:
@@ -52,26 +54,28 @@ class SessionChoiceField(_SessionChoiceField):
 
 def not_in_future(day: dt.date, label: str) -> dt.date:
     if day > timezone.localdate():
-        raise forms.ValidationError(f"{label} cannot be in the future.")
+        raise forms.ValidationError(
+            gettext("%(label)s cannot be in the future.") % {"label": label}
+        )
     return day
 
 
 class VisitForm(forms.Form):
-    measured_on = forms.DateField(label="Date measured", widget=DateInput())
+    measured_on = forms.DateField(label=gettext_lazy("Date measured"), widget=DateInput())
     session = SessionChoiceField(
-        label="Session",
+        label=gettext_lazy("Session"),
         queryset=TreatmentSession.objects.none(),
         required=False,
-        empty_label="— not linked to a session —",
-        help_text="The session these were measured at, if any",
+        empty_label=gettext_lazy("— not linked to a session —"),
+        help_text=gettext_lazy("The session these were measured at, if any"),
     )
     weight_kg = forms.DecimalField(
-        label="Weight (kg)",
+        label=gettext_lazy("Weight (kg)"),
         required=False,
         max_digits=8,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
-        help_text="Body weight at this visit; changes of more than 5% are flagged",
+        help_text=gettext_lazy("Body weight at this visit; changes of more than 5% are flagged"),
     )
 
     def __init__(
@@ -107,15 +111,17 @@ class VisitForm(forms.Form):
 class RowForm(forms.Form):
     """One measured value. A row without a value is left out (prefilled rows may stay empty)."""
 
-    kind = forms.ChoiceField(label="Kind", choices=ROW_KINDS, required=False)
-    area = forms.ChoiceField(label="Area", choices=_blank(AREAS), required=False)
-    side = forms.ChoiceField(label="Side", choices=_blank(SIDES), required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ROW_KINDS, required=False)
+    area = forms.ChoiceField(label=gettext_lazy("Area"), choices=_blank(AREAS), required=False)
+    side = forms.ChoiceField(label=gettext_lazy("Side"), choices=_blank(SIDES), required=False)
     site_role = forms.ChoiceField(
-        label="Site role", choices=_blank(SITE_ROLES, "— derive —"), required=False
+        label=gettext_lazy("Site role"),
+        choices=_blank(SITE_ROLES, gettext_lazy("— derive —")),
+        required=False,
     )
-    rater = forms.ChoiceField(label="Rater", choices=_blank(RATERS), required=False)
+    rater = forms.ChoiceField(label=gettext_lazy("Rater"), choices=_blank(RATERS), required=False)
     value = forms.DecimalField(
-        label="Value",
+        label=gettext_lazy("Value"),
         required=False,
         max_digits=8,
         decimal_places=2,

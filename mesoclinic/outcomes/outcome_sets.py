@@ -27,6 +27,13 @@ from dataclasses import dataclass
 
 from mesoclinic.clinical_codes import INDICATIONS, MEASUREMENT_KINDS
 
+
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for the catalogue (``makemessages`` knows the name); the pages
+    translate it when they show it: a pure module imports no Django."""
+    return message
+
+
 WEIGHT_KIND = "weight_kg"  # asked once per visit for every indication
 
 # Areas whose girth is the "thigh circumference" of the cellulite set.
@@ -61,7 +68,7 @@ class OutcomeSet:
         return tuple(dict.fromkeys(m.kind for m in self.measures))
 
 
-_WINDOW = "every visit before the injection; primary reading 8–16 weeks (closest to 12) after the last session"  # fmt: skip
+_WINDOW = gettext_noop("every visit before the injection; primary reading 8–16 weeks (closest to 12) after the last session")  # fmt: skip
 
 OUTCOME_SETS: dict[str, OutcomeSet] = {
     s.indication: s
@@ -77,7 +84,9 @@ OUTCOME_SETS: dict[str, OutcomeSet] = {
             ),
             primary="pcss",
             time_point=_WINDOW,
-            responder="≥1 level on both CR-PCSS and PR-PCSS (1.0 point is the clinically meaningful change, https://www.pubmed.gov/33009069/)",  # fmt: skip
+            responder=gettext_noop(
+                "≥1 level on both CR-PCSS and PR-PCSS (1.0 point is the clinically meaningful change, https://www.pubmed.gov/33009069/)"
+            ),  # fmt: skip
         ),
         OutcomeSet(
             "localized_fat",
@@ -89,14 +98,20 @@ OUTCOME_SETS: dict[str, OutcomeSet] = {
             "submental_fat",
             (Measure("smfrs", "clinician"), Measure("smfrs", "patient")),
             primary="smfrs",
-            time_point="every visit before the injection; primary reading 12 weeks after the last session",  # fmt: skip
-            responder="≥1 grade on both CR-SMFRS and PR-SMFRS, 12 weeks after the last session (REFINE composite)",  # fmt: skip
+            time_point=gettext_noop(
+                "every visit before the injection; primary reading 12 weeks after the last session"
+            ),  # fmt: skip
+            responder=gettext_noop(
+                "≥1 grade on both CR-SMFRS and PR-SMFRS, 12 weeks after the last session (REFINE composite)"
+            ),  # fmt: skip
         ),
         OutcomeSet(
             "skin_rejuvenation",
             (Measure("gais", "clinician"), Measure("gais", "patient")),
             primary="gais",
-            time_point="at follow-up visits (GAIS rates the change against the pre-treatment appearance, so there is no baseline reading)",  # fmt: skip
+            time_point=gettext_noop(
+                "at follow-up visits (GAIS rates the change against the pre-treatment appearance, so there is no baseline reading)"
+            ),  # fmt: skip
         ),
         OutcomeSet(
             "hair_loss",

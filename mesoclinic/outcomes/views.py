@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -105,7 +106,9 @@ def record_measurements(request: HttpRequest, public_id: Any) -> HttpResponse:
             if weight is not None:
                 values.insert(0, services.Row(kind="weight_kg", value=weight))
             if not values:
-                visit.add_error(None, "Enter at least one value: the weight or a row's value.")
+                visit.add_error(
+                    None, gettext("Enter at least one value: the weight or a row's value.")
+                )
             else:
                 try:
                     saved = services.record_measurements(
@@ -120,7 +123,13 @@ def record_measurements(request: HttpRequest, public_id: Any) -> HttpResponse:
                     visit.add_error(None, "; ".join(exc.messages))
                 else:
                     messages.success(
-                        request, f"Saved {len(saved)} measurement{'s' if len(saved) != 1 else ''}."
+                        request,
+                        ngettext(
+                            "Saved %(count)d measurement.",
+                            "Saved %(count)d measurements.",
+                            len(saved),
+                        )
+                        % {"count": len(saved)},
                     )
                     _warn_weight(request, membership, patient, saved)
                     return redirect("patient_chart", public_id=patient.public_id)
@@ -163,8 +172,15 @@ def _warn_weight(
     if change is not None and change.flagged:
         messages.warning(
             request,
-            f"Weight is {change.percent:+}% from the first recorded weight "
-            f"({change.baseline_kg} kg on {change.baseline_on:%Y-%m-%d}): more than 5%.",
+            gettext(
+                "Weight is %(percent)s%% from the first recorded weight "
+                "(%(baseline)s kg on %(day)s): more than 5%%."
+            )
+            % {
+                "percent": f"{change.percent:+}",
+                "baseline": change.baseline_kg,
+                "day": f"{change.baseline_on:%Y-%m-%d}",
+            },
         )
 
 
@@ -184,7 +200,7 @@ def edit_measurement(request: HttpRequest, public_id: Any) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, "; ".join(exc.messages))
         else:
-            messages.success(request, "Measurement corrected.")
+            messages.success(request, gettext("Measurement corrected."))
             return redirect("patient_chart", public_id=m.patient.public_id)
     record(request, Action.VIEW, obj=m)
     return render(request, "outcomes/edit.html", {"form": form, "m": m, "patient": m.patient})
@@ -204,7 +220,11 @@ def delete_measurement(request: HttpRequest, public_id: Any) -> HttpResponse:
         except StaleRecordError as exc:
             error = str(exc)
         else:
-            messages.success(request, f"Deleted {m.get_kind_display().lower()} entered in error.")
+            messages.success(
+                request,
+                gettext("Deleted %(kind)s entered in error.")
+                % {"kind": m.get_kind_display().lower()},
+            )
             return redirect("patient_chart", public_id=m.patient.public_id)
     record(request, Action.VIEW, obj=m)
     return render(request, "outcomes/delete.html", {"m": m, "patient": m.patient, "error": error})

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.formulary.models import Lot
@@ -29,8 +30,12 @@ else:
 
 class LotChoiceField(_LotChoiceField):
     def label_from_instance(self, obj: Lot) -> str:
-        expiry = f", expires {obj.expiry_date:%Y-%m-%d}" if obj.expiry_date else ""
-        return f"{obj.product.name} lot {obj.lot_number}{expiry}"
+        if obj.expiry_date:
+            return gettext("%(product)s lot %(lot)s, expires %(expiry)s") % {"product": obj.product.name, "lot": obj.lot_number, "expiry": f"{obj.expiry_date:%Y-%m-%d}"}  # fmt: skip
+        return gettext("%(product)s lot %(lot)s") % {
+            "product": obj.product.name,
+            "lot": obj.lot_number,
+        }
 
 
 class AdverseEventForm(VersionedForm, _AdverseEventForm):
@@ -38,17 +43,17 @@ class AdverseEventForm(VersionedForm, _AdverseEventForm):
     to; and its course (last seen unresolved, resolution date and outcome)."""
 
     session = SessionChoiceField(
-        label="Session",
+        label=gettext_lazy("Session"),
         queryset=TreatmentSession.objects.none(),
         required=False,
-        empty_label="— not attributed to a session —",
+        empty_label=gettext_lazy("— not attributed to a session —"),
     )
     lot = LotChoiceField(
-        label="Lot",
+        label=gettext_lazy("Lot"),
         queryset=Lot.objects.none(),
         required=False,
-        empty_label="— no lot —",
-        help_text="A lot injected in the chosen session",
+        empty_label=gettext_lazy("— no lot —"),
+        help_text=gettext_lazy("A lot injected in the chosen session"),
     )
 
     class Meta:
@@ -73,17 +78,24 @@ class AdverseEventForm(VersionedForm, _AdverseEventForm):
             "notes": Textarea(attrs={"rows": 3}),
         }
         labels = {
-            "event_type": "Type",
-            "serious": "Serious",
-            "last_seen_unresolved": "Last seen unresolved",
-            "resolved_date": "Resolved date",
+            "event_type": gettext_lazy("Type"),
+            "onset_date": gettext_lazy("Onset date"),
+            "severity": gettext_lazy("Severity"),
+            "causality": gettext_lazy("Causality"),
+            "outcome": gettext_lazy("Outcome"),
+            "notes": gettext_lazy("Notes"),
+            "serious": gettext_lazy("Serious"),
+            "last_seen_unresolved": gettext_lazy("Last seen unresolved"),
+            "resolved_date": gettext_lazy("Resolved date"),
         }
         help_texts = {
-            "last_seen_unresolved": "The last contact at which it had not resolved",
-            "causality": "WHO-UMC category",
+            "last_seen_unresolved": gettext_lazy("The last contact at which it had not resolved"),
+            "causality": gettext_lazy("WHO-UMC category"),
             # The ICH E2A definition of a serious adverse event.
-            "serious": "Fatal, life-threatening, needing or prolonging hospital care, "
-            "causing lasting disability, or otherwise medically important",
+            "serious": gettext_lazy(
+                "Fatal, life-threatening, needing or prolonging hospital care, "
+                "causing lasting disability, or otherwise medically important"
+            ),
         }
 
     def __init__(
@@ -98,18 +110,19 @@ class AdverseEventForm(VersionedForm, _AdverseEventForm):
         self.fields["session"].queryset = sessions  # type: ignore[attr-defined]
         self.fields["lot"].queryset = lots.select_related("product")  # type: ignore[attr-defined]
         self.clinic = clinic
-        self.fields["outcome"].choices = [("", "— still being followed —"), *Outcome.choices]  # type: ignore[attr-defined]
+        still_followed = ("", gettext("— still being followed —"))
+        self.fields["outcome"].choices = [still_followed, *Outcome.choices]  # type: ignore[attr-defined]
 
     def clean_onset_date(self) -> dt.date:
         onset: dt.date = self.cleaned_data["onset_date"]
         if onset > timezone.localdate():
-            raise forms.ValidationError("cannot be in the future.")
+            raise forms.ValidationError(gettext("cannot be in the future."))
         return onset
 
     def _not_future(self, name: str) -> None:
         day = self.cleaned_data.get(name)
         if day is not None and day > timezone.localdate():
-            self.add_error(name, "cannot be in the future.")
+            self.add_error(name, gettext("cannot be in the future."))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -124,41 +137,56 @@ class AdverseEventForm(VersionedForm, _AdverseEventForm):
         if onset is not None:
             if resolved is not None and resolved < onset:
                 self.add_error(
-                    "resolved_date", f"must be on or after the onset date ({onset:%Y-%m-%d})."
+                    "resolved_date",
+                    gettext("must be on or after the onset date (%(onset)s).")
+                    % {"onset": f"{onset:%Y-%m-%d}"},
                 )
             if last_seen is not None and last_seen < onset:
                 self.add_error(
                     "last_seen_unresolved",
-                    f"must be on or after the onset date ({onset:%Y-%m-%d}).",
+                    gettext("must be on or after the onset date (%(onset)s).")
+                    % {"onset": f"{onset:%Y-%m-%d}"},
                 )
         if resolved is not None and last_seen is not None and last_seen >= resolved:
             self.add_error(
                 "last_seen_unresolved",
-                f"must be before the resolved date ({resolved:%Y-%m-%d}); it was seen resolved then.",
+                gettext(
+                    "must be before the resolved date (%(resolved)s); it was seen resolved then."
+                )
+                % {"resolved": f"{resolved:%Y-%m-%d}"},
             )
         if resolved is not None and outcome and outcome not in RESOLVED_OUTCOMES:
             self.add_error(
                 "outcome",
-                f"“{Outcome(outcome).label}” does not go with a resolved date; choose "
-                "recovered, or recovered with sequelae.",
+                gettext(
+                    "“%(outcome)s” does not go with a resolved date; choose "
+                    "recovered, or recovered with sequelae."
+                )
+                % {"outcome": Outcome(outcome).label},
             )
         if outcome in RESOLVED_OUTCOMES and resolved is None:
-            self.add_error("resolved_date", "required when the outcome is recovered.")
+            self.add_error("resolved_date", gettext("required when the outcome is recovered."))
         if session is not None and onset is not None:
             day = self.clinic.day_of(session.performed_at)
             if day > onset:
                 self.add_error(
                     "session",
-                    f"the session of {day:%Y-%m-%d} is after the onset date; an event cannot "
-                    "be caused by a later session.",
+                    gettext(
+                        "the session of %(day)s is after the onset date; an event cannot "
+                        "be caused by a later session."
+                    )
+                    % {"day": f"{day:%Y-%m-%d}"},
                 )
         if lot is not None:
             if session is None:
-                self.add_error("lot", "choose the session the lot was used in first.")
+                self.add_error("lot", gettext("choose the session the lot was used in first."))
             elif not Injection.objects.in_effect().filter(session=session, lot=lot).exists():
                 self.add_error(
                     "lot",
-                    f"lot {lot.lot_number} was not used in the session of "
-                    f"{self.clinic.day_of(session.performed_at):%Y-%m-%d}.",
+                    gettext("lot %(lot)s was not used in the session of %(day)s.")
+                    % {
+                        "lot": lot.lot_number,
+                        "day": f"{self.clinic.day_of(session.performed_at):%Y-%m-%d}",
+                    },
                 )
         return data

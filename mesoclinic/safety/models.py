@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from mesoclinic.clinical_codes import AE_TYPES, SEVERITIES, choices
+from mesoclinic.clinical_codes import AE_TYPES, SEVERITIES
 from mesoclinic.records.models import ClinicalRecord
 
 
 class Causality(models.TextChoices):
     # WHO-UMC causality categories, the usual vocabulary of pharmacovigilance.
-    CERTAIN = "certain", "Certain"
-    PROBABLE = "probable", "Probable / likely"
-    POSSIBLE = "possible", "Possible"
-    UNLIKELY = "unlikely", "Unlikely"
-    UNRELATED = "unrelated", "Unrelated"
-    UNASSESSED = "unassessed", "Not yet assessed"
+    CERTAIN = "certain", _("Certain")
+    PROBABLE = "probable", _("Probable / likely")
+    POSSIBLE = "possible", _("Possible")
+    UNLIKELY = "unlikely", _("Unlikely")
+    UNRELATED = "unrelated", _("Unrelated")
+    UNASSESSED = "unassessed", _("Not yet assessed")
 
 
 class Outcome(models.TextChoices):
     # The outcome categories of ICH E2B(R3) individual case safety reports.
-    RECOVERING = "recovering", "Recovering / resolving"
-    NOT_RECOVERED = "not_recovered", "Not recovered / not resolved"
-    RECOVERED = "recovered", "Recovered / resolved"
-    SEQUELAE = "sequelae", "Recovered / resolved with sequelae"
-    FATAL = "fatal", "Fatal"
-    UNKNOWN = "unknown", "Unknown"
+    RECOVERING = "recovering", _("Recovering / resolving")
+    NOT_RECOVERED = "not_recovered", _("Not recovered / not resolved")
+    RECOVERED = "recovered", _("Recovered / resolved")
+    SEQUELAE = "sequelae", _("Recovered / resolved with sequelae")
+    FATAL = "fatal", _("Fatal")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+def translated(labels: dict[str, str]) -> list[tuple[str, Any]]:
+    """A shared code list's choices, each label translated when shown (the codes stay)."""
+    return [(code, _(label)) for code, label in labels.items()]
 
 
 # Outcomes that mean the event is over: they go with a resolution date.
@@ -54,11 +62,11 @@ class AdverseEvent(ClinicalRecord):
         on_delete=models.PROTECT,
         related_name="adverse_events",
     )
-    event_type = models.CharField(max_length=20, choices=choices(AE_TYPES))
+    event_type = models.CharField(max_length=20, choices=translated(AE_TYPES))
     onset_date = models.DateField()
     resolved_date = models.DateField(null=True, blank=True)
     last_seen_unresolved = models.DateField(null=True, blank=True)
-    severity = models.CharField(max_length=10, choices=choices(SEVERITIES))
+    severity = models.CharField(max_length=10, choices=translated(SEVERITIES))
     serious = models.BooleanField(default=False)
     causality = models.CharField(
         max_length=12, choices=Causality.choices, default=Causality.UNASSESSED
@@ -67,7 +75,7 @@ class AdverseEvent(ClinicalRecord):
         max_length=15,
         choices=Outcome.choices,
         blank=True,
-        help_text="Empty while the course is still being followed",
+        help_text=_("Empty while the course is still being followed"),
     )
     notes = models.TextField(blank=True)
     reported_by = models.ForeignKey(

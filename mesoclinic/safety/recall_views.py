@@ -24,6 +24,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -163,12 +164,18 @@ def recall_contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Recorded for {patient.display_name}: {contact.get_outcome_display().lower()}"
-                + (
-                    " — the chart's recall banner for this lot is closed."
+                (
+                    gettext(
+                        "Recorded for %(patient)s: %(outcome)s — the chart's recall banner for "
+                        "this lot is closed."
+                    )
                     if contact.informed
-                    else "."
-                ),
+                    else gettext("Recorded for %(patient)s: %(outcome)s.")
+                )
+                % {
+                    "patient": patient.display_name,
+                    "outcome": contact.get_outcome_display().lower(),
+                },
             )
             query = urlencode({"lot": contact.lot.lot_number})
             return redirect(f"{reverse('recall:search')}?{query}#patient-{patient.public_id}")

@@ -16,10 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
+from mesoclinic.clinical_codes import AE_TYPES
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
@@ -60,7 +62,10 @@ def quarantine_perm(membership: Membership) -> Perm | None:
 def dashboard(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     if not may_see_signals(membership):
-        raise PermissionDenied(f"Your role ({membership.get_role_display()}) does not allow this.")
+        raise PermissionDenied(
+            gettext("Your role (%(role)s) does not allow this.")
+            % {"role": membership.get_role_display()}
+        )
     clinic = membership.clinic
     today = clinic.today()
     views = describe(clinic, detect_for_clinic(clinic, today), today)
@@ -96,7 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "may_quarantine": quarantine_perm(membership) is not None,
             "today": today,
             "rules": {
-                "types": sorted(LATE_LESION_TYPES),
+                "types": [gettext(AE_TYPES[t]).lower() for t in sorted(LATE_LESION_TYPES)],
                 "onset_min": ONSET_MIN_DAYS,
                 "onset_max": ONSET_MAX_DAYS,
                 "window": CLUSTER_WINDOW_DAYS,
@@ -111,16 +116,25 @@ def quarantine_lot(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
     perm = quarantine_perm(membership)
     if perm is None:
-        raise PermissionDenied(f"Your role ({membership.get_role_display()}) does not allow this.")
+        raise PermissionDenied(
+            gettext("Your role (%(role)s) does not allow this.")
+            % {"role": membership.get_role_display()}
+        )
     lot = get_object_or_404(Lot.objects.restrict(membership, perm), public_id=public_id)
     if lot.status != LotStatus.AVAILABLE:
         messages.info(
-            request, f"Lot {lot.lot_number} is already {lot.get_status_display().lower()}."
+            request,
+            gettext("Lot %(lot)s is already %(status)s.")
+            % {"lot": lot.lot_number, "status": lot.get_status_display().lower()},
         )
         return redirect("safety:signals")
     form = ReadVersionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Lot {lot.lot_number} was not quarantined. {INCOMPLETE_EDIT}")
+        messages.error(
+            request,
+            gettext("Lot %(lot)s was not quarantined. %(why)s")
+            % {"lot": lot.lot_number, "why": INCOMPLETE_EDIT},
+        )
         return redirect("safety:signals")
     reason = "Safety signal: late-onset lesions after this lot (suspected NTM cluster)."
     try:
@@ -134,6 +148,7 @@ def quarantine_lot(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Lot {lot.lot_number} quarantined: it cannot be injected until the admin releases it.",
+            gettext("Lot %(lot)s quarantined: it cannot be injected until the admin releases it.")
+            % {"lot": lot.lot_number},
         )
     return redirect("safety:signals")

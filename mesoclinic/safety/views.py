@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -52,7 +53,7 @@ def record_event(request: HttpRequest, public_id: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         services.record_adverse_event(request, membership, patient, fields)
-        messages.success(request, "Adverse event recorded.")
+        messages.success(request, gettext("Adverse event recorded."))
         return redirect("patient_chart", public_id=patient.public_id)
     record(request, Action.VIEW, obj=patient, detail="adverse event form")
     return render(request, "safety/form.html", {"form": form, "patient": patient, "event": None})
@@ -77,7 +78,7 @@ def edit_event(request: HttpRequest, public_id: Any) -> HttpResponse:
         except StaleRecordError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Adverse event updated.")
+            messages.success(request, gettext("Adverse event updated."))
             return redirect("patient_chart", public_id=patient.public_id)
     record(request, Action.VIEW, obj=event)
     return render(request, "safety/form.html", {"form": form, "patient": patient, "event": event})

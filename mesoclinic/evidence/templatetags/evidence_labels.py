@@ -1,10 +1,11 @@
 """``{% load evidence_labels %}``: the words for the report's codes (side-effect types,
-outcome kinds, areas, severities), so the evidence pages never show a storage code such as
+outcome kinds, areas, severities) in the reader's language, so the evidence pages never show a storage code such as
 ``nerve_injury`` or ``circumference_cm``. The report's JSON keeps the codes (spec)."""
 
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext, gettext_noop
 
 from mesoclinic.clinical_codes import AE_TYPES, AREAS, MEASUREMENT_KINDS, SEVERITIES
 
@@ -18,20 +19,40 @@ def _words(code: str) -> str:
 
 @register.filter
 def ae_label(code: str) -> str:
-    return AE_TYPES.get(code) or _words(code)
+    label = AE_TYPES.get(code)
+    return gettext(label) if label else _words(code)
 
 
 @register.filter
 def kind_label(code: str) -> str:
     kind = MEASUREMENT_KINDS.get(code)
-    return kind.label if kind else _words(code)
+    return gettext(kind.label) if kind else _words(code)
 
 
 @register.filter
-def area_label(code: str) -> str:
-    return AREAS.get(code) or _words(code)
+def area_label(code: str | None) -> str:
+    if not code:
+        return ""  # no area chosen: the template says "all areas"
+    label = AREAS.get(code)
+    return gettext(label) if label else _words(code)
 
 
 @register.filter
 def severity_label(code: str) -> str:
-    return SEVERITIES.get(code, _words(code)).lower()
+    label = SEVERITIES.get(code)
+    return (gettext(label) if label else _words(code)).lower()
+
+
+RATED_BY = {"clinician": gettext_noop("clinician-rated"), "patient": gettext_noop("patient-rated")}
+
+
+@register.filter
+def rater_label(code: str) -> str:
+    label = RATED_BY.get(code)
+    return gettext(label) if label else f"{code}-rated"
+
+
+@register.filter
+def responder_label(text: str) -> str:
+    """An outcome set's responder definition (``outcomes.outcome_sets``) in the reader's language."""
+    return gettext(text) if text else text
