@@ -7,79 +7,108 @@ never add a code with a different meaning.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
-SEXES: dict[str, str] = {"f": "Female", "m": "Male", "x": "Other / non-binary", "u": "Unknown"}
+
+def _(label: str) -> str:
+    """Marks a label for the project's translation catalogue (mesoclinic/locale). The code is
+    what is stored and exchanged; the label is translated where it is shown (``choices``)."""
+    return label
+
+
+def _untranslated(label: str) -> Any:
+    return label
+
+
+# How ``choices`` hands labels to Django: set to gettext_lazy before any model is defined
+# (clinics/apps.py), so a model's get_..._display() speaks the reader's language, while this
+# module imports no Django (the pure contract).
+_label_for_display: Callable[[str], Any] = _untranslated
+
+
+def translate_labels_with(translate: Callable[[str], Any]) -> None:
+    global _label_for_display
+    _label_for_display = translate
+
+
+SEXES: dict[str, str] = {
+    "f": _("Female"),
+    "m": _("Male"),
+    "x": _("Other / non-binary"),
+    "u": _("Unknown"),
+}
 
 INDICATIONS: dict[str, str] = {
-    "cellulite": "Cellulite",
-    "localized_fat": "Localized fat",
-    "submental_fat": "Submental fat",
-    "skin_rejuvenation": "Skin rejuvenation",
-    "hair_loss": "Hair loss",
-    "stretch_marks": "Stretch marks",
-    "musculoskeletal_pain": "Musculoskeletal pain",
-    "other": "Other",
+    "cellulite": _("Cellulite"),
+    "localized_fat": _("Localized fat"),
+    "submental_fat": _("Submental fat"),
+    "skin_rejuvenation": _("Skin rejuvenation"),
+    "hair_loss": _("Hair loss"),
+    "stretch_marks": _("Stretch marks"),
+    "musculoskeletal_pain": _("Musculoskeletal pain"),
+    "other": _("Other"),
 }
 
 AREAS: dict[str, str] = {
-    "abdomen": "Abdomen",
-    "flank": "Flank",
-    "thigh_outer": "Outer thigh",
-    "thigh_inner": "Inner thigh",
-    "thigh_anterior": "Anterior thigh",
-    "thigh_posterior": "Posterior thigh",
-    "buttock": "Buttock",
-    "arm": "Arm",
-    "knee": "Knee",
-    "back": "Back",
-    "submental": "Submental",
-    "face": "Face",
-    "neck": "Neck",
-    "decollete": "Décolleté",
-    "scalp": "Scalp",
-    "other": "Other",
+    "abdomen": _("Abdomen"),
+    "flank": _("Flank"),
+    "thigh_outer": _("Outer thigh"),
+    "thigh_inner": _("Inner thigh"),
+    "thigh_anterior": _("Anterior thigh"),
+    "thigh_posterior": _("Posterior thigh"),
+    "buttock": _("Buttock"),
+    "arm": _("Arm"),
+    "knee": _("Knee"),
+    "back": _("Back"),
+    "submental": _("Submental"),
+    "face": _("Face"),
+    "neck": _("Neck"),
+    "decollete": _("Décolleté"),
+    "scalp": _("Scalp"),
+    "other": _("Other"),
 }
 
 SIDES: dict[str, str] = {
-    "left": "Left",
-    "right": "Right",
-    "bilateral": "Bilateral",
-    "midline": "Midline",
+    "left": _("Left"),
+    "right": _("Right"),
+    "bilateral": _("Bilateral"),
+    "midline": _("Midline"),
 }
 
 TECHNIQUES: dict[str, str] = {
-    "nappage": "Nappage",
-    "papule": "Papule",
-    "point": "Point by point",
-    "linear": "Linear / retrograde",
-    "gun": "Injector gun",
-    "other": "Other",
+    "nappage": _("Nappage"),
+    "papule": _("Papule"),
+    "point": _("Point by point"),
+    "linear": _("Linear / retrograde"),
+    "gun": _("Injector gun"),
+    "other": _("Other"),
 }
 
-SITE_ROLES: dict[str, str] = {"treated": "Treated", "control": "Untreated control"}
-RATERS: dict[str, str] = {"clinician": "Clinician", "patient": "Patient"}
-SEVERITIES: dict[str, str] = {"mild": "Mild", "moderate": "Moderate", "severe": "Severe"}
+SITE_ROLES: dict[str, str] = {"treated": _("Treated"), "control": _("Untreated control")}
+RATERS: dict[str, str] = {"clinician": _("Clinician"), "patient": _("Patient")}
+SEVERITIES: dict[str, str] = {"mild": _("Mild"), "moderate": _("Moderate"), "severe": _("Severe")}
 
 AE_TYPES: dict[str, str] = {
-    "bruising": "Bruising",
-    "swelling": "Swelling",
-    "pain": "Pain",
-    "erythema": "Erythema",
-    "nodule": "Nodule",
-    "induration": "Induration",
-    "numbness": "Numbness",
-    "pruritus": "Pruritus",
-    "hyperpigmentation": "Hyperpigmentation",
-    "infection": "Infection",
-    "necrosis": "Necrosis",
-    "ulceration": "Ulceration",
-    "allergic_reaction": "Allergic reaction",
-    "nerve_injury": "Nerve injury",
-    "dysphagia": "Dysphagia",
-    "syncope": "Syncope",
-    "other": "Other",
+    "bruising": _("Bruising"),
+    "swelling": _("Swelling"),
+    "pain": _("Pain"),
+    "erythema": _("Erythema"),
+    "nodule": _("Nodule"),
+    "induration": _("Induration"),
+    "numbness": _("Numbness"),
+    "pruritus": _("Pruritus"),
+    "hyperpigmentation": _("Hyperpigmentation"),
+    "infection": _("Infection"),
+    "necrosis": _("Necrosis"),
+    "ulceration": _("Ulceration"),
+    "allergic_reaction": _("Allergic reaction"),
+    "nerve_injury": _("Nerve injury"),
+    "dysphagia": _("Dysphagia"),
+    "syncope": _("Syncope"),
+    "other": _("Other"),
 }
 
 
@@ -99,13 +128,13 @@ MEASUREMENT_KINDS: dict[str, MeasurementKind] = {
     k.code: k
     for k in (
         MeasurementKind(
-            "weight_kg", "Body weight", "kg", Decimal(20), Decimal(400), per_area=False
+            "weight_kg", _("Body weight"), "kg", Decimal(20), Decimal(400), per_area=False
         ),
-        MeasurementKind("circumference_cm", "Circumference", "cm", Decimal(10), Decimal(250)),
-        MeasurementKind("fat_thickness_mm", "Fat thickness", "mm", Decimal(0), Decimal(200)),
+        MeasurementKind("circumference_cm", _("Circumference"), "cm", Decimal(10), Decimal(250)),
+        MeasurementKind("fat_thickness_mm", _("Fat thickness"), "mm", Decimal(0), Decimal(200)),
         MeasurementKind(
             "hexsel_css",
-            "Hexsel Cellulite Severity Scale",
+            _("Hexsel Cellulite Severity Scale"),
             "0–15",
             Decimal(0),
             Decimal(15),
@@ -113,7 +142,7 @@ MEASUREMENT_KINDS: dict[str, MeasurementKind] = {
         ),
         MeasurementKind(
             "nurnberger_muller",
-            "Nürnberger–Müller grade",
+            _("Nürnberger–Müller grade"),
             "0–3",
             Decimal(0),
             Decimal(3),
@@ -121,7 +150,7 @@ MEASUREMENT_KINDS: dict[str, MeasurementKind] = {
         ),
         MeasurementKind(
             "pcss",
-            "Photonumeric Cellulite Severity Scale",
+            _("Photonumeric Cellulite Severity Scale"),
             "0–4",
             Decimal(0),
             Decimal(4),
@@ -130,7 +159,7 @@ MEASUREMENT_KINDS: dict[str, MeasurementKind] = {
         ),
         MeasurementKind(
             "smfrs",
-            "Submental Fat Rating Scale",
+            _("Submental Fat Rating Scale"),
             "0–4",
             Decimal(0),
             Decimal(4),
@@ -139,15 +168,17 @@ MEASUREMENT_KINDS: dict[str, MeasurementKind] = {
         ),
         MeasurementKind(
             "gais",
-            "Global Aesthetic Improvement Scale",
+            _("Global Aesthetic Improvement Scale"),
             "1–5",
             Decimal(1),
             Decimal(5),
             integer=True,
         ),
-        MeasurementKind("hair_density_cm2", "Hair density", "hairs/cm²", Decimal(0), Decimal(600)),
-        MeasurementKind("pain_vas", "Pain (VAS)", "0–10", Decimal(0), Decimal(10)),
-        MeasurementKind("satisfaction", "Satisfaction", "0–10", Decimal(0), Decimal(10)),
+        MeasurementKind(
+            "hair_density_cm2", _("Hair density"), "hairs/cm²", Decimal(0), Decimal(600)
+        ),
+        MeasurementKind("pain_vas", _("Pain (VAS)"), "0–10", Decimal(0), Decimal(10)),
+        MeasurementKind("satisfaction", _("Satisfaction"), "0–10", Decimal(0), Decimal(10)),
     )
 }
 
@@ -191,5 +222,6 @@ def body_mass_index(weight_kg: Decimal | None, height_cm: Decimal | None) -> Dec
     return (weight_kg / (metres * metres)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
 
 
-def choices(codes: dict[str, str]) -> list[tuple[str, str]]:
-    return list(codes.items())
+def choices(codes: dict[str, str]) -> list[tuple[str, Any]]:
+    """A code list as model or form choices: each code with its label, translated when shown."""
+    return [(code, _label_for_display(label)) for code, label in codes.items()]

@@ -323,6 +323,8 @@ LANGUAGES = [
 # Catalogues of project templates (mesoclinic/templates) and modules outside the apps; each
 # app keeps its own in <app>/locale (CONTRIBUTING.md, Translations).
 LOCALE_PATHS = [BASE_DIR / "mesoclinic" / "locale"]
+# Date formats per language beside Django's own (mesoclinic/formats: English keeps ISO dates).
+FORMAT_MODULE_PATH = ["mesoclinic.formats"]
 TIME_ZONE = envstr("TIME_ZONE", "Europe/London")
 USE_I18N = True
 # The country a phone number typed without its country code belongs to, so that

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Action(models.TextChoices):
-    VIEW = "view", "Viewed"
-    LIST = "list", "Listed"
-    SEARCH = "search", "Searched"
-    CREATE = "create", "Created"
-    UPDATE = "update", "Updated"
-    SIGN = "sign", "Signed"
-    AMEND = "amend", "Amended"
-    OVERRIDE = "override", "Overrode a safety check"
-    EXPORT = "export", "Exported"
-    IMPORT = "import", "Imported"
-    LOGIN = "login", "Signed in"
-    LOGIN_FAILED = "login_failed", "Failed sign-in"
-    LOGOUT = "logout", "Signed out"
-    DENIED = "denied", "Was refused"
+    VIEW = "view", _("Viewed")
+    LIST = "list", _("Listed")
+    SEARCH = "search", _("Searched")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    SIGN = "sign", _("Signed")
+    AMEND = "amend", _("Amended")
+    OVERRIDE = "override", _("Overrode a safety check")
+    EXPORT = "export", _("Exported")
+    IMPORT = "import", _("Imported")
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOGOUT = "logout", _("Signed out")
+    DENIED = "denied", _("Was refused")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from html import escape
 
 from mesoclinic.charts.lines import INK, PALETTE, PAPER, value_axis
+from mesoclinic.charts.words import interval_title, value_title
 
 MAX_TRAJECTORIES = 40  # thin lines beyond this make the mean unreadable
 LEFT, TOP, WIDTH = 190.0, 14.0, 380.0
@@ -79,7 +80,7 @@ def interval_plot(rows: Sequence[Interval], *, ident: str, title: str, desc: str
         out.append(f'<line x1="{x(r.low):.1f}" x2="{x(r.high):.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{PALETTE[0]}" stroke-width="2"/>')  # fmt: skip
         out.append(
             f'<rect x="{x(r.estimate) - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="{PALETTE[0]}">'
-            f"<title>{escape(r.label)}: {_num(r.estimate, 3)} (95% CI {_num(r.low, 3)} to {_num(r.high, 3)})</title></rect>"
+            f"<title>{escape(interval_title(r.label, _num(r.estimate, 3), _num(r.low, 3), _num(r.high, 3)))}</title></rect>"
         )
     out.append("</svg>")
     return "\n".join(out)
@@ -102,7 +103,7 @@ def bar_plot(bars: Sequence[tuple[str, float]], *, ident: str, title: str, desc:
         out.append(f'<text fill="{INK}" x="{LEFT - 8:g}" y="{y + 15:.1f}" text-anchor="end">{escape(label)}</text>')  # fmt: skip
         out.append(
             f'<rect x="{min(zero, end):.1f}" y="{y:.1f}" width="{abs(end - zero):.1f}" height="20" fill="{colour}">'
-            f"<title>{escape(label)}: {_num(value, 3)}</title></rect>"
+            f"<title>{escape(value_title(label, _num(value, 3)))}</title></rect>"
         )
     out.append(f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="{TOP:g}" y2="{bottom:g}" class="axis"/>')  # fmt: skip
     out.append("</svg>")

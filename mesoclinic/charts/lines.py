@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
+from mesoclinic.charts.words import point_title
+
 # Colours with at least 4.5:1 contrast on white, distinguishable in the common colour-vision
 # deficiencies when combined with the dash pattern and the legend.
 PALETTE = ("#0b6e69", "#b3261e", "#5b3cc4", "#9a5b00", "#1d4ed8", "#44546a", "#a0306e")
@@ -189,7 +191,7 @@ def render_line_plot(
         for p in mine:
             out.append(
                 f'<circle cx="{p.x:g}" cy="{p.y:g}" r="3.5" fill="{colours[name]}">'
-                f"<title>{escape(name)}: {_number(p.value)} on {p.on:%Y-%m-%d}</title></circle>"
+                f"<title>{escape(point_title(name, _number(p.value), f'{p.on:%Y-%m-%d}'))}</title></circle>"
             )
     # Legend below the date axis.
     for row_index, row in enumerate(legend_rows):

@@ -38,6 +38,22 @@ def member_language(membership: Membership) -> str:
     return default if default in SUPPORTED else ""
 
 
+def reader_language(user: Any) -> str:
+    """The language to write to a member in outside a page (an e-mail): their own, else that
+    of their first clinic; "" when neither says (the caller keeps the current language)."""
+    own = chosen_language(user)
+    if own:
+        return own
+    membership = (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("clinic")
+        .order_by("clinic_id")
+        .first()
+    )
+    default = membership.clinic.default_language if membership is not None else ""
+    return default if default in SUPPORTED else ""
+
+
 def set_language(user: Any, language: str) -> None:
     """Record the user's own choice ("" forgets it: the clinic's default applies again)."""
     if not language:

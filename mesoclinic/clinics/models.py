@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinics.choices import CLINIC_LANGUAGE_CHOICES, Profession, Role
 from mesoclinic.clinics.roles import Perm, role_has
@@ -25,7 +26,9 @@ IDLE_TIMEOUT_MINUTES_MIN, IDLE_TIMEOUT_MINUTES_MAX = 5, 60
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a time zone name such as Europe/London.")
+        raise ValidationError(
+            _("'%(value)s' is not a time zone name such as Europe/London."), params={"value": value}
+        )
 
 
 class Clinic(models.Model):
@@ -37,7 +40,9 @@ class Clinic(models.Model):
     time_zone = models.CharField(
         max_length=64, default="Europe/London", validators=[validate_time_zone]
     )
-    currency = models.CharField(max_length=3, default="GBP", help_text="ISO 4217 code for prices")
+    currency = models.CharField(
+        max_length=3, default="GBP", help_text=_("ISO 4217 code for prices")
+    )
     # Each new patient gets the next number; registry imports keep the bundle's own ids.
     mrn_prefix = models.CharField(max_length=10, default="MC")
     next_mrn = models.PositiveIntegerField(default=1)
@@ -49,14 +54,14 @@ class Clinic(models.Model):
             MinValueValidator(SCREENING_VALID_MONTHS_MIN),
             MaxValueValidator(SCREENING_VALID_MONTHS_MAX),
         ],
-        help_text="A session can be signed only after a signed screening this recent",
+        help_text=_("A session can be signed only after a signed screening this recent"),
     )
     # Seconds without a request after which a signed-in member is signed out
     # (clinics.session_timeout). Kept in seconds so that a test can make it tiny; the settings
     # page shows and takes whole minutes within the bounds above.
     idle_timeout_seconds = models.PositiveIntegerField(
         default=IDLE_TIMEOUT_DEFAULT_SECONDS,
-        help_text="Members are signed out after this long without activity",
+        help_text=_("Members are signed out after this long without activity"),
     )
     # The language of members who have not chosen their own, and of patients who have not
     # said theirs (clinics.language); blank: each member's browser language.
@@ -65,7 +70,7 @@ class Clinic(models.Model):
         blank=True,
         default="",
         choices=CLINIC_LANGUAGE_CHOICES,
-        help_text="For members who have not chosen a language, and for patients' messages",
+        help_text=_("For members who have not chosen a language, and for patients' messages"),
     )
     # Optimistic concurrency for the settings page (workspace.services.update_settings).
     version = models.PositiveIntegerField(default=1)
@@ -136,7 +141,7 @@ class PractitionerProfile(models.Model):
     registration_number = models.CharField(
         max_length=50,
         blank=True,
-        help_text="Professional register number (e.g. GMC, NMC, state licence)",
+        help_text=_("Professional register number (e.g. GMC, NMC, state licence)"),
     )
     registration_body = models.CharField(max_length=100, blank=True)
 

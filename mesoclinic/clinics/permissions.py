@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
@@ -21,7 +22,7 @@ _V = TypeVar("_V", bound=Callable[..., HttpResponse])
 def current_membership(request: HttpRequest) -> Membership:
     m = getattr(request, "membership", None)
     if m is None:
-        raise PermissionDenied("You are not a member of any clinic.")
+        raise PermissionDenied(_("You are not a member of any clinic."))
     return cast(Membership, m)
 
 
@@ -37,7 +38,8 @@ def requires(*perms: Perm) -> Callable[[_V], _V]:
             missing = [p for p in perms if not membership.has(p)]
             if missing:
                 raise PermissionDenied(
-                    f"Your role ({membership.get_role_display()}) does not allow this."
+                    _("Your role (%(role)s) does not allow this.")
+                    % {"role": membership.get_role_display()}
                 )
             return view(request, *args, **kwargs)
 
@@ -50,5 +52,7 @@ def back_to_record(request: HttpRequest, url_name: str, public_id: Any) -> HttpR
     """A GET on a sign address (a reload or a step back after pressing Sign): nothing is
     signed; the person lands on the record's page, which shows what still stands in the way.
     Called after the view has found the record, so another clinic's id is still a 404."""
-    messages.info(request, "Nothing was signed by opening that address: use the Sign button below.")
+    messages.info(
+        request, _("Nothing was signed by opening that address: use the Sign button below.")
+    )
     return redirect(url_name, public_id=public_id)

@@ -17,10 +17,12 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 
+from mesoclinic.clinics.language import reader_language
 from mesoclinic.clinics.models import PasswordResetRequest
 from mesoclinic.clinics.throttle import unlock_account
 
@@ -71,6 +73,32 @@ def link_context(user: AbstractBaseUser, request: HttpRequest) -> dict[str, Any]
     }
 
 
+class ResetForm(PasswordResetForm):
+    """Django's reset form, writing each e-mail in its reader's language (their own, else
+    their clinic's), not in the language of whoever asked for it."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user = context.get("user")
+        language = (reader_language(user) if user is not None else "") or translation.get_language()
+        with translation.override(language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
+
+
 class NoEmailAddress(Exception):
     """The account has no e-mail address to send a reset link to."""
 
@@ -80,10 +108,10 @@ def send_reset_link(user: AbstractBaseUser, request: HttpRequest, admin_name: st
     email = getattr(user, "email", "")
     if not email:
         raise NoEmailAddress(
-            "There is no e-mail address for this person, so no reset link can be sent."
+            gettext("There is no e-mail address for this person, so no reset link can be sent.")
         )
     context = {**link_context(user, request), "admin_name": admin_name}
-    PasswordResetForm().send_mail(SUBJECT_TEMPLATE, EMAIL_TEMPLATE, context, None, email)
+    ResetForm().send_mail(SUBJECT_TEMPLATE, EMAIL_TEMPLATE, context, None, email)
 
 
 def password_was_reset(user: AbstractBaseUser) -> None:

@@ -22,6 +22,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from mesoclinic.clinics.models import IDLE_TIMEOUT_DEFAULT_SECONDS
@@ -59,6 +60,27 @@ class Remaining:
         if self.idle_seconds <= 0:
             return f"after {_duration(self.idle_limit_seconds)} without activity"
         return "at the end of the longest time a sign-in may last"
+
+    @property
+    def signed_out_message(self) -> str:
+        """The sentence shown on the sign-in page after this sign-out, in the active language."""
+        if self.idle_seconds > 0:
+            return gettext(
+                "You were signed out at the end of the longest time a sign-in may last. "
+                "Please sign in again."
+            )
+        limit = self.idle_limit_seconds
+        if limit >= 60:
+            return ngettext(
+                "You were signed out after %(count)d minute without activity. Please sign in again.",
+                "You were signed out after %(count)d minutes without activity. Please sign in again.",
+                limit // 60,
+            ) % {"count": limit // 60}
+        return ngettext(
+            "You were signed out after %(count)d second without activity. Please sign in again.",
+            "You were signed out after %(count)d seconds without activity. Please sign in again.",
+            limit,
+        ) % {"count": limit}
 
 
 def _duration(seconds: int) -> str:
@@ -128,7 +150,7 @@ class SessionTimeoutMiddleware:
         if left.expired:
             logout(request)
             request.membership = None  # type: ignore[attr-defined]
-            messages.info(request, f"You were signed out {left.reason}. Please sign in again.")
+            messages.info(request, left.signed_out_message)
             # The page's own questions get their answer ("signed out"); a sign-in page opens.
             answered_here = (status_url, reverse("session_keep_alive"), reverse(settings.LOGIN_URL))
             if request.path in answered_here:

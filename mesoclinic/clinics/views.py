@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mesoclinic.clinics import services, session_timeout
@@ -26,7 +27,7 @@ def switch_clinic(request: HttpRequest, clinic_public_id: str) -> HttpResponse:
         Membership, user=request.user, is_active=True, clinic__public_id=clinic_public_id
     )
     request.session[SESSION_KEY] = target.clinic_id
-    messages.info(request, f"You are now working in {target.clinic.name}.")
+    messages.info(request, _("You are now working in %(clinic)s.") % {"clinic": target.clinic.name})
     return redirect("today")
 
 
@@ -61,6 +62,7 @@ class ResetRequestView(auth_views.PasswordResetView):
     """Ask for a reset e-mail. The answer is the same whether or not an account has the address
     (nobody learns who has an account); each address may ask a few times an hour."""
 
+    form_class = services.ResetForm
     email_template_name = services.EMAIL_TEMPLATE
     subject_template_name = services.SUBJECT_TEMPLATE
 

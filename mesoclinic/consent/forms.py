@@ -7,6 +7,9 @@ import binascii
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.consent.models import ConsentTemplate
 from mesoclinic.consent.names import names_match
@@ -33,9 +36,11 @@ def check_signature_png(value: str) -> str | None:
     if not value:
         return None
     if len(value) > SIGNATURE_MAX_CHARS:
-        return f"is too large ({len(value) // 1024} KB); the limit is {SIGNATURE_MAX_CHARS // 1024} KB. Clear it and sign again."
+        return gettext(
+            "is too large (%(size)d KB); the limit is %(limit)d KB. Clear it and sign again."
+        ) % {"size": len(value) // 1024, "limit": SIGNATURE_MAX_CHARS // 1024}
     if not value.startswith(PNG_DATA_URL_PREFIX):
-        return "must be a PNG image drawn on the pad (a data:image/png;base64 URL)."
+        return gettext("must be a PNG image drawn on the pad (a data:image/png;base64 URL).")
     try:
         raw = base64.b64decode(value[len(PNG_DATA_URL_PREFIX) :], validate=True)
     except (binascii.Error, ValueError):
@@ -56,16 +61,19 @@ class ConsentTemplateForm(VersionedForm, _TemplateForm):
 
     class Meta:
         model = ConsentTemplate
-        fields = ["code", "title", "indication", "products", "off_label", "body"]
+        fields = ["code", "language", "title", "indication", "products", "off_label", "body"]
         widgets = {
             "body": Textarea(attrs={"rows": 20}),
             "products": forms.CheckboxSelectMultiple,
         }
         labels = {
-            "code": "Code",
-            "products": "Products this consent covers (optional)",
-            "off_label": "Discloses off-label use",
-            "body": "Text the patient reads",
+            "code": _("Code"),
+            "language": _("Language of the text"),
+            "title": _("Title"),
+            "indication": _("Indication"),
+            "products": _("Products this consent covers (optional)"),
+            "off_label": _("Discloses off-label use"),
+            "body": _("Text the patient reads"),
         }
 
     def __init__(
@@ -76,24 +84,47 @@ class ConsentTemplateForm(VersionedForm, _TemplateForm):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
         self.new_version_of = new_version_of
+        self.fields["language"].required = False
         # Only this clinic's formulary; a session given with another product then needs a
         # consent that covers it (treatments.gates).
         products = cast("forms.ModelMultipleChoiceField[Product]", self.fields["products"])
         products.queryset = Product.objects.for_clinic(clinic).filter(is_active=True)
         if new_version_of is not None:
-            # Versions share their code; it is shown but cannot change.
+            # Versions share their code and language; both are shown but cannot change.
             self.fields["code"].disabled = True
             self.fields["code"].initial = new_version_of.code
+            self.fields["language"].disabled = True
+            self.fields["language"].initial = new_version_of.language
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"]
         if self.new_version_of is not None:
             return self.new_version_of.code
-        if ConsentTemplate.objects.for_clinic(self.clinic).filter(code=code).exists():
-            raise forms.ValidationError(
-                "a template with this code exists; make a new version of it instead."
-            )
         return code
+
+    def clean_language(self) -> str:
+        if self.new_version_of is not None:
+            return str(self.new_version_of.language)
+        # Not given (an older form): the site's language, English.
+        return str(self.cleaned_data.get("language") or settings.LANGUAGE_CODE)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        code, language = data.get("code"), data.get("language")
+        if self.new_version_of is None and code and language:
+            # The same text in another language is the same code: a translation.
+            existing = ConsentTemplate.objects.for_clinic(self.clinic).filter(
+                code=code, language=language
+            )
+            if existing.exists():
+                self.add_error(
+                    "code",
+                    _(
+                        "a template with this code exists in this language; make a new version "
+                        "of it instead."
+                    ),
+                )
+        return data
 
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"].strip()
@@ -107,26 +138,28 @@ class ConsentTemplateForm(VersionedForm, _TemplateForm):
 
 class ConsentCaptureForm(forms.Form):
     read_confirmed = forms.BooleanField(
-        label="The patient has read the text above and had their questions answered"
+        label=_("The patient has read the text above and had their questions answered")
     )
     discussed = forms.CharField(
-        label="Record of the consent discussion",
+        label=_("Record of the consent discussion"),
         widget=Textarea(attrs={"rows": 4}),
-        help_text="Risks and alternatives discussed, questions asked and the answers given",
+        help_text=_("Risks and alternatives discussed, questions asked and the answers given"),
     )
     photo_consent = forms.BooleanField(
-        label="Separate consent to clinical photographs (storage, retrieval and future use)",
+        label=_("Separate consent to clinical photographs (storage, retrieval and future use)"),
         required=False,
     )
     patient_typed_name = forms.CharField(
-        label="Patient's full name, typed by the patient", max_length=200
+        label=_("Patient's full name, typed by the patient"), max_length=200
     )
     patient_signature_png = forms.CharField(
-        label="Drawn signature",
+        label=_("Drawn signature"),
         required=False,
         widget=SignaturePad,
-        help_text="Optional: draw with a finger, stylus or mouse. The typed name is the signature "
-        "for anyone who cannot draw.",
+        help_text=_(
+            "Optional: draw with a finger, stylus or mouse. The typed name is the signature "
+            "for anyone who cannot draw."
+        ),
     )
 
     def __init__(self, *args: Any, patient: Any, **kwargs: Any) -> None:
@@ -136,11 +169,16 @@ class ConsentCaptureForm(forms.Form):
         if typed and not names_match(typed, patient.given_name, patient.family_name):
             # Asked only once the typed name differs from the record, right after the name.
             confirm = forms.BooleanField(
-                label=f"The right patient is signing: “{typed}” is {patient.display_name}'s name "
-                "as they sign it",
+                label=gettext(
+                    "The right patient is signing: “%(typed)s” is %(name)s's name as they sign it"
+                )
+                % {"typed": typed, "name": patient.display_name},
                 required=False,
-                help_text=f"The record says {patient.display_name} ({patient.mrn}). Tick only "
-                "after checking who is signing (e.g. a married or preferred name).",
+                help_text=gettext(
+                    "The record says %(name)s (%(mrn)s). Tick only after checking who is "
+                    "signing (e.g. a married or preferred name)."
+                )
+                % {"name": patient.display_name, "mrn": patient.mrn},
             )
             names = list(self.fields)
             at = names.index("patient_typed_name") + 1
@@ -151,7 +189,7 @@ class ConsentCaptureForm(forms.Form):
     def clean_patient_typed_name(self) -> str:
         name: str = self.cleaned_data["patient_typed_name"].strip()
         if len(name) < 2:
-            raise forms.ValidationError("type the patient's full name.")
+            raise forms.ValidationError(_("type the patient's full name."))
         return name
 
     def clean(self) -> dict[str, Any]:
@@ -164,9 +202,12 @@ class ConsentCaptureForm(forms.Form):
         if mismatch and not data["name_mismatch_confirmed"]:
             self.add_error(
                 "patient_typed_name",
-                f"does not match the name on the record, {self.patient.display_name}. Check that "
-                "the right patient is signing; if this is their name as they sign it, tick the "
-                "confirmation that now appears beside it.",
+                gettext(
+                    "does not match the name on the record, %(name)s. Check that the right "
+                    "patient is signing; if this is their name as they sign it, tick the "
+                    "confirmation that now appears beside it."
+                )
+                % {"name": self.patient.display_name},
             )
         return data
 
@@ -180,7 +221,7 @@ class ConsentCaptureForm(forms.Form):
 
 class WithdrawForm(VersionedForm):
     reason = forms.CharField(
-        label="Reason for withdrawal",
+        label=_("Reason for withdrawal"),
         widget=Textarea(attrs={"rows": 3}),
-        help_text="As the patient gave it, or 'no reason given'",
+        help_text=_("As the patient gave it, or 'no reason given'"),
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinical_codes import INDICATIONS, choices
 from mesoclinic.records.models import ClinicalRecord, SignableRecord
@@ -18,15 +20,22 @@ class ConsentTemplate(ClinicalRecord):
     """
 
     code = models.SlugField(
-        max_length=50, help_text="stable name across versions, e.g. pcdc-lipolysis"
+        max_length=50, help_text=_("stable name across versions, e.g. pcdc-lipolysis")
     )
     template_version = models.PositiveIntegerField(default=1)
+    # The language of this text: a version exists in each language the clinic offers, each a
+    # row of its own (a translation is a text the patient signs, never generated on the fly).
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     title = models.CharField(max_length=200)
     indication = models.CharField(max_length=30, choices=choices(INDICATIONS))
     body = models.TextField(
-        help_text="Risks, alternatives, off-label status, aftercare, photographs"
+        help_text=_("Risks, alternatives, off-label status, aftercare, photographs")
     )
-    off_label = models.BooleanField(default=False, help_text="The consent discloses off-label use")
+    off_label = models.BooleanField(
+        default=False, help_text=_("The consent discloses off-label use")
+    )
     is_active = models.BooleanField(default=True)
     # Optional: a consent on this template covers only these products (e.g. a labelled drug's
     # own consent); none named means any product given for the indication.
@@ -41,13 +50,15 @@ class ConsentTemplate(ClinicalRecord):
         ordering = ["code", "-template_version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["clinic", "code", "template_version"],
+                fields=["clinic", "code", "template_version", "language"],
                 name="consent_template_version_unique",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (v{self.template_version})"
+        if self.language == settings.LANGUAGE_CODE:
+            return f"{self.title} (v{self.template_version})"
+        return f"{self.title} (v{self.template_version}, {self.language})"
 
 
 class Consent(SignableRecord):
@@ -61,24 +72,32 @@ class Consent(SignableRecord):
         "patients.Patient", on_delete=models.PROTECT, related_name="consents"
     )
     template = models.ForeignKey(ConsentTemplate, on_delete=models.PROTECT, related_name="consents")
-    # Snapshot of exactly what the patient read, in case the template row is ever repaired.
+    # Snapshot of exactly what the patient read, in case the template row is ever repaired,
+    # and the language it was in.
     body_snapshot = models.TextField()
-    discussed = models.TextField(help_text="Record of the consent discussion and questions asked")
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    discussed = models.TextField(
+        help_text=_("Record of the consent discussion and questions asked")
+    )
     photo_consent = models.BooleanField(
-        default=False, help_text="Separate consent to clinical photographs"
+        default=False, help_text=_("Separate consent to clinical photographs")
     )
     patient_typed_name = models.CharField(max_length=200)
     name_mismatch_confirmed = models.BooleanField(
         default=False,
-        help_text="The typed name differs from the patient's record; whoever took the consent "
-        "confirmed that the right patient signed",
+        help_text=_(
+            "The typed name differs from the patient's record; whoever took the consent "
+            "confirmed that the right patient signed"
+        ),
     )
     patient_signature_png = models.TextField(
-        blank=True, help_text="Drawn signature as a data: URL (PNG)"
+        blank=True, help_text=_("Drawn signature as a data: URL (PNG)")
     )
     patient_signed_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawal_reason = models.TextField(blank=True, help_text="Why consent was withdrawn")
+    withdrawal_reason = models.TextField(blank=True, help_text=_("Why consent was withdrawn"))
 
     class Meta:
         ordering = ["-patient_signed_at"]

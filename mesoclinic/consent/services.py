@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -28,6 +29,8 @@ from mesoclinic.records.services import (
 )
 
 TEMPLATE_FIELDS = ("title", "indication", "off_label", "body")
+# Given when a template is created; its later versions keep it.
+CREATE_FIELDS = (*TEMPLATE_FIELDS, "language")
 
 
 class TemplateError(Exception):
@@ -91,21 +94,29 @@ def new_version(
     fields = {k: v for k, v in fields.items() if k in TEMPLATE_FIELDS}
     same_products = {p.pk for p in products} == set(base.products.values_list("pk", flat=True))
     if same_products and all(getattr(base, k) == v for k, v in fields.items()):
-        raise TemplateError("Nothing was changed, so no new version was made.")
+        raise TemplateError(_("Nothing was changed, so no new version was made."))
     with transaction.atomic():
-        versions = ConsentTemplate.objects.for_clinic(membership.clinic).filter(code=base.code)
+        # The versions of this text in this language: each language has its own sequence.
+        versions = ConsentTemplate.objects.for_clinic(membership.clinic).filter(
+            code=base.code, language=base.language
+        )
         # Lock the rows of this code so two admins cannot both create the same version number.
         locked = {t.pk: t for t in versions.select_for_update()}
         latest = max((t.template_version for t in locked.values()), default=0)
         if locked[base.pk].version != expected_version:
             raise StaleRecordError(
-                f"{base} changed while you were editing it (another admin made a version from "
-                "it or deactivated it). Nothing was saved: reload, then apply your changes again."
+                _(
+                    "%(template)s changed while you were editing it (another admin made a version "
+                    "from it or deactivated it). Nothing was saved: reload, then apply your "
+                    "changes again."
+                )
+                % {"template": base}
             )
         template = ConsentTemplate.objects.create(
             clinic=membership.clinic,
             created_by=membership.user,
             code=base.code,
+            language=base.language,
             template_version=latest + 1,
             is_active=True,
             **fields,
@@ -146,9 +157,16 @@ def suggested_templates(
     when nothing is planned yet), and the indications they were matched on."""
     active = ConsentTemplate.objects.restrict(membership, Perm.EDIT_CLINICAL).filter(is_active=True)
     indications = patient_indications(membership, patient)
-    if show_all or not indications:
-        return active, indications
-    return active.filter(indication__in=indications), indications
+    if not (show_all or not indications):
+        active = active.filter(indication__in=indications)
+    return in_language(active, patient.language), indications
+
+
+def in_language(templates: QuerySet[ConsentTemplate], language: str) -> QuerySet[ConsentTemplate]:
+    """Of each consent text, its version in ``language`` where the clinic has one, else all
+    its versions: the patient reads and signs the text in their language when it exists."""
+    translated = templates.filter(language=language).values_list("code", flat=True)
+    return templates.filter(Q(language=language) | ~Q(code__in=list(translated)))
 
 
 def capture_consent(
@@ -168,8 +186,11 @@ def capture_consent(
     )
     if mismatch and not fields.get("name_mismatch_confirmed"):
         raise ConsentNameError(
-            f"Patient's full name, typed by the patient: does not match the name on the record, "
-            f"{patient.display_name}; confirm that the right patient is signing."
+            _(
+                "Patient's full name, typed by the patient: does not match the name on the "
+                "record, %(name)s; confirm that the right patient is signing."
+            )
+            % {"name": patient.display_name}
         )
     with transaction.atomic():
         consent = Consent.objects.create(
@@ -177,6 +198,7 @@ def capture_consent(
             patient=patient,
             template=template,
             body_snapshot=template.body,
+            language=template.language,
             created_by=membership.user,
             patient_signed_at=timezone.now(),
             discussed=fields["discussed"],
@@ -192,7 +214,7 @@ def capture_consent(
 
 def sign_consent(request: HttpRequest | None, membership: Membership, consent: Consent) -> Consent:
     if consent.is_withdrawn:
-        raise SigningError("This consent was withdrawn and cannot be signed.")
+        raise SigningError(_("This consent was withdrawn and cannot be signed."))
     with transaction.atomic():
         sign_record(consent, membership)
         record(request, Action.SIGN, obj=consent)
@@ -212,13 +234,15 @@ def withdraw_consent(
     expected_version = check_read_version(expected_version)
     if consent.version != expected_version:
         raise StaleRecordError(
-            "This consent changed while you were recording the withdrawal (it was signed or "
-            "edited). Nothing was saved: reload it, then record the withdrawal again."
+            _(
+                "This consent changed while you were recording the withdrawal (it was signed or "
+                "edited). Nothing was saved: reload it, then record the withdrawal again."
+            )
         )
     if not membership.has(Perm.SIGN):
-        raise SigningError("Only a practitioner can record a withdrawal of consent.")
+        raise SigningError(_("Only a practitioner can record a withdrawal of consent."))
     if consent.is_withdrawn:
-        raise SigningError("This consent has already been withdrawn.")
+        raise SigningError(_("This consent has already been withdrawn."))
     reason = reason.strip()
     now = timezone.now()
     changes = {"withdrawn_at": now, "withdrawal_reason": reason}

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mesoclinic.audit.choices import Action
@@ -41,10 +43,16 @@ def template_install_defaults(request: HttpRequest) -> HttpResponse:
     created = services.install_default_templates(request, membership.clinic, membership.user)
     if created:
         messages.success(
-            request, f"Added {len(created)} standard templates. Review them before use."
+            request,
+            ngettext(
+                "Added %(count)d standard template. Review it before use.",
+                "Added %(count)d standard templates. Review them before use.",
+                len(created),
+            )
+            % {"count": len(created)},
         )
     else:
-        messages.info(request, "The standard templates are already here.")
+        messages.info(request, _("The standard templates are already here."))
     return redirect("consent:templates")
 
 
@@ -54,7 +62,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
     form = ConsentTemplateForm(request.POST or None, clinic=membership.clinic)
     if request.method == "POST" and form.is_valid():
         template = services.create_template(request, membership, form.cleaned_data)
-        messages.success(request, f"Created {template}.")
+        messages.success(request, _("Created %(template)s.") % {"template": template})
         return redirect("consent:template_detail", public_id=template.public_id)
     return render(request, "consent/template_form.html", {"form": form, "base": None})
 
@@ -102,7 +110,11 @@ def template_new_version(request: HttpRequest, public_id: str) -> HttpResponse:
         except (StaleRecordError, services.TemplateError) as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Created {template}; earlier versions are now inactive.")
+            messages.success(
+                request,
+                _("Created %(template)s; earlier versions are now inactive.")
+                % {"template": template},
+            )
             return redirect("consent:template_detail", public_id=template.public_id)
     return render(request, "consent/template_form.html", {"form": form, "base": base})
 
@@ -116,14 +128,21 @@ def template_deactivate(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     form = ReadVersionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"{template} was not deactivated. {INCOMPLETE_EDIT}")
+        messages.error(
+            request,
+            _("%(template)s was not deactivated. %(reason)s")
+            % {"template": template, "reason": INCOMPLETE_EDIT},
+        )
         return redirect("consent:template_detail", public_id=template.public_id)
     try:
         services.deactivate_template(request, template, form.cleaned_data["version"])
     except StaleRecordError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{template} is no longer offered for new consents.")
+        messages.success(
+            request,
+            _("%(template)s is no longer offered for new consents.") % {"template": template},
+        )
     return redirect("consent:template_detail", public_id=template.public_id)
 
 
@@ -152,7 +171,7 @@ def consent_capture(request: HttpRequest, patient_id: str) -> HttpResponse:
     form = ConsentCaptureForm(request.POST or None, patient=patient)
     if request.method == "POST" and form.is_valid():
         if template is None:
-            form.add_error(None, "Choose the consent template the patient read.")
+            form.add_error(None, _("Choose the consent template the patient read."))
         else:
             try:
                 consent = services.capture_consent(
@@ -161,7 +180,7 @@ def consent_capture(request: HttpRequest, patient_id: str) -> HttpResponse:
             except services.ConsentNameError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "Consent recorded; a practitioner signs it next.")
+                messages.success(request, _("Consent recorded; a practitioner signs it next."))
                 return redirect("consent:detail", public_id=consent.public_id)
     record(request, Action.VIEW, obj=patient, detail="consent form")
     return render(
@@ -213,7 +232,7 @@ def consent_sign(request: HttpRequest, public_id: str) -> HttpResponse:
     except SigningError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Consent signed. It can no longer be changed.")
+        messages.success(request, _("Consent signed. It can no longer be changed."))
     return redirect("consent:detail", public_id=consent.public_id)
 
 
@@ -230,7 +249,7 @@ def consent_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
         except (SigningError, StaleRecordError) as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Withdrawal of consent recorded.")
+            messages.success(request, _("Withdrawal of consent recorded."))
             return redirect("consent:detail", public_id=consent.public_id)
     record(request, Action.VIEW, obj=consent, detail="withdraw form")
     return render(

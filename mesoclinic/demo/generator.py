@@ -24,6 +24,7 @@ from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
 from mesoclinic.consent.models import ConsentTemplate
 from mesoclinic.demo.catalogue import INDICATION_WEIGHTS, PRODUCTS, ClinicSpec
 from mesoclinic.demo.consent_texts import TEMPLATES
+from mesoclinic.demo.consent_translations import TRANSLATIONS
 from mesoclinic.demo.courses import CourseDraft, CourseOptions, simulate_course
 from mesoclinic.demo.lots import LotBook, LotDraft, seed_special_lots
 from mesoclinic.demo.people import make_person
@@ -178,10 +179,22 @@ def consent_template_fields() -> list[dict[str, object]]:
 
 
 def _consent_templates(clinic: Clinic, admin: User) -> dict[str, ConsentTemplate]:
+    english = consent_template_fields()
     rows = ConsentTemplate.objects.bulk_create(
+        [ConsentTemplate(clinic=clinic, created_by=admin, **fields) for fields in english]
+    )
+    # The same texts in French, Italian and Spanish where translated (demo.consent_translations):
+    # a patient who reads one of those languages signs the text in it.
+    ConsentTemplate.objects.bulk_create(
         [
-            ConsentTemplate(clinic=clinic, created_by=admin, **fields)
-            for fields in consent_template_fields()
+            ConsentTemplate(
+                clinic=clinic,
+                created_by=admin,
+                **{**fields, "language": language, "title": title, "body": body},
+            )
+            for fields in english
+            for (code, language), (title, body) in TRANSLATIONS.items()
+            if code == fields["code"]
         ]
     )
     return {row.indication: row for row in rows}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinics.choices import MEMBER_LANGUAGE_CHOICES
 from mesoclinic.mfa.choices import RequiredFor
@@ -11,17 +12,19 @@ from mesoclinic.mfa.choices import RequiredFor
 class LanguageForm(forms.Form):
     """The language of one's own pages, in every clinic; blank: the clinic's default."""
 
-    language = forms.ChoiceField(label="Language", choices=MEMBER_LANGUAGE_CHOICES, required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=MEMBER_LANGUAGE_CHOICES, required=False
+    )
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=40,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
         ),
-        help_text="The 6-digit code your authenticator app shows, or one of your recovery codes",
+        help_text=_("The 6-digit code your authenticator app shows, or one of your recovery codes"),
     )
 
 
@@ -29,7 +32,7 @@ class PasswordForm(forms.Form):
     """Re-authentication before a change to one's own devices."""
 
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     device = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -37,7 +40,7 @@ class PasswordForm(forms.Form):
 
 class ClinicPolicyForm(forms.Form):
     required_for = forms.ChoiceField(
-        label="Second sign-in step required for",
+        label=_("Second sign-in step required for"),
         choices=RequiredFor.choices,
-        help_text="An authenticator app code or a passkey after the password",
+        help_text=_("An authenticator app code or a passkey after the password"),
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
@@ -96,7 +97,7 @@ def wrong_code(request: HttpRequest, user: Any, what: str) -> str:
     until = throttle.blocked_until(user)
     if until is not None:
         return throttle.refusal(until)
-    return "That code is not right. Check the time on your phone and try the newest code."
+    return gettext("That code is not right. Check the time on your phone and try the newest code.")
 
 
 @transaction.atomic
@@ -193,7 +194,9 @@ def reset_by_admin(request: HttpRequest, acting: Membership, member: Membership)
     weaken another clinic's sign-in."""
     if member.user_id == acting.user_id:
         raise CannotReset(
-            "This is your own sign-in: change your devices on your second sign-in step page."
+            gettext(
+                "This is your own sign-in: change your devices on your second sign-in step page."
+            )
         )
     if (
         Membership.objects.filter(user_id=member.user_id)

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mesoclinic.mfa.models import WrongCode
 
@@ -43,7 +44,12 @@ def note_wrong_code(user: Any, now: dt.datetime | None = None) -> int:
 def refusal(until: dt.datetime) -> str:
     """What the person is told: when, in their clinic's time, they may try again."""
     local = timezone.localtime(until)
-    return (
-        f"Too many wrong codes: {MAX_WRONG_CODES} in {int(WINDOW.total_seconds() // 60)} "
-        f"minutes. Try again after {local:%H:%M} ({local:%Z})."
-    )
+    return gettext(
+        "Too many wrong codes: %(count)d in %(minutes)d minutes. "
+        "Try again after %(time)s (%(zone)s)."
+    ) % {
+        "count": MAX_WRONG_CODES,
+        "minutes": int(WINDOW.total_seconds() // 60),
+        "time": f"{local:%H:%M}",
+        "zone": f"{local:%Z}",
+    }

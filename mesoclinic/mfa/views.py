@@ -35,6 +35,14 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
+def _device_name(device: Any) -> str:
+    """A device's name as shown: the names this app gives its own devices are translated;
+    a name the person typed (a passkey's) is theirs."""
+    if device.name in (services.TOTP_NAME, "Recovery codes"):
+        return _(device.name)
+    return str(device.name)
+
+
 def _codes_page(request: HttpRequest, codes: list[str]) -> HttpResponse:
     # Shown once, in this response only: nothing keeps them but their digests.
     return render(request, "mfa/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
@@ -78,14 +86,14 @@ def enrol(request: HttpRequest) -> HttpResponse:
             status = 429
         else:
             if outcome.device is not None:
-                messages.success(request, "Authenticator app set up.")
+                messages.success(request, _("Authenticator app set up."))
                 if RecoveryCodeDevice.objects.filter(user=user, codes__used_at=None).exists():
                     return redirect(_next_url(request))
                 return _codes_page(request, services.regenerate_recovery_codes(request, user))
             form.add_error(None, outcome.message)
     qr = segno.make(device.config_url, error="m")
     svg = qr.svg_inline(
-        scale=5, dark="#000", light="#fff", title="QR code for your authenticator app"
+        scale=5, dark="#000", light="#fff", title=_("QR code for your authenticator app")
     )
     context = {
         "form": form,
@@ -104,7 +112,11 @@ def manage(request: HttpRequest) -> HttpResponse:
     device = RecoveryCodeDevice.objects.filter(user=user).first()
     context = {
         "devices": [
-            (d, "Passkey" if isinstance(d, WebAuthnCredential) else "Authenticator app")
+            (
+                d,
+                _("Passkey") if isinstance(d, WebAuthnCredential) else _("Authenticator app"),
+                _device_name(d),
+            )
             for d in policy.authenticators(user)
         ],
         "codes_left": device.codes.filter(used_at=None).count() if device else 0,
@@ -134,7 +146,7 @@ def language(request: HttpRequest) -> HttpResponse:
 
 def _reauthenticated(request: HttpRequest, form: PasswordForm) -> bool:
     if not form.is_valid():
-        messages.error(request, "Type your password to make this change.")
+        messages.error(request, _("Type your password to make this change."))
         return False
     try:
         error = services.reauthenticate(request, request.user, form.cleaned_data["password"])
@@ -158,10 +170,13 @@ def remove_device(request: HttpRequest) -> HttpResponse:
         or device.user_id != request.user.pk
         or isinstance(device, RecoveryCodeDevice)
     ):
-        messages.error(request, "That device is not one of yours.")
+        messages.error(request, _("That device is not one of yours."))
         return redirect("mfa:manage")
     services.remove_device(request, request.user, device)
-    messages.success(request, f"Removed {device.name or 'the device'}.")
+    if device.name:
+        messages.success(request, _("Removed %(name)s.") % {"name": _device_name(device)})
+    else:
+        messages.success(request, _("Removed the device."))
     return redirect("mfa:manage")
 
 
@@ -172,7 +187,7 @@ def regenerate_codes(request: HttpRequest) -> HttpResponse:
     if not _reauthenticated(request, form):
         return redirect("mfa:manage")
     if not policy.has_authenticator(request.user):
-        messages.error(request, "Set up an authenticator app or a passkey first.")
+        messages.error(request, _("Set up an authenticator app or a passkey first."))
         return redirect("mfa:manage")
     return _codes_page(request, services.regenerate_recovery_codes(request, request.user))
 
@@ -185,7 +200,9 @@ def clinic_policy(request: HttpRequest) -> HttpResponse:
     form = ClinicPolicyForm(request.POST)
     if form.is_valid():
         changed = services.set_required_for(request, clinic, form.cleaned_data["required_for"])
-        messages.success(request, "Second-step rule saved." if changed else "Nothing changed.")
+        messages.success(
+            request, _("Second-step rule saved.") if changed else _("Nothing changed.")
+        )
     else:
-        messages.error(request, "Choose who must pass the second sign-in step.")
+        messages.error(request, _("Choose who must pass the second sign-in step."))
     return redirect("clinic_settings")

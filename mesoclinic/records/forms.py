@@ -15,6 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise as _StrPromise
 
 from mesoclinic.records.models import INCOMPLETE_EDIT
 
@@ -168,7 +172,7 @@ class CurrencyMixin(_Form):
     def clean_currency(self) -> str:
         code = str(self.cleaned_data.get("currency") or "").strip().upper()
         if code and not CURRENCY_CODE.match(code):
-            raise forms.ValidationError("Use a three-letter ISO 4217 code such as GBP or EUR.")
+            raise forms.ValidationError(_("Use a three-letter ISO 4217 code such as GBP or EUR."))
         return code
 
     def clean(self) -> dict[str, Any]:
@@ -177,7 +181,7 @@ class CurrencyMixin(_Form):
             return data
         price = data.get(self.price_field)
         if price is not None and price < 0:
-            self.add_error(self.price_field, "A price cannot be negative.")
+            self.add_error(self.price_field, _("A price cannot be negative."))
         elif price is not None and not data.get("currency"):
             data["currency"] = self.default_currency
             instance = getattr(self, "instance", None)
@@ -190,7 +194,7 @@ class SourceMixin(_Form):
     """A form whose ``source`` says where a rule or a number comes from: required, and kept
     without surrounding blanks. ``source_needed`` is the message when it is missing."""
 
-    source_needed = "Say where this comes from (guideline, paper, policy)."
+    source_needed: str | _StrPromise = _("Say where this comes from (guideline, paper, policy).")
 
     def clean_source(self) -> str:
         source = str(self.cleaned_data.get("source") or "").strip()

@@ -30,6 +30,7 @@ from typing import Literal
 
 from django.db import IntegrityError, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.translation import gettext_noop
 
 from mesoclinic.records.models import ImmutableRecordError
 
@@ -57,44 +58,44 @@ PROTECTIONS: tuple[Protection, ...] = (
     Protection(
         SESSIONS_TABLE,
         "signed",
-        "This treatment session is signed and cannot be changed; add an amendment.",
-        "A signed treatment session cannot be deleted.",
+        gettext_noop("This treatment session is signed and cannot be changed; add an amendment."),
+        gettext_noop("A signed treatment session cannot be deleted."),
     ),
     Protection(
         "treatments_injection",
         "session_signed",
-        "The session is signed; its injections cannot change.",
-        "The session is signed; its injections cannot be removed.",
+        gettext_noop("The session is signed; its injections cannot change."),
+        gettext_noop("The session is signed; its injections cannot be removed."),
     ),
     Protection(
         "treatments_sessionarea",
         "session_signed",
-        "The session is signed; its areas cannot change.",
-        "The session is signed; its areas cannot be removed.",
+        gettext_noop("The session is signed; its areas cannot change."),
+        gettext_noop("The session is signed; its areas cannot be removed."),
     ),
     Protection(
         "consent_consent",
         "signed",
-        "This consent is signed and cannot be changed; add an amendment.",
-        "A signed consent cannot be deleted.",
+        gettext_noop("This consent is signed and cannot be changed; add an amendment."),
+        gettext_noop("A signed consent cannot be deleted."),
     ),
     Protection(
         "consultations_consultation",
         "signed",
-        "This consultation is signed and cannot be changed; add an amendment.",
-        "A signed consultation cannot be deleted.",
+        gettext_noop("This consultation is signed and cannot be changed; add an amendment."),
+        gettext_noop("A signed consultation cannot be deleted."),
     ),
     Protection(
         "audit_auditevent",
         "always",
-        "Audit events are append-only; they cannot be changed.",
-        "Audit events are append-only; they cannot be deleted.",
+        gettext_noop("Audit events are append-only; they cannot be changed."),
+        gettext_noop("Audit events are append-only; they cannot be deleted."),
     ),
     Protection(
         "records_amendment",
         "always",
-        "An amendment cannot be changed; add another.",
-        "An amendment cannot be deleted.",
+        gettext_noop("An amendment cannot be changed; add another."),
+        gettext_noop("An amendment cannot be deleted."),
     ),
 )
 BY_TABLE = {p.table: p for p in PROTECTIONS}
@@ -239,11 +240,13 @@ INSERT_PROTECTIONS: dict[str, tuple[str, str]] = {
     # table: (the extra condition under which the row is an addition, the refusal's words)
     "treatments_injection": (
         "NEW.replaces_id IS NULL",
-        "The session is signed; a line cannot be added to it (correct a line instead).",
+        gettext_noop(
+            "The session is signed; a line cannot be added to it (correct a line instead)."
+        ),
     ),
     "treatments_sessionarea": (
         "TRUE",
-        "The session is signed; an area cannot be added to it.",
+        gettext_noop("The session is signed; an area cannot be added to it."),
     ),
 }
 _SESSION_SIGNED = (

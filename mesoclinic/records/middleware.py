@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from mesoclinic.records.immutability import refusal_message
 from mesoclinic.records.models import ImmutableRecordError
@@ -33,6 +34,9 @@ class ImmutableRecordMiddleware:
             message = refusal_message(exception) or ""
         if not message:
             return None
+        # The guard and the database speak English (a trigger's text is fixed in the schema);
+        # the person reads the same sentence in their language (messages in immutability.py).
+        message = gettext(message)
         # The message names a record type, never a patient; the path holds only public ids.
         logger.warning("Refused a change to a signed record at %s: %s", request.path, message)
         context = {"message": message}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinics.access import ClinicScopedManager
 
@@ -23,15 +24,23 @@ class StaleRecordError(Exception):
 
 # An edit must say which version of the record it was read at; one that does not (an old
 # page, a hand-made request) could overwrite someone else's change unseen, so it is refused.
-INCOMPLETE_EDIT = (
-    "This form is out of date or incomplete: reload it, then make your changes again. "
-    "Nothing was saved."
+# Lazy: each reads in the language of whoever sees it; typed str because that is how every
+# caller uses it (formatted, raised, shown).
+INCOMPLETE_EDIT = cast(
+    str,
+    _(
+        "This form is out of date or incomplete: reload it, then make your changes again. "
+        "Nothing was saved."
+    ),
 )
 
 
-STALE_EDIT = (
-    "Someone else changed this record while you were editing it. "
-    "Nothing was saved: reload to see their change, then apply yours again."
+STALE_EDIT = cast(
+    str,
+    _(
+        "Someone else changed this record while you were editing it. "
+        "Nothing was saved: reload to see their change, then apply yours again."
+    ),
 )
 
 

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.roles import Perm
@@ -64,12 +65,13 @@ def sign_record(record: SignableRecord, membership: Membership) -> SignableRecor
     """Mark a draft as signed by a practitioner. After this the row is immutable."""
     if not membership.has(Perm.SIGN):
         raise SigningError(
-            f"A {membership.get_role_display().lower()} cannot sign; a practitioner must."
+            _("A %(role)s cannot sign; a practitioner must.")
+            % {"role": membership.get_role_display().lower()}
         )
     if record.clinic_id != membership.clinic_id:
-        raise SigningError("This record belongs to another clinic.")
+        raise SigningError(_("This record belongs to another clinic."))
     if record.is_signed:
-        raise SigningError("This record is already signed.")
+        raise SigningError(_("This record is already signed."))
     model = type(record)
     now = timezone.now()
     name = membership.display_name
@@ -79,7 +81,7 @@ def sign_record(record: SignableRecord, membership: Membership) -> SignableRecor
             signed_at=now, signed_by=membership.user, signed_by_name=name, version=F("version") + 1
         )
         if done == 0:
-            raise SigningError("This record was signed by someone else a moment ago.")
+            raise SigningError(_("This record was signed by someone else a moment ago."))
     record.refresh_from_db()
     return record
 
@@ -98,14 +100,16 @@ def amendable_reason(record: SignableRecord, membership: Membership, reason: str
     """The checks every amendment shares (a practitioner of the record's clinic, a signed
     record, a written reason); returns the reason stripped."""
     if not membership.has(Perm.SIGN):
-        raise SigningError("Only a practitioner can amend a signed record.")
+        raise SigningError(_("Only a practitioner can amend a signed record."))
     if record.clinic_id != membership.clinic_id:
-        raise SigningError("This record belongs to another clinic.")
+        raise SigningError(_("This record belongs to another clinic."))
     if not record.is_signed:
-        raise ImmutableRecordError("A draft is edited directly; amendments are for signed records.")
+        raise ImmutableRecordError(
+            _("A draft is edited directly; amendments are for signed records.")
+        )
     reason = reason.strip()
     if not reason:
-        raise SigningError("An amendment needs a reason.")
+        raise SigningError(_("An amendment needs a reason."))
     return reason
 
 
@@ -135,5 +139,5 @@ def amend_record(
         if jsonable(old) != jsonable(new):
             diff[name] = {"from": jsonable(old), "to": jsonable(new)}
     if not diff:
-        raise SigningError("Nothing was changed, so there is nothing to amend.")
+        raise SigningError(_("Nothing was changed, so there is nothing to amend."))
     return add_amendment(record, membership, reason, diff)

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
-from mesoclinic.uploads.intake import DEFAULT_MAX_PIXELS, CleanImage, ImageRejectedError, reencode
+from mesoclinic.uploads.intake import (
+    DEFAULT_MAX_PIXELS,
+    CleanImage,
+    DamagedImageError,
+    ImageRejectedError,
+    ImageTooLargeError,
+    NotAnImageError,
+    _megapixels,
+    reencode,
+)
 
 
 class CleanImageFile(ContentFile):  # type: ignore[type-arg]
@@ -29,7 +41,32 @@ def max_pixels_setting() -> int:
 
 
 def too_many_bytes(max_bytes: int) -> str:
-    return f"This file is larger than {max_bytes / (1024 * 1024):g} MB; please send a smaller one."
+    return gettext("This file is larger than %(size)s MB; please send a smaller one.") % {
+        "size": _localized(f"{max_bytes / (1024 * 1024):g}")
+    }
+
+
+def _localized(number: str) -> str:
+    """A number written in Python's way ("0.5") as the active language writes it ("0,5")."""
+    return number_format(Decimal(number))
+
+
+def rejection(error: ImageRejectedError) -> str:
+    """The intake's refusal (pure, in English) in the language of the person sending."""
+    if isinstance(error, NotAnImageError):
+        return gettext("This file is not a JPEG, PNG or WebP image.")
+    if isinstance(error, DamagedImageError):
+        return gettext("This image is damaged and cannot be read.")
+    if isinstance(error, ImageTooLargeError):
+        limit = _localized(_megapixels(error.max_pixels))
+        if error.pixels is None:
+            return gettext("This image is too large (the limit is %(limit)s megapixels).") % {
+                "limit": limit
+            }
+        return gettext(
+            "This image is too large (%(pixels)s megapixels; the limit is %(limit)s)."
+        ) % {"pixels": _localized(_megapixels(error.pixels)), "limit": limit}
+    return gettext(str(error))
 
 
 class ImageUploadField(forms.FileField):
@@ -58,5 +95,5 @@ class ImageUploadField(forms.FileField):
         try:
             image = reencode(content, max_pixels=self.max_pixels)
         except ImageRejectedError as exc:
-            raise forms.ValidationError(str(exc), code="rejected_image") from None
+            raise forms.ValidationError(rejection(exc), code="rejected_image") from None
         return CleanImageFile(image)

@@ -100,6 +100,7 @@ class DamagedImageError(ImageRejectedError):
 class ImageTooLargeError(ImageRejectedError):
     def __init__(self, pixels: int | None, max_pixels: int) -> None:
         self.pixels = pixels
+        self.max_pixels = max_pixels
         limit = _megapixels(max_pixels)
         if pixels is None:
             message = f"This image is too large (the limit is {limit} megapixels)."

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from django import forms
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinics.choices import Profession, Role
 from mesoclinic.clinics.models import (
@@ -27,30 +29,38 @@ else:
 
 class StaffProfileFields(forms.Form):
     profession = forms.ChoiceField(
-        choices=[("", "— not a clinician —"), *Profession.choices], required=False
+        choices=[("", _("— not a clinician —")), *Profession.choices],
+        required=False,
+        label=_("Profession"),
     )
-    registration_number = forms.CharField(max_length=50, required=False)
-    registration_body = forms.CharField(max_length=100, required=False)
+    registration_number = forms.CharField(
+        max_length=50, required=False, label=_("Registration number")
+    )
+    registration_body = forms.CharField(
+        max_length=100, required=False, label=_("Registration body")
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         role = data.get("role")
         if role in (Role.PRACTITIONER, Role.NURSE) and not data.get("profession"):
-            self.add_error("profession", "A practitioner or nurse needs a profession.")
+            self.add_error("profession", _("A practitioner or nurse needs a profession."))
         if role == Role.PRACTITIONER and not data.get("registration_number"):
             # Records name who injected on whose licence (reference §7, record contents).
-            self.add_error("registration_number", "A practitioner needs a registration number.")
+            self.add_error("registration_number", _("A practitioner needs a registration number."))
         return data
 
 
 class StaffCreateForm(StaffProfileFields):
-    username = forms.CharField(max_length=150)
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
-    email = forms.EmailField(required=False)
-    role = forms.ChoiceField(choices=Role.choices)
+    username = forms.CharField(max_length=150, label=_("Username"))
+    first_name = forms.CharField(max_length=150, label=_("First name"))
+    last_name = forms.CharField(max_length=150, label=_("Last name"))
+    email = forms.EmailField(required=False, label=_("E-mail"))
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
     password = forms.CharField(
-        widget=forms.PasswordInput, help_text="At least 10 characters; share it privately."
+        widget=forms.PasswordInput,
+        label=_("Password"),
+        help_text=_("At least 10 characters; share it privately."),
     )
 
     field_order = [
@@ -61,7 +71,7 @@ class StaffCreateForm(StaffProfileFields):
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"].strip()
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That username is taken; choose another.")
+            raise forms.ValidationError(_("That username is taken; choose another."))
         return username
 
     def clean(self) -> dict[str, Any]:
@@ -79,8 +89,8 @@ class StaffCreateForm(StaffProfileFields):
 
 
 class StaffEditForm(VersionedForm, StaffProfileFields):
-    role = forms.ChoiceField(choices=Role.choices)
-    is_active = forms.BooleanField(required=False, label="Active in this clinic")
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+    is_active = forms.BooleanField(required=False, label=_("Active in this clinic"))
 
     field_order = ["role", "is_active", "profession", "registration_number", "registration_body"]
 
@@ -91,12 +101,17 @@ class ClinicSettingsForm(CurrencyMixin, VersionedForm, _ClinicForm):
 
     # The clinic keeps seconds (a test can make them tiny); its admin thinks in minutes.
     idle_timeout_minutes = forms.IntegerField(
-        label="Sign out after inactivity (minutes)",
+        label=_("Sign out after inactivity (minutes)"),
         min_value=IDLE_TIMEOUT_MINUTES_MIN,
         max_value=IDLE_TIMEOUT_MINUTES_MAX,
-        help_text=f"A member who makes no request for this long is signed out, with a warning "
-        f"two minutes before ({IDLE_TIMEOUT_MINUTES_MIN} to {IDLE_TIMEOUT_MINUTES_MAX}; "
-        f"15 by default)",
+        help_text=format_lazy(
+            _(
+                "A member who makes no request for this long is signed out, with a warning "
+                "two minutes before ({minimum} to {maximum}; 15 by default)"
+            ),
+            minimum=IDLE_TIMEOUT_MINUTES_MIN,
+            maximum=IDLE_TIMEOUT_MINUTES_MAX,
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -109,23 +124,25 @@ class ClinicSettingsForm(CurrencyMixin, VersionedForm, _ClinicForm):
         model = Clinic
         fields = ["name", "time_zone", "currency", "screening_valid_months", "default_language"]
         labels = {
-            "name": "Clinic name",
-            "time_zone": "Time zone",
-            "currency": "Currency",
-            "screening_valid_months": "Screening valid for (months)",
-            "default_language": "Default language",
+            "name": _("Clinic name"),
+            "time_zone": _("Time zone"),
+            "currency": _("Currency"),
+            "screening_valid_months": _("Screening valid for (months)"),
+            "default_language": _("Default language"),
         }
         help_texts = {
-            "time_zone": "An IANA name such as Europe/London: dates on the clinic's day use it",
-            "currency": "ISO 4217 code for prices, e.g. GBP or EUR",
-            "screening_valid_months": "A session is signed only after a signed screening at "
-            "most this many months before it (1 to 24; 12 by default)",
+            "time_zone": _("An IANA name such as Europe/London: dates on the clinic's day use it"),
+            "currency": _("ISO 4217 code for prices, e.g. GBP or EUR"),
+            "screening_valid_months": _(
+                "A session is signed only after a signed screening at "
+                "most this many months before it (1 to 24; 12 by default)"
+            ),
         }
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
         if not name:
-            raise forms.ValidationError("This field is required.")
+            raise forms.ValidationError(_("This field is required."))
         return name
 
     def clean(self) -> dict[str, Any]:

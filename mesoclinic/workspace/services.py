@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
@@ -68,12 +69,12 @@ def change_staff(
         )
         if losing_admin:
             if locked.pk == acting.pk:
-                raise StaffError("You cannot remove your own admin role; ask another admin.")
+                raise StaffError(_("You cannot remove your own admin role; ask another admin."))
             others = Membership.objects.filter(
                 clinic_id=locked.clinic_id, role=Role.ADMIN, is_active=True
             ).exclude(pk=locked.pk)
             if not others.exists():
-                raise StaffError("The clinic must keep at least one active admin.")
+                raise StaffError(_("The clinic must keep at least one active admin."))
         locked.role = data["role"]
         locked.is_active = data["is_active"]
         locked.version = F("version") + 1
@@ -100,8 +101,10 @@ def update_settings(
     of the settings changed. Refused when the version is missing or someone saved since."""
     if expected_version is None:
         raise StaleSettingsError(
-            "The page did not say which version of the settings it showed; reload it and "
-            "apply your changes again."
+            _(
+                "The page did not say which version of the settings it showed; reload it and "
+                "apply your changes again."
+            )
         )
     values = {k: v for k, v in fields.items() if k in SETTINGS_FIELDS}
     with transaction.atomic():
@@ -112,7 +115,9 @@ def update_settings(
         )
         if bumped == 0:
             raise StaleSettingsError(
-                "Someone else changed these settings while you were editing them. Your changes "
-                "were not saved: reload to see theirs, then apply yours again."
+                _(
+                    "Someone else changed these settings while you were editing them. Your "
+                    "changes were not saved: reload to see theirs, then apply yours again."
+                )
             )
     return Clinic.objects.get(pk=clinic.pk), changed

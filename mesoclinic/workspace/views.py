@@ -15,8 +15,9 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mesoclinic.audit.choices import Action
@@ -159,7 +160,11 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             added = services.add_staff(membership.clinic, form.cleaned_data)
             record(request, Action.CREATE, obj=added, detail=f"staff added as {added.role}")
-        messages.success(request, f"Added {added.display_name} as {added.get_role_display()}.")
+        messages.success(
+            request,
+            _("Added %(name)s as %(role)s.")
+            % {"name": added.display_name, "role": added.get_role_display()},
+        )
         return redirect("staff_list")
     return render(request, "workspace/staff_form.html", {"form": form, "member": None})
 
@@ -194,7 +199,7 @@ def staff_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         except (services.StaffError, StaleRecordError) as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Saved {member.display_name}.")
+            messages.success(request, _("Saved %(name)s.") % {"name": member.display_name})
             return redirect("staff_list")
     return render(
         request,
@@ -224,7 +229,7 @@ def staff_unlock(request: HttpRequest, public_id: str) -> HttpResponse:
     with transaction.atomic():
         runs = throttle.unlock_account(member.user.username)
         record(request, Action.UPDATE, obj=member, detail=f"sign-in unlocked ({runs} runs)")
-    messages.success(request, f"{member.display_name} can sign in again.")
+    messages.success(request, _("%(name)s can sign in again.") % {"name": member.display_name})
     return redirect("staff_edit", public_id=member.public_id)
 
 
@@ -243,9 +248,14 @@ def staff_send_reset(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"A link to set a new password was e-mailed to {member.display_name}. "
-            "It works once, for "
-            f"{clinic_services.link_minutes()} minutes.",
+            ngettext(
+                "A link to set a new password was e-mailed to %(name)s. "
+                "It works once, for %(minutes)d minute.",
+                "A link to set a new password was e-mailed to %(name)s. "
+                "It works once, for %(minutes)d minutes.",
+                clinic_services.link_minutes(),
+            )
+            % {"name": member.display_name, "minutes": clinic_services.link_minutes()},
         )
     return redirect("staff_edit", public_id=member.public_id)
 
@@ -264,8 +274,14 @@ def staff_reset_second_step(request: HttpRequest, public_id: str) -> HttpRespons
     else:
         messages.success(
             request,
-            f"Removed {removed} second-step device{pluralize(removed)} of {member.display_name}: "
-            "they set up a new one, with their password, when they next sign in.",
+            ngettext(
+                "Removed %(count)d second-step device of %(name)s: "
+                "they set up a new one, with their password, when they next sign in.",
+                "Removed %(count)d second-step devices of %(name)s: "
+                "they set up a new one, with their password, when they next sign in.",
+                removed,
+            )
+            % {"count": removed, "name": member.display_name},
         )
     return redirect("staff_edit", public_id=member.public_id)
 
@@ -295,6 +311,8 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
         except services.StaleSettingsError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Clinic settings saved." if changed else "Nothing changed.")
+            messages.success(
+                request, _("Clinic settings saved.") if changed else _("Nothing changed.")
+            )
             return redirect("clinic_settings")
     return render(request, "workspace/settings.html", {"form": form})

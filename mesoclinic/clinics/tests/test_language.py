@@ -4,8 +4,11 @@ a patient's: their own, else the clinic's (clinics.language)."""
 from __future__ import annotations
 
 import pytest
+from django.core import mail
+from django.test import RequestFactory
 from django.urls import reverse
 
+from mesoclinic.clinics import services
 from mesoclinic.clinics.language import patient_language, set_language
 from mesoclinic.clinics.models import LanguagePreference
 
@@ -78,3 +81,32 @@ def test_it_addresses_a_patient_in_their_language_else_the_clinic_default(rivers
     # and with no clinic default either, the site's language
     riverside.default_language = ""
     assert patient_language("", riverside) == "en-gb"
+
+
+def test_it_writes_a_password_reset_email_in_its_reader_language(alice):
+    # given alice reads Spanish, and the admin who sends her a link works in English
+    set_language(alice.user, "es")
+    alice.user.email = "alice@example.org"
+    alice.user.save()
+    request = RequestFactory().post("/")
+    # when the admin sends her a reset link
+    services.send_reset_link(alice.user, request, "Ada Admin")
+    # then the e-mail is in Spanish, with the link's lifetime in words of that language
+    (message,) = mail.outbox
+    assert message.subject == "Establecer una contraseña nueva de mesoclinic"
+    assert "abra este enlace en un plazo de 60 minutos" in message.body
+    assert "Ada Admin, el administrador de su clínica" in message.body
+
+
+def test_it_writes_the_reset_email_asked_on_the_sign_in_page_in_the_account_language(client, alice):
+    # given alice chose Italian, and someone asks for her reset link from a French browser
+    set_language(alice.user, "it")
+    alice.user.email = "alice@example.org"
+    alice.user.save()
+    # when the form is sent
+    client.post(
+        reverse("password_reset"), {"email": "alice@example.org"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    # then the e-mail is in Italian (the page answered in French)
+    (message,) = mail.outbox
+    assert message.subject == "Impostare una nuova password mesoclinic"

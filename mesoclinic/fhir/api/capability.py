@@ -45,12 +45,12 @@ class Operation:
 
 
 # SMART Backend Services: the token endpoint (client-credentials with a signed JWT).
-SECURITY_ENDPOINTS: list[Endpoint] = [Endpoint("token", "fhir:token")]
+SECURITY_ENDPOINTS: list[Endpoint] = [Endpoint("token", "fhir_smart:token")]
 BULK = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition"
 OPERATIONS: list[Operation] = [
-    Operation("export", f"{BULK}/export", "fhir:export"),
-    Operation("patient-export", f"{BULK}/patient-export", "fhir:patient_export"),
-    Operation("group-export", f"{BULK}/group-export", "fhir:group_export"),
+    Operation("export", f"{BULK}/export", "fhir_bulk:export"),
+    Operation("patient-export", f"{BULK}/patient-export", "fhir_bulk:patient_export"),
+    # Group/[id]/$export is not offered: mesoclinic keeps no Group, and it answers 501.
 ]
 
 

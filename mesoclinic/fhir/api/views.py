@@ -28,6 +28,7 @@ from mesoclinic.fhir.api.registry import TYPES
 from mesoclinic.fhir.api.search import Page, Query, parse_query, read, references, run
 from mesoclinic.fhir.api.sources import ResourceType
 from mesoclinic.fhir.context import ExportContext
+from mesoclinic.fhir.smart.rate import check_rate
 from mesoclinic.patients.models import Patient
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ def fhir_endpoint(view: View) -> View:
             return operation_outcome(error.status, error.code, error.diagnostics)
         except AccessDenied as denied:
             return operation_outcome(denied.status, None, denied.message)
+        except RateLimited as limited:
+            return limited.response
         except Exception:
             # The traceback goes to the error log (redacted there); the client gets no detail.
             logger.exception("FHIR request failed")
@@ -94,8 +97,19 @@ def _resource_type(name: str) -> ResourceType:
     return rtype
 
 
+class RateLimited(Exception):
+    """The client is over its per-minute limit: the 429 answer (with Retry-After) to return."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__("rate limited")
+        self.response = response
+
+
 def _access(request: HttpRequest, rtype: ResourceType, also: tuple[str, ...] = ()) -> FhirAccess:
     access = authenticate(request)
+    limited = check_rate(access)
+    if limited is not None:
+        raise RateLimited(limited)
     for name in (rtype.name, *also):
         if not access.may_read(name):
             raise FhirError(403, f"This client may not read {name} resources.")

@@ -339,12 +339,3 @@ def test_it_reads_since_as_an_instant_even_with_an_unescaped_plus(since: str) ->
     from mesoclinic.fhir.bulk.request import parse_instant
 
     assert parse_instant(since) == dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
-
-
-def test_it_gives_the_capability_statement_the_smart_token_url() -> None:
-    from mesoclinic.fhir.smart.capability import SYSTEM_OPERATIONS, security
-
-    declared = security("https://clinic.example.org/fhir/R4/auth/token")
-    assert declared["service"][0]["coding"][0]["code"] == "SMART-on-FHIR"
-    assert declared["extension"][0]["extension"][0]["valueUri"].endswith("/auth/token")
-    assert [op["name"] for op in SYSTEM_OPERATIONS] == ["export"]

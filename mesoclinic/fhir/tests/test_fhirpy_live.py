@@ -1,9 +1,6 @@
 """A real FHIR client against a running server (pytest-django ``live_server``): a backend
 client registered with its own RS384 key gets a SMART token, then fhirpy searches and pages,
-and a Bulk Data export runs to completion in the server's export pool and is read back.
-
-The search steps need the REST API's search views (the ``fhirapi`` work, ``mesoclinic/fhir/
-urls.py``); where they are not mounted yet the search test says so and is skipped."""
+and a Bulk Data export runs to completion in the server's export pool and is read back."""
 
 from __future__ import annotations
 
@@ -19,7 +16,6 @@ import pytest
 import requests
 from django.core.management import call_command
 from django.db import connection
-from django.urls import Resolver404, resolve
 from fhirpy import SyncFHIRClient
 
 from mesoclinic.clinics.choices import Role
@@ -71,22 +67,9 @@ def _token(base: str, signed: SignedClient) -> str:
     return str(response.json()["access_token"])
 
 
-def _search_is_mounted() -> bool:
-    try:
-        resolve("/fhir/R4/Observation")
-    except Resolver404:
-        return False
-    return True
-
-
 def test_it_serves_fhirpy_a_search_by_identifier_and_observation_pages(
     live_server: Any, riverside: Clinic, ada: Membership, patient: Patient, measured: Any
 ) -> None:
-    if not _search_is_mounted():
-        pytest.skip(
-            "fhirapi's search views (/fhir/R4/Patient, /fhir/R4/Observation) are not on this "
-            "branch yet; the lead completes these steps when merging fhirapi"
-        )
     # given a client registered with an RS384 key, and a token from the live server
     base = f"{live_server.url}/fhir/R4"
     signed = signed_client(riverside, ada, role=Role.PRACTITIONER, algorithm="RS384")

@@ -114,7 +114,7 @@ def test_it_refuses_a_save_read_at_an_older_version(login, ada, riverside):
 
 def test_it_refuses_a_save_without_its_version(login, ada, riverside):
     response = login(ada).post(URL, _form(riverside, screening_valid_months="6", version=""))
-    assert INCOMPLETE_EDIT in response.content.decode()
+    assert str(INCOMPLETE_EDIT) in response.content.decode()
     riverside.refresh_from_db()
     assert riverside.screening_valid_months == 12
 
@@ -144,3 +144,18 @@ def test_it_changes_only_the_admins_own_clinic(login, charlie, hilltop, riversid
 def test_it_links_the_settings_from_the_admin_menu(login, ada, alice):
     assert URL in login(ada).get(reverse("today")).content.decode()
     assert URL not in login(alice).get(reverse("today")).content.decode()
+
+
+def test_it_sets_the_clinic_default_language_audited_and_speaks_it_at_once(login, ada, riverside):
+    # given ada, the clinic admin, who never chose a language of her own
+    client = login(ada)
+    # when she makes French the clinic's default language
+    response = client.post(URL, _form(riverside, default_language="fr"), follow=True)
+    # then it is saved and audited like any other setting
+    riverside.refresh_from_db()
+    assert riverside.default_language == "fr"
+    event = AuditEvent.objects.get(action="update", object_type="clinic")
+    assert event.detail == "clinic settings: default_language"
+    # and the next page already speaks French to her
+    assert response["Content-Language"] == "fr"
+    assert "<h1>Paramètres de la clinique</h1>" in response.content.decode()

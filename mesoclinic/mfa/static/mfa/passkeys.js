@@ -4,6 +4,10 @@
 (function () {
   "use strict";
 
+  // The page's language: the template puts each message, translated, in a data-msg-* attribute.
+  var messages = {};
+  function text(key, english) { return messages[key] || english; }
+
   function post(url, csrf, body) {
     return fetch(url, {
       method: "POST",
@@ -13,7 +17,7 @@
     }).then(function (response) {
       return response.json().then(function (data) {
         if (!response.ok) {
-          throw new Error(data.detail || "The passkey was refused.");
+          throw new Error(data.detail || text("refused", "The passkey was refused."));
         }
         return data;
       });
@@ -22,17 +26,21 @@
 
   function wire(button) {
     var status = document.getElementById(button.dataset.status);
+    ["refused", "unsupported", "prompt", "added", "verified", "failed"].forEach(function (key) {
+      var value = button.dataset["msg" + key.charAt(0).toUpperCase() + key.slice(1)];
+      if (value) { messages[key] = value; }
+    });
     var csrf = button.dataset.csrfToken;
     var say = function (text) { if (status) { status.textContent = text; } };
     if (!window.PublicKeyCredential || !PublicKeyCredential.parseCreationOptionsFromJSON) {
       button.disabled = true;
-      say("This browser cannot use passkeys here; use an authenticator app code instead.");
+      say(text("unsupported", "This browser cannot use passkeys here; use an authenticator app code instead."));
       return;
     }
     button.hidden = false;
     button.addEventListener("click", function () {
       button.disabled = true;
-      say("Follow your browser's prompt…");
+      say(text("prompt", "Follow your browser's prompt…"));
       var register = button.dataset.mode === "register";
       post(button.dataset.beginUrl, csrf)
         .then(function (options) {
@@ -44,11 +52,11 @@
           return post(button.dataset.completeUrl, csrf, credential.toJSON());
         })
         .then(function () {
-          say(register ? "Passkey added." : "Verified.");
+          say(register ? text("added", "Passkey added.") : text("verified", "Verified."));
           window.location.assign(button.dataset.nextUrl);
         })
         .catch(function (error) {
-          say(error && error.message ? error.message : "The passkey did not work.");
+          say(error && error.message ? error.message : text("failed", "The passkey did not work."));
           button.disabled = false;
         });
     });

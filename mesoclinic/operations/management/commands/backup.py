@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils.translation import gettext as _
 
 from mesoclinic.operations.backup import BackupError, backup
 from mesoclinic.operations.databases import Database, DatabaseToolMissing
@@ -29,13 +30,25 @@ class Command(BaseCommand):
         folder = Path(options["path"])
         try:
             database = Database.from_settings(connection.settings_dict, connection.vendor)
-            self.stderr.write(f"==> Backing up the {database.describe()} into {folder}")
+            self.stderr.write(
+                _("==> Backing up the %(database)s into %(folder)s")
+                % {"database": database.describe(), "folder": folder}
+            )
             manifest = backup(
                 connection, folder, lambda message: self.stderr.write(f"    {message}")
             )
         except (BackupError, DatabaseToolMissing, ValueError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
-            f"Backup written to {folder}: {len(manifest.tables)} tables, {manifest.total_rows} "
-            f"rows, {manifest.size_bytes} bytes (SHA-256 {manifest.sha256[:16]}…)."
+            _(
+                "Backup written to %(folder)s: %(tables)d tables, %(rows)d rows, %(bytes)d bytes "
+                "(SHA-256 %(sha)s…)."
+            )
+            % {
+                "folder": folder,
+                "tables": len(manifest.tables),
+                "rows": manifest.total_rows,
+                "bytes": manifest.size_bytes,
+                "sha": manifest.sha256[:16],
+            }
         )

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils.translation import gettext as _
 
 from mesoclinic.operations.backup import BackupError
 from mesoclinic.operations.databases import Database, DatabaseToolMissing
@@ -38,39 +39,58 @@ class Command(BaseCommand):
         connection.close()
         try:
             database = Database.from_settings(connection.settings_dict, connection.vendor)
-            self.stderr.write(f"==> Restoring {folder} into the {database.describe()}")
+            self.stderr.write(
+                _("==> Restoring %(folder)s into the %(database)s")
+                % {"folder": folder, "database": database.describe()}
+            )
             result = restore(folder, database, lambda message: self.stderr.write(f"    {message}"))
         except (BackupError, DatabaseToolMissing, ValueError) as error:
             raise CommandError(str(error)) from error
         if not result.ok:
             raise CommandError(
-                "The restored database does not match the backup's manifest:\n  "
+                _("The restored database does not match the backup's manifest:")
+                + "\n  "
                 + "\n  ".join(result.problems())
             )
         immutable = [name for name in result.triggers if name.startswith(TRIGGER_PREFIX)]
         self.stdout.write(
-            f"Restored: {result.tables} tables and {result.rows} rows, as in the manifest; "
-            f"{len(result.triggers)} triggers ({len(immutable)} refusing changes to signed "
-            f"records and the audit trail); {len(result.applied_migrations)} migrations applied; "
-            f"{result.files_restored} private files (photos) restored."
+            _(
+                "Restored: %(tables)d tables and %(rows)d rows, as in the manifest; %(triggers)d "
+                "triggers (%(immutable)d refusing changes to signed records and the audit "
+                "trail); %(migrations)d migrations applied; %(files)d private files (photos) "
+                "restored."
+            )
+            % {
+                "tables": result.tables,
+                "rows": result.rows,
+                "triggers": len(result.triggers),
+                "immutable": len(immutable),
+                "migrations": len(result.applied_migrations),
+                "files": result.files_restored,
+            }
         )
         pending = pending_migrations(set(result.applied_migrations))
         if pending:
             self.stdout.write(
-                f"The backup predates {len(pending)} of this version's migrations: "
-                "run `mesoclinic migrate` before serving."
+                _(
+                    "The backup predates %(count)d of this version's migrations: "
+                    "run `mesoclinic migrate` before serving."
+                )
+                % {"count": len(pending)}
             )
         self._verify_audit()
 
     def _verify_audit(self) -> None:
         if AUDIT_COMMAND not in get_commands():
             self.stdout.write(
-                "Audit chain: not checked (this version has no verify-audit command)."
+                _("Audit chain: not checked (this version has no verify-audit command).")
             )
             return
-        self.stderr.write("==> Checking the audit chain (verify-audit)")
+        self.stderr.write(_("==> Checking the audit chain (verify-audit)"))
         try:
             call_command(AUDIT_COMMAND, stdout=self.stdout, stderr=self.stderr)
         except SystemExit as exit_:
             if exit_.code not in (0, None):
-                raise CommandError("The restored audit chain is broken (verify-audit).") from exit_
+                raise CommandError(
+                    _("The restored audit chain is broken (verify-audit).")
+                ) from exit_
