@@ -109,8 +109,12 @@ class BulkExportJob(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="fhir_exports")
     client = models.ForeignKey(BackendClient, on_delete=models.PROTECT, related_name="exports")
-    # "system" ($export) or "patient" (Patient/$export): which resource types are the default.
+    # "system" ($export), "patient" (Patient/$export) or "group" (Group/[id]/$export): which
+    # resource types are the default.
     level = models.CharField(max_length=20)
+    # For a group export, the group's id (``fhir.bulk.groups``: ``lot-…`` or ``indication-…``);
+    # its patients are found when the job runs, so the export is of the group as it then stands.
+    group = models.CharField(max_length=80, blank=True)
     # The kick-off URL as requested (the manifest's ``request``).
     request_url = models.CharField(max_length=2000)
     types = models.CharField(max_length=1000)  # comma-separated resource types, in export order

@@ -50,7 +50,7 @@ BULK = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition"
 OPERATIONS: list[Operation] = [
     Operation("export", f"{BULK}/export", "fhir_bulk:export"),
     Operation("patient-export", f"{BULK}/patient-export", "fhir_bulk:patient_export"),
-    # Group/[id]/$export is not offered: mesoclinic keeps no Group, and it answers 501.
+    Operation("group-export", f"{BULK}/group-export", "fhir_bulk:group_export"),
 ]
 
 

@@ -70,7 +70,7 @@ def parse(request: HttpRequest, access: FhirAccess, level: str) -> ExportRequest
     output_format = request.GET.get("_outputFormat", "application/fhir+ndjson")
     if output_format not in NDJSON_FORMATS:
         raise KickOffError(400, "not-supported", "Only _outputFormat=application/fhir+ndjson.")
-    candidates = PATIENT_TYPES if level == "patient" else RESOURCE_TYPES
+    candidates = PATIENT_TYPES if level in ("patient", "group") else RESOURCE_TYPES
     since = parse_instant(request.GET["_since"]) if request.GET.get("_since") else None
     asked_text = ",".join(request.GET.getlist("_type"))
     if asked_text:

@@ -12,8 +12,10 @@ import datetime as dt
 import json
 import logging
 import shutil
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -22,6 +24,7 @@ from django.utils import timezone
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
+from mesoclinic.fhir.bulk.groups import group_patients, group_resources
 from mesoclinic.fhir.export import resources
 from mesoclinic.fhir.models import BulkExportJob, BulkJobStatus
 from mesoclinic.fhir.smart.services import who
@@ -65,12 +68,30 @@ def _touch(job: BulkExportJob) -> None:
         raise Cancelled
 
 
-def _write_type(job: BulkExportJob, resource_type: str) -> int:
+def _resources(
+    job: BulkExportJob, resource_type: str, group_ids: list[str] | None
+) -> Iterator[dict[str, Any]]:
+    if group_ids is None:
+        return resources(job.clinic, resource_type, job.since)
+    return group_resources(job.clinic, resource_type, job.since, group_ids)
+
+
+def _group_ids(job: BulkExportJob) -> list[str] | None:
+    """The public ids of a group export's patients, read once when the job runs."""
+    if not job.group:
+        return None
+    patients = group_patients(job.clinic, job.group)
+    if patients is None:  # the lot or indication is gone since the kick-off
+        return []
+    return [str(pid) for pid in patients.values_list("public_id", flat=True)]
+
+
+def _write_type(job: BulkExportJob, resource_type: str, group_ids: list[str] | None) -> int:
     final = file_path(job, resource_type)
     partial = final.with_name(f".{final.name}.partial")
     count = 0
     with partial.open("w", encoding="utf-8") as out:
-        for resource in resources(job.clinic, resource_type, job.since):
+        for resource in _resources(job, resource_type, group_ids):
             out.write(json.dumps(resource, ensure_ascii=False, separators=(",", ":")))
             out.write("\n")
             count += 1
@@ -93,10 +114,11 @@ def run(job_id: int) -> bool:
     shutil.rmtree(target, ignore_errors=True)  # a re-run starts clean
     target.mkdir(parents=True, exist_ok=True)
     try:
+        group_ids = _group_ids(job)
         for resource_type in job.type_list:
             job.current_type = resource_type
             _touch(job)
-            job.counts[resource_type] = _write_type(job, resource_type)
+            job.counts[resource_type] = _write_type(job, resource_type, group_ids)
         _finish(job)
     except Cancelled:
         shutil.rmtree(target, ignore_errors=True)

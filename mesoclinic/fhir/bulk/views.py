@@ -20,6 +20,7 @@ from mesoclinic.fhir.access import AccessDenied, FhirAccess, authenticate
 from mesoclinic.fhir.api.outcome import operation_outcome
 from mesoclinic.fhir.bulk import request as kickoff
 from mesoclinic.fhir.bulk import runner
+from mesoclinic.fhir.bulk.groups import group_patients
 from mesoclinic.fhir.models import BulkExportJob, BulkJobStatus
 from mesoclinic.fhir.smart.rate import check_rate
 from mesoclinic.fhir.smart.services import who
@@ -56,7 +57,9 @@ def fhir_endpoint(*methods: str) -> Callable[[FhirView], Callable[..., HttpRespo
     return decorator
 
 
-def _kick_off(request: HttpRequest, access: FhirAccess, level: str) -> HttpResponse:
+def _kick_off(
+    request: HttpRequest, access: FhirAccess, level: str, group: str = ""
+) -> HttpResponse:
     try:
         asked = kickoff.parse(request, access, level)
     except kickoff.KickOffError as exc:
@@ -69,6 +72,7 @@ def _kick_off(request: HttpRequest, access: FhirAccess, level: str) -> HttpRespo
             request_url=request.build_absolute_uri(),
             types=",".join(asked.types),
             since=asked.since,
+            group=group,
         )
         record(
             request,
@@ -98,12 +102,17 @@ def patient_export(request: HttpRequest, access: FhirAccess) -> HttpResponse:
 
 @fhir_endpoint("GET")
 def group_export(request: HttpRequest, access: FhirAccess, group_id: str) -> HttpResponse:
-    return operation_outcome(
-        501,
-        "not-supported",
-        "Group/[id]/$export is not supported: mesoclinic keeps no Group (a list of patients "
-        "kept as a cohort). Use Patient/$export for every patient's data, or $export.",
-    )
+    # A group is a question the record answers (fhir.bulk.groups): a lot's exposed patients or
+    # an indication's. One of another clinic, or none at all, is the same 404.
+    if group_patients(access.clinic, group_id) is None:
+        return operation_outcome(
+            404,
+            "not-found",
+            "No such Group. A group is lot-<the lot's Medication id> (every patient given that "
+            "lot) or indication-<code> (every patient with a plan for it), e.g. "
+            "indication-localized-fat.",
+        )
+    return _kick_off(request, access, "group", group_id)
 
 
 def _own_job(access: FhirAccess, public_id: Any) -> BulkExportJob | None:

@@ -222,7 +222,7 @@ def test_it_takes_no_more_queries_for_a_larger_page(clinic: Clinic, token: str) 
                 "&_include=MedicationAdministration:medication",
             )
         assert response.status_code == 200
-        return len(captured)
+        return len(_not_rate(captured.captured_queries))
 
     small, large = queries(5), queries(200)
     assert small == large
@@ -234,10 +234,21 @@ def test_it_takes_no_more_queries_for_a_larger_page(clinic: Clinic, token: str) 
     assert few <= every_kind == most
 
 
+def _not_rate(queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The queries of the search itself: the rate limit's counter costs a few more when it
+    opens a minute's window than when it adds to one, whatever the page size."""
+    return [
+        q
+        for q in queries
+        if "ratewindow" not in q["sql"].lower()
+        and not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
 def _search_queries(token: str, query: str) -> list[Any]:
     with CaptureQueriesContext(connection) as captured:
         assert get(token, query).status_code == 200
-    return list(captured.captured_queries)
+    return _not_rate(captured.captured_queries)
 
 
 def test_it_audits_a_search_once_per_patient_returned(clinic: Clinic, token: str) -> None:

@@ -21,8 +21,8 @@ def test_it_offers_the_routed_token_endpoint_and_export_operations(db: Any) -> N
     # then the SMART token URL is the one the token endpoint answers at
     uris = {u["url"]: u["valueUri"] for u in rest["security"]["extension"][0]["extension"]}
     assert uris["token"] == "http://testserver/fhir/R4/auth/token"
-    # and the export operations offered are the routed ones; Group export (501) is not offered
-    assert [op["name"] for op in rest["operation"]] == ["export", "patient-export"]
+    # and the export operations offered are the routed ones
+    assert [op["name"] for op in rest["operation"]] == ["export", "patient-export", "group-export"]
 
 
 def test_it_limits_a_clients_searches_per_minute(

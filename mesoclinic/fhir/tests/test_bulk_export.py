@@ -198,16 +198,6 @@ def test_it_refuses_types_the_role_may_not_read(
     assert _kick_off(client, researcher).status_code == 403
 
 
-def test_it_says_why_group_export_is_not_supported(
-    client: Client, practitioner_client: SignedClient
-) -> None:
-    response = client.get(
-        "/fhir/R4/Group/any/$export", headers={**ASYNC, **_bearer(practitioner_client)}
-    )
-    assert response.status_code == 501
-    assert "Group" in response.json()["issue"][0]["diagnostics"]
-
-
 def test_it_refuses_every_bulk_address_without_a_token(
     client: Client, measured: Measurement
 ) -> None:
