@@ -49,7 +49,7 @@ RESPONDER_WORDS: dict[str, Promise] = {
     "hexsel_css": _(
         "a cellulite severity score at least one point lower, 8 to 16 weeks after the last session"
     ),  # fmt: skip
-    "gais": _("rated “improved” or better at the end of the course"),
+    "gais": _("a result rated “improved” or better at the last rating of the course"),
 }
 
 
@@ -81,6 +81,19 @@ def _percent(value: float | None) -> float | None:
     return None if value is None else round(100.0 * value, 1)
 
 
+def _days(value: float | None) -> int | None:
+    """Whole days (durations are differences of dates) as an int, so that the sentence takes
+    its singular or plural form."""
+    return None if value is None else round(float(value))
+
+
+def _span(rates: list[float]) -> tuple[float, float] | None:
+    """The placebo arms' lowest and highest rate, per 100."""
+    if not rates:
+        return None
+    return (_percent(min(rates)) or 0.0, _percent(max(rates)) or 0.0)
+
+
 @dataclass(frozen=True)
 class Line:
     """One side effect or the responder rate, as the page shows it."""
@@ -90,10 +103,10 @@ class Line:
     low_in_100: float | None
     high_in_100: float | None
     icons_filled: int
-    median_days: float | None = None
+    median_days: int | None = None
     median_days_ci: tuple[float | None, float | None] = (None, None)
     detail: Any = ""
-    placebo_in_100: list[float] | None = None
+    placebo_in_100: tuple[float, float] | None = None
 
     @property
     def icons(self) -> list[tuple[int, int, bool]]:
@@ -118,7 +131,7 @@ def lines(figures: dict[str, Any] | None) -> dict[str, Any]:
                 low_in_100=_percent(low),
                 high_in_100=_percent(high),
                 icons_filled=round(100 * rate),
-                median_days=row.get("median_days_to_resolution"),
+                median_days=_days(row.get("median_days_to_resolution")),
                 median_days_ci=tuple(row.get("median_days_to_resolution_ci95") or (None, None)),
             )
         )
@@ -135,6 +148,6 @@ def lines(figures: dict[str, Any] | None) -> dict[str, Any]:
             high_in_100=_percent(found["ci95"][1]),
             icons_filled=round(100 * float(found["rate"])),
             detail=RESPONDER_WORDS.get(key, ""),
-            placebo_in_100=[_percent(b) or 0.0 for b in found.get("placebo_rates", [])],
+            placebo_in_100=_span(found.get("placebo_rates") or []),
         )
     return {"figures": figures, "side_effects": side_effects, "responders": responders}
