@@ -142,3 +142,15 @@ def test_it_puts_no_patient_identity_into_the_figures(client):
     for p in Patient.objects.filter(clinic=clinic):
         for value in (p.family_name, p.mrn, str(p.public_id)):
             assert value not in dumped
+
+
+def test_it_shows_the_figures_in_the_language_of_the_text(client):
+    # given the French version of the PC/DC consent text, and an English-speaking practitioner
+    clinic, client, _template, patient = _demo()
+    french = ConsentTemplate.objects.get(clinic=clinic, indication="localized_fat", language="fr", is_active=True)  # fmt: skip
+    # when the practitioner opens it for the patient
+    text = client.get(_capture_url(patient, french)).content.decode()
+    # then the decision aid is in French, like the text the patient reads, around English menus
+    assert "Les chiffres propres à ce cabinet" in text
+    assert "séances sur 100" in text
+    assert "Take consent" in text
