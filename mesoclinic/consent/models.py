@@ -96,6 +96,10 @@ class Consent(SignableRecord):
         blank=True, help_text=_("Drawn signature as a data: URL (PNG)")
     )
     patient_signed_at = models.DateTimeField()
+    # The practice's own rates the patient was shown beside the published ones (a decision
+    # aid, consent/practice_rates.py), frozen as shown: new records never change them. Null
+    # when the page showed none (consents taken before the aid existed, or no evidence app).
+    practice_rates = models.JSONField(null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True, help_text=_("Why consent was withdrawn"))
 

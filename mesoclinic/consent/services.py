@@ -206,6 +206,7 @@ def capture_consent(
             patient_typed_name=fields["patient_typed_name"],
             patient_signature_png=fields["patient_signature_png"],
             name_mismatch_confirmed=mismatch,
+            practice_rates=fields.get("practice_rates"),
         )
         detail = "typed name differs from the record; confirmed" if mismatch else ""
         record(request, Action.CREATE, obj=consent, detail=detail)

@@ -16,7 +16,7 @@ from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.permissions import back_to_record, current_membership, requires
 from mesoclinic.clinics.roles import Perm
-from mesoclinic.consent import services
+from mesoclinic.consent import practice_rates, services
 from mesoclinic.consent.forms import ConsentCaptureForm, ConsentTemplateForm, WithdrawForm
 from mesoclinic.consent.models import Consent, ConsentTemplate
 from mesoclinic.patients.models import Patient
@@ -169,13 +169,23 @@ def consent_capture(request: HttpRequest, patient_id: str) -> HttpResponse:
             public_id=chosen_id,
         )
     form = ConsentCaptureForm(request.POST or None, patient=patient)
+    shown = None
     if request.method == "POST" and form.is_valid():
+        try:
+            shown = practice_rates.unseal(request.POST.get("practice_rates", ""))
+        except ValueError:
+            # Missing or altered: the figures stored must be the ones the page showed.
+            form.add_error(None, _("The practice's figures on this page could not be read back; they are shown again — let the patient read them, then record the consent."))  # fmt: skip
         if template is None:
             form.add_error(None, _("Choose the consent template the patient read."))
-        else:
+        elif form.is_valid():
             try:
                 consent = services.capture_consent(
-                    request, membership, patient, template, form.cleaned_data
+                    request,
+                    membership,
+                    patient,
+                    template,
+                    form.cleaned_data | {"practice_rates": shown},
                 )
             except services.ConsentNameError as exc:
                 form.add_error(None, str(exc))
@@ -183,10 +193,13 @@ def consent_capture(request: HttpRequest, patient_id: str) -> HttpResponse:
                 messages.success(request, _("Consent recorded; a practitioner signs it next."))
                 return redirect("consent:detail", public_id=consent.public_id)
     record(request, Action.VIEW, obj=patient, detail="consent form")
+    figures = practice_rates.figures_for(membership.clinic, template.indication) if template else None  # fmt: skip
     return render(
         request,
         "consent/capture.html",
         {
+            "rates": practice_rates.lines(figures),
+            "rates_token": practice_rates.seal(figures),
             "patient": patient,
             "template": template,
             "suggestions": suggestions,
@@ -216,6 +229,7 @@ def consent_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "consent": consent,
             "patient": consent.patient,
             "amendments": list(consent.amendments.all()),
+            "rates": practice_rates.lines(consent.practice_rates),
         },
     )
 

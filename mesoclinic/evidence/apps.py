@@ -9,3 +9,10 @@ class EvidenceConfig(AppConfig):
     name = "mesoclinic.evidence"
     label = "evidence"
     verbose_name = "Evidence"
+
+    def ready(self) -> None:
+        # The consent page asks for the practice's own rates (consent sits below evidence).
+        from mesoclinic.consent.practice_rates import practice_rates_wanted
+        from mesoclinic.evidence.decision_aid import practice_figures
+
+        practice_rates_wanted.connect(practice_figures, dispatch_uid="evidence.practice_figures")

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.consent import practice_rates
 from mesoclinic.consent.forms import SIGNATURE_MAX_CHARS, check_signature_png
 from mesoclinic.consent.models import Consent, ConsentTemplate
 from mesoclinic.consent.services import default_templates, install_default_templates
@@ -35,6 +36,8 @@ def capture_data(template: ConsentTemplate, **overrides: str) -> dict[str, str]:
         "photo_consent": "on",
         "patient_typed_name": "Maria Lopez",
         "patient_signature_png": PNG,
+        # The page's practice figures, sealed (consent/practice_rates.py); none shown here.
+        "practice_rates": practice_rates.seal(None),
     }
     data.update(overrides)
     return data
