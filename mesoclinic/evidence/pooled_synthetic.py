@@ -9,12 +9,15 @@ sites as practices do. Every number is a synthetic parameter, not a clinical cla
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from mesoclinic.evidence.figures import Tables
-from mesoclinic.evidence.synthetic import Arm, SyntheticConfig, generate
+from mesoclinic.evidence.synthetic import Arm, SyntheticBundle, SyntheticConfig, generate
 
 
 @dataclass(frozen=True)
@@ -31,12 +34,29 @@ class PlantedSites:
     sites: list[tuple[str, Tables]]
     effects: np.ndarray
     config: SitesConfig
+    bundles: list[SyntheticBundle]
+
+
+def bundle_zip(bundle: SyntheticBundle) -> bytes:
+    """The bundle as the .zip of registry CSV files a practice's export would be."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in bundle.rows().items():
+            text = io.StringIO()
+            columns = list(getattr(bundle, name).columns)
+            writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            # Booleans as the bundle format writes them (true/false), not Python's True/False.
+            writer.writerows({k: (str(v).lower() if isinstance(v, bool | np.bool_) else v) for k, v in row.items()} for row in rows)  # fmt: skip
+            archive.writestr(f"{name}.csv", text.getvalue())
+    return out.getvalue()
 
 
 def generate_sites(config: SitesConfig, rng: np.random.Generator) -> PlantedSites:
     """``config.sites`` bundles, each with its own planted per-session effect."""
     effects = rng.normal(config.mean_effect_cm, config.tau_cm, config.sites)
     sites = []
+    bundles = []
     base = SyntheticConfig()
     for i, effect in enumerate(effects, start=1):
         site_config = replace(
@@ -45,5 +65,6 @@ def generate_sites(config: SitesConfig, rng: np.random.Generator) -> PlantedSite
             arms=(Arm("localized_fat", "flank", "synthetic PC/DC", float(effect), 0.2, 1.0),),
         )
         bundle = generate(site_config, rng)
+        bundles.append(bundle)
         sites.append((f"site-{i:03d}", Tables(**bundle.tables())))
-    return PlantedSites(sites=sites, effects=effects, config=config)
+    return PlantedSites(sites=sites, effects=effects, config=config, bundles=bundles)
