@@ -149,6 +149,20 @@ def _weighted_median(values: list[float | None], weights: list[int]) -> float | 
     return float(pairs[-1][0])
 
 
+SITE_LINES_LISTED = 10
+
+
+def _site_limitations(reports: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """The limitations every site shares, once; a site's own (its attrition, its counts) with
+    its name, for up to ``SITE_LINES_LISTED`` sites (beyond, each site's report has them)."""
+    lines = [list(r.get("limitations", [])) for _s, r in reports]
+    shared = [line for line in lines[0] if all(line in other for other in lines[1:])] if lines else []  # fmt: skip
+    own = [(site, line) for (site, _r), mine in zip(reports, lines, strict=True) for line in mine if line not in shared]  # fmt: skip
+    if len(reports) > SITE_LINES_LISTED:
+        return shared + ([f"{len(own)} limitations apply to single sites; each site's own report lists them"] if own else [])  # fmt: skip
+    return shared + [f"{site}: {line}" for site, line in own]
+
+
 def pooled_report(
     sites: list[tuple[str, Tables]],
     *,
@@ -176,7 +190,7 @@ def pooled_report(
     elif effect is None:
         limitations.append(f"per-session effect not pooled: fewer than {MIN_SITES} sites could estimate it")  # fmt: skip
     first = reports[0][1] if reports else {}
-    limitations += [line for line in first.get("limitations", []) if "site" not in line]
+    limitations += _site_limitations(reports)
     return {
         "indication": indication,
         "area": area,
