@@ -100,5 +100,7 @@ def pooled_page(request: HttpRequest, indication: str) -> HttpResponse:
         report = sites.pooled(held, indication=indication, area=area, outcome=outcome)
         ctx["report"] = report
         ctx["forest"] = forest(report)
+        heterogeneity = report["heterogeneity"] or {}
+        ctx["i2_percent"] = round(100 * heterogeneity["i2"]) if heterogeneity.get("i2") is not None else None  # fmt: skip
     record(request, Action.VIEW, clinic=membership.clinic, detail=f"pooled evidence {indication}/{outcome}: {len(held)} sites")  # fmt: skip
     return render(request, "evidence/pooled.html", ctx)
