@@ -364,7 +364,11 @@ AFTERCARE_SMS_SENDER = envstr("AFTERCARE_SMS_SENDER", "mesoclinic.aftercare.sms.
 AFTERCARE_PHOTO_ROOT = envstr("AFTERCARE_PHOTO_ROOT", str(VAR_DIR / "private" / "aftercare"))
 # The settings naming folders of private files (patients' photos): `mesoclinic backup` copies
 # them beside the database and `restore` puts them back (mesoclinic/operations/private_files.py).
-PRIVATE_FILE_ROOTS = ("AFTERCARE_PHOTO_ROOT",)
+# Research hub (docs/pooled-evidence.md): other practices' de-identified bundles, kept as
+# uploaded for the pooled evidence report; the largest .zip accepted (not a clinical number).
+RESEARCH_BUNDLE_ROOT = envstr("RESEARCH_BUNDLE_ROOT", str(VAR_DIR / "private" / "research-bundles"))
+RESEARCH_BUNDLE_MAX_BYTES = envint("RESEARCH_BUNDLE_MAX_BYTES", 500 * 1024 * 1024, minimum=1)
+PRIVATE_FILE_ROOTS = ("AFTERCARE_PHOTO_ROOT", "RESEARCH_BUNDLE_ROOT")
 # FHIR (docs/fhir.md): requests a backend client may make per minute before a 429; where bulk
 # $export files are written (a private folder, never under media) and how long they are kept;
 # how many exports run at once inside each server process (0: only `run-due` runs them).

@@ -57,6 +57,7 @@ SLUGS: dict[str, dict[str, list[str]]] = {
     "evidence:indication": {"indication": ["localized_fat"]},
     "evidence:print": {"indication": ["localized_fat"]},
     "evidence:pdf": {"indication": ["localized_fat"]},
+    "evidence:pooled": {"indication": ["localized_fat"]},
     # A reset link that is no longer valid: the page says so (valid ones: clinics' reset tests).
     "password_reset_confirm": {"uidb64": ["MQ"], "token": ["set-password"]},
 }

@@ -25,6 +25,7 @@ from mesoclinic.audit.models import AuditChainHead, AuditEvent
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.demo.catalogue import DEMO_PASSWORD, HILLTOP, RIVERSIDE, ClinicSpec
 from mesoclinic.demo.generator import MIN_PATIENTS, build_practice
+from mesoclinic.demo.research_sites import add_research_sites, remove_research_site_files
 from mesoclinic.records import immutability
 
 Report = Callable[[str], None]
@@ -110,6 +111,9 @@ def load_demo(
             result.counts[spec.slug] = build_practice(
                 spec, patients=n, seed=seed, password_hash=password_hash, report=report
             )
+        riverside = Clinic.objects.get(slug=RIVERSIDE.slug)
+        sites = add_research_sites(riverside, seed)
+        report(f"{RIVERSIDE.slug}: {sites} synthetic practices' bundles held as research sites (pooled evidence).")  # fmt: skip
     result.seconds = time.perf_counter() - started
     report(f"Demo practices built in {result.seconds:.1f} s.")
     return result
@@ -140,6 +144,7 @@ def remove_demo(report: Report = lambda message: None) -> None:
     clinics = list(Clinic.objects.filter(slug__in=[s.slug for s in DEMO_CLINICS]))
     users = User.objects.filter(username__in=demo_usernames())
     with transaction.atomic(), immutability.suspended(connection):
+        remove_research_site_files(clinics)
         pending = _clinic_models()
         AuditEvent.objects.filter(models.Q(clinic__in=clinics) | models.Q(user__in=users)).delete()
         # The demo users' sign-ins leave the chain of events with no clinic: it is re-sealed

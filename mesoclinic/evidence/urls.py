@@ -9,6 +9,7 @@ URLconf for its system checks, so ``recall`` or ``dose-check`` would pay for the
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -17,22 +18,23 @@ from django.urls import path
 app_name = "evidence"
 
 
-def _lazy(name: str) -> Callable[..., HttpResponse]:
-    """The view ``name`` of ``evidence.views``, imported at its first request."""
+def _lazy(name: str, module: str = "views") -> Callable[..., HttpResponse]:
+    """The view ``name`` of ``evidence.<module>``, imported at its first request."""
 
     def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from mesoclinic.evidence import views
-
-        target: Callable[..., HttpResponse] = getattr(views, name)
+        target: Callable[..., HttpResponse] = getattr(import_module(f"mesoclinic.evidence.{module}"), name)  # fmt: skip
         return target(request, *args, **kwargs)
 
     view.__name__ = view.__qualname__ = name
-    view.__module__ = "mesoclinic.evidence.views"
+    view.__module__ = f"mesoclinic.evidence.{module}"
     return view
 
 
 urlpatterns = [
     path("", _lazy("index"), name="index"),
+    path("sites/", _lazy("site_list", "site_views"), name="sites"),
+    path("sites/<uuid:public_id>/remove/", _lazy("site_remove", "site_views"), name="site_remove"),
+    path("pooled/<slug:indication>/", _lazy("pooled_page", "site_views"), name="pooled"),
     path("<slug:indication>/", _lazy("indication_page"), name="indication"),
     path("<slug:indication>/report/", _lazy("printable"), name="print"),
     path("<slug:indication>/report.pdf", _lazy("pdf"), name="pdf"),

@@ -4,8 +4,10 @@
 
 Where the rows come from:
 - ``--clinic SLUG``: that clinic's records only (``.for_clinic``).
-- ``--bundle PATH``: a registry bundle (folder or .zip), e.g. de-identified exports of
-  several practices pooled for research.
+- ``--bundle PATH``: a registry bundle (folder or .zip), e.g. a practice's de-identified
+  export. Given more than once, each bundle is a **site** and the report is pooled over them
+  (``pooled_report``: each site analysed alone, then a random site effect, with τ², I² and
+  the per-site estimates); the site is named by its bundle's file or folder name.
 - neither: the database's only clinic. With several clinics the command refuses (exit 2)
   rather than pool them: each clinic's records are its own, identified data, and pooled
   research goes through de-identified bundles (``export-registry --deidentified``).
@@ -16,6 +18,7 @@ standard error and exit status 2.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -23,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from mesoclinic.clinics.management.options import clinic_by_slug
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.evidence.figures import Tables, evidence_report
+from mesoclinic.evidence.pooled_report import pooled_report
 from mesoclinic.evidence.sentences import sentences
 from mesoclinic.evidence.services import bundle_tables, clinic_tables
 from mesoclinic.outcomes.outcome_sets import primary_outcome
@@ -32,15 +36,32 @@ def _fail(message: str) -> CommandError:
     return CommandError(message, returncode=2)
 
 
-def _tables(options: dict[str, Any]) -> Tables:
-    slug, path = options["clinic"], options["bundle"]
-    if slug and path:
-        raise _fail("--clinic and --bundle: give one source, not both.")
-    if path:
+def _site_name(path: str, taken: set[str]) -> str:
+    name = Path(path.rstrip("/")).name.removesuffix(".zip") or path
+    unique, n = name, 2
+    while unique in taken:
+        unique, n = f"{name} ({n})", n + 1
+    taken.add(unique)
+    return unique
+
+
+def _sites(paths: list[str]) -> list[tuple[str, Tables]]:
+    taken: set[str] = set()
+    sites = []
+    for path in paths:
         try:
-            return bundle_tables(path)
+            sites.append((_site_name(path, taken), bundle_tables(path)))
         except ValueError as exc:
-            raise _fail(str(exc)) from exc
+            raise _fail(f"{exc} (in {path})") from exc
+    return sites
+
+
+def _tables(options: dict[str, Any]) -> Tables:
+    slug, paths = options["clinic"], options["bundle"]
+    if slug and paths:
+        raise _fail("--clinic and --bundle: give one source, not both.")
+    if paths:
+        return _sites(paths)[0][1]
     if slug:
         return clinic_tables(clinic_by_slug(slug, returncode=2))
     clinics = list(Clinic.objects.order_by("slug").values_list("slug", flat=True)[:20])
@@ -59,7 +80,7 @@ class Command(BaseCommand):
         parser.add_argument("--outcome", default=None, help="measurement kind; default: the indication's primary outcome")  # fmt: skip
         parser.add_argument("--protocol", default=None, help="only the courses of this protocol")
         parser.add_argument("--clinic", default=None, help="slug of the clinic whose records to analyse")  # fmt: skip
-        parser.add_argument("--bundle", default=None, help="analyse a registry bundle (folder or .zip) instead of the database")  # fmt: skip
+        parser.add_argument("--bundle", action="append", default=None, help="analyse a registry bundle (folder or .zip) instead of the database; give it once per site to pool several practices")  # fmt: skip
         parser.add_argument("--json", action="store_true", help="print the JSON object of the spec")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -68,6 +89,9 @@ class Command(BaseCommand):
             outcome = options["outcome"] or primary_outcome(indication)
         except ValueError as exc:
             raise _fail(f"--{exc}") from exc
+        if options["bundle"] and len(options["bundle"]) > 1:
+            self._pooled(options, indication, outcome)
+            return
         tables = _tables(options)
         try:
             report = evidence_report(tables, indication=indication, area=options["area"], outcome=outcome, protocol=options["protocol"])  # fmt: skip
@@ -79,6 +103,29 @@ class Command(BaseCommand):
         self.stdout.write(f"{indication} · {report['area'] or 'all areas'} · {outcome}: {report['patients']} patients, {report['courses']} courses, {report['measurements']} measurements")  # fmt: skip
         for line in sentences(report):
             self.stdout.write(f"- {line}")
+        self.stdout.write("Limitations:")
+        for line in report["limitations"]:
+            self.stdout.write(f"- {line}")
+
+    def _pooled(self, options: dict[str, Any], indication: str, outcome: str) -> None:
+        if options["clinic"]:
+            raise _fail("--clinic and --bundle: give one source, not both.")
+        sites = _sites(options["bundle"])
+        try:
+            report = pooled_report(sites, indication=indication, area=options["area"], outcome=outcome, protocol=options["protocol"], progress=lambda m: self.stderr.write(m))  # fmt: skip
+        except ValueError as exc:
+            raise _fail(f"--{exc}") from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(report, ensure_ascii=False, default=str))
+            return
+        self.stdout.write(f"{indication} · {report['area'] or 'all areas'} · {outcome}, pooled over {len(sites)} sites: {report['patients']} patients, {report['courses']} courses, {report['measurements']} measurements")  # fmt: skip
+        for site in report["sites"]:
+            effect = site["per_session_effect"]
+            shown = f"{effect['estimate']} per session (95% CI {effect['ci95'][0]} to {effect['ci95'][1]})" if effect else "not estimable"  # fmt: skip
+            self.stdout.write(f"- {site['site']}: {site['patients']} patients, {shown}")
+        effect = report["per_session_effect"]
+        if effect:
+            self.stdout.write(f"Pooled: {effect['estimate']} per session (95% CI {effect['ci95'][0]} to {effect['ci95'][1]}); τ² {effect['tau2']}, I² {100 * effect['i2']:.0f}%, prediction interval {effect['prediction95']}")  # fmt: skip
         self.stdout.write("Limitations:")
         for line in report["limitations"]:
             self.stdout.write(f"- {line}")
