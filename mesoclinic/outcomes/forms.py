@@ -86,7 +86,7 @@ class VisitForm(forms.Form):
         self.clinic = clinic
 
     def clean_measured_on(self) -> dt.date:
-        return not_in_future(self.cleaned_data["measured_on"], "Date measured")
+        return not_in_future(self.cleaned_data["measured_on"], gettext("Date measured"))
 
     def clean_weight_kg(self) -> Decimal | None:
         weight: Decimal | None = self.cleaned_data.get("weight_kg")
@@ -103,7 +103,9 @@ class VisitForm(forms.Form):
             day = self.clinic.day_of(session.performed_at)
             if day > on:
                 self.add_error(
-                    "session", f"the session of {day:%Y-%m-%d} is after the date measured"
+                    "session",
+                    gettext("the session of %(day)s is after the date measured")
+                    % {"day": f"{day:%Y-%m-%d}"},
                 )
         return data
 
@@ -133,11 +135,16 @@ class RowForm(forms.Form):
         number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
         for f in self.fields.values():
             # The table header names the column; each control still needs its own name.
-            f.widget.attrs["aria-label"] = f"{f.label}, row {number}"
+            f.widget.attrs["aria-label"] = gettext("%(field)s, row %(number)s") % {
+                "field": f.label,
+                "number": number,
+            }
             # Rows are shown in a table, so each message must name its own field.
-            f.error_messages["invalid_choice"] = f"{f.label}: choose one from the list"
+            f.error_messages["invalid_choice"] = gettext("%(field)s: choose one from the list") % {
+                "field": f.label
+            }
         for key in ("invalid", "max_digits", "max_decimal_places", "max_whole_digits"):
-            self.fields["value"].error_messages[key] = (
+            self.fields["value"].error_messages[key] = gettext(
                 "Value: enter a number with at most 2 decimals"
             )
 
@@ -187,8 +194,11 @@ class BaseRowFormSet(_RowFormSet):
             key = (row.kind, row.area, row.side, row.rater)
             if key in seen:
                 raise forms.ValidationError(
-                    f"Row {number} repeats row {seen[key]} (same kind, area, side and rater); "
-                    "enter each value once."
+                    gettext(
+                        "Row %(number)s repeats row %(first)s (same kind, area, side and "
+                        "rater); enter each value once."
+                    )
+                    % {"number": number, "first": seen[key]}
                 )
             seen[key] = number
 
@@ -225,20 +235,31 @@ class MeasurementEditForm(VersionedForm, _MeasurementForm):
         model = Measurement
         fields = ["measured_on", "kind", "area", "side", "site_role", "rater", "value"]
         widgets = {"measured_on": DateInput()}
-        labels = {"measured_on": "Date measured"}
+        # The same words as the visit form's rows (and as the rules' messages).
+        labels = {
+            "measured_on": gettext_lazy("Date measured"),
+            "kind": gettext_lazy("Kind"),
+            "area": gettext_lazy("Area"),
+            "side": gettext_lazy("Side"),
+            "site_role": gettext_lazy("Site role"),
+            "rater": gettext_lazy("Rater"),
+            "value": gettext_lazy("Value"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site_role"].help_text = "Leave empty to derive it from the sessions"
+        self.fields["site_role"].help_text = gettext("Leave empty to derive it from the sessions")
         if self.instance.pk:
             kind = MEASUREMENT_KINDS[self.instance.kind]
+            words = {"field": field_label(kind), "low": kind.minimum, "high": kind.maximum}
             self.fields["value"].help_text = (
-                f"{field_label(kind)}, {kind.minimum} to {kind.maximum}"
-                + (", whole numbers" if kind.integer else "")
+                gettext("%(field)s, %(low)s to %(high)s, whole numbers") % words
+                if kind.integer
+                else gettext("%(field)s, %(low)s to %(high)s") % words
             )
 
     def clean_measured_on(self) -> dt.date:
-        return not_in_future(self.cleaned_data["measured_on"], "Date measured")
+        return not_in_future(self.cleaned_data["measured_on"], gettext("Date measured"))
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
@@ -247,6 +268,10 @@ class MeasurementEditForm(VersionedForm, _MeasurementForm):
         for name in list(self.errors):
             if name not in self.fields:
                 continue
-            prefix = f"{self.fields[name].label}: "
-            fixed = [str(e).removeprefix(prefix) for e in self.errors[name]]
+            label = self.fields[name].label
+            # French typography puts a space before the colon.
+            fixed = [
+                str(e).removeprefix(f"{label}: ").removeprefix(f"{label} : ")
+                for e in self.errors[name]
+            ]
             self.errors[name] = self.error_class(fixed)
