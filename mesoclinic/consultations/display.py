@@ -57,7 +57,7 @@ def reason_text(finding: dict[str, Any]) -> str:
         )
         return pattern % {"count": len(questions), "names": names}
     if code in REASON_PATTERNS and params:
-        return gettext(REASON_PATTERNS[code]) % params
+        return str(gettext(REASON_PATTERNS[code]) % params)
     return gettext(str(finding.get("reason", "")))
 
 
