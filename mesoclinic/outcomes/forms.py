@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from mesoclinic.clinical_codes import AREAS, MEASUREMENT_KINDS, RATERS, SIDES, SITE_ROLES
 from mesoclinic.clinics.models import Clinic
@@ -113,7 +113,9 @@ class VisitForm(forms.Form):
 class RowForm(forms.Form):
     """One measured value. A row without a value is left out (prefilled rows may stay empty)."""
 
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ROW_KINDS, required=False)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("measurement", "Kind"), choices=ROW_KINDS, required=False
+    )
     area = forms.ChoiceField(label=gettext_lazy("Area"), choices=_blank(AREAS), required=False)
     side = forms.ChoiceField(label=gettext_lazy("Side"), choices=_blank(SIDES), required=False)
     site_role = forms.ChoiceField(
@@ -238,7 +240,7 @@ class MeasurementEditForm(VersionedForm, _MeasurementForm):
         # The same words as the visit form's rows (and as the rules' messages).
         labels = {
             "measured_on": gettext_lazy("Date measured"),
-            "kind": gettext_lazy("Kind"),
+            "kind": pgettext_lazy("measurement", "Kind"),
             "area": gettext_lazy("Area"),
             "side": gettext_lazy("Side"),
             "site_role": gettext_lazy("Site role"),
