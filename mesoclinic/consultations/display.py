@@ -96,8 +96,11 @@ def build_view(values: dict[str, Any], bmi: Any) -> ConsultationView:
     concern = values.get("body_image_concern")
     return ConsultationView(
         values=values,
-        indications=[INDICATIONS.get(c, c) for c in values.get("indications") or []],
-        areas=[AREAS.get(c, c) for c in values.get("areas") or []],
+        indications=[
+            gettext(INDICATIONS[c]) if c in INDICATIONS else c
+            for c in values.get("indications") or []
+        ],
+        areas=[gettext(AREAS[c]) if c in AREAS else c for c in values.get("areas") or []],
         sections=sections,
         findings=[r for r in rows if r.get("kind", "finding") == "finding"],
         plan_notes=[r for r in rows if r.get("kind") == "plan"],
