@@ -183,13 +183,21 @@ MEASUREMENT_KINDS: dict[str, MeasurementKind] = {
 }
 
 
+def _words(pattern: str, **values: Any) -> str:
+    """A message of the project's catalogue in the active language (English without Django)."""
+    return str(_label_for_display(pattern)) % values
+
+
 def _range_text(kind: MeasurementKind) -> str:
     """The kind's range in words: "10 to 250 cm", or "0 to 4" for a scale.
 
     A scale's ``unit`` is its range ("0–4"), so it is not repeated after the range.
     """
-    text = f"{kind.minimum} to {kind.maximum}"
-    return text if "–" in kind.unit else f"{text} {kind.unit}"
+    if "–" in kind.unit:
+        return _words(_("%(low)s to %(high)s"), low=kind.minimum, high=kind.maximum)
+    return _words(
+        _("%(low)s to %(high)s %(unit)s"), low=kind.minimum, high=kind.maximum, unit=kind.unit
+    )
 
 
 def check_measurement_value(kind: str, value: Decimal) -> str | None:
@@ -200,9 +208,11 @@ def check_measurement_value(kind: str, value: Decimal) -> str | None:
     """
     spec = MEASUREMENT_KINDS.get(kind)
     if spec is None:
-        return f"one of {', '.join(MEASUREMENT_KINDS)}"
+        return _words(_("one of %(codes)s"), codes=", ".join(MEASUREMENT_KINDS))
     if spec.integer and value != value.to_integral_value():
-        return f"a whole number from {spec.minimum} to {spec.maximum}"
+        return _words(
+            _("a whole number from %(low)s to %(high)s"), low=spec.minimum, high=spec.maximum
+        )
     if not spec.minimum <= value <= spec.maximum:
         return _range_text(spec)
     return None

@@ -21,32 +21,6 @@ from mesoclinic.clinical_codes import AE_TYPES, AREAS, SIDES
 _COURSE_DAY = re.compile(r" still present on day (\d+);")
 COURSE_MESSAGE = gettext_noop("%(event)s still present on day %(days)d; usual course: %(course)s.")
 
-# The treated sites' names as they appear inside the patient's questions. The shared code
-# lists (``clinical_codes``) are pure and hold no catalogue of their own, so the names are
-# marked here for this app's catalogue; gettext finds them in whichever catalogue has them.
-SITE_NAMES = (
-    gettext_noop("Abdomen"),
-    gettext_noop("Flank"),
-    gettext_noop("Outer thigh"),
-    gettext_noop("Inner thigh"),
-    gettext_noop("Anterior thigh"),
-    gettext_noop("Posterior thigh"),
-    gettext_noop("Buttock"),
-    gettext_noop("Arm"),
-    gettext_noop("Knee"),
-    gettext_noop("Back"),
-    gettext_noop("Submental"),
-    gettext_noop("Face"),
-    gettext_noop("Neck"),
-    gettext_noop("Décolleté"),
-    gettext_noop("Scalp"),
-    gettext_noop("Other"),
-    gettext_noop("Left"),
-    gettext_noop("Right"),
-    gettext_noop("Bilateral"),
-    gettext_noop("Midline"),
-)
-
 
 def site_words(area: str, side: str) -> dict[str, str]:
     """The area and side of a treated site, lower-case, in the reader's language."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from html import escape
 
 from mesoclinic.charts.lines import INK, PALETTE, PAPER, value_axis
-from mesoclinic.charts.words import interval_title, value_title
+from mesoclinic.charts.words import _, interval_title, value_title
 
 MAX_TRAJECTORIES = 40  # thin lines beyond this make the mean unreadable
 LEFT, TOP, WIDTH = 190.0, 14.0, 380.0
@@ -146,7 +146,9 @@ def trajectory_plot(
         out.append(
             f'<text fill="{INK}" x="{px(s):.1f}" y="{bottom + 18:g}" text-anchor="middle">{s}</text>'
         )
-    out.append(f'<text fill="{INK}" x="{left + width / 2:g}" y="{bottom + 38:g}" text-anchor="middle">Sessions completed before the reading</text>')  # fmt: skip
+    # The axis title in the reader's language (the same words as the PDF's figure).
+    sessions_title = escape(_("Sessions completed before the reading"))
+    out.append(f'<text fill="{INK}" x="{left + width / 2:g}" y="{bottom + 38:g}" text-anchor="middle">{sessions_title}</text>')  # fmt: skip
     for line in shown:
         points = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in sorted(line))
         out.append(f'<polyline points="{points}" fill="none" stroke="#9aa5b1" stroke-width="1" opacity="0.7"/>')  # fmt: skip

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from mesoclinic.charts.words import point_title
+from mesoclinic.charts.words import _, point_title
 
 # Colours with at least 4.5:1 contrast on white, distinguishable in the common colour-vision
 # deficiencies when combined with the dash pattern and the legend.
@@ -175,8 +175,10 @@ def render_line_plot(
         out.append(
             f'<text fill="{INK}" x="{x:.1f}" y="{box.bottom + 20:g}" text-anchor="middle">{on:%Y-%m-%d}</text>'
         )
+    # The axis title in the reader's language (the project catalogue: charts.words).
+    date_title = escape(_("Date"))
     out.append(
-        f'<text fill="{INK}" x="{box.left + box.width / 2:g}" y="{box.bottom + 40:g}" text-anchor="middle">Date</text>'
+        f'<text fill="{INK}" x="{box.left + box.width / 2:g}" y="{box.bottom + 40:g}" text-anchor="middle">{date_title}</text>'
     )
     # One line per series, points in date order.
     for name in series_names:

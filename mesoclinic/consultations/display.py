@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinical_codes import AREAS, INDICATIONS
 from mesoclinic.consultations.questions import ANSWERS, DETAILS, QUESTION_TEXT, QUESTIONS, SECTIONS
+from mesoclinic.consultations.screening import REASON_PATTERNS
 from mesoclinic.consultations.screening_rules import LEVELS, TREATMENTS
 from mesoclinic.records.models import Amendment
 
@@ -41,12 +42,32 @@ class ConsultationView:
     bmi: Any
 
 
+def reason_text(finding: dict[str, Any]) -> str:
+    """A finding's reason in the reader's language: its pattern filled in again from its
+    values, or its whole sentence; the stored English when a screen predates either."""
+    code, params = finding.get("code", ""), finding.get("params")
+    if code == "MISSING_ANSWERS" and params is not None:
+        questions = finding.get("questions", [])
+        names = "; ".join(gettext(QUESTION_TEXT[q]) for q in questions if q in QUESTION_TEXT)
+        # The same pair as screening.MISSING_ANSWERS.
+        pattern = ngettext(
+            "%(count)s question not answered, so the screen is incomplete: %(names)s",
+            "%(count)s questions not answered, so the screen is incomplete: %(names)s",
+            len(questions),
+        )
+        return pattern % {"count": len(questions), "names": names}
+    if code in REASON_PATTERNS and params:
+        return str(gettext(REASON_PATTERNS[code]) % params)
+    return gettext(str(finding.get("reason", "")))
+
+
 def _finding_rows(screening: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for f in screening.get("findings", []):
         rows.append(
             {
                 **f,
+                "reason": reason_text(f),
                 "level_label": gettext(LEVELS.get(f.get("level", ""), f.get("level", ""))),
                 "treatment_labels": [
                     gettext(TREATMENTS.get(t, t)) for t in f.get("treatments", [])
@@ -75,8 +96,11 @@ def build_view(values: dict[str, Any], bmi: Any) -> ConsultationView:
     concern = values.get("body_image_concern")
     return ConsultationView(
         values=values,
-        indications=[INDICATIONS.get(c, c) for c in values.get("indications") or []],
-        areas=[AREAS.get(c, c) for c in values.get("areas") or []],
+        indications=[
+            gettext(INDICATIONS[c]) if c in INDICATIONS else c
+            for c in values.get("indications") or []
+        ],
+        areas=[gettext(AREAS[c]) if c in AREAS else c for c in values.get("areas") or []],
         sections=sections,
         findings=[r for r in rows if r.get("kind", "finding") == "finding"],
         plan_notes=[r for r in rows if r.get("kind") == "plan"],

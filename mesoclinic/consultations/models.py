@@ -83,4 +83,6 @@ class Consultation(SignableRecord):
 
     @property
     def indication_labels(self) -> list[str]:
-        return [INDICATIONS.get(c, c) for c in self.effective("indications") or []]
+        # Labels are translated in the project's catalogue (clinical_codes).
+        codes = self.effective("indications") or []
+        return [gettext(INDICATIONS[c]) if c in INDICATIONS else c for c in codes]

@@ -15,11 +15,16 @@ A finding's ``kind`` says where it comes from:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from mesoclinic.consultations.questions import QUESTION_TEXT, QUESTIONS, Questionnaire
+from mesoclinic.consultations.questions import (
+    QUESTION_TEXT,
+    QUESTIONS,
+    Questionnaire,
+    gettext_noop,
+)
 from mesoclinic.consultations.screening_rules import (
     ALL,
     BDD_SURVEY,
@@ -58,6 +63,30 @@ WEIGHT_CHANGE_LIMIT_PERCENT = Decimal(5)
 ADULT_AGE_YEARS = 18
 
 _KIND_ORDER = {"finding": 0, "plan": 1, "missing": 2}
+
+# Reasons with values, as whole patterns of the catalogue (the page fills them in the reader's
+# language from the finding's ``params``); the other reasons are whole sentences themselves.
+REASON_PATTERNS: dict[str, str] = {
+    "UNDER_18": gettext_noop(
+        "Age %(age)s: under 18 is among the 'strongly suggested contraindications' to PC/DC "
+        "injection lipolysis, and deoxycholic acid is indicated only in adults (safety and "
+        "efficacy under 18 not established)."
+    ),
+    "BMI_OVER_30": gettext_noop(
+        "BMI %(bmi)s: a BMI over 30 is a relative contraindication to PC/DC injection lipolysis "
+        "(lists vary; none is validated). For lidocaine mg/kg limits, clinical summaries advise "
+        "ideal body weight in obese patients."
+    ),
+    "WEIGHT_CHANGE_OVER_5_PERCENT": gettext_noop(
+        "Weight changed %(change)s%% in 6 months, more than the 5%% that trials allowed; "
+        "outcomes would be confounded by the weight change."
+    ),
+}
+# MISSING_ANSWERS's reason, one and many (``display`` asks ngettext for the same pair).
+MISSING_ANSWERS = (
+    "%(count)s question not answered, so the screen is incomplete: %(names)s",
+    "%(count)s questions not answered, so the screen is incomplete: %(names)s",
+)
 _LEVEL_ORDER = {"absolute": 0, "relative": 1, "caution": 2}
 
 
@@ -70,6 +99,9 @@ class Finding:
     sources: tuple[str, ...]
     kind: str = "finding"
     questions: tuple[str, ...] = ()
+    # The values of a reason written from a pattern (``REASON_PATTERNS``), so that a page
+    # writes it again in the reader's language; the stored ``reason`` stays English.
+    params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -80,6 +112,7 @@ class Finding:
         data["treatments"] = list(self.treatments)
         data["sources"] = list(self.sources)
         data["questions"] = list(self.questions)
+        data["params"] = dict(self.params)
         data["source"] = self.source
         return data
 
@@ -134,11 +167,10 @@ def _measure_findings(q: Questionnaire, planned: Sequence[str], fat: bool) -> li
             Finding(
                 "UNDER_18",
                 "absolute",
-                f"Age {q.age_years}: under 18 is among the 'strongly suggested contraindications' "
-                "to PC/DC injection lipolysis, and deoxycholic acid is indicated only in adults "
-                "(safety and efficacy under 18 not established).",
+                REASON_PATTERNS["UNDER_18"] % {"age": q.age_years},
                 minors,
                 (PCDC_NOTES, KYBELLA_POPULATION),
+                params={"age": q.age_years},
             )
         )
     bmi = q.bmi
@@ -147,11 +179,10 @@ def _measure_findings(q: Questionnaire, planned: Sequence[str], fat: bool) -> li
             Finding(
                 "BMI_OVER_30",
                 "relative",
-                f"BMI {bmi}: a BMI over 30 is a relative contraindication to PC/DC injection "
-                "lipolysis (lists vary; none is validated). For lidocaine mg/kg limits, "
-                "clinical summaries advise ideal body weight in obese patients.",
+                REASON_PATTERNS["BMI_OVER_30"] % {"bmi": bmi},
                 (PCDC,),
                 (PCDC_NOTES, LIDOCAINE_SUMMARY),
+                params={"bmi": str(bmi)},
             )
         )
     if fat and q.weight_stable_6_months is False:
@@ -159,9 +190,12 @@ def _measure_findings(q: Questionnaire, planned: Sequence[str], fat: bool) -> li
             Finding(
                 "WEIGHT_NOT_STABLE",
                 "caution",
-                "Weight not stable over the last 6 months. Trials required a stable weight and "
-                "asked subjects to stay within 5%; fat or girth change will reflect the weight "
-                "change as much as the treatment. Advise a stable weight and weigh at every visit.",
+                gettext_noop(
+                    "Weight not stable over the last 6 months. Trials required a stable weight "
+                    "and asked subjects to stay within 5%; fat or girth change will reflect the "
+                    "weight change as much as the treatment. Advise a stable weight and weigh at "
+                    "every visit."
+                ),
                 tuple(planned),
                 (WEIGHT_TRIAL,),
             )
@@ -172,10 +206,10 @@ def _measure_findings(q: Questionnaire, planned: Sequence[str], fat: bool) -> li
             Finding(
                 "WEIGHT_CHANGE_OVER_5_PERCENT",
                 "caution",
-                f"Weight changed {change:+}% in 6 months, more than the 5% that trials allowed; "
-                "outcomes would be confounded by the weight change.",
+                REASON_PATTERNS["WEIGHT_CHANGE_OVER_5_PERCENT"] % {"change": f"{change:+}"},
                 tuple(planned),
                 (WEIGHT_TRIAL,),
+                params={"change": f"{change:+}"},
             )
         )
     if q.body_image_concern is True:
@@ -183,9 +217,11 @@ def _measure_findings(q: Questionnaire, planned: Sequence[str], fat: bool) -> li
             Finding(
                 "BODY_IMAGE_CONCERN",
                 "relative",
-                "The body-image screen raised a concern: 5–15% of cosmetic patients meet criteria "
-                "for body dysmorphic disorder. Record the screen used and the reasoning if "
-                "treatment proceeds.",
+                gettext_noop(
+                    "The body-image screen raised a concern: among cosmetic patients, those who "
+                    "meet criteria for body dysmorphic disorder are 5–15%. Record the screen used "
+                    "and the reasoning if treatment proceeds."
+                ),
                 tuple(planned),
                 (BDD_SURVEY, RECORD_KEEPING),
             )
@@ -201,8 +237,10 @@ def _plan_findings(indications: set[str], areas: set[str]) -> list[Finding]:
             Finding(
                 "DEOXYCHOLIC_SUBMENTAL_ONLY",
                 "caution",
-                "Deoxycholic acid (Kybella) is labelled only for submental fat: its use outside "
-                "the submental region is 'not established and is not recommended'.",
+                gettext_noop(
+                    "Deoxycholic acid (Kybella) is labelled only for submental fat: its use "
+                    "outside the submental region is 'not established and is not recommended'."
+                ),
                 (DEOXYCHOLIC,),
                 (KYBELLA_LABEL,),
                 "plan",
@@ -221,7 +259,9 @@ def _missing_findings(
             Finding(
                 "MISSING_INDICATION",
                 "caution",
-                "No indication chosen: the answers were screened against every treatment type.",
+                gettext_noop(
+                    "No indication chosen: the answers were screened against every treatment type."
+                ),
                 planned_t,
                 (PCDC_NOTES,),
                 "missing",
@@ -231,15 +271,19 @@ def _missing_findings(
     unanswered = tuple(code for code in questions_for(planned) if q.unknown(code))
     if unanswered:
         names = "; ".join(QUESTION_TEXT[c] for c in unanswered)
+        one, many = MISSING_ANSWERS
         out.append(
             Finding(
                 "MISSING_ANSWERS",
                 "caution",
-                f"{len(unanswered)} question(s) not answered, so the screen is incomplete: {names}",
+                (one if len(unanswered) == 1 else many)
+                % {"count": len(unanswered), "names": names},
                 planned_t,
                 (PCDC_NOTES, *((KYBELLA_LABEL,) if submental else ())),
                 "missing",
                 unanswered,
+                # The names are the questions' (``questions``), translated one by one.
+                params={"count": len(unanswered)},
             )
         )
     if q.age_years is None and (PCDC in planned or submental):
@@ -247,7 +291,9 @@ def _missing_findings(
             Finding(
                 "MISSING_AGE",
                 "caution",
-                "Age unknown: under 18 contraindicates PC/DC lipolysis and deoxycholic acid.",
+                gettext_noop(
+                    "Age unknown: under 18 contraindicates PC/DC lipolysis and deoxycholic acid."
+                ),
                 tuple(t for t in (PCDC, DEOXYCHOLIC) if t in planned),
                 (PCDC_NOTES, KYBELLA_POPULATION),
                 "missing",
@@ -258,7 +304,10 @@ def _missing_findings(
             Finding(
                 "MISSING_BMI",
                 "caution",
-                "Weight or height missing, so BMI (relative contraindication over 30) is unknown.",
+                gettext_noop(
+                    "Weight or height missing, so BMI (relative contraindication over 30) is "
+                    "unknown."
+                ),
                 (PCDC,),
                 (PCDC_NOTES,),
                 "missing",
@@ -269,7 +318,9 @@ def _missing_findings(
             Finding(
                 "MISSING_WEIGHT_STABILITY",
                 "caution",
-                "Weight stability over 6 months not recorded (trials required a stable weight).",
+                gettext_noop(
+                    "Weight stability over 6 months not recorded (trials required a stable weight)."
+                ),
                 planned_t,
                 (WEIGHT_TRIAL,),
                 "missing",
@@ -280,8 +331,10 @@ def _missing_findings(
             Finding(
                 "MISSING_BODY_IMAGE_SCREEN",
                 "caution",
-                "No body-image screen recorded: in a UK survey almost 4 in 5 patients were not "
-                "asked about body image, and records should document the screen.",
+                gettext_noop(
+                    "No body-image screen recorded: in a UK survey almost 4 in 5 patients were not "
+                    "asked about body image, and records should document the screen."
+                ),
                 planned_t,
                 (BDD_SURVEY, RECORD_KEEPING),
                 "missing",

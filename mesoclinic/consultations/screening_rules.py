@@ -72,9 +72,8 @@ BDD_SURVEY = (
 RECORD_KEEPING = "https://www.aestheticsunlocked.co.uk/blog/record-keeping-aesthetic-practice-uk"
 WEIGHT_TRIAL = "http://cdek.wustl.edu/trial/NCT03510598/"
 
-_VARY = "Lists vary between sources and none is a validated standard."
-_GENERAL_LIST = f"is listed as a contraindication across clinic sources. {_VARY}"
-_STRONG = "is among the 'strongly suggested contraindications' to PC/DC injection lipolysis in practitioner notes citing the literature"
+# Each reason is one whole sentence of the catalogue, so that it translates as a whole (no
+# English fragments joined): the general-list and PC/DC-notes wordings are repeated on purpose.
 
 
 @dataclass(frozen=True)
@@ -94,54 +93,54 @@ R = Rule
 # fmt: off
 RULES: tuple[Rule, ...] = (
     # 1. Pregnancy, trying to conceive, breastfeeding.
-    R("PREGNANCY_LIPOLYSIS", "absolute", ("pregnant",), (PCDC,), f"Pregnancy {_STRONG}. {_VARY}", (PCDC_NOTES,)),
-    R("PREGNANCY_DEOXYCHOLIC", "caution", ("pregnant",), (DEOXYCHOLIC,), "Deoxycholic acid label: there are no adequate studies in pregnant women.", (KYBELLA_POPULATION,)),
-    R("PREGNANCY_MESOTHERAPY", "relative", ("pregnant",), (MESOTHERAPY,), f"Pregnancy {_GENERAL_LIST}", GENERAL),
-    R("TRYING_TO_CONCEIVE", "caution", ("trying_to_conceive",), ALL, "Pregnancy contraindicates PC/DC lipolysis and is on every general mesotherapy list: confirm the patient is not pregnant before each session.", (PCDC_NOTES, GENERAL[0])),
-    R("BREASTFEEDING_LIPOLYSIS", "absolute", ("breastfeeding",), (PCDC,), f"Lactation {_STRONG}. {_VARY}", (PCDC_NOTES,)),
-    R("BREASTFEEDING_DEOXYCHOLIC", "caution", ("breastfeeding",), (DEOXYCHOLIC,), "Deoxycholic acid label: whether it passes into breast milk is unknown.", (KYBELLA_POPULATION,)),
-    R("BREASTFEEDING_MESOTHERAPY", "relative", ("breastfeeding",), (MESOTHERAPY,), f"Breastfeeding {_GENERAL_LIST} The breastfeeding database has no compatibility data: the risk depends on the product injected, because systemic absorption occurs.", (LACTATION_DB, *GENERAL)),
+    R("PREGNANCY_LIPOLYSIS", "absolute", ("pregnant",), (PCDC,), gettext_noop("Pregnancy is among the 'strongly suggested contraindications' to PC/DC injection lipolysis in practitioner notes citing the literature. Lists vary between sources and none is a validated standard."), (PCDC_NOTES,)),
+    R("PREGNANCY_DEOXYCHOLIC", "caution", ("pregnant",), (DEOXYCHOLIC,), gettext_noop("Deoxycholic acid label: there are no adequate studies in pregnant women."), (KYBELLA_POPULATION,)),
+    R("PREGNANCY_MESOTHERAPY", "relative", ("pregnant",), (MESOTHERAPY,), gettext_noop("Pregnancy is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard."), GENERAL),
+    R("TRYING_TO_CONCEIVE", "caution", ("trying_to_conceive",), ALL, gettext_noop("Pregnancy contraindicates PC/DC lipolysis and is on every general mesotherapy list: confirm the patient is not pregnant before each session."), (PCDC_NOTES, GENERAL[0])),
+    R("BREASTFEEDING_LIPOLYSIS", "absolute", ("breastfeeding",), (PCDC,), gettext_noop("Lactation is among the 'strongly suggested contraindications' to PC/DC injection lipolysis in practitioner notes citing the literature. Lists vary between sources and none is a validated standard."), (PCDC_NOTES,)),
+    R("BREASTFEEDING_DEOXYCHOLIC", "caution", ("breastfeeding",), (DEOXYCHOLIC,), gettext_noop("Deoxycholic acid label: whether it passes into breast milk is unknown."), (KYBELLA_POPULATION,)),
+    R("BREASTFEEDING_MESOTHERAPY", "relative", ("breastfeeding",), (MESOTHERAPY,), gettext_noop("Breastfeeding is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard. The breastfeeding database has no compatibility data: the risk depends on the product injected, because systemic absorption occurs."), (LACTATION_DB, *GENERAL)),
     # 2–3. Bleeding risk.
-    R("ANTICOAGULANT_LIPOLYSIS", "relative", ("anticoagulant",), (PCDC,), f"Anticoagulant therapy is a relative contraindication to PC/DC injection lipolysis. {_VARY}", (PCDC_NOTES,)),
-    R("ANTITHROMBOTIC_DEOXYCHOLIC", "caution", ("anticoagulant", "aspirin_low_dose", "antiplatelet_other"), (DEOXYCHOLIC,), "Deoxycholic acid label: take care in patients on antiplatelet or anticoagulant therapy (bleeding and bruising at the site). A Kybella consent form advises stopping these for 10 days before and after treatment.", (KYBELLA_LABEL, KYBELLA_CONSENT_FORM)),
-    R("ANTITHROMBOTIC_COLLAGENASE", "caution", ("anticoagulant", "antiplatelet_other"), (COLLAGENASE,), "Collagenase (QWO) label: use with caution with antiplatelet or anticoagulant therapy, except aspirin at 150 mg a day or less.", QWO_LABEL),
-    R("BLOOD_THINNER_MESOTHERAPY", "relative", ("anticoagulant", "aspirin_low_dose", "antiplatelet_other"), (MESOTHERAPY,), f"Use of blood thinners {_GENERAL_LIST}", GENERAL),
-    R("BLEEDING_SUPPLEMENTS", "caution", ("nsaid", "fish_oil", "vitamin_e", "ginkgo"), ALL, "NSAIDs, fish oil, vitamin E and ginkgo increase bleeding and bruising. A Kybella consent form advises stopping them for 10 days before and after treatment; no validated rule was found for other injections.", (KYBELLA_CONSENT_FORM,)),
-    R("BLEEDING_DISORDER", "relative", ("bleeding_disorder",), ALL, f"A coagulation disorder {_GENERAL_LIST} The deoxycholic acid label says to take care with bleeding abnormalities.", (*GENERAL, KYBELLA_LABEL)),
+    R("ANTICOAGULANT_LIPOLYSIS", "relative", ("anticoagulant",), (PCDC,), gettext_noop("Anticoagulant therapy is a relative contraindication to PC/DC injection lipolysis. Lists vary between sources and none is a validated standard."), (PCDC_NOTES,)),
+    R("ANTITHROMBOTIC_DEOXYCHOLIC", "caution", ("anticoagulant", "aspirin_low_dose", "antiplatelet_other"), (DEOXYCHOLIC,), gettext_noop("Deoxycholic acid label: take care in patients on antiplatelet or anticoagulant therapy (bleeding and bruising at the site). A Kybella consent form advises stopping these for 10 days before and after treatment."), (KYBELLA_LABEL, KYBELLA_CONSENT_FORM)),
+    R("ANTITHROMBOTIC_COLLAGENASE", "caution", ("anticoagulant", "antiplatelet_other"), (COLLAGENASE,), gettext_noop("Collagenase (QWO) label: use with caution with antiplatelet or anticoagulant therapy, except aspirin at 150 mg a day or less."), QWO_LABEL),
+    R("BLOOD_THINNER_MESOTHERAPY", "relative", ("anticoagulant", "aspirin_low_dose", "antiplatelet_other"), (MESOTHERAPY,), gettext_noop("Use of blood thinners is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard."), GENERAL),
+    R("BLEEDING_SUPPLEMENTS", "caution", ("nsaid", "fish_oil", "vitamin_e", "ginkgo"), ALL, gettext_noop("NSAIDs, fish oil, vitamin E and ginkgo increase bleeding and bruising. A Kybella consent form advises stopping them for 10 days before and after treatment; no validated rule was found for other injections."), (KYBELLA_CONSENT_FORM,)),
+    R("BLEEDING_DISORDER", "relative", ("bleeding_disorder",), ALL, gettext_noop("A coagulation disorder is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard. The deoxycholic acid label says to take care with bleeding abnormalities."), (*GENERAL, KYBELLA_LABEL)),
     # 4. Allergies.
-    R("ALLERGY_LIDOCAINE", "relative", ("allergy_lidocaine",), ALL, f"Use no lidocaine or other amide anaesthetic, in cocktails or for pre-treatment anaesthesia. Hypersensitivity to an ingredient {_GENERAL_LIST}", GENERAL),
-    R("ALLERGY_PROCAINE", "relative", ("allergy_procaine",), ALL, f"Use no procaine or other ester anaesthetic (PABA is their metabolite). Hypersensitivity to an ingredient {_GENERAL_LIST}", (*GENERAL, PROCAINE_LABEL)),
-    R("ALLERGY_SULFITES", "relative", ("allergy_sulfites",), ALL, "Procaine (Novocain) contains acetone sodium bisulfite; sulfite sensitivity is more frequent in asthmatics. Check every product for sulfites.", (PROCAINE_SULFITE,)),
-    R("ALLERGY_SOY_LIPOLYSIS", "absolute", ("allergy_soy",), (PCDC,), f"Allergy to soy {_STRONG}. {_VARY}", (PCDC_NOTES,)),
-    R("ALLERGY_BENZYL_ALCOHOL_LIPOLYSIS", "absolute", ("allergy_benzyl_alcohol",), (PCDC,), f"Allergy to the benzyl-alcohol preservative {_STRONG}. {_VARY}", (PCDC_NOTES,)),
-    R("ALLERGY_BENZYL_ALCOHOL_DEOXYCHOLIC", "absolute", ("allergy_benzyl_alcohol",), (DEOXYCHOLIC,), "Kybella contains benzyl alcohol. The Canadian label contraindicates hypersensitivity to deoxycholic acid or any component (the US label does not list it).", (KYBELLA_LABEL, KYBELLA_CANADA)),
-    R("ALLERGY_OTHER", "relative", ("allergy_other",), ALL, f"Check every product and cocktail ingredient against the recorded allergy. Hypersensitivity to an ingredient {_GENERAL_LIST}", GENERAL),
+    R("ALLERGY_LIDOCAINE", "relative", ("allergy_lidocaine",), ALL, gettext_noop("Use no lidocaine or other amide anaesthetic, in cocktails or for pre-treatment anaesthesia. Hypersensitivity to an ingredient is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard."), GENERAL),
+    R("ALLERGY_PROCAINE", "relative", ("allergy_procaine",), ALL, gettext_noop("Use no procaine or other ester anaesthetic (PABA is their metabolite). Hypersensitivity to an ingredient is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard."), (*GENERAL, PROCAINE_LABEL)),
+    R("ALLERGY_SULFITES", "relative", ("allergy_sulfites",), ALL, gettext_noop("Procaine (Novocain) contains acetone sodium bisulfite; sulfite sensitivity is more frequent in asthmatics. Check every product for sulfites."), (PROCAINE_SULFITE,)),
+    R("ALLERGY_SOY_LIPOLYSIS", "absolute", ("allergy_soy",), (PCDC,), gettext_noop("Allergy to soy is among the 'strongly suggested contraindications' to PC/DC injection lipolysis in practitioner notes citing the literature. Lists vary between sources and none is a validated standard."), (PCDC_NOTES,)),
+    R("ALLERGY_BENZYL_ALCOHOL_LIPOLYSIS", "absolute", ("allergy_benzyl_alcohol",), (PCDC,), gettext_noop("Allergy to the benzyl-alcohol preservative is among the 'strongly suggested contraindications' to PC/DC injection lipolysis in practitioner notes citing the literature. Lists vary between sources and none is a validated standard."), (PCDC_NOTES,)),
+    R("ALLERGY_BENZYL_ALCOHOL_DEOXYCHOLIC", "absolute", ("allergy_benzyl_alcohol",), (DEOXYCHOLIC,), gettext_noop("Kybella contains benzyl alcohol. The Canadian label contraindicates hypersensitivity to deoxycholic acid or any component (the US label does not list it)."), (KYBELLA_LABEL, KYBELLA_CANADA)),
+    R("ALLERGY_OTHER", "relative", ("allergy_other",), ALL, gettext_noop("Check every product and cocktail ingredient against the recorded allergy. Hypersensitivity to an ingredient is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard."), GENERAL),
     # 5. Skin at the site.
-    R("SITE_INFECTION", "absolute", ("site_infection",), ALL, "Infection at the injection sites is a contraindication on the deoxycholic acid (US) and collagenase labels, and is listed across mesotherapy sources. Do not inject until it has resolved.", (KYBELLA_LABEL, QWO_LABEL[0], GENERAL[0])),
-    R("COLD_SORES", "relative", ("cold_sores",), ALL, f"Active herpes {_GENERAL_LIST}", GENERAL),
-    R("INFLAMMATORY_DERMATOSIS", "relative", ("inflammatory_dermatosis",), ALL, f"Inflammatory skin disease at the site {_GENERAL_LIST}", GENERAL),
-    R("KELOID", "relative", ("keloid",), ALL, f"A tendency to keloids or hypertrophic scars {_GENERAL_LIST}", GENERAL),
+    R("SITE_INFECTION", "absolute", ("site_infection",), ALL, gettext_noop("Infection at the injection sites is a contraindication on the deoxycholic acid (US) and collagenase labels, and is listed across mesotherapy sources. Do not inject until it has resolved."), (KYBELLA_LABEL, QWO_LABEL[0], GENERAL[0])),
+    R("COLD_SORES", "relative", ("cold_sores",), ALL, gettext_noop("Active herpes is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard."), GENERAL),
+    R("INFLAMMATORY_DERMATOSIS", "relative", ("inflammatory_dermatosis",), ALL, gettext_noop("Inflammatory skin disease at the site is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard."), GENERAL),
+    R("KELOID", "relative", ("keloid",), ALL, gettext_noop("A tendency to keloids or hypertrophic scars is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard."), GENERAL),
     # 6. Medical history.
-    R("IMMUNOSUPPRESSION", "relative", ("immunosuppression",), ALL, f"Immunocompromise (including chemotherapy) is a relative contraindication to PC/DC lipolysis, and immunosuppression (transplant, chemotherapy, HIV) is listed across mesotherapy sources. {_VARY}", (PCDC_NOTES, *GENERAL)),
-    R("AUTOIMMUNE", "relative", ("autoimmune",), ALL, f"Autoimmune disease {_GENERAL_LIST}", GENERAL),
-    R("DIABETES", "caution", ("diabetes",), ALL, "Sources list insulin-dependent diabetes as a contraindication: record whether insulin is used and how well the diabetes is controlled.", GENERAL),
-    R("DIABETES_INSULIN", "relative", ("diabetes_insulin",), ALL, f"Insulin-dependent diabetes {_GENERAL_LIST}", GENERAL),
-    R("CANCER", "relative", ("cancer",), ALL, f"Cancer {_GENERAL_LIST}", GENERAL),
-    R("HEART_DISEASE", "relative", ("heart_disease", "uncontrolled_hypertension"), ALL, f"Heart disease or uncontrolled hypertension {_GENERAL_LIST} Clinical summaries also advise a lower lidocaine dose in cardiac disease.", (*GENERAL, LIDOCAINE_SUMMARY)),
-    R("SEVERE_ILLNESS_LIPOLYSIS", "absolute", ("severe_illness",), (PCDC,), f"Severe acute or chronic illness {_STRONG}. {_VARY}", (PCDC_NOTES,)),
-    R("SEVERE_ILLNESS_DEOXYCHOLIC", "caution", ("severe_illness",), (DEOXYCHOLIC,), "Of the post-marketing reports of skin necrosis after deoxycholic acid, the two patients hospitalised both had underlying systemic disease.", (KYBELLA_MAUDE,)),
-    R("SYSTEMIC_STEROIDS", "relative", ("systemic_steroids",), ALL, f"Systemic steroid use {_GENERAL_LIST}", GENERAL),
-    R("ISOTRETINOIN", "relative", ("isotretinoin_12_months",), ALL, f"Isotretinoin within the previous 6–12 months {_GENERAL_LIST}", GENERAL),
-    R("SINGLE_SOURCE_CONDITIONS", "caution", ("gallstones", "pacemaker", "chronic_renal_failure"), ALL, "Gallstones, a pacemaker and chronic renal failure are listed as contraindications by single sources only; record the reasoning if treatment proceeds.", SINGLE_SOURCES),
+    R("IMMUNOSUPPRESSION", "relative", ("immunosuppression",), ALL, gettext_noop("Immunocompromise (including chemotherapy) is a relative contraindication to PC/DC lipolysis, and immunosuppression (transplant, chemotherapy, HIV) is listed across mesotherapy sources. Lists vary between sources and none is a validated standard."), (PCDC_NOTES, *GENERAL)),
+    R("AUTOIMMUNE", "relative", ("autoimmune",), ALL, gettext_noop("Autoimmune disease is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard."), GENERAL),
+    R("DIABETES", "caution", ("diabetes",), ALL, gettext_noop("Sources list insulin-dependent diabetes as a contraindication: record whether insulin is used and how well the diabetes is controlled."), GENERAL),
+    R("DIABETES_INSULIN", "relative", ("diabetes_insulin",), ALL, gettext_noop("Insulin-dependent diabetes is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard."), GENERAL),
+    R("CANCER", "relative", ("cancer",), ALL, gettext_noop("Cancer is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard."), GENERAL),
+    R("HEART_DISEASE", "relative", ("heart_disease", "uncontrolled_hypertension"), ALL, gettext_noop("Heart disease or uncontrolled hypertension is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard. Clinical summaries also advise a lower lidocaine dose in cardiac disease."), (*GENERAL, LIDOCAINE_SUMMARY)),
+    R("SEVERE_ILLNESS_LIPOLYSIS", "absolute", ("severe_illness",), (PCDC,), gettext_noop("Severe acute or chronic illness is among the 'strongly suggested contraindications' to PC/DC injection lipolysis in practitioner notes citing the literature. Lists vary between sources and none is a validated standard."), (PCDC_NOTES,)),
+    R("SEVERE_ILLNESS_DEOXYCHOLIC", "caution", ("severe_illness",), (DEOXYCHOLIC,), gettext_noop("Of the post-marketing reports of skin necrosis after deoxycholic acid, the two patients hospitalised both had underlying systemic disease."), (KYBELLA_MAUDE,)),
+    R("SYSTEMIC_STEROIDS", "relative", ("systemic_steroids",), ALL, gettext_noop("Systemic steroid use is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard."), GENERAL),
+    R("ISOTRETINOIN", "relative", ("isotretinoin_12_months",), ALL, gettext_noop("Isotretinoin within the previous 6–12 months is listed as a contraindication across clinic sources. Lists vary between sources and none is a validated standard."), GENERAL),
+    R("SINGLE_SOURCE_CONDITIONS", "caution", ("gallstones", "pacemaker", "chronic_renal_failure"), ALL, gettext_noop("Gallstones, a pacemaker and chronic renal failure are listed as contraindications by single sources only; record the reasoning if treatment proceeds."), SINGLE_SOURCES),
     # 8. Submental treatment (deoxycholic acid label).
-    R("DYSPHAGIA", "relative", ("dysphagia",), (DEOXYCHOLIC,), "Deoxycholic acid label: avoid in patients with current or prior dysphagia; the treatment itself caused dysphagia in 2% of trial patients.", (KYBELLA_LABEL, "https://mdtodate.com/kybella-side-effects-2")),
-    R("THYROID_DISEASE", "caution", ("thyroid_disease",), (DEOXYCHOLIC,), "Deoxycholic acid label: exclude other causes of submental fullness, such as thyromegaly, before treating.", (KYBELLA_LABEL,)),
-    R("NECK_LUMPS", "relative", ("neck_lumps",), (DEOXYCHOLIC,), "Deoxycholic acid label: exclude other causes of submental fullness, such as cervical lymphadenopathy, before treating; never inject into or within 1–1.5 cm of lymph nodes.", (KYBELLA_LABEL, "https://goldenglowmedicalspa.com/kybella-safety-information/")),
-    R("PRIOR_NECK_TREATMENT", "caution", ("prior_neck_treatment",), (DEOXYCHOLIC,), "Deoxycholic acid label: take care after prior submental surgery or aesthetic treatment, because scar tissue changes the landmarks.", (KYBELLA_LABEL,)),
-    R("SKIN_LAXITY", "caution", ("skin_laxity",), (DEOXYCHOLIC,), "Deoxycholic acid label: take care, or avoid, with excessive skin laxity or prominent platysmal bands.", (KYBELLA_LABEL,)),
+    R("DYSPHAGIA", "relative", ("dysphagia",), (DEOXYCHOLIC,), gettext_noop("Deoxycholic acid label: avoid in patients with current or prior dysphagia; the treatment itself caused dysphagia in trials (2%)."), (KYBELLA_LABEL, "https://mdtodate.com/kybella-side-effects-2")),
+    R("THYROID_DISEASE", "caution", ("thyroid_disease",), (DEOXYCHOLIC,), gettext_noop("Deoxycholic acid label: exclude other causes of submental fullness, such as thyromegaly, before treating."), (KYBELLA_LABEL,)),
+    R("NECK_LUMPS", "relative", ("neck_lumps",), (DEOXYCHOLIC,), gettext_noop("Deoxycholic acid label: exclude other causes of submental fullness, such as cervical lymphadenopathy, before treating; never inject into or within 1–1.5 cm of lymph nodes."), (KYBELLA_LABEL, "https://goldenglowmedicalspa.com/kybella-safety-information/")),
+    R("PRIOR_NECK_TREATMENT", "caution", ("prior_neck_treatment",), (DEOXYCHOLIC,), gettext_noop("Deoxycholic acid label: take care after prior submental surgery or aesthetic treatment, because scar tissue changes the landmarks."), (KYBELLA_LABEL,)),
+    R("SKIN_LAXITY", "caution", ("skin_laxity",), (DEOXYCHOLIC,), gettext_noop("Deoxycholic acid label: take care, or avoid, with excessive skin laxity or prominent platysmal bands."), (KYBELLA_LABEL,)),
     # 10–11. Previous treatment and expectations.
-    R("PRIOR_COMPLICATIONS", "caution", ("prior_complications",), ALL, "Record where, which product and which complication. Nodules, abscesses or ulcers 1–12 weeks after injection suggest a non-tuberculous mycobacterial infection that may still need treatment.", (NTM_SERIES,)),
-    R("UNREALISTIC_EXPECTATIONS", "relative", ("unrealistic_expectations",), ALL, f"Unrealistic expectations are a relative contraindication to PC/DC injection lipolysis. {_VARY}", (PCDC_NOTES,)),
+    R("PRIOR_COMPLICATIONS", "caution", ("prior_complications",), ALL, gettext_noop("Record where, which product and which complication. Nodules, abscesses or ulcers 1–12 weeks after injection suggest a non-tuberculous mycobacterial infection that may still need treatment."), (NTM_SERIES,)),
+    R("UNREALISTIC_EXPECTATIONS", "relative", ("unrealistic_expectations",), ALL, gettext_noop("Unrealistic expectations are a relative contraindication to PC/DC injection lipolysis. Lists vary between sources and none is a validated standard."), (PCDC_NOTES,)),
 )
 # fmt: on
 RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.dosing.input_schema import SessionPlan
@@ -101,7 +101,7 @@ class DoseCheck:
                 "date": f"{self.stale_weight.on:%Y-%m-%d}",
                 "days": WEIGHT_MAX_AGE_DAYS,
             }
-        return gettext("none recorded")
+        return pgettext("dosing weight", "none recorded")
 
     def snapshot(self) -> dict[str, Any]:
         """This check as kept on a session at signing (dosing.snapshot)."""

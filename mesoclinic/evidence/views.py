@@ -168,7 +168,9 @@ def pdf_blocks(ctx: dict[str, Any]) -> list[Block]:
     blocks += [("li", s) for s in ctx["sentences"]] or [("p", gettext("Too few data for any figure; see the limitations."))]  # fmt: skip
     blocks += _pdf_figures(ctx)
     blocks += [("h2", gettext("Methods")), ("p", gettext(METHODS))]
-    blocks += [("h2", gettext("Limitations"))] + [("li", text) for text in report["limitations"]]
+    blocks += [("h2", gettext("Limitations"))] + [
+        ("li", gettext(text)) for text in report["limitations"]
+    ]
     return blocks
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinics.models import Clinic
@@ -314,7 +314,9 @@ class RecallContactForm(forms.Form):
     """One attempt to tell a patient about a recalled lot they received."""
 
     lot = LotChoice(label=_("Recalled lot"), queryset=Lot.objects.none(), empty_label=None)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=RecallContactOutcome.choices)
+    outcome = forms.ChoiceField(
+        label=pgettext_lazy("recall contact", "Outcome"), choices=RecallContactOutcome.choices
+    )
     contacted_at = DateTimeLocalField(label=_("When"), help_text=_("in the clinic's time"))
     note = forms.CharField(
         label=_("Note"),

@@ -11,8 +11,13 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Outcomes"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext
+
+        from mesoclinic.outcomes import rules
         from mesoclinic.outcomes.services import latest_weight
         from mesoclinic.treatments.dose_input import supply_measured_weight
 
         # The dose check (treatments, a lower layer) reads measured weights through this.
         supply_measured_weight(latest_weight)
+        # The pure rules' messages in the reader's language.
+        rules.translate_with(gettext)

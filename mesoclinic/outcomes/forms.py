@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from mesoclinic.clinical_codes import AREAS, MEASUREMENT_KINDS, RATERS, SIDES, SITE_ROLES
 from mesoclinic.clinics.models import Clinic
@@ -86,7 +86,7 @@ class VisitForm(forms.Form):
         self.clinic = clinic
 
     def clean_measured_on(self) -> dt.date:
-        return not_in_future(self.cleaned_data["measured_on"], "Date measured")
+        return not_in_future(self.cleaned_data["measured_on"], gettext("Date measured"))
 
     def clean_weight_kg(self) -> Decimal | None:
         weight: Decimal | None = self.cleaned_data.get("weight_kg")
@@ -103,7 +103,9 @@ class VisitForm(forms.Form):
             day = self.clinic.day_of(session.performed_at)
             if day > on:
                 self.add_error(
-                    "session", f"the session of {day:%Y-%m-%d} is after the date measured"
+                    "session",
+                    gettext("the session of %(day)s is after the date measured")
+                    % {"day": f"{day:%Y-%m-%d}"},
                 )
         return data
 
@@ -111,7 +113,9 @@ class VisitForm(forms.Form):
 class RowForm(forms.Form):
     """One measured value. A row without a value is left out (prefilled rows may stay empty)."""
 
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ROW_KINDS, required=False)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("measurement", "Kind"), choices=ROW_KINDS, required=False
+    )
     area = forms.ChoiceField(label=gettext_lazy("Area"), choices=_blank(AREAS), required=False)
     side = forms.ChoiceField(label=gettext_lazy("Side"), choices=_blank(SIDES), required=False)
     site_role = forms.ChoiceField(
@@ -133,11 +137,16 @@ class RowForm(forms.Form):
         number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
         for f in self.fields.values():
             # The table header names the column; each control still needs its own name.
-            f.widget.attrs["aria-label"] = f"{f.label}, row {number}"
+            f.widget.attrs["aria-label"] = gettext("%(field)s, row %(number)s") % {
+                "field": f.label,
+                "number": number,
+            }
             # Rows are shown in a table, so each message must name its own field.
-            f.error_messages["invalid_choice"] = f"{f.label}: choose one from the list"
+            f.error_messages["invalid_choice"] = gettext("%(field)s: choose one from the list") % {
+                "field": f.label
+            }
         for key in ("invalid", "max_digits", "max_decimal_places", "max_whole_digits"):
-            self.fields["value"].error_messages[key] = (
+            self.fields["value"].error_messages[key] = gettext(
                 "Value: enter a number with at most 2 decimals"
             )
 
@@ -187,8 +196,11 @@ class BaseRowFormSet(_RowFormSet):
             key = (row.kind, row.area, row.side, row.rater)
             if key in seen:
                 raise forms.ValidationError(
-                    f"Row {number} repeats row {seen[key]} (same kind, area, side and rater); "
-                    "enter each value once."
+                    gettext(
+                        "Row %(number)s repeats row %(first)s (same kind, area, side and "
+                        "rater); enter each value once."
+                    )
+                    % {"number": number, "first": seen[key]}
                 )
             seen[key] = number
 
@@ -225,20 +237,31 @@ class MeasurementEditForm(VersionedForm, _MeasurementForm):
         model = Measurement
         fields = ["measured_on", "kind", "area", "side", "site_role", "rater", "value"]
         widgets = {"measured_on": DateInput()}
-        labels = {"measured_on": "Date measured"}
+        # The same words as the visit form's rows (and as the rules' messages).
+        labels = {
+            "measured_on": gettext_lazy("Date measured"),
+            "kind": pgettext_lazy("measurement", "Kind"),
+            "area": gettext_lazy("Area"),
+            "side": gettext_lazy("Side"),
+            "site_role": gettext_lazy("Site role"),
+            "rater": gettext_lazy("Rater"),
+            "value": gettext_lazy("Value"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site_role"].help_text = "Leave empty to derive it from the sessions"
+        self.fields["site_role"].help_text = gettext("Leave empty to derive it from the sessions")
         if self.instance.pk:
             kind = MEASUREMENT_KINDS[self.instance.kind]
+            words = {"field": field_label(kind), "low": kind.minimum, "high": kind.maximum}
             self.fields["value"].help_text = (
-                f"{field_label(kind)}, {kind.minimum} to {kind.maximum}"
-                + (", whole numbers" if kind.integer else "")
+                gettext("%(field)s, %(low)s to %(high)s, whole numbers") % words
+                if kind.integer
+                else gettext("%(field)s, %(low)s to %(high)s") % words
             )
 
     def clean_measured_on(self) -> dt.date:
-        return not_in_future(self.cleaned_data["measured_on"], "Date measured")
+        return not_in_future(self.cleaned_data["measured_on"], gettext("Date measured"))
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
@@ -247,6 +270,10 @@ class MeasurementEditForm(VersionedForm, _MeasurementForm):
         for name in list(self.errors):
             if name not in self.fields:
                 continue
-            prefix = f"{self.fields[name].label}: "
-            fixed = [str(e).removeprefix(prefix) for e in self.errors[name]]
+            label = self.fields[name].label
+            # French typography puts a space before the colon.
+            fixed = [
+                str(e).removeprefix(f"{label}: ").removeprefix(f"{label} : ")
+                for e in self.errors[name]
+            ]
             self.errors[name] = self.error_class(fixed)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from mesoclinic.clinical_codes import AREAS, MEASUREMENT_KINDS, RATERS, SIDES, SITE_ROLES, choices
 from mesoclinic.outcomes.rules import measurement_problems
 from mesoclinic.records.models import ClinicalRecord
 
-KIND_CHOICES = [(k.code, k.label) for k in MEASUREMENT_KINDS.values()]
+# Labels translated where shown (the project catalogue has them: clinical_codes).
+KIND_CHOICES = [(k.code, gettext_lazy(k.label)) for k in MEASUREMENT_KINDS.values()]
 
 
 class Measurement(ClinicalRecord):

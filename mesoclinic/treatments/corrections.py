@@ -326,4 +326,7 @@ def changed_fields(amendment: Amendment) -> list[str]:
 
 
 def site_label(area: str, side: str) -> str:
-    return f"{AREAS.get(area, area)} ({SIDES.get(side, side)})"
+    # Labels are translated in the project's catalogue (clinical_codes).
+    area_text = gettext(AREAS[area]) if area in AREAS else area
+    side_text = gettext(SIDES[side]) if side in SIDES else side
+    return f"{area_text} ({side_text})"

@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,37 @@ def gettext_noop(text: str) -> str:
     """Mark ``text`` for the treatments' translation catalogue without importing Django
     (makemessages finds this name); the pages translate it where they show it."""
     return text
+
+
+def _english(text: str) -> str:
+    return text
+
+
+def _english_plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
+# The gates' sentences are whole patterns of the treatments catalogue, read through Django's
+# gettext once it is installed at start-up (``TreatmentsConfig.ready``): English without it.
+_translate: Callable[[str], str] = _english
+_translate_plural: Callable[[str, str, int], str] = _english_plural
+
+
+def translate_with(
+    translate: Callable[[str], str], translate_plural: Callable[[str, str, int], str]
+) -> None:
+    global _translate, _translate_plural
+    _translate, _translate_plural = translate, translate_plural
+
+
+def _(message: str) -> str:
+    """A sentence in the active language (``_`` is a keyword makemessages extracts)."""
+    return _translate(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """A sentence with a count, in the active language's plural."""
+    return _translate_plural(singular, plural, n)
 
 
 STATUSES: dict[str, str] = {

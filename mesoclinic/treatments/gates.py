@@ -43,8 +43,10 @@ from mesoclinic.treatments.gate_facts import (
     Planned,
     Readiness,
     ScreeningFacts,
+    _,
     gettext_noop,
     months_before,
+    ngettext,
 )
 
 # The facts and verdicts live in gate_facts; callers import them from here with the rules.
@@ -76,7 +78,12 @@ __all__ = [
 
 
 def _label(indication: str) -> str:
-    return INDICATIONS.get(indication, indication).lower()
+    # The indication's label is in the project's catalogue (clinical_codes).
+    return _(INDICATIONS.get(indication, indication)).lower()
+
+
+def _day(when: dt.date) -> str:
+    return f"{when:%Y-%m-%d}"
 
 
 def _minute(when: dt.datetime) -> dt.datetime:
@@ -112,7 +119,8 @@ def consent_gate(consents: Sequence[ConsentFacts], planned: Planned) -> Gate:
             "consent",
             BLOCKS,
             gettext_noop("Consent"),
-            f"No consent to {label} treatment is recorded for this patient.",
+            _("No consent to %(indication)s treatment is recorded for this patient.")
+            % {"indication": label},
             RECORD_CONSENT,
         )
     valid = [
@@ -126,21 +134,27 @@ def consent_gate(consents: Sequence[ConsentFacts], planned: Planned) -> Gate:
         reasons, fix, ref = [], RECORD_CONSENT, ""
         for c in mine:
             if _withdrawn_by(c, planned.at):
-                reasons.append(f"“{c.title}” was withdrawn on {c.withdrawn_on:%Y-%m-%d}.")
+                reasons.append(
+                    _("“%(title)s” was withdrawn on %(day)s.")
+                    % {"title": c.title, "day": _day(c.withdrawn_on)}  # type: ignore[arg-type]
+                )
             elif not _before(c.patient_signed_at, planned.at):
                 reasons.append(
-                    f"“{c.title}” was signed by the patient on {c.patient_signed_on:%Y-%m-%d}, "
-                    "after the session."
+                    _("“%(title)s” was signed by the patient on %(day)s, after the session.")
+                    % {"title": c.title, "day": _day(c.patient_signed_on)}
                 )
             else:
-                reasons.append(f"“{c.title}” is waiting for a practitioner's signature.")
+                reasons.append(
+                    _("“%(title)s” is waiting for a practitioner's signature.") % {"title": c.title}
+                )
                 if not ref:
                     fix, ref = SIGN_CONSENT, c.ref
         return Gate(
             "consent",
             BLOCKS,
             gettext_noop("Consent"),
-            f"No valid consent to {label} treatment: " + " ".join(reasons),
+            _("No valid consent to %(indication)s treatment: %(reasons)s")
+            % {"indication": label, "reasons": " ".join(reasons)},
             fix,
             ref,
         )
@@ -154,22 +168,33 @@ def consent_gate(consents: Sequence[ConsentFacts], planned: Planned) -> Gate:
             "consent",
             BLOCKS,
             gettext_noop("Consent"),
-            f"The consent to {label} treatment names the products it covers, and "
-            f"{', '.join(sorted(uncovered))} is not among them: record a consent that covers "
-            f"{'it' if len(uncovered) == 1 else 'them'}.",
+            ngettext(
+                "The consent to %(indication)s treatment names the products it covers, and "
+                "%(products)s is not among them: record a consent that covers it.",
+                "The consent to %(indication)s treatment names the products it covers, and "
+                "%(products)s are not among them: record a consent that covers them.",
+                len(uncovered),
+            )
+            % {"indication": label, "products": ", ".join(sorted(uncovered))},
             RECORD_CONSENT,
         )
     chosen = valid[0]
     note = ""
     if chosen.withdrawn_on is not None:
-        note = f" It was withdrawn on {chosen.withdrawn_on:%Y-%m-%d}, after this session."
+        note = " " + _("It was withdrawn on %(day)s, after this session.") % {
+            "day": _day(chosen.withdrawn_on)
+        }
     if chosen.product_names and planned.products is None:
-        note += f" It covers only {', '.join(chosen.product_names)}."
+        note += " " + _("It covers only %(products)s.") % {
+            "products": ", ".join(chosen.product_names)
+        }
     return Gate(
         "consent",
         OK,
         gettext_noop("Consent"),
-        f"“{chosen.title}”, signed by the patient on {chosen.patient_signed_on:%Y-%m-%d}.{note}",
+        _("“%(title)s”, signed by the patient on %(day)s.")
+        % {"title": chosen.title, "day": _day(chosen.patient_signed_on)}
+        + note,
         VIEW_CONSENT,
         chosen.ref,
     )
@@ -195,8 +220,14 @@ def screening_gate(
                 "screening",
                 OK,
                 gettext_noop("Screening"),
-                f"Consultation of {chosen.consulted_on:%Y-%m-%d}, signed, screened {label} "
-                f"treatment (valid {valid_months} months).",
+                ngettext(
+                    "Consultation of %(day)s, signed, screened %(indication)s treatment "
+                    "(valid %(months)s month).",
+                    "Consultation of %(day)s, signed, screened %(indication)s treatment "
+                    "(valid %(months)s months).",
+                    valid_months,
+                )
+                % {"day": _day(chosen.consulted_on), "indication": label, "months": valid_months},
                 VIEW_CONSULTATION,
                 chosen.ref,
             ),
@@ -204,31 +235,39 @@ def screening_gate(
         )
     draft = next((s for s in before if not s.signed and s.consulted_on >= cutoff), None)
     if draft is not None:
-        message = (
-            f"The consultation of {draft.consulted_on:%Y-%m-%d} screened {label} treatment but "
-            "is not signed yet."
-        )
+        message = _(
+            "The consultation of %(day)s screened %(indication)s treatment but is not signed yet."
+        ) % {"day": _day(draft.consulted_on), "indication": label}
         return Gate(
             "screening", BLOCKS, gettext_noop("Screening"), message, SIGN_CONSULTATION, draft.ref
         ), None
     if signed:
-        message = (
-            f"The last signed screening for {label} treatment was on "
-            f"{signed[0].consulted_on:%Y-%m-%d}, more than {valid_months} months before "
-            f"{planned.on:%Y-%m-%d}: record a new consultation."
-        )
+        message = ngettext(
+            "The last signed screening for %(indication)s treatment was on %(day)s, more than "
+            "%(months)s month before %(on)s: record a new consultation.",
+            "The last signed screening for %(indication)s treatment was on %(day)s, more than "
+            "%(months)s months before %(on)s: record a new consultation.",
+            valid_months,
+        ) % {
+            "indication": label,
+            "day": _day(signed[0].consulted_on),
+            "months": valid_months,
+            "on": _day(planned.on),
+        }
     elif any(s.signed and s.covers(planned.indication) for s in newest_first):
-        message = (
-            f"No signed screening for {label} treatment took place before the session "
+        message = _(
+            "No signed screening for %(indication)s treatment took place before the session "
             "(the consultation was recorded after it)."
-        )
+        ) % {"indication": label}
     elif any(s.signed for s in newest_first):
-        message = (
-            f"The signed consultations did not consider {label} treatment: record one that "
-            "screens for it."
-        )
+        message = _(
+            "The signed consultations did not consider %(indication)s treatment: record one "
+            "that screens for it."
+        ) % {"indication": label}
     else:
-        message = f"No signed consultation has screened this patient for {label} treatment."
+        message = _(
+            "No signed consultation has screened this patient for %(indication)s treatment."
+        ) % {"indication": label}
     return Gate("screening", BLOCKS, gettext_noop("Screening"), message, NEW_CONSULTATION), None
 
 
@@ -238,6 +277,9 @@ def _finding(f: Mapping[str, Any]) -> dict[str, Any]:
         "level": f.get("level", ""),
         "reason": f.get("reason", ""),
         "treatments": list(f.get("treatments", [])),
+        # What the page needs to write the reason again in the reader's language.
+        "params": f.get("params"),
+        "questions": list(f.get("questions", [])),
     }
 
 
@@ -250,7 +292,7 @@ def contraindication_gates(screening: ScreeningFacts, planned: Planned) -> list[
     relevant = [f for f in screening.findings if treatments & set(f.get("treatments", ()))]
     absolute = tuple(_finding(f) for f in relevant if f.get("level") == "absolute")
     relative = tuple(_finding(f) for f in relevant if f.get("level") == "relative")
-    on = f"{screening.consulted_on:%Y-%m-%d}"
+    on = _day(screening.consulted_on)
     gates = []
     if absolute:
         gates.append(
@@ -258,9 +300,16 @@ def contraindication_gates(screening: ScreeningFacts, planned: Planned) -> list[
                 "absolute",
                 NEEDS_OVERRIDE,
                 gettext_noop("Absolute contraindication"),
-                f"The screening of {on} found {len(absolute)} absolute contraindication"
-                f"{'s' if len(absolute) > 1 else ''} to {label} treatment. Signing needs an "
-                "override with your written clinical reason.",
+                ngettext(
+                    "The screening of %(day)s found %(count)s absolute contraindication to "
+                    "%(indication)s treatment. Signing needs an override with your written "
+                    "clinical reason.",
+                    "The screening of %(day)s found %(count)s absolute contraindications to "
+                    "%(indication)s treatment. Signing needs an override with your written "
+                    "clinical reason.",
+                    len(absolute),
+                )
+                % {"day": on, "count": len(absolute), "indication": label},
                 VIEW_CONSULTATION,
                 screening.ref,
                 absolute,
@@ -272,9 +321,14 @@ def contraindication_gates(screening: ScreeningFacts, planned: Planned) -> list[
                 "relative",
                 NEEDS_ACKNOWLEDGEMENT,
                 gettext_noop("Relative contraindication"),
-                f"The screening of {on} found {len(relative)} relative contraindication"
-                f"{'s' if len(relative) > 1 else ''} to {label} treatment: weigh "
-                f"{'them' if len(relative) > 1 else 'it'} and acknowledge at signing.",
+                ngettext(
+                    "The screening of %(day)s found %(count)s relative contraindication to "
+                    "%(indication)s treatment: weigh it and acknowledge at signing.",
+                    "The screening of %(day)s found %(count)s relative contraindications to "
+                    "%(indication)s treatment: weigh them and acknowledge at signing.",
+                    len(relative),
+                )
+                % {"day": on, "count": len(relative), "indication": label},
                 VIEW_CONSULTATION,
                 screening.ref,
                 relative,
@@ -286,8 +340,11 @@ def contraindication_gates(screening: ScreeningFacts, planned: Planned) -> list[
                 "contraindications",
                 OK,
                 gettext_noop("Contraindications"),
-                f"The screening of {on} found no absolute or relative contraindication to "
-                f"{label} treatment.",
+                _(
+                    "The screening of %(day)s found no absolute or relative contraindication to "
+                    "%(indication)s treatment."
+                )
+                % {"day": on, "indication": label},
                 VIEW_CONSULTATION,
                 screening.ref,
             )
@@ -309,8 +366,10 @@ def evaluate(
                     "imported",
                     OK,
                     gettext_noop("Imported history"),
-                    "Imported from a registry bundle: recorded elsewhere, so the consent and "
-                    "screening gates do not apply.",
+                    _(
+                        "Imported from a registry bundle: recorded elsewhere, so the consent and "
+                        "screening gates do not apply."
+                    ),
                 ),
             ),
             imported=True,
@@ -328,33 +387,48 @@ def signing_problems(
     """Why these gates refuse signing with this override and acknowledgement (empty: they
     allow it). ``seen`` is the digest of the contraindications the page showed; an override
     or acknowledgement without it, or for other findings, covers nothing."""
-    problems = [f"{g.title}: {g.message}" for g in readiness.blocking]
+    problems = [
+        _("%(gate)s: %(message)s") % {"gate": _(g.title), "message": g.message}
+        for g in readiness.blocking
+    ]
     confirming = []
     if readiness.absolute:
-        listed = [f"Absolute contraindication: {f['reason']}" for f in readiness.absolute]
+        listed = [
+            _("Absolute contraindication: %(reason)s") % {"reason": _(str(f["reason"]))}
+            for f in readiness.absolute
+        ]
         if override_reason.strip():
             confirming.append("override")
         else:
-            problems += listed + [
-                "Absolute contraindication: to sign anyway, tick “Override the "
-                "contraindication” and write the clinical reason."
+            problems += [
+                *listed,
+                _(
+                    "Absolute contraindication: to sign anyway, tick “Override the "
+                    "contraindication” and write the clinical reason."
+                ),
             ]
     if readiness.relative:
         if acknowledged:
             confirming.append("acknowledgement")
         else:
             problems.append(
-                "Relative contraindication: tick “I have weighed the relative contraindications "
-                "listed” to sign."
+                _(
+                    "Relative contraindication: tick “I have weighed the relative "
+                    "contraindications listed” to sign."
+                )
             )
     if confirming and not seen:
         problems.append(
-            "Contraindications: the page did not say which findings you reviewed; open the "
-            "session again and confirm."
+            _(
+                "Contraindications: the page did not say which findings you reviewed; open the "
+                "session again and confirm."
+            )
         )
     elif confirming and seen != readiness.digest:
         problems.append(
-            "Contraindications: the screening findings changed since the page was shown; "
-            "review them and confirm again."
+            _(
+                "Contraindications: the screening findings changed since the page was shown; "
+                "review them and confirm again."
+            )
         )
     return problems

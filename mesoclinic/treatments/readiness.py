@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 from mesoclinic.clinical_codes import INDICATIONS
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.consent.models import Consent
+from mesoclinic.consultations.display import reason_text
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.patients.models import Patient
 from mesoclinic.treatments import gates
@@ -166,6 +167,11 @@ class ShownGate:
     gate: gates.Gate
     url: str
     link_label: str
+
+    @property
+    def reasons(self) -> list[str]:
+        """The gate's screening findings, each in the reader's language."""
+        return [reason_text(dict(f)) for f in self.gate.findings]
 
 
 _LINKS = {

@@ -67,7 +67,11 @@ def effective_display(session: TreatmentSession) -> dict[str, Any]:
     shown: dict[str, Any] = {}
     for name in AmendmentForm.AMENDABLE:
         value = session.effective(name)
-        shown[name] = labels[name].get(value, value) if name in labels else value
+        if name in labels:
+            # Code labels are translated in the project's catalogue (clinical_codes).
+            shown[name] = gettext(labels[name][value]) if value in labels[name] else value
+        else:
+            shown[name] = value
     return shown
 
 

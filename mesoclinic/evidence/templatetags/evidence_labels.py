@@ -56,3 +56,10 @@ def rater_label(code: str) -> str:
 def responder_label(text: str) -> str:
     """An outcome set's responder definition (``outcomes.outcome_sets``) in the reader's language."""
     return gettext(text) if text else text
+
+
+@register.filter
+def limitation(text: str) -> str:
+    """A limitation of the report in the reader's language: the engine's fixed sentences are
+    in the evidence catalogue; one written with this report's numbers stays as written."""
+    return gettext(text)

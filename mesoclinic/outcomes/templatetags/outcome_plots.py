@@ -8,12 +8,17 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 
 from mesoclinic.charts.lines import PlotInput, render_line_plot
-from mesoclinic.clinical_codes import AREAS, SIDES, SITE_ROLES
+from mesoclinic.clinical_codes import AREAS, MEASUREMENT_KINDS, SIDES, SITE_ROLES
 
 register = template.Library()
+
+# The kinds' labels are translated in the project's catalogue (clinical_codes).
+WEIGHT = MEASUREMENT_KINDS["weight_kg"].label
 
 
 @dataclass
@@ -38,7 +43,12 @@ class Plots:
 
 
 def site_name(m: Any) -> str:
-    return f"{AREAS.get(m.area, m.area)} {SIDES.get(m.side, m.side).lower()}".strip()
+    """The site in the reader's language ("Flanc droit" is a pattern: word order differs)."""
+    area = gettext(AREAS.get(m.area, m.area))
+    side = gettext(SIDES.get(m.side, m.side)).lower() if m.side else ""
+    if not side:
+        return area
+    return gettext("%(area)s %(side)s") % {"area": area, "side": side}
 
 
 def site_roles(measurements: list[Any]) -> dict[tuple[str, str], str]:
@@ -57,7 +67,7 @@ def site_roles(measurements: list[Any]) -> dict[tuple[str, str], str]:
 
 
 def circumference_series(m: Any, role: str) -> str:
-    return f"{site_name(m)} · {SITE_ROLES.get(role, role).lower()}"
+    return f"{site_name(m)} · {gettext(SITE_ROLES.get(role, role)).lower()}"
 
 
 def _panel(heading: str, unit: str, points: list[PlotInput], dashed: set[str], ident: str) -> Panel:
@@ -65,11 +75,18 @@ def _panel(heading: str, unit: str, points: list[PlotInput], dashed: set[str], i
     panel.rows = sorted((on, series, Decimal(value)) for on, value, series in points)
     if len(points) >= 2:
         dates = sorted(p[0] for p in points)
-        desc = (
-            f"{len(points)} {heading.lower()} values from {dates[0]:%Y-%m-%d} to "
-            f"{dates[-1]:%Y-%m-%d}. Solid lines are treated sites, dashed lines untreated "
-            "control sites. The table below lists every value."
-        )
+        desc = ngettext(
+            "%(count)d %(measure)s value from %(first)s to %(last)s. Solid lines are treated "
+            "sites, dashed lines untreated control sites. The table below lists every value.",
+            "%(count)d %(measure)s values from %(first)s to %(last)s. Solid lines are treated "
+            "sites, dashed lines untreated control sites. The table below lists every value.",
+            len(points),
+        ) % {
+            "count": len(points),
+            "measure": heading.lower(),
+            "first": date_format(dates[0], "SHORT_DATE_FORMAT"),
+            "last": date_format(dates[-1], "SHORT_DATE_FORMAT"),
+        }
         svg = render_line_plot(
             points, title=heading, desc=desc, y_label=unit, dashed=dashed, ident=ident
         )
@@ -88,7 +105,7 @@ def measurement_plots(measurements: list[Any]) -> Plots:
     roles = site_roles([m for m in measurements if m.kind == "circumference_cm"])
     for m in measurements:
         if m.kind == "weight_kg":
-            weights.append((m.measured_on, m.value, "Body weight"))
+            weights.append((m.measured_on, m.value, gettext(WEIGHT)))
             change = getattr(m, "weight_change", None)
             if change is not None and change.flagged:
                 flagged.append(change)
@@ -99,9 +116,13 @@ def measurement_plots(measurements: list[Any]) -> Plots:
             if role == "control":
                 dashed.add(series)
     return Plots(
-        weight=_panel("Body weight", "Weight (kg)", weights, set(), "plot-weight"),
+        weight=_panel(gettext(WEIGHT), gettext("Weight (kg)"), weights, set(), "plot-weight"),
         circumference=_panel(
-            "Circumference", "Circumference (cm)", girths, dashed, "plot-circumference"
+            gettext(MEASUREMENT_KINDS["circumference_cm"].label),
+            gettext("Circumference (cm)"),
+            girths,
+            dashed,
+            "plot-circumference",
         ),
         flagged=sorted(flagged, key=lambda c: c.measured_on),
     )
