@@ -10,6 +10,9 @@ not its MRN (no join; the engine only tells patients apart and reports counts). 
 patients this reads in under a second what the export rows took about four seconds for
 (bench/evidence_bench.py, issue 11).
 
+Rows that tie in a query's ordering come in the database's order, as in an export: on
+SQLite the same as the export rows, on PostgreSQL possibly another (the query differs).
+
 Raw cursor values differ by database (SQLite gives dates and times as text unless the
 driver parses them, decimals as float and UUIDs as 32 hex digits; PostgreSQL gives Python
 objects); each column is converted here to the one type the engine reads.

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from django.db import connection
 
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.evidence.figures import Tables
@@ -22,6 +23,12 @@ from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
 
 pytestmark = pytest.mark.django_db
+
+
+def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows in a fixed order, patients as their number of rows (codes follow row order)."""
+    rows = frame.assign(patient=frame.groupby("patient")["patient"].transform("size"))
+    return rows.sort_values(list(rows.columns)).reset_index(drop=True)
 
 
 def _export_path(clinic: Clinic) -> Tables:
@@ -54,9 +61,13 @@ def test_it_reads_the_same_tables_as_the_export_rows(
     _app_records(riverside, alice, patient)
     # when riverside's tables are read column by column and through the export's rows
     new, old = clinic_tables(riverside).normalised(), _export_path(riverside).normalised()
-    # then the engine gets the same tables, row for row, and none of hilltop's rows
+    # then the engine gets the same tables (on SQLite row for row; elsewhere rows that tie in
+    # the query's order may come in another order, as they may between two exports), and
+    # none of hilltop's rows
     for name in ("sessions", "measurements", "adverse_events"):
-        pd.testing.assert_frame_equal(getattr(new, name), getattr(old, name))
+        if connection.vendor == "sqlite":
+            pd.testing.assert_frame_equal(getattr(new, name), getattr(old, name))
+        pd.testing.assert_frame_equal(_canonical(getattr(new, name)), _canonical(getattr(old, name)))  # fmt: skip
     assert new.n_patients_listed == old.n_patients_listed == 41
     assert len(new.sessions) > 100
     assert len(new.measurements) > 100
