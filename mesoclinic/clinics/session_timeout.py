@@ -32,6 +32,11 @@ LAST_ACTIVITY_AT = "last_activity_at"
 # The banner appears this long before the idle sign-out (half the idle period when that is
 # shorter, as in a test with a tiny timeout).
 WARNING_LEAD_SECONDS = 120
+# A request restarts the idle clock only when the recorded activity is older than this: a
+# run of clicks then saves the session once, not once a request (issue 11: the session
+# UPDATE and its transaction were part of every chart view). The idle sign-out comes at
+# most this much earlier than the full period after the last request, never later.
+ACTIVITY_STEP_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,10 @@ class SessionTimeoutMiddleware:
             return _to_login(request)
         if request.path != status_url:
             now = time.time()
-            request.session.setdefault(SIGNED_IN_AT, now)
-            request.session[LAST_ACTIVITY_AT] = now
+            session = request.session
+            if SIGNED_IN_AT not in session:
+                session[SIGNED_IN_AT] = now
+            stale = now - float(session.get(LAST_ACTIVITY_AT, 0)) >= ACTIVITY_STEP_SECONDS
+            if stale or request.path == reverse("session_keep_alive"):
+                session[LAST_ACTIVITY_AT] = now
         return self.get_response(request)

@@ -13,11 +13,11 @@ import datetime as dt
 from pathlib import Path
 
 from mesoclinic.clinics.models import Clinic
+from mesoclinic.evidence.columns import clinic_frames
 from mesoclinic.evidence.figures import Tables
 from mesoclinic.registry.bundle_format import ADVERSE_EVENTS, MEASUREMENTS, PATIENTS, SESSIONS
 from mesoclinic.registry.bundle_model import Bundle
 from mesoclinic.registry.bundle_reader import read_bundle
-from mesoclinic.registry.exporter import clinic_rows
 
 
 def _tables(bundle: Bundle) -> Tables:
@@ -28,8 +28,9 @@ def _tables(bundle: Bundle) -> Tables:
 
 
 def clinic_tables(clinic: Clinic) -> Tables:
-    """The clinic's own records, and nothing of any other clinic."""
-    return _tables(clinic_rows(clinic).bundle())
+    """The clinic's own records, and nothing of any other clinic (the export's rows, read
+    column by column: ``columns.clinic_frames``)."""
+    return Tables(**clinic_frames(clinic))
 
 
 def bundle_tables(path: str | Path, clinic: Clinic | None = None) -> Tables:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -12,6 +15,13 @@ class FhirConfig(AppConfig):
 
     def ready(self) -> None:
         from mesoclinic.aftercare.signals import run_due
-        from mesoclinic.fhir.periodic import run_due_receiver
 
-        run_due.connect(run_due_receiver, dispatch_uid="fhir-run-due")
+        run_due.connect(_run_due, dispatch_uid="fhir-run-due")
+
+
+def _run_due(sender: Any, now: dt.datetime, **kwargs: Any) -> dict[str, int]:
+    # The bulk runner and the token stores are imported when run-due runs, not by every
+    # command's start-up (issue 11: recall and dose-check paid for them at each start).
+    from mesoclinic.fhir.periodic import run_due_receiver
+
+    return run_due_receiver(sender, now=now, **kwargs)

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinics.access import ClinicScopedManager
+from mesoclinic.records.choice_labels import ChoiceLabels
 
 
 class ImmutableRecordError(Exception):
@@ -48,7 +49,7 @@ class IncompleteEditError(StaleRecordError):
     """Raised when an edit does not carry the version it was read at."""
 
 
-class ClinicalRecord(models.Model):
+class ClinicalRecord(ChoiceLabels, models.Model):
     """Abstract base of clinic-owned records (not a clinical entity itself)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.clinical_codes import AREAS, INDICATIONS, SIDES, TECHNIQUES, choices
 from mesoclinic.clinics.access import ClinicScopedQuerySet
+from mesoclinic.records.choice_labels import ChoiceLabels
 from mesoclinic.records.models import ImmutableRecordError, SignableRecord
 
 
@@ -147,7 +148,7 @@ class TreatmentSession(SignableRecord):
         return list(self.injections.in_effect().select_related("product", "lot"))
 
 
-class SessionArea(models.Model):
+class SessionArea(ChoiceLabels, models.Model):
     """An area and side treated in a session, with the price charged for it."""
 
     session = models.ForeignKey(TreatmentSession, on_delete=models.CASCADE, related_name="areas")
@@ -216,7 +217,7 @@ def prefetch_lines_in_effect(*prefetch: str) -> models.Prefetch[str, InjectionQu
     return models.Prefetch("injections", queryset=lines, to_attr=LINES_IN_EFFECT)
 
 
-class Injection(models.Model):
+class Injection(ChoiceLabels, models.Model):
     """One syringe or injection line: product, lot, volume, points, depth and technique at an area.
 
     A line of a signed session is never changed: a correction (a wrong lot, say) is a new

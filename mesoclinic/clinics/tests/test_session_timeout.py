@@ -1,6 +1,7 @@
 """Automatic logoff: a sign-in ends after the clinic's idle period without a request and after
 the absolute lifetime, whatever the activity; every request but the page's own "how long have
-I left?" counts as activity.
+I left?" counts as activity (recorded at most every ACTIVITY_STEP_SECONDS, so that a run of
+requests saves the session once).
 
 Time passes here by moving the session's recorded times into the past, as the server would
 find them after a real wait.
@@ -11,7 +12,9 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
@@ -189,3 +192,20 @@ def test_it_starts_the_clock_at_a_real_sign_in(alice):
     page = client.get(TODAY, follow=True).content.decode()
     assert 'data-idle-seconds="900"' in page
     assert 'data-warning-seconds="120"' in page
+
+
+def test_it_saves_the_session_once_for_a_run_of_requests(alice):
+    # given alice signed in, her last request 10 minutes ago
+    client = _signed_in(alice)
+    _rewind(client, idle_minutes=10)
+    # when she opens the patient list twice in a row
+    client.get(PATIENTS)
+    restarted = client.session[LAST_ACTIVITY_AT]
+    with CaptureQueriesContext(connection) as queries:
+        client.get(PATIENTS)
+    # then the first request restarted the clock; the second neither moved it nor wrote
+    # the session row
+    assert restarted > time.time() - 60
+    assert client.session[LAST_ACTIVITY_AT] == restarted
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert not [sql for sql in writes if "django_session" in sql]

@@ -102,9 +102,12 @@ def build_courses(sessions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             "protocol": grouped["protocol"].first(),
             "t0": grouped["day"].min(),
             "last_day": grouped["day"].max(),
-            "covers": grouped["covers"].agg(np.bitwise_or.reduce),
         }
     )
+    # Rows are sorted by course (numbered in order), so each course is one run starting at a
+    # ``new`` row: one C-level reduceat instead of a Python call per course.
+    covers = ses["covers"].to_numpy()
+    courses["covers"] = np.bitwise_or.reduceat(covers, np.flatnonzero(new)) if len(ses) else covers
     courses["n_sessions"] = days.groupby("course").size()
     courses.index.name = "course"
     return courses.reset_index(), days
