@@ -46,6 +46,9 @@ TRANSLATED = (
     "audit",
     "consent",
     "operations",
+    "safety",
+    "fhir",
+    "registry",
 )
 LANGUAGES = ("fr", "it", "es")
 ROLES = ("alice", "nina", "bob", "ada", "rita")
@@ -144,11 +147,33 @@ def _probe(message: str) -> str | None:
     return max(parts, key=len) if parts else None
 
 
+# Whole words only. A word joined to the next by an apostrophe is an elision of the page's
+# language (Italian "all'indirizzo", French "l'adresse"), not the English word; a word just
+# after a slash is part of a path or a code ("system/Patient.read", a FHIR resource type).
+NOT_BEFORE = r"[\w/'’-]"
+NOT_AFTER = r"[\w'’-]"
+
+
+@cache
+def translations(language: str) -> frozenset[str]:
+    """Every translation in ``language`` of every catalogue: an English message that is also
+    one of these (Italian "Note", the plural of "nota") is a word of the page's language."""
+    words: set[str] = set()
+    for po in PACKAGE.glob(f"**/locale/{language}/LC_MESSAGES/django.po"):
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            words.update(s.strip() for s in strings if s)
+    return frozenset(words)
+
+
 @cache
 def english_messages(language: str) -> dict[str, re.Pattern[str]]:
     """Each English message of the translated catalogues whose translation into
     ``language`` differs from it, with the pattern that finds it as whole words."""
     found: dict[str, re.Pattern[str]] = {}
+    native = translations(language)
     for owner in TRANSLATED:
         path = _catalogue(owner, language)
         if not path.exists():
@@ -168,7 +193,9 @@ def english_messages(language: str) -> dict[str, re.Pattern[str]]:
                     continue
                 if any(probe in s for s in strings):
                     continue  # the translation keeps it (a name, a unit)
-                found[probe] = re.compile(rf"(?<![\w-]){re.escape(probe)}(?![\w-])")
+                if probe in native:
+                    continue  # a word of the language too (Italian "Note" for "Notes")
+                found[probe] = re.compile(rf"(?<!{NOT_BEFORE}){re.escape(probe)}(?!{NOT_AFTER})")
     return found
 
 
@@ -243,3 +270,25 @@ def test_it_finds_an_english_message_left_on_a_page():
     assert "Stay signed in" in left
     assert "Skip to content" in left
     assert "Paramètres" not in left
+
+
+def test_it_does_not_take_an_italian_elision_or_a_code_for_english():
+    # given Italian text with an elision and a FHIR scope, and a word Italian shares
+    html = (
+        "<main><p>Inviata all'indirizzo indicato.</p><p>system/Patient.read</p>"
+        "<label>Note</label></main>"
+    )
+    # when the page is checked in Italian
+    left = untranslated(html, "it")
+    # then none of them counts as English
+    assert "all" not in left
+    assert "Patient" not in left
+    assert "Note" not in left
+
+
+def test_it_still_finds_an_english_word_before_a_full_stop_or_in_a_sentence():
+    # given a Spanish page with the English word "Patient" at the end of a sentence
+    html = "<main><p>Ver el historial. Patient.</p></main>"
+    # when the page is checked
+    # then it is found
+    assert "Patient" in untranslated(html, "es")

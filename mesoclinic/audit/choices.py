@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Action(models.TextChoices):
@@ -12,8 +13,8 @@ class Action(models.TextChoices):
     SEARCH = "search", _("Searched")
     CREATE = "create", _("Created")
     UPDATE = "update", _("Updated")
-    SIGN = "sign", _("Signed")
-    AMEND = "amend", _("Amended")
+    SIGN = "sign", pgettext_lazy("audit action", "Signed")
+    AMEND = "amend", pgettext_lazy("audit action", "Amended")
     OVERRIDE = "override", _("Overrode a safety check")
     EXPORT = "export", _("Exported")
     IMPORT = "import", _("Imported")

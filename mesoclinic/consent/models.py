@@ -43,7 +43,7 @@ class ConsentTemplate(ClinicalRecord):
         "formulary.Product",
         blank=True,
         related_name="consent_templates",
-        help_text="Leave empty to cover any product given for the indication",
+        help_text=_("Leave empty to cover any product given for the indication"),
     )
 
     class Meta:

@@ -15,6 +15,7 @@ from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.roles import Perm
+from mesoclinic.consent.default_translations import DEFAULT_TRANSLATIONS
 from mesoclinic.consent.defaults import DEFAULT_TEMPLATES
 from mesoclinic.consent.models import Consent, ConsentTemplate
 from mesoclinic.consent.names import names_match
@@ -51,7 +52,9 @@ def default_templates() -> list[dict[str, Any]]:
 def install_default_templates(
     request: HttpRequest | None, clinic: Clinic, user: Any
 ) -> list[ConsentTemplate]:
-    """Add each default template whose code the clinic does not use yet, as version 1."""
+    """Add each default template whose code the clinic does not use yet, as version 1, with
+    its French, Italian and Spanish versions (so a patient signs the text in their language).
+    Returns the English templates added; the translations are versions of the same ones."""
     created = []
     with transaction.atomic():
         taken = set(ConsentTemplate.objects.for_clinic(clinic).values_list("code", flat=True))
@@ -61,6 +64,15 @@ def install_default_templates(
             template = ConsentTemplate.objects.create(clinic=clinic, created_by=user, **fields)
             record(request, Action.CREATE, obj=template, clinic=clinic, user=user)
             created.append(template)
+            for (code, language), (title, body) in DEFAULT_TRANSLATIONS.items():
+                if code != fields["code"]:
+                    continue
+                translated = ConsentTemplate.objects.create(
+                    clinic=clinic,
+                    created_by=user,
+                    **{**fields, "language": language, "title": title, "body": body},
+                )
+                record(request, Action.CREATE, obj=translated, clinic=clinic, user=user)
     return created
 
 

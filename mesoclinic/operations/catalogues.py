@@ -171,6 +171,37 @@ def stale_catalogues(root: Path = PACKAGE) -> list[str]:
     return problems
 
 
+def conflicts(paths: Iterable[Path], root: Path = PACKAGE) -> list[str]:
+    """The messages (same msgid and context) translated differently in two catalogues of one
+    language. Django merges the catalogues and takes the first app's translation, so the other
+    app's page would show a word it did not choose: one wording, or a ``pgettext`` context
+    where the meanings differ."""
+    # language -> (context, msgid) -> translation -> the catalogues that give it
+    seen: dict[str, dict[tuple[str | None, str], dict[object, list[str]]]] = {}
+    for po in paths:
+        language = po.parents[1].name
+        owner = po.parents[3]
+        name = "project" if owner == root else owner.name
+        for message in read(po):
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if not message.id or message.fuzzy or not all(strings):
+                continue
+            key = (message.context, _text(message.id))
+            by_text = seen.setdefault(language, {}).setdefault(key, {})
+            by_text.setdefault(message.string, []).append(name)
+    problems = []
+    for language, messages in sorted(seen.items()):
+        for (context, msgid), by_text in sorted(messages.items(), key=lambda kv: str(kv[0])):
+            if len(by_text) < 2:
+                continue
+            where = "; ".join(
+                f"{text!r} in {', '.join(sorted(owners))}" for text, owners in by_text.items()
+            )
+            label = f"{context}|{msgid}" if context else msgid
+            problems.append(f"{language}: {label!r} translated differently: {where}")
+    return problems
+
+
 def check(paths: Iterable[Path], out: list[str]) -> bool:
     """Every catalogue complete; False (with what is wrong in ``out``) otherwise."""
     ok = True
@@ -212,6 +243,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     lines: list[str] = []
     ok = check(catalogues(), lines)
+    clashes = conflicts(catalogues())
+    if clashes:
+        lines.append(
+            f"{len(clashes)} messages translated differently in two catalogues (Django shows "
+            "the first app's translation on every page): use one wording, or pgettext "
+            "contexts where the meanings differ"
+        )
+        lines.extend(f"  conflict: {c}" for c in clashes)
+        ok = False
     if args.fresh:
         if shutil.which("xgettext") is None:
             lines.append("(xgettext not installed: catalogues not compared with the source)")

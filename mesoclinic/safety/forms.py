@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.formulary.models import Lot
@@ -82,7 +82,7 @@ class AdverseEventForm(VersionedForm, _AdverseEventForm):
             "onset_date": gettext_lazy("Onset date"),
             "severity": gettext_lazy("Severity"),
             "causality": gettext_lazy("Causality"),
-            "outcome": gettext_lazy("Outcome"),
+            "outcome": pgettext_lazy("adverse event", "Outcome"),
             "notes": gettext_lazy("Notes"),
             "serious": gettext_lazy("Serious"),
             "last_seen_unresolved": gettext_lazy("Last seen unresolved"),

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mesoclinic.clinical_codes import AE_TYPES, SEVERITIES
 from mesoclinic.records.models import ClinicalRecord
@@ -29,7 +30,7 @@ class Outcome(models.TextChoices):
     RECOVERED = "recovered", _("Recovered / resolved")
     SEQUELAE = "sequelae", _("Recovered / resolved with sequelae")
     FATAL = "fatal", _("Fatal")
-    UNKNOWN = "unknown", _("Unknown")
+    UNKNOWN = "unknown", pgettext_lazy("adverse event outcome", "Unknown")
 
 
 def translated(labels: dict[str, str]) -> list[tuple[str, Any]]:

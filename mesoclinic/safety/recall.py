@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.formulary.models import Lot, LotQuerySet
 from mesoclinic.treatments.models import Injection
@@ -148,17 +150,24 @@ def parse_date(text: str | None, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise RecallError(f"{name}: {text!r} is not a date (use YYYY-MM-DD).") from None
+        raise RecallError(
+            # The field's code before ": " (the view puts the message on that field).
+            f"{name}: "
+            + gettext("%(value)s is not a date (use YYYY-MM-DD).") % {"value": repr(text)}
+        ) from None
 
 
 def find_lots(lots: LotQuerySet, number: str) -> list[Lot]:
     """The clinic's lots with this number (any case), one per product."""
     number = number.strip()
     if not number:
-        raise RecallError("lot: give the lot number.")
+        raise RecallError("lot: " + gettext("give the lot number."))
     found = list(lots.filter(lot_number__iexact=number).select_related("product"))
     if not found:
-        raise RecallError(f"lot: no lot numbered {number!r} in this clinic.")
+        raise RecallError(
+            "lot: "
+            + gettext("no lot numbered %(number)s in this clinic.") % {"number": repr(number)}
+        )
     return found
 
 
@@ -197,7 +206,7 @@ def recall(
     """Everyone exposed to lot ``number`` of ``clinic`` between the dates (inclusive, in the
     clinic's time zone). ``lots`` is the caller's clinic-scoped lot queryset."""
     if date_from and date_to and date_from > date_to:
-        raise RecallError("to: the end date is before the start date.")
+        raise RecallError("to: " + gettext("the end date is before the start date."))
     found = find_lots(lots, number)
     ordered = exposure_rows(clinic, [lot.pk for lot in found], date_from, date_to, with_contact)
     patients: dict[str, ExposedPatient] = {}

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -140,20 +141,31 @@ def record_recall_contact(
     """
     note = note.strip()
     if lot.clinic_id != membership.clinic_id or patient.clinic_id != membership.clinic_id:
-        raise FormularyError("Recalled lot: no such lot for this patient in your clinic.")
+        raise FormularyError(gettext("Recalled lot: no such lot for this patient in your clinic."))
     if lot.status != LotStatus.RECALLED:
         raise FormularyError(
-            f"Recalled lot: lot {lot.lot_number} is {lot.get_status_display().lower()}, not "
-            "recalled; contacts are recorded for recalled lots."
+            gettext(
+                "Recalled lot: lot %(lot)s is %(status)s, not recalled; contacts are recorded "
+                "for recalled lots."
+            )
+            % {"lot": lot.lot_number, "status": lot.get_status_display().lower()}
         )
     if (lot.pk, patient.pk) not in exposures(membership.clinic, [lot.pk], patient.pk):
-        raise FormularyError(f"Recalled lot: this patient did not receive lot {lot.lot_number}.")
+        raise FormularyError(
+            gettext("Recalled lot: this patient did not receive lot %(lot)s.")
+            % {"lot": lot.lot_number}
+        )
     if outcome not in RecallContactOutcome.values:
-        raise FormularyError(f"Outcome: {outcome!r} is not one of the outcomes listed.")
+        raise FormularyError(
+            gettext("Outcome: %(outcome)s is not one of the outcomes listed.")
+            % {"outcome": repr(outcome)}
+        )
     if contacted_at > timezone.now() + CONTACT_CLOCK_SKEW:
-        raise FormularyError("When: cannot be in the future.")
+        raise FormularyError(gettext("When: cannot be in the future."))
     if outcome == RecallContactOutcome.REACHED and not note:
-        raise FormularyError("Note: write what the patient was told and anything they reported.")
+        raise FormularyError(
+            gettext("Note: write what the patient was told and anything they reported.")
+        )
     with transaction.atomic():
         contact = RecallContact.objects.create(
             clinic=membership.clinic,

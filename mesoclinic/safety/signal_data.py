@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.sql.constants import MULTI
+from django.utils.translation import gettext
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.formulary.models import Lot
@@ -207,7 +208,13 @@ def describe(clinic: Clinic, signals: list[Signal], as_of: dt.date) -> list[Sign
     for signal in signals:
         lot = lots.get(signal.key) if signal.kind == LOT else None
         name = "" if lot else names.get(signal.key, signal.key.removeprefix(REGISTRY_PREFIX))
-        label = f"{lot.product.name} lot {lot.lot_number}" if lot else f"Practitioner {name}"
+        # In the active language: the command's text output and the page read it.
+        label = (
+            gettext("%(product)s lot %(number)s")
+            % {"product": lot.product.name, "number": lot.lot_number}
+            if lot
+            else gettext("Practitioner %(name)s") % {"name": name}
+        )
         views.append(
             SignalView(signal, label, lot, name, steps_for(signal.kind), signal.is_active(as_of))
         )

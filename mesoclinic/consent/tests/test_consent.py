@@ -86,7 +86,9 @@ def test_it_shows_an_empty_state_and_installs_the_standard_templates(login, ada)
     assert "No consent templates yet" in client.get(reverse("consent:templates")).content.decode()
     client.post(reverse("consent:template_defaults"))
     client.post(reverse("consent:template_defaults"))  # twice adds nothing more
-    assert ConsentTemplate.objects.count() == 4
+    # four texts, each in English, French, Italian and Spanish
+    assert ConsentTemplate.objects.count() == 4 * 4
+    assert ConsentTemplate.objects.filter(language="en-gb").count() == 4
 
 
 def test_it_creates_a_template_and_names_bad_fields(login, ada):
@@ -124,11 +126,11 @@ def test_it_refuses_a_second_template_with_the_same_code(login, ada, templates):
         },
     )
     assert "Code: a template with this code exists" in response.content.decode()
-    # and the template in use is the only one with that code, unchanged
-    assert list(ConsentTemplate.objects.filter(code="pcdc-lipolysis")) == [
-        templates["pcdc-lipolysis"]
-    ]
-    assert ConsentTemplate.objects.get(code="pcdc-lipolysis").title != "Again"
+    # and the English template in use is the only one with that code, unchanged (its French,
+    # Italian and Spanish versions share the code)
+    english = ConsentTemplate.objects.filter(code="pcdc-lipolysis", language="en-gb")
+    assert list(english) == [templates["pcdc-lipolysis"]]
+    assert not ConsentTemplate.objects.filter(title="Again").exists()
 
 
 def test_it_makes_a_new_version_without_touching_the_one_in_use(login, ada, consent, templates):

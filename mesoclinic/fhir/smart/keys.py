@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.utils.translation import gettext as _
 from jwt import PyJWK
 from jwt.exceptions import PyJWKError, PyJWTError
 
@@ -31,9 +32,12 @@ def _algorithm(key: dict[str, Any]) -> str:
         return "RS384"
     if kty == "EC":
         if key.get("crv") != "P-384":
-            raise KeySetError("An EC key must be on the P-384 curve (ES384).")
+            raise KeySetError(_("An EC key must be on the P-384 curve (ES384)."))
         return "ES384"
-    raise KeySetError(f"Key type {kty!r} is not accepted: use RSA (RS384) or EC P-384 (ES384).")
+    raise KeySetError(
+        _("Key type %(type)s is not accepted: use RSA (RS384) or EC P-384 (ES384).")
+        % {"type": repr(kty)}
+    )
 
 
 def check_key_set(text_or_value: str | dict[str, Any]) -> dict[str, Any]:
@@ -42,42 +46,57 @@ def check_key_set(text_or_value: str | dict[str, Any]) -> dict[str, Any]:
         try:
             value = json.loads(text_or_value)
         except json.JSONDecodeError as exc:
-            raise KeySetError(f"This is not JSON ({exc.msg}, line {exc.lineno}).") from exc
+            raise KeySetError(
+                _("This is not JSON (%(error)s, line %(line)s).")
+                % {"error": exc.msg, "line": exc.lineno}
+            ) from exc
     else:
         value = text_or_value
     if not isinstance(value, dict) or not isinstance(value.get("keys"), list):
-        raise KeySetError('A JWK Set is a JSON object with a "keys" list.')
+        raise KeySetError(_('A JWK Set is a JSON object with a "keys" list.'))
     keys = value["keys"]
     if not keys:
-        raise KeySetError("The JWK Set has no key.")
+        raise KeySetError(_("The JWK Set has no key."))
     if len(keys) > MAX_KEYS:
-        raise KeySetError(f"At most {MAX_KEYS} keys.")
+        raise KeySetError(_("At most %(count)s keys.") % {"count": MAX_KEYS})
     kids: set[str] = set()
     public: list[dict[str, Any]] = []
     for key in keys:
         if not isinstance(key, dict):
-            raise KeySetError("Every key must be a JSON object (a JWK).")
+            raise KeySetError(_("Every key must be a JSON object (a JWK)."))
         if PRIVATE_MEMBERS & key.keys():
             raise KeySetError(
-                "A key has private parts: paste only the public key, and make a new key pair, "
-                "because this private key is no longer secret."
+                _(
+                    "A key has private parts: paste only the public key, and make a new key "
+                    "pair, because this private key is no longer secret."
+                )
             )
         kid = key.get("kid")
         if not isinstance(kid, str) or not kid:
-            raise KeySetError('Every key needs a "kid" (the id the client puts in its JWT header).')
+            raise KeySetError(
+                _('Every key needs a "kid" (the id the client puts in its JWT header).')
+            )
         if kid in kids:
-            raise KeySetError(f"Two keys have the kid {kid!r}.")
+            raise KeySetError(_("Two keys have the kid %(kid)s.") % {"kid": repr(kid)})
         kids.add(kid)
         algorithm = _algorithm(key)
         if key.get("alg") not in (None, algorithm):
-            raise KeySetError(f"Key {kid!r}: alg {key.get('alg')!r} does not fit; use {algorithm}.")
+            raise KeySetError(
+                _("Key %(kid)s: alg %(alg)s does not fit; use %(algorithm)s.")
+                % {"kid": repr(kid), "alg": repr(key.get("alg")), "algorithm": algorithm}
+            )
         try:
             parsed = PyJWK(key, algorithm=algorithm)
         except (PyJWKError, PyJWTError, ValueError, TypeError) as exc:
-            raise KeySetError(f"Key {kid!r} cannot be read as a public key.") from exc
+            raise KeySetError(
+                _("Key %(kid)s cannot be read as a public key.") % {"kid": repr(kid)}
+            ) from exc
         size = getattr(parsed.key, "key_size", 0)
         if algorithm == "RS384" and size < MIN_RSA_BITS:
-            raise KeySetError(f"Key {kid!r}: RSA keys must be at least {MIN_RSA_BITS} bits.")
+            raise KeySetError(
+                _("Key %(kid)s: RSA keys must be at least %(bits)s bits.")
+                % {"kid": repr(kid), "bits": MIN_RSA_BITS}
+            )
         public.append(key)
     return {"keys": public}
 

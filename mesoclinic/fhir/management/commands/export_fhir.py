@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from mesoclinic.clinics.management.options import clinic_by_slug
 from mesoclinic.fhir.export import RESOURCE_TYPES, ExportError, export_fhir, parse_types
@@ -22,7 +23,8 @@ def parse_since(text: str | None, zone: Any) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(text)
     except ValueError as error:
         raise CommandError(
-            f"--since: {text!r} is not a date (YYYY-MM-DD) or ISO date-time."
+            _("--since: %(value)s is not a date (YYYY-MM-DD) or ISO date-time.")
+            % {"value": repr(text)}
         ) from error
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
@@ -56,5 +58,6 @@ class Command(BaseCommand):
         except (ExportError, OSError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
-            f"exported {result.total} resources in {len(result.paths)} files to {options['path']}"
+            _("exported %(total)s resources in %(files)s files to %(path)s")
+            % {"total": result.total, "files": len(result.paths), "path": options["path"]}
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from mesoclinic.clinics.management.options import clinic_by_slug
 from mesoclinic.registry.anonymity import DEFAULT_K
@@ -42,7 +43,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         clinic = clinic_by_slug(options["clinic"])
         if options["k"] < 1:
-            raise CommandError("--k must be at least 1")
+            raise CommandError(_("--k must be at least 1"))
         try:
             result = export_registry(
                 options["path"],
@@ -56,24 +57,41 @@ class Command(BaseCommand):
         if result.manifest:
             manifest = result.manifest
             self.stderr.write(
-                f"quasi-identifiers: {', '.join(manifest['quasi_identifiers'])} "
-                f"({manifest['generalisation']})"
+                _("quasi-identifiers: %(names)s (%(generalisation)s)")
+                % {
+                    "names": ", ".join(manifest["quasi_identifiers"]),
+                    "generalisation": manifest["generalisation"],
+                }
             )
             self.stderr.write(
-                f"min k {manifest['min_k']} (target {manifest['k_target']}); "
-                f"{manifest['patients_suppressed']} of {manifest['patients_in_clinic']} "
-                "patients suppressed"
+                _(
+                    "min k %(min_k)s (target %(target)s); %(suppressed)s of %(patients)s "
+                    "patients suppressed"
+                )
+                % {
+                    "min_k": manifest["min_k"],
+                    "target": manifest["k_target"],
+                    "suppressed": manifest["patients_suppressed"],
+                    "patients": manifest["patients_in_clinic"],
+                }
             )
         for warning in result.warnings:
-            self.stderr.write(f"warning: {warning}")
+            self.stderr.write(_("warning: %(warning)s") % {"warning": warning})
         if result.warnings:
             self.stderr.write(
-                f"warning: {len(result.warnings)} cell(s) above would be refused by an import."
+                _("warning: %(count)s cell(s) above would be refused by an import.")
+                % {"count": len(result.warnings)}
             )
         if result.skipped_sessions:
             self.stderr.write(
-                f"warning: {result.skipped_sessions} session(s) with no area were not exported "
-                "(the format needs an area per session row)."
+                _(
+                    "warning: %(count)s session(s) with no area were not exported (the "
+                    "format needs an area per session row)."
+                )
+                % {"count": result.skipped_sessions}
             )
         counts = ", ".join(f"{n} {name}" for name, n in result.counts.items())
-        self.stdout.write(f"exported {counts} to {', '.join(str(p) for p in result.paths)}")
+        self.stdout.write(
+            _("exported %(counts)s to %(paths)s")
+            % {"counts": counts, "paths": ", ".join(str(p) for p in result.paths)}
+        )

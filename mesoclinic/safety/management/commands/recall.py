@@ -16,6 +16,8 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -70,20 +72,28 @@ class Command(BaseCommand):
 
 
 def _text(result: RecallResult) -> str:
-    span = f"{result.date_from or 'first use'} to {result.date_to or 'today'}"
+    """The result for the operator, in the active language (JSON output stays English)."""
+    start = str(result.date_from) if result.date_from else _("first use")
+    end = str(result.date_to) if result.date_to else _("today")
     products = ", ".join(lot.product.name for lot in result.lots)
-    lines = [f"Lot {result.lot_number} ({products}), {span}"]
+    lines = [
+        _("Lot %(lot)s (%(products)s), %(start)s to %(end)s")
+        % {"lot": result.lot_number, "products": products, "start": start, "end": end}
+    ]
     if result.shared_number:
         lines.append(
-            f"Note: {len(result.lots)} products have a lot numbered {result.lot_number}; "
-            "all are included."
+            _("Note: %(count)s products have a lot numbered %(lot)s; all are included.")
+            % {"count": len(result.lots), "lot": result.lot_number}
         )
-    lines.append(f"{len(result.patients)} patient(s), {result.session_count} session(s)")
+    lines.append(
+        _("%(patients)s patient(s), %(sessions)s session(s)")
+        % {"patients": len(result.patients), "sessions": result.session_count}
+    )
+    draft = " [" + pgettext("session state", "draft") + "]"
     for patient in result.patients:
         for session in patient.sessions:
-            draft = "" if session.signed else " [draft]"
             lines.append(
                 f"{patient.patient_id}\t{session.day}\t{', '.join(session.areas)}\t"
-                f"{session.volume_ml} mL\t{session.practitioner}{draft}"
+                f"{session.volume_ml} mL\t{session.practitioner}{'' if session.signed else draft}"
             )
     return "\n".join(lines)

@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -79,7 +80,9 @@ class Command(BaseCommand):
                 as_of = dt.date.fromisoformat(options["as_of"])
             except ValueError:
                 raise CommandError(
-                    f"--as-of: {options['as_of']!r} is not a date (use YYYY-MM-DD).",
+                    "--as-of: "
+                    + _("%(value)s is not a date (use YYYY-MM-DD).")
+                    % {"value": repr(options["as_of"])},
                     returncode=EXIT_INVALID,
                 ) from None
         views = describe(clinic, detect_for_clinic(clinic, as_of), as_of)
@@ -101,17 +104,38 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(payload, indent=2, ensure_ascii=True))
             return
         if not views:
-            self.stdout.write(f"No safety signals at {clinic.slug} as of {as_of}.")
+            self.stdout.write(
+                _("No safety signals at %(clinic)s as of %(day)s.")
+                % {"clinic": clinic.slug, "day": as_of}
+            )
         for v in views:
             s = v.signal
-            state = "ACTIVE" if v.active else "past"
+            state = _("ACTIVE") if v.active else _("past")
             self.stdout.write(
-                f"[{state}] {v.label}: {len(s.case_patients)} patients, onsets {s.first_onset} "
-                f"to {s.last_onset}; {s.exposed_patients} other patients exposed "
-                f"{s.window_start} to {s.window_end}"
+                _(
+                    "[%(state)s] %(label)s: %(cases)s patients, onsets %(first)s to %(last)s; "
+                    "%(exposed)s other patients exposed %(start)s to %(end)s"
+                )
+                % {
+                    "state": state,
+                    "label": v.label,
+                    "cases": len(s.case_patients),
+                    "first": s.first_onset,
+                    "last": s.last_onset,
+                    "exposed": s.exposed_patients,
+                    "start": s.window_start,
+                    "end": s.window_end,
+                }
             )
             for c in s.cases:
                 self.stdout.write(
-                    f"  case {c.patient_id} {c.event_type} onset {c.onset} "
-                    f"(day {c.days_after_session} after {c.session_day})"
+                    "  "
+                    + _("case %(patient)s %(event)s onset %(onset)s (day %(days)s after %(day)s)")
+                    % {
+                        "patient": c.patient_id,
+                        "event": c.event_type,
+                        "onset": c.onset,
+                        "days": c.days_after_session,
+                        "day": c.session_day,
+                    }
                 )
