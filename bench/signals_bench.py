@@ -270,8 +270,8 @@ def measure(path: str, as_of_text: str, runs: int) -> None:
     for _ in range(5):
         began = time.perf_counter()
         if path == "before":
-            found = signal_data.detect_for_clinic(clinic, as_of, case_finding=False)
-            sum(1 for s in found if s.is_active(as_of))
+            clusters = signal_data.detect_for_clinic(clinic, as_of, case_finding=False)
+            sum(1 for s in clusters if s.is_active(as_of))
         else:
             signal_state.active_count(clinic, as_of)
         count_ms.append((time.perf_counter() - began) * 1000)
