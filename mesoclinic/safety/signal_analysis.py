@@ -19,7 +19,8 @@ attack-rate table; https://archive.cdc.gov/www_cdc_gov/csels/dsepd/ss1978/lesson
   remains after stratifying by lot". A product is shown, never raised: its excess is its
   usual rate unless one of its lots carries it.
 - **Multiple testing.** Holm's step-down adjustment over every lot, practitioner and day
-  tested (family-wise error 5 %).
+  tested (family-wise error 5 %): those with at least two case patients (the sentinel
+  rule's minimum; the others cannot be signals).
 - **Co-exposure.** Lots given in the same sessions (cocktails) share the excess of a
   contaminated one. The lots that pass are taken strongest first; each next lot is tested
   again stratified by the lots already raised, and is shown "explained by lot X" when its
@@ -252,18 +253,25 @@ def analyse(counter: ExposureCounter, case_patient: dict[int, str]) -> list[Rate
             strata = _strata(counter, key, by)
             row.stratified_rr = mantel_haenszel(strata)[0]
             row.stratified_p = stratified_p(strata)
-    family = [k for k in rows if k[0] in RAISED]
+    # The family: the candidates that could be raised (two case patients or more, the
+    # sentinel rule's minimum, as surveillance screens on a minimum count before testing);
+    # the others cannot be signals whatever their p-value, and would only dilute the
+    # correction (a practice has hundreds of session days with one case or none).
+    family = [k for k in rows if k[0] in RAISED and rows[k].case_patients >= MIN_PATIENTS]
+    for k, row in rows.items():
+        if k[0] in RAISED:
+            # Not tested: fewer than two case patients (shown as such if it has one).
+            row.p_adjusted = math.nan
+            row.verdict = FEW_CASES if row.exposed_cases else NO_EXCESS
     for k, adjusted in zip(family, holm([rows[k].stratified_p for k in family]), strict=True):
         rows[k].p_adjusted = adjusted
+        rows[k].verdict = NO_EXCESS
     tests = len(family)
     ordered = sorted(family, key=lambda k: (KIND_ORDER[k[0]], rows[k].stratified_p, k))
     raised_lots: list[str] = []
     for k in ordered:
         row = rows[k]
         if row.p_adjusted >= ALPHA or not row.stratified_rr > 1:
-            continue
-        if row.case_patients < MIN_PATIENTS:
-            row.verdict = FEW_CASES
             continue
         if k[0] == LOT and raised_lots:
             chosen = frozenset(raised_lots)
@@ -317,6 +325,11 @@ class Investigation:
     cases: list[tuple[Case, list[Key]]] = field(default_factory=list)
     sessions: int = 0
     case_sessions: int = 0
+
+    @property
+    def tested(self) -> int:
+        """Candidates in the Holm family (lots, practitioners, days with two case patients)."""
+        return sum(1 for r in self.rows if r.kind in RAISED and not math.isnan(r.p_adjusted))
 
     def row(self, kind: str, key: str) -> RateRow | None:
         for r in self.rows:

@@ -117,7 +117,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "table": [(r, labels.get((r.kind, r.key), (r.key, r.key))[1]) for r in table],
             "labels": {f"{k[0]}:{k[1]}": v[1] for k, v in labels.items()},
             "found": found,
-            "tested": sum(1 for r in found.rows if r.kind != "product"),
+            "tested": found.tested,
             "alpha": ALPHA,
             "patients": patients,
             "identified": identified(membership),

@@ -38,7 +38,9 @@ def ratio(value: float) -> str:
 
 @register.filter
 def pvalue(value: float) -> str:
-    """A p-value: three decimals, or "< 0.001"."""
+    """A p-value: three decimals, or "< 0.001"; a dash when not tested."""
+    if math.isnan(value):
+        return "—"
     if value < 0.001:
         return f"< {number_format(0.001, 3)}"
     return str(number_format(value, 3))

@@ -89,6 +89,13 @@ def test_it_shows_the_cluster_with_cases_exposed_patients_and_steps(login, alice
     assert "mycobacterial culture" in page
     assert "Quarantine this lot" in page
     assert AuditEvent.objects.filter(action="list", detail__startswith="safety signals").exists()
+    # and its attack rate against the background, the method, and its epidemic curve
+    assert "3 of 4 sessions" in page
+    assert "Holm" in page
+    assert 'class="plot epicurve"' in page
+    # and the practitioner who gave every session is an alert to review, not a signal
+    assert [v.signal.kind for v in response.context["signals"]] == ["lot"]
+    assert "practitioner" in {v.signal.kind for v in response.context["alerts"]}
 
 
 def test_it_does_not_signal_early_bruising(login, alice, riverside, make_lot, make_session):

@@ -162,7 +162,7 @@ class Command(BaseCommand):
                     "unit": "session",
                     "sessions": found.sessions,
                     "case_sessions": found.case_sessions,
-                    "candidates_tested": sum(1 for r in found.rows if r.kind != "product"),
+                    "candidates_tested": found.tested,
                     "test": "one-sided Fisher exact; stratified: exact conditional, or "
                     "Cochran-Mantel-Haenszel when the expected count is large",
                     "interval": "Miettinen-Nurminen score, 95%",
