@@ -155,6 +155,8 @@ class ExposureCounter:
         self.totals: dict[StratumKey, list[int]] = {}
         self.case_keys: dict[int, list[Key]] = {}
         self._grouped: dict[Callable[[StratumKey], Hashable], dict[Hashable, list[int]]] = {}
+        self._stratum_keys: dict[StratumKey, list[Key]] = {}
+        self._day_keys: dict[dt.date, Key] = {}
 
     def count(self, sessions: Iterable[Profiled]) -> None:
         seen: dict[tuple[StratumKey, dt.date, str], list[int]] = {}
@@ -183,14 +185,20 @@ class ExposureCounter:
         for session_id, profile in case_profiles.items():
             self.case_keys[session_id] = keys_of[profile]
 
-    @staticmethod
-    def _keys(stratum: StratumKey, day: dt.date, practitioner: str) -> list[Key]:
-        lots, products = stratum
-        keys = [(LOT, x) for x in lots] + [(PRODUCT, x) for x in products]
-        keys.append((DAY, day.isoformat()))
+    def _keys(self, stratum: StratumKey, day: dt.date, practitioner: str) -> list[Key]:
+        # Cached per stratum and per day: a profile differs from many others only in one.
+        keys = self._stratum_keys.get(stratum)
+        if keys is None:
+            lots, products = stratum
+            keys = self._stratum_keys[stratum] = [(LOT, x) for x in lots] + [
+                (PRODUCT, x) for x in products
+            ]
+        day_key = self._day_keys.get(day)
+        if day_key is None:
+            day_key = self._day_keys[day] = (DAY, day.isoformat())
         if practitioner:
-            keys.append((PRACTITIONER, practitioner))
-        return keys
+            return [*keys, day_key, (PRACTITIONER, practitioner)]
+        return [*keys, day_key]
 
     def grouped(self, by: Callable[[StratumKey], Hashable]) -> dict[Hashable, list[int]]:
         """Sessions and cases of every stratum grouped by ``by`` (computed once per ``by``)."""
