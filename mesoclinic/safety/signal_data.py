@@ -14,21 +14,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 from django.utils.translation import gettext
 
 from mesoclinic.clinics.models import Clinic
-from mesoclinic.formulary.models import Lot
+from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.safety.models import AdverseEvent
+from mesoclinic.safety.signal_analysis import Investigation, Profiled, investigate
 from mesoclinic.safety.signal_steps import Step, steps_for
 from mesoclinic.safety.signals import (
+    DAY,
     LATE_LESION_TYPES,
     LOT,
     ONSET_MAX_DAYS,
+    PRACTITIONER,
+    PRODUCT,
     EventRow,
     SessionRow,
     Signal,
+    attribute,
+    clusters,
     find_clusters,
     find_exposed,
 )
@@ -50,6 +57,8 @@ class SignalView:
     # Filled by the dashboard: (case, Patient) and (Exposure, Patient) for display.
     case_rows: list[tuple[Any, Any]] = field(default_factory=list)
     exposed_rows: list[tuple[Any, Any]] = field(default_factory=list)
+    # The epidemic curve (SVG) of a signal, filled by the dashboard.
+    curve: str = ""
 
 
 def _practitioner_key(username: str | None, ref: str) -> str:
@@ -72,6 +81,95 @@ def _raw_rows(query: Any) -> Iterator[tuple[Any, ...]]:
     chunks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK_ROWS)
     for chunk in chunks:
         yield from chunk
+
+
+def _lot_products(clinic: Clinic) -> dict[str, str]:
+    """Each lot's product (lot id -> product id, as strings): one query, a few thousand rows."""
+    return {
+        str(pk): str(product)
+        for pk, product in Lot.objects.for_clinic(clinic).values_list("pk", "product_id")
+    }
+
+
+def _products_of(lots: tuple[str, ...], product_of: dict[str, str]) -> tuple[str, ...]:
+    return tuple(sorted({product_of[x] for x in lots if x in product_of}))
+
+
+def _session_profiles(clinic: Clinic, until: dt.date) -> Iterator[Profiled]:
+    """Every session of the clinic up to ``until`` as the attack-rate counter reads it (id,
+    lots and products, day, practitioner), streamed in id order: the table needs no
+    patient (the cases' patients come from the attribution). Both cursors read in
+    primary-key order, so neither sorts: the sessions' table, and the lines through their
+    session index; a line of a session past ``until`` is skipped in the merge. The time is
+    read as text and turned into the clinic's day once per hour, not once per session."""
+    zone = clinic.zone
+    product_of = _lot_products(clinic)
+    end = clinic.start_of_day(until + dt.timedelta(days=1))
+    rows = _raw_rows(
+        TreatmentSession.objects.for_clinic(clinic)
+        .filter(performed_at__lt=end)
+        .order_by("id")
+        .annotate(utc_text=Cast("performed_at", CharField()))
+        .values_list("id", "utc_text", "practitioner_id", "practitioner_ref")
+    )
+    lines = _raw_rows(
+        Injection.objects.filter(clinic=clinic, lot_id__isnull=False)
+        .in_effect()
+        .order_by("session_id")
+        .values_list("session_id", "lot_id")
+    )
+    users = get_user_model().objects
+    names: dict[Any, str] = dict(
+        users.filter(memberships__clinic=clinic).values_list("pk", "username")
+    )
+    days: dict[str, dt.date | None] = {}
+    who: dict[tuple[Any, str], str] = {}
+    strata: dict[Any, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    line = next(lines, None)
+    for pk, utc_text, practitioner_id, ref in rows:
+        while line is not None and line[0] < pk:
+            line = next(lines, None)
+        lot_key: Any = None
+        while line is not None and line[0] == pk:
+            # One lot (the usual case) is its own key; several make a sorted tuple.
+            lot_key = line[1] if lot_key is None else (*_as_tuple(lot_key), line[1])
+            line = next(lines, None)
+        if isinstance(lot_key, tuple):
+            lot_key = tuple(sorted(set(lot_key)))
+        stratum = strata.get(lot_key)
+        if stratum is None:
+            lots = tuple(sorted({str(x) for x in _as_tuple(lot_key)}))
+            stratum = strata[lot_key] = (lots, _products_of(lots, product_of))
+        day = days.get(utc_text[:13])
+        if day is None:
+            day = _day(utc_text, zone, days)
+        practitioner = who.get((practitioner_id, ref))
+        if practitioner is None:
+            username = names.get(practitioner_id) if practitioner_id else None
+            if practitioner_id and username is None:  # a former member
+                username = (
+                    users.filter(pk=practitioner_id).values_list("username", flat=True).first()
+                )
+            practitioner = who[(practitioner_id, ref)] = _practitioner_key(username, ref)
+        yield (pk, stratum, day, practitioner)
+
+
+def _as_tuple(lot_key: Any) -> tuple[Any, ...]:
+    if lot_key is None:
+        return ()
+    return lot_key if isinstance(lot_key, tuple) else (lot_key,)
+
+
+def _day(utc_text: str, zone: Any, days: dict[str, dt.date | None]) -> dt.date:
+    """The clinic's day of a UTC time given as text (SQLite's stored text, PostgreSQL's
+    timestamptz cast in the UTC session); cached per hour when the zone's offset then is a
+    whole number of hours (else per session)."""
+    moment = dt.datetime.fromisoformat(utc_text.replace(" ", "T")[:19]).replace(tzinfo=dt.UTC)
+    local = moment.astimezone(zone)
+    offset = local.utcoffset() or dt.timedelta(0)
+    if offset.total_seconds() % 3600 == 0:
+        days[utc_text[:13]] = local.date()
+    return local.date()
 
 
 def _session_rows(clinic: Clinic, sessions: Any) -> Iterator[SessionRow]:
@@ -102,6 +200,8 @@ def _session_rows(clinic: Clinic, sessions: Any) -> Iterator[SessionRow]:
         .values_list("session_id", "lot_id")
     )
     shared: dict[Any, Any] = {}
+    product_of = _lot_products(clinic)
+    products: dict[tuple[str, ...], tuple[str, ...]] = {}
     line = next(lines, None)
     for pk, mrn, performed_at, username, ref in rows:
         lots: set[str] = set()
@@ -114,13 +214,18 @@ def _session_rows(clinic: Clinic, sessions: Any) -> Iterator[SessionRow]:
             performed_at = performed_at.replace(tzinfo=dt.UTC)
         day = performed_at.astimezone(zone).date()  # Clinic.day_of, without a call per row
         lot_key = tuple(sorted(lots))
+        lot_key = shared.setdefault(lot_key, lot_key)
+        made = products.get(lot_key)
+        if made is None:
+            made = products[lot_key] = _products_of(lot_key, product_of)
         practitioner = _practitioner_key(username, ref)
         yield SessionRow(
             session_id=pk,
             patient_id=shared.setdefault(mrn, mrn),
             day=shared.setdefault(day, day),
             practitioner=shared.setdefault(practitioner, practitioner),
-            lots=shared.setdefault(lot_key, lot_key),
+            lots=lot_key,
+            products=made,
         )
 
 
@@ -161,23 +266,34 @@ def _exposure_sessions(clinic: Clinic, signals: list[Signal]) -> Iterator[Sessio
     start = min(s.window_start for s in signals)
     end = max(s.window_end for s in signals) + dt.timedelta(days=1)
     lots = [int(s.key) for s in signals if s.kind == LOT]
-    usernames = [s.key for s in signals if s.kind != LOT and not s.key.startswith(REGISTRY_PREFIX)]
-    refs = [
-        s.key.removeprefix(REGISTRY_PREFIX) for s in signals if s.key.startswith(REGISTRY_PREFIX)
-    ]
+    products = [int(s.key) for s in signals if s.kind == PRODUCT]
+    practitioners = [s.key for s in signals if s.kind == PRACTITIONER]
+    usernames = [k for k in practitioners if not k.startswith(REGISTRY_PREFIX)]
+    refs = [k.removeprefix(REGISTRY_PREFIX) for k in practitioners if k.startswith(REGISTRY_PREFIX)]
     lot_sessions = (
-        Injection.objects.filter(clinic=clinic, lot_id__in=lots).in_effect().values("session_id")
+        Injection.objects.filter(clinic=clinic)
+        .filter(Q(lot_id__in=lots) | Q(lot__product_id__in=products))
+        .in_effect()
+        .values("session_id")
     )
+    condition = (
+        Q(id__in=lot_sessions)
+        | Q(practitioner__username__in=usernames)
+        | Q(practitioner__isnull=True, practitioner_ref__in=refs)
+    )
+    for s in signals:
+        if s.kind == DAY:
+            day = dt.date.fromisoformat(s.key)
+            condition |= Q(
+                performed_at__gte=clinic.start_of_day(day),
+                performed_at__lt=clinic.start_of_day(day + dt.timedelta(days=1)),
+            )
     sessions = (
         TreatmentSession.objects.for_clinic(clinic)
         .filter(
             performed_at__gte=clinic.start_of_day(start), performed_at__lt=clinic.start_of_day(end)
         )
-        .filter(
-            Q(id__in=lot_sessions)
-            | Q(practitioner__username__in=usernames)
-            | Q(practitioner__isnull=True, practitioner_ref__in=refs)
-        )
+        .filter(condition)
     )
     return _session_rows(clinic, sessions)
 
@@ -196,6 +312,22 @@ def detect_for_clinic(
     return signals
 
 
+def investigate_clinic(clinic: Clinic, as_of: dt.date | None = None) -> Investigation:
+    """The sentinel alerts, the attack-rate table over every session up to ``as_of`` (one
+    streamed pass) and its signals with case finding (the alerts get none: they are to be
+    reviewed, and case finding for every alert of a large clinic was most of the cost)."""
+    as_of = as_of or clinic.today()
+    events = _events(clinic)
+    if not events:
+        return Investigation(as_of, [], [], [])
+    attributed = attribute(events, _attributed_sessions(clinic, events))
+    found = investigate(
+        attributed, clusters(attributed, as_of), _session_profiles(clinic, as_of), as_of
+    )
+    find_exposed(found.signals, _exposure_sessions(clinic, found.signals))
+    return found
+
+
 def describe(clinic: Clinic, signals: list[Signal], as_of: dt.date) -> list[SignalView]:
     """Labels, lots and steps for display and JSON (two queries whatever the count)."""
     lot_ids = [int(s.key) for s in signals if s.kind == LOT]
@@ -203,18 +335,26 @@ def describe(clinic: Clinic, signals: list[Signal], as_of: dt.date) -> list[Sign
         str(lot.pk): lot
         for lot in Lot.objects.for_clinic(clinic).filter(pk__in=lot_ids).select_related("product")
     }
-    names = _staff_names(clinic, [s.key for s in signals if s.kind != LOT])
+    names = _staff_names(clinic, [s.key for s in signals if s.kind == PRACTITIONER])
+    product_names = dict(
+        Product.objects.for_clinic(clinic)
+        .filter(pk__in=[int(s.key) for s in signals if s.kind == PRODUCT])
+        .values_list("pk", "name")
+    )
     views: list[SignalView] = []
     for signal in signals:
         lot = lots.get(signal.key) if signal.kind == LOT else None
-        name = "" if lot else names.get(signal.key, signal.key.removeprefix(REGISTRY_PREFIX))
+        name = ""
         # In the active language: the command's text output and the page read it.
-        label = (
-            gettext("%(product)s lot %(number)s")
-            % {"product": lot.product.name, "number": lot.lot_number}
-            if lot
-            else gettext("Practitioner %(name)s") % {"name": name}
-        )
+        if lot:
+            label = gettext("%(product)s lot %(number)s") % {"product": lot.product.name, "number": lot.lot_number}  # fmt: skip
+        elif signal.kind == PRODUCT:
+            label = product_names.get(int(signal.key), signal.key)
+        elif signal.kind == DAY:
+            label = signal.key
+        else:
+            name = names.get(signal.key, signal.key.removeprefix(REGISTRY_PREFIX))
+            label = gettext("Practitioner %(name)s") % {"name": name}
         views.append(
             SignalView(signal, label, lot, name, steps_for(signal.kind), signal.is_active(as_of))
         )
@@ -227,3 +367,35 @@ def _staff_names(clinic: Clinic, keys: list[str]) -> dict[str, str]:
         memberships__clinic=clinic,
     )
     return {u.username: (u.get_full_name() or u.username) for u in users}
+
+
+def key_labels(
+    clinic: Clinic, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """For each (kind, internal key) of the attack-rate table: the key as the command prints
+    it (lot number, product name, username, ISO day) and a label for people (three queries
+    whatever the count)."""
+    lot_ids = [int(k) for kind, k in keys if kind == LOT and k.isdigit()]
+    lots = {
+        str(lot.pk): lot
+        for lot in Lot.objects.for_clinic(clinic).filter(pk__in=lot_ids).select_related("product")
+    }
+    products = {
+        str(pk): name
+        for pk, name in Product.objects.for_clinic(clinic)
+        .filter(pk__in=[int(k) for kind, k in keys if kind == PRODUCT and k.isdigit()])
+        .values_list("pk", "name")
+    }
+    names = _staff_names(clinic, [k for kind, k in keys if kind == PRACTITIONER])
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for kind, k in keys:
+        if kind == LOT and k in lots:
+            lot = lots[k]
+            out[(kind, k)] = (lot.lot_number, f"{lot.product.name} {lot.lot_number}")
+        elif kind == PRODUCT:
+            out[(kind, k)] = (products.get(k, k), products.get(k, k))
+        elif kind == PRACTITIONER:
+            out[(kind, k)] = (k, names.get(k, k.removeprefix(REGISTRY_PREFIX)))
+        else:
+            out[(kind, k)] = (k, k)
+    return out

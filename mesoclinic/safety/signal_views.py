@@ -11,16 +11,20 @@ here (a safety hold: only the clinic admin can release it, from the formulary).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
+from mesoclinic.charts.epicurve import render_epicurve, weekly_counts
 from mesoclinic.clinical_codes import AE_TYPES
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import current_membership, requires
@@ -31,13 +35,17 @@ from mesoclinic.formulary.models import Lot
 from mesoclinic.patients.models import Patient
 from mesoclinic.records.forms import ReadVersionForm
 from mesoclinic.records.models import INCOMPLETE_EDIT, StaleRecordError
-from mesoclinic.safety.signal_data import describe, detect_for_clinic
+from mesoclinic.safety.signal_analysis import ALPHA, Investigation
+from mesoclinic.safety.signal_data import SignalView, describe, investigate_clinic, key_labels
 from mesoclinic.safety.signals import (
     CLUSTER_WINDOW_DAYS,
     LATE_LESION_TYPES,
     ONSET_MAX_DAYS,
     ONSET_MIN_DAYS,
 )
+
+# Rows of the attack-rate table shown (strongest first).
+TABLE_ROWS = 20
 
 
 def identified(membership: Membership) -> bool:
@@ -68,8 +76,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     clinic = membership.clinic
     today = clinic.today()
-    views = describe(clinic, detect_for_clinic(clinic, today), today)
-    mrns = {c.patient_id for v in views for c in v.signal.cases} | {
+    found = investigate_clinic(clinic, today)
+    views = describe(clinic, found.signals, today)
+    alerts = describe(clinic, found.alerts, today)
+    table = found.rows[:TABLE_ROWS]
+    keys = {(r.kind, r.key) for r in table} | {
+        ("lot", r.explained_by) for r in found.rows if r.explained_by
+    }
+    labels = key_labels(clinic, keys | {(v.signal.kind, v.signal.key) for v in views + alerts})
+    mrns = {c.patient_id for v in views + alerts for c in v.signal.cases} | {
         p for v in views for p in v.signal.exposed
     }
     patients = {}
@@ -80,22 +95,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 mrn__in=mrns
             )
         }
-    for v in views:
+    for v in views + alerts:
         v.case_rows = [(c, patients.get(c.patient_id)) for c in v.signal.cases]
         v.exposed_rows = [(e, patients.get(mrn)) for mrn, e in v.signal.exposed.items()]
+    for v in views:
+        v.curve = _curve(found, v, labels)
     exposed = sum(v.signal.exposed_patients for v in views)
     record(
         request,
         Action.LIST,
-        detail=f"safety signals: {len(views)} signals, {exposed} exposed patients",
+        detail=f"safety signals: {len(views)} signals, {len(alerts)} alerts, "
+        f"{exposed} exposed patients",
     )
     return render(
         request,
         "safety/signals.html",
         {
             "signals": views,
-            "active": [v for v in views if v.active],
-            "past": [v for v in views if not v.active],
+            "alerts": alerts,
+            "active_alerts": [v for v in alerts if v.active],
+            "table": [(r, labels.get((r.kind, r.key), (r.key, r.key))[1]) for r in table],
+            "labels": {f"{k[0]}:{k[1]}": v[1] for k, v in labels.items()},
+            "found": found,
+            "tested": found.tested,
+            "alpha": ALPHA,
             "patients": patients,
             "identified": identified(membership),
             "may_quarantine": quarantine_perm(membership) is not None,
@@ -108,6 +131,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             },
         },
     )
+
+
+def _curve(found: Investigation, view: SignalView, labels: Any) -> str:
+    """The signal's epidemic curve: every case by week of onset over the signal's window,
+    the cases exposed to it apart from the others."""
+    key = (view.signal.kind, view.signal.key)
+    cases = [(case.onset, key in keys) for case, keys in found.cases]
+    start = view.signal.window_start
+    end = max(view.signal.window_end, view.signal.last_onset)
+    name = labels.get(key, (view.label, view.label))[1]
+    svg = render_epicurve(
+        weekly_counts(cases, start, end),
+        gettext("Cases by week of onset"),
+        gettext("Exposed to %(name)s") % {"name": name},
+        gettext("Other cases"),
+    )
+    return mark_safe(svg)  # noqa: S308 - built by charts.epicurve, every text escaped
 
 
 @require_POST

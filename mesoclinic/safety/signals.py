@@ -36,6 +36,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 # §4.4: nodules, abscesses (recorded as infection), draining sinuses or ulcers.
 LATE_LESION_TYPES: frozenset[str] = frozenset({"nodule", "infection", "ulceration"})
@@ -48,6 +49,9 @@ MIN_PATIENTS = 2
 
 LOT = "lot"
 PRACTITIONER = "practitioner"
+# The attack-rate analysis (signal_analysis.py) also compares products and session days.
+PRODUCT = "product"
+DAY = "day"
 
 
 # Slots: case finding keeps a row per exposed session, up to every session of a large clinic.
@@ -60,6 +64,7 @@ class SessionRow:
     day: dt.date
     practitioner: str = ""
     lots: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,8 @@ class Signal:
     window_start: dt.date
     window_end: dt.date
     exposed: dict[str, Exposure] = field(default_factory=dict)
+    # The attack-rate figures (``signal_analysis.RateRow``) when the analysis has run.
+    rates: Any = None
 
     @property
     def first_onset(self) -> dt.date:
@@ -188,8 +195,13 @@ def find_clusters(
     events: Iterable[EventRow], sessions: Iterable[SessionRow], as_of: dt.date
 ) -> list[Signal]:
     """The signals, without case finding (see ``find_exposed``), most recent first."""
+    return clusters(attribute(events, sessions), as_of)
+
+
+def clusters(attributed: list[tuple[Case, tuple[str, ...], str]], as_of: dt.date) -> list[Signal]:
+    """The sentinel clusters of already attributed cases (``attribute``)."""
     groups: dict[tuple[str, str], dict[str, Case]] = defaultdict(dict)
-    for case, lots, practitioner in attribute(events, sessions):
+    for case, lots, practitioner in attributed:
         for lot in lots:
             # One event counts once in a group, even when attributed to two of its sessions.
             groups[(LOT, lot)].setdefault(case.event_id, case)
@@ -212,8 +224,11 @@ def find_exposed(signals: list[Signal], sessions: Iterable[SessionRow]) -> None:
     relevant ones), skipping the cases' own patients."""
     by_lot: dict[str, list[Signal]] = defaultdict(list)
     by_practitioner: dict[str, list[Signal]] = defaultdict(list)
+    by_product: dict[str, list[Signal]] = defaultdict(list)
+    by_day: dict[str, list[Signal]] = defaultdict(list)
+    index = {LOT: by_lot, PRACTITIONER: by_practitioner, PRODUCT: by_product, DAY: by_day}
     for signal in signals:
-        (by_lot if signal.kind == LOT else by_practitioner)[signal.key].append(signal)
+        index[signal.kind][signal.key].append(signal)
     case_patients = {id(s): s.case_patients for s in signals}
     no_signals: list[Signal] = []
     for s in sessions:
@@ -224,6 +239,12 @@ def find_exposed(signals: list[Signal], sessions: Iterable[SessionRow]) -> None:
             on_lot = by_lot.get(lot)
             if on_lot:
                 matched = matched + on_lot
+        for product in s.products:
+            on_product = by_product.get(product)
+            if on_product:
+                matched = matched + on_product
+        if by_day:
+            matched = matched + by_day.get(s.day.isoformat(), no_signals)
         for signal in matched:
             if not signal.window_start <= s.day <= signal.window_end:
                 continue

@@ -47,15 +47,22 @@ def lesion(
 
 @pytest.fixture
 def cluster(riverside, make_lot, make_session):
-    """Two late nodules on lot CL-1 (sessions 40 and 35 days ago) and a third patient given
-    the lot without a lesion."""
+    """Three late lesions on lot CL-1 (sessions 40, 35 and 30 days ago), a fourth patient
+    given the lot without a lesion, and the background: 40 sessions of another lot of the
+    same product over the same weeks, without a lesion."""
     today = timezone.localdate()
     lot = make_lot("CL-1")
-    first, second, third = (
+    background = make_lot("CL-0")
+    for n in range(40):
+        patient = person(riverside, f"RV0005{n:02d}", "Back")
+        make_session(patient, today - dt.timedelta(days=30 + n % 10), background)
+    first, second, third, fourth = (
         person(riverside, "RV000101", "Fiona"),
         person(riverside, "RV000102", "Greta"),
         person(riverside, "RV000103", "Hana"),
+        person(riverside, "RV000104", "Ivy"),
     )
+    lesion(fourth, make_session(fourth, today - dt.timedelta(days=30), lot), lot, today)
     lesion(first, make_session(first, today - dt.timedelta(days=40), lot), lot, today)
     lesion(
         second,
@@ -75,13 +82,20 @@ def test_it_shows_the_cluster_with_cases_exposed_patients_and_steps(login, alice
     # then the lot signal lists both cases, the exposed patient, the steps and a quarantine button
     lot_views = [v for v in response.context["signals"] if v.signal.kind == "lot"]
     assert len(lot_views) == 1
-    assert sorted(lot_views[0].signal.case_patients) == ["RV000101", "RV000102"]
+    assert sorted(lot_views[0].signal.case_patients) == ["RV000101", "RV000102", "RV000104"]
     assert list(lot_views[0].signal.exposed) == ["RV000103"]
     assert "Fiona Case" in page
     assert "Hana Case" in page
     assert "mycobacterial culture" in page
     assert "Quarantine this lot" in page
     assert AuditEvent.objects.filter(action="list", detail__startswith="safety signals").exists()
+    # and its attack rate against the background, the method, and its epidemic curve
+    assert "3 of 4 sessions" in page
+    assert "Holm" in page
+    assert 'class="plot epicurve"' in page
+    # and the practitioner who gave every session is an alert to review, not a signal
+    assert [v.signal.kind for v in response.context["signals"]] == ["lot"]
+    assert "practitioner" in {v.signal.kind for v in response.context["alerts"]}
 
 
 def test_it_does_not_signal_early_bruising(login, alice, riverside, make_lot, make_session):
@@ -166,12 +180,19 @@ def test_it_prints_signals_as_json_with_mrns_only(cluster):
     output = run("--clinic", "riverside", "--json")
     data = json.loads(output)
     # then the lot signal, keyed by lot number, with cases, exposure count and steps
-    lot = next(s for s in data["signals"] if s["kind"] == "lot")
-    assert lot["key"] == "CL-1"
-    assert sorted(c["patient_id"] for c in lot["cases"]) == ["RV000101", "RV000102"]
+    assert [(s["kind"], s["key"]) for s in data["signals"]] == [("lot", "CL-1")]
+    lot = data["signals"][0]
+    assert sorted(c["patient_id"] for c in lot["cases"]) == ["RV000101", "RV000102", "RV000104"]
     assert lot["exposed_patients"] == 1
     assert any(step["step"] == "biopsy" for step in lot["steps"])
-    practitioner = next(s for s in data["signals"] if s["kind"] == "practitioner")
+    # with its attack-rate figures: 3 of 4 sessions against none of the 40 others
+    rates = lot["attack_rate"]
+    assert (rates["exposed_cases"], rates["exposed_sessions"]) == (3, 4)
+    assert (rates["unexposed_cases"], rates["unexposed_sessions"]) == (0, 40)
+    assert rates["p_holm"] < 0.05
+    assert data["analysis"]["multiple_testing"] == "holm"
+    # and the practitioner, who gave every session, is an alert to review, not a signal
+    practitioner = next(s for s in data["alerts"] if s["kind"] == "practitioner")
     assert practitioner["key"] == "alice"
     # and no patient names anywhere
     for name in ("Fiona", "Greta", "Hana", "Case"):
@@ -183,6 +204,7 @@ def test_it_never_lists_another_clinics_patients(cluster, hilltop):
     data = json.loads(run("--clinic", "hilltop", "--json"))
     # then nothing of Riverside
     assert data["signals"] == []
+    assert data["alerts"] == []
 
 
 @pytest.mark.parametrize(
@@ -212,8 +234,8 @@ def test_it_attributes_an_event_without_a_session_from_the_database(
     lesion(unlinked, None, None, today)
     # when
     data = json.loads(run("--clinic", "riverside", "--json"))
-    # then both are cases of the lot signal
-    lot_signal = next(s for s in data["signals"] if s["kind"] == "lot")
+    # then both are cases of the lot's alert (two sessions, no background: no signal)
+    lot_signal = next(s for s in data["alerts"] if s["kind"] == "lot")
     assert sorted(c["patient_id"] for c in lot_signal["cases"]) == ["RV000301", "RV000302"]
 
 
