@@ -1,4 +1,4 @@
-"""The Today count of active safety signals, from stored state rather than a detector run.
+"""The Today count of safety alerts to review (the sentinel rule), from stored state rather than a detector run.
 
 The detector (``signal_data.detect_for_clinic``) reads every late lesion of the clinic and
 the sessions they are attributed to: 444 ms at 1M sessions / 20k events, too slow for every

@@ -1,5 +1,5 @@
 """``{% safety_today as today_safety %}``: the counts the Today page shows (lots needing
-attention, active safety signals), each only for roles that may open the list behind it
+attention, safety alerts to review), each only for roles that may open the list behind it
 (signals: clinical staff and the clinic admin). The signal count is read from the stored
 state (``safety.signal_state``), never by running the detector in the request."""
 

@@ -55,13 +55,13 @@ def test_it_counts_a_new_cluster_on_today_without_running_the_detector(
     lesion(first, make_session(first, today - dt.timedelta(days=40), lot), lot, today)
     session = make_session(second, today - dt.timedelta(days=35), lot)
     client = login(alice)
-    assert "active safety signal" not in client.get(reverse("today")).content.decode()
+    assert "safety alert to review" not in client.get(reverse("today")).content.decode()
     # when a second patient's late nodule after the same lot is recorded
     lesion(second, session, lot, today - dt.timedelta(days=1))
     # then Today counts the lot and the practitioner clusters, the detector never running in it
     forbid_detector()
     page = client.get(reverse("today")).content.decode()
-    assert "2</span> active safety signals" in page
+    assert "2</span> safety alerts to review" in page
 
 
 def test_it_follows_a_line_corrected_to_another_lot(alice, riverside, make_lot, make_session):

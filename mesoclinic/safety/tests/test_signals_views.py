@@ -165,7 +165,7 @@ def test_it_counts_active_signals_on_today(login, alice, cluster):
     # when the practitioner opens Today
     page = login(alice).get(reverse("today")).content.decode()
     # then the count links to the dashboard (one lot and one practitioner signal)
-    assert "2</span> active safety signals" in page
+    assert "2</span> safety alerts to review" in page
     assert reverse("safety:signals") in page
 
 
@@ -280,5 +280,5 @@ def test_it_shows_the_admin_the_signal_count_and_link_on_today(login, ada, clust
     # when the admin opens Today
     page = login(ada).get(reverse("today")).content.decode()
     # then the active signals are counted with a link to the dashboard, in her navigation too
-    assert "2</span> active safety signals" in page
+    assert "2</span> safety alerts to review" in page
     assert f'href="{reverse("safety:signals")}"' in page
