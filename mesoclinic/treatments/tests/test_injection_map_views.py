@@ -4,11 +4,14 @@ signed map on the session page and the printed summary, amending it, and who is 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.formulary.models import Lot
 from mesoclinic.treatments.injection_map import Mark, place_point
 from mesoclinic.treatments.injection_map_models import InjectionMapPoint
 from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
@@ -18,12 +21,20 @@ from .correction_helpers import add_line, sign
 pytestmark = pytest.mark.django_db
 
 
-def _submental(session: TreatmentSession, lot, points: int = 2) -> Injection:
+def _submental(session: TreatmentSession, lot: Lot, points: int = 2) -> Injection:
     SessionArea.objects.create(session=session, area="submental", side="midline")
     return add_line(session, lot, area="submental", side="midline", points=points)
 
 
-def _place(client, session, line, x="0.5", y="0.4", diagram="submental", kind="point"):
+def _place(
+    client: Client,
+    session: TreatmentSession,
+    line: Injection,
+    x: str = "0.5",
+    y: str = "0.4",
+    diagram: str = "submental",
+    kind: str = "point",
+) -> Any:
     return client.post(
         reverse("treatments:map_place", args=[session.public_id]),
         {"line": str(line.public_id), "diagram": diagram, "x": x, "y": y, "kind": kind},
