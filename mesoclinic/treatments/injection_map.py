@@ -299,6 +299,20 @@ def session_map(session: TreatmentSession) -> SessionMap:
     return session_maps([session])[session.pk]
 
 
+def marks_in_effect(
+    line: Injection, points: list[InjectionMapPoint], amendments: list[Amendment]
+) -> list[Mark]:
+    """One line's marks as they stand, from its own ``points`` and its session's amendments
+    (the FHIR export reads them so; a corrected line's inherited map is not followed)."""
+    key = f"{MAP_CHANGE_PREFIX}{line.public_id}"
+    latest = None
+    for amendment in amendments:
+        if key in amendment.changes:
+            latest = amendment
+    wanted = latest.pk if latest is not None else None
+    return [Mark.of(p) for p in points if p.amendment_id == wanted]
+
+
 def _session_map(
     session: TreatmentSession, rows: list[LineRow], points: dict[int, list[InjectionMapPoint]]
 ) -> SessionMap:

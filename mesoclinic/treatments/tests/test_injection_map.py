@@ -178,3 +178,15 @@ def test_it_refuses_a_database_update_that_moves_a_point_off_the_diagram(draft, 
     # then the database's check refuses it
     with pytest.raises(IntegrityError), transaction.atomic():
         InjectionMapPoint.objects.filter(pk=point.pk).update(x=Decimal("1.5"))
+
+
+def test_it_lists_the_diagrams_the_fhir_code_system_names():
+    # given the diagrams a mark may be placed on, and the FHIR adapter's local code system
+    from mesoclinic.fhir.codes import LOCAL_CONCEPTS
+    from mesoclinic.treatments.injection_map_models import Diagram
+
+    # then every diagram has its code there, and no other
+    listed = {
+        code.removeprefix("diagram-") for code in LOCAL_CONCEPTS if code.startswith("diagram-")
+    }
+    assert listed == set(Diagram.values)
