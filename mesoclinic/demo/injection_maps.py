@@ -23,7 +23,9 @@ REGION = {
 }
 # Diagrams seen from the front show the patient's left on the viewer's right.
 FACING = {Diagram.BODY_BACK: False}
-MAX_POINTS = 40  # the demo lays out at most this many points a line
+MAX_POINTS = 24  # the demo lays out at most this many points a line
+# Lines at the same area are drawn a little apart, by their order in the session.
+SHIFT = 0.015
 
 
 def _box(diagram: str, side: str) -> tuple[float, float, float, float]:
@@ -45,7 +47,7 @@ def _box(diagram: str, side: str) -> tuple[float, float, float, float]:
     return left, top, right, bottom
 
 
-def line_points(line: Injection) -> list[InjectionMapPoint]:
+def line_points(line: Injection, nth: int = 0) -> list[InjectionMapPoint]:
     """The line's recorded points (up to ``MAX_POINTS``) on a regular grid over its area."""
     count = min(line.points or 0, MAX_POINTS)
     if count == 0:
@@ -57,8 +59,8 @@ def line_points(line: Injection) -> list[InjectionMapPoint]:
     points = []
     for n in range(count):
         column, row = n % columns, n // columns
-        x = left + (right - left) * (column + 0.5) / columns
-        y = top + (bottom - top) * (row + 0.5) / rows
+        x = left + (right - left) * (column + 0.5) / columns + SHIFT * nth
+        y = top + (bottom - top) * (row + 0.5) / rows + SHIFT * nth
         points.append(
             InjectionMapPoint(
                 clinic_id=line.clinic_id,

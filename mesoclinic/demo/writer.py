@@ -414,7 +414,12 @@ def write_sessions(
     Injection.objects.bulk_create(injections, batch_size=BATCH)
     # Every fourth course's sessions have their injection map, placed before signing.
     mapped = {pk for n, c in enumerate(courses) if n % 4 == 0 for pk in (v.pk for v in c.visits)}
-    map_points = [p for i in injections if i.session_id in mapped for p in line_points(i)]
+    nth: dict[int, int] = {}
+    map_points = []
+    for line in injections:
+        if line.session_id in mapped:
+            map_points += line_points(line, nth.get(line.session_id, 0))
+            nth[line.session_id] = nth.get(line.session_id, 0) + 1
     InjectionMapPoint.objects.bulk_create(map_points, batch_size=BATCH)
     # The weight taken at a visit is recorded before the session is signed, and the dose
     # check at signing reads it.

@@ -184,6 +184,7 @@ class DrawnMark:
     colour: str
     zone: bool
     current: bool
+    labelled: bool  # the first mark of its line on the diagram carries the line's number
 
 
 @dataclass
@@ -227,19 +228,21 @@ class SessionMap:
         )
         views = []
         for code in codes:
-            drawn = [
-                DrawnMark(
-                    int(mark.x * SCALE),
-                    int(mark.y * SCALE),
-                    lm.number,
-                    lm.colour,
-                    mark.kind == MapMarkKind.ZONE,
-                    lm.line.pk == current_line,
-                )
-                for lm in self.lines
-                for mark in marks_of(lm)
-                if mark.diagram == code
-            ]
+            drawn = []
+            for lm in self.lines:
+                on_diagram = [mark for mark in marks_of(lm) if mark.diagram == code]
+                drawn += [
+                    DrawnMark(
+                        int(mark.x * SCALE),
+                        int(mark.y * SCALE),
+                        lm.number,
+                        lm.colour,
+                        mark.kind == MapMarkKind.ZONE,
+                        lm.line.pk == current_line,
+                        n == 0,
+                    )
+                    for n, mark in enumerate(on_diagram)
+                ]
             views.append(DiagramView(code, str(labels.get(code, code)), drawn))
         return views
 
