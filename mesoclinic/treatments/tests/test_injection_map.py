@@ -190,3 +190,26 @@ def test_it_lists_the_diagrams_the_fhir_code_system_names():
         code.removeprefix("diagram-") for code in LOCAL_CONCEPTS if code.startswith("diagram-")
     }
     assert listed == set(Diagram.values)
+
+
+def test_it_refuses_in_the_database_a_change_or_an_addition_to_a_signed_map(draft, alice, pcdc_lot):
+    # given a signed session whose line has a point
+    line = add_line(draft, pcdc_lot)
+    point = place_point(draft, line, _point("0.4", "0.5"))
+    sign(draft, alice)
+    # when the point is moved or deleted past the model (QuerySet.update/delete), or a point
+    # that names no amendment is inserted past the model's guard
+    # then the database refuses each
+    with pytest.raises(IntegrityError, match="immutable record"), transaction.atomic():
+        InjectionMapPoint.objects.filter(pk=point.pk).update(x=Decimal("0.6"))
+    with pytest.raises(IntegrityError, match="immutable record"), transaction.atomic():
+        InjectionMapPoint.objects.filter(pk=point.pk).delete()
+    with pytest.raises(IntegrityError, match="immutable record"), transaction.atomic():
+        InjectionMapPoint.objects.bulk_create(
+            [
+                InjectionMapPoint(
+                    clinic_id=draft.clinic_id, session=draft, line=line, diagram="abdomen", x=0, y=0
+                )
+            ]
+        )
+    assert _texts(draft) == [["abdomen 0.400 0.500 point"]]
