@@ -36,11 +36,14 @@ def _session(membership: Membership, perm: Perm, public_id: Any) -> TreatmentSes
 
 
 def _chosen(session_map: imap.SessionMap, request: HttpRequest) -> imap.LineMap | None:
-    """The line named by ``?line=`` (or posted), else the first line."""
+    """The line named by ``?line=`` (or posted), else the first line; a post acts only on
+    the line it names (None when that is not a line of the session in effect)."""
     wanted = request.POST.get("line") or request.GET.get("line") or ""
     for line_map in session_map.lines:
         if str(line_map.line.public_id) == wanted:
             return line_map
+    if request.method == "POST":
+        return None
     return session_map.lines[0] if session_map.lines else None
 
 
@@ -105,12 +108,12 @@ def map_place(request: HttpRequest, public_id: str) -> HttpResponse:
     session_map = imap.session_map(session)
     line_map = _chosen(session_map, request)
     form = PlacePointForm(request.POST)
-    if line_map is None:
-        messages.error(request, gettext("Add an injection line before placing its points."))
-        return redirect("treatments:detail", public_id=session.public_id)
     if session.is_signed:
         messages.error(request, gettext("The session is signed; amend its map instead."))
         return redirect("treatments:detail", public_id=session.public_id)
+    if line_map is None:
+        messages.error(request, gettext("Choose one of the session's injection lines."))
+        return redirect("treatments:map", public_id=session.public_id)
     if form.is_valid():
         try:
             with transaction.atomic():
@@ -173,6 +176,9 @@ def map_amend(request: HttpRequest, public_id: str) -> HttpResponse:
     session_map = imap.session_map(session)
     line_map = _chosen(session_map, request)
     if line_map is None:
+        if session_map.lines:
+            messages.error(request, gettext("Choose one of the session's injection lines."))
+            return redirect("treatments:map_amend", public_id=session.public_id)
         messages.error(request, gettext("This session has no injection line to map."))
         return redirect("treatments:detail", public_id=session.public_id)
     initial = {"marks": "\n".join(m.text() for m in line_map.marks)}

@@ -3,6 +3,7 @@ signed map on the session page and the printed summary, amending it, and who is 
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -147,3 +148,22 @@ def test_it_never_shows_the_map_to_reception_or_another_clinic(
         # then every one is refused and nothing was placed
         assert set(answers) <= refused, (member, answers)
     assert InjectionMapPoint.objects.count() == 1
+
+
+def test_it_places_nothing_for_a_line_that_is_not_the_session_s(login, nina, draft, pcdc_lot):
+    # given a draft line, and a line id that is not one of the session's
+    line = _submental(draft, pcdc_lot)
+    client = login(nina)
+    stranger = Injection(public_id=uuid.uuid4())
+    # when a point is posted for the unknown line, or with no line at all
+    answers = [_place(client, draft, stranger).status_code]
+    answers.append(
+        client.post(
+            reverse("treatments:map_place", args=[draft.public_id]),
+            {"diagram": "submental", "x": "0.5", "y": "0.5", "kind": "point"},
+        ).status_code
+    )
+    # then nothing is placed (the page says why), on the session's line or anywhere
+    assert answers == [302, 302]
+    assert not InjectionMapPoint.objects.filter(line=line).exists()
+    assert not InjectionMapPoint.objects.exists()
