@@ -22,6 +22,7 @@ from mesoclinic.consent.models import Consent, ConsentTemplate
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.demo.catalogue import COURSE_SESSION_PRICE, PRODUCT_BY_KEY
 from mesoclinic.demo.courses import CourseDraft
+from mesoclinic.demo.injection_maps import line_points
 from mesoclinic.demo.lots import LotDraft
 from mesoclinic.demo.outcome_model import MeasureDraft
 from mesoclinic.demo.people import CONCERNS, questionnaire
@@ -35,7 +36,7 @@ from mesoclinic.plans.models import PlanArea, TreatmentPlan
 from mesoclinic.records.models import Amendment
 from mesoclinic.safety.models import AdverseEvent, Outcome
 from mesoclinic.treatments.dose_batch import check_sessions_dose
-from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
+from mesoclinic.treatments.models import Injection, InjectionMapPoint, SessionArea, TreatmentSession
 
 BATCH = 500
 MINUTES = dt.timedelta(minutes=1)
@@ -411,6 +412,15 @@ def write_sessions(
             measures += _measurements(clinic, patient, None, day, drafts, member, staff)
     SessionArea.objects.bulk_create(areas, batch_size=BATCH)
     Injection.objects.bulk_create(injections, batch_size=BATCH)
+    # Every fourth course's sessions have their injection map, placed before signing.
+    mapped = {pk for n, c in enumerate(courses) if n % 4 == 0 for pk in (v.pk for v in c.visits)}
+    nth: dict[int, int] = {}
+    map_points = []
+    for line in injections:
+        if line.session_id in mapped:
+            map_points += line_points(line, nth.get(line.session_id, 0))
+            nth[line.session_id] = nth.get(line.session_id, 0) + 1
+    InjectionMapPoint.objects.bulk_create(map_points, batch_size=BATCH)
     # The weight taken at a visit is recorded before the session is signed, and the dose
     # check at signing reads it.
     Measurement.objects.bulk_create(measures, batch_size=BATCH)
@@ -422,6 +432,7 @@ def write_sessions(
         "sessions": len(sessions),
         "session areas": len(areas),
         "injections": len(injections),
+        "injection map points": len(map_points),
         "measurements": len(measures),
         "adverse events": len(events),
     }

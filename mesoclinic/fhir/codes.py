@@ -222,6 +222,17 @@ def _concepts() -> dict[str, str]:
         "encounter": {"consultation": "Consultation", "session": "Treatment session"},
         "question": QUESTION_LABELS,
         "component": {"site-role": "Site role (treated or untreated control)"},
+        # The injection map's diagrams (treatments.injection_map_models.Diagram).
+        "diagram": {
+            "face_front": "Face, front",
+            "face_profile": "Face, profile",
+            "submental": "Submental",
+            "body_front": "Body, front",
+            "body_back": "Body, back",
+            "thighs": "Thighs",
+            "abdomen": "Abdomen",
+            "scalp": "Scalp",
+        },
     }
     return {
         f"{prefix}-{code}": label

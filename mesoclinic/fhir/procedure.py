@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from mesoclinic.fhir.codes import ML, body_site, concept, local, quantity
+from mesoclinic.fhir.codes import CANONICAL, ML, body_site, concept, local, quantity
 from mesoclinic.fhir.context import (
     ExportContext,
     derived_id,
@@ -25,7 +25,18 @@ from mesoclinic.fhir.context import (
 from mesoclinic.fhir.encounter import PATIENT_UNUSED, SESSION_UNUSED
 from mesoclinic.fhir.medication import medication
 from mesoclinic.records.models import prefetch_amendments
-from mesoclinic.treatments.models import Injection, SessionArea, TreatmentSession
+from mesoclinic.treatments.injection_map import Mark, marks_in_effect
+from mesoclinic.treatments.models import (
+    Injection,
+    InjectionMapPoint,
+    SessionArea,
+    TreatmentSession,
+)
+
+# A point (or zone) of the line's injection map: the diagram, the position (0 to 1 from the
+# diagram's top-left corner) and the kind, as nested extensions of the dosage's site.
+MAP_MARK_EXTENSION = f"{CANONICAL}/StructureDefinition/injection-map-mark"
+MAP_POINTS = "fhir_map_points"
 
 
 def _unused_of_session() -> list[str]:
@@ -109,6 +120,25 @@ def _dosage(line: Injection, session: TreatmentSession) -> dict[str, Any]:
     return dosage
 
 
+def _map_mark(mark: Mark) -> dict[str, Any]:
+    return {
+        "url": MAP_MARK_EXTENSION,
+        "extension": [
+            {"url": "diagram", "valueCoding": local("diagram", mark.diagram)},
+            {"url": "x", "valueDecimal": number(mark.x)},
+            {"url": "y", "valueDecimal": number(mark.y)},
+            {"url": "kind", "valueCode": mark.kind},
+        ],
+    }
+
+
+def _line_marks(line: Injection) -> list[Mark]:
+    points: list[InjectionMapPoint] | None = getattr(line, MAP_POINTS, None)
+    if points is None:
+        points = list(line.map_points.order_by("id"))
+    return marks_in_effect(line, points, line.session.amendment_rows())
+
+
 def to_administration(ctx: ExportContext, line: Injection) -> dict[str, Any]:
     session = line.session
     resource: dict[str, Any] = {
@@ -122,6 +152,10 @@ def to_administration(ctx: ExportContext, line: Injection) -> dict[str, Any]:
         "effectiveDateTime": instant(performed_at(session)),
         "dosage": _dosage(line, session),
     }
+    marks = _line_marks(line)
+    if marks:
+        site = resource["dosage"]["site"]
+        site["extension"] = [*site.get("extension", []), *(_map_mark(m) for m in marks)]
     if line.lot is not None:
         # The lot is the Medication: a recall is a search on the lot's Medication.
         resource["medicationReference"] = ref("Medication", line.lot.public_id)
@@ -145,7 +179,13 @@ def administration_rows(ctx: ExportContext) -> QuerySet[Injection]:
     return (
         lines.select_related("session", "session__patient", "product", "lot")
         .defer("extra", *_unused_of_session())
-        .prefetch_related(prefetch_amendments("session__"), "product__ingredients")
+        .prefetch_related(
+            prefetch_amendments("session__"),
+            "product__ingredients",
+            Prefetch(
+                "map_points", queryset=InjectionMapPoint.objects.order_by("id"), to_attr=MAP_POINTS
+            ),
+        )
     )
 
 

@@ -74,6 +74,12 @@ PROTECTIONS: tuple[Protection, ...] = (
         gettext_noop("The session is signed; its areas cannot be removed."),
     ),
     Protection(
+        "treatments_injectionmappoint",
+        "session_signed",
+        gettext_noop("The session is signed; its injection map cannot change."),
+        gettext_noop("The session is signed; its injection map points cannot be removed."),
+    ),
+    Protection(
         "consent_consent",
         "signed",
         gettext_noop("This consent is signed and cannot be changed; add an amendment."),
@@ -248,6 +254,11 @@ INSERT_PROTECTIONS: dict[str, tuple[str, str]] = {
         "TRUE",
         gettext_noop("The session is signed; an area cannot be added to it."),
     ),
+    # A point of a signed session's map is added only by a map amendment, which it names.
+    "treatments_injectionmappoint": (
+        "NEW.amendment_id IS NULL",
+        gettext_noop("The session is signed; its injection map changes only by amendment."),
+    ),
 }
 _SESSION_SIGNED = (
     f'EXISTS (SELECT 1 FROM "{SESSIONS_TABLE}" s WHERE s.id = NEW.session_id '
@@ -259,10 +270,12 @@ def _insert_function(table: str) -> str:
     return f"mc_refuse_insert_{table}"
 
 
-def create_insert_statements(vendor: str) -> list[str]:
-    """The SQL of the triggers that refuse additions to a signed session."""
+def create_insert_statements(vendor: str, tables: Iterable[str]) -> list[str]:
+    """The SQL of the triggers that refuse additions to a signed session, for ``tables``
+    (each a key of ``INSERT_PROTECTIONS``)."""
     statements: list[str] = []
-    for table, (condition, message) in INSERT_PROTECTIONS.items():
+    for table in tables:
+        condition, message = INSERT_PROTECTIONS[table]
         name = f"{TRIGGER_PREFIX}{table}_insert"
         when = f"{condition} AND {_SESSION_SIGNED}"
         if vendor == "postgresql":
@@ -282,9 +295,9 @@ def create_insert_statements(vendor: str) -> list[str]:
     return statements
 
 
-def drop_insert_statements(vendor: str) -> list[str]:
+def drop_insert_statements(vendor: str, tables: Iterable[str]) -> list[str]:
     statements = []
-    for table in INSERT_PROTECTIONS:
+    for table in tables:
         on = f' ON "{table}"' if vendor == "postgresql" else ""
         statements.append(f"DROP TRIGGER IF EXISTS {TRIGGER_PREFIX}{table}_insert{on}")
         if vendor == "postgresql":

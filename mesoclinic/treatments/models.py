@@ -316,3 +316,9 @@ class Injection(ChoiceLabels, models.Model):
         if TreatmentSession.objects.filter(pk=self.session_id, signed_at__isnull=False).exists():
             raise ImmutableRecordError("The session is signed; its injections cannot be removed.")
         return super().delete(*args, **kwargs)
+
+
+# The injection map's points live in their own module; imported here so Django finds the model.
+from mesoclinic.treatments.injection_map_models import (  # noqa: E402
+    InjectionMapPoint as InjectionMapPoint,
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mesoclinic.treatments import correction_views, sign_views, views
+from mesoclinic.treatments import correction_views, injection_map_views, sign_views, views
 
 app_name = "treatments"
 urlpatterns = [
@@ -24,4 +24,9 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/sign/", sign_views.session_sign, name="sign"),
     path("<uuid:public_id>/amend/", views.session_amend, name="amend"),
+    path("<uuid:public_id>/map/", injection_map_views.map_edit, name="map"),
+    path("<uuid:public_id>/map/place/", injection_map_views.map_place, name="map_place"),
+    path("<uuid:public_id>/map/remove/", injection_map_views.map_remove, name="map_remove"),
+    path("<uuid:public_id>/map/amend/", injection_map_views.map_amend, name="map_amend"),
+    path("<uuid:public_id>/summary/", injection_map_views.session_summary, name="summary"),
 ]

@@ -43,6 +43,7 @@ from mesoclinic.treatments.forms import (
     SessionForm,
     SignForm,
 )
+from mesoclinic.treatments.injection_map import session_map
 from mesoclinic.treatments.models import Anaesthesia, TreatmentSession
 
 # The amended fields' names in the "as signed" list (the page capitalises them).
@@ -284,6 +285,7 @@ def _render_detail(
         amendments=amendments,
         amended=session.amended_fields(),
         effective=effective_display(session),
+        injection_map=session_map(session),
         as_signed=[
             (str(AS_SIGNED_LABELS[name]), getattr(session, name))
             for name in AmendmentForm.AMENDABLE

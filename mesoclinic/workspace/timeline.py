@@ -19,6 +19,7 @@ from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.outcomes.services import TreatedSites, annotate_measurements, record_treated_site
 from mesoclinic.patients.models import Patient
+from mesoclinic.treatments.injection_map import session_maps
 from mesoclinic.treatments.models import TreatmentSession, prefetch_lines_in_effect
 
 DEFAULT_YEARS = 1
@@ -36,6 +37,7 @@ class ChartEntry:
     kind: str
     record: Any
     day: dt.date = dt.date.min
+    injection_map: Any = None  # a session's (treatments.injection_map.SessionMap)
 
     @property
     def sort_key(self) -> dt.date:
@@ -150,10 +152,16 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
         chart.floor = days[min(len(days), RECENT_ENTRIES) - 1]
     since = chart.since
     chart.older = bool(days) and days[-1] < since
-    for s in sessions.filter(performed_at__gte=clinic.start_of_day(since)).prefetch_related(
-        "areas", prefetch_lines_in_effect(), "amendments"
-    ):
+    shown = list(
+        sessions.filter(performed_at__gte=clinic.start_of_day(since)).prefetch_related(
+            "areas", prefetch_lines_in_effect(), "amendments"
+        )
+    )
+    # Each session's injection map, for all the window's sessions at once.
+    maps = session_maps(shown)
+    for s in shown:
         add(s.performed_at, "session", s)
+        candidates[-1].injection_map = maps[s.pk]
     chart.entries = [e for e in candidates if e.day >= since]
     chart.entries.sort(key=lambda e: (e.sort_key, e.kind), reverse=True)
     return chart

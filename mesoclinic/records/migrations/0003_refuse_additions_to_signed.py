@@ -9,14 +9,18 @@ from django.db import migrations
 
 from mesoclinic.records import immutability
 
+# The tables this migration protects, fixed here so that a later addition to the module's list
+# comes with its own migration (0004: the injection map).
+TABLES = ("treatments_injection", "treatments_sessionarea")
+
 
 def install(apps: Any, schema_editor: Any) -> None:
-    for sql in immutability.create_insert_statements(schema_editor.connection.vendor):
+    for sql in immutability.create_insert_statements(schema_editor.connection.vendor, TABLES):
         schema_editor.execute(sql, params=None)
 
 
 def uninstall(apps: Any, schema_editor: Any) -> None:
-    for sql in immutability.drop_insert_statements(schema_editor.connection.vendor):
+    for sql in immutability.drop_insert_statements(schema_editor.connection.vendor, TABLES):
         schema_editor.execute(sql, params=None)
 
 
