@@ -32,6 +32,7 @@ from mesoclinic.mfa import policy as mfa_policy
 from mesoclinic.mfa import services as mfa_services
 from mesoclinic.patients.fields import access_for
 from mesoclinic.patients.models import Patient
+from mesoclinic.appointments import services as appointment_services
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.records.models import StaleRecordError
 from mesoclinic.treatments import readiness
@@ -55,6 +56,11 @@ def today(request: HttpRequest) -> HttpResponse:
         .order_by("performed_at")
     )
     rows = day_sessions(membership, sessions)
+    booked = (
+        appointment_services.day_list(membership, start, end)
+        if membership.has(Perm.VIEW_DEMOGRAPHICS)
+        else None
+    )
     follow_up = attention(membership, timezone.now())
     if sessions or follow_up.patients_listed:
         # Counts only: the rows name patients, the audit detail never does.
@@ -72,6 +78,7 @@ def today(request: HttpRequest) -> HttpResponse:
         "workspace/today.html",
         {
             "sessions": rows,
+            "appointments": booked,
             "follow_up": follow_up,
             "day": start.date(),
             "other_memberships": others.select_related("clinic"),
@@ -133,6 +140,10 @@ def plan_page(request: HttpRequest, public_id: str) -> HttpResponse:
             "patient": plan.patient,
             "sessions": sessions,
             "done": sum(1 for s in sessions if s.is_signed),
+            "progress": appointment_services.plan_progress(plan),
+            "earliest": appointment_services.earliest_for(plan)
+            if plan.status == PlanStatus.ACTIVE
+            else None,
             # The same signing gates the session page shows, before any session is started.
             "checks": readiness.checks_for(plan.patient, [plan.indication], areas)
             if plan.status == PlanStatus.ACTIVE

@@ -1,0 +1,46 @@
+"""Codes of the appointments app; the labels translate, the codes never do."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    ARRIVED = "arrived", _("Arrived")
+    IN_TREATMENT = "in_treatment", _("In treatment")
+    COMPLETED = "completed", _("Completed")
+    NO_SHOW = "no_show", _("No-show")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# What each status may become; cancelling has its own action (it needs a reason).
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.BOOKED: (Status.ARRIVED, Status.NO_SHOW),
+    Status.ARRIVED: (Status.IN_TREATMENT, Status.COMPLETED),
+    Status.IN_TREATMENT: (Status.COMPLETED,),
+}
+# An appointment in one of these holds its practitioner, room and device.
+ACTIVE = (Status.BOOKED, Status.ARRIVED, Status.IN_TREATMENT, Status.COMPLETED)
+
+
+class ResourceKind(models.TextChoices):
+    ROOM = "room", _("Room")
+    DEVICE = "device", _("Device")
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_48H = "48h", _("48 hours before")
+    BEFORE_2H = "2h", _("2 hours before")
+    RECALL = "recall", _("Maintenance recall")
+
+
+class ReminderChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message")
+
+
+class Reply(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed by the patient")
+    RESCHEDULE = "reschedule", _("Patient asked to reschedule")
