@@ -81,3 +81,26 @@ def booked(
         return book(None, who, Booking(**fields), alice.user)
 
     return _book
+
+
+@pytest.fixture
+def make_signed(alice: Membership) -> Callable[..., Any]:
+    """A signed session of ``plan`` ``days_ago`` (no lines: the plan interval only)."""
+    from django.utils import timezone
+
+    from mesoclinic.records.services import sign_record
+    from mesoclinic.treatments.models import TreatmentSession
+
+    def _make(plan: TreatmentPlan, days_ago: int = 0) -> Any:
+        session = TreatmentSession.objects.create(
+            clinic=plan.clinic,
+            patient=plan.patient,
+            plan=plan,
+            performed_at=timezone.now() - dt.timedelta(days=days_ago),
+            indication=plan.indication,
+            practitioner=alice.user,
+            created_by=alice.user,
+        )
+        return sign_record(session, alice)
+
+    return _make
