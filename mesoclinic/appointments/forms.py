@@ -106,7 +106,14 @@ class StatusForm(VersionedForm):
 class AppointmentTypeForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AppointmentType
-        fields = ["name", "duration_minutes", "is_treatment", "needs_room", "needs_device", "is_active"]
+        fields = [
+            "name",
+            "duration_minutes",
+            "is_treatment",
+            "needs_room",
+            "needs_device",
+            "is_active",
+        ]
         widgets = {"duration_minutes": forms.NumberInput(attrs={"min": 5, "max": 480})}
 
     def clean_duration_minutes(self) -> int:

@@ -77,7 +77,9 @@ def opt_out(request: HttpRequest, public_id: str) -> HttpResponse:
             record(request, Action.UPDATE, obj=patient, detail="reminders switched on")
             messages.success(request, gettext("Reminders switched on."))
         else:
-            ReminderOptOut.objects.create(clinic_id=patient.clinic_id, patient=patient, created_by=request.user)
+            ReminderOptOut.objects.create(
+                clinic_id=patient.clinic_id, patient=patient, created_by=membership.user
+            )
             record(request, Action.UPDATE, obj=patient, detail="reminders switched off")
             messages.success(request, gettext("Reminders switched off: nothing will be sent."))
     return redirect("appointments:patient", public_id=patient.public_id)
@@ -114,9 +116,15 @@ def setup(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _edit(request: HttpRequest, public_id: str, model: type, form_class: type) -> HttpResponse:
+def _edit(
+    request: HttpRequest,
+    public_id: str,
+    model: type[AppointmentType] | type[Resource],
+    form_class: type[AppointmentTypeForm] | type[ResourceForm],
+) -> HttpResponse:
     membership = current_membership(request)
-    item = get_object_or_404(model.objects.restrict(membership, Perm.MANAGE_CLINIC), public_id=public_id)  # type: ignore[attr-defined]
+    rows = model.objects.restrict(membership, Perm.MANAGE_CLINIC)
+    item = get_object_or_404(rows, public_id=public_id)
     form = form_class(request.POST if request.method == "POST" else None, instance=item)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -150,11 +158,15 @@ def feed(request: HttpRequest) -> HttpResponse:
                 CalendarFeed.objects.filter(
                     practitioner=membership, revoked_at__isnull=True
                 ).update(revoked_at=timezone.now())
-                record(request, Action.UPDATE, clinic=membership.clinic, detail="calendar feed revoked")
+                record(
+                    request, Action.UPDATE, clinic=membership.clinic, detail="calendar feed revoked"
+                )
                 messages.success(request, gettext("The calendar feed address no longer works."))
             else:
                 token = issue_feed(membership)
-                record(request, Action.CREATE, clinic=membership.clinic, detail="calendar feed issued")
+                record(
+                    request, Action.CREATE, clinic=membership.clinic, detail="calendar feed issued"
+                )
                 url = request.build_absolute_uri(f"/ical/{token}.ics")
     live = CalendarFeed.objects.filter(practitioner=membership, revoked_at__isnull=True).first()
     return render(

@@ -40,7 +40,10 @@ logger = logging.getLogger(__name__)
 
 # (kind, how long before the start it goes out). The 2-hour reminder replaces a 48-hour one
 # not yet sent when the booking was made within 48 hours.
-WINDOWS = ((ReminderKind.BEFORE_2H, dt.timedelta(hours=2)), (ReminderKind.BEFORE_48H, dt.timedelta(hours=48)))
+WINDOWS = (
+    (ReminderKind.BEFORE_2H, dt.timedelta(hours=2)),
+    (ReminderKind.BEFORE_48H, dt.timedelta(hours=48)),
+)
 
 
 def base_url() -> str:
@@ -55,7 +58,9 @@ def reply_url(appointment: Appointment, token: str) -> str:
 
 def _deliver(patient: Patient, subject: str, email_body: str, sms_body: str) -> str:
     if patient.email:
-        send_mail(subject=subject, message=email_body, from_email=None, recipient_list=[patient.email])
+        send_mail(
+            subject=subject, message=email_body, from_email=None, recipient_list=[patient.email]
+        )
         return ReminderChannel.EMAIL
     get_sms_sender().send(patient.phone, sms_body)
     return ReminderChannel.SMS
@@ -160,7 +165,9 @@ def due_recalls(clinic: Clinic, now: dt.datetime) -> list[TreatmentPlan]:
         .filter(patient__reminder_opt_out__isnull=True, patient__imported=False)
         .exclude(patient__email="", patient__phone="")
         .annotate(
-            done=Count("sessions", filter=Q(sessions__signed_at__isnull=False, sessions__imported=False)),
+            done=Count(
+                "sessions", filter=Q(sessions__signed_at__isnull=False, sessions__imported=False)
+            ),
             last=Max("sessions__performed_at", filter=Q(sessions__signed_at__isnull=False)),
         )
         .exclude(
@@ -170,7 +177,7 @@ def due_recalls(clinic: Clinic, now: dt.datetime) -> list[TreatmentPlan]:
         )
         .select_related("patient__clinic", "clinic")
     )
-    due = []
+    due: list[TreatmentPlan] = []
     for plan in plans:
         interval = months.get(plan.protocol) or months.get(plan.indication)
         if not interval or plan.last is None or plan.done < plan.planned_sessions:

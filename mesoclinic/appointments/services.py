@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from mesoclinic.appointments.choices import TRANSITIONS, ResourceKind, Status

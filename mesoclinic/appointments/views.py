@@ -4,21 +4,28 @@ only: no clinical note is shown to a role without ``view_clinical``."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from mesoclinic.appointments import calendar, services
+from mesoclinic.appointments import grid as calendar
+from mesoclinic.appointments import services
 from mesoclinic.appointments.choices import TRANSITIONS, ResourceKind, Status
-from mesoclinic.appointments.forms import BookingForm, CancelForm, NewBookingForm, StatusForm
-from mesoclinic.appointments.models import Appointment, Resource
+from mesoclinic.appointments.forms import (
+    BookingForm,
+    CancelForm,
+    NewBookingForm,
+    StatusForm,
+    bookable_members,
+)
+from mesoclinic.appointments.models import Appointment, AppointmentQuerySet, Resource
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.models import Membership
@@ -29,7 +36,7 @@ from mesoclinic.plans.models import TreatmentPlan
 from mesoclinic.records.models import StaleRecordError
 
 
-def _appointments(membership: Membership, perm: Perm) -> QuerySet[Appointment]:
+def _appointments(membership: Membership, perm: Perm) -> AppointmentQuerySet:
     return Appointment.objects.restrict(membership, perm).select_related(
         "patient", "appointment_type", "practitioner__user", "room", "device", "plan", "session"
     )
@@ -44,7 +51,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     by = "room" if request.GET.get("by") == "room" else "practitioner"
     who_id = calendar.parse_uuid(request.GET.get("who"))
     week = request.GET.get("view") == "week"
-    practitioners = list(calendar.bookable_members(clinic))
+    practitioners = list(bookable_members(clinic))
     rooms = list(Resource.objects.for_clinic(clinic).filter(kind=ResourceKind.ROOM, is_active=True))
     practitioner = next((m for m in practitioners if m.public_id == who_id), None)
     room = next((r for r in rooms if r.public_id == who_id), None)
@@ -93,10 +100,8 @@ def _initial(request: HttpRequest, membership: Membership) -> dict[str, Any]:
     """The slot the calendar's link named: its start, practitioner and room."""
     initial: dict[str, Any] = {}
     start = request.GET.get("start", "")
-    try:
+    with contextlib.suppress(ValueError):
         initial["starts_at"] = dt.datetime.fromisoformat(start).strftime("%Y-%m-%dT%H:%M")
-    except ValueError:
-        pass
     who = calendar.parse_uuid(request.GET.get("practitioner"))
     if who is not None:
         initial["practitioner"] = who
@@ -176,7 +181,9 @@ def book(request: HttpRequest) -> HttpResponse:
 @requires(Perm.VIEW_DEMOGRAPHICS)
 def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
-    appointment = get_object_or_404(_appointments(membership, Perm.VIEW_DEMOGRAPHICS), public_id=public_id)
+    appointment = get_object_or_404(
+        _appointments(membership, Perm.VIEW_DEMOGRAPHICS), public_id=public_id
+    )
     record(request, Action.VIEW, obj=appointment)
     steps = [(s, Status(s).label) for s in TRANSITIONS.get(appointment.status, ())]
     return render(
@@ -195,7 +202,9 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @requires(Perm.EDIT_DEMOGRAPHICS)
 def move(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
-    appointment = get_object_or_404(_appointments(membership, Perm.EDIT_DEMOGRAPHICS), public_id=public_id)
+    appointment = get_object_or_404(
+        _appointments(membership, Perm.EDIT_DEMOGRAPHICS), public_id=public_id
+    )
     local = timezone.localtime(appointment.starts_at, membership.clinic.zone)
     initial = {
         "appointment_type": appointment.appointment_type.public_id,
@@ -206,7 +215,9 @@ def move(request: HttpRequest, public_id: str) -> HttpResponse:
         "early_reason": appointment.early_reason,
     }
     data = request.POST if request.method == "POST" else None
-    form = BookingForm(data, clinic=membership.clinic, initial=initial, read_version=appointment.version)
+    form = BookingForm(
+        data, clinic=membership.clinic, initial=initial, read_version=appointment.version
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.move(request, appointment, form.read_version, _booking(form, appointment.plan))
@@ -225,7 +236,9 @@ def move(request: HttpRequest, public_id: str) -> HttpResponse:
 @requires(Perm.EDIT_DEMOGRAPHICS)
 def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
-    appointment = get_object_or_404(_appointments(membership, Perm.EDIT_DEMOGRAPHICS), public_id=public_id)
+    appointment = get_object_or_404(
+        _appointments(membership, Perm.EDIT_DEMOGRAPHICS), public_id=public_id
+    )
     data = request.POST if request.method == "POST" else None
     form = CancelForm(data, read_version=appointment.version)
     if request.method == "POST" and form.is_valid():
@@ -246,10 +259,15 @@ def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
 @requires(Perm.EDIT_DEMOGRAPHICS)
 def status(request: HttpRequest, public_id: str) -> HttpResponse:
     membership = current_membership(request)
-    appointment = get_object_or_404(_appointments(membership, Perm.EDIT_DEMOGRAPHICS), public_id=public_id)
+    appointment = get_object_or_404(
+        _appointments(membership, Perm.EDIT_DEMOGRAPHICS), public_id=public_id
+    )
     form = StatusForm(request.POST, read_version=appointment.version)
     if not form.is_valid():
-        messages.error(request, " ".join(form.non_field_errors()) or gettext("Nothing was changed."))
+        messages.error(
+            request,
+            " ".join(str(e) for e in form.non_field_errors()) or gettext("Nothing was changed."),
+        )
         return redirect("appointments:detail", public_id=appointment.public_id)
     try:
         services.set_status(request, appointment, form.read_version, form.cleaned_data["status"])

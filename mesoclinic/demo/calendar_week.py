@@ -41,7 +41,9 @@ def write_calendar(clinic: Clinic, staff: Staff, rng: random.Random, now: dt.dat
     ]
     consult, treatment, review = types
     rooms = [
-        Resource.objects.create(clinic=clinic, kind=ResourceKind.ROOM, name=n, created_by=staff.admin)
+        Resource.objects.create(
+            clinic=clinic, kind=ResourceKind.ROOM, name=n, created_by=staff.admin
+        )
         for n in ROOMS
     ]
     Resource.objects.create(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from mesoclinic.appointments import services as appointment_services
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics import services as clinic_services
@@ -32,7 +33,6 @@ from mesoclinic.mfa import policy as mfa_policy
 from mesoclinic.mfa import services as mfa_services
 from mesoclinic.patients.fields import access_for
 from mesoclinic.patients.models import Patient
-from mesoclinic.appointments import services as appointment_services
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.records.models import StaleRecordError
 from mesoclinic.treatments import readiness

@@ -75,18 +75,30 @@ def test_it_cancels_only_with_a_reason(booked):
     assert done.cancel_reason == "Patient travelling"
 
 
-def test_it_moves_a_booking_but_not_onto_a_taken_slot(booked, slot, riverside, alice, treatment, room):
+def test_it_moves_a_booking_but_not_onto_a_taken_slot(
+    booked, slot, riverside, alice, treatment, room
+):
     # given two bookings of alice, at 10:00 and 14:00
     first = booked(slot(3, 10))
     other = Patient.objects.create(clinic=riverside, mrn="RV2", given_name="Ana")
     booked(slot(3, 14), patient=other)
     # when the first is moved to 14:15: refused; to 16:00: moved
     with pytest.raises(BookingError):
-        services.move(None, first, first.version, Booking(treatment, alice, slot(3, 14) + dt.timedelta(minutes=15), room))
+        services.move(
+            None,
+            first,
+            first.version,
+            Booking(treatment, alice, slot(3, 14) + dt.timedelta(minutes=15), room),
+        )
     moved = services.move(None, first, first.version, Booking(treatment, alice, slot(3, 16), room))
     # then it is at 16:00, and moving onto its own old time was never a conflict with itself
     assert moved.starts_at == slot(3, 16)
-    again = services.move(None, moved, moved.version, Booking(treatment, alice, slot(3, 16) + dt.timedelta(minutes=15), room))
+    again = services.move(
+        None,
+        moved,
+        moved.version,
+        Booking(treatment, alice, slot(3, 16) + dt.timedelta(minutes=15), room),
+    )
     assert again.starts_at == slot(3, 16) + dt.timedelta(minutes=15)
 
 
@@ -98,7 +110,8 @@ def test_it_opens_the_session_draft_when_a_treatment_patient_arrives(booked, pla
     # then a draft session of the plan, with its areas, is open for alice
     session = TreatmentSession.objects.get()
     assert arrived.session == session
-    assert session.signed_at is None and session.plan == plan
+    assert session.signed_at is None
+    assert session.plan == plan
     assert session.practitioner == alice.user
     assert list(session.areas.values_list("area", "side")) == [("abdomen", "bilateral")]
     # and the visit goes on: in treatment, completed; no second draft

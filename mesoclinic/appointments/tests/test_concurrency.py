@@ -63,17 +63,27 @@ def test_it_books_one_of_two_racing_bookings_of_a_practitioner(
     ben = Patient.objects.create(clinic=riverside, mrn="RV2", given_name="Ben")
     # when two patients are booked with alice at 10:00, in two different rooms, at once
     outcomes = _race(
-        [(ana, Booking(treatment, alice, slot(2), room)), (ben, Booking(treatment, alice, slot(2), room2))]
+        [
+            (ana, Booking(treatment, alice, slot(2), room)),
+            (ben, Booking(treatment, alice, slot(2), room2)),
+        ]
     )
     # then one is booked and the other refused
     assert sorted(outcomes) == ["booked", "refused"]
     assert Appointment.objects.count() == 1
 
 
-def test_it_books_one_of_ten_parallel_bookings_of_a_room(riverside, alice, nina, treatment, room, slot):
+def test_it_books_one_of_ten_parallel_bookings_of_a_room(
+    riverside, alice, nina, treatment, room, slot
+):
     # given ten bookings of Room 1 at the same time, alternating two practitioners
-    patients = [Patient.objects.create(clinic=riverside, mrn=f"RV{n}", given_name=f"P{n}") for n in range(10)]
-    bookings = [(p, Booking(treatment, (alice, nina)[n % 2], slot(2), room)) for n, p in enumerate(patients)]
+    patients = [
+        Patient.objects.create(clinic=riverside, mrn=f"RV{n}", given_name=f"P{n}")
+        for n in range(10)
+    ]
+    bookings = [
+        (p, Booking(treatment, (alice, nina)[n % 2], slot(2), room)) for n, p in enumerate(patients)
+    ]
     # when they all run at once
     outcomes = _race(bookings)
     # then exactly one holds the room

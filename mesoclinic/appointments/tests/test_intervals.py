@@ -39,7 +39,9 @@ def test_it_keeps_21_days_after_collagenase_even_for_another_course():
     found = earliest_next(DAY, 7, [PastVisit(DAY, frozenset({"collagenase"}))])
     assert (found.day, found.rule) == (dt.date(2026, 2, 21), COLLAGENASE_INTERVAL)
     # a first session of a new course also waits for the label interval
-    assert earliest_next(None, 7, [PastVisit(DAY, frozenset({"collagenase"}))]).day == dt.date(2026, 2, 21)
+    assert earliest_next(None, 7, [PastVisit(DAY, frozenset({"collagenase"}))]).day == dt.date(
+        2026, 2, 21
+    )
 
 
 def test_it_takes_the_plan_interval_when_it_is_longer():

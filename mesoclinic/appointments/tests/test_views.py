@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -14,7 +15,9 @@ from mesoclinic.appointments.models import Appointment
 pytestmark = pytest.mark.django_db
 
 
-def _form(appointment_type, practitioner, room, starts_at, **extra):
+def _form(
+    appointment_type: Any, practitioner: Any, room: Any, starts_at: Any, **extra: Any
+) -> dict[str, Any]:
     data = {
         "appointment_type": str(appointment_type.public_id),
         "practitioner": str(practitioner.public_id),
@@ -25,7 +28,9 @@ def _form(appointment_type, practitioner, room, starts_at, **extra):
     return data
 
 
-def test_it_shows_the_days_bookings_to_reception_without_clinical_notes(login, bob, booked, slot, plan):
+def test_it_shows_the_days_bookings_to_reception_without_clinical_notes(
+    login, bob, booked, slot, plan
+):
     # given a booking of the plan today with an early reason (clinical)
     appointment = booked(slot(0, 10), plan=plan, early_reason="")
     appointment.early_reason = "Flare of swelling, review early"
@@ -40,14 +45,17 @@ def test_it_shows_the_days_bookings_to_reception_without_clinical_notes(login, b
     assert "Flare of swelling" not in page.content.decode()
 
 
-def test_it_books_from_a_free_slot_and_refuses_a_double_booking(login, bob, alice, treatment, room, patient, slot):
+def test_it_books_from_a_free_slot_and_refuses_a_double_booking(
+    login, bob, alice, treatment, room, patient, slot
+):
     client = login(bob)
     url = reverse("appointments:book")
     # when reception books Maria by her MRN at 10:00
     response = client.post(url, {**_form(treatment, alice, room, slot(1)), "mrn": patient.mrn})
     # then she is booked and the page of the appointment opens
     appointment = Appointment.objects.get()
-    assert response.status_code == 302 and str(appointment.public_id) in response["Location"]
+    assert response.status_code == 302
+    assert str(appointment.public_id) in response["Location"]
     # when the same slot is booked again
     again = client.post(url, {**_form(treatment, alice, room, slot(1)), "mrn": patient.mrn})
     # then the form comes back with why, and nothing is booked
@@ -73,7 +81,10 @@ def test_it_refuses_another_clinics_appointment(login, charlie, booked):
     appointment = booked()
     client = login(charlie)
     for name in ("detail", "move", "cancel"):
-        assert client.get(reverse(f"appointments:{name}", args=[appointment.public_id])).status_code == 404
+        assert (
+            client.get(reverse(f"appointments:{name}", args=[appointment.public_id])).status_code
+            == 404
+        )
 
 
 def test_it_asks_why_when_booking_before_the_earliest_date(
@@ -89,7 +100,8 @@ def test_it_asks_why_when_booking_before_the_earliest_date(
     # then the earliest date is shown and the booking asks for a reason
     earliest = plan.clinic.today() + dt.timedelta(days=56)
     assert earliest.isoformat() in refused.content.decode()
-    assert page.status_code == 200 and not Appointment.objects.exists()
+    assert page.status_code == 200
+    assert not Appointment.objects.exists()
     # when the reason is given, it is booked and kept
     client.post(url, _form(treatment, alice, room, slot(10), early_reason="Travelling abroad"))
     appointment = Appointment.objects.get()
@@ -97,6 +109,7 @@ def test_it_asks_why_when_booking_before_the_earliest_date(
     assert appointment.earliest_date == earliest
     # and when she arrives, the session draft says so
     arrived = services.set_status(None, appointment, appointment.version, Status.ARRIVED)
+    assert arrived.session is not None
     assert "Travelling abroad" in arrived.session.notes
 
 
@@ -111,7 +124,9 @@ def test_it_cancels_with_a_reason_from_the_page(login, bob, booked):
     assert appointment.status == Status.CANCELLED
 
 
-def test_it_marks_the_arrival_and_shows_it_on_the_practitioners_today(login, bob, alice, booked, plan, slot):
+def test_it_marks_the_arrival_and_shows_it_on_the_practitioners_today(
+    login, bob, alice, booked, plan, slot
+):
     appointment = booked(slot(0, 10), plan=plan)
     reception = login(bob)
     reception.post(
@@ -120,4 +135,5 @@ def test_it_marks_the_arrival_and_shows_it_on_the_practitioners_today(login, bob
     )
     reception.logout()
     today = login(alice).get(reverse("today")).content.decode()
-    assert "Arrived" in today and "Maria Lopez" in today
+    assert "Arrived" in today
+    assert "Maria Lopez" in today

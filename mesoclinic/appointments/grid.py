@@ -113,15 +113,17 @@ def build_grid(
     for appointment in appointments:
         local = timezone.localtime(appointment.starts_at, zone)
         end = timezone.localtime(appointment.ends_at, zone)
+        column_key: Any
         if by == "day":
-            key: Any = local.date()
+            column_key = local.date()
         elif by == "room":
-            key = appointment.room_id
+            column_key = appointment.room_id
         else:
-            key = appointment.practitioner_id
-        number = index.get(key)
-        if number is None:
+            column_key = appointment.practitioner_id
+        found = index.get(column_key)
+        if found is None:
             continue
+        number = found
         count += 1
         start_minutes = local.hour * 60 + local.minute - first
         row = max(start_minutes // SLOT_MINUTES, 0)
@@ -144,7 +146,9 @@ def day_columns(clinic: Clinic, day: dt.date, by: str) -> list[Column]:
     return [Column(m.display_name, day, practitioner=m) for m in bookable_members(clinic)]
 
 
-def week_columns(start: dt.date, practitioner: Membership | None, room: Resource | None) -> list[Column]:
+def week_columns(
+    start: dt.date, practitioner: Membership | None, room: Resource | None
+) -> list[Column]:
     return [
         Column("", start + dt.timedelta(days=n), practitioner=practitioner, room=room)
         for n in range(7)
