@@ -35,6 +35,8 @@ class Cell:
     column: int
     appointments: list[Appointment] = field(default_factory=list)
     busy: bool = False
+    # The booking form's query for this slot's practitioner or room ("practitioner=<id>").
+    owner: str = ""
 
     @property
     def free(self) -> bool:
@@ -97,13 +99,21 @@ def build_grid(
     for number, column in enumerate(columns):
         key = column.day if by == "day" else (column.practitioner or column.room)
         index[getattr(key, "pk", key)] = number
+    owners = [
+        f"practitioner={c.practitioner.public_id}"
+        if c.practitioner is not None
+        else f"room={c.room.public_id}"
+        if c.room is not None
+        else ""
+        for c in columns
+    ]
     cells: dict[tuple[int, int], Cell] = {}
     rows = []
     for row, time in enumerate(times):
         line = []
         for number, column in enumerate(columns):
             start = dt.datetime.combine(column.day, time, tzinfo=zone)
-            cell = Cell(start, number)
+            cell = Cell(start, number, owner=owners[number])
             cells[(number, row)] = cell
             line.append(cell)
         rows.append((time, line))
