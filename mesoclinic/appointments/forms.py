@@ -3,7 +3,7 @@ and the clinic's appointment types and rooms/devices."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -103,7 +103,16 @@ class StatusForm(VersionedForm):
     status = forms.CharField(max_length=20, widget=forms.HiddenInput)
 
 
-class AppointmentTypeForm(forms.ModelForm):  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    _TypeForm = forms.ModelForm[AppointmentType]
+    _ResourceForm = forms.ModelForm[Resource]
+else:
+    _TypeForm = _ResourceForm = forms.ModelForm
+
+
+class AppointmentTypeForm(VersionedForm, _TypeForm):
+    """A type of visit; an edit carries the version it was read at."""
+
     class Meta:
         model = AppointmentType
         fields = [
@@ -123,7 +132,7 @@ class AppointmentTypeForm(forms.ModelForm):  # type: ignore[type-arg]
         return minutes
 
 
-class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]
+class ResourceForm(VersionedForm, _ResourceForm):
     class Meta:
         model = Resource
         fields = ["kind", "name", "is_active"]

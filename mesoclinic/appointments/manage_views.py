@@ -28,7 +28,8 @@ from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
-from mesoclinic.records.forms import ReadVersionForm
+from mesoclinic.records.models import StaleRecordError
+from mesoclinic.records.services import save_versioned
 
 
 @requires(Perm.VIEW_DEMOGRAPHICS)
@@ -57,7 +58,6 @@ def patient_appointments(request: HttpRequest, public_id: str) -> HttpResponse:
                 patient=patient, status=PlanStatus.ACTIVE
             ),
             "opted_out": ReminderOptOut.objects.filter(patient=patient).exists(),
-            "version_form": ReadVersionForm(initial={"version": patient.version}),
         },
     )
 
@@ -99,7 +99,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             item = form.save(commit=False)
             item.clinic = clinic
-            item.created_by = request.user
+            item.created_by = membership.user
             item.save()
             record(request, Action.CREATE, obj=item, clinic=clinic)
         messages.success(request, gettext("Saved."))
@@ -127,11 +127,18 @@ def _edit(
     item = get_object_or_404(rows, public_id=public_id)
     form = form_class(request.POST if request.method == "POST" else None, instance=item)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            record(request, Action.UPDATE, obj=item, detail=", ".join(sorted(form.changed_data)))
-        messages.success(request, gettext("Saved."))
-        return redirect("appointments:setup")
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            with transaction.atomic():
+                saved = save_versioned(item, form.read_version, fields)
+                record(
+                    request, Action.UPDATE, obj=saved, detail=", ".join(sorted(form.changed_data))
+                )
+        except StaleRecordError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, gettext("Saved."))
+            return redirect("appointments:setup")
     return render(request, "appointments/setup_edit.html", {"form": form, "item": item})
 
 

@@ -252,6 +252,7 @@ def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, gettext("Appointment cancelled."))
             return redirect("appointments:detail", public_id=appointment.public_id)
+    record(request, Action.VIEW, obj=appointment, detail="cancel form")
     return render(request, "appointments/cancel.html", {"form": form, "appointment": appointment})
 
 

@@ -137,3 +137,26 @@ def test_it_marks_the_arrival_and_shows_it_on_the_practitioners_today(
     today = login(alice).get(reverse("today")).content.decode()
     assert "Arrived" in today
     assert "Maria Lopez" in today
+
+
+def test_it_lets_the_admin_add_and_edit_types_and_rooms(login, ada):
+    client = login(ada)
+    url = reverse("appointments:setup")
+    client.post(url, {"form": "type", "type-name": "Review", "type-duration_minutes": "15"})
+    client.post(url, {"form": "resource", "resource-kind": "room", "resource-name": "Room 9"})
+    from mesoclinic.appointments.models import AppointmentType, Resource
+
+    kind = AppointmentType.objects.get(name="Review")
+    assert kind.duration_minutes == 15
+    assert Resource.objects.filter(name="Room 9").exists()
+    # an edit saved with the version it was read at; a stale one is refused
+    edit = reverse("appointments:type_edit", args=[kind.public_id])
+    client.post(edit, {"version": kind.version, "name": "Review visit", "duration_minutes": "20"})
+    stale = client.post(edit, {"version": kind.version, "name": "Late", "duration_minutes": "20"})
+    kind.refresh_from_db()
+    assert kind.name == "Review visit"
+    assert stale.status_code == 200
+
+
+def test_it_refuses_the_setup_to_reception(login, bob):
+    assert login(bob).get(reverse("appointments:setup")).status_code == 403
