@@ -160,3 +160,26 @@ def test_it_lets_the_admin_add_and_edit_types_and_rooms(login, ada):
 
 def test_it_refuses_the_setup_to_reception(login, bob):
     assert login(bob).get(reverse("appointments:setup")).status_code == 403
+
+
+def test_it_reads_a_week_in_the_same_queries_for_1_or_20_appointments(
+    login, bob, alice, booked, slot, riverside
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mesoclinic.patients.models import Patient
+
+    client = login(bob)
+    query = {"view": "week", "who": str(alice.public_id), "date": slot(1).date().isoformat()}
+    booked(slot(1, 8))
+    client.get(reverse("appointments:calendar"), query)  # the session's first reads
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("appointments:calendar"), query)
+    for n in range(19):
+        other = Patient.objects.create(clinic=riverside, mrn=f"Q{n}", given_name=f"P{n}")
+        booked(slot(1, 9) + dt.timedelta(minutes=45 * n), patient=other)
+    with CaptureQueriesContext(connection) as twenty:
+        page = client.get(reverse("appointments:calendar"), query)
+    assert page.content.decode().count("appointments/") > 20
+    assert len(twenty) == len(one)
