@@ -1,7 +1,7 @@
 """The demo clinic's front desk: appointment types, rooms and a device, and a week of
 appointments (this week, Monday to Friday) for every practitioner and the nurse, each booked
 for a patient of an active course, with the week's past visits completed (one a no-show, one
-cancelled with its reason) and this morning's first arrival with its session draft open."""
+cancelled with its reason) and this morning's first arrival with its session draft."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import random
 
 from mesoclinic.appointments.choices import ResourceKind, Status
 from mesoclinic.appointments.models import Appointment, AppointmentType, Resource
-from mesoclinic.appointments.services import open_session_draft
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.demo.writer import Staff
 from mesoclinic.plans.models import PlanStatus, TreatmentPlan
+from mesoclinic.treatments.models import TreatmentSession
 
 # (name, minutes, treatment, needs a room)
 TYPES = (
@@ -99,22 +99,29 @@ def write_calendar(clinic: Clinic, staff: Staff, rng: random.Random, now: dt.dat
 
 
 def _arrive_first_of_today(clinic: Clinic, now: dt.datetime) -> None:
-    """This morning's first treatment visit has arrived: its draft is open on Today."""
+    """This morning's first treatment visit has arrived, with its session draft: one of the
+    demo's own drafts of today (complete, so it can be signed), the visit booked for its
+    patient and course."""
     start = clinic.start_of_day(clinic.day_of(now))
-    first = (
-        Appointment.objects.for_clinic(clinic)
-        .filter(
-            starts_at__gte=start,
-            starts_at__lt=start + dt.timedelta(days=1),
-            appointment_type__is_treatment=True,
-            status__in=(Status.BOOKED, Status.COMPLETED),
-        )
-        .select_related("appointment_type", "practitioner__user", "plan")
-        .order_by("starts_at")
+    end = start + dt.timedelta(days=1)
+    draft = (
+        TreatmentSession.objects.for_clinic(clinic)
+        .filter(signed_at__isnull=True, performed_at__gte=start, performed_at__lt=end)
+        .exclude(practitioner=None)
+        .order_by("performed_at")
         .first()
     )
+    visits = Appointment.objects.for_clinic(clinic).filter(
+        starts_at__gte=start, starts_at__lt=end, appointment_type__is_treatment=True
+    )
+    if draft is not None:
+        visits = visits.filter(practitioner__user=draft.practitioner)
+    first = visits.order_by("starts_at").first()
     if first is None:
         return
-    first.session = open_session_draft(None, first)
+    if draft is not None:
+        first.patient_id = draft.patient_id
+        first.plan_id = draft.plan_id
+        first.session = draft
     first.status = Status.ARRIVED
-    first.save(update_fields=["session", "status"])
+    first.save(update_fields=["patient", "plan", "session", "status"])
