@@ -171,6 +171,9 @@ def move(
     """Move a booked appointment to another time, practitioner, room or device."""
     if appointment.status != Status.BOOKED:
         raise BookingError([gettext("Only a booked appointment can be moved.")])
+    # The reason given when it was booked early still holds (reception never sees it).
+    if not booking.early_reason.strip():
+        booking.early_reason = appointment.early_reason
     with transaction.atomic():
         _check(booking, appointment.patient, exclude_pk=appointment.pk)
         appointment = save_versioned(

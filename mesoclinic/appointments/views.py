@@ -212,7 +212,8 @@ def move(request: HttpRequest, public_id: str) -> HttpResponse:
         "room": appointment.room.public_id if appointment.room else None,
         "device": appointment.device.public_id if appointment.device else None,
         "starts_at": local.replace(tzinfo=None),
-        "early_reason": appointment.early_reason,
+        # A clinical note: prefilled only for a role that may read it (kept when left blank).
+        "early_reason": appointment.early_reason if membership.has(Perm.VIEW_CLINICAL) else "",
     }
     data = request.POST if request.method == "POST" else None
     form = BookingForm(

@@ -183,3 +183,27 @@ def test_it_reads_a_week_in_the_same_queries_for_1_or_20_appointments(
         page = client.get(reverse("appointments:calendar"), query)
     assert page.content.decode().count("appointments/") > 20
     assert len(twenty) == len(one)
+
+
+def test_it_keeps_the_early_reason_from_reception_when_moving(login, bob, booked, slot):
+    # given an appointment booked early for a clinical reason
+    appointment = booked(slot(3, 10))
+    appointment.early_reason = "Flare of swelling, review early"
+    appointment.save()
+    client = login(bob)
+    url = reverse("appointments:move", args=[appointment.public_id])
+    # when reception opens the move form and moves it to 14:00
+    page = client.get(url)
+    assert "Flare of swelling" not in page.content.decode()
+    data = {
+        "version": appointment.version,
+        "appointment_type": str(appointment.appointment_type.public_id),
+        "practitioner": str(appointment.practitioner.public_id),
+        "room": str(appointment.room.public_id),
+        "starts_at": slot(3, 14).strftime("%Y-%m-%dT%H:%M"),
+    }
+    client.post(url, data)
+    # then it moved, and the reason is kept
+    appointment.refresh_from_db()
+    assert appointment.starts_at == slot(3, 14)
+    assert appointment.early_reason == "Flare of swelling, review early"
