@@ -119,3 +119,36 @@ def test_it_books_from_the_plan_reminds_and_shows_the_arrival(
     assert "Arrived" in today.inner_text()
     today.get_by_role("link", name="open draft").click()
     page.get_by_role("heading", name=re.compile("Session")).first.wait_for()
+
+
+def test_it_keeps_the_calendar_accessible_at_tablet_width_and_by_keyboard(
+    page, desk, riverside, alice, patient
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from mesoclinic.appointments.services import Booking, book
+    from tests.e2e.test_accessibility import AXE_OPTIONS, _defects
+
+    # given a booking of alice today
+    kind = AppointmentType.objects.get()
+    room = Resource.objects.get()
+    start = riverside.start_of_day(riverside.today()) + dt.timedelta(hours=10)
+    book(None, patient, Booking(kind, alice, start, room), alice.user)
+    sign_in(page, "bob")
+    # when reception opens alice's week at tablet width
+    page.set_viewport_size({"width": 820, "height": 1180})
+    page.goto(
+        f"/appointments/?view=week&who={alice.public_id}&date={riverside.today().isoformat()}"
+    )
+    # then axe finds no WCAG 2.1 AA violation
+    failures, _review = _defects(Axe().run(page, options=AXE_OPTIONS).response, "week 820px")
+    assert failures == []
+    # and the slots are reached with the arrow keys, and Enter opens the booking form
+    first = page.locator("a.slot-link").first
+    first.focus()
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused
+    assert focused != first.get_attribute("href")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Book an appointment").wait_for()
