@@ -21,9 +21,12 @@ urlpatterns = [
     path("outcomes/", include("mesoclinic.outcomes.urls")),
     path("safety/", include("mesoclinic.safety.urls")),
     path("aftercare/", include("mesoclinic.aftercare.urls")),
+    path("appointments/", include("mesoclinic.appointments.urls")),
     path("evidence/", include("mesoclinic.evidence.urls")),
     # The patient's check-in link: short, and nothing about the person in it.
     path("c/", include("mesoclinic.aftercare.patient_urls")),
+    # The patient's reminder reply link and the staff calendar feed: tokens, no sign-in.
+    path("", include("mesoclinic.appointments.patient_urls")),
     # FHIR R4: SMART Backend Services and Bulk Data first, so that "Patient/$export" is never
     # taken for a read of a Patient by the REST API's "<type>/<id>" routes.
     path("fhir/R4/", include("mesoclinic.fhir.smart_urls")),

@@ -34,7 +34,8 @@ from mesoclinic.treatments.models import Injection
 ADMIN_NAMESPACE = "admin"
 # Patient-facing check-in links are opened with a signed token, not a staff login; their own
 # tests (aftercare/tests/test_patient_link.py) cover tampering and reuse for another patient.
-PUBLIC_NAMESPACES = {"aftercare_patient"}
+# The appointment reply link and calendar feed likewise (appointments/tests/test_links.py).
+PUBLIC_NAMESPACES = {"aftercare_patient", "appointments_patient"}
 # The FHIR API is opened with a client's bearer token, not a staff login, and its addresses
 # take resource types and FHIR ids: its own walk (tests/test_fhir_isolation.py)
 # reads every type of one clinic with another clinic's token, by id and by search.

@@ -49,6 +49,10 @@ NEW_RECORD_ROUTES = {
     "formulary:lot_receive",
     "dosing:limit_create",
     "staff_create",
+    # Booking an appointment, adding a type or a room, making a calendar feed address.
+    "appointments:book",
+    "appointments:setup",
+    "appointments:feed",
     # Asking for a password-reset e-mail: each request is counted (a throttle row) and mails.
     "password_reset",
 }

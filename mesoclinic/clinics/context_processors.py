@@ -9,6 +9,7 @@ from mesoclinic.clinics.session_timeout import idle_limit_seconds, warning_lead_
 
 # Apps that add links to the navigation bar, in order; each has templates/<app>/_nav.html.
 NAV_APPS = (
+    "appointments",
     "consultations",
     "consent",
     "formulary",

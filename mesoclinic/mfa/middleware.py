@@ -32,7 +32,7 @@ class State(Enum):
 # Open in any state: signing out, the page's "how long have I left" (it answers only with a
 # number), and what needs no staff sign-in at all.
 ALWAYS_OPEN = {"login", "logout", "session_time_left", "session_keep_alive", "healthz"}
-PUBLIC_NAMESPACES = {"aftercare_patient"}
+PUBLIC_NAMESPACES = {"aftercare_patient", "appointments_patient"}
 OPEN_WHILE = {
     State.VERIFY: {"mfa:verify", "mfa:passkey_auth_begin", "mfa:passkey_auth_complete"},
     State.ENROL: {"mfa:enrol", "mfa:passkey_register_begin", "mfa:passkey_register_complete"},

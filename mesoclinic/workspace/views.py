@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from mesoclinic.appointments import services as appointment_services
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics import services as clinic_services
@@ -55,6 +56,11 @@ def today(request: HttpRequest) -> HttpResponse:
         .order_by("performed_at")
     )
     rows = day_sessions(membership, sessions)
+    booked = (
+        appointment_services.day_list(membership, start, end)
+        if membership.has(Perm.VIEW_DEMOGRAPHICS)
+        else None
+    )
     follow_up = attention(membership, timezone.now())
     if sessions or follow_up.patients_listed:
         # Counts only: the rows name patients, the audit detail never does.
@@ -72,6 +78,7 @@ def today(request: HttpRequest) -> HttpResponse:
         "workspace/today.html",
         {
             "sessions": rows,
+            "appointments": booked,
             "follow_up": follow_up,
             "day": start.date(),
             "other_memberships": others.select_related("clinic"),
@@ -133,6 +140,10 @@ def plan_page(request: HttpRequest, public_id: str) -> HttpResponse:
             "patient": plan.patient,
             "sessions": sessions,
             "done": sum(1 for s in sessions if s.is_signed),
+            "progress": appointment_services.plan_progress(plan),
+            "earliest": appointment_services.earliest_for(plan)
+            if plan.status == PlanStatus.ACTIVE
+            else None,
             # The same signing gates the session page shows, before any session is started.
             "checks": readiness.checks_for(plan.patient, [plan.indication], areas)
             if plan.status == PlanStatus.ACTIVE
