@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "mesoclinic.outcomes",
     "mesoclinic.safety",
     "mesoclinic.aftercare",
+    "mesoclinic.photos",
     "mesoclinic.registry",
     "mesoclinic.demo",
     "mesoclinic.evidence",
@@ -364,7 +365,10 @@ AFTERCARE_SMS_SENDER = envstr("AFTERCARE_SMS_SENDER", "mesoclinic.aftercare.sms.
 AFTERCARE_PHOTO_ROOT = envstr("AFTERCARE_PHOTO_ROOT", str(VAR_DIR / "private" / "aftercare"))
 # The settings naming folders of private files (patients' photos): `mesoclinic backup` copies
 # them beside the database and `restore` puts them back (mesoclinic/operations/private_files.py).
-PRIVATE_FILE_ROOTS = ("AFTERCARE_PHOTO_ROOT",)
+# Clinical photo series (docs/photos.md): local private files unless STORAGES["clinical_photos"]
+# names an S3-compatible storage.
+CLINICAL_PHOTO_ROOT = envstr("CLINICAL_PHOTO_ROOT", str(VAR_DIR / "private" / "photos"))
+PRIVATE_FILE_ROOTS = ("AFTERCARE_PHOTO_ROOT", "CLINICAL_PHOTO_ROOT")
 # FHIR (docs/fhir.md): requests a backend client may make per minute before a 429; where bulk
 # $export files are written (a private folder, never under media) and how long they are kept;
 # how many exports run at once inside each server process (0: only `run-due` runs them).

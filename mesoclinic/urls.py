@@ -21,6 +21,7 @@ urlpatterns = [
     path("outcomes/", include("mesoclinic.outcomes.urls")),
     path("safety/", include("mesoclinic.safety.urls")),
     path("aftercare/", include("mesoclinic.aftercare.urls")),
+    path("photos/", include("mesoclinic.photos.urls")),
     path("evidence/", include("mesoclinic.evidence.urls")),
     # The patient's check-in link: short, and nothing about the person in it.
     path("c/", include("mesoclinic.aftercare.patient_urls")),

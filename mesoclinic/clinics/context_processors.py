@@ -18,6 +18,7 @@ NAV_APPS = (
     "outcomes",
     "safety",
     "aftercare",
+    "photos",
     "evidence",
 )
 
