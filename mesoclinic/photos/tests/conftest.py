@@ -108,7 +108,9 @@ def visit(patient: Patient, make_visit: Callable[..., TreatmentSession]) -> Trea
 def take(login: Any) -> Callable[..., Any]:
     """Post one view of a visit's series as ``member``; returns the response."""
 
-    def _take(member: Membership, session: TreatmentSession, view: str, data: bytes | None = None) -> Any:
+    def _take(
+        member: Membership, session: TreatmentSession, view: str, data: bytes | None = None
+    ) -> Any:
         from django.urls import reverse
 
         return login(member).post(

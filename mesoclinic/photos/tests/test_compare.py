@@ -36,9 +36,7 @@ def _weigh(patient, alice, days_ago: int, kg: str) -> None:
     )
 
 
-def test_it_compares_the_baseline_with_the_latest_by_default(
-    login, alice, patient, three_visits
-):
+def test_it_compares_the_baseline_with_the_latest_by_default(login, alice, patient, three_visits):
     # given weights measured at the first and the latest photo
     _, photos = three_visits
     _weigh(patient, alice, 90, "82")
