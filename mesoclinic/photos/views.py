@@ -7,6 +7,7 @@ a photo whose consent was withdrawn. Every page and every picture served is an a
 
 from __future__ import annotations
 
+import base64
 import uuid
 from dataclasses import dataclass
 
@@ -26,8 +27,30 @@ from mesoclinic.photos import services
 from mesoclinic.photos.forms import PhotoForm
 from mesoclinic.photos.models import ClinicalPhoto
 from mesoclinic.photos.protocol import VIEW_SERIES, VIEWS, Series, View, series_for
+from mesoclinic.photos.thumbnails import thumbnail_jpeg
 from mesoclinic.treatments.models import TreatmentSession
 from mesoclinic.uploads.serving import private_image_response
+
+# Not a clinical number: the longest side of a photo on the comparison page, in pixels (the
+# full picture is one audited download away).
+DISPLAY_MAX_PX = 1600
+
+
+def _data_uri(content: bytes, content_type: str = "image/jpeg") -> str:
+    return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def thumbnail_uri(photo: ClinicalPhoto) -> str:
+    """The thumbnail inside the page (a data: URI): seen only within the page's own audited
+    view, with no further address to fetch, cache or share."""
+    with photo.thumbnail.open("rb") as handle:
+        return _data_uri(handle.read())
+
+
+def display_uri(photo: ClinicalPhoto) -> str:
+    """The photo scaled to the comparison's width, inside the page (a data: URI)."""
+    with photo.image.open("rb") as handle:
+        return _data_uri(thumbnail_jpeg(handle.read(), max_px=DISPLAY_MAX_PX))
 
 
 @dataclass
@@ -39,6 +62,14 @@ class Slot:
     photo: ClinicalPhoto | None
     baseline: ClinicalPhoto | None
     form: PhotoForm | None
+
+    @property
+    def photo_src(self) -> str:
+        return thumbnail_uri(self.photo) if self.photo else ""
+
+    @property
+    def baseline_src(self) -> str:
+        return thumbnail_uri(self.baseline) if self.baseline else ""
 
 
 def _patient(membership: Membership, public_id: uuid.UUID) -> Patient:
@@ -65,12 +96,18 @@ def patient_photos(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         .order_by("-performed_at")
     )
     visits = []
+    shown: list[ClinicalPhoto | None] = []
     for session in sessions:
         taken = _latest_by_view([p for p in photos if p.session_id == session.pk])
-        groups = [(s, [(v, taken.get(v.code)) for v in s.views]) for s in _series_of(session)]
+        groups = [
+            (s, [(v, taken.get(v.code), _thumb(taken.get(v.code))) for v in s.views])
+            for s in _series_of(session)
+        ]
+        shown += [taken.get(v.code) for s in _series_of(session) for v in s.views]
         visits.append({"session": session, "groups": groups})
     compared = sorted({p.view for p in photos}, key=list(VIEWS).index)
     record(request, Action.VIEW, obj=patient, detail="clinical photos")
+    _audit_shown(request, shown, "clinical photo thumbnail")
     return render(
         request,
         "photos/patient.html",
@@ -81,6 +118,17 @@ def patient_photos(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "compare_views": [VIEWS[v] for v in compared],
         },
     )
+
+
+def _audit_shown(request: HttpRequest, photos: list[ClinicalPhoto | None], detail: str) -> None:
+    """One audit event per photo a page shows (inside the page, so no other request sees it)."""
+    for photo in photos:
+        if photo is not None:
+            record(request, Action.VIEW, obj=photo, detail=detail)
+
+
+def _thumb(photo: ClinicalPhoto | None) -> str:
+    return thumbnail_uri(photo) if photo else ""
 
 
 def _latest_by_view(photos: list[ClinicalPhoto]) -> dict[str, ClinicalPhoto]:
@@ -149,6 +197,9 @@ def capture(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             slots.append(Slot(view, here.get(view.code), baselines.get(view.code), form))
         groups.append((s, slots))
     record(request, Action.VIEW, obj=session, detail="clinical photo series")
+    for _, slots in groups:
+        _audit_shown(request, [x.photo for x in slots], "clinical photo thumbnail")
+        _audit_shown(request, [x.baseline for x in slots], "clinical photo ghost")
     return render(
         request,
         "photos/capture.html",
@@ -220,6 +271,7 @@ def compare(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             first, second = second, first
         between = services.between(membership, patient, first.taken_on, second.taken_on)
     record(request, Action.VIEW, obj=patient, detail="clinical photo comparison")
+    _audit_shown(request, [first, second], "clinical photo compared")
     return render(
         request,
         "photos/compare.html",
@@ -231,6 +283,8 @@ def compare(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "photos": of_view,
             "first": first,
             "second": second,
+            "first_src": display_uri(first) if first else "",
+            "second_src": display_uri(second) if second else "",
             "between": between,
         },
     )

@@ -119,8 +119,8 @@ def test_it_shows_the_baseline_as_a_ghost_at_a_later_visit(
     later = make_visit(patient, days_ago=0, signed=False)
     page = login(nina).get(reverse("photos:capture", args=[later.public_id])).content.decode()
     # then the frontal slot shows the baseline's thumbnail as a ghost, with its toggle
-    ghost = reverse("photos:thumbnail", args=[baseline.public_id])
-    assert f'data-photo-ghost src="{ghost}"' in page
+    assert f'data-baseline="{baseline.public_id}"' in page
+    assert 'data-photo-ghost src="data:image/jpeg;base64,' in page
     assert "Show the Frontal baseline as a ghost" in page
 
 
