@@ -46,6 +46,7 @@ TRANSLATED = (
     "audit",
     "consent",
     "operations",
+    "photos",
 )
 LANGUAGES = ("fr", "it", "es")
 ROLES = ("alice", "nina", "bob", "ada", "rita")
