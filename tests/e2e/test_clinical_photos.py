@@ -24,6 +24,10 @@ from tests.e2e.conftest import _open
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "rules": {"label-content-name-mismatch": {"enabled": True}},
+}
 VIEWS = ["Frontal", "Left oblique", "Right oblique", "Left profile", "Right profile"]
 
 
@@ -106,6 +110,17 @@ def visits(patient, alice, nina):
     return first, later
 
 
+def _violations(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options=AXE_OPTIONS).response
+    return [
+        f"{page.url}: {v['id']} {node['target']} {node['failureSummary']}"
+        for v in result["violations"]
+        for node in v["nodes"]
+    ]
+
+
 def _take(page: Any, view: str, chin: int) -> None:
     page.get_by_label(f"Photo: {view}").set_input_files(drawn(view, chin))
     page.get_by_role("button", name=f"Save photo {view}").click()
@@ -137,6 +152,7 @@ def test_it_takes_a_baseline_series_then_compares_it_with_a_later_visit(
         ghost = page.get_by_role("img", name=f"{view} baseline of")
         ghost.wait_for()
         assert float(ghost.evaluate("e => getComputedStyle(e).opacity")) == pytest.approx(0.5)
+    violations = _violations(page)
     toggle = page.get_by_label("Show the Frontal baseline as a ghost")
     toggle.uncheck()
     assert page.get_by_role("img", name="Frontal baseline of").is_hidden()
@@ -157,6 +173,7 @@ def test_it_takes_a_baseline_series_then_compares_it_with_a_later_visit(
     page.get_by_text("1 signed session between the two photos").wait_for()
     page.get_by_text("70 kg at the first photo, 69.5 kg at the second").wait_for()
     page.get_by_text("A change of weight can by itself explain a slimmer outline").wait_for()
+    violations += _violations(page)
     # and the slider moves by keyboard
     slider = page.get_by_label("Slide between before (left) and after (right)")
     slider.focus()
@@ -165,3 +182,7 @@ def test_it_takes_a_baseline_series_then_compares_it_with_a_later_visit(
     assert slider.input_value() == "52"
     clip = page.locator("[data-compare-slider-after]").evaluate("e => e.style.clipPath")
     assert "52%" in clip
+    # and the pages with photos on them meet WCAG 2.1 AA at tablet width
+    page.goto(f"/photos/patients/{patient.public_id}/")
+    violations += _violations(page)
+    assert violations == []
