@@ -49,6 +49,8 @@ NEW_RECORD_ROUTES = {
     "formulary:lot_receive",
     "dosing:limit_create",
     "staff_create",
+    # A visit's photo slots: each form adds a photo (and needs a picture).
+    "photos:capture",
     # Asking for a password-reset e-mail: each request is counted (a throttle row) and mails.
     "password_reset",
 }
