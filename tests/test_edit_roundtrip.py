@@ -136,7 +136,8 @@ def _opened(clients: dict[str, Client], url: str) -> list[tuple[str, Any]] | Non
         page = client.get(url)
         if page.status_code == 404:
             return None
-        if page.status_code == 200:
+        # A picture (a clinical photo's download) has no form to post back.
+        if page.status_code == 200 and "text/html" in page.get("Content-Type", ""):
             pages.append((user, page))
     return pages
 
