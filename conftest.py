@@ -101,6 +101,7 @@ def _fast_password_hashing(settings: Any) -> None:
 def _private_files_in_a_temporary_folder(settings: Any, tmp_path_factory: Any) -> None:
     # Patients' photos a test writes (and a backup test copies) never touch the real var/.
     settings.AFTERCARE_PHOTO_ROOT = tmp_path_factory.mktemp("private") / "aftercare"
+    settings.CLINICAL_PHOTO_ROOT = tmp_path_factory.mktemp("private") / "photos"
     settings.FHIR_EXPORT_ROOT = tmp_path_factory.mktemp("private") / "fhir-exports"
     settings.RESEARCH_BUNDLE_ROOT = tmp_path_factory.mktemp("private") / "research-bundles"
     # Exports run when a test runs them (its transaction is not visible to another thread).

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "mesoclinic.safety",
     "mesoclinic.aftercare",
     "mesoclinic.appointments",
+    "mesoclinic.photos",
     "mesoclinic.registry",
     "mesoclinic.demo",
     "mesoclinic.evidence",
@@ -369,7 +370,10 @@ AFTERCARE_PHOTO_ROOT = envstr("AFTERCARE_PHOTO_ROOT", str(VAR_DIR / "private" / 
 # uploaded for the pooled evidence report; the largest .zip accepted (not a clinical number).
 RESEARCH_BUNDLE_ROOT = envstr("RESEARCH_BUNDLE_ROOT", str(VAR_DIR / "private" / "research-bundles"))
 RESEARCH_BUNDLE_MAX_BYTES = envint("RESEARCH_BUNDLE_MAX_BYTES", 500 * 1024 * 1024, minimum=1)
-PRIVATE_FILE_ROOTS = ("AFTERCARE_PHOTO_ROOT", "RESEARCH_BUNDLE_ROOT")
+# Clinical photo series (docs/photos.md): local private files unless STORAGES["clinical_photos"]
+# names an S3-compatible storage.
+CLINICAL_PHOTO_ROOT = envstr("CLINICAL_PHOTO_ROOT", str(VAR_DIR / "private" / "photos"))
+PRIVATE_FILE_ROOTS = ("AFTERCARE_PHOTO_ROOT", "CLINICAL_PHOTO_ROOT", "RESEARCH_BUNDLE_ROOT")
 # FHIR (docs/fhir.md): requests a backend client may make per minute before a 429; where bulk
 # $export files are written (a private folder, never under media) and how long they are kept;
 # how many exports run at once inside each server process (0: only `run-due` runs them).

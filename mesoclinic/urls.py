@@ -22,6 +22,7 @@ urlpatterns = [
     path("safety/", include("mesoclinic.safety.urls")),
     path("aftercare/", include("mesoclinic.aftercare.urls")),
     path("appointments/", include("mesoclinic.appointments.urls")),
+    path("photos/", include("mesoclinic.photos.urls")),
     path("evidence/", include("mesoclinic.evidence.urls")),
     # The patient's check-in link: short, and nothing about the person in it.
     path("c/", include("mesoclinic.aftercare.patient_urls")),

@@ -53,6 +53,8 @@ NEW_RECORD_ROUTES = {
     "appointments:book",
     "appointments:setup",
     "appointments:feed",
+    # A visit's photo slots: each form adds a photo (and needs a picture).
+    "photos:capture",
     # Asking for a password-reset e-mail: each request is counted (a throttle row) and mails.
     "password_reset",
 }
@@ -138,7 +140,8 @@ def _opened(clients: dict[str, Client], url: str) -> list[tuple[str, Any]] | Non
         page = client.get(url)
         if page.status_code == 404:
             return None
-        if page.status_code == 200:
+        # A picture (a clinical photo's download) has no form to post back.
+        if page.status_code == 200 and "text/html" in page.get("Content-Type", ""):
             pages.append((user, page))
     return pages
 

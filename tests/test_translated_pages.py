@@ -49,6 +49,7 @@ TRANSLATED = (
     "safety",
     "fhir",
     "registry",
+    "photos",
 )
 LANGUAGES = ("fr", "it", "es")
 ROLES = ("alice", "nina", "bob", "ada", "rita")
@@ -183,8 +184,9 @@ def english_messages(language: str) -> dict[str, re.Pattern[str]]:
         for message in catalog:
             if not message.id:
                 continue
-            ids = message.id if isinstance(message.id, tuple) else (message.id,)
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            ids = [str(i) for i in (message.id if isinstance(message.id, tuple) else (message.id,))]
+            raw = message.string if isinstance(message.string, tuple) else (message.string,)
+            strings = [str(s or "") for s in raw]
             for english in ids:
                 probe = _probe(english)
                 if probe is None or probe in ALLOWED or probe in NOT_YET_TRANSLATED_ELSEWHERE:

@@ -19,6 +19,7 @@ NAV_APPS = (
     "outcomes",
     "safety",
     "aftercare",
+    "photos",
     "evidence",
 )
 

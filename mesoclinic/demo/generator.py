@@ -29,6 +29,7 @@ from mesoclinic.demo.consent_translations import TRANSLATIONS
 from mesoclinic.demo.courses import CourseDraft, CourseOptions, simulate_course
 from mesoclinic.demo.lots import LotBook, LotDraft, seed_special_lots
 from mesoclinic.demo.people import make_person
+from mesoclinic.demo.photos import write_photos
 from mesoclinic.demo.screenings import write_follow_up_screenings
 from mesoclinic.demo.writer import (
     Staff,
@@ -352,6 +353,8 @@ def build_practice(
     report(f"{spec.name}: {counts['aftercare check-ins']} aftercare check-ins still open")
     counts["appointments"] = write_calendar(clinic, staff, rng, now)
     report(f"{spec.name}: {counts['appointments']} appointments this week")
+    counts["clinical photos"] = write_photos(clinic, staff.nurse or staff.practitioners[0])
+    report(f"{spec.name}: {counts['clinical photos']} clinical photos")
     return {
         "staff": len(spec.staff),
         "products": len(products),

@@ -21,7 +21,11 @@ def private_image_response(content: bytes, *, content_type: str, filename: str) 
     )
     response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # object-src and frame-ancestors spelled out as on every page (tests/test_security_headers.py):
+    # default-src does not cover frame-ancestors, so without it the picture could be framed.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; object-src 'none'; frame-ancestors 'none'; sandbox"
+    )
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     add_never_cache_headers(response)
     return response

@@ -81,7 +81,9 @@ def test_it_serves_a_picture_as_an_attachment_no_browser_runs_or_keeps():
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"] == 'attachment; filename="p-1.png"'
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Content-Security-Policy"] == (
+        "default-src 'none'; object-src 'none'; frame-ancestors 'none'; sandbox"
+    )
     assert "no-store" in response["Cache-Control"]
 
 
