@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "mesoclinic.outcomes",
     "mesoclinic.safety",
     "mesoclinic.aftercare",
+    "mesoclinic.billing",
     "mesoclinic.registry",
     "mesoclinic.demo",
     "mesoclinic.evidence",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("safety/", include("mesoclinic.safety.urls")),
     path("aftercare/", include("mesoclinic.aftercare.urls")),
     path("evidence/", include("mesoclinic.evidence.urls")),
+    path("billing/", include("mesoclinic.billing.urls")),
     # The patient's check-in link: short, and nothing about the person in it.
     path("c/", include("mesoclinic.aftercare.patient_urls")),
     # FHIR R4: SMART Backend Services and Bulk Data first, so that "Patient/$export" is never

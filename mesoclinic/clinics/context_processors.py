@@ -19,6 +19,7 @@ NAV_APPS = (
     "safety",
     "aftercare",
     "evidence",
+    "billing",
 )
 
 
