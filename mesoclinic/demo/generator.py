@@ -22,6 +22,7 @@ from mesoclinic.aftercare.services import schedule_follow_up
 from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
 from mesoclinic.consent.models import ConsentTemplate
+from mesoclinic.demo.billing import write_billing
 from mesoclinic.demo.catalogue import INDICATION_WEIGHTS, PRODUCTS, ClinicSpec
 from mesoclinic.demo.consent_texts import TEMPLATES
 from mesoclinic.demo.consent_translations import TRANSLATIONS
@@ -349,6 +350,7 @@ def build_practice(
     signal_state.refresh(clinic)
     counts["aftercare check-ins"] = _schedule_aftercare(clinic, now)
     report(f"{spec.name}: {counts['aftercare check-ins']} aftercare check-ins still open")
+    counts.update(write_billing(clinic))
     return {
         "staff": len(spec.staff),
         "products": len(products),
