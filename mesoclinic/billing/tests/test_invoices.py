@@ -24,7 +24,8 @@ def test_it_numbers_an_invoice_only_when_issued_and_in_sequence(bob, patient, pr
     services.add_line(None, draft, prices["consult"], D(1))
     draft.refresh_from_db()
     # then it has no number
-    assert draft.number is None and not draft.is_issued
+    assert draft.number is None
+    assert not draft.is_issued
     # when it and two more are issued
     first = services.issue(None, bob, draft)
     second, third = issued(), issued()
@@ -90,7 +91,8 @@ def test_it_refunds_with_a_credit_note_in_its_own_series(bob, issued):
     # when the first is refunded
     note = services.credit(None, bob, first, "Treatment not given")
     # then the credit note is numbered 1 of its own series and negates the invoice
-    assert note.kind == InvoiceKind.CREDIT_NOTE and note.number == 1
+    assert note.kind == InvoiceKind.CREDIT_NOTE
+    assert note.number == 1
     assert note.number_text == "AV-000001"
     assert note.gross_total == -first.gross_total
     assert note.credits == first

@@ -16,7 +16,8 @@ def test_it_sells_a_package_with_its_invoice_issued(bob, patient, prices):
     package, invoice = packages.sell(None, bob, patient, prices["course"])
     # then the package has 6 sessions left and its invoice is issued for its price
     assert package.balance() == 6
-    assert invoice.is_issued and invoice.gross_total == 900
+    assert invoice.is_issued
+    assert invoice.gross_total == 900
     assert invoice.lines.get().package == package
 
 
@@ -29,7 +30,8 @@ def test_it_uses_one_session_when_a_session_is_signed(bob, patient, prices, make
     # then 4 are left, and the session's invoice charges nothing for it
     assert package.balance() == 4
     line = services.draft_for_session(None, bob, session).lines.get()
-    assert line.unit_price == 0 and package.name in line.description
+    assert line.unit_price == 0
+    assert package.name in line.description
 
 
 def test_it_uses_no_package_of_another_indication_nor_for_imported_history(

@@ -41,7 +41,8 @@ def test_it_lets_reception_invoice_a_signed_session_and_take_payment_without_not
     )
     # then the invoice is issued, paid, and each write is in the audit trail
     invoice.refresh_from_db()
-    assert invoice.number == 1 and invoice.balance_due() == 0
+    assert invoice.number == 1
+    assert invoice.balance_due() == 0
     actions = set(AuditEvent.objects.filter(username="bob").values_list("detail", flat=True))
     assert {"draft invoice", "issued invoice 1", "payment card"} <= actions
 
@@ -105,7 +106,9 @@ def test_it_prints_the_day_takings_per_method(login, ada, bob, issued):
     services.take_payment(None, bob, invoice, Decimal("100"), "card")
     services.take_payment(None, bob, invoice, Decimal("30"), "cash")
     page = login(ada).get(reverse("billing:takings")).content.decode()
-    assert "£100.00" in page and "£30.00" in page and "£130.00" in page
+    assert "£100.00" in page
+    assert "£30.00" in page
+    assert "£130.00" in page
 
 
 def test_it_exports_money_without_clinical_data_or_identity(
@@ -131,4 +134,5 @@ def test_it_exports_money_without_clinical_data_or_identity(
 def test_it_prints_an_issued_invoice_as_pdf(login, bob, issued):
     invoice = issued()
     response = login(bob).get(reverse("billing:pdf", args=[invoice.public_id]))
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
