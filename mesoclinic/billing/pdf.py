@@ -42,7 +42,12 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     pdf.multi_cell(width, 20, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, "", 10)
     facts = [
-        gettext("Date: %(date)s") % {"date": date_format(invoice.issue_date, "SHORT_DATE_FORMAT")},
+        gettext("Date: %(date)s")
+        % {
+            "date": date_format(invoice.issue_date, "SHORT_DATE_FORMAT")
+            if invoice.issue_date
+            else ""
+        },
         gettext("Billed to: %(name)s") % {"name": invoice.buyer_name},
     ]
     if invoice.credits is not None:

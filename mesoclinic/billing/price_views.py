@@ -25,7 +25,6 @@ from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.patients.models import Patient
 from mesoclinic.records.models import StaleRecordError
-from mesoclinic.records.services import save_versioned
 
 
 @requires(Perm.MANAGE_CLINIC)
@@ -37,7 +36,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             with transaction.atomic():
-                saved = save_versioned(current, form.read_version, fields)
+                saved = services.save_versioned_row(current, form.read_version, fields)
                 record(request, Action.UPDATE, obj=saved, detail=", ".join(form.changed_data))
         except StaleRecordError as exc:
             form.add_error(None, str(exc))
@@ -69,7 +68,7 @@ def _price_form_page(
                 if item is None:
                     saved = PriceItem.objects.create(clinic=membership.clinic, **fields)
                 else:
-                    saved = save_versioned(item, form.read_version, fields)
+                    saved = services.save_versioned_row(item, form.read_version, fields)
                 record(
                     request,
                     Action.UPDATE if item else Action.CREATE,

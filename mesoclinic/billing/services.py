@@ -12,6 +12,7 @@ Every write is audited in its transaction.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -34,11 +35,32 @@ from mesoclinic.billing.models import (
 )
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.patients.models import Patient
+from mesoclinic.records.models import STALE_EDIT, StaleRecordError
 from mesoclinic.treatments.models import TreatmentSession
 
 
 class BillingError(Exception):
     """A billing step refused, with the reason in words for the desk."""
+
+
+_Row = TypeVar("_Row", BillingSettings, PriceItem)
+
+
+def save_versioned_row(row: _Row, expected_version: int, fields: dict[str, Any]) -> _Row:
+    """As ``records.services.save_versioned`` for billing's own rows (not clinical records):
+    applied only if nobody changed the row since the form read it."""
+    model = type(row)
+    with transaction.atomic():
+        bumped = model._default_manager.filter(pk=row.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if bumped == 0:
+            raise StaleRecordError(STALE_EDIT)
+        fresh = model._default_manager.get(pk=row.pk)
+        for name, value in fields.items():
+            setattr(fresh, name, value)
+        fresh.save()
+    return fresh
 
 
 def settings_for(clinic: Clinic) -> BillingSettings:

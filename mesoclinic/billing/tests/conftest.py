@@ -3,6 +3,7 @@ then ``session_signed`` in the same transaction) and an issued invoice."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -64,7 +65,7 @@ def make_signed_session(alice: Membership) -> Callable[..., TreatmentSession]:
         session = TreatmentSession.objects.create(
             clinic=patient.clinic,
             patient=patient,
-            performed_at=timezone.now() - timezone.timedelta(hours=1),
+            performed_at=timezone.now() - dt.timedelta(hours=1),
             indication=indication,
             practitioner=alice.user,
             created_by=alice.user,

@@ -49,5 +49,9 @@ def test_it_numbers_twenty_concurrent_issues_without_gap_or_duplicate(bob, patie
         t.join()
     # then each got a number, and the numbers are exactly 1..20
     assert errors == []
-    numbers = sorted(Invoice.objects.filter(clinic=bob.clinic).values_list("number", flat=True))
+    numbers = list(
+        Invoice.objects.filter(clinic=bob.clinic)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
     assert numbers == list(range(1, DESKS + 1))
