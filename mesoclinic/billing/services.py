@@ -157,7 +157,8 @@ def draft_for_session(
                 continue
             InvoiceLine.objects.create(
                 invoice=invoice,
-                description=f"{item.name} — {area}",
+                # An area's own price names its area; a price for any area gets the area's name.
+                description=item.name if item.area else f"{item.name} — {area}",
                 quantity=Decimal(1),
                 unit_price=item.unit_price,
                 vat_rate_percent=vat_rate(item, clinic),

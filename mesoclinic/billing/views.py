@@ -167,7 +167,8 @@ def invoice_line_remove(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
     invoice = _invoice(membership, Perm.TAKE_PAYMENTS, public_id)
     line = str(request.POST.get("line", ""))
     try:
-        if line.isdigit():
+        # A row id the form wrote; anything longer than an id is no line of this draft.
+        if line.isdigit() and len(line) < 12:
             services.remove_line(request, invoice, int(line))
     except services.BillingError as exc:
         messages.error(request, str(exc))
