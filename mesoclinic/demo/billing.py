@@ -81,7 +81,7 @@ def write_billing(clinic: Clinic) -> dict[str, int]:
             services.take_payment(None, desk, invoice, invoice.gross_total, "card")
         elif number == 1:
             services.take_payment(None, desk, invoice, Decimal("50.00"), "cash")
-            services.credit(None, desk, invoice, "Session price agreed in the consultation")
+            services.credit(None, desk, invoice, "Price agreed beforehand")
     # One draft left open, as the desk would have one in hand.
     services.new_draft(None, desk, first.patient)
     return {"invoices": invoices, "packages": 1}
