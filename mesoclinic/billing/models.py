@@ -151,9 +151,11 @@ class Invoice(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # A credit note names the invoice it refunds, and why.
+    # A credit note names the invoice it refunds, and why. Not PROTECT: an issued invoice is
+    # never deleted anyway (model guard and trigger), and PROTECT would stop the one deletion
+    # that removes both together (the demo's reset, with the triggers set aside).
     credits = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
+        "self", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="credit_notes"
     )
     reason = models.TextField(blank=True)
     net_total = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
