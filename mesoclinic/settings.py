@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "mesoclinic.aftercare",
     "mesoclinic.appointments",
     "mesoclinic.photos",
+    "mesoclinic.billing",
     "mesoclinic.registry",
     "mesoclinic.demo",
     "mesoclinic.evidence",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("appointments/", include("mesoclinic.appointments.urls")),
     path("photos/", include("mesoclinic.photos.urls")),
     path("evidence/", include("mesoclinic.evidence.urls")),
+    path("billing/", include("mesoclinic.billing.urls")),
     # The patient's check-in link: short, and nothing about the person in it.
     path("c/", include("mesoclinic.aftercare.patient_urls")),
     # The patient's reminder reply link and the staff calendar feed: tokens, no sign-in.

@@ -50,6 +50,19 @@ NONSENSE = {
     "form-INITIAL_FORMS": "-1",
     "areas-TOTAL_FORMS": "1000000",
     "areas-INITIAL_FORMS": "0",
+    # billing: money, rates, a payment method, a line, a package, days
+    "amount": "1e999",
+    "method": "bitcoin",
+    "item": "999999999999",
+    "quantity": "NaN",
+    "unit_price": "-0.001",
+    "vat_rate_percent": "101",
+    "default_vat_rate_percent": "Infinity",
+    "sessions": "0",
+    "line": "99999999999999999999999",
+    "day": "2026-02-30",
+    "start": "2026-13-01",
+    "end": "yesterday",
 }
 
 

@@ -21,6 +21,7 @@ NAV_APPS = (
     "aftercare",
     "photos",
     "evidence",
+    "billing",
 )
 
 

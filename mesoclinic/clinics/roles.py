@@ -26,16 +26,21 @@ class Perm(enum.StrEnum):
     EXPORT_IDENTIFIED = "export_identified"  # registry bundle with MRNs and real dates
     EXPORT_DEIDENTIFIED = "export_deidentified"
     VIEW_EVIDENCE = "view_evidence"
+    # Billing (prices, invoices, packages, payments): no clinical notes on any of its pages.
+    VIEW_BILLING = "view_billing"
+    TAKE_PAYMENTS = "take_payments"  # draft and issue invoices, take payments, sell packages
 
 
 _CLINICAL = {Perm.VIEW_DEMOGRAPHICS, Perm.EDIT_DEMOGRAPHICS, Perm.VIEW_CLINICAL, Perm.EDIT_CLINICAL}
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.PRACTITIONER: frozenset(
-        _CLINICAL | {Perm.SIGN, Perm.VIEW_EVIDENCE, Perm.EXPORT_DEIDENTIFIED}
+        _CLINICAL | {Perm.SIGN, Perm.VIEW_EVIDENCE, Perm.EXPORT_DEIDENTIFIED, Perm.VIEW_BILLING}
     ),
     Role.NURSE: frozenset(_CLINICAL),
-    Role.RECEPTION: frozenset({Perm.VIEW_DEMOGRAPHICS, Perm.EDIT_DEMOGRAPHICS}),
+    Role.RECEPTION: frozenset(
+        {Perm.VIEW_DEMOGRAPHICS, Perm.EDIT_DEMOGRAPHICS, Perm.VIEW_BILLING, Perm.TAKE_PAYMENTS}
+    ),
     Role.ADMIN: frozenset(
         {
             Perm.VIEW_DEMOGRAPHICS,
@@ -46,6 +51,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.EXPORT_IDENTIFIED,
             Perm.EXPORT_DEIDENTIFIED,
             Perm.VIEW_EVIDENCE,
+            Perm.VIEW_BILLING,
+            Perm.TAKE_PAYMENTS,
         }
     ),
     Role.RESEARCHER: frozenset({Perm.VIEW_EVIDENCE, Perm.EXPORT_DEIDENTIFIED}),

@@ -23,6 +23,7 @@ from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
 from mesoclinic.consent.models import ConsentTemplate
 from mesoclinic.demo.calendar_week import write_calendar
+from mesoclinic.demo.billing import write_billing
 from mesoclinic.demo.catalogue import INDICATION_WEIGHTS, PRODUCTS, ClinicSpec
 from mesoclinic.demo.consent_texts import TEMPLATES
 from mesoclinic.demo.consent_translations import TRANSLATIONS
@@ -355,6 +356,7 @@ def build_practice(
     report(f"{spec.name}: {counts['appointments']} appointments this week")
     counts["clinical photos"] = write_photos(clinic, staff.nurse or staff.practitioners[0])
     report(f"{spec.name}: {counts['clinical photos']} clinical photos")
+    counts.update(write_billing(clinic))
     return {
         "staff": len(spec.staff),
         "products": len(products),
