@@ -164,7 +164,11 @@ def translations(language: str) -> frozenset[str]:
         with po.open("rb") as handle:
             catalog = read_po(handle)
         for message in catalog:
-            strings = (message.string,) if isinstance(message.string, str) else tuple(message.string or ())
+            strings = (
+                (message.string,)
+                if isinstance(message.string, str)
+                else tuple(message.string or ())
+            )
             words.update(s.strip() for s in strings if s)
     return frozenset(words)
 

@@ -22,8 +22,8 @@ from mesoclinic.aftercare.services import schedule_follow_up
 from mesoclinic.clinics.choices import Role
 from mesoclinic.clinics.models import Clinic, Membership, PractitionerProfile
 from mesoclinic.consent.models import ConsentTemplate
-from mesoclinic.demo.calendar_week import write_calendar
 from mesoclinic.demo.billing import write_billing
+from mesoclinic.demo.calendar_week import write_calendar
 from mesoclinic.demo.catalogue import INDICATION_WEIGHTS, PRODUCTS, ClinicSpec
 from mesoclinic.demo.consent_texts import TEMPLATES
 from mesoclinic.demo.consent_translations import TRANSLATIONS
