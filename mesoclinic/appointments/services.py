@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from mesoclinic.appointments.choices import TRANSITIONS, ResourceKind, Status
@@ -260,7 +261,9 @@ def open_session_draft(
         clinic_id=appointment.clinic_id,
         patient_id=appointment.patient_id,
         plan=plan,
-        performed_at=appointment.starts_at,
+        # A patient who arrives early is treated now, not at the booked time (a session is
+        # never dated in the future); one recorded after the start keeps the booked time.
+        performed_at=min(appointment.starts_at, timezone.now()),
         indication=plan.indication,
         protocol=plan.protocol,
         practitioner=appointment.practitioner.user,
