@@ -60,7 +60,7 @@ def to_media(ctx: ExportContext, photo: ClinicalPhoto) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Media",
         "id": str(photo.public_id),
-        "meta": meta(None, photo.updated_at),
+        "meta": meta(photo.version, photo.updated_at),
         "status": "completed",
         "type": concept(coding(MEDIA_TYPE, "image", "Image")),
         "view": concept(local("photo-view", photo.view), text=PHOTO_VIEWS.get(photo.view)),
