@@ -19,6 +19,7 @@ from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.consent.models import Consent
 from mesoclinic.consent.services import withdraw_consent
 from mesoclinic.fhir.bulk.groups import group_resources
+from mesoclinic.fhir.bulk.runner import fhir_base
 from mesoclinic.fhir.codes import LOCAL, PHOTO_VIEWS
 from mesoclinic.fhir.export import resources
 from mesoclinic.fhir.tests.api_helpers import body, get, issue_token
@@ -192,3 +193,19 @@ def test_it_lists_binary_and_media_in_the_capability_statement(db: Any) -> None:
         "created",
         "_lastUpdated",
     }
+
+
+def test_it_links_a_bulk_exported_media_to_the_binary_on_the_kick_off_host(
+    riverside: Clinic, photo: ClinicalPhoto
+) -> None:
+    # given the address a Bulk Data kick-off came to
+    base = fhir_base("https://clinic.example/fhir/R4/Patient/$export?_type=Media")
+    # when the photo is exported for it
+    (media,) = resources(riverside, "Media", None, base)
+    # then its content links to its Binary read on that host, and the Media is valid R4
+    assert media["content"]["url"] == f"https://clinic.example/fhir/R4/Binary/{photo.public_id}"
+    assert r4_errors(media) is None
+    # and a file written with no address known carries the hash but no link
+    (offline,) = resources(riverside, "Media")
+    assert "url" not in offline["content"]
+    assert offline["content"]["hash"] == media["content"]["hash"]
