@@ -8,10 +8,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import io
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.test import Client
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinics.choices import Role
@@ -24,6 +28,7 @@ from mesoclinic.fhir.codes import LOCAL, PHOTO_VIEWS
 from mesoclinic.fhir.export import resources
 from mesoclinic.fhir.tests.api_helpers import body, get, issue_token
 from mesoclinic.fhir.tests.helpers import r4_errors
+from mesoclinic.fhir.tests.smart_helpers import SignedClient, signed_client
 from mesoclinic.patients.models import Patient
 from mesoclinic.photos import services
 from mesoclinic.photos.models import ClinicalPhoto
@@ -209,3 +214,42 @@ def test_it_links_a_bulk_exported_media_to_the_binary_on_the_kick_off_host(
     (offline,) = resources(riverside, "Media")
     assert "url" not in offline["content"]
     assert offline["content"]["hash"] == media["content"]["hash"]
+
+
+def _bulk_media(client: Client, signed: SignedClient, path: str) -> list[dict[str, Any]]:
+    """Kick off ``path`` for Media, run it as the cron runner does, read its Media file."""
+    form = signed.token_form("system/*.read")
+    token = Client().post("/fhir/R4/auth/token", form).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    async_headers = {"Prefer": "respond-async", "Accept": "application/fhir+json", **headers}
+    kicked = client.get(path, {"_type": "Media"}, headers=async_headers)
+    assert kicked.status_code == 202
+    call_command("run_due", "--json", stdout=io.StringIO())
+    status = str(kicked["Content-Location"]).removeprefix("http://testserver")
+    manifest = client.get(status, headers=headers).json()
+    lines: list[dict[str, Any]] = []
+    for output in manifest["output"]:
+        file = client.get(output["url"].removeprefix("http://testserver"), headers=headers)
+        lines += [json.loads(line) for line in file.getvalue().decode().splitlines()]
+    return lines
+
+
+def test_it_bulk_exports_the_photo_until_its_consent_is_withdrawn(
+    client: Client,
+    riverside: Clinic,
+    ada: Membership,
+    alice: Membership,
+    photo_consent: Consent,
+    photo: ClinicalPhoto,
+) -> None:
+    # given a practitioner's backend client
+    signed = signed_client(riverside, ada, role=Role.PRACTITIONER, name="photos")
+    # when it exports the patients' Media
+    (media,) = _bulk_media(client, signed, "/fhir/R4/Patient/$export")
+    # then the photo is there, linked to its Binary on the server it asked
+    assert media["id"] == str(photo.public_id)
+    assert media["content"]["url"] == f"http://testserver/fhir/R4/Binary/{photo.public_id}"
+    # when the consent is withdrawn, a new system-level export holds no photo
+    photo_consent.refresh_from_db()
+    withdraw_consent(None, alice, photo_consent, "No more photos", photo_consent.version)
+    assert _bulk_media(client, signed, "/fhir/R4/$export") == []
