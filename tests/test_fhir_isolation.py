@@ -73,6 +73,13 @@ def test_it_gives_a_token_of_another_clinic_nothing_by_id_or_by_search() -> None
                 leaks.append(f"{name}/{resource_id}: the refusal names it")
             if get(insider, f"{name}/{resource_id}").status_code != 200:
                 unreachable.append(f"{name}/{resource_id}")
+            if name == "Media":
+                # a photo's pixels too: Binary/<id> answers as its Media does
+                pixels = get(outsider, f"Binary/{resource_id}")
+                if pixels.status_code != 404 or resource_id in pixels.content.decode():
+                    leaks.append(f"Binary/{resource_id}: {pixels.status_code}")
+                if get(insider, f"Binary/{resource_id}").status_code != 200:
+                    unreachable.append(f"Binary/{resource_id}")
         found = body(get(outsider, f"{name}?_id={','.join(ids[:50])}"))
         if found["total"]:
             leaks.append(f"{name}?_id=: {found['total']} found")

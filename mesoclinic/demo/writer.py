@@ -238,7 +238,10 @@ def write_consents(
                     "alternatives and aftercare discussed; written information given; questions answered."
                     + (" Off-label use explained." if template.off_label else "")
                 ),
-                photo_consent=rng.random() < 0.8,
+                # The draw is always made (the rest of the demo stays the same); submental
+                # patients always consent, so that even the smallest demo has a photo series
+                # (demo.photos) for the photo pages and the FHIR Media to show.
+                photo_consent=(rng.random() < 0.8) or template.indication == "submental_fat",
                 patient_typed_name=patient.display_name,
                 patient_signed_at=signed_at,
                 created_by=member.user,

@@ -198,6 +198,24 @@ QUESTION_LABELS: dict[str, str] = {
     "findings": "Contraindication screening findings",
     "body_image_concern": "Body-image screen raised a concern",
 }
+# The standard photo views (photos.protocol.VIEWS: a test checks that they agree), in English:
+# a Media's view names the region and the view, as the capture page's slot does.
+PHOTO_VIEWS: dict[str, str] = {
+    "submental_frontal": "Submental, frontal",
+    "submental_oblique_left": "Submental, left oblique",
+    "submental_oblique_right": "Submental, right oblique",
+    "submental_profile_left": "Submental, left profile",
+    "submental_profile_right": "Submental, right profile",
+    "thighs_posterior": "Thighs and buttocks, posterior",
+    "thighs_lateral_left": "Thighs and buttocks, left lateral",
+    "thighs_lateral_right": "Thighs and buttocks, right lateral",
+    "abdomen_frontal": "Abdomen, frontal",
+    "abdomen_lateral_left": "Abdomen, left lateral",
+    "abdomen_lateral_right": "Abdomen, right lateral",
+    "scalp_vertex": "Scalp, vertex",
+    "scalp_frontal_hairline": "Scalp, frontal hairline",
+}
+MEDIA_TYPE = f"{THO}/media-type"
 GENDERS = {"f": "female", "m": "male", "x": "other", "u": "unknown"}
 ANSWER_LABELS = {"yes": "Yes", "no": "No", "unknown": "Not asked"}
 
@@ -221,6 +239,7 @@ def _concepts() -> dict[str, str]:
         "consent": {"photographs": "Clinical photographs"},
         "encounter": {"consultation": "Consultation", "session": "Treatment session"},
         "question": QUESTION_LABELS,
+        "photo-view": PHOTO_VIEWS,
         "component": {"site-role": "Site role (treated or untreated control)"},
         # The injection map's diagrams (treatments.injection_map_models.Diagram).
         "diagram": {

@@ -76,6 +76,9 @@ class ExportContext:
 
     clinic: Clinic
     since: dt.datetime | None = None
+    # The API's absolute base (``https://host/fhir/R4/``) when the export is read over HTTP
+    # (REST, Bulk Data); a command-line export has none. Links to Binary reads use it.
+    fhir_base: str = ""
     _staff: dict[int, Membership] | None = field(default=None, repr=False)
 
     @property

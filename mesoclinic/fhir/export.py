@@ -27,6 +27,7 @@ from mesoclinic.fhir.codes import code_system
 from mesoclinic.fhir.consent import consents
 from mesoclinic.fhir.context import ExportContext
 from mesoclinic.fhir.encounter import encounters
+from mesoclinic.fhir.media import media
 from mesoclinic.fhir.medication import medications
 from mesoclinic.fhir.observation import observations
 from mesoclinic.fhir.organization import organizations, practitioner_roles, practitioners
@@ -61,6 +62,7 @@ MAPPERS: dict[str, Mapper] = {
     "MedicationAdministration": medication_administrations,
     "Observation": observations,
     "AdverseEvent": adverse_events,
+    "Media": media,
     "Provenance": provenances,
 }
 RESOURCE_TYPES: tuple[str, ...] = tuple(MAPPERS)
@@ -86,10 +88,10 @@ def parse_types(text: str | None) -> tuple[str, ...]:
 
 
 def resources(
-    clinic: Clinic, resource_type: str, since: dt.datetime | None = None
+    clinic: Clinic, resource_type: str, since: dt.datetime | None = None, fhir_base: str = ""
 ) -> Iterator[dict[str, Any]]:
     """The clinic's resources of one type, mapped one record at a time."""
-    return MAPPERS[resource_type](ExportContext(clinic=clinic, since=since))
+    return MAPPERS[resource_type](ExportContext(clinic=clinic, since=since, fhir_base=fhir_base))
 
 
 @dataclass

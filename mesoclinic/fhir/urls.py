@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from mesoclinic.fhir.api import views
+from mesoclinic.fhir.api import binary, views
 
 app_name = "fhir"
 
 urlpatterns = [
     path("R4/metadata", views.metadata, name="metadata"),
+    # Before the generic read: Binary is no searchable type, only the pixels of a Media.
+    re_path(
+        r"^R4/Binary/(?P<resource_id>[A-Za-z0-9\-.]{1,64})$", binary.binary_read, name="binary"
+    ),
     re_path(
         r"^R4/(?P<resource_type>[A-Z][A-Za-z]+)/(?P<resource_id>[A-Za-z0-9\-.]{1,64})$",
         views.read_view,

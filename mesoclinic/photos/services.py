@@ -10,13 +10,14 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
-from mesoclinic.clinics.models import Membership
+from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.consent.models import Consent
 from mesoclinic.outcomes.models import Measurement
@@ -24,6 +25,7 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.photos.models import ClinicalPhoto
 from mesoclinic.photos.protocol import VIEWS
 from mesoclinic.photos.thumbnails import thumbnail_jpeg
+from mesoclinic.records.models import prefetch_amendments
 from mesoclinic.treatments.models import TreatmentSession
 from mesoclinic.uploads.fields import CleanImageFile
 
@@ -79,6 +81,21 @@ def visible_photo(membership: Membership, public_id: uuid.UUID) -> ClinicalPhoto
     if photo is None or not _consent_allows_photos(photo.consent):
         return None
     return photo
+
+
+def shown_photos(clinic: Clinic) -> QuerySet[ClinicalPhoto]:
+    """Every photo of the clinic whose consent still allows photographs, for a reader that is
+    no member (the FHIR API, after its own token and role check). A withdrawn consent hides
+    its photos here as on every page. The consents are few, read once with their amendments
+    (withdrawal is an amendment, so it cannot be filtered in SQL)."""
+    photos = ClinicalPhoto.objects.for_clinic(clinic)
+    consents = (
+        Consent.objects.for_clinic(clinic)
+        .filter(pk__in=photos.values("consent"))
+        .prefetch_related(prefetch_amendments())
+    )
+    allowed = [c.pk for c in consents if _consent_allows_photos(c)]
+    return photos.filter(consent__in=allowed)
 
 
 def session_day(session: TreatmentSession) -> dt.date:

@@ -74,6 +74,20 @@ def _url(request: HttpRequest, url_name: str) -> str | None:
         return None
 
 
+# The pixels of a clinical photo (a Media's content.url): read only, under the Media scope.
+BINARY: dict[str, Any] = {
+    "type": "Binary",
+    "interaction": [{"code": "read"}],
+    "readHistory": False,
+    "updateCreate": False,
+    "documentation": (
+        "The stored picture of a Media (a clinical photo) with the image's Content-Type, or "
+        "the Binary resource when FHIR JSON is asked for. Readable by whoever may read the "
+        "Media: a scope including Media.read suffices."
+    ),
+}
+
+
 def _resource(name: str) -> dict[str, Any]:
     rtype = TYPES[name]
     entry: dict[str, Any] = {
@@ -125,7 +139,9 @@ def capability_statement(request: HttpRequest) -> dict[str, Any]:
         "mode": "server",
         "documentation": "Read and search, JSON only. Errors are OperationOutcome resources.",
         "security": security,
-        "resource": [_resource(name) for name in sorted(TYPES)],
+        "resource": sorted(
+            [*(_resource(name) for name in TYPES), BINARY], key=lambda r: str(r["type"])
+        ),
     }
     operations = [
         {"name": op.name, "definition": op.definition} for op in OPERATIONS if _exists(op.url_name)

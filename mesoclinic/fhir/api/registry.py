@@ -19,6 +19,7 @@ from mesoclinic.fhir.api.declarations import (
     param,
     patient_param,
 )
+from mesoclinic.fhir.api.media_type import MEDIA
 from mesoclinic.fhir.api.record_types import (
     CODE_SYSTEM,
     ORGANIZATION,
@@ -325,8 +326,6 @@ PROCEDURE = ResourceType(
         last_updated("the session's last save"),
     ),  # fmt: skip
 )
-
-
 MEDICATION = ResourceType(
     "Medication",
     sources=(
@@ -398,7 +397,7 @@ ADVERSE_EVENT = ResourceType(
 _ALL = (
     CODE_SYSTEM, ORGANIZATION, PRACTITIONER, PRACTITIONER_ROLE, PATIENT, ALLERGY, STATEMENT,
     QUESTIONNAIRE, ENCOUNTER, RESPONSE, CONSENT, CAREPLAN, MEDICATION, PROCEDURE, ADMINISTRATION,
-    OBSERVATION, ADVERSE_EVENT, PROVENANCE,
+    OBSERVATION, ADVERSE_EVENT, MEDIA, PROVENANCE,
 )  # fmt: skip
 
 

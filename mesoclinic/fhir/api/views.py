@@ -54,14 +54,24 @@ def _check_format(request: HttpRequest) -> None:
 def fhir_endpoint(view: View) -> View:
     """GET (and HEAD) only, JSON only, and every failure an OperationOutcome: a refusal with
     its status, an unexpected error as a 500 that carries the request id and nothing else."""
+    return _endpoint(view, check_format=True)
 
+
+def raw_endpoint(view: View) -> View:
+    """As ``fhir_endpoint``, but the view answers the format asked itself (Binary: the raw
+    bytes, or the Binary resource in JSON)."""
+    return _endpoint(view, check_format=False)
+
+
+def _endpoint(view: View, *, check_format: bool) -> View:
     @csrf_exempt  # a bearer-token API: no cookie is read, so no cross-site request forgery
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             if request.method not in ("GET", "HEAD"):
                 raise FhirError(405, "This API reads and searches only (GET).")
-            _check_format(request)
+            if check_format:
+                _check_format(request)
             return view(request, *args, **kwargs)
         except FhirError as error:
             return operation_outcome(error.status, error.code, error.diagnostics)
@@ -105,7 +115,7 @@ class RateLimited(Exception):
         self.response = response
 
 
-def _access(request: HttpRequest, rtype: ResourceType, also: tuple[str, ...] = ()) -> FhirAccess:
+def access_for(request: HttpRequest, rtype: ResourceType, also: tuple[str, ...] = ()) -> FhirAccess:
     access = authenticate(request)
     limited = check_rate(access)
     if limited is not None:
@@ -118,6 +128,10 @@ def _access(request: HttpRequest, rtype: ResourceType, also: tuple[str, ...] = (
 
 def _base(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("fhir:metadata")).removesuffix("metadata")
+
+
+def _context(request: HttpRequest, access: FhirAccess) -> ExportContext:
+    return ExportContext(clinic=access.clinic, fhir_base=_base(request))
 
 
 def _audit(
@@ -165,8 +179,8 @@ def read_view(request: HttpRequest, resource_type: str, resource_id: str) -> Htt
             raise FhirError(404, f"No {rtype.name} has this id.")
         access = None
     else:
-        access = _access(request, rtype)
-        found = read(ExportContext(clinic=access.clinic), rtype, resource_id)
+        access = access_for(request, rtype)
+        found = read(_context(request, access), rtype, resource_id)
         if found is None:
             # Not in this clinic: whether it exists elsewhere is not said.
             raise FhirError(404, f"No {rtype.name} has this id.")
@@ -237,8 +251,8 @@ def search_view(request: HttpRequest, resource_type: str) -> HttpResponse:
         found = [resource] if query.ids is None or resource["id"] in query.ids else []
         page = Page(len(found), found[query.offset : query.offset + query.count])
         return fhir_response(_bundle(request, query, page))
-    access = _access(request, rtype, included_types)
-    page = run(ExportContext(clinic=access.clinic), rtype, query)
+    access = access_for(request, rtype, included_types)
+    page = run(_context(request, access), rtype, query)
     _audit(
         request,
         access,

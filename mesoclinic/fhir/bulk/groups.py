@@ -67,14 +67,18 @@ def group_patients(clinic: Clinic, group_id: str) -> QuerySet[Patient] | None:
 
 
 def group_resources(
-    clinic: Clinic, resource_type: str, since: dt.datetime | None, patient_ids: list[str]
+    clinic: Clinic,
+    resource_type: str,
+    since: dt.datetime | None,
+    patient_ids: list[str],
+    fhir_base: str = "",
 ) -> Iterator[dict[str, Any]]:
     """The group's resources of one type, mapped a page of rows at a time with the REST API's
     own sources and ``patient`` filters (so a resource is the same whichever way it is read).
     Patients are taken ``CHUNK`` at a time, so a large group never makes one query with more
     parameters than a database accepts. A source that cannot be narrowed to the patients
     writes nothing rather than everyone's."""
-    ctx = ExportContext(clinic=clinic, since=since)
+    ctx = ExportContext(clinic=clinic, since=since, fhir_base=fhir_base)
     for source in TYPES[resource_type].sources:
         narrow = source.filters.get("patient")
         if resource_type != "Patient" and narrow is None:

@@ -31,6 +31,7 @@ PATIENT_TYPES = (
     "MedicationAdministration",
     "Observation",
     "AdverseEvent",
+    "Media",
     "Provenance",
 )
 

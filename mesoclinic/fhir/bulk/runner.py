@@ -16,10 +16,12 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from mesoclinic.audit.choices import Action
@@ -71,9 +73,18 @@ def _touch(job: BulkExportJob) -> None:
 def _resources(
     job: BulkExportJob, resource_type: str, group_ids: list[str] | None
 ) -> Iterator[dict[str, Any]]:
+    base = fhir_base(job.request_url)
     if group_ids is None:
-        return resources(job.clinic, resource_type, job.since)
-    return group_resources(job.clinic, resource_type, job.since, group_ids)
+        return resources(job.clinic, resource_type, job.since, base)
+    return group_resources(job.clinic, resource_type, job.since, group_ids, base)
+
+
+def fhir_base(request_url: str) -> str:
+    """The API's base on the host the kick-off came to (its links, e.g. a Media's Binary)."""
+    parts = urlsplit(request_url)
+    if not parts.scheme or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}{reverse('fhir:metadata').removesuffix('metadata')}"
 
 
 def _group_ids(job: BulkExportJob) -> list[str] | None:
