@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.browser_actions import sign_in
@@ -14,7 +16,7 @@ def test_it_signs_in_and_shows_today(page, alice):
     # when she signs in through the login form and types her app's code
     sign_in(page, "alice")
     # then she sees today's list for her clinic
-    page.get_by_role("heading", name="Today").wait_for()
+    page.get_by_role("heading", name=re.compile(r"^Today, ")).wait_for()
     assert "Riverside Aesthetics" in page.content()
 
 

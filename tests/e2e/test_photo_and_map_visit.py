@@ -86,9 +86,9 @@ def test_it_captures_maps_signs_and_compares_a_course_on_a_tablet(tablet_page, v
     diagram = page.locator("[data-map-editor] svg")
     assert diagram.get_attribute("data-diagram") == "submental"
     box = diagram.bounding_box()
-    for fraction_x in (0.35, 0.5, 0.65):
+    for fraction_x in (0.37, 0.52, 0.67):
         with page.expect_navigation():
-            page.touchscreen.tap(box["x"] + box["width"] * fraction_x, box["y"] + box["height"] * 0.45)  # fmt: skip
+            page.touchscreen.tap(box["x"] + box["width"] * fraction_x, box["y"] + box["height"] * 0.47)  # fmt: skip
     page.get_by_text("3 points placed, as recorded").first.wait_for()
     page.get_by_role("link", name="Back to the session").click()
     page.get_by_role("button", name="Sign session").click()
