@@ -110,3 +110,23 @@ def phone_page(
     assert csp_violations == [], "the Content-Security-Policy refused:\n" + "\n".join(
         csp_violations
     )
+
+
+@pytest.fixture
+def tablet_page(
+    _playwright_browser: Any, live_server: Any, csp_violations: list[str]
+) -> Iterator[Any]:
+    """A touch tablet held upright (820 × 1180), as a nurse or practitioner uses one."""
+    pg = _open(
+        _playwright_browser,
+        live_server,
+        csp_violations,
+        viewport={"width": 820, "height": 1180},
+        is_mobile=True,
+        has_touch=True,
+    )
+    yield pg
+    pg.context.close()
+    assert csp_violations == [], "the Content-Security-Policy refused:\n" + "\n".join(
+        csp_violations
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +19,6 @@ from mesoclinic.photos.models import ClinicalPhoto
 from mesoclinic.records.services import sign_record
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
 from tests.e2e.browser_actions import sign_in
-from tests.e2e.conftest import _open
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,25 +27,6 @@ AXE_OPTIONS = {
     "rules": {"label-content-name-mismatch": {"enabled": True}},
 }
 VIEWS = ["Frontal", "Left oblique", "Right oblique", "Left profile", "Right profile"]
-
-
-@pytest.fixture
-def tablet_page(
-    _playwright_browser: Any, live_server: Any, csp_violations: list[str]
-) -> Iterator[Any]:
-    pg = _open(
-        _playwright_browser,
-        live_server,
-        csp_violations,
-        viewport={"width": 820, "height": 1180},
-        is_mobile=True,
-        has_touch=True,
-    )
-    yield pg
-    pg.context.close()
-    assert csp_violations == [], "the Content-Security-Policy refused:\n" + "\n".join(
-        csp_violations
-    )
 
 
 def drawn(view: str, chin: int) -> dict[str, Any]:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -19,28 +17,9 @@ from mesoclinic.treatments import services
 from mesoclinic.treatments.injection_map_models import InjectionMapPoint
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
 from tests.e2e.browser_actions import sign_in
-from tests.e2e.conftest import _open
 from tests.treatment_readiness import make_ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def tablet_page(
-    _playwright_browser: Any, live_server: Any, csp_violations: list[str]
-) -> Iterator[Any]:
-    pg = _open(
-        _playwright_browser,
-        live_server,
-        csp_violations,
-        viewport={"width": 820, "height": 1180},
-        has_touch=True,
-    )
-    yield pg
-    pg.context.close()
-    assert csp_violations == [], "the Content-Security-Policy refused:\n" + "\n".join(
-        csp_violations
-    )
 
 
 @pytest.fixture

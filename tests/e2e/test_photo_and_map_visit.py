@@ -20,7 +20,7 @@ from mesoclinic.treatments import services
 from mesoclinic.treatments.injection_map_models import InjectionMapPoint
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
 from tests.e2e.browser_actions import sign_in
-from tests.e2e.test_clinical_photos import VIEWS, _take, drawn, tablet_page  # noqa: F401
+from tests.e2e.test_clinical_photos import VIEWS, _take, drawn
 from tests.treatment_readiness import consent_template, make_ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -66,7 +66,7 @@ def visits(riverside, patient, alice, nina):
     return baseline, later
 
 
-def test_it_captures_maps_signs_and_compares_a_course_on_a_tablet(tablet_page, visits, patient):  # noqa: F811
+def test_it_captures_maps_signs_and_compares_a_course_on_a_tablet(tablet_page, visits, patient):
     page = tablet_page
     baseline, later = visits
     # given the nurse on a tablet at the baseline visit
