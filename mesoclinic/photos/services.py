@@ -12,7 +12,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.audit.choices import Action
@@ -99,8 +98,9 @@ def shown_photos(clinic: Clinic) -> QuerySet[ClinicalPhoto]:
 
 
 def session_day(session: TreatmentSession) -> dt.date:
-    """The visit's day in the clinic's zone (the middleware activates it per request)."""
-    return timezone.localtime(session.performed_at).date()
+    """The visit's day in the clinic's zone, whatever zone is active: a photo taken from a
+    command or a test, or read under another zone, keeps the visit's own day."""
+    return session.clinic.day_of(session.performed_at)
 
 
 def take_photo(
