@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("pandas", "scipy", "numpy", "statsmodels", "fpdf", "matplotlib")
+HEAVY = ("pandas", "scipy", "numpy", "statsmodels", "fpdf", "matplotlib", "duckdb")
 
 PROBE = """
 import importlib, json, sys

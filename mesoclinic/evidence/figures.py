@@ -117,8 +117,9 @@ def _decomposition(dataset: Dataset, report: dict[str, Any]) -> dict[str, Any] |
     }
 
 
-def evidence_report(tables: Tables, *, indication: str, area: str | None, outcome: str, protocol: str | None = None) -> dict[str, Any]:  # fmt: skip
-    """The spec's report (plus ``protocol`` and ``decomposition``); ValueError on bad codes."""
+def evidence_report(tables: Tables, *, indication: str, area: str | None, outcome: str, protocol: str | None = None, decomposition: bool = True) -> dict[str, Any]:  # fmt: skip
+    """The spec's report (plus ``protocol`` and ``decomposition``); ValueError on bad codes.
+    ``decomposition=False``: left out (None), as the pooled report, which shows none, asks."""
     if protocol is not None and protocol not in tables.protocols(indication, area):
         known = ", ".join(repr(p) for p in tables.protocols(indication, area)) or "none recorded"
         raise ValueError(f"protocol: {protocol!r} has no session for {indication}; known: {known}")
@@ -126,7 +127,7 @@ def evidence_report(tables: Tables, *, indication: str, area: str | None, outcom
     dataset = tables.dataset(protocol, indication, area, outcome)
     report, _ = report_and_dataset(tables.normalised(protocol), indication=indication, area=area, outcome=outcome, dataset=dataset)  # fmt: skip
     report["protocol"] = protocol
-    report["decomposition"] = _decomposition(dataset, report)
+    report["decomposition"] = _decomposition(dataset, report) if decomposition else None
     return report
 
 

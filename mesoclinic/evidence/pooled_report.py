@@ -20,8 +20,9 @@ site's (cluster-aware) CI converted to the same scale.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeAlias
 
 import numpy as np
 from scipy import stats
@@ -163,20 +164,57 @@ def _site_limitations(reports: list[tuple[str, dict[str, Any]]]) -> list[str]:
     return shared + [f"{site}: {line}" for site, line in own]
 
 
+# A site: its name, and its tables or the function that reads them.
+Site: TypeAlias = tuple[str, Tables | Callable[[], Tables]]
+
+
+def site_report(tables: Tables, *, indication: str, area: str | None, outcome: str, protocol: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """One site reduced to what pooling reads: its report (estimates with their CIs, counts,
+    rates, limitations), without the figures only a single report's page draws."""
+    return evidence_report(tables, indication=indication, area=area, outcome=outcome, protocol=protocol, decomposition=False)  # fmt: skip
+
+
+def _site_job(job: tuple[Site, dict[str, Any]]) -> dict[str, Any]:
+    """A site read and reduced in a worker process (module level: it is pickled)."""
+    (_name, source), question = job
+    return site_report(source() if callable(source) else source, **question)
+
+
 def pooled_report(
-    sites: list[tuple[str, Tables]],
+    sites: Sequence[Site],
     *,
     indication: str,
     area: str | None,
     outcome: str,
     protocol: str | None = None,
     progress: Callable[[str], None] = lambda _m: None,
+    workers: int = 1,
 ) -> dict[str, Any]:
-    """The report of ``indication`` over every site, each analysed alone, then pooled."""
-    reports: list[tuple[str, dict[str, Any]]] = []
-    for i, (site, tables) in enumerate(sites, start=1):
-        progress(f"site {i}/{len(sites)}: {site}")
-        reports.append((site, evidence_report(tables, indication=indication, area=area, outcome=outcome, protocol=protocol)))  # fmt: skip
+    """The report of ``indication`` over every site, each analysed alone, then pooled.
+
+    A site is its ``Tables`` or a function that reads them (``site_reader.read_site``): read
+    then, reduced to its report, and let go before the next, so memory is bounded by the
+    largest site, not the sum. ``workers`` > 1 reduces that many sites at once in worker
+    processes (each site's function must then pickle)."""
+    question: dict[str, Any] = {"indication": indication, "area": area, "outcome": outcome, "protocol": protocol}  # fmt: skip
+    jobs = [(site, question) for site in sites]
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            found = pool.map(_site_job, jobs)
+            reports = []
+            for i, ((site, _source), report) in enumerate(zip(sites, found, strict=True), start=1):
+                progress(f"site {i}/{len(sites)}: {site}")
+                reports.append((site, report))
+    else:
+        reports = []
+        for i, job in enumerate(jobs, start=1):
+            progress(f"site {i}/{len(sites)}: {job[0][0]}")
+            reports.append((job[0][0], _site_job(job)))
+    return pool_reports(reports, **question)
+
+
+def pool_reports(reports: list[tuple[str, dict[str, Any]]], *, indication: str, area: str | None, outcome: str, protocol: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """The sites' reports (``site_report``) combined with a random site effect."""
     pooled = {key: _pool_effect(reports, key, "per_session_effect" if key == "weight_effect_per_kg" else key) for key in EFFECTS}  # fmt: skip
     effect = pooled["per_session_effect"]
     responders = _pool_rate((r["responders"]["k"], r["responders"]["n"], r["responders"]["ci95"]) for _s, r in reports if r.get("responders"))  # fmt: skip

@@ -13,6 +13,7 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -52,19 +53,36 @@ def bundle_zip(bundle: SyntheticBundle) -> bytes:
     return out.getvalue()
 
 
+def site_config(effect_cm: float, n_patients: int) -> SyntheticConfig:
+    """One site of the simulation: the single-site mechanism, one arm with the site's own
+    planted per-session effect."""
+    return replace(
+        SyntheticConfig(),
+        n_patients=n_patients,
+        arms=(Arm("localized_fat", "flank", "synthetic PC/DC", float(effect_cm), 0.2, 1.0),),
+    )
+
+
 def generate_sites(config: SitesConfig, rng: np.random.Generator) -> PlantedSites:
     """``config.sites`` bundles, each with its own planted per-session effect."""
     effects = rng.normal(config.mean_effect_cm, config.tau_cm, config.sites)
     sites = []
     bundles = []
-    base = SyntheticConfig()
     for i, effect in enumerate(effects, start=1):
-        site_config = replace(
-            base,
-            n_patients=int(rng.integers(config.patients_low, config.patients_high + 1)),
-            arms=(Arm("localized_fat", "flank", "synthetic PC/DC", float(effect), 0.2, 1.0),),
-        )
-        bundle = generate(site_config, rng)
+        n_patients = int(rng.integers(config.patients_low, config.patients_high + 1))
+        bundle = generate(site_config(float(effect), n_patients), rng)
         bundles.append(bundle)
         sites.append((f"site-{i:03d}", Tables(**bundle.tables())))
     return PlantedSites(sites=sites, effects=effects, config=config, bundles=bundles)
+
+
+def write_bundle_csv(bundle: SyntheticBundle, folder: Path) -> None:
+    """The bundle as registry CSV files in ``folder``, written by pandas (fast enough for the
+    millions of rows of bench/pooled_scale_bench.py; same cells as ``bundle_zip``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in bundle.tables().items():
+        out = frame.copy()
+        for column in out.columns:
+            if out[column].dtype == bool:
+                out[column] = np.where(out[column].to_numpy(), "true", "false")
+        out.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n", date_format="%Y-%m-%d")

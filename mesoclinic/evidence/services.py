@@ -9,22 +9,12 @@ stays inside the engine (which reports counts only) and never reaches the output
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.evidence.columns import clinic_frames
 from mesoclinic.evidence.figures import Tables
-from mesoclinic.registry.bundle_format import ADVERSE_EVENTS, MEASUREMENTS, PATIENTS, SESSIONS
-from mesoclinic.registry.bundle_model import Bundle
-from mesoclinic.registry.bundle_reader import read_bundle
-
-
-def _tables(bundle: Bundle) -> Tables:
-    def values(name: str) -> list[dict[str, object]]:
-        return [dict(row.values) for row in bundle.rows.get(name, [])]
-
-    return Tables(values(PATIENTS.name), values(SESSIONS.name), values(MEASUREMENTS.name), values(ADVERSE_EVENTS.name))  # fmt: skip
+from mesoclinic.evidence.site_reader import default_today, registry_tables
 
 
 def clinic_tables(clinic: Clinic) -> Tables:
@@ -36,11 +26,4 @@ def clinic_tables(clinic: Clinic) -> Tables:
 def bundle_tables(path: str | Path, clinic: Clinic | None = None) -> Tables:
     """A registry bundle (folder or .zip), validated as the importer does; ValueError lists
     the first errors when it is not valid."""
-    # Without a clinic, "not in the future" allows the earliest time zone ahead of UTC.
-    today = clinic.today() if clinic is not None else dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)  # fmt: skip
-    result = read_bundle(path, today=today)
-    if not result.ok:
-        shown = "; ".join(str(e) for e in result.errors[:5])
-        more = f" (and {len(result.errors) - 5} more)" if len(result.errors) > 5 else ""
-        raise ValueError(f"--bundle: not a valid registry bundle: {shown}{more}")
-    return _tables(result.bundle)
+    return registry_tables(path, today=clinic.today() if clinic is not None else default_today())

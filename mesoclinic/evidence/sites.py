@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,9 @@ from django.utils.translation import gettext as _
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.models import Membership
-from mesoclinic.evidence.figures import Tables
 from mesoclinic.evidence.models import SiteBundle
-from mesoclinic.evidence.pooled_report import pooled_report
-from mesoclinic.evidence.services import bundle_tables
+from mesoclinic.evidence.pooled_report import Site, pooled_report
+from mesoclinic.evidence.site_reader import read_site
 from mesoclinic.registry.bundle_reader import read_bundle
 
 MAX_ERRORS_SHOWN = 20
@@ -90,7 +90,9 @@ def pooled(bundles: list[SiteBundle], *, indication: str, area: str | None, outc
     key = "pooled:" + hashlib.sha256(repr((sorted((b.site, b.sha256) for b in bundles), indication, area, outcome)).encode()).hexdigest()  # fmt: skip
     found = cache.get(key)
     if found is None:
-        sites: list[tuple[str, Tables]] = [(b.site, bundle_tables(b.path)) for b in bundles]
+        # Each read when the report reaches it (streamed), by the column reader: the bundle
+        # passed the registry reader's every check when it was uploaded.
+        sites: list[Site] = [(b.site, partial(read_site, b.path)) for b in bundles]
         found = pooled_report(sites, indication=indication, area=area, outcome=outcome)
         cache.set(key, found, CACHE_SECONDS)
     return dict(found)

@@ -12,7 +12,8 @@ from django.db import connection
 
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.evidence.figures import Tables
-from mesoclinic.evidence.services import _tables, clinic_tables
+from mesoclinic.evidence.services import clinic_tables
+from mesoclinic.evidence.site_reader import bundle_rows_tables
 from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.patients.models import Patient
 from mesoclinic.registry.bundle_writer import write_bundle
@@ -33,7 +34,7 @@ def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _export_path(clinic: Clinic) -> Tables:
     """What the report read before the column reader: the export's rows as dicts."""
-    return _tables(clinic_rows(clinic).bundle())
+    return bundle_rows_tables(clinic_rows(clinic).bundle())
 
 
 def _app_records(clinic: Clinic, alice: Membership, patient: Patient) -> None:

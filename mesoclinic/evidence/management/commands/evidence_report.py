@@ -7,7 +7,9 @@ Where the rows come from:
 - ``--bundle PATH``: a registry bundle (folder or .zip), e.g. a practice's de-identified
   export. Given more than once, each bundle is a **site** and the report is pooled over them
   (``pooled_report``: each site analysed alone, then a random site effect, with τ², I² and
-  the per-site estimates); the site is named by its bundle's file or folder name.
+  the per-site estimates); the site is named by its bundle's file or folder name. Each
+  bundle is read when its turn comes (``site_reader.read_site``, DuckDB) and reduced to its
+  report before the next is read; ``--workers N`` reduces N sites at once.
 - neither: the database's only clinic. With several clinics the command refuses (exit 2)
   rather than pool them: each clinic's records are its own, identified data, and pooled
   research goes through de-identified bundles (``export-registry --deidentified``).
@@ -18,6 +20,7 @@ standard error and exit status 2.
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +29,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from mesoclinic.clinics.management.options import clinic_by_slug
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.evidence.figures import Tables, evidence_report
-from mesoclinic.evidence.pooled_report import pooled_report
+from mesoclinic.evidence.pooled_report import Site, pooled_report
 from mesoclinic.evidence.sentences import sentences
 from mesoclinic.evidence.services import bundle_tables, clinic_tables
+from mesoclinic.evidence.site_reader import read_site
 from mesoclinic.outcomes.outcome_sets import primary_outcome
 
 
@@ -45,14 +49,24 @@ def _site_name(path: str, taken: set[str]) -> str:
     return unique
 
 
-def _sites(paths: list[str]) -> list[tuple[str, Tables]]:
+class SiteError(ValueError):
+    """A site's bundle is not valid: the message names the bundle and the errors."""
+
+
+def _read_site(path: str) -> Tables:
+    try:
+        return read_site(path)
+    except ValueError as exc:
+        raise SiteError(f"{exc} (in {path})") from exc
+
+
+def _sites(paths: list[str]) -> list[Site]:
+    """Each bundle as a site whose tables are read when the report reaches it (streamed: one
+    site in memory at a time), not all read first."""
     taken: set[str] = set()
-    sites = []
+    sites: list[Site] = []
     for path in paths:
-        try:
-            sites.append((_site_name(path, taken), bundle_tables(path)))
-        except ValueError as exc:
-            raise _fail(f"{exc} (in {path})") from exc
+        sites.append((_site_name(path, taken), partial(_read_site, path)))
     return sites
 
 
@@ -61,7 +75,11 @@ def _tables(options: dict[str, Any]) -> Tables:
     if slug and paths:
         raise _fail("--clinic and --bundle: give one source, not both.")
     if paths:
-        return _sites(paths)[0][1]
+        # One bundle: its own report, read by the registry reader (every check of an import).
+        try:
+            return bundle_tables(paths[0])
+        except ValueError as exc:
+            raise _fail(f"{exc} (in {paths[0]})") from exc
     if slug:
         return clinic_tables(clinic_by_slug(slug, returncode=2))
     clinics = list(Clinic.objects.order_by("slug").values_list("slug", flat=True)[:20])
@@ -81,6 +99,7 @@ class Command(BaseCommand):
         parser.add_argument("--protocol", default=None, help="only the courses of this protocol")
         parser.add_argument("--clinic", default=None, help="slug of the clinic whose records to analyse")  # fmt: skip
         parser.add_argument("--bundle", action="append", default=None, help="analyse a registry bundle (folder or .zip) instead of the database; give it once per site to pool several practices")  # fmt: skip
+        parser.add_argument("--workers", type=int, default=1, help="with several --bundle: reduce this many sites at once in worker processes (default 1)")  # fmt: skip
         parser.add_argument("--json", action="store_true", help="print the JSON object of the spec")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -112,7 +131,9 @@ class Command(BaseCommand):
             raise _fail("--clinic and --bundle: give one source, not both.")
         sites = _sites(options["bundle"])
         try:
-            report = pooled_report(sites, indication=indication, area=options["area"], outcome=outcome, protocol=options["protocol"], progress=lambda m: self.stderr.write(m))  # fmt: skip
+            report = pooled_report(sites, indication=indication, area=options["area"], outcome=outcome, protocol=options["protocol"], progress=lambda m: self.stderr.write(m), workers=options["workers"])  # fmt: skip
+        except SiteError as exc:
+            raise _fail(str(exc)) from exc
         except ValueError as exc:
             raise _fail(f"--{exc}") from exc
         if options["json"]:
