@@ -59,8 +59,9 @@ from mesoclinic.registry.bundle_model import Bundle
 from mesoclinic.registry.bundle_reader import MAX_FILE_BYTES, read_bundle
 
 READ = (PATIENTS, SESSIONS, MEASUREMENTS, ADVERSE_EVENTS)
-# DuckDB's own threads per site: the machine's cores are shared with the web app's workers.
-THREADS = 2
+# DuckDB's own threads per site: one, as the cores are shared with the web app's workers;
+# the pooled report's ``workers`` reads several sites at once instead.
+THREADS = 1
 # NaT as datetime64's int64: a missing date.
 _NAT = np.iinfo(np.int64).min
 # Python's str.strip() removes any Unicode white space; RE2's \s is ASCII only.
