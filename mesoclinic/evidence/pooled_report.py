@@ -202,9 +202,14 @@ def pooled_report(
         with ProcessPoolExecutor(max_workers=workers) as pool:
             found = pool.map(_site_job, jobs)
             reports = []
-            for i, ((site, _source), report) in enumerate(zip(sites, found, strict=True), start=1):
-                progress(f"site {i}/{len(sites)}: {site}")
-                reports.append((site, report))
+            try:
+                for i, ((site, _source), report) in enumerate(zip(sites, found, strict=True), start=1):  # fmt: skip
+                    progress(f"site {i}/{len(sites)}: {site}")
+                    reports.append((site, report))
+            except BaseException:
+                # A bad site stops the report now, not after every other site is reduced.
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     else:
         reports = []
         for i, job in enumerate(jobs, start=1):

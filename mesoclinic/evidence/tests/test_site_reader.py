@@ -158,15 +158,13 @@ def test_it_refuses_a_date_after_today(bundles, tmp_path: Path):
 
 
 @pytest.mark.django_db
-def test_it_stops_the_pooled_command_at_a_malformed_site_with_its_place(
-    bundles,
-    tmp_path: Path,
-):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_it_stops_the_pooled_command_at_a_malformed_site_with_its_place(bundles, tmp_path: Path, workers: str):  # fmt: skip
     # given two valid sites and a third with a circumference of 5 cm (below the kind's range)
     bad, line = _folder(bundles[2], tmp_path / "bad", ("measurements.csv", r",circumference_cm,[0-9.]+,", ",circumference_cm,5,"))  # fmt: skip
     # when the pooled command runs over the three
     with pytest.raises(CommandError) as refused:
-        call_command("evidence_report", "--indication", "localized_fat", "--bundle", str(bundles[0]), "--bundle", str(bundles[1]), "--bundle", str(bad), "--json", stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+        call_command("evidence_report", "--indication", "localized_fat", "--bundle", str(bundles[0]), "--bundle", str(bundles[1]), "--bundle", str(bad), "--workers", workers, "--json", stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
     # then it exits 2 with the bad bundle's file:line:column, and prints no report
     assert refused.value.returncode == 2
     assert f"measurements.csv:{line}:value" in str(refused.value)
