@@ -234,17 +234,10 @@ _ACROSS = (
     "SELECT count(*) FROM adverse_events e WHERE session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.session_id = e.session_id AND s.patient_id = e.patient_id)",  # fmt: skip
     "SELECT count(*) FROM adverse_events WHERE CAST(resolved_date AS DATE) < CAST(onset_date AS DATE) OR CAST(last_seen_unresolved AS DATE) < CAST(onset_date AS DATE) OR CAST(last_seen_unresolved AS DATE) > CAST(resolved_date AS DATE)",  # fmt: skip
 )
+# The columns the report reads from each file (read as text, then converted).
 _EMPTY: dict[str, tuple[str, ...]] = {
     PATIENTS.name: ("patient_id", "sex"),
-    SESSIONS.name: (
-        "session_id",
-        "patient_id",
-        "date",
-        "indication",
-        "area",
-        "side",
-        "protocol",
-    ),  # fmt: skip
+    SESSIONS.name: ("session_id", "patient_id", "date", "indication", "area", "side", "protocol"),
     MEASUREMENTS.name: (
         "patient_id",
         "date",
@@ -254,7 +247,7 @@ _EMPTY: dict[str, tuple[str, ...]] = {
         "side",
         "site_role",
         "rater",
-    ),  # fmt: skip
+    ),
     ADVERSE_EVENTS.name: tuple(ADVERSE_EVENTS.column_names),
 }
 
