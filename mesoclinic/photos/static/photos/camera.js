@@ -48,6 +48,7 @@
       video.srcObject = null;
       video.hidden = true;
       frame.classList.remove("live");
+      slot.classList.remove("camera-on");
       if (preview && previewWasShown) { preview.hidden = false; }
       if (active === controller) { active = null; }
       showButtons(false);
@@ -86,6 +87,7 @@
         video.srcObject = got;
         video.hidden = false;
         frame.classList.add("live");
+        slot.classList.add("camera-on");
         showButtons(true);
         take.focus();
         return video.play();
