@@ -68,7 +68,9 @@ def header_problems(url: str, response) -> list[str]:
     if response.get("X-Frame-Options") != "DENY":
         problems.append(f"{url}: X-Frame-Options {response.get('X-Frame-Options')!r}")
     features = _features(response.get("Permissions-Policy", ""))
-    match = getattr(response, "resolver_match", None)
+    # The request's own match (None for an address that matches no route), not the test
+    # client's response.resolver_match, which resolves again and raises on a 404.
+    match = response.wsgi_request.resolver_match
     camera = ["()", "(self)"] if match and match.view_name in CAMERA_PAGES else ["()"]
     if features.get("camera") not in camera or any(
         features.get(name) != "()" for name in ("microphone", "geolocation")
