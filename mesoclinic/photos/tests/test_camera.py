@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,12 +16,14 @@ from mesoclinic.consent.models import Consent
 from mesoclinic.consent.services import withdraw_consent
 from mesoclinic.photos.models import ClinicalPhoto
 from mesoclinic.records.services import sign_record
+from mesoclinic.treatments.models import TreatmentSession
 
 pytestmark = pytest.mark.django_db
 
 
-def _capture_page(client, session) -> str:
-    return client.get(reverse("photos:capture", args=[session.public_id])).content.decode()
+def _capture_page(client: Client, session: TreatmentSession) -> str:
+    response = client.get(reverse("photos:capture", args=[session.public_id]))
+    return str(response.content.decode())
 
 
 def test_it_offers_the_live_camera_with_the_baseline_from_the_image_address(
