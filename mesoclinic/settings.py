@@ -11,7 +11,6 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from mesoclinic import lazy_webauthn
 from mesoclinic.envconfig import (
     DEVELOPMENT_SECRET_KEY,
     SECRET_KEY_MISSING,
@@ -25,10 +24,6 @@ from mesoclinic.envconfig import (
     envurl,
     is_loopback_host,
 )
-
-# Before Django loads the apps: the passkey library loads at the first passkey, not with
-# every command (issue 11: commands that start at once; mesoclinic/lazy_webauthn.py).
-lazy_webauthn.install()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("MESOCLINIC_VAR_DIR", str(BASE_DIR / "var")))
