@@ -107,7 +107,8 @@ def test_it_says_plainly_when_there_are_too_few_priced_sessions():
     assert unpriced["cost"]["by_currency"] == []
     assert any("no priced session" in r for r in unpriced["cost"]["reasons"])
     block = few["cost"]["by_currency"][0]
-    assert block["mean_course_cost"] is None and block["cost_per_responder"] is None
+    assert block["mean_course_cost"] is None
+    assert block["cost_per_responder"] is None
     assert any("too few priced courses" in r for r in block["reasons"])
 
 
