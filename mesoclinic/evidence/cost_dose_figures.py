@@ -66,7 +66,7 @@ def cost_dose_blocks(report: dict[str, Any], outcome_unit: str) -> list[tuple[st
         blocks.append(("p", gettext("No cost figures: no session of the analysed courses has a price. Record the price with each session or keep a price list for the indication and area.")))  # fmt: skip
     for block in cost.get("by_currency", []):
         per_unit = block.get("cost_per_unit") or {}
-        line = gettext("%(currency)s, %(courses)s priced courses: mean cost of a course %(course)s; cost per responder %(responder)s; cost per unit of improvement net of weight %(unit)s, naive %(naive)s (95% CI).") % {  # fmt: skip
+        line = gettext("%(currency)s, %(courses)s priced courses: mean cost of a course %(course)s; cost per responder %(responder)s; cost per unit of improvement net of weight %(unit)s, naive %(naive)s (95%% CI).") % {  # fmt: skip
             "currency": block["currency"], "courses": block["courses"], "course": _money(block.get("mean_course_cost")),
             "responder": _money(block.get("cost_per_responder")), "unit": _money(per_unit), "naive": _money(per_unit.get("naive")),
         }  # fmt: skip

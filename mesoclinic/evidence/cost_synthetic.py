@@ -52,7 +52,7 @@ def planted_cost_per_responder(config: PricedScaleConfig) -> tuple[float, float]
     return config.session_price * mean_sessions / p, config.session_price * sessions_given_response
 
 
-def generate_priced_scale(config: PricedScaleConfig, rng: np.random.Generator) -> dict[str, pd.DataFrame]:  # fmt: skip
+def generate_priced_scale(config: PricedScaleConfig, rng: np.random.Generator) -> dict[str, pd.DataFrame | None]:  # fmt: skip
     """The registry tables (patients, sessions, measurements, adverse_events) of one practice."""
     n = config.n_patients
     shares = np.array(config.session_shares) / sum(config.session_shares)

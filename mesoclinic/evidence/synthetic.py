@@ -157,7 +157,7 @@ def generate(config: SyntheticConfig, rng: np.random.Generator) -> SyntheticBund
     dose = None
     if config.dose_ml is not None:
         dose = config.dose_ml + config.dose_ml_per_bmi * (bmi - 27.0) + config.dieter_extra_ml * (diet - config.diet_share) + config.dose_sd_ml * rng.standard_normal(n)  # fmt: skip
-        dose = np.round(np.clip(dose, 0.2, None), 1)
+        dose = np.round(np.clip(dose, 0.2, None), 1).astype(np.float64)
         tau = tau + config.dose_slope_cm_per_ml * (dose - config.dose_ml)
     control = rng.random(n) < config.control_share
     start = BASE_DATE + rng.integers(0, 730, n).astype("timedelta64[D]")

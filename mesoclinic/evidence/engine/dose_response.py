@@ -135,7 +135,7 @@ def dose_response(tables: Tables, dataset: Dataset, report: dict[str, Any], *, i
         used = tables.injections[np.isin(tables.injections["session_id"].to_numpy(), scope)]
         if used.empty or not set(used["product"]) <= set(mg_per_ml):
             mg_per_ml = None
-    unit = f"mg {substance}" if mg_per_ml is not None and substance else "ml"
+    unit = f"mg {substance.replace('_', ' ')}" if mg_per_ml is not None and substance else "ml"
     section: dict[str, Any] = {"dose_unit": unit, "method": METHOD, "caveat": CAVEAT, "courses": 0, "patients": 0, "courses_without_dose": 0, "slope": None, "naive_slope": None, "bins": [], "reasons": []}  # fmt: skip
     if outcome in RELATIVE_KINDS:
         section["reasons"].append("dose-response not computed: the scale rates change against the pre-treatment appearance, so there is no per-session change to relate to the dose")  # fmt: skip

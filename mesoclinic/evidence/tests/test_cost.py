@@ -78,6 +78,7 @@ def test_it_never_adds_two_currencies():
     blocks = {b["currency"]: b for b in report["cost"]["by_currency"]}
     # then each currency has its own figures, each from its own courses' prices only
     sessions = tables["sessions"]
+    assert sessions is not None
     for currency in ("EUR", "GBP"):
         own = sessions[sessions["currency"] == currency].groupby("patient_id")["price"].sum()
         assert blocks[currency]["courses"] == len(own)
