@@ -98,4 +98,4 @@ def generate_priced_scale(config: PricedScaleConfig, rng: np.random.Generator) -
         "sessions": sessions,
         "measurements": measurements,
         "adverse_events": None,
-    }  # type: ignore[dict-item]
+    }

@@ -138,10 +138,9 @@ def evidence_report(tables: Tables, *, indication: str, area: str | None, outcom
     # Optional sections beside the spec's keys ("more may be added"): what the courses cost
     # and the dose-response view (issue 16 part 3; engine/cost.py, engine/dose_response.py).
     engine_tables = tables.normalised(protocol)
-    where = {"indication": indication, "area": area, "outcome": outcome}
-    report["cost"] = cost_figures(engine_tables, dataset, report, unit=MEASUREMENT_KINDS[outcome].unit, **where)  # fmt: skip
+    report["cost"] = cost_figures(engine_tables, dataset, report, indication=indication, area=area, outcome=outcome, unit=MEASUREMENT_KINDS[outcome].unit)  # fmt: skip
     substance, mg_per_ml = tables.dose_mg if tables.dose_mg else (None, None)
-    report["dose_response"] = dose_response(engine_tables, dataset, report, mg_per_ml=mg_per_ml, substance=substance, **where)  # fmt: skip
+    report["dose_response"] = dose_response(engine_tables, dataset, report, indication=indication, area=area, outcome=outcome, mg_per_ml=mg_per_ml, substance=substance)  # fmt: skip
     return report
 
 
