@@ -25,7 +25,10 @@ Intervals (95%):
   the same report). Resampling patients keeps each patient's courses, costs and responses
   together, and needs no normal approximation for a ratio that is skewed when responders are
   few. A replicate with no responder (or no improvement) has no ratio: when more than 2.5 %
-  do, the upper limit is "not bounded" (None).
+  do, the upper limit is "not bounded" (None). Above ``BOOTSTRAP_MAX_PATIENTS`` patients in
+  a currency (a registry, not a practice) the replicates would cost memory and time in
+  proportion to the patients while the ratio is then close to normal: the interval is the
+  linearised one (delta method for a ratio of sums, clustered by patient, log scale).
 - cost per unit of improvement: the **delta method on the log scale**, combining the
   effect's cluster-robust standard error (from its CI) with the price per session's bootstrap
   one: the effect comes from the mixed model, which is too slow to refit thousands of times
@@ -53,6 +56,7 @@ from mesoclinic.evidence.engine.tables import Tables
 
 BOOTSTRAP_REPLICATES = 2000
 BOOTSTRAP_SEED = 16  # fixed: a report is reproducible
+BOOTSTRAP_MAX_PATIENTS = 2000
 HIGHER_IS_BETTER = frozenset({"hair_density_cm2", "satisfaction"})
 METHOD = "sum of the session prices of each analysed course, per currency (never added across currencies; a course with an unpriced session is left out); 95% CIs: percentile bootstrap over patients (2000 replicates, seeded) for ratios of sums, delta method on the log scale for the cost per unit of improvement"  # fmt: skip
 
@@ -82,28 +86,54 @@ def _interval(replicates: np.ndarray) -> list[float | None]:
 
 
 class _Bootstrap:
-    """Patient-resampled sums of per-course columns (one multinomial draw for all figures)."""
+    """Ratios of patient-resampled sums of per-course columns, and their 95% intervals.
+
+    Up to ``BOOTSTRAP_MAX_PATIENTS`` patients: one multinomial draw of patient counts for
+    all figures (replicates × patients). Beyond, the bootstrap's memory and time grow with
+    the patients while the ratio's distribution is close to normal, so the interval is the
+    linearised (delta-method) one, clustered by patient, on the log scale."""
 
     def __init__(self, patient: np.ndarray) -> None:
         codes, self.index = np.unique(patient, return_inverse=True)
-        rng = np.random.default_rng(BOOTSTRAP_SEED)
-        n = len(codes)
-        self.counts = rng.multinomial(n, np.full(n, 1.0 / n), size=BOOTSTRAP_REPLICATES).astype(np.float64)  # fmt: skip
+        self.patients = len(codes)
+        self.counts: np.ndarray | None = None
+        if self.patients <= BOOTSTRAP_MAX_PATIENTS:
+            rng = np.random.default_rng(BOOTSTRAP_SEED)
+            n = self.patients
+            self.counts = rng.multinomial(n, np.full(n, 1.0 / n), size=BOOTSTRAP_REPLICATES).astype(np.float64)  # fmt: skip
 
-    def sums(self, values: np.ndarray) -> np.ndarray:
-        per_patient = np.bincount(self.index, weights=np.nan_to_num(values), minlength=self.counts.shape[1])  # fmt: skip
-        summed: np.ndarray = self.counts @ per_patient
-        return summed
-
-    def ratio(self, top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            b = self.sums(bottom)
-            out: np.ndarray = np.where(b > 0, self.sums(top) / np.where(b > 0, b, 1.0), np.nan)
+    def _per_patient(self, values: np.ndarray) -> np.ndarray:
+        out: np.ndarray = np.bincount(self.index, weights=np.nan_to_num(values), minlength=self.patients)  # fmt: skip
         return out
 
+    def replicates(self, top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+        assert self.counts is not None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            b = self.counts @ self._per_patient(bottom)
+            out: np.ndarray = np.where(b > 0, (self.counts @ self._per_patient(top)) / np.where(b > 0, b, 1.0), np.nan)  # fmt: skip
+        return out
 
-def _figure(estimate: float, replicates: np.ndarray, **extra: Any) -> dict[str, Any]:
-    return {"estimate": rounded(estimate, 2), "ci95": _interval(replicates), **extra}
+    def log_se(self, top: np.ndarray, bottom: np.ndarray) -> float:
+        """Standard error of log(Σ top / Σ bottom)."""
+        if self.counts is not None:
+            return float(np.nanstd(np.log(self.replicates(top, bottom)), ddof=1))
+        t, b = self._per_patient(top), self._per_patient(bottom)
+        ratio = t.sum() / b.sum()
+        # Linearised ratio estimator: residuals per patient, clustered (evidence-analytics.md §2.5).
+        z = (t - ratio * b) / b.sum()
+        n = self.patients
+        return float(np.sqrt(n / (n - 1) * (z * z).sum()) / ratio)
+
+    def interval(self, top: np.ndarray, bottom: np.ndarray) -> list[float | None]:
+        if self.counts is not None:
+            return _interval(self.replicates(top, bottom))
+        ratio = float(np.nansum(top) / np.nansum(bottom))
+        spread = 1.959964 * self.log_se(top, bottom)
+        return [rounded(ratio * np.exp(-spread), 2), rounded(ratio * np.exp(spread), 2)]
+
+
+def _figure(estimate: float, ci: list[float | None], **extra: Any) -> dict[str, Any]:
+    return {"estimate": rounded(estimate, 2), "ci95": ci, **extra}
 
 
 def _per_responder(per: pd.DataFrame, boot: _Bootstrap) -> tuple[dict[str, Any] | None, list[str]]:
@@ -116,11 +146,11 @@ def _per_responder(per: pd.DataFrame, boot: _Bootstrap) -> tuple[dict[str, Any] 
     k = int(responded.sum())
     if k == 0:
         return None, [f"cost per responder not computed: no responder among {n_assessed} priced courses assessed"]  # fmt: skip
-    naive = boot.ratio(cost * responded, responded)
+    naive = boot.interval(cost * responded, responded)
     return (
         _figure(
             cost.sum() / k,
-            boot.ratio(cost, responded),
+            boot.interval(cost, responded),
             responders=k,
             courses_assessed=n_assessed,
             definition="total cost of the courses assessed for response / responders among them (the report's responder definition)",  # fmt: skip
@@ -149,8 +179,8 @@ def _per_unit(per: pd.DataFrame, boot: _Bootstrap, report: dict[str, Any], outco
         df = int(effect.get("patients") or 0) - 1
         quantile = float(stats.t.ppf(0.975, df)) if df > 0 else 1.959964
         se_effect = (float(effect["ci95"][1]) - float(effect["ci95"][0])) / (2 * quantile)
-        price_replicates = boot.ratio(per["cost"].to_numpy(), per["sessions"].to_numpy())
-        se_log = float(np.sqrt(np.nanvar(np.log(price_replicates), ddof=1) + (se_effect / gain) ** 2))  # fmt: skip
+        se_price = boot.log_se(per["cost"].to_numpy(), per["sessions"].to_numpy())
+        se_log = float(np.sqrt(se_price**2 + (se_effect / gain) ** 2))
         estimate = price / gain
         out = {
             "unit": unit,
@@ -168,7 +198,7 @@ def _per_unit(per: pd.DataFrame, boot: _Bootstrap, report: dict[str, Any], outco
     gained = sign * np.where(has, change, 0.0)
     cost = np.where(has, per["cost"].to_numpy(), 0.0)
     if has.sum() >= MIN_COURSES_DESCRIPTIVE and gained.sum() > 0:
-        naive = _figure(cost.sum() / gained.sum(), boot.ratio(cost, gained), courses=int(has.sum()), definition="course cost / raw change at the last follow-up (not net of weight: weight loss counts as treatment)")  # fmt: skip
+        naive = _figure(cost.sum() / gained.sum(), boot.interval(cost, gained), courses=int(has.sum()), definition="course cost / raw change at the last follow-up (not net of weight: weight loss counts as treatment)")  # fmt: skip
         out = (out or {"unit": unit, "estimate": None, "ci95": None}) | {"naive": naive}
     return out, reasons
 
@@ -182,7 +212,7 @@ def _one_currency(currency: str, per: pd.DataFrame, report: dict[str, Any], outc
         "patients": int(per["patient"].nunique()),
         "sessions": int(per["sessions"].sum()),
         "mean_course_cost": _figure(
-            per["cost"].mean(), boot.ratio(per["cost"].to_numpy(), ones)
+            per["cost"].mean(), boot.interval(per["cost"].to_numpy(), ones)
         ),  # fmt: skip
         "cost_per_responder": None,
         "cost_per_unit": None,

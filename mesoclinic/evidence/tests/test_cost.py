@@ -119,3 +119,19 @@ def test_it_gives_no_cost_per_responder_where_the_outcome_has_no_responder_defin
     # then there is no cost per responder, and the section says why
     assert fat["cost"]["by_currency"][0]["cost_per_responder"] is None
     assert any("no responder definition" in r for r in fat["cost"]["reasons"])
+
+
+def test_it_gives_a_linearised_interval_close_to_the_bootstrap_for_many_patients(monkeypatch, fat):
+    # given the same practice, its intervals computed as for a registry too large to resample
+    from mesoclinic.evidence.engine import cost
+
+    monkeypatch.setattr(cost, "BOOTSTRAP_MAX_PATIENTS", 0)
+    linear = fat_report(FAT)["cost"]["by_currency"][0]
+    resampled = fat["cost"]["by_currency"][0]
+    # when the two intervals of each figure are compared
+    # then they agree to within a tenth of their width, and the estimates are the same
+    for key in ("mean_course_cost", "cost_per_unit"):
+        a, b = linear[key]["ci95"], resampled[key]["ci95"]
+        assert linear[key]["estimate"] == resampled[key]["estimate"]
+        assert abs(a[0] - b[0]) < 0.1 * (b[1] - b[0])
+        assert abs(a[1] - b[1]) < 0.1 * (b[1] - b[0])
