@@ -88,8 +88,8 @@ def _interval(replicates: np.ndarray) -> list[float | None]:
 class _Bootstrap:
     """Ratios of patient-resampled sums of per-course columns, and their 95% intervals.
 
-    Up to ``BOOTSTRAP_MAX_PATIENTS`` patients: one multinomial draw of patient counts for
-    all figures (replicates × patients). Beyond, the bootstrap's memory and time grow with
+    Up to ``BOOTSTRAP_MAX_PATIENTS`` patients: one draw of patient counts for all figures
+    (replicates × patients). Beyond, the bootstrap's memory and time grow with
     the patients while the ratio's distribution is close to normal, so the interval is the
     linearised (delta-method) one, clustered by patient, on the log scale."""
 
@@ -100,7 +100,11 @@ class _Bootstrap:
         if self.patients <= BOOTSTRAP_MAX_PATIENTS:
             rng = np.random.default_rng(BOOTSTRAP_SEED)
             n = self.patients
-            self.counts = rng.multinomial(n, np.full(n, 1.0 / n), size=BOOTSTRAP_REPLICATES).astype(np.float64)  # fmt: skip
+            # Each replicate draws n patients with replacement; how often each was drawn
+            # (one bincount over all replicates at once).
+            drawn = rng.integers(0, n, size=(BOOTSTRAP_REPLICATES, n))
+            drawn += np.arange(BOOTSTRAP_REPLICATES)[:, None] * n
+            self.counts = np.bincount(drawn.ravel(), minlength=BOOTSTRAP_REPLICATES * n).reshape(BOOTSTRAP_REPLICATES, n).astype(np.float64)  # fmt: skip
 
     def _per_patient(self, values: np.ndarray) -> np.ndarray:
         out: np.ndarray = np.bincount(self.index, weights=np.nan_to_num(values), minlength=self.patients)  # fmt: skip

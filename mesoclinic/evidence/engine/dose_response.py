@@ -56,9 +56,12 @@ def course_doses(tables: Tables, dataset: Dataset, indication: str, area: str | 
         lines = lines.assign(volume_ml=lines["volume_ml"] * lines["product"].map(mg_per_ml).to_numpy(dtype=np.float64))  # fmt: skip
     dose = lines.groupby(["session_id", "area"], sort=False)["volume_ml"].sum(min_count=1)
     per_session = rows.merge(dose.rename("dose").reset_index(), on=["session_id", "area"], how="left")  # fmt: skip
-    known = per_session.groupby("course")["dose"].agg(lambda d: bool(np.all(np.isfinite(d.to_numpy(dtype=np.float64))) and np.all(d.to_numpy(dtype=np.float64) > 0)))  # fmt: skip
-    means = per_session.groupby("course")["dose"].mean()
-    return means[known.reindex(means.index).fillna(False).to_numpy(dtype=bool)], int((~known).sum())
+    given = per_session["dose"].to_numpy(dtype=np.float64)
+    per_session = per_session.assign(known=np.isfinite(given) & (np.nan_to_num(given) > 0))
+    grouped = per_session.groupby("course")
+    known = grouped["known"].all()
+    means = grouped["dose"].mean()
+    return means[known.to_numpy(dtype=bool)], int((~known).sum())
 
 
 def course_effects(dataset: Dataset, weight_per_kg: float | None) -> pd.DataFrame:
