@@ -13,10 +13,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from mesoclinic.charts.estimates import Interval
 from mesoclinic.evidence.figure_data import Figure, FigureSet
+
+# The engine's fixed reasons (no number in them), so that ``|limitation`` shows them in the
+# reader's language; a reason with this report's numbers stays as written.
+FIXED_REASONS = (
+    gettext_noop("cost per responder not computed: the outcome has no responder definition (see the responder rate)"),
+    gettext_noop("no priced session in the analysed courses: record prices with the sessions or in the price list"),
+    gettext_noop("cost per unit of improvement not computed: no per-session effect net of weight"),
+    gettext_noop("cost per unit of improvement not computed: the per-session effect's 95% CI does not exclude no improvement"),
+    gettext_noop("dose-response not computed: the scale rates change against the pre-treatment appearance, so there is no per-session change to relate to the dose"),
+    gettext_noop("dose-response: no weight slope from the model, so the per-course change is not net of weight"),
+)  # fmt: skip
 
 
 def _dose_unit(section: dict[str, Any]) -> str:
@@ -51,6 +62,11 @@ def cost_dose_figures(out: FigureSet, report: dict[str, Any], unit: str) -> None
         out.missing.append((title, gettext("too few priced courses, or no improvement per session that excludes zero.")))  # fmt: skip
 
 
+def _sig(value: float) -> str:
+    """Three significant digits: a slope per mg is a few ten-thousandths of a cm."""
+    return f"{value:.3g}"
+
+
 def _money(figure: dict[str, Any] | None) -> str:
     if not figure or figure.get("estimate") is None:
         return "—"
@@ -76,7 +92,7 @@ def cost_dose_blocks(report: dict[str, Any], outcome_unit: str) -> list[tuple[st
     blocks.append(("h2", gettext("Dose and response")))
     slope = dose.get("slope")
     if slope:
-        blocks.append(("p", gettext("Each extra %(dose)s per session goes with a change of %(est)s %(unit)s per session (95%% CI %(low)s to %(high)s), net of weight, over %(courses)s courses; without removing weight change %(naive)s.") % {"dose": dose["dose_unit"], "est": f"{slope['estimate']:.3f}", "unit": outcome_unit, "low": f"{slope['ci95'][0]:.3f}", "high": f"{slope['ci95'][1]:.3f}", "courses": dose["courses"], "naive": f"{dose['naive_slope']['estimate']:.3f}"}))  # fmt: skip
+        blocks.append(("p", gettext("Each extra %(dose)s per session goes with a change of %(est)s %(unit)s per session (95%% CI %(low)s to %(high)s), net of weight, over %(courses)s courses; without removing weight change %(naive)s.") % {"dose": _dose_unit(dose), "est": _sig(slope["estimate"]), "unit": outcome_unit, "low": _sig(slope["ci95"][0]), "high": _sig(slope["ci95"][1]), "courses": dose["courses"], "naive": _sig(dose["naive_slope"]["estimate"])}))  # fmt: skip
         blocks.append(("p", gettext("doses are not given at random: larger areas and heavier patients get more volume, and a practitioner may give more where the response is slow. The slope is an association, not the effect of injecting more.")))  # fmt: skip
     else:
         blocks.append(("p", gettext("No dose–response view: too few courses with the volume injected recorded at every session and enough readings to see a change per session.")))  # fmt: skip
