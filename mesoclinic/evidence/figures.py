@@ -18,6 +18,7 @@ import pandas as pd
 
 from mesoclinic.clinical_codes import MEASUREMENT_KINDS
 from mesoclinic.evidence.engine.cost import cost_figures
+from mesoclinic.evidence.engine.course_sessions import finite_or_none
 from mesoclinic.evidence.engine.courses import Dataset, build_dataset
 from mesoclinic.evidence.engine.dose_response import dose_response
 from mesoclinic.evidence.engine.report import check_codes, report_and_dataset
@@ -138,9 +139,9 @@ def evidence_report(tables: Tables, *, indication: str, area: str | None, outcom
     # Optional sections beside the spec's keys ("more may be added"): what the courses cost
     # and the dose-response view (issue 16 part 3; engine/cost.py, engine/dose_response.py).
     engine_tables = tables.normalised(protocol)
-    report["cost"] = cost_figures(engine_tables, dataset, report, indication=indication, area=area, outcome=outcome, unit=MEASUREMENT_KINDS[outcome].unit)  # fmt: skip
+    report["cost"] = finite_or_none(cost_figures(engine_tables, dataset, report, indication=indication, area=area, outcome=outcome, unit=MEASUREMENT_KINDS[outcome].unit))  # fmt: skip
     substance, mg_per_ml = tables.dose_mg if tables.dose_mg else (None, None)
-    report["dose_response"] = dose_response(engine_tables, dataset, report, indication=indication, area=area, outcome=outcome, mg_per_ml=mg_per_ml, substance=substance)  # fmt: skip
+    report["dose_response"] = finite_or_none(dose_response(engine_tables, dataset, report, indication=indication, area=area, outcome=outcome, mg_per_ml=mg_per_ml, substance=substance))  # fmt: skip
     return report
 
 

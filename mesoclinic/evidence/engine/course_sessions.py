@@ -8,6 +8,9 @@ overlap in time, so each row has at most one.
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -35,3 +38,17 @@ def course_sessions(tables: Tables, dataset: Dataset, indication: str, area: str
     day = merged["day"].to_numpy()
     inside = (day >= merged["t0"].to_numpy()) & (day <= merged["last_day"].to_numpy())
     return merged[inside].drop(columns=["t0", "last_day"]).reset_index(drop=True)
+
+
+def finite_or_none(value: Any) -> Any:
+    """The section with every NaN or infinity as None: the report is JSON, which has neither
+    (a figure that cannot be bounded is null, as the spec's are)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_or_none(v) for v in value]
+    if isinstance(value, np.floating | np.integer):
+        return finite_or_none(value.item())
+    return value

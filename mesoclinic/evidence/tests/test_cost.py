@@ -3,6 +3,7 @@ costs planted in synthetic practices, and their naive counterparts visibly miss.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -135,3 +136,12 @@ def test_it_gives_a_linearised_interval_close_to_the_bootstrap_for_many_patients
         assert linear[key]["estimate"] == resampled[key]["estimate"]
         assert abs(a[0] - b[0]) < 0.1 * (b[1] - b[0])
         assert abs(a[1] - b[1]) < 0.1 * (b[1] - b[0])
+
+
+def test_it_writes_the_cost_and_dose_sections_as_strict_json(fat):
+    # given reports with and without figures (priced girth; an unpriced practice of 8)
+    few = scale_report(PricedScaleConfig(n_patients=8))
+    # when they are written as JSON that refuses NaN and infinity
+    # then both sections are valid, and an unbounded limit is null
+    for report in (fat, few):
+        json.dumps({"cost": report["cost"], "dose_response": report["dose_response"]}, allow_nan=False)  # fmt: skip
