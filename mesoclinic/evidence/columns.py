@@ -100,15 +100,15 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, dict[int, str]]:
     pks, source_ids, public_ids, mrns, performed, indications, protocols = _columns(
         sessions, "pk", "source_id", "public_id", "patient_id", "performed_at", "indication", "protocol"
     )  # fmt: skip
-    area_session, area, side = _columns(
-        SessionArea.objects.filter(session__in=sessions).order_by("pk"), "session_id", "area", "side"
+    area_session, area, side, price, currency = _columns(
+        SessionArea.objects.filter(session__in=sessions).order_by("pk"), "session_id", "area", "side", "price", "currency"
     )  # fmt: skip
-    areas = pd.DataFrame({"session": area_session, "area": area, "side": side, "sub": 0})
+    areas = pd.DataFrame({"session": area_session, "area": area, "side": side, "sub": 0, "price": np.array([np.nan if p is None else float(p) for p in price], dtype=np.float64), "currency": np.array([c or "" for c in currency], dtype=object)})  # fmt: skip
     areas = areas.drop_duplicates(["session", "area", "side"])
     lines = Injection.objects.filter(clinic=clinic, session__in=sessions).in_effect()
     line_session, line_area, line_side = _columns(lines, "session_id", "area", "side")
     # An area only the lines name becomes one row (the first line's side), as in the export.
-    extra = pd.DataFrame({"session": line_session, "area": line_area, "side": line_side, "sub": 1})  # fmt: skip
+    extra = pd.DataFrame({"session": line_session, "area": line_area, "side": line_side, "sub": 1, "price": np.nan, "currency": ""})  # fmt: skip
     extra = extra.drop_duplicates(["session", "area"])
     named = extra.merge(areas[["session", "area"]].drop_duplicates(), on=["session", "area"], how="left", indicator=True)  # fmt: skip
     extra = extra[(named["_merge"] == "left_only").to_numpy()]
@@ -127,6 +127,8 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, dict[int, str]]:
             "area": rows["area"].to_numpy(dtype=object),
             "side": rows["side"].to_numpy(dtype=object),
             "protocol": np.array(protocols, dtype=object)[at],
+            "price": rows["price"].to_numpy(dtype=np.float64),
+            "currency": rows["currency"].to_numpy(dtype=object),
         }
     )
     written = {int(pks[i]): str(keys[i]) for i in np.unique(at)}
@@ -173,4 +175,17 @@ def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
             "serious": np.array(serious, dtype=bool),
         }
     )
-    return {"patients": patients, "sessions": sessions, "measurements": measurements, "adverse_events": events}  # fmt: skip
+    # What was injected, for the dose-response view (the lines as amended).
+    line_session, line_area, product, volume = _columns(
+        Injection.objects.filter(clinic=clinic, session__in=TreatmentSession.objects.for_clinic(clinic)).in_effect(),
+        "session_id", "area", "product__name", "volume_ml",
+    )  # fmt: skip
+    injections = pd.DataFrame(
+        {
+            "session_id": [written.get(pk, "") for pk in line_session],
+            "area": line_area,
+            "product": product,
+            "volume_ml": np.array([float(v) for v in volume], dtype=np.float64),
+        }
+    )
+    return {"patients": patients, "sessions": sessions, "measurements": measurements, "adverse_events": events, "injections": injections}  # fmt: skip

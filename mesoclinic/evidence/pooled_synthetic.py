@@ -14,6 +14,7 @@ import io
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,6 +29,13 @@ class SitesConfig:
     tau_cm: float = 0.15
     patients_low: int = 60
     patients_high: int = 160
+    # Prices and doses (synthetic.SyntheticConfig's; None = none recorded): each site may
+    # charge its own price in its own currency (``currencies`` cycled over the sites).
+    session_prices: tuple[float, ...] | None = None
+    currencies: tuple[str, ...] = ("EUR",)
+    dose_ml: float | None = None
+    dose_slope_cm_per_ml: float = 0.0
+    dieter_extra_ml: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -53,13 +61,14 @@ def bundle_zip(bundle: SyntheticBundle) -> bytes:
     return out.getvalue()
 
 
-def site_config(effect_cm: float, n_patients: int) -> SyntheticConfig:
+def site_config(effect_cm: float, n_patients: int, **extra: Any) -> SyntheticConfig:
     """One site of the simulation: the single-site mechanism, one arm with the site's own
-    planted per-session effect."""
+    planted per-session effect; ``extra``: other ``SyntheticConfig`` fields (prices, doses)."""
     return replace(
         SyntheticConfig(),
         n_patients=n_patients,
         arms=(Arm("localized_fat", "flank", "synthetic PC/DC", float(effect_cm), 0.2, 1.0),),
+        **extra,
     )
 
 
@@ -70,7 +79,14 @@ def generate_sites(config: SitesConfig, rng: np.random.Generator) -> PlantedSite
     bundles = []
     for i, effect in enumerate(effects, start=1):
         n_patients = int(rng.integers(config.patients_low, config.patients_high + 1))
-        bundle = generate(site_config(float(effect), n_patients), rng)
+        extra = {
+            "session_price": config.session_prices[(i - 1) % len(config.session_prices)] if config.session_prices else None,
+            "currency": config.currencies[(i - 1) % len(config.currencies)],
+            "dose_ml": config.dose_ml,
+            "dose_slope_cm_per_ml": config.dose_slope_cm_per_ml,
+            "dieter_extra_ml": config.dieter_extra_ml,
+        }  # fmt: skip
+        bundle = generate(site_config(float(effect), n_patients, **extra), rng)
         bundles.append(bundle)
         sites.append((f"site-{i:03d}", Tables(**bundle.tables())))
     return PlantedSites(sites=sites, effects=effects, config=config, bundles=bundles)

@@ -14,13 +14,19 @@ from pathlib import Path
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.evidence.columns import clinic_frames
 from mesoclinic.evidence.figures import Tables
+from mesoclinic.evidence.prices import dose_concentrations, fill_from_price_list
 from mesoclinic.evidence.site_reader import default_today, registry_tables
 
 
 def clinic_tables(clinic: Clinic) -> Tables:
     """The clinic's own records, and nothing of any other clinic (the export's rows, read
-    column by column: ``columns.clinic_frames``)."""
-    return Tables(**clinic_frames(clinic))
+    column by column: ``columns.clinic_frames``), with the prices and concentrations of
+    ``prices.py`` for the cost and dose figures."""
+    frames = clinic_frames(clinic)
+    frames["sessions"] = fill_from_price_list(frames["sessions"], clinic)
+    tables = Tables(**frames)
+    tables.dose_mg = dose_concentrations(clinic)
+    return tables
 
 
 def bundle_tables(path: str | Path, clinic: Clinic | None = None) -> Tables:

@@ -19,9 +19,12 @@ What is checked here (the report's guarantees, as the registry reader words them
   on its patient, date, indication and protocol; every patient id is one of patients.csv; an
   event's session exists and is its patient's; measured area, side, site role and rater as the
   kind needs them; an event's resolution and last unresolved contact not before its onset.
+- the cost and dose figures' cells: a session's price (a decimal from 0, 2 places) and
+  currency (required with a price), and injections.csv's session (one of sessions.csv, with
+  that area), product and volume (greater than 0, 3 places).
 Not checked (the report reads none of it; the registry reader checks it on import and on an
-upload to a research hub): injections.csv, prices and currencies, practitioner ids, birth
-years and heights, and dates before the patient's birth year.
+upload to a research hub): injections' lots, expiry, points, depth and technique,
+practitioner ids, birth years and heights, and dates before the patient's birth year.
 
 When any of these checks fails, or DuckDB cannot read a file, the bundle is read again by the
 registry reader, whose errors name ``file:line:column`` (and whose rows are used if it finds
@@ -49,6 +52,7 @@ from mesoclinic.registry.bundle_format import (
     EARLIEST_DATE,
     FILES,
     ID_MAX_LENGTH,
+    INJECTIONS,
     MEASUREMENTS,
     PATIENTS,
     SESSIONS,
@@ -58,7 +62,7 @@ from mesoclinic.registry.bundle_format import (
 from mesoclinic.registry.bundle_model import Bundle
 from mesoclinic.registry.bundle_reader import MAX_FILE_BYTES, read_bundle
 
-READ = (PATIENTS, SESSIONS, MEASUREMENTS, ADVERSE_EVENTS)
+READ = (PATIENTS, SESSIONS, MEASUREMENTS, ADVERSE_EVENTS, INJECTIONS)
 # DuckDB's own threads per site: one, as the cores are shared with the web app's workers;
 # the pooled report's ``workers`` reads several sites at once instead.
 THREADS = 1
@@ -183,6 +187,8 @@ def _cell_checks(spec: FileSpec, names: tuple[str, ...], today: dt.date) -> str:
             ok = f"length({c}) <= {limit} AND NOT regexp_matches({c}, '^{_SPACE}|{_SPACE}$|[\\x00-\\x1f\\x7f]')"  # fmt: skip
         elif kind == "code":
             ok = f"{c} IN ({_quoted(column.codes)})"
+        elif kind == "currency":
+            ok = f"regexp_full_match({c}, '[A-Z]{{3}}')"
         elif kind == "boolean":
             ok = f"{c} IN ('true', 'false')"
         elif kind == "date":
@@ -190,8 +196,15 @@ def _cell_checks(spec: FileSpec, names: tuple[str, ...], today: dt.date) -> str:
             ok = f"regexp_full_match({c}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') AND try_cast({c} AS DATE) BETWEEN DATE '{EARLIEST_DATE}' AND DATE '{latest}'"  # fmt: skip
         elif kind == "decimal":
             whole = column.max_digits - column.max_places
+            number = f"TRY_CAST({c} AS DOUBLE)"
+            bounds = "".join(
+                [
+                    f" AND {number} {'>' if column.minimum_exclusive else '>='} {column.minimum}" if column.minimum is not None else "",
+                    f" AND {number} <= {column.maximum}" if column.maximum is not None else "",
+                ]
+            )  # fmt: skip
             ok = (
-                f"regexp_full_match({c}, '-?[0-9]+(\\.[0-9]+)?')"
+                f"regexp_full_match({c}, '-?[0-9]+(\\.[0-9]+)?'){bounds}"
                 f" AND length(rtrim(split_part({c}, '.', 2), '0')) <= {column.max_places}"
                 f" AND length(ltrim(ltrim(split_part({c}, '.', 1), '-'), '0')) <= {whole}"
             )  # fmt: skip
@@ -232,12 +245,24 @@ _ACROSS = (
         for table in ("sessions", "measurements", "adverse_events")
     ),
     "SELECT count(*) FROM adverse_events e WHERE session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.session_id = e.session_id AND s.patient_id = e.patient_id)",  # fmt: skip
+    "SELECT count(*) FROM sessions WHERE price IS NOT NULL AND currency IS NULL",
+    "SELECT count(*) FROM injections i WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.session_id = i.session_id AND s.area = i.area)",  # fmt: skip
     "SELECT count(*) FROM adverse_events WHERE CAST(resolved_date AS DATE) < CAST(onset_date AS DATE) OR CAST(last_seen_unresolved AS DATE) < CAST(onset_date AS DATE) OR CAST(last_seen_unresolved AS DATE) > CAST(resolved_date AS DATE)",  # fmt: skip
 )
 # The columns the report reads from each file (read as text, then converted).
 _EMPTY: dict[str, tuple[str, ...]] = {
     PATIENTS.name: ("patient_id", "sex"),
-    SESSIONS.name: ("session_id", "patient_id", "date", "indication", "area", "side", "protocol"),
+    SESSIONS.name: (
+        "session_id",
+        "patient_id",
+        "date",
+        "indication",
+        "area",
+        "side",
+        "protocol",
+        "price",
+        "currency",
+    ),  # fmt: skip
     MEASUREMENTS.name: (
         "patient_id",
         "date",
@@ -249,6 +274,7 @@ _EMPTY: dict[str, tuple[str, ...]] = {
         "rater",
     ),
     ADVERSE_EVENTS.name: tuple(ADVERSE_EVENTS.column_names),
+    INJECTIONS.name: ("session_id", "area", "product", "volume_ml"),
 }
 
 
@@ -310,7 +336,8 @@ def _day(column: str) -> str:
 def _tables(connection: Any) -> Tables:
     """The columns the engine reads, in file order (text empty for unknown, NaT for dates)."""
     text = "coalesce({0}, '') AS {0}".format
-    sessions = _fetch(connection, f"SELECT {', '.join(text(c) for c in ('session_id', 'patient_id', 'indication', 'area', 'side', 'protocol'))}, {_day('date')} AS date FROM sessions")  # fmt: skip
+    sessions = _fetch(connection, f"SELECT {', '.join(text(c) for c in ('session_id', 'patient_id', 'indication', 'area', 'side', 'protocol', 'currency'))}, {_day('date')} AS date, coalesce(CAST(price AS DOUBLE), CAST('NaN' AS DOUBLE)) AS price FROM sessions")  # fmt: skip
+    injections = _fetch(connection, f"SELECT {', '.join(text(c) for c in ('session_id', 'area', 'product'))}, CAST(volume_ml AS DOUBLE) AS volume_ml FROM injections")  # fmt: skip
     measurements = _fetch(connection, f"SELECT {', '.join(text(c) for c in ('patient_id', 'kind', 'area', 'side', 'site_role', 'rater'))}, {_day('date')} AS date, CAST(value AS DOUBLE) AS value FROM measurements")  # fmt: skip
     events = _fetch(connection, f"SELECT {', '.join(text(c) for c in ('event_id', 'patient_id', 'session_id', 'type', 'severity'))}, {_day('onset_date')} AS onset_date, {_day('resolved_date')} AS resolved_date, {_day('last_seen_unresolved')} AS last_seen_unresolved, serious = 'true' AS serious FROM adverse_events")  # fmt: skip
     patients = _fetch(connection, "SELECT patient_id FROM patients")
@@ -324,4 +351,5 @@ def _tables(connection: Any) -> Tables:
         pd.DataFrame(
             {k: np.asarray(v, dtype=bool) if k == "serious" else v for k, v in events.items()}
         ),  # fmt: skip
+        pd.DataFrame(injections),
     )

@@ -31,7 +31,7 @@ QUESTION: dict[str, Any] = {
 
 @pytest.fixture(scope="module")
 def bundles(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    planted = generate_sites(SitesConfig(sites=3, tau_cm=0.2, patients_low=40, patients_high=60), np.random.default_rng(7))  # fmt: skip
+    planted = generate_sites(SitesConfig(sites=3, tau_cm=0.2, patients_low=40, patients_high=60, session_prices=(250.0, 300.0), currencies=("EUR", "GBP"), dose_ml=4.0, dose_slope_cm_per_ml=-0.05), np.random.default_rng(7))  # fmt: skip
     folder = tmp_path_factory.mktemp("sites")
     paths = []
     for (name, _tables), bundle in zip(planted.sites, planted.bundles, strict=True):
@@ -118,6 +118,12 @@ MALFORMED = [
     ("adverse_events.csv", r",mild,", ",slight,", "severity"),
     ("adverse_events.csv", r",S[0-9]+,", ",S9999999,", "session_id"),
     ("patients.csv", r",f,", ",q,", "sex"),
+    ("sessions.csv", r",(EUR|GBP)$", ",eur", "currency"),
+    ("sessions.csv", r",[0-9.]+,(EUR|GBP)$", ",-5,EUR", "price"),
+    ("sessions.csv", r",(EUR|GBP)$", ",", "currency"),
+    ("injections.csv", r",[0-9.]+$", ",0", "volume_ml"),
+    ("injections.csv", r"^S[0-9]+,", "S9999999,", "session_id"),
+    ("injections.csv", r",flank,", ",arm,", "area"),
 ]  # fmt: skip
 
 
