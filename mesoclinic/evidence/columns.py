@@ -44,8 +44,9 @@ def _columns(queryset: QuerySet[Any], *names: str, dates: tuple[str, ...] = ()) 
     """The queryset's ``values_list(*names)`` as one list per column, from the raw cursor
     (the SQL, scoping and order are the ORM's; only the per-row conversion is skipped).
 
-    ``dates`` are read as ISO text on SQLite, where the driver would otherwise parse each
-    one into a ``date`` in Python (numpy parses the text in C)."""
+    ``dates`` (dates or date-times) are read as ISO text on SQLite, where the driver would
+    otherwise parse each one into a ``date`` or ``datetime`` in Python (numpy and pandas
+    parse the text in C)."""
     connection = connections[queryset.db]
     if dates and connection.vendor == "sqlite":
         texts = {f"{name}_text": Cast(name, CharField()) for name in dates}
@@ -98,7 +99,8 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, dict[int, str]]:
     """Session rows (one per session × area × side) and the key of each session written."""
     sessions = TreatmentSession.objects.for_clinic(clinic)
     pks, source_ids, public_ids, mrns, performed, indications, protocols = _columns(
-        sessions, "pk", "source_id", "public_id", "patient_id", "performed_at", "indication", "protocol"
+        sessions, "pk", "source_id", "public_id", "patient_id", "performed_at", "indication", "protocol",
+        dates=("performed_at",),
     )  # fmt: skip
     area_session, area, side = _columns(
         SessionArea.objects.filter(session__in=sessions).order_by("pk"), "session_id", "area", "side"
@@ -121,7 +123,7 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, dict[int, str]]:
     frame = pd.DataFrame(
         {
             "session_id": keys[at],
-            "patient_id": np.array(mrns, dtype=object)[at],
+            "patient_id": np.array(mrns, dtype=np.int64)[at],
             "date": _local_days(performed, clinic)[at],
             "indication": np.array(indications, dtype=object)[at],
             "area": rows["area"].to_numpy(dtype=object),
