@@ -146,7 +146,7 @@ def _measurement_frame(clinic: Clinic) -> pd.DataFrame:
     that tie in table order; text compares bytewise there, and UTF-8's byte order is the code
     point order numpy sorts by)."""
     queryset = Measurement.objects.for_clinic(clinic)
-    in_numpy = connections[queryset.db].vendor == "sqlite" and tuple(Measurement._meta.ordering) == _MEASUREMENT_ORDER  # fmt: skip
+    in_numpy = connections[queryset.db].vendor == "sqlite" and tuple(Measurement._meta.ordering or ()) == _MEASUREMENT_ORDER  # fmt: skip
     if in_numpy:
         queryset = queryset.order_by("pk")
     mrn, day, kind, value, area, side, site_role, rater = _columns(
