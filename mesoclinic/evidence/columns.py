@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import gc
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -95,8 +95,9 @@ def _local_days(moments: list[Any], clinic: Clinic) -> npt.NDArray[np.datetime64
     return days
 
 
-def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, dict[int, str]]:
-    """Session rows (one per session × area × side) and the key of each session written."""
+def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[np.object_]]:
+    """Session rows (one per session × area × side), the sessions' database keys, and beside
+    each the key it was written with (None for a session with no row, which is left out)."""
     sessions = TreatmentSession.objects.for_clinic(clinic)
     pks, source_ids, public_ids, mrns, performed, indications, protocols = _columns(
         sessions, "pk", "source_id", "public_id", "patient_id", "performed_at", "indication", "protocol",
@@ -131,8 +132,10 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, dict[int, str]]:
             "protocol": np.array(protocols, dtype=object)[at],
         }
     )
-    written = {int(pks[i]): str(keys[i]) for i in np.unique(at)}
-    return frame, written
+    # Arrays, not a dict of the 350,000 sessions of a registry: the events look theirs up.
+    written = np.full(len(pks), None, dtype=object)
+    written[at] = keys[at]
+    return frame, pd.Index(np.array(pks, dtype=np.int64)), written
 
 
 # The measurements' order (Measurement.Meta.ordering), put back in numpy on SQLite.
@@ -176,10 +179,19 @@ def _measurement_frame(clinic: Clinic) -> pd.DataFrame:
     return frame.iloc[np.lexsort(keys[::-1])].reset_index(drop=True)
 
 
+def _written_keys(
+    session_pks: pd.Index, written: npt.NDArray[np.object_], linked: list[Any]
+) -> npt.NDArray[np.object_]:
+    """Each event's session as written (None: no session, or one left out)."""
+    at = session_pks.get_indexer(np.array([-1 if pk is None else pk for pk in linked], dtype=np.int64))  # fmt: skip
+    # numpy's stubs type a three-argument where() loosely; it is an object array here.
+    return cast("npt.NDArray[np.object_]", np.where(at >= 0, written[at], None))
+
+
 def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
     """The four tables of ``clinic`` as frames ``figures.Tables`` takes."""
     patients = pd.DataFrame({"patient_id": _columns(Patient.objects.for_clinic(clinic), "pk")[0]})  # fmt: skip
-    sessions, written = _session_rows(clinic)
+    sessions, session_pks, written = _session_rows(clinic)
     measurements = _measurement_frame(clinic)
     source_ids, public_ids, event_mrn, session_pk, kinds, onset, resolved, last, severity, serious = _columns(
         AdverseEvent.objects.for_clinic(clinic),
@@ -191,7 +203,7 @@ def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
         {
             "event_id": _keys(source_ids, public_ids),
             "patient_id": event_mrn,
-            "session_id": [written.get(pk) if pk is not None else None for pk in session_pk],
+            "session_id": _written_keys(session_pks, written, session_pk),
             "type": kinds,
             "onset_date": _days(onset),
             "resolved_date": _days(resolved),
