@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, so that only static files may be cached: every page is no-store.
     "mesoclinic.clinics.cache_control.NoStoreMiddleware",
+    # Camera, microphone and location denied on every page but the photo capture page.
+    "mesoclinic.clinics.permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After the session and before CommonMiddleware (Django's order): the browser's

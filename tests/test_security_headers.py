@@ -1,6 +1,8 @@
 """Every page carries the security headers (issue 10, S13): a Content-Security-Policy whose
 scripts come from the site's own files only, ``Cache-Control: no-store`` (pages show patient
-data, and a cached copy outlives the sign-out), nosniff, a referrer policy and frame denial.
+data, and a cached copy outlives the sign-out), nosniff, a referrer policy, frame denial, and
+a Permissions-Policy that denies the camera, the microphone and the location (the photo
+capture page alone may use the camera, for the site's own origin).
 
 The walk opens every route of the demo practice (tests/route_walk.py, the walk the isolation,
 bad-input and audit tests share), as its admin and its practitioner; answers of every status count (a refusal or an
@@ -31,6 +33,21 @@ def _directives(policy: str) -> dict[str, list[str]]:
     return found
 
 
+def _features(policy: str) -> dict[str, str]:
+    """A Permissions-Policy header as feature -> allow list ("camera=()" -> {"camera": "()"})."""
+    found = {}
+    for part in policy.split(","):
+        name, _, allowed = part.strip().partition("=")
+        if name:
+            found[name] = allowed
+    return found
+
+
+# The one page that may use the camera (the live camera of clinical photos), for the site's
+# own origin only.
+CAMERA_PAGES = {"photos:capture"}
+
+
 def header_problems(url: str, response) -> list[str]:
     """What the answer to ``url`` lacks of the headers every page must carry."""
     problems = []
@@ -50,6 +67,15 @@ def header_problems(url: str, response) -> list[str]:
         problems.append(f"{url}: Referrer-Policy {response.get('Referrer-Policy')!r}")
     if response.get("X-Frame-Options") != "DENY":
         problems.append(f"{url}: X-Frame-Options {response.get('X-Frame-Options')!r}")
+    features = _features(response.get("Permissions-Policy", ""))
+    # The request's own match (None for an address that matches no route), not the test
+    # client's response.resolver_match, which resolves again and raises on a 404.
+    match = response.wsgi_request.resolver_match
+    camera = ["()", "(self)"] if match and match.view_name in CAMERA_PAGES else ["()"]
+    if features.get("camera") not in camera or any(
+        features.get(name) != "()" for name in ("microphone", "geolocation")
+    ):
+        problems.append(f"{url}: Permissions-Policy {response.get('Permissions-Policy')!r}")
     return problems
 
 

@@ -1,12 +1,15 @@
 """The demo clinic's front desk: appointment types, rooms and a device, and a week of
-appointments (this week, Monday to Friday) for every practitioner and the nurse, each booked
-for a patient of an active course, with the week's past visits completed (one a no-show, one
-cancelled with its reason) and this morning's first arrival with its session draft."""
+appointments (this week, Monday to Friday) for every practitioner and the nurse: the visits of
+the week's sessions (signed ones completed, drafts arrived with their draft), past visits that
+did not happen (no-shows, cancellations with their reason) and the rest of the week booked for
+patients of active courses. A completed visit always has its session."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+
+from django.contrib.auth.models import User
 
 from mesoclinic.appointments.choices import ResourceKind, Status
 from mesoclinic.appointments.models import Appointment, AppointmentType, Resource
@@ -58,11 +61,13 @@ def write_calendar(clinic: Clinic, staff: Staff, rng: random.Random, now: dt.dat
     if not plans:
         return 0
     members: list[Membership] = [*staff.practitioners, *([staff.nurse] if staff.nurse else [])]
+    room_of = {m.pk: (rooms[i] if i < len(rooms) else None) for i, m in enumerate(members)}
     today = clinic.day_of(now)
     monday = today - dt.timedelta(days=today.weekday())
-    rows = []
-    for index, member in enumerate(members):
-        room = rooms[index] if index < len(rooms) else None
+    taken: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {m.pk: [] for m in members}
+    rows = _visits_of_sessions(clinic, members, room_of, treatment, monday, taken, staff.admin)
+    for member in members:
+        room = room_of[member.pk]
         for offset in range(5):
             day = monday + dt.timedelta(days=offset)
             for time in TIMES:
@@ -72,12 +77,19 @@ def write_calendar(clinic: Clinic, staff: Staff, rng: random.Random, now: dt.dat
                 end = start + dt.timedelta(minutes=kind.duration_minutes)
                 status, reason = Status.BOOKED, ""
                 if end <= now:
-                    status = Status.COMPLETED
+                    # A past visit that took place has its record (a session or a
+                    # consultation); the demo writes those from its courses, and
+                    # _visits_of_sessions books them. A past slot here is only a visit that
+                    # did not happen, so that no "completed" visit lacks its record.
                     roll = rng.random()
                     if roll < 0.08:
                         status = Status.NO_SHOW
                     elif roll < 0.14:
                         status, reason = Status.CANCELLED, "Patient unwell, will call to rebook"
+                    else:
+                        continue
+                if not _free(taken[member.pk], start, end):
+                    continue
                 rows.append(
                     Appointment(
                         clinic=clinic,
@@ -94,34 +106,65 @@ def write_calendar(clinic: Clinic, staff: Staff, rng: random.Random, now: dt.dat
                     )
                 )
     Appointment.objects.bulk_create(rows)
-    _arrive_first_of_today(clinic, now)
     return len(rows)
 
 
-def _arrive_first_of_today(clinic: Clinic, now: dt.datetime) -> None:
-    """This morning's first treatment visit has arrived, with its session draft: one of the
-    demo's own drafts of today (complete, so it can be signed), the visit booked for its
-    patient and course."""
-    start = clinic.start_of_day(clinic.day_of(now))
-    end = start + dt.timedelta(days=1)
-    draft = (
+def _free(
+    taken: list[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime
+) -> bool:
+    """True (and the time taken) when nothing of the practitioner's overlaps: each keeps
+    their own room, so a free practitioner means a free room."""
+    if any(start < other_end and other_start < end for other_start, other_end in taken):
+        return False
+    taken.append((start, end))
+    return True
+
+
+def _visits_of_sessions(
+    clinic: Clinic,
+    members: list[Membership],
+    room_of: dict[int, Resource | None],
+    treatment: AppointmentType,
+    monday: dt.date,
+    taken: dict[int, list[tuple[dt.datetime, dt.datetime]]],
+    admin: User,
+) -> list[Appointment]:
+    """The visits of this week's sessions up to today, booked at the session's time: signed
+    ones completed, drafts arrived with their draft, so that the calendar, Today and the
+    chart tell the same story. A second session of one practitioner at the same time stays
+    a walk-in (no visit), since a practitioner is never double-booked."""
+    member_of = {m.user_id: m for m in members}
+    sessions = (
         TreatmentSession.objects.for_clinic(clinic)
-        .filter(signed_at__isnull=True, performed_at__gte=start, performed_at__lt=end)
+        .filter(
+            performed_at__gte=clinic.start_of_day(monday),
+            performed_at__lt=clinic.start_of_day(monday + dt.timedelta(days=7)),
+        )
         .exclude(practitioner=None)
-        .order_by("performed_at")
-        .first()
+        .order_by("performed_at", "pk")
     )
-    visits = Appointment.objects.for_clinic(clinic).filter(
-        starts_at__gte=start, starts_at__lt=end, appointment_type__is_treatment=True
-    )
-    if draft is not None:
-        visits = visits.filter(practitioner__user=draft.practitioner)
-    first = visits.order_by("starts_at").first()
-    if first is None:
-        return
-    if draft is not None:
-        first.patient_id = draft.patient_id
-        first.plan_id = draft.plan_id
-        first.session = draft
-    first.status = Status.ARRIVED
-    first.save(update_fields=["patient", "plan", "session", "status"])
+    rows = []
+    for session in sessions:
+        member = member_of.get(session.practitioner_id or 0)
+        if member is None:
+            continue
+        start = session.performed_at
+        end = start + dt.timedelta(minutes=treatment.duration_minutes)
+        if not _free(taken[member.pk], start, end):
+            continue
+        rows.append(
+            Appointment(
+                clinic=clinic,
+                patient_id=session.patient_id,
+                appointment_type=treatment,
+                practitioner=member,
+                room=room_of[member.pk],
+                plan_id=session.plan_id,
+                session=session,
+                starts_at=start,
+                ends_at=end,
+                status=Status.COMPLETED if session.signed_at else Status.ARRIVED,
+                created_by=admin,
+            )
+        )
+    return rows

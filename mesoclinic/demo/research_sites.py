@@ -19,7 +19,10 @@ NAMES = ("Lyon (synthetic)", "Milano (synthetic)", "Sevilla (synthetic)")
 def add_research_sites(clinic: Clinic, seed: int) -> int:
     """Add the three sites through the same path as an upload (validated, audited)."""
     member = next(m for m in Membership.objects.filter(clinic=clinic, is_active=True).select_related("user", "clinic") if m.has(Perm.EXPORT_DEIDENTIFIED))  # fmt: skip
-    planted = generate_sites(SitesConfig(sites=len(NAMES), tau_cm=0.25, patients_low=50, patients_high=80), np.random.default_rng(seed))  # fmt: skip
+    # Each site charges its own price per session (synthetic, in euros) and records the volume
+    # injected, so that the pooled page shows costs and a dose-response (issue 16 part 3).
+    config = SitesConfig(sites=len(NAMES), tau_cm=0.25, patients_low=50, patients_high=80, session_prices=(140.0, 120.0, 160.0), currencies=("EUR",), dose_ml=4.0, dose_slope_cm_per_ml=-0.08, dieter_extra_ml=0.5)  # fmt: skip
+    planted = generate_sites(config, np.random.default_rng(seed))
     for name, bundle in zip(NAMES, planted.bundles, strict=True):
         add_site(None, member, name, bundle_zip(bundle))
     return len(NAMES)

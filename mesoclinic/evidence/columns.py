@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import gc
 import uuid
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -103,15 +103,15 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[n
         sessions, "pk", "source_id", "public_id", "patient_id", "performed_at", "indication", "protocol",
         dates=("performed_at",),
     )  # fmt: skip
-    area_session, area, side = _columns(
-        SessionArea.objects.filter(session__in=sessions).order_by("pk"), "session_id", "area", "side"
+    area_session, area, side, price, currency = _columns(
+        SessionArea.objects.filter(session__in=sessions).order_by("pk"), "session_id", "area", "side", "price", "currency"
     )  # fmt: skip
-    areas = pd.DataFrame({"session": area_session, "area": area, "side": side, "sub": 0})
+    areas = pd.DataFrame({"session": area_session, "area": area, "side": side, "sub": 0, "price": np.array([np.nan if p is None else float(p) for p in price], dtype=np.float64), "currency": np.array([c or "" for c in currency], dtype=object)})  # fmt: skip
     areas = areas.drop_duplicates(["session", "area", "side"])
     lines = Injection.objects.filter(clinic=clinic, session__in=sessions).in_effect()
     line_session, line_area, line_side = _columns(lines, "session_id", "area", "side")
     # An area only the lines name becomes one row (the first line's side), as in the export.
-    extra = pd.DataFrame({"session": line_session, "area": line_area, "side": line_side, "sub": 1})  # fmt: skip
+    extra = pd.DataFrame({"session": line_session, "area": line_area, "side": line_side, "sub": 1, "price": np.nan, "currency": ""})  # fmt: skip
     extra = extra.drop_duplicates(["session", "area"])
     named = extra.merge(areas[["session", "area"]].drop_duplicates(), on=["session", "area"], how="left", indicator=True)  # fmt: skip
     extra = extra[(named["_merge"] == "left_only").to_numpy()]
@@ -130,6 +130,8 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[n
             "area": rows["area"].to_numpy(dtype=object),
             "side": rows["side"].to_numpy(dtype=object),
             "protocol": np.array(protocols, dtype=object)[at],
+            "price": rows["price"].to_numpy(dtype=np.float64),
+            "currency": rows["currency"].to_numpy(dtype=object),
         }
     )
     # Arrays, not a dict of the 350,000 sessions of a registry: the events look theirs up.
@@ -180,12 +182,15 @@ def _measurement_frame(clinic: Clinic) -> pd.DataFrame:
 
 
 def _written_keys(
-    session_pks: pd.Index, written: npt.NDArray[np.object_], linked: list[Any]
+    session_pks: pd.Index, written: npt.NDArray[np.object_], linked: list[Any], missing: Any = None
 ) -> npt.NDArray[np.object_]:
-    """Each event's session as written (None: no session, or one left out)."""
+    """Each row's session as written (``missing``: no session, or one left out)."""
     at = session_pks.get_indexer(np.array([-1 if pk is None else pk for pk in linked], dtype=np.int64))  # fmt: skip
-    # numpy's stubs type a three-argument where() loosely; it is an object array here.
-    return cast("npt.NDArray[np.object_]", np.where(at >= 0, written[at], None))
+    keys: npt.NDArray[np.object_] = np.full(len(at), None, dtype=object)
+    found = at >= 0
+    keys[found] = written[at[found]]
+    keys[keys == None] = missing  # noqa: E711  (numpy compares each element)
+    return keys
 
 
 def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
@@ -212,4 +217,17 @@ def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
             "serious": np.array(serious, dtype=bool),
         }
     )
-    return {"patients": patients, "sessions": sessions, "measurements": measurements, "adverse_events": events}  # fmt: skip
+    # What was injected, for the dose-response view (the lines as amended).
+    line_session, line_area, product, volume = _columns(
+        Injection.objects.filter(clinic=clinic, session__in=TreatmentSession.objects.for_clinic(clinic)).in_effect(),
+        "session_id", "area", "product__name", "volume_ml",
+    )  # fmt: skip
+    injections = pd.DataFrame(
+        {
+            "session_id": _written_keys(session_pks, written, line_session, missing=""),
+            "area": line_area,
+            "product": product,
+            "volume_ml": np.array([float(v) for v in volume], dtype=np.float64),
+        }
+    )
+    return {"patients": patients, "sessions": sessions, "measurements": measurements, "adverse_events": events, "injections": injections}  # fmt: skip

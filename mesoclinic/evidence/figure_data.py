@@ -90,6 +90,10 @@ def report_figures(tables: figures.Tables, report: dict[str, Any], *, indication
     else:
         out = FigureSet()
         _change_figures(out, tables, report, indication, chosen, unit)
+        # Here, not at the top: that module builds on this one's Figure.
+        from mesoclinic.evidence.cost_dose_figures import cost_dose_figures
+
+        cost_dose_figures(out, report, unit)
     events = report["adverse_events"]
     if not events:
         out.missing.append((gettext("Side effects per session"), gettext("no side effect recorded after a session in scope.")))  # fmt: skip

@@ -16,7 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mesoclinic.clinical_codes import MEASUREMENT_KINDS
+from mesoclinic.evidence.engine.cost import cost_figures
+from mesoclinic.evidence.engine.course_sessions import finite_or_none
 from mesoclinic.evidence.engine.courses import Dataset, build_dataset
+from mesoclinic.evidence.engine.dose_response import dose_response
 from mesoclinic.evidence.engine.report import check_codes, report_and_dataset
 from mesoclinic.evidence.engine.tables import Rows, normalise
 from mesoclinic.evidence.engine.tables import Tables as EngineTables
@@ -35,14 +39,19 @@ class Tables:
         sessions: Rows = None,
         measurements: Rows = None,
         adverse_events: Rows = None,
+        injections: Rows = None,
     ) -> None:
-        self._rows: tuple[Rows, Rows, Rows, Rows] | None = (
+        self._rows: tuple[Rows, Rows, Rows, Rows, Rows] | None = (
             patients,
             sessions,
             measurements,
             adverse_events,
+            injections,
         )
         self._scoped: dict[str | None, EngineTables] = {}
+        # The dose in mg of one substance, where the caller knows each product's
+        # concentration (the web app, from the formulary): (substance, {product: mg/mL}).
+        self.dose_mg: tuple[str, dict[str, float]] | None = None
         self._datasets: dict[tuple[str | None, str, str | None, str], Dataset] = {}
 
     def normalised(self, protocol: str | None = None) -> EngineTables:
@@ -127,6 +136,12 @@ def evidence_report(tables: Tables, *, indication: str, area: str | None, outcom
     report, _ = report_and_dataset(tables.normalised(protocol), indication=indication, area=area, outcome=outcome, dataset=dataset)  # fmt: skip
     report["protocol"] = protocol
     report["decomposition"] = _decomposition(dataset, report)
+    # Optional sections beside the spec's keys ("more may be added"): what the courses cost
+    # and the dose-response view (issue 16 part 3; engine/cost.py, engine/dose_response.py).
+    engine_tables = tables.normalised(protocol)
+    report["cost"] = finite_or_none(cost_figures(engine_tables, dataset, report, indication=indication, area=area, outcome=outcome, unit=MEASUREMENT_KINDS[outcome].unit))  # fmt: skip
+    substance, mg_per_ml = tables.dose_mg if tables.dose_mg else (None, None)
+    report["dose_response"] = finite_or_none(dose_response(engine_tables, dataset, report, indication=indication, area=area, outcome=outcome, mg_per_ml=mg_per_ml, substance=substance))  # fmt: skip
     return report
 
 

@@ -29,6 +29,7 @@ from scipy import stats
 from mesoclinic.evidence.engine.estimates import rounded
 from mesoclinic.evidence.engine.pooling import MIN_SITES, SUBSTANTIAL_I2, random_effects
 from mesoclinic.evidence.figures import Tables, evidence_report
+from mesoclinic.evidence.pooled_cost_dose import pooled_cost, pooled_dose
 
 Z95 = float(stats.norm.ppf(0.975))
 EFFECTS = ("per_session_effect", "naive_change", "weight_effect_per_kg", "control_difference_per_session")  # fmt: skip
@@ -230,4 +231,7 @@ def pooled_report(
         ],
         "limitations": limitations,
         "relative_to_baseline": first.get("relative_to_baseline", False),
+        # Optional sections (pooled_cost_dose.py): per site and pooled, same currency only.
+        "cost": pooled_cost(reports),
+        "dose_response": pooled_dose(reports),
     }

@@ -27,6 +27,13 @@ class SitesConfig:
     tau_cm: float = 0.15
     patients_low: int = 60
     patients_high: int = 160
+    # Prices and doses (synthetic.SyntheticConfig's; None = none recorded): each site may
+    # charge its own price in its own currency (``currencies`` cycled over the sites).
+    session_prices: tuple[float, ...] | None = None
+    currencies: tuple[str, ...] = ("EUR",)
+    dose_ml: float | None = None
+    dose_slope_cm_per_ml: float = 0.0
+    dieter_extra_ml: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,13 @@ def generate_sites(config: SitesConfig, rng: np.random.Generator) -> PlantedSite
             base,
             n_patients=int(rng.integers(config.patients_low, config.patients_high + 1)),
             arms=(Arm("localized_fat", "flank", "synthetic PC/DC", float(effect), 0.2, 1.0),),
+            session_price=config.session_prices[(i - 1) % len(config.session_prices)]
+            if config.session_prices
+            else None,  # fmt: skip
+            currency=config.currencies[(i - 1) % len(config.currencies)],
+            dose_ml=config.dose_ml,
+            dose_slope_cm_per_ml=config.dose_slope_cm_per_ml,
+            dieter_extra_ml=config.dieter_extra_ml,
         )
         bundle = generate(site_config, rng)
         bundles.append(bundle)

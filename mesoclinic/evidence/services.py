@@ -15,7 +15,14 @@ from pathlib import Path
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.evidence.columns import clinic_frames
 from mesoclinic.evidence.figures import Tables
-from mesoclinic.registry.bundle_format import ADVERSE_EVENTS, MEASUREMENTS, PATIENTS, SESSIONS
+from mesoclinic.evidence.prices import dose_concentrations, fill_from_price_list
+from mesoclinic.registry.bundle_format import (
+    ADVERSE_EVENTS,
+    INJECTIONS,
+    MEASUREMENTS,
+    PATIENTS,
+    SESSIONS,
+)
 from mesoclinic.registry.bundle_model import Bundle
 from mesoclinic.registry.bundle_reader import read_bundle
 
@@ -24,13 +31,18 @@ def _tables(bundle: Bundle) -> Tables:
     def values(name: str) -> list[dict[str, object]]:
         return [dict(row.values) for row in bundle.rows.get(name, [])]
 
-    return Tables(values(PATIENTS.name), values(SESSIONS.name), values(MEASUREMENTS.name), values(ADVERSE_EVENTS.name))  # fmt: skip
+    return Tables(values(PATIENTS.name), values(SESSIONS.name), values(MEASUREMENTS.name), values(ADVERSE_EVENTS.name), values(INJECTIONS.name))  # fmt: skip
 
 
 def clinic_tables(clinic: Clinic) -> Tables:
     """The clinic's own records, and nothing of any other clinic (the export's rows, read
-    column by column: ``columns.clinic_frames``)."""
-    return Tables(**clinic_frames(clinic))
+    column by column: ``columns.clinic_frames``), with the prices and concentrations of
+    ``prices.py`` for the cost and dose figures."""
+    frames = clinic_frames(clinic)
+    frames["sessions"] = fill_from_price_list(frames["sessions"], clinic)
+    tables = Tables(**frames)
+    tables.dose_mg = dose_concentrations(clinic)
+    return tables
 
 
 def bundle_tables(path: str | Path, clinic: Clinic | None = None) -> Tables:

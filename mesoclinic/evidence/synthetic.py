@@ -75,6 +75,21 @@ class SyntheticConfig:
         AeSpec("swelling", 0.10, 3.0, 1.2),
         AeSpec("nodule", 0.01, 30.0, 1.0),
     )
+    # Prices and doses (issue 16 part 3), off by default so that the draws of every other
+    # configuration stay as they were. ``session_price``: the price of every session row in
+    # ``currency`` (a share ``unpriced_share`` left without one). ``dose_ml``: the mean volume
+    # per session; a patient's own volume rises with BMI (``dose_ml_per_bmi``: larger areas
+    # get more, the confounding by indication) and for dieters (``dieter_extra_ml``: the
+    # motivated ask for more, so a dose-response that ignores weight is confounded), and the
+    # patient's per-session effect changes by ``dose_slope_cm_per_ml`` per mL above the mean.
+    session_price: float | None = None
+    currency: str = "EUR"
+    unpriced_share: float = 0.0
+    dose_ml: float | None = None
+    dose_sd_ml: float = 0.6
+    dose_ml_per_bmi: float = 0.1
+    dieter_extra_ml: float = 0.0
+    dose_slope_cm_per_ml: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -87,14 +102,18 @@ class SyntheticBundle:
     adverse_events: pd.DataFrame
     truth: dict[str, Any]
     config: SyntheticConfig = field(repr=False)
+    injections: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {
+        out = {
             "patients": self.patients,
             "sessions": self.sessions,
             "measurements": self.measurements,
             "adverse_events": self.adverse_events,
         }
+        if self.injections is not None:
+            out["injections"] = self.injections
+        return out
 
     def rows(self) -> dict[str, list[dict[str, Any]]]:
         """The tables as lists of dicts with ISO date strings and '' for empty cells."""
@@ -135,6 +154,11 @@ def generate(config: SyntheticConfig, rng: np.random.Generator) -> SyntheticBund
     effect = np.array([a.effect_cm_per_session for a in config.arms])[arm]
     effect_sd = np.array([a.effect_sd_cm for a in config.arms])[arm]
     tau = effect + effect_sd * rng.standard_normal(n)
+    dose = None
+    if config.dose_ml is not None:
+        dose = config.dose_ml + config.dose_ml_per_bmi * (bmi - 27.0) + config.dieter_extra_ml * (diet - config.diet_share) + config.dose_sd_ml * rng.standard_normal(n)  # fmt: skip
+        dose = np.round(np.clip(dose, 0.2, None), 1).astype(np.float64)
+        tau = tau + config.dose_slope_cm_per_ml * (dose - config.dose_ml)
     control = rng.random(n) < config.control_share
     start = BASE_DATE + rng.integers(0, 730, n).astype("timedelta64[D]")
 
@@ -190,6 +214,13 @@ def generate(config: SyntheticConfig, rng: np.random.Generator) -> SyntheticBund
     protocols = np.array([a.protocol for a in config.arms], dtype=object)[arm]
     indications = np.array([a.indication for a in config.arms], dtype=object)[arm]
     sessions = pd.DataFrame({"session_id": session_ids, "patient_id": pid[sp], "date": session_dates, "indication": indications[sp], "area": areas[sp], "side": "left", "protocol": protocols[sp], "practitioner_id": np.char.add("PR", (sp % 5).astype(str)).astype(object)})  # fmt: skip
+    injections = None
+    if dose is not None:
+        injections = pd.DataFrame({"session_id": session_ids, "area": areas[sp], "product": protocols[sp], "volume_ml": dose[sp]})  # fmt: skip
+    if config.session_price is not None:
+        unpriced = rng.random(len(sp)) < config.unpriced_share if config.unpriced_share else np.zeros(len(sp), bool)  # fmt: skip
+        sessions["price"] = np.where(unpriced, np.nan, config.session_price)
+        sessions["currency"] = np.where(unpriced, "", config.currency).astype(object)
 
     # Side effects: Bernoulli(min(1, p·frailty)) per session; resolution seen only if the
     # patient has a contact (visit or a 48 h / 2 week aftercare call) after it resolved.
@@ -232,4 +263,13 @@ def generate(config: SyntheticConfig, rng: np.random.Generator) -> SyntheticBund
             for spec in config.adverse_events
         },
     }
-    return SyntheticBundle(patients, sessions, measurements, adverse_events, truth, config)
+    if config.dose_ml is not None:
+        for arm_truth in truth["arms"].values():
+            arm_truth["dose_slope_cm_per_ml"] = config.dose_slope_cm_per_ml
+    if config.session_price is not None:
+        for arm_truth in truth["arms"].values():
+            effect_cm = abs(arm_truth["per_session_effect"])
+            arm_truth["cost_per_cm"] = config.session_price / effect_cm if effect_cm else None
+    return SyntheticBundle(
+        patients, sessions, measurements, adverse_events, truth, config, injections
+    )

@@ -24,6 +24,7 @@ from mesoclinic.clinical_codes import AREAS, INDICATIONS, MEASUREMENT_KINDS
 from mesoclinic.clinics.permissions import current_membership, requires
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.evidence import figures
+from mesoclinic.evidence.cost_dose_figures import cost_dose_blocks
 from mesoclinic.evidence.figure_data import Figure, FigureSet, report_figures
 from mesoclinic.evidence.pdf import Block, report_pdf
 from mesoclinic.evidence.sentences import sentences
@@ -167,6 +168,7 @@ def pdf_blocks(ctx: dict[str, Any]) -> list[Block]:
     ]
     blocks += [("li", s) for s in ctx["sentences"]] or [("p", gettext("Too few data for any figure; see the limitations."))]  # fmt: skip
     blocks += _pdf_figures(ctx)
+    blocks += cost_dose_blocks(report, ctx["kind"].unit)
     blocks += [("h2", gettext("Methods")), ("p", gettext(METHODS))]
     blocks += [("h2", gettext("Limitations"))] + [
         ("li", gettext(text)) for text in report["limitations"]

@@ -21,6 +21,7 @@ from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import current_membership, requires
+from mesoclinic.clinics.permissions_policy import allow_features
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.patients.models import Patient
 from mesoclinic.photos import services
@@ -137,9 +138,13 @@ def _latest_by_view(photos: list[ClinicalPhoto]) -> dict[str, ClinicalPhoto]:
 
 
 @requires(Perm.EDIT_CLINICAL)
+# The page shows the tablet's live camera (static/photos/camera.js): the one page whose
+# Permissions-Policy lets the site use the camera.
+@allow_features("camera")
 def capture(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The visit's series: each standard view with how to take it, the photo taken (if any),
-    the baseline as a ghost to line up with, and an upload or camera input."""
+    the baseline as a ghost to line up with, and an upload or camera input (with the live
+    camera under the ghost where the browser allows it)."""
     membership = current_membership(request)
     session = get_object_or_404(
         TreatmentSession.objects.restrict(membership, Perm.EDIT_CLINICAL)

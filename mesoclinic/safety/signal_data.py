@@ -8,7 +8,10 @@ clinic after their permission check. Patients are identified by MRN (``patient_i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,8 +82,9 @@ def _raw_rows(query: Any) -> Iterator[tuple[Any, ...]]:
     queryset's own, so its clinic scoping holds."""
     compiler = query.query.get_compiler(using=query.db)
     chunks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK_ROWS)
-    for chunk in chunks:
-        yield from chunk
+    # chain's C loop, not a generator resumed per row (a tenth of case finding's Python time
+    # at 1M sessions was spent resuming it; issue 11).
+    return itertools.chain.from_iterable(chunks)
 
 
 def _lot_products(clinic: Clinic) -> dict[str, str]:
@@ -163,12 +167,22 @@ def _as_tuple(lot_key: Any) -> tuple[Any, ...]:
 def _day(utc_text: str, zone: Any, days: dict[str, dt.date | None]) -> dt.date:
     """The clinic's day of a UTC time given as text (SQLite's stored text, PostgreSQL's
     timestamptz cast in the UTC session); cached per hour when the zone's offset then is a
-    whole number of hours (else per session)."""
+    whole number of hours (else per session). When the offset is the same whole number of
+    hours at the first and the last hour of the UTC day (no change of offset that day), all
+    24 hours of that day are cached at once: one miss per day instead of one per hour
+    (83,000 conversions at 1M sessions over 4 years; issue 11)."""
     moment = dt.datetime.fromisoformat(utc_text.replace(" ", "T")[:19]).replace(tzinfo=dt.UTC)
     local = moment.astimezone(zone)
     offset = local.utcoffset() or dt.timedelta(0)
     if offset.total_seconds() % 3600 == 0:
         days[utc_text[:13]] = local.date()
+        midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        first = midnight.astimezone(zone).utcoffset()
+        last = (midnight + dt.timedelta(hours=23, minutes=59, seconds=59)).astimezone(zone)
+        if first == offset and last.utcoffset() == offset:
+            prefix = utc_text[:11]
+            for hour in range(24):
+                days[f"{prefix}{hour:02d}"] = (midnight + dt.timedelta(hours=hour) + offset).date()
     return local.date()
 
 
@@ -321,11 +335,28 @@ def investigate_clinic(clinic: Clinic, as_of: dt.date | None = None) -> Investig
     if not events:
         return Investigation(as_of, [], [], [])
     attributed = attribute(events, _attributed_sessions(clinic, events))
-    found = investigate(
-        attributed, clusters(attributed, as_of), _session_profiles(clinic, as_of), as_of
-    )
+    with _without_cyclic_gc():
+        found = investigate(
+            attributed, clusters(attributed, as_of), _session_profiles(clinic, as_of), as_of
+        )
     find_exposed(found.signals, _exposure_sessions(clinic, found.signals))
     return found
+
+
+@contextlib.contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused while every session is streamed and counted:
+    the pass allocates millions of short-lived tuples (rows, profiles) and no cycle, yet
+    the collector ran every 700 allocations and walked the young objects each time, about a
+    tenth of the pass at 1M sessions (issue 11). Reference counting still frees every row
+    at once, so memory stays flat; the collector is re-enabled (if it was on) at the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def describe(clinic: Clinic, signals: list[Signal], as_of: dt.date) -> list[SignalView]:

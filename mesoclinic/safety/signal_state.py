@@ -28,13 +28,16 @@ from django.utils import timezone
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.safety.models import AdverseEvent, SignalState
-from mesoclinic.safety.signal_data import detect_for_clinic
 from mesoclinic.safety.signals import CLUSTER_WINDOW_DAYS, LATE_LESION_TYPES
 from mesoclinic.treatments.models import Injection, TreatmentSession
 
 
 def refresh(clinic: Clinic) -> SignalState:
     """Run the detector (without case finding) and store the last onset of each signal."""
+    # The detector's modules load with the first write that needs it, not with every
+    # command's start-up (this module is imported by SafetyConfig.ready; issue 11).
+    from mesoclinic.safety.signal_data import detect_for_clinic
+
     signals = detect_for_clinic(clinic, clinic.today(), case_finding=False)
     onsets = [s.last_onset.isoformat() for s in signals]
     state = SignalState.objects.filter(clinic=clinic).first()

@@ -29,11 +29,9 @@ Conventions (documented in docs/dose-rules.md):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
-
-from django.core.exceptions import ImproperlyConfigured
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.consultations.models import Consultation
@@ -50,33 +48,18 @@ from mesoclinic.dosing.services import (
     substance_code,
 )
 from mesoclinic.treatments.models import Injection, TreatmentSession, prefetch_lines_in_effect
-
-# The latest weight *measured* (an outcomes Measurement) for a patient of a clinic on or before
-# a day. Outcomes sits above treatments (a measurement may belong to a session), so it supplies
-# this from its AppConfig.ready rather than being imported here. Not silently optional: without
-# it the dose check refuses to run instead of ignoring measured weights.
-MeasuredWeight = Callable[[Any, Clinic, dt.date], RecordedWeight | None]
-_measured_weight: list[MeasuredWeight] = []
-
-
-def supply_measured_weight(source: MeasuredWeight) -> None:
-    """Set where measured weights come from (called once by outcomes' AppConfig.ready)."""
-    _measured_weight[:] = [source]
-
-
-def _latest_measured(patient: Any, clinic: Clinic, day: dt.date) -> RecordedWeight | None:
-    if not _measured_weight:
-        raise ImproperlyConfigured(
-            "The dose check needs measured weights: mesoclinic.outcomes supplies them."
-        )
-    return _measured_weight[0](patient, clinic, day)
+from mesoclinic.treatments.weight_source import (  # noqa: F401  (supply_measured_weight: its old home)
+    MeasuredWeight,
+    latest_measured,
+    supply_measured_weight,
+)
 
 
 def recorded_weight(
     patient: Any, clinic: Clinic, day: dt.date
 ) -> tuple[RecordedWeight | None, RecordedWeight | None]:
     """(the weight to use, a too-old weight to mention): latest on or before ``day``."""
-    measured = _latest_measured(patient, clinic, day)
+    measured = latest_measured(patient, clinic, day)
     next_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=clinic.zone)
     consultation = (
         Consultation.objects.for_clinic(clinic)

@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def _playwright_browser() -> Iterator[Any]:
+def _playwright() -> Iterator[Any]:
     if not CHROMIUM.exists():
         message = (
             f"{CHROMIUM} not found: install Debian's chromium package to run the browser tests"
@@ -42,12 +42,35 @@ def _playwright_browser() -> Iterator[Any]:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
+    # One Playwright per run (its sync API cannot be started twice in a thread), shared by
+    # the browsers below.
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def _playwright_browser(_playwright: Any) -> Iterator[Any]:
+    browser = _playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def _camera_browser(_playwright: Any) -> Iterator[Any]:
+    """Chromium with a fake camera (a moving test pattern) that it opens without asking."""
+    browser = _playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+        ],
+    )
+    yield browser
+    browser.close()
 
 
 # Every page reports what its Content-Security-Policy refused (an inline script or handler, an
@@ -124,6 +147,27 @@ def tablet_page(
         viewport={"width": 820, "height": 1180},
         is_mobile=True,
         has_touch=True,
+    )
+    yield pg
+    pg.context.close()
+    assert csp_violations == [], "the Content-Security-Policy refused:\n" + "\n".join(
+        csp_violations
+    )
+
+
+@pytest.fixture
+def camera_tablet_page(
+    _camera_browser: Any, live_server: Any, csp_violations: list[str]
+) -> Iterator[Any]:
+    """The tablet of ``tablet_page`` with a camera the site is allowed to use (a fake one)."""
+    pg = _open(
+        _camera_browser,
+        live_server,
+        csp_violations,
+        viewport={"width": 820, "height": 1180},
+        is_mobile=True,
+        has_touch=True,
+        permissions=["camera"],
     )
     yield pg
     pg.context.close()

@@ -297,3 +297,27 @@ def test_it_leaves_the_audit_chains_intact_on_reset(demo: LoadResult) -> None:
     call_command("verify_audit", stdout=io.StringIO())
     assert AuditEvent.objects.filter(clinic=None, object_type="audit chain").exists()
     assert not AuditEvent.objects.filter(clinic=None, username="alice").exists()
+
+
+def test_it_books_no_completed_visit_without_its_session_and_no_overlap(demo: LoadResult) -> None:
+    # given the demo's week of appointments
+    from mesoclinic.appointments.choices import Status
+    from mesoclinic.appointments.models import Appointment
+
+    visits = list(Appointment.objects.select_related("appointment_type", "session"))
+    assert visits
+    # then every completed or arrived treatment visit is the visit of its own session
+    for visit in visits:
+        if visit.status in (Status.COMPLETED, Status.ARRIVED):
+            assert visit.session is not None, visit
+            assert visit.session.patient_id == visit.patient_id
+            assert visit.session.signed_at is not None or visit.status == Status.ARRIVED
+    # and no practitioner is in two places at once (cancelled visits free their time)
+    by_member: dict[int, list[Appointment]] = {}
+    for visit in visits:
+        if visit.status != Status.CANCELLED:
+            by_member.setdefault(visit.practitioner_id, []).append(visit)
+    for mine in by_member.values():
+        mine.sort(key=lambda v: v.starts_at)
+        for earlier, later in zip(mine, mine[1:], strict=False):
+            assert earlier.ends_at <= later.starts_at, (earlier, later)

@@ -55,6 +55,7 @@ def build_report(
     sessions: Rows,
     measurements: Rows,
     adverse_events: Rows,
+    injections: Rows = None,
     *,
     indication: str,
     area: str | None = None,
@@ -62,7 +63,7 @@ def build_report(
 ) -> dict[str, Any]:
     """The evidence report for one indication (× area) × outcome kind."""
     check_codes(indication, area, outcome)
-    tables = normalise(patients, sessions, measurements, adverse_events)
+    tables = normalise(patients, sessions, measurements, adverse_events, injections)
     return report_and_dataset(tables, indication=indication, area=area, outcome=outcome)[0]
 
 

@@ -12,7 +12,7 @@ importer does — the report never silently drops a malformed row.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeAlias, cast
 
 import numpy as np
@@ -26,6 +26,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "measurements": ("patient_id", "date", "kind", "value"),
     "adverse_events": ("event_id", "patient_id", "type", "onset_date", "severity", "serious"),
     "patients": ("patient_id",),
+    "injections": ("session_id", "area", "volume_ml"),
 }
 OPTIONAL_TEXT: dict[str, tuple[str, ...]] = {
     "sessions": ("protocol", "practitioner_id"),
@@ -46,6 +47,14 @@ class Tables:
     measurements: pd.DataFrame  # patient, day, kind, value, area, side, site_role, rater
     adverse_events: pd.DataFrame  # patient, event_id, session_id, type, onset_day, ...
     n_patients_listed: int
+    # What was injected (registry-csv.md injections.csv), for the dose-response view:
+    # session_id, area, product, volume_ml. Sessions also carry their optional ``price``
+    # (float, NaN = not priced) and ``currency`` for the cost figures (evidence/engine/cost.py).
+    injections: pd.DataFrame = field(default_factory=lambda: _empty_injections())
+
+
+def _empty_injections() -> pd.DataFrame:
+    return pd.DataFrame({"session_id": pd.Series([], dtype=object), "area": pd.Series([], dtype=object), "product": pd.Series([], dtype=object), "volume_ml": pd.Series([], dtype=np.float64)})  # fmt: skip
 
 
 def _frame(rows: Rows, table: str) -> pd.DataFrame:
@@ -146,8 +155,36 @@ def _patient_ids(frames: tuple[tuple[str, pd.DataFrame], ...]) -> npt.NDArray[An
     return np.concatenate([_text(frame, "patient_id") for _, frame in frames])
 
 
-def normalise(patients: Rows, sessions: Rows, measurements: Rows, adverse_events: Rows) -> Tables:
-    """Check and convert the four tables; patient ids become shared integer codes."""
+def _prices(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """The optional price of each session row; empty or unreadable = not priced (NaN)."""
+    if "price" not in frame.columns:
+        return np.full(len(frame), np.nan)
+    # pandas is untyped here (to_numpy() is Any); dtype=float64 fixes the type.
+    return cast("npt.NDArray[np.float64]", pd.to_numeric(frame["price"].astype(object).where(frame["price"].notna(), None), errors="coerce").to_numpy(dtype=np.float64))  # fmt: skip
+
+
+def _injections(rows: Rows) -> pd.DataFrame:
+    if rows is None:
+        return _empty_injections()
+    frame = _frame(rows, "injections")
+    return pd.DataFrame(
+        {
+            "session_id": _text(frame, "session_id"),
+            "area": _text(frame, "area"),
+            "product": _text(frame, "product"),
+            "volume_ml": _numbers(frame, "injections", "volume_ml"),
+        }
+    )
+
+
+def normalise(
+    patients: Rows,
+    sessions: Rows,
+    measurements: Rows,
+    adverse_events: Rows,
+    injections: Rows = None,
+) -> Tables:
+    """Check and convert the tables; patient ids become shared integer codes."""
     pat = _frame(patients, "patients")
     ses = _frame(sessions, "sessions")
     mea = _frame(measurements, "measurements")
@@ -164,6 +201,8 @@ def normalise(patients: Rows, sessions: Rows, measurements: Rows, adverse_events
             "area": _text(ses, "area"),
             "side": _text(ses, "side"),
             "protocol": _text(ses, "protocol"),
+            "price": _prices(ses),
+            "currency": _text(ses, "currency"),
         }
     )
     measurement_frame = pd.DataFrame(
@@ -191,4 +230,4 @@ def normalise(patients: Rows, sessions: Rows, measurements: Rows, adverse_events
             "serious": _flags(aev, "adverse_events", "serious") if len(aev) else np.zeros(0, bool),
         }
     )
-    return Tables(session_frame, measurement_frame, event_frame, n_patients_listed=len(pat))
+    return Tables(session_frame, measurement_frame, event_frame, n_patients_listed=len(pat), injections=_injections(injections))  # fmt: skip

@@ -63,3 +63,10 @@ def limitation(text: str) -> str:
     """A limitation of the report in the reader's language: the engine's fixed sentences are
     in the evidence catalogue; one written with this report's numbers stays as written."""
     return gettext(text)
+
+
+@register.filter
+def dose_unit(code: str | None) -> str:
+    """The dose-response's unit as written for a reader: millilitres as mL (SI), a
+    substance's milligrams as the engine names them."""
+    return "mL" if code in (None, "", "ml") else str(code)
