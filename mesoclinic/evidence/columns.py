@@ -44,8 +44,9 @@ def _columns(queryset: QuerySet[Any], *names: str, dates: tuple[str, ...] = ()) 
     """The queryset's ``values_list(*names)`` as one list per column, from the raw cursor
     (the SQL, scoping and order are the ORM's; only the per-row conversion is skipped).
 
-    ``dates`` are read as ISO text on SQLite, where the driver would otherwise parse each
-    one into a ``date`` in Python (numpy parses the text in C)."""
+    ``dates`` (dates or date-times) are read as ISO text on SQLite, where the driver would
+    otherwise parse each one into a ``date`` or ``datetime`` in Python (numpy and pandas
+    parse the text in C)."""
     connection = connections[queryset.db]
     if dates and connection.vendor == "sqlite":
         texts = {f"{name}_text": Cast(name, CharField()) for name in dates}
@@ -94,11 +95,13 @@ def _local_days(moments: list[Any], clinic: Clinic) -> npt.NDArray[np.datetime64
     return days
 
 
-def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, dict[int, str]]:
-    """Session rows (one per session × area × side) and the key of each session written."""
+def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[np.object_]]:
+    """Session rows (one per session × area × side), the sessions' database keys, and beside
+    each the key it was written with (None for a session with no row, which is left out)."""
     sessions = TreatmentSession.objects.for_clinic(clinic)
     pks, source_ids, public_ids, mrns, performed, indications, protocols = _columns(
-        sessions, "pk", "source_id", "public_id", "patient_id", "performed_at", "indication", "protocol"
+        sessions, "pk", "source_id", "public_id", "patient_id", "performed_at", "indication", "protocol",
+        dates=("performed_at",),
     )  # fmt: skip
     area_session, area, side, price, currency = _columns(
         SessionArea.objects.filter(session__in=sessions).order_by("pk"), "session_id", "area", "side", "price", "currency"
@@ -121,7 +124,7 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, dict[int, str]]:
     frame = pd.DataFrame(
         {
             "session_id": keys[at],
-            "patient_id": np.array(mrns, dtype=object)[at],
+            "patient_id": np.array(mrns, dtype=np.int64)[at],
             "date": _local_days(performed, clinic)[at],
             "indication": np.array(indications, dtype=object)[at],
             "area": rows["area"].to_numpy(dtype=object),
@@ -131,20 +134,32 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, dict[int, str]]:
             "currency": rows["currency"].to_numpy(dtype=object),
         }
     )
-    written = {int(pks[i]): str(keys[i]) for i in np.unique(at)}
-    return frame, written
+    # Arrays, not a dict of the 350,000 sessions of a registry: the events look theirs up.
+    written = np.full(len(pks), None, dtype=object)
+    written[at] = keys[at]
+    return frame, pd.Index(np.array(pks, dtype=np.int64)), written
 
 
-def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
-    """The four tables of ``clinic`` as frames ``figures.Tables`` takes."""
-    patients = pd.DataFrame({"patient_id": _columns(Patient.objects.for_clinic(clinic), "pk")[0]})  # fmt: skip
-    sessions, written = _session_rows(clinic)
+# The measurements' order (Measurement.Meta.ordering), put back in numpy on SQLite.
+_MEASUREMENT_ORDER = ("measured_on", "kind", "area", "side")
+
+
+def _measurement_frame(clinic: Clinic) -> pd.DataFrame:
+    """The measurements in the model's order. On SQLite, sorting a million rows by date, kind,
+    area and side cost more than reading them: the rows are read in table order and put in
+    that order here by a stable sort, which gives SQLite's own order (its sort keeps rows
+    that tie in table order; text compares bytewise there, and UTF-8's byte order is the code
+    point order numpy sorts by)."""
+    queryset = Measurement.objects.for_clinic(clinic)
+    in_numpy = connections[queryset.db].vendor == "sqlite" and tuple(Measurement._meta.ordering or ()) == _MEASUREMENT_ORDER  # fmt: skip
+    if in_numpy:
+        queryset = queryset.order_by("pk")
     mrn, day, kind, value, area, side, site_role, rater = _columns(
-        Measurement.objects.for_clinic(clinic),
+        queryset,
         "patient_id", "measured_on", "kind", "value", "area", "side", "site_role", "rater",
         dates=("measured_on",),
     )  # fmt: skip
-    measurements = pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "patient_id": mrn,
             "date": _days(day),
@@ -156,6 +171,33 @@ def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
             "rater": rater,
         }
     )
+    if not in_numpy:
+        return frame
+    keys = [frame["date"].to_numpy().view(np.int64)] + [
+        pd.factorize(frame[name].to_numpy(dtype=object), sort=True)[0]
+        for name in ("kind", "area", "side")
+    ]
+    # lexsort sorts by the last key first, and is stable.
+    return frame.iloc[np.lexsort(keys[::-1])].reset_index(drop=True)
+
+
+def _written_keys(
+    session_pks: pd.Index, written: npt.NDArray[np.object_], linked: list[Any], missing: Any = None
+) -> npt.NDArray[np.object_]:
+    """Each row's session as written (``missing``: no session, or one left out)."""
+    at = session_pks.get_indexer(np.array([-1 if pk is None else pk for pk in linked], dtype=np.int64))  # fmt: skip
+    keys: npt.NDArray[np.object_] = np.full(len(at), None, dtype=object)
+    found = at >= 0
+    keys[found] = written[at[found]]
+    keys[keys == None] = missing  # noqa: E711  (numpy compares each element)
+    return keys
+
+
+def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
+    """The four tables of ``clinic`` as frames ``figures.Tables`` takes."""
+    patients = pd.DataFrame({"patient_id": _columns(Patient.objects.for_clinic(clinic), "pk")[0]})  # fmt: skip
+    sessions, session_pks, written = _session_rows(clinic)
+    measurements = _measurement_frame(clinic)
     source_ids, public_ids, event_mrn, session_pk, kinds, onset, resolved, last, severity, serious = _columns(
         AdverseEvent.objects.for_clinic(clinic),
         "source_id", "public_id", "patient_id", "session_id", "event_type", "onset_date",
@@ -166,7 +208,7 @@ def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
         {
             "event_id": _keys(source_ids, public_ids),
             "patient_id": event_mrn,
-            "session_id": [written.get(pk) if pk is not None else None for pk in session_pk],
+            "session_id": _written_keys(session_pks, written, session_pk),
             "type": kinds,
             "onset_date": _days(onset),
             "resolved_date": _days(resolved),
@@ -182,7 +224,7 @@ def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
     )  # fmt: skip
     injections = pd.DataFrame(
         {
-            "session_id": [written.get(pk, "") for pk in line_session],
+            "session_id": _written_keys(session_pks, written, line_session, missing=""),
             "area": line_area,
             "product": product,
             "volume_ml": np.array([float(v) for v in volume], dtype=np.float64),

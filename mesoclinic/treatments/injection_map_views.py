@@ -220,6 +220,17 @@ def map_amend(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @requires(Perm.VIEW_CLINICAL)
+def map_fragment(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The session's map alone, as the chart loads it when its "Injection map" is opened: the
+    chart does not draw every session's map on every view (issue 11)."""
+    membership = current_membership(request)
+    session = _session(membership, Perm.VIEW_CLINICAL, public_id)
+    record(request, Action.VIEW, obj=session, detail="injection map")
+    context = {"s": session, "map": imap.session_map(session), "links": False}
+    return render(request, "treatments/_injection_map.html", context)
+
+
+@requires(Perm.VIEW_CLINICAL)
 def session_summary(request: HttpRequest, public_id: str) -> HttpResponse:
     """The session on one printable page: header, areas, lines and the injection map."""
     membership = current_membership(request)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("<uuid:public_id>/map/", injection_map_views.map_edit, name="map"),
     path("<uuid:public_id>/map/place/", injection_map_views.map_place, name="map_place"),
     path("<uuid:public_id>/map/remove/", injection_map_views.map_remove, name="map_remove"),
+    path("<uuid:public_id>/map/fragment/", injection_map_views.map_fragment, name="map_fragment"),
     path("<uuid:public_id>/map/amend/", injection_map_views.map_amend, name="map_amend"),
     path("<uuid:public_id>/summary/", injection_map_views.session_summary, name="summary"),
 ]

@@ -13,13 +13,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q
 
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.outcomes.services import TreatedSites, annotate_measurements, record_treated_site
 from mesoclinic.patients.models import Patient
-from mesoclinic.treatments.injection_map import session_maps
+from mesoclinic.records.models import AMENDMENT_LIST, Amendment, SignableRecord
+from mesoclinic.treatments.injection_map_models import InjectionMapPoint
 from mesoclinic.treatments.models import TreatmentSession, prefetch_lines_in_effect
 
 DEFAULT_YEARS = 1
@@ -37,7 +39,8 @@ class ChartEntry:
     kind: str
     record: Any
     day: dt.date = dt.date.min
-    injection_map: Any = None  # a session's (treatments.injection_map.SessionMap)
+    # A session's: it has points on the injection map (the chart loads the map when opened).
+    has_map: bool = False
 
     @property
     def sort_key(self) -> dt.date:
@@ -97,6 +100,28 @@ def _session_days(sessions: Any, clinic: Clinic) -> tuple[TreatedSites, list[dt.
     return sites, list(days.values())
 
 
+def _attach_amendments(*groups: list[Any]) -> None:
+    """The amendments of every consultation, consent and session shown, in one query (a
+    prefetch per kind of record would be three), each record's as ``amendment_rows()`` reads
+    them: oldest first."""
+    records: dict[tuple[int, int], SignableRecord] = {}
+    wanted = Q()
+    for group in groups:
+        if not group:
+            continue
+        content_type = ContentType.objects.get_for_model(group[0])  # cached per process
+        for r in group:
+            setattr(r, AMENDMENT_LIST, [])
+            records[(content_type.pk, r.pk)] = r
+        wanted |= Q(content_type_id=content_type.pk, object_id__in=[r.pk for r in group])
+    if not records:
+        return
+    for amendment in Amendment.objects.filter(wanted).order_by("at", "id"):
+        getattr(records[(amendment.content_type_id, amendment.object_id)], AMENDMENT_LIST).append(
+            amendment
+        )
+
+
 def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_YEARS) -> Chart:
     clinic = membership.clinic
     chart = Chart(clinical=membership.has(Perm.VIEW_CLINICAL), years=years, today=clinic.today())
@@ -111,16 +136,14 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
     # Each related set is fetched once; no per-entry queries. Consultations, consents, plans,
     # adverse events and measurements are read whole (few per patient, and the plots need
     # every measurement); sessions, the long list, in full only within the window.
-    for c in patient.consultations.restrict(membership, Perm.VIEW_CLINICAL).prefetch_related(
-        "amendments"
-    ):
+    consultations = list(patient.consultations.restrict(membership, Perm.VIEW_CLINICAL))
+    for c in consultations:
         add(c.consulted_at, "consultation", c)
-    # A consent's withdrawal is an amendment: prefetched, not read per consent.
-    for consent in (
-        patient.consents.restrict(membership, Perm.VIEW_CLINICAL)
-        .select_related("template")
-        .prefetch_related("amendments")
-    ):
+    # A consent's withdrawal is an amendment: read with the others below, not per consent.
+    consents = list(
+        patient.consents.restrict(membership, Perm.VIEW_CLINICAL).select_related("template")
+    )
+    for consent in consents:
         add(consent.patient_signed_at, "consent", consent)
     # "n of m sessions done" counted by the database, not from every session of the course.
     for plan in (
@@ -152,16 +175,17 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
         chart.floor = days[min(len(days), RECENT_ENTRIES) - 1]
     since = chart.since
     chart.older = bool(days) and days[-1] < since
+    # Whether a session has points on its map is read with it; the map itself is drawn only
+    # when its "Injection map" is opened (treatments:map_fragment), not on every chart view.
     shown = list(
-        sessions.filter(performed_at__gte=clinic.start_of_day(since)).prefetch_related(
-            "areas", prefetch_lines_in_effect(), "amendments"
-        )
+        sessions.filter(performed_at__gte=clinic.start_of_day(since))
+        .annotate(has_map=Exists(InjectionMapPoint.objects.filter(session=OuterRef("pk"))))
+        .prefetch_related("areas", prefetch_lines_in_effect())
     )
-    # Each session's injection map, for all the window's sessions at once.
-    maps = session_maps(shown)
+    _attach_amendments(consultations, consents, shown)
     for s in shown:
         add(s.performed_at, "session", s)
-        candidates[-1].injection_map = maps[s.pk]
+        candidates[-1].has_map = s.has_map
     chart.entries = [e for e in candidates if e.day >= since]
     chart.entries.sort(key=lambda e: (e.sort_key, e.kind), reverse=True)
     return chart

@@ -116,7 +116,8 @@ def design(frame: pd.DataFrame) -> tuple[np.ndarray, tuple[str, ...]]:
     """Design matrix of the adjusted model; one fixed effect per extra area when pooled."""
     columns = [np.ones(len(frame))] + [frame[c].to_numpy() for c in MODEL_TERMS[1:]]
     names = list(MODEL_TERMS)
-    areas = sorted(set(frame["area"]))
+    # Over the array, not the Series: iterating a pandas string column is ~100x slower.
+    areas = sorted(set(frame["area"].to_numpy()))
     for area in areas[1:]:
         columns.append((frame["area"].to_numpy() == area).astype(np.float64))
         names.append(f"area[{area}]")

@@ -139,6 +139,22 @@ def _flags(frame: pd.DataFrame, table: str, column: str) -> npt.NDArray[np.bool_
     return cast("npt.NDArray[np.bool_]", text == "true")
 
 
+def _patient_ids(frames: tuple[tuple[str, pd.DataFrame], ...]) -> npt.NDArray[Any]:
+    """Every table's patient ids, one after another, for shared codes. Integer ids (a clinic's
+    database keys, read by ``evidence.columns``) are taken as they are: they factorise into
+    the same codes as their text, in the same order of first appearance, without making a
+    million strings; anything else is read as text, and an empty id refused."""
+    if all(
+        "patient_id" in frame.columns
+        and (not len(frame) or pd.api.types.is_integer_dtype(frame["patient_id"].dtype))
+        for _, frame in frames
+    ):
+        return np.concatenate([frame["patient_id"].to_numpy(dtype=np.int64) for _, frame in frames])  # fmt: skip
+    for table, frame in frames:
+        _bad(table, "patient_id", frame, _text(frame, "patient_id") == "", "a patient id (required)")  # fmt: skip
+    return np.concatenate([_text(frame, "patient_id") for _, frame in frames])
+
+
 def _prices(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
     """The optional price of each session row; empty or unreadable = not priced (NaN)."""
     if "price" not in frame.columns:
@@ -173,11 +189,7 @@ def normalise(
     ses = _frame(sessions, "sessions")
     mea = _frame(measurements, "measurements")
     aev = _frame(adverse_events, "adverse_events")
-    for table, frame in (("sessions", ses), ("measurements", mea), ("adverse_events", aev)):
-        ids = _text(frame, "patient_id")
-        _bad(table, "patient_id", frame, ids == "", "a patient id (required)")
-    ids = np.concatenate([_text(f, "patient_id") for f in (ses, mea, aev)])
-    codes, _ = pd.factorize(ids)
+    codes, _ = pd.factorize(_patient_ids((("sessions", ses), ("measurements", mea), ("adverse_events", aev))))  # fmt: skip
     cut1, cut2 = len(ses), len(ses) + len(mea)
 
     session_frame = pd.DataFrame(

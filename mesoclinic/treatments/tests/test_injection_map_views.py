@@ -99,6 +99,33 @@ def test_it_shows_the_signed_map_and_the_point_count_on_the_session_page_and_sum
         assert "2 placed, 3 recorded: 1 fewer than recorded" in html
 
 
+def test_it_offers_the_map_on_the_chart_and_draws_it_only_when_opened(
+    login, alice, draft, pcdc_lot
+):
+    # given a signed session with two points on the submental diagram, and one without a map
+    line = _submental(draft, pcdc_lot, 2)
+    place_point(draft, line, Mark("submental", Decimal("0.4"), Decimal("0.4"), "point"))
+    place_point(draft, line, Mark("submental", Decimal("0.6"), Decimal("0.4"), "point"))
+    sign(draft, alice)
+    client = login(alice)
+    # when the chart is opened
+    chart = client.get(reverse("patient_chart", args=[draft.patient.public_id])).content.decode()
+    # then it offers the session's map, to load when opened, but does not draw it
+    fragment_url = reverse("treatments:map_fragment", args=[draft.public_id])
+    assert chart.count('<details class="chart-map"') == 1
+    assert f'hx-get="{fragment_url}"' in chart
+    assert "treatments/diagrams/submental" not in chart
+    # and when the map is opened, the fragment draws both marks, and the view is audited
+    fragment = client.get(fragment_url).content.decode()
+    assert "treatments/diagrams/submental" in fragment
+    assert fragment.count('<circle cx="400" cy="400"') == 1
+    assert fragment.count('<circle cx="600" cy="400"') == 1
+    assert "<html" not in fragment
+    assert AuditEvent.objects.filter(
+        action="view", object_id=str(draft.public_id), detail="injection map"
+    ).exists()
+
+
 def test_it_refuses_placing_on_a_signed_session_and_records_an_amendment_instead(
     login, alice, draft, pcdc_lot
 ):
@@ -138,7 +165,12 @@ def test_it_never_shows_the_map_to_reception_or_another_clinic(
     place_point(draft, line, Mark("submental", Decimal("0.4"), Decimal("0.4"), "point"))
     pages = [
         reverse(name, args=[draft.public_id])
-        for name in ("treatments:map", "treatments:summary", "treatments:map_amend")
+        for name in (
+            "treatments:map",
+            "treatments:summary",
+            "treatments:map_amend",
+            "treatments:map_fragment",
+        )
     ]
     for member, refused in ((bob, {403, 404}), (charlie, {403, 404})):
         client = login(member)
