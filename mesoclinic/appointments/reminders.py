@@ -78,7 +78,7 @@ def _deliver(patient: Patient, subject: str, email_body: str, sms_body: str) -> 
 def _log(reminder: Reminder, outcome: str) -> PatientMessage:
     """The chart's entry for ``reminder``: created when sent; a failure updates the earlier
     failure of the same reminder rather than adding one per run."""
-    fields = {
+    fields: dict[str, Any] = {
         "clinic_id": reminder.clinic_id,
         "patient": reminder.patient,
         "appointment": reminder.appointment,

@@ -91,7 +91,7 @@ class CreditForm(ReasonForm):
                 continue
             name = f"line_{found.line.pk}"
             self.fields[name] = forms.DecimalField(
-                label=_("%(line)s: amount to refund before VAT") % {"line": found.line.description},
+                label=_("Refund of %(line)s, before VAT") % {"line": found.line.description},
                 required=False,
                 max_digits=12,
                 decimal_places=2,
