@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -137,6 +137,8 @@ def send_reminder(appointment: Appointment, kind: str, now: dt.datetime) -> bool
             record(None, Action.CREATE, obj=reminder, detail=f"appointment reminder {kind} sent")
     except IntegrityError:
         return False  # another run sent it
+    except DatabaseError:
+        raise  # not a delivery failure: the run stops as before
     except Exception:  # the mail server or SMS gateway refused: rolled back, tried next run
         return _failed(reminder)
     logger.info("appointment reminder %s for %s sent", kind, appointment.public_id)
@@ -168,6 +170,8 @@ def send_recall(plan: TreatmentPlan, now: dt.datetime) -> bool:
             record(None, Action.CREATE, obj=reminder, detail="maintenance recall sent")
     except IntegrityError:
         return False
+    except DatabaseError:
+        raise
     except Exception:
         return _failed(reminder)
     return True

@@ -116,3 +116,27 @@ def test_it_shows_no_message_of_another_clinic(booked, riverside, patient, charl
     seen = PatientMessage.objects.restrict(charlie, Perm.VIEW_DEMOGRAPHICS)
     # then none is theirs
     assert not seen.exists()
+
+
+class Unreachable:
+    """An SMS gateway that is down."""
+
+    def send(self, to: str, body: str) -> None:
+        raise ConnectionError("gateway down")
+
+
+def test_it_logs_an_undelivered_recall_by_sms(plan, make_signed, riverside, patient, settings):
+    # given a completed course due for its recall, a patient with only a phone, the gateway down
+    settings.APPOINTMENTS_RECALL_MONTHS = {plan.protocol: 6}
+    settings.AFTERCARE_SMS_SENDER = "mesoclinic.appointments.tests.test_messages.Unreachable"
+    patient.email = ""
+    patient.save()
+    for days in (400, 350, 300, 250):
+        make_signed(plan, days_ago=days)
+    # when run-due runs
+    sent = run_reminders(riverside, timezone.now())
+    # then no recall counts as sent, and the chart's log says it was not delivered by SMS
+    assert sent["recalls_sent"] == 0
+    failed = PatientMessage.objects.get()
+    assert (failed.kind, failed.channel, failed.outcome) == ("recall", "sms", "failed")
+    assert failed.plan == plan
