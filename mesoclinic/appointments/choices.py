@@ -42,6 +42,28 @@ class ReminderChannel(models.TextChoices):
     SMS = "sms", _("Text message")
 
 
+class MessageKind(models.TextChoices):
+    """What a message logged on the chart was: one the clinic sent, or the patient's answer."""
+
+    BEFORE_48H = "48h", _("48 hours before")
+    BEFORE_2H = "2h", _("2 hours before")
+    RECALL = "recall", _("Maintenance recall")
+    REPLY = "reply", _("Patient's answer")
+
+
+class MessageChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message")
+    LINK = "link", _("Reply link")
+
+
+class MessageOutcome(models.TextChoices):
+    SENT = "sent", pgettext_lazy("message", "Sent")
+    FAILED = "failed", pgettext_lazy("message", "Not delivered")
+    CONFIRMED = "confirmed", _("Confirmed by the patient")
+    RESCHEDULE = "reschedule", _("Patient asked to reschedule")
+
+
 class Reply(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed by the patient")
     RESCHEDULE = "reschedule", _("Patient asked to reschedule")

@@ -16,7 +16,7 @@ from mesoclinic.appointments.models import (
     Appointment,
     AppointmentType,
     CalendarFeed,
-    Reminder,
+    PatientMessage,
     ReminderOptOut,
     Resource,
 )
@@ -34,7 +34,8 @@ from mesoclinic.records.services import save_versioned
 
 @requires(Perm.VIEW_DEMOGRAPHICS)
 def patient_appointments(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The patient's appointments and every reminder or recall sent to them."""
+    """The patient's appointments and every message: reminders and recalls sent or not
+    delivered, and the patient's answers (the chart's timeline lists the same log)."""
     membership = current_membership(request)
     patient = get_object_or_404(
         Patient.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS), public_id=public_id
@@ -45,7 +46,9 @@ def patient_appointments(request: HttpRequest, public_id: str) -> HttpResponse:
         .select_related("appointment_type", "practitioner__user", "room")
         .order_by("-starts_at")
     )
-    sent = Reminder.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS).filter(patient=patient)
+    sent = PatientMessage.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS).filter(
+        patient=patient
+    )
     record(request, Action.VIEW, obj=patient, detail="appointments and reminders")
     return render(
         request,

@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mesoclinic.appointments.choices import (
     ACTIVE,
+    MessageChannel,
+    MessageKind,
+    MessageOutcome,
     ReminderChannel,
     ReminderKind,
     Reply,
@@ -182,6 +185,34 @@ class Reminder(ClinicalRecord):
 
     def __str__(self) -> str:
         return f"Reminder {self.kind} by {self.channel}"
+
+
+class PatientMessage(ClinicalRecord):
+    """One message between the clinic and a patient, as the chart lists it: a reminder or
+    recall sent (or that could not be delivered), or the patient's answer through the reply
+    link. Only what, when, how and about which appointment: never the text, which named the
+    clinic and the time and is rebuilt from the templates if ever needed."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="messages"
+    )
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    plan = models.ForeignKey(
+        "plans.TreatmentPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=MessageKind.choices)
+    channel = models.CharField(max_length=10, choices=MessageChannel.choices)
+    outcome = models.CharField(max_length=12, choices=MessageOutcome.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["clinic", "patient", "at"], name="message_patient")]
+
+    def __str__(self) -> str:
+        return f"Message {self.kind} by {self.channel}: {self.outcome}"
 
 
 class ReplyLink(ClinicalRecord):

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import uuid
 
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 
-from mesoclinic.appointments.choices import Reply
-from mesoclinic.appointments.models import Appointment
+from mesoclinic.appointments.choices import MessageChannel, MessageKind, Reply
+from mesoclinic.appointments.models import Appointment, PatientMessage
 from mesoclinic.appointments.tokens import resolve_reply
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -52,10 +53,22 @@ def reply(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     with translation.override(appointment.patient.language):
         if request.method == "POST" and request.POST.get("answer") in Reply.values:
             answered = request.POST["answer"]
-            Appointment.objects.filter(pk=appointment.pk).update(
-                reply=answered, replied_at=timezone.now(), version=F("version") + 1
-            )
-            record(request, Action.UPDATE, obj=appointment, detail=f"patient reply: {answered}")
+            now = timezone.now()
+            with transaction.atomic():
+                Appointment.objects.filter(pk=appointment.pk).update(
+                    reply=answered, replied_at=now, version=F("version") + 1
+                )
+                # Every answer is on the chart, not only the latest one kept on the appointment.
+                PatientMessage.objects.create(
+                    clinic_id=appointment.clinic_id,
+                    patient_id=appointment.patient_id,
+                    appointment=appointment,
+                    kind=MessageKind.REPLY,
+                    channel=MessageChannel.LINK,
+                    outcome=answered,
+                    at=now,
+                )
+                record(request, Action.UPDATE, obj=appointment, detail=f"patient reply: {answered}")
         elif request.method == "GET":
             record(request, Action.VIEW, obj=appointment, detail="reply link opened by the patient")
         return _private(

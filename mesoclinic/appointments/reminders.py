@@ -4,7 +4,11 @@ sender), in the patient's language.
 
 Each message is claimed first by its ``Reminder`` row (unique per appointment and kind, per
 plan for a recall) inside the transaction that sends it: two runners at once send it once, and
-a failed send rolls the row back for the next run. Nothing goes to a patient who opted out, for
+a failed send rolls the row back for the next run. Every message is also logged for the
+patient's chart (``PatientMessage``): sent in the sending transaction, or, when delivery
+failed, one "not delivered" entry per reminder (its time the latest attempt) written after the
+rollback, so a broken gateway neither hides the failure nor floods the chart, and the run goes
+on with the other patients. Nothing goes to a patient who opted out, for
 imported history, or to a patient with neither e-mail nor phone. The recall interval is per
 protocol (``APPOINTMENTS_RECALL_MONTHS``: {protocol or indication: months}); a course whose
 protocol has none configured is not recalled: the reference gives no maintenance interval.
@@ -18,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,8 +30,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from mesoclinic.aftercare.sms import get_sms_sender
-from mesoclinic.appointments.choices import ReminderChannel, ReminderKind, Status
-from mesoclinic.appointments.models import Appointment, Reminder
+from mesoclinic.appointments.choices import (
+    MessageOutcome,
+    ReminderChannel,
+    ReminderKind,
+    Status,
+)
+from mesoclinic.appointments.models import Appointment, PatientMessage, Reminder
 from mesoclinic.appointments.tokens import issue_reply_link
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
@@ -66,19 +75,50 @@ def _deliver(patient: Patient, subject: str, email_body: str, sms_body: str) -> 
     return ReminderChannel.SMS
 
 
+def _log(reminder: Reminder, outcome: str) -> PatientMessage:
+    """The chart's entry for ``reminder``: created when sent; a failure updates the earlier
+    failure of the same reminder rather than adding one per run."""
+    fields: dict[str, Any] = {
+        "clinic_id": reminder.clinic_id,
+        "patient": reminder.patient,
+        "appointment": reminder.appointment,
+        "plan": reminder.plan,
+        "kind": reminder.kind,
+        "channel": reminder.channel,
+    }
+    if outcome == MessageOutcome.SENT:
+        return PatientMessage.objects.create(**fields, outcome=outcome, at=reminder.sent_at)
+    message, _created = PatientMessage.objects.update_or_create(
+        **fields, outcome=outcome, defaults={"at": reminder.sent_at}
+    )
+    record(None, Action.CREATE, obj=message, detail=f"{reminder.kind} message not delivered")
+    return message
+
+
+def _failed(reminder: Reminder) -> bool:
+    # Why it failed may name the address: not logged, only that it did.
+    about = reminder.appointment or reminder.plan
+    logger.warning(
+        "%s message for %s not delivered", reminder.kind, getattr(about, "public_id", "")
+    )
+    _log(reminder, MessageOutcome.FAILED)
+    return False
+
+
 def send_reminder(appointment: Appointment, kind: str, now: dt.datetime) -> bool:
     """Send one reminder of ``appointment`` once; True when this call sent it."""
     patient = appointment.patient
+    reminder = Reminder(
+        clinic_id=appointment.clinic_id,
+        patient=patient,
+        appointment=appointment,
+        kind=kind,
+        channel=ReminderChannel.EMAIL if patient.email else ReminderChannel.SMS,
+        sent_at=now,
+    )
     try:
         with transaction.atomic():
-            reminder = Reminder.objects.create(
-                clinic_id=appointment.clinic_id,
-                patient=patient,
-                appointment=appointment,
-                kind=kind,
-                channel=ReminderChannel.EMAIL if patient.email else ReminderChannel.SMS,
-                sent_at=now,
-            )
+            reminder.save()
             token = issue_reply_link(appointment)
             context = {
                 "appointment": appointment,
@@ -93,25 +133,31 @@ def send_reminder(appointment: Appointment, kind: str, now: dt.datetime) -> bool
                 email = render_to_string("appointments/email_reminder.txt", context)
                 sms = render_to_string("appointments/sms_reminder.txt", context).strip()
             _deliver(patient, subject, email, sms)
+            _log(reminder, MessageOutcome.SENT)
             record(None, Action.CREATE, obj=reminder, detail=f"appointment reminder {kind} sent")
     except IntegrityError:
         return False  # another run sent it
+    except DatabaseError:
+        raise  # not a delivery failure: the run stops as before
+    except Exception:  # the mail server or SMS gateway refused: rolled back, tried next run
+        return _failed(reminder)
     logger.info("appointment reminder %s for %s sent", kind, appointment.public_id)
     return True
 
 
 def send_recall(plan: TreatmentPlan, now: dt.datetime) -> bool:
     patient = plan.patient
+    reminder = Reminder(
+        clinic_id=plan.clinic_id,
+        patient=patient,
+        plan=plan,
+        kind=ReminderKind.RECALL,
+        channel=ReminderChannel.EMAIL if patient.email else ReminderChannel.SMS,
+        sent_at=now,
+    )
     try:
         with transaction.atomic():
-            reminder = Reminder.objects.create(
-                clinic_id=plan.clinic_id,
-                patient=patient,
-                plan=plan,
-                kind=ReminderKind.RECALL,
-                channel=ReminderChannel.EMAIL if patient.email else ReminderChannel.SMS,
-                sent_at=now,
-            )
+            reminder.save()
             context = {"clinic": plan.clinic}
             with translation.override(patient.language):
                 subject = gettext("Time for your follow-up visit at %(clinic)s") % {
@@ -120,9 +166,14 @@ def send_recall(plan: TreatmentPlan, now: dt.datetime) -> bool:
                 email = render_to_string("appointments/email_recall.txt", context)
                 sms = render_to_string("appointments/sms_recall.txt", context).strip()
             _deliver(patient, subject, email, sms)
+            _log(reminder, MessageOutcome.SENT)
             record(None, Action.CREATE, obj=reminder, detail="maintenance recall sent")
     except IntegrityError:
         return False
+    except DatabaseError:
+        raise
+    except Exception:
+        return _failed(reminder)
     return True
 
 

@@ -78,6 +78,38 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=Textarea(attrs={"rows": 2}))
 
 
+class CreditForm(ReasonForm):
+    """A refund: why, and per line of the invoice the amount before VAT to refund (at most
+    what remains of it; blank or 0 refunds nothing of that line). It opens with what remains
+    of every line, so issuing it untouched refunds the rest of the invoice."""
+
+    def __init__(self, *args: Any, credits: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line_fields: list[tuple[str, Any]] = []
+        for found in credits:
+            if found.remaining.net <= 0:
+                continue
+            name = f"line_{found.line.pk}"
+            self.fields[name] = forms.DecimalField(
+                label=_("Refund of %(line)s, before VAT") % {"line": found.line.description},
+                required=False,
+                max_digits=12,
+                decimal_places=2,
+                min_value=Decimal(0),
+                max_value=found.remaining.net,
+                initial=found.remaining.net,
+            )
+            self.line_fields.append((name, found.line))
+
+    def amounts_net(self) -> dict[int, Decimal]:
+        """{line pk: amount before VAT} of the lines with an amount to refund."""
+        return {
+            line.pk: self.cleaned_data[name]
+            for name, line in self.line_fields
+            if self.cleaned_data.get(name)
+        }
+
+
 class SellPackageForm(forms.Form):
     item = _ItemField(queryset=PriceItem.objects.none(), label=_("Package"))
 

@@ -241,6 +241,13 @@ class InvoiceLine(models.Model):
     package = models.ForeignKey(
         "billing.Package", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A credit note's line: the invoice line it refunds (all or part of). Its amounts are set
+    # by the credit (``amounts.credit_amounts``: the last credit of a line takes the VAT that
+    # remains to the cent), not recomputed from quantity and price. DO_NOTHING as for
+    # ``Invoice.credits``: an issued line is never deleted anyway.
+    credits_line = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="credited_by"
+    )
 
     class Meta:
         ordering = ["id"]
@@ -249,6 +256,8 @@ class InvoiceLine(models.Model):
         return self.description
 
     def amounts(self) -> LineAmounts:
+        if self.credits_line_id is not None:
+            return LineAmounts(self.net_amount, self.vat_amount, self.gross_amount)
         return line_amounts(self.quantity, self.unit_price, self.vat_rate_percent)
 
     def _invoice_issued(self) -> bool:

@@ -3,7 +3,7 @@
 Numbers are gap-free per clinic and series: a document gets its number only when issued, in
 the transaction that issues it, from the series' counter row locked with SELECT … FOR UPDATE
 (``_next_number``). Two desks issuing at once wait for each other; a failed issue rolls its
-number back. Credit notes have their own series (prefix ``AV-`` by default): a credit note is
+number back (credit notes themselves are made in ``credits.py``). Credit notes have their own series (prefix ``AV-`` by default): a credit note is
 a document of its own kind, and keeping it out of the invoice series means the invoice series
 counts invoices only, each series still without a gap, which is how accountants reconcile them.
 Every write is audited in its transaction.
@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
 from mesoclinic.billing.amounts import ZERO, totals
-from mesoclinic.billing.choices import InvoiceKind, PaymentMethod
+from mesoclinic.billing.choices import PaymentMethod
 from mesoclinic.billing.models import (
     BillingSettings,
     Invoice,
@@ -243,39 +243,6 @@ def issue(request: HttpRequest | None, membership: Membership, invoice: Invoice)
         draft.refresh_from_db()
         record(request, Action.CREATE, obj=draft, detail=f"issued {draft.kind} {number}")
     return draft
-
-
-def credit(
-    request: HttpRequest | None, membership: Membership, invoice: Invoice, reason: str
-) -> Invoice:
-    """Refund an issued invoice in full with a credit note, issued at once (its own series)."""
-    if not reason.strip():
-        raise BillingError(gettext("Say why the invoice is refunded."))
-    with transaction.atomic():
-        original = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        if not original.is_issued or original.is_credit_note:
-            raise BillingError(gettext("Only an issued invoice can be refunded."))
-        if original.credit_notes.exists():
-            raise BillingError(gettext("This invoice has already been refunded."))
-        note = Invoice.objects.create(
-            clinic=original.clinic,
-            patient=original.patient,
-            kind=InvoiceKind.CREDIT_NOTE,
-            currency=original.currency,
-            credits=original,
-            reason=reason.strip(),
-            created_by=membership.user,
-        )
-        for line in original.lines.all():
-            InvoiceLine.objects.create(
-                invoice=note,
-                description=line.description,
-                quantity=-line.quantity,
-                unit_price=line.unit_price,
-                vat_rate_percent=line.vat_rate_percent,
-            )
-        record(request, Action.CREATE, obj=note, detail="credit note drafted")
-        return issue(request, membership, note)
 
 
 def take_payment(

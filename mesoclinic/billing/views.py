@@ -20,8 +20,16 @@ from django.views.decorators.http import require_POST
 
 from mesoclinic.audit.choices import Action
 from mesoclinic.audit.services import record
-from mesoclinic.billing import pdf, reports, services
-from mesoclinic.billing.forms import AddLineForm, DayForm, PaymentForm, PeriodForm, ReasonForm
+from mesoclinic.billing import credits, pdf, reports, services
+from mesoclinic.billing.amounts import ZERO
+from mesoclinic.billing.forms import (
+    AddLineForm,
+    CreditForm,
+    DayForm,
+    PaymentForm,
+    PeriodForm,
+    ReasonForm,
+)
 from mesoclinic.billing.models import Invoice, Package, PackageUse
 from mesoclinic.clinics.models import Membership
 from mesoclinic.clinics.permissions import current_membership, requires
@@ -130,15 +138,23 @@ def invoice_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def _invoice_page(
     request: HttpRequest, membership: Membership, invoice: Invoice, **forms: Any
 ) -> HttpResponse:
+    line_credits = credits.line_credits(invoice)
+    refundable = (
+        invoice.is_issued and not invoice.is_credit_note and credits.remains_to_credit(line_credits)
+    )
     context: dict[str, Any] = {
         "invoice": invoice,
-        "lines": list(invoice.lines.all()),
+        "lines": line_credits,
         "payments": list(invoice.payments.all()),
         "credit_notes": list(invoice.credit_notes.all()),
+        # What the credit notes refunded and what remains of the invoice, with VAT.
+        "credited_total": sum((c.credited.gross for c in line_credits), ZERO),
+        "remaining_total": sum((c.remaining.gross for c in line_credits), ZERO),
+        "refundable": refundable,
         "line_form": forms.get("line_form") or AddLineForm(clinic=membership.clinic),
         "payment_form": forms.get("payment_form")
         or PaymentForm(initial={"amount": abs(invoice.balance_due()) or None}),
-        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "credit_form": forms.get("credit_form") or CreditForm(credits=line_credits),
     }
     return render(request, "billing/invoice.html", context, status=400 if forms else 200)
 
@@ -244,19 +260,21 @@ def invoice_pay(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def invoice_credit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     membership = current_membership(request)
     invoice = _invoice(membership, Perm.TAKE_PAYMENTS, public_id)
-    form = ReasonForm(request.POST)
+    form = CreditForm(request.POST, credits=credits.line_credits(invoice))
     if form.is_valid():
         try:
-            note = services.credit(request, membership, invoice, form.cleaned_data["reason"])
+            note = credits.credit(
+                request, membership, invoice, form.cleaned_data["reason"], form.amounts_net()
+            )
         except services.BillingError as exc:
-            form.add_error("reason", str(exc))
+            form.add_error(None, str(exc))
         else:
             messages.success(
                 request,
                 gettext("Credit note %(number)s issued.") % {"number": note.number_text},
             )
             return redirect("billing:invoice", public_id=note.public_id)
-    return _invoice_page(request, membership, invoice, reason_form=form)
+    return _invoice_page(request, membership, invoice, credit_form=form)
 
 
 @requires(Perm.VIEW_BILLING)

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from mesoclinic.billing import packages, services
+from mesoclinic.billing import credits, packages, services
 from mesoclinic.billing.models import BillingSettings, PackageUse, PriceItem
 from mesoclinic.clinical_codes import AREAS
 from mesoclinic.clinics.choices import Role
@@ -81,7 +81,7 @@ def write_billing(clinic: Clinic) -> dict[str, int]:
             services.take_payment(None, desk, invoice, invoice.gross_total, "card")
         elif number == 1:
             services.take_payment(None, desk, invoice, Decimal("50.00"), "cash")
-            services.credit(None, desk, invoice, "Price agreed beforehand")
+            credits.credit(None, desk, invoice, "Price agreed beforehand")
     # One draft left open, as the desk would have one in hand.
     services.new_draft(None, desk, first.patient)
     return {"invoices": invoices, "packages": 1}

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
 
+from mesoclinic.appointments.models import PatientMessage
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.outcomes.services import TreatedSites, annotate_measurements, record_treated_site
@@ -156,6 +157,16 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
         "lot", "session"
     ):
         add(ae.onset_date, "adverse_event", ae)
+    # Reminders, recalls and the patient's answers, in one query: what, when, how and about
+    # which appointment (no message text). Front-desk data (view_demographics), drawn here only
+    # for the clinical roles that see the timeline; reception reads the same log on the
+    # patient's appointments page.
+    for message in (
+        PatientMessage.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS)
+        .filter(patient=patient)
+        .select_related("appointment__appointment_type")
+    ):
+        add(message.at, "message", message)
     measurements = list(patient.measurements.restrict(membership, Perm.VIEW_CLINICAL))
     by_day: dict[dt.date, list[Any]] = {}
     for m in measurements:

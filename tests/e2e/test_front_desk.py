@@ -1,19 +1,16 @@
-"""The front desk in a real browser: reception books Maria's next session from her plan into a
-free slot, a double booking of it is refused, the reminder goes out (file outbox), Maria
-confirms through the link on a phone, and alice sees her arrival on Today."""
+"""The front desk's calendar in a real browser: at tablet width and by keyboard. The booking
+fixture (``desk``) and form filling (``_fill``) are shared with the day's walk from booking to
+payment, test_front_desk_day.py, which holds the booking, reminder, reply and arrival steps."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from mesoclinic.appointments.choices import Reply, ResourceKind
-from mesoclinic.appointments.models import Appointment, AppointmentType, Resource
-from mesoclinic.appointments.reminders import run_reminders
+from mesoclinic.appointments.choices import ResourceKind
+from mesoclinic.appointments.models import AppointmentType, Resource
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanArea, TreatmentPlan
 from mesoclinic.records.services import sign_record
@@ -71,54 +68,6 @@ def _fill(page, starts: str) -> None:
     page.get_by_label("Starts at").fill(starts)
     page.get_by_label("Practitioner").select_option(label="Alice Archer")
     page.get_by_label("Room", exact=True).select_option(label="Room 1")
-
-
-def test_it_books_from_the_plan_reminds_and_shows_the_arrival(
-    page, phone_page, desk, riverside, patient
-):
-    local = timezone.localtime(timezone.now() + dt.timedelta(hours=3), riverside.zone)
-    starts = local.replace(minute=0, second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M")
-    # given reception on Maria's appointments page
-    sign_in(page, "bob")
-    page.goto(f"/appointments/patient/{patient.public_id}/")
-    # when she books the next session of the plan into a free slot in three hours
-    page.get_by_role("link", name="Book the next session").click()
-    page.get_by_text("Course: 1 done, 0 booked, 3 still to book.").wait_for()
-    _fill(page, starts)
-    page.get_by_role("button", name="Book").click()
-    # then the appointment is booked
-    page.get_by_text("Appointment booked.").wait_for()
-    assert Appointment.objects.get().plan is not None
-    # when Ben is booked with alice in the same slot
-    page.goto("/appointments/book/")
-    page.get_by_label("Patient MRN").fill("RV000002")
-    _fill(page, starts)
-    page.get_by_role("button", name="Book").click()
-    # then it is refused, saying who is taken
-    page.get_by_text("Alice Archer is already booked at that time.").wait_for()
-    assert Appointment.objects.count() == 1
-    # when the reminders run, the e-mail goes out with Maria's link
-    assert run_reminders(riverside, timezone.now())["reminders_sent"] == 1
-    (sent,) = list(Path(desk).iterdir())
-    link = re.search(r"https?://\S+(/r/\S+)", sent.read_text()).group(1)
-    # and Maria confirms it on her phone
-    phone_page.goto(link)
-    phone_page.get_by_role("heading", name="Your appointment").wait_for()
-    phone_page.get_by_role("button", name="I will come").click()
-    phone_page.get_by_text("Thank you: your appointment is confirmed.").wait_for()
-    assert Appointment.objects.get().reply == Reply.CONFIRMED
-    # when reception marks her arrived
-    page.goto(f"/appointments/{Appointment.objects.get().public_id}/")
-    page.get_by_role("button", name="Arrived").click()
-    page.get_by_text("Appointment updated.").wait_for()
-    # then alice sees the arrival on Today, with the session draft opened for her
-    page.get_by_role("button", name="Sign out").click()
-    sign_in(page, "alice")
-    today = page.locator("section", has=page.get_by_role("heading", name="Appointments today"))
-    assert "Maria Lopez" in today.inner_text()
-    assert "Arrived" in today.inner_text()
-    today.get_by_role("link", name="open draft").click()
-    page.get_by_role("heading", name=re.compile("Session")).first.wait_for()
 
 
 def test_it_keeps_the_calendar_accessible_at_tablet_width_and_by_keyboard(

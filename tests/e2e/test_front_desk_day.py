@@ -2,7 +2,9 @@
 session from her plan into a free slot, a double booking is refused, the reminder goes out
 (file outbox), Maria confirms through the link on a phone-size page, reception marks her
 arrived, alice sees the arrival on Today, records and signs the session, the prepaid course
-drops by one, and reception issues the invoice and takes the payment — never seeing a note."""
+drops by one, and reception issues the invoice and takes the payment in two parts — never
+seeing the session's note. (This one walk holds the steps test_front_desk.py and the billing
+walk used to repeat; test_front_desk.py keeps the calendar's keyboard and tablet check.)"""
 
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ from tests.e2e.test_front_desk import _fill, desk  # noqa: F401  (the booking fi
 from tests.treatment_readiness import make_ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+NOTE = "Mild erythema at two points, settled before leaving."
 
 
 @pytest.fixture
@@ -62,9 +66,11 @@ def test_it_runs_the_front_desk_day_from_booking_to_payment(page, phone_page, da
     # when she books the plan's next session into a free slot in three hours
     page.goto(f"/appointments/patient/{patient.public_id}/")
     page.get_by_role("link", name="Book the next session").click()
+    page.get_by_text("Course: 1 done, 0 booked, 3 still to book.").wait_for()
     _fill(page, starts)
     page.get_by_role("button", name="Book").click()
     page.get_by_text("Appointment booked.").wait_for()
+    assert Appointment.objects.get().plan is not None
     # and tries to book another patient with alice in the same slot: refused
     page.goto("/appointments/book/")
     page.get_by_label("Patient MRN").fill("RV000002")
@@ -77,6 +83,7 @@ def test_it_runs_the_front_desk_day_from_booking_to_payment(page, phone_page, da
     (sent,) = list(Path(day).iterdir())
     link = re.search(r"https?://\S+(/r/\S+)", sent.read_text()).group(1)
     phone_page.goto(link)
+    phone_page.get_by_role("heading", name="Your appointment").wait_for()
     phone_page.get_by_role("button", name="I will come").click()
     phone_page.get_by_text("Thank you: your appointment is confirmed.").wait_for()
     assert Appointment.objects.get().reply == Reply.CONFIRMED
@@ -88,11 +95,14 @@ def test_it_runs_the_front_desk_day_from_booking_to_payment(page, phone_page, da
     # then alice sees the arrival on Today and opens the session draft
     sign_in(page, "alice")
     today = page.locator("section", has=page.get_by_role("heading", name="Appointments today"))
+    assert "Maria Lopez" in today.inner_text()
     assert "Arrived" in today.inner_text()
     today.get_by_role("link", name="open draft").click()
     page.get_by_role("heading", name=re.compile("Session")).first.wait_for()
     draft = TreatmentSession.objects.get(signed_at__isnull=True)
     assert draft.performed_at <= timezone.now()
+    # (her clinical note, written straight into the draft: reception must never see it)
+    TreatmentSession.objects.filter(pk=draft.pk).update(notes=NOTE)
     # when she records the line she injected and signs the session
     choose(page.get_by_label("Product"), "PC/DC")
     choose(page.get_by_label("Lot"), "PCDC-7")
@@ -106,16 +116,23 @@ def test_it_runs_the_front_desk_day_from_booking_to_payment(page, phone_page, da
     sign_in(page, "bob")
     page.goto(billing_url)
     assert page.get_by_test_id("package-balance").inner_text() == "5"
+    assert NOTE not in page.content()
     day_of_session = riverside.day_of(draft.performed_at).isoformat()
     page.get_by_role("button", name=f"Invoice this session {day_of_session}").click()
     page.get_by_label("Price list item").select_option(label="Lipolysis")
     page.get_by_role("button", name="Add the line").click()
     page.get_by_role("button", name="Issue the invoice").click()
     page.get_by_text("Issued as number F-000002.").wait_for()
-    page.get_by_label("Amount").fill("180")
+    # (part in cash, the rest by card)
+    page.get_by_label("Amount").fill("100")
+    page.get_by_label("Method").select_option("cash")
+    page.get_by_role("button", name="Record the payment").click()
+    page.get_by_text("Payment recorded.").wait_for()
+    assert page.get_by_test_id("balance-due").inner_text() == "£80.00"
     page.get_by_label("Method").select_option("card")
     page.get_by_role("button", name="Record the payment").click()
     page.get_by_text("Payment recorded.").wait_for()
     assert page.get_by_test_id("balance-due").inner_text() == "£0.00"
+    assert NOTE not in page.content()
     invoice = Invoice.objects.get(session=draft)
     assert (invoice.number, invoice.gross_total, invoice.balance_due()) == (2, Decimal("180.00"), 0)

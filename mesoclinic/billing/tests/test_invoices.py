@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from mesoclinic.billing import services
+from mesoclinic.billing import credits, services
 from mesoclinic.billing.choices import InvoiceKind
 from mesoclinic.billing.models import Invoice, InvoiceLine, Payment
 from mesoclinic.records.models import ImmutableRecordError
@@ -89,7 +89,7 @@ def test_it_refunds_with_a_credit_note_in_its_own_series(bob, issued):
     # given two issued invoices
     first, second = issued(), issued()
     # when the first is refunded
-    note = services.credit(None, bob, first, "Treatment not given")
+    note = credits.credit(None, bob, first, "Treatment not given")
     # then the credit note is numbered 1 of its own series and negates the invoice
     assert note.kind == InvoiceKind.CREDIT_NOTE
     assert note.number == 1
@@ -100,7 +100,7 @@ def test_it_refunds_with_a_credit_note_in_its_own_series(bob, issued):
     assert second.number == 2
     # and an invoice is refunded once only
     with pytest.raises(services.BillingError):
-        services.credit(None, bob, first, "again")
+        credits.credit(None, bob, first, "again")
 
 
 def test_it_takes_partial_payments_down_to_the_balance(bob, issued):
@@ -131,7 +131,7 @@ def test_it_pays_back_a_credit_note_as_a_negative_payment(bob, issued):
     # given an invoice paid in full, then refunded
     invoice = issued()
     services.take_payment(None, bob, invoice, D("180"), "card")
-    note = services.credit(None, bob, invoice, "Cancelled course")
+    note = credits.credit(None, bob, invoice, "Cancelled course")
     # when the money is paid back to the card
     refund = services.take_payment(None, bob, note, D("180"), "card")
     # then the refund is negative and nothing more is owed either way

@@ -42,6 +42,35 @@ def _add_course(patient: Patient, alice: Membership, sessions: int) -> None:
         SessionArea.objects.create(session=session, area="abdomen", side="midline")
 
 
+def _add_messages(patient: Patient, alice: Membership, count: int) -> None:
+    """``count`` reminders, each about an appointment of its own (drawn with its type)."""
+    from mesoclinic.appointments.choices import MessageChannel, MessageKind, MessageOutcome
+    from mesoclinic.appointments.models import Appointment, AppointmentType, PatientMessage
+
+    visit = AppointmentType.objects.create(
+        clinic=patient.clinic, name="Review", duration_minutes=30, needs_room=False
+    )
+    for n in range(count):
+        starts = timezone.now() - dt.timedelta(days=n)
+        appointment = Appointment.objects.create(
+            clinic=patient.clinic,
+            patient=patient,
+            appointment_type=visit,
+            practitioner=alice,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(minutes=30),
+        )
+        PatientMessage.objects.create(
+            clinic=patient.clinic,
+            patient=patient,
+            appointment=appointment,
+            kind=MessageKind.BEFORE_48H,
+            channel=MessageChannel.SMS,
+            outcome=MessageOutcome.SENT,
+            at=starts - dt.timedelta(hours=48),
+        )
+
+
 def _chart_queries(client: Client, patient: Patient) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("patient_chart", args=[patient.public_id]))
@@ -55,9 +84,10 @@ def test_it_draws_the_chart_in_a_constant_number_of_queries(login, alice, patien
     _add_course(patient, alice, sessions=1)
     _chart_queries(client, patient)  # warm Django's per-process caches (content types)
     small = _chart_queries(client, patient)
-    # when the patient has four more courses of three sessions each
+    # when the patient has four more courses of three sessions each, and ten messages logged
     for _ in range(4):
         _add_course(patient, alice, sessions=3)
+    _add_messages(patient, alice, 10)
     large = _chart_queries(client, patient)
-    # then the chart needs no more queries (no query per plan or session)
+    # then the chart needs no more queries (no query per plan, session or message)
     assert large == small
