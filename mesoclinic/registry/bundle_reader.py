@@ -26,13 +26,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from mesoclinic.registry.bundle_cells import cell_checks
 from mesoclinic.registry.bundle_checks import cross_check
+from mesoclinic.registry.bundle_columns import check_column
 from mesoclinic.registry.bundle_format import FILES, FileSpec, is_extension
 from mesoclinic.registry.bundle_model import Bundle, BundleError, BundleRow
 
 # A zip entry larger than this is refused before it is inflated (a zip bomb guard).
 MAX_FILE_BYTES = 1 << 30
+# The invalid columns of a row without any (shared: a row's set is never changed).
+_NONE_INVALID: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -211,33 +213,44 @@ def _parse_rows(
     today: dt.date,
     found: list[tuple[int, int, BundleError]],
 ) -> list[BundleRow]:
-    """The rows of ``records``, checked a column at a time: each column's check is chosen
-    once and applied down the column, which costs far less per cell than a row at a time.
+    """The rows of ``records``, checked a column at a time (``bundle_columns``: most
+    columns are proved valid with a few calls into C, the rest checked cell by cell).
     A cell's error goes to ``found``."""
+    if not records:
+        return []
     invalid: dict[int, set[str]] = {}
     value_columns: list[list[object]] = []
+    # The file's columns at once (every record has the header's width).
+    cells = list(zip(*records, strict=True))
     for position, column in enumerate(spec.columns):
-        missing, check = cell_checks(column, today)
         index = positions.get(column.name)
-        raws = [record[index] for record in records] if index is not None else [""] * len(records)
-        parsed = [check(raw) if raw else missing for raw in raws]
-        value_columns.append([value for value, _ in parsed])
-        for i in [i for i, (_, expected) in enumerate(parsed) if expected is not None]:
+        raws = cells[index] if index is not None else ("",) * len(records)
+        values, bad = check_column(column, today, raws)
+        value_columns.append(values)
+        for i, expected in bad:
             found.append(
                 (
                     lines[i],
                     position,
-                    BundleError(spec.name, lines[i], column.name, raws[i], parsed[i][1] or ""),
+                    BundleError(spec.name, lines[i], column.name, raws[i], expected),
                 )
             )
             invalid.setdefault(i, set()).add(column.name)
     names = spec.column_names
+    valid = _NONE_INVALID
+    if not extras:
+        return [
+            BundleRow(dict(zip(names, values, strict=True)), {}, line, invalid.get(i, valid))
+            for i, (values, line) in enumerate(
+                zip(zip(*value_columns, strict=True), lines, strict=True)
+            )
+        ]
     return [
         BundleRow(
-            values=dict(zip(names, values, strict=True)),
-            extra={name: record[index] for name, index in extras},
-            line=line,
-            invalid=invalid.get(i, set()),
+            dict(zip(names, values, strict=True)),
+            {name: record[index] for name, index in extras},
+            line,
+            invalid.get(i, valid),
         )
         for i, (values, record, line) in enumerate(
             zip(zip(*value_columns, strict=True), records, lines, strict=True)
