@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from mesoclinic.registry.bundle_checks import cross_check
 from mesoclinic.registry.bundle_columns import check_column
@@ -160,12 +161,50 @@ def _read_file(
     bundle.extra_columns[spec.name] = extras
     extra_positions = [(name, header.index(name)) for name in extras]
     width = len(header)
-    records: list[list[str]] = []
-    lines: list[int] = []
     # Errors of this file as (line, column's position, error), put in reading order at the end.
     found: list[tuple[int, int, BundleError]] = []
-    broken: BundleError | None = None
     start = reader.line_num + 1
+    # Most files are one record a line, none blank or short: read in one call, and each
+    # record's line follows from its place. Anything else is read again record by record.
+    try:
+        rest: list[list[str]] | None = list(reader)
+    except csv.Error:
+        rest = None
+    broken: BundleError | None = None
+    if (
+        rest is not None
+        and reader.line_num == start - 1 + len(rest)
+        and all(map(any, rest))
+        and set(map(len, rest)) <= {width}
+    ):
+        records, lines = rest, list(range(start, start + len(rest)))
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        next(reader)  # the header, read above
+        records, lines, broken = _one_by_one(spec, reader, width, start, found)
+    bundle.rows[spec.name].extend(
+        _parse_rows(spec, records, lines, positions, extra_positions, today, found)
+    )
+    found.sort(key=lambda item: (item[0], item[1]))
+    errors.extend(error for _, _, error in found)
+    if broken is not None:
+        # Nothing after a quoting error can be read reliably: the file's reading stops there.
+        errors.append(broken)
+
+
+def _one_by_one(
+    spec: FileSpec,
+    reader: Any,
+    width: int,
+    start: int,
+    found: list[tuple[int, int, BundleError]],
+) -> tuple[list[list[str]], list[int], BundleError | None]:
+    """The records after the header with the line each starts on, read one at a time:
+    blank records skipped, a record of the wrong width reported to ``found``, and the
+    quoting error that stops the reading, if any."""
+    records: list[list[str]] = []
+    lines: list[int] = []
+    broken: BundleError | None = None
     while True:
         try:
             record = next(reader)
@@ -194,14 +233,7 @@ def _read_file(
             continue
         records.append(record)
         lines.append(line)
-    bundle.rows[spec.name].extend(
-        _parse_rows(spec, records, lines, positions, extra_positions, today, found)
-    )
-    found.sort(key=lambda item: (item[0], item[1]))
-    errors.extend(error for _, _, error in found)
-    if broken is not None:
-        # Nothing after a quoting error can be read reliably: the file's reading stops there.
-        errors.append(broken)
+    return records, lines, broken
 
 
 def _parse_rows(
