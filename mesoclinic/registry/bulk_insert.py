@@ -185,6 +185,9 @@ def _prepared(
     )
 
 
+_AUTO_KEYS = ("AutoField", "BigAutoField", "SmallAutoField")
+
+
 def insert_rows(
     model: type[models.Model],
     columns: Sequence[str],
@@ -193,15 +196,25 @@ def insert_rows(
     label: str,
     progress: Progress,
 ) -> int:
-    """Insert ``rows`` (values for ``columns``, by attribute name such as ``patient_id``,
-    the primary key included) into ``model``'s table; the number inserted."""
+    """Insert ``rows`` (values for ``columns``, by attribute name such as ``patient_id``)
+    into ``model``'s table; the number inserted. The primary key is one of the columns
+    when other rows will refer to these (``allocate_keys``); left out, the database
+    numbers the rows."""
     total = len(rows)
     if not total:
         return 0
     progress(f"writing {total:,} {label}")
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
     given = [by_attname[name] for name in columns]
-    rest = [field for field in model._meta.concrete_fields if field.attname not in columns]
+    # A row no other row refers to needs no key chosen in advance: left out, the
+    # database's own default (the sequence, SQLite's AUTOINCREMENT) gives it one.
+    pk = model._meta.pk
+    generated = pk if pk is not None and pk.get_internal_type() in _AUTO_KEYS else None
+    rest = [
+        field
+        for field in model._meta.concrete_fields
+        if field.attname not in columns and field is not generated
+    ]
     constant_fields, constants, per_row_fields, per_row = _defaults(rest, total)
     order = [*given, *constant_fields, *per_row_fields]
     converters = [_converter(f) for f in given]
