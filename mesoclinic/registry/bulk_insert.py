@@ -73,8 +73,9 @@ def _converter(field: Field) -> Callable[[Any], Any] | None:
     """How a Python value of ``field`` becomes what the driver is given; None: as it is.
 
     The same conversions ``field.get_db_prep_save`` makes, chosen once per column: JSON as
-    text, and on SQLite a UUID as 32 hex digits and a moment as naive UTC text. Dates and
-    decimals go as they are (Django registers their SQLite adapters; psycopg adapts them).
+    text, and on SQLite a UUID as 32 hex digits, a moment as naive UTC text and a day as
+    ISO text. Decimals go as they are (Django registers their SQLite adapter; psycopg
+    adapts every type).
     """
     kind = field.get_internal_type()
     if kind == "JSONField":
@@ -91,8 +92,23 @@ def _converter(field: Field) -> Callable[[Any], Any] | None:
         return None
     if kind == "UUIDField":
         return lambda value: value.hex
-    if kind == "DateTimeField":
-        return connection.ops.adapt_datetimefield_value
+    if kind in ("DateTimeField", "DateField"):
+        # Imported moments and days repeat (a session is at noon on its day): each is
+        # converted once, to the text Django stores (naive UTC for a moment).
+        adapt = (
+            connection.ops.adapt_datetimefield_value
+            if kind == "DateTimeField"
+            else connection.ops.adapt_datefield_value
+        )
+        converted: dict[Any, Any] = {}
+
+        def to_text(value: Any) -> Any:
+            text = converted.get(value)
+            if text is None:
+                text = converted[value] = adapt(value)
+            return text
+
+        return to_text
     return None
 
 
@@ -150,22 +166,26 @@ def _prepared(
     constants: tuple[Any, ...],
     per_row: Sequence[Sequence[Any]],
 ) -> list[tuple[Any, ...]]:
-    """The rows as the driver takes them: converted, then the defaults appended."""
-    convert = [(i, c) for i, c in enumerate(converters) if c is not None]
-    made: Iterable[tuple[Any, ...]] = zip(*per_row, strict=True) if per_row else repeat(())
-    out: list[tuple[Any, ...]] = []
-    append = out.append
-    for row, own in zip(rows, made, strict=False):  # made may be an endless repeat
-        if convert:
-            values = list(row)
-            for i, c in convert:
-                value = values[i]
-                if value is not None:
-                    values[i] = c(value)
-            append((*values, *constants, *own))
-        else:
-            append((*row, *constants, *own))
-    return out
+    """The rows as the driver takes them: converted, then the defaults appended.
+
+    A column at a time: the rows are taken apart and put together again by ``zip`` (in C),
+    and only the columns that need a conversion are walked in Python."""
+    count = len(rows)
+    columns: list[Iterable[Any]] = list(zip(*rows, strict=True))
+    for i, convert in enumerate(converters):
+        if convert is not None:
+            columns[i] = [None if value is None else convert(value) for value in columns[i]]
+    return list(
+        zip(
+            *columns,
+            *(repeat(constant, count) for constant in constants),
+            *per_row,
+            strict=True,
+        )
+    )
+
+
+_AUTO_KEYS = ("AutoField", "BigAutoField", "SmallAutoField")
 
 
 def insert_rows(
@@ -176,15 +196,25 @@ def insert_rows(
     label: str,
     progress: Progress,
 ) -> int:
-    """Insert ``rows`` (values for ``columns``, by attribute name such as ``patient_id``,
-    the primary key included) into ``model``'s table; the number inserted."""
+    """Insert ``rows`` (values for ``columns``, by attribute name such as ``patient_id``)
+    into ``model``'s table; the number inserted. The primary key is one of the columns
+    when other rows will refer to these (``allocate_keys``); left out, the database
+    numbers the rows."""
     total = len(rows)
     if not total:
         return 0
     progress(f"writing {total:,} {label}")
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
     given = [by_attname[name] for name in columns]
-    rest = [field for field in model._meta.concrete_fields if field.attname not in columns]
+    # A row no other row refers to needs no key chosen in advance: left out, the
+    # database's own default (the sequence, SQLite's AUTOINCREMENT) gives it one.
+    pk = model._meta.pk
+    generated = pk if pk is not None and pk.get_internal_type() in _AUTO_KEYS else None
+    rest = [
+        field
+        for field in model._meta.concrete_fields
+        if field.attname not in columns and field is not generated
+    ]
     constant_fields, constants, per_row_fields, per_row = _defaults(rest, total)
     order = [*given, *constant_fields, *per_row_fields]
     converters = [_converter(f) for f in given]

@@ -187,7 +187,10 @@ def _integer_checker(column: Column, today: dt.date) -> Callable[[str], Parsed]:
     def integer(raw: str) -> Parsed:
         if not shape(raw):
             return bad
-        value = int(raw)
+        try:
+            value = int(raw)
+        except ValueError:  # more digits than int() converts (4,300): far out of range
+            return bad
         if not _in_range(column, Decimal(value), maximum):
             return bad
         return value, None

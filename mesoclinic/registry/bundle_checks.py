@@ -37,7 +37,8 @@ def _raw(file: str, column: str, value: Any) -> str:
 
 
 def _valid(row: BundleRow, *columns: str) -> bool:
-    return not row.invalid.intersection(columns)
+    invalid = row.invalid
+    return not invalid or invalid.isdisjoint(columns)
 
 
 def cross_check(bundle: Bundle, today: dt.date, errors: list[BundleError]) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
 from mesoclinic.registry.bundle_format import FILES
 
 
-@dataclass
+@dataclass(slots=True)
 class BundleRow:
     """One CSV record: typed values of the spec's columns (None = empty) and its ``x_`` cells.
 
@@ -20,7 +21,7 @@ class BundleRow:
     extra: dict[str, str] = field(default_factory=dict)
     line: int = 0
     # Columns whose cell failed validation: cross-file checks skip them to avoid cascades.
-    invalid: set[str] = field(default_factory=set, compare=False, repr=False)
+    invalid: AbstractSet[str] = field(default_factory=frozenset, compare=False, repr=False)
 
 
 @dataclass

@@ -25,14 +25,17 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from mesoclinic.registry.bundle_cells import cell_checks
 from mesoclinic.registry.bundle_checks import cross_check
+from mesoclinic.registry.bundle_columns import check_column
 from mesoclinic.registry.bundle_format import FILES, FileSpec, is_extension
 from mesoclinic.registry.bundle_model import Bundle, BundleError, BundleRow
 
 # A zip entry larger than this is refused before it is inflated (a zip bomb guard).
 MAX_FILE_BYTES = 1 << 30
+# The invalid columns of a row without any (shared: a row's set is never changed).
+_NONE_INVALID: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -158,12 +161,50 @@ def _read_file(
     bundle.extra_columns[spec.name] = extras
     extra_positions = [(name, header.index(name)) for name in extras]
     width = len(header)
-    records: list[list[str]] = []
-    lines: list[int] = []
     # Errors of this file as (line, column's position, error), put in reading order at the end.
     found: list[tuple[int, int, BundleError]] = []
-    broken: BundleError | None = None
     start = reader.line_num + 1
+    # Most files are one record a line, none blank or short: read in one call, and each
+    # record's line follows from its place. Anything else is read again record by record.
+    try:
+        rest: list[list[str]] | None = list(reader)
+    except csv.Error:
+        rest = None
+    broken: BundleError | None = None
+    if (
+        rest is not None
+        and reader.line_num == start - 1 + len(rest)
+        and all(map(any, rest))
+        and set(map(len, rest)) <= {width}
+    ):
+        records, lines = rest, list(range(start, start + len(rest)))
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        next(reader)  # the header, read above
+        records, lines, broken = _one_by_one(spec, reader, width, start, found)
+    bundle.rows[spec.name].extend(
+        _parse_rows(spec, records, lines, positions, extra_positions, today, found)
+    )
+    found.sort(key=lambda item: (item[0], item[1]))
+    errors.extend(error for _, _, error in found)
+    if broken is not None:
+        # Nothing after a quoting error can be read reliably: the file's reading stops there.
+        errors.append(broken)
+
+
+def _one_by_one(
+    spec: FileSpec,
+    reader: Any,
+    width: int,
+    start: int,
+    found: list[tuple[int, int, BundleError]],
+) -> tuple[list[list[str]], list[int], BundleError | None]:
+    """The records after the header with the line each starts on, read one at a time:
+    blank records skipped, a record of the wrong width reported to ``found``, and the
+    quoting error that stops the reading, if any."""
+    records: list[list[str]] = []
+    lines: list[int] = []
+    broken: BundleError | None = None
     while True:
         try:
             record = next(reader)
@@ -192,14 +233,7 @@ def _read_file(
             continue
         records.append(record)
         lines.append(line)
-    bundle.rows[spec.name].extend(
-        _parse_rows(spec, records, lines, positions, extra_positions, today, found)
-    )
-    found.sort(key=lambda item: (item[0], item[1]))
-    errors.extend(error for _, _, error in found)
-    if broken is not None:
-        # Nothing after a quoting error can be read reliably: the file's reading stops there.
-        errors.append(broken)
+    return records, lines, broken
 
 
 def _parse_rows(
@@ -211,33 +245,44 @@ def _parse_rows(
     today: dt.date,
     found: list[tuple[int, int, BundleError]],
 ) -> list[BundleRow]:
-    """The rows of ``records``, checked a column at a time: each column's check is chosen
-    once and applied down the column, which costs far less per cell than a row at a time.
+    """The rows of ``records``, checked a column at a time (``bundle_columns``: most
+    columns are proved valid with a few calls into C, the rest checked cell by cell).
     A cell's error goes to ``found``."""
+    if not records:
+        return []
     invalid: dict[int, set[str]] = {}
     value_columns: list[list[object]] = []
+    # The file's columns at once (every record has the header's width).
+    cells = list(zip(*records, strict=True))
     for position, column in enumerate(spec.columns):
-        missing, check = cell_checks(column, today)
         index = positions.get(column.name)
-        raws = [record[index] for record in records] if index is not None else [""] * len(records)
-        parsed = [check(raw) if raw else missing for raw in raws]
-        value_columns.append([value for value, _ in parsed])
-        for i in [i for i, (_, expected) in enumerate(parsed) if expected is not None]:
+        raws = cells[index] if index is not None else ("",) * len(records)
+        values, bad = check_column(column, today, raws)
+        value_columns.append(values)
+        for i, expected in bad:
             found.append(
                 (
                     lines[i],
                     position,
-                    BundleError(spec.name, lines[i], column.name, raws[i], parsed[i][1] or ""),
+                    BundleError(spec.name, lines[i], column.name, raws[i], expected),
                 )
             )
             invalid.setdefault(i, set()).add(column.name)
     names = spec.column_names
+    valid = _NONE_INVALID
+    if not extras:
+        return [
+            BundleRow(dict(zip(names, values, strict=True)), {}, line, invalid.get(i, valid))
+            for i, (values, line) in enumerate(
+                zip(zip(*value_columns, strict=True), lines, strict=True)
+            )
+        ]
     return [
         BundleRow(
-            values=dict(zip(names, values, strict=True)),
-            extra={name: record[index] for name, index in extras},
-            line=line,
-            invalid=invalid.get(i, set()),
+            dict(zip(names, values, strict=True)),
+            {name: record[index] for name, index in extras},
+            line,
+            invalid.get(i, valid),
         )
         for i, (values, record, line) in enumerate(
             zip(zip(*value_columns, strict=True), records, lines, strict=True)

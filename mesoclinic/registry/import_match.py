@@ -173,6 +173,12 @@ def _match_counted(
 
     ``recorded`` is given for rows that belong to a session, which a signed one refuses.
     """
+    if not stored_rows and (
+        recorded is None or not any(record.signed for record in recorded.sessions.values())
+    ):
+        # Nothing to match against, nothing signed to refuse (a first import): all are new.
+        new_rows.extend(rows)
+        return
     stored = Counter(_content_key(file, row) for row in stored_rows)
     for row in rows:
         key = _content_key(file, row)

@@ -2,8 +2,9 @@
 
 The writer decides nothing. Every value and every reference was settled by the planner
 (``importer.plan_import``); here each planned row becomes one tuple of column values, the
-new rows' keys are allocated first so that a ``New`` reference becomes the key of the row
-it points to, and each table is written with the database's bulk path
+keys of the rows that others refer to (patients, sessions, products, lots) are allocated
+first so that a ``New`` reference becomes the key of the row it points to (the other rows
+are numbered by the database as they are written), and each table is written with the database's bulk path
 (``bulk_insert``: executemany on SQLite, COPY on PostgreSQL), parents before children. It
 imports the plan's types and the models, never the bundle reader or the planner (a test
 holds it to that), and it runs inside the import's transaction
@@ -79,10 +80,10 @@ def write_plan(plan: ImportPlan, clinic: Clinic, progress: Progress) -> dict[str
     )
     created["session_areas"] = insert_rows(
         SessionArea,
-        ("id", "session_id", "area", "side", "price", "currency", "extra"),
+        ("session_id", "area", "side", "price", "currency", "extra"),
         [
-            (pk, _key(r.session, session_keys), r.area, r.side, r.price, r.currency, dict(r.extra))
-            for pk, r in zip(allocate_keys(SessionArea, len(plan.areas)), plan.areas, strict=True)
+            (_key(r.session, session_keys), r.area, r.side, r.price, r.currency, dict(r.extra))
+            for r in plan.areas
         ],
         label="session area rows",
         progress=progress,
@@ -109,7 +110,6 @@ def write_plan(plan: ImportPlan, clinic: Clinic, progress: Progress) -> dict[str
     created["injections"] = insert_rows(
         Injection,
         (
-            "id",
             "clinic_id",
             "session_id",
             "area",
@@ -126,7 +126,6 @@ def write_plan(plan: ImportPlan, clinic: Clinic, progress: Progress) -> dict[str
         ),
         [
             (
-                pk,
                 c,
                 _key(r.session, session_keys),
                 r.area,
@@ -141,9 +140,7 @@ def write_plan(plan: ImportPlan, clinic: Clinic, progress: Progress) -> dict[str
                 r.technique,
                 dict(r.extra),
             )
-            for pk, r in zip(
-                allocate_keys(Injection, len(plan.injections)), plan.injections, strict=True
-            )
+            for r in plan.injections
         ],
         label="injections",
         progress=progress,
@@ -151,7 +148,6 @@ def write_plan(plan: ImportPlan, clinic: Clinic, progress: Progress) -> dict[str
     created["measurements"] = insert_rows(
         Measurement,
         (
-            "id",
             "clinic_id",
             "patient_id",
             "measured_on",
@@ -166,7 +162,6 @@ def write_plan(plan: ImportPlan, clinic: Clinic, progress: Progress) -> dict[str
         ),
         [
             (
-                pk,
                 c,
                 _key(r.patient, patient_keys),
                 r.measured_on,
@@ -179,9 +174,7 @@ def write_plan(plan: ImportPlan, clinic: Clinic, progress: Progress) -> dict[str
                 True,
                 dict(r.extra),
             )
-            for pk, r in zip(
-                allocate_keys(Measurement, len(plan.measurements)), plan.measurements, strict=True
-            )
+            for r in plan.measurements
         ],
         label="measurements",
         progress=progress,
@@ -189,7 +182,6 @@ def write_plan(plan: ImportPlan, clinic: Clinic, progress: Progress) -> dict[str
     created["adverse_events"] = insert_rows(
         AdverseEvent,
         (
-            "id",
             "clinic_id",
             "patient_id",
             "session_id",
@@ -205,7 +197,6 @@ def write_plan(plan: ImportPlan, clinic: Clinic, progress: Progress) -> dict[str
         ),
         [
             (
-                pk,
                 c,
                 _key(r.patient, patient_keys),
                 _key(r.session, session_keys) if r.session is not None else None,
@@ -219,9 +210,7 @@ def write_plan(plan: ImportPlan, clinic: Clinic, progress: Progress) -> dict[str
                 True,
                 dict(r.extra),
             )
-            for pk, r in zip(
-                allocate_keys(AdverseEvent, len(plan.events)), plan.events, strict=True
-            )
+            for r in plan.events
         ],
         label="adverse events",
         progress=progress,

@@ -81,7 +81,8 @@ def injection_side(sides: set[str]) -> str:
 
 
 def _extra(row: BundleRow) -> Extra:
-    return tuple(row.extra.items())
+    extra = row.extra
+    return tuple(extra.items()) if extra else ()
 
 
 def plan_import(bundle: Bundle, recorded: ClinicRows, zone: dt.tzinfo) -> ImportPlan:
@@ -127,6 +128,9 @@ def _resolve(
     for key, row in matched.areas:
         sides.setdefault((key, row.values["area"]), set()).add(row.values["side"])
 
+    # Each area's injection side, worked out once rather than for every injection row.
+    side_of = {key: injection_side(area_sides) for key, area_sides in sides.items()}
+
     names = {row.values["product"] for row in matched.injections}
     new_products = sorted(names - set(recorded.products))
     product: dict[str, Ref] = {name: Existing(pk) for name, pk in recorded.products.items()}
@@ -146,7 +150,7 @@ def _resolve(
         return InjectionRow(
             session=session[key],
             area=v["area"],
-            side=injection_side(sides[(key, v["area"])]),
+            side=side_of[(key, v["area"])],
             product=product[v["product"]],
             lot=lot[(v["product"], v["lot"])] if v["lot"] is not None else None,
             lot_expiry=expiry,

@@ -71,6 +71,23 @@ def test_it_stores_left_out_columns_as_the_orm_does(riverside: Clinic) -> None:
     assert in_bulk.created_at == in_bulk.updated_at >= by_orm.created_at
 
 
+def test_it_leaves_the_key_to_the_database_when_no_column_gives_it(riverside: Clinic) -> None:
+    # given a product already in the table
+    before = Product.objects.create(clinic=riverside, name="Before")
+    # when two are inserted in bulk without their key
+    with transaction.atomic():
+        insert_rows(
+            Product,
+            ("clinic_id", "name"),
+            [(riverside.pk, "First"), (riverside.pk, "Second")],
+            label="products",
+            progress=_quiet,
+        )
+    # then the database numbered them after the one there, in the order given
+    first, second = (Product.objects.get(name=name).pk for name in ("First", "Second"))
+    assert before.pk < first < second
+
+
 def test_it_is_refused_by_the_immutability_triggers_like_any_insert(
     riverside: Clinic, tmp_path: Path
 ) -> None:
