@@ -28,7 +28,7 @@ from mesoclinic.evidence.figure_data import Figure, FigureSet, report_figures
 from mesoclinic.evidence.pdf import Block, report_pdf
 from mesoclinic.evidence.sentences import sentences
 from mesoclinic.evidence.services import clinic_tables
-from mesoclinic.evidence.wording import active_wording
+from mesoclinic.evidence.wording import active_wording, translated_note
 from mesoclinic.outcomes.outcome_sets import outcome_set, primary_outcome, report_outcomes
 
 
@@ -169,7 +169,7 @@ def pdf_blocks(ctx: dict[str, Any]) -> list[Block]:
     blocks += _pdf_figures(ctx)
     blocks += [("h2", gettext("Methods")), ("p", gettext(METHODS))]
     blocks += [("h2", gettext("Limitations"))] + [
-        ("li", gettext(text)) for text in report["limitations"]
+        ("li", translated_note(text)) for text in report["limitations"]
     ]
     return blocks
 
