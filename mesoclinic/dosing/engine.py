@@ -18,6 +18,7 @@ import decimal
 from decimal import Decimal
 from typing import Any
 
+from mesoclinic.dosing import phrases
 from mesoclinic.dosing.anaesthetics import (
     TOXICITY_SIGNS,
     DosingWeight,
@@ -144,10 +145,12 @@ def _cap_limits(cap: SessionCap, weight: DosingWeight, findings: Findings) -> li
             )
         else:
             by_weight = cap.mg_per_kg * weight.weight_kg
-            basis += (
-                f" ({amount(cap.mg_per_kg)} mg/kg × {amount(weight.weight_kg)} kg = "
-                f"{amount(by_weight)} mg)"
-            )
+            basis = phrases.BY_WEIGHT % {
+                "basis": basis,
+                "mg_per_kg": amount(cap.mg_per_kg),
+                "weight_kg": amount(weight.weight_kg),
+                "mg": amount(by_weight),
+            }
             max_mg = by_weight if max_mg is None else min(max_mg, by_weight)
     if max_mg is None:
         return []
@@ -195,7 +198,7 @@ def _row(
             substance,
             total_mg,
             None,
-            "no default limit; a practice or protocol may configure one",
+            phrases.NO_DEFAULT_LIMIT,
             None,
             extra,
         )
@@ -203,9 +206,13 @@ def _row(
     others = [limit for limit in limits if limit is not binding]
     basis = binding.basis
     if others:
-        basis += "; also checked: " + "; ".join(
-            f"{amount(limit.max_mg)} mg ({limit.basis})" for limit in others
-        )
+        basis = phrases.ALSO_CHECKED % {
+            "basis": basis,
+            "others": "; ".join(
+                phrases.OTHER_LIMIT % {"mg": amount(limit.max_mg), "basis": limit.basis}
+                for limit in others
+            ),
+        }
     return TotalRow(substance, total_mg, binding.max_mg, basis, binding.source, extra)
 
 
@@ -214,8 +221,7 @@ def _mixture_deoxycholate_row(total_mg: Decimal) -> TotalRow:
         DEOXYCHOLIC_ACID,
         total_mg,
         None,
-        "deoxycholate in a phosphatidylcholine mixture (PC/DC lipolysis): the deoxycholic acid "
-        "label's limits do not apply; the session is limited by the phosphatidylcholine limit",
+        phrases.MIXTURE_DEOXYCHOLATE,
         None,
         {"in_phosphatidylcholine_mixture": True},
     )
