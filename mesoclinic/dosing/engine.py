@@ -138,9 +138,13 @@ def _cap_limits(cap: SessionCap, weight: DosingWeight, findings: Findings) -> li
             findings.violation(
                 "weight_required",
                 cap.substance,
-                f"cannot verify the {origin}{amount(cap.mg_per_kg)} mg/kg limit on "
-                f"{_name(cap.substance)}: {weight.basis}; record the patient's weight before "
-                "this session",
+                (phrases.WEIGHT_REQUIRED_OF if origin else phrases.WEIGHT_REQUIRED)
+                % {
+                    "origin": cap.origin,
+                    "mg_per_kg": amount(cap.mg_per_kg),
+                    "substance": _name(cap.substance),
+                    "weight": weight.basis,
+                },
                 cap.source,
             )
         else:
@@ -179,18 +183,28 @@ def _row(
             findings.violation(
                 limit.rule,
                 substance,
-                f"{_name(substance)} total {amount(total_mg)} mg is above "
-                f"{amount(limit.max_mg)} mg ({limit.basis})"
-                + (f"; {TOXICITY_SIGNS}" if anaesthetic else ""),
+                (phrases.ABOVE_LIMIT_TOXIC if anaesthetic else phrases.ABOVE_LIMIT)
+                % {
+                    "substance": _name(substance),
+                    "mg": amount(total_mg),
+                    "limit_mg": amount(limit.max_mg),
+                    "basis": limit.basis,
+                    "toxicity": TOXICITY_SIGNS,
+                },
                 limit.source,
             )
         elif limit.warn_above_mg is not None and total_mg > limit.warn_above_mg:
             findings.warning(
                 "above_usual_dose",
                 substance,
-                f"{_name(substance)} total {amount(total_mg)} mg is above "
-                f"{amount(limit.warn_above_mg)} mg, the lower end of the safe range "
-                f"({limit.warn_basis}); the maximum is {amount(limit.max_mg)} mg",
+                phrases.ABOVE_USUAL
+                % {
+                    "substance": _name(substance),
+                    "mg": amount(total_mg),
+                    "warn_mg": amount(limit.warn_above_mg),
+                    "basis": limit.warn_basis,
+                    "limit_mg": amount(limit.max_mg),
+                },
                 limit.source,
             )
     if not limits:
