@@ -49,8 +49,11 @@ def translated_note(text: str) -> str:
     """A limitation or a reason a figure is missing, in the reader's language: a fixed
     sentence from the catalogue, or one the engine wrote with this report's numbers
     (``engine.notes``), written again from its translated pattern with the same values."""
+    translated = gettext(text)
+    if translated != text:
+        return translated  # a fixed sentence ("multiplicity: …" is not a site's line)
     found = parse(text)
     if found is None:
-        return gettext(text)
+        return text
     pattern, values = found
     return gettext(pattern) % {name: _value(value) for name, value in values.items()}

@@ -51,3 +51,18 @@ def test_it_leaves_no_note_pattern_in_english(language):
             shown = translation.gettext(pattern)
         # then it is translated
         assert shown != pattern, pattern
+
+
+def test_it_translates_a_fixed_sentence_with_a_colon_whole_not_as_a_site_line():
+    # given a fixed limitation that starts with a word and a colon, like a site's line
+    text = (
+        "multiplicity: this is one of many indication × area × outcome reports; its intervals "
+        "(95%) are not adjusted for multiple comparisons, so treat it as exploratory unless "
+        "this outcome was pre-specified as primary"
+    )
+    # when an Italian reader sees it
+    with translation.override("it"):
+        shown = translated_note(text)
+    # then the whole sentence is the catalogue's Italian
+    assert shown == translation.gettext(text)
+    assert "one of many" not in shown
