@@ -64,5 +64,4 @@ def test_it_translates_a_fixed_sentence_with_a_colon_whole_not_as_a_site_line():
     with translation.override("it"):
         shown = translated_note(text)
     # then the whole sentence is the catalogue's Italian
-    assert shown == translation.gettext(text)
-    assert "one of many" not in shown
+    assert shown.startswith("molteplicità: questo è uno dei molti report")
