@@ -88,12 +88,13 @@ SHARED_WORDS = {"fr": {"Face", "active"}, "es": {"Use"}}
 def clinic_data(clinic: Clinic) -> list[str]:
     """What the clinic's staff typed, in the clinic's own language (the demo's is English),
     and a page shows as written: names of its appointment types, rooms and devices, prices and
-    packages, a lot's status reason, a session's notes. Such text is data, not a message
-    left untranslated, even where it is also a message ("Treatment session", "Room 1",
-    "Mesotherapy — Flank", "Expired: awaiting return…"). Longest first, so that a name
-    containing another is taken whole."""
+    packages, a lot's status reason, a session's notes, a practice dose limit's source. Such
+    text is data, not a message left untranslated, even where it is also a message
+    ("Treatment session", "Room 1", "Mesotherapy — Flank", "Expired: awaiting return…").
+    Longest first, so that a name containing another is taken whole."""
     from mesoclinic.appointments.models import AppointmentType, Resource
     from mesoclinic.billing.models import Package, PriceItem
+    from mesoclinic.dosing.models import DoseLimit
     from mesoclinic.formulary.models import Lot
     from mesoclinic.treatments.models import TreatmentSession
 
@@ -104,6 +105,7 @@ def clinic_data(clinic: Clinic) -> list[str]:
         *Package.objects.filter(clinic=clinic).values_list("name", flat=True),
         *Lot.objects.for_clinic(clinic).values_list("status_reason", flat=True),
         *TreatmentSession.objects.for_clinic(clinic).values_list("notes", flat=True),
+        *DoseLimit.objects.for_clinic(clinic).values_list("source", flat=True),
     }
     return sorted((t.strip() for t in texts if t and t.strip()), key=len, reverse=True)
 
@@ -234,9 +236,10 @@ URL = re.compile(r"https?://\S+")
 
 
 def untranslated(html: str, language: str, data: Iterable[str] = ()) -> list[str]:
-    text = URL.sub(" ", visible_text(html))
+    text = visible_text(html)
     for written in data:
         text = text.replace(re.sub(r"\s+", " ", written), " ")
+    text = URL.sub(" ", text)
     shared = SHARED_WORDS.get(language, set())
     return sorted(
         m
