@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mesoclinic.billing.amounts import ZERO, LineAmounts, line_amounts
 from mesoclinic.billing.choices import InvoiceKind, PaymentMethod
@@ -88,7 +89,8 @@ class PriceItem(models.Model):
     )
     area = models.CharField(_("area"), max_length=20, choices=choices(AREAS), blank=True)
     sessions = models.PositiveSmallIntegerField(
-        _("sessions"),
+        # A context: Django's own "sessions" (web sessions) would otherwise win in French.
+        pgettext_lazy("treatment", "sessions"),
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("More than one: a prepaid package of this many sessions"),

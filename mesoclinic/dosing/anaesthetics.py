@@ -22,14 +22,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from mesoclinic.dosing import phrases
 from mesoclinic.dosing.input_schema import Patient, Syringe
 from mesoclinic.dosing.rules import LIDOCAINE, SOURCE_ANAESTHETIC_TOXICITY, RuleSet
 from mesoclinic.dosing.verdict import Findings, Limit, amount
 
-TOXICITY_SIGNS = (
-    "watch for local-anaesthetic toxicity (perioral numbness, tinnitus, light-headedness, "
-    f"seizures or arrhythmia; {SOURCE_ANAESTHETIC_TOXICITY})"
-)
+TOXICITY_SIGNS = phrases.TOXICITY_SIGNS % {"source": SOURCE_ANAESTHETIC_TOXICITY}
 
 
 @dataclass(frozen=True)
@@ -46,44 +44,49 @@ def dosing_weight(
     actual = patient.weight_kg
     if rules.weight_basis == "actual":
         if actual is None:
-            return DosingWeight(None, "no weight recorded")
-        return DosingWeight(actual, f"actual weight {amount(actual)} kg")
+            return DosingWeight(None, phrases.NO_WEIGHT_RECORDED)
+        return DosingWeight(actual, phrases.ACTUAL_WEIGHT % {"kg": amount(actual)})
     if ideal_weight_kg is None:
-        return DosingWeight(None, "ideal body weight chosen as the basis but none given")
+        return DosingWeight(None, phrases.NO_IDEAL_WEIGHT)
     if actual is None:
         return DosingWeight(
             ideal_weight_kg,
-            f"ideal body weight {amount(ideal_weight_kg)} kg (no actual weight recorded)",
+            phrases.IDEAL_WEIGHT_NO_ACTUAL % {"kg": amount(ideal_weight_kg)},
         )
     if ideal_weight_kg < actual:
         return DosingWeight(
             ideal_weight_kg,
-            f"ideal body weight {amount(ideal_weight_kg)} kg (actual {amount(actual)} kg)",
+            phrases.IDEAL_WEIGHT_BELOW_ACTUAL
+            % {"kg": amount(ideal_weight_kg), "actual_kg": amount(actual)},
         )
     return DosingWeight(
         actual,
-        f"actual weight {amount(actual)} kg (not above the ideal body weight "
-        f"{amount(ideal_weight_kg)} kg, so the lower value is used)",
+        phrases.ACTUAL_WEIGHT_NOT_ABOVE_IDEAL
+        % {"kg": amount(actual), "ideal_kg": amount(ideal_weight_kg)},
     )
 
 
 def weight_limit(mg_per_kg: Decimal, cap_mg: Decimal, weight: DosingWeight) -> tuple[Decimal, str]:
     """The limit for one lidocaine form and its basis text, e.g. 4.5 mg/kg (315 mg) capped at 300 mg."""
     if weight.weight_kg is None:
-        return cap_mg, (
-            f"{amount(cap_mg)} mg cap only ({amount(mg_per_kg)} mg/kg cannot be checked: "
-            f"{weight.basis})"
-        )
+        return cap_mg, phrases.CAP_ONLY % {
+            "cap_mg": amount(cap_mg),
+            "mg_per_kg": amount(mg_per_kg),
+            "weight": weight.basis,
+        }
     by_weight = mg_per_kg * weight.weight_kg
     if by_weight > cap_mg:
         return (
             cap_mg,
-            f"{amount(mg_per_kg)} mg/kg ({amount(by_weight)} mg) capped at {amount(cap_mg)} mg",
+            phrases.CAPPED
+            % {"mg_per_kg": amount(mg_per_kg), "mg": amount(by_weight), "cap_mg": amount(cap_mg)},
         )
-    return by_weight, (
-        f"{amount(mg_per_kg)} mg/kg × {amount(weight.weight_kg)} kg = {amount(by_weight)} mg "
-        f"(under the {amount(cap_mg)} mg cap)"
-    )
+    return by_weight, phrases.UNDER_CAP % {
+        "mg_per_kg": amount(mg_per_kg),
+        "weight_kg": amount(weight.weight_kg),
+        "mg": amount(by_weight),
+        "cap_mg": amount(cap_mg),
+    }
 
 
 def lidocaine_limits(
@@ -107,24 +110,28 @@ def lidocaine_limits(
     epi_limit, epi_text = weight_limit(
         limits.epinephrine_mg_per_kg, limits.epinephrine_cap_mg, weight
     )
-    basis_suffix = f"; weight basis: {weight.basis}"
     extra: dict[str, Any] = {}
     if weight.weight_kg is None:
         findings.violation(
             "weight_required",
             LIDOCAINE,
-            f"cannot verify the lidocaine mg/kg limit: {weight.basis}; record the patient's "
-            "weight before this session",
+            phrases.LIDOCAINE_WEIGHT_REQUIRED % {"weight": weight.basis},
             limits.plain_source if epinephrine_mg == 0 else limits.epinephrine_source,
         )
     if epinephrine_mg == 0:
         return [
-            Limit(plain_limit, f"plain: {plain_text}{basis_suffix}", limits.plain_source)
+            Limit(
+                plain_limit,
+                phrases.PLAIN_LIDOCAINE % {"limit": plain_text, "weight": weight.basis},
+                limits.plain_source,
+            )
         ], extra
     if plain_mg == 0:
         return [
             Limit(
-                epi_limit, f"with epinephrine: {epi_text}{basis_suffix}", limits.epinephrine_source
+                epi_limit,
+                phrases.LIDOCAINE_WITH_EPINEPHRINE % {"limit": epi_text, "weight": weight.basis},
+                limits.epinephrine_source,
             )
         ], extra
     # Both forms in one session: neither label may be exceeded.
@@ -137,14 +144,20 @@ def lidocaine_limits(
         findings.violation(
             "max_dose_plain_portion",
             LIDOCAINE,
-            f"the plain (no epinephrine) lidocaine portion is {amount(plain_mg)} mg, above "
-            f"{amount(plain_limit)} mg ({plain_text}); {TOXICITY_SIGNS}",
+            phrases.PLAIN_PORTION_ABOVE
+            % {
+                "mg": amount(plain_mg),
+                "limit_mg": amount(plain_limit),
+                "limit": plain_text,
+                "toxicity": TOXICITY_SIGNS,
+            },
             limits.plain_source,
         )
-    basis = (
-        f"plain and with-epinephrine lidocaine in one session: the combined total is checked "
-        f"against the with-epinephrine limit, {epi_text}, and the plain portion "
-        f"({amount(plain_mg)} mg) against the plain limit, {plain_text}{basis_suffix}"
-    )
+    basis = phrases.MIXED_LIDOCAINE % {
+        "epinephrine_limit": epi_text,
+        "mg": amount(plain_mg),
+        "plain_limit": plain_text,
+        "weight": weight.basis,
+    }
     source = f"{limits.epinephrine_source} ; {limits.plain_source}"
     return [Limit(epi_limit, basis, source)], extra

@@ -18,6 +18,7 @@ import decimal
 from decimal import Decimal
 from typing import Any
 
+from mesoclinic.dosing import phrases
 from mesoclinic.dosing.anaesthetics import (
     TOXICITY_SIGNS,
     DosingWeight,
@@ -137,17 +138,23 @@ def _cap_limits(cap: SessionCap, weight: DosingWeight, findings: Findings) -> li
             findings.violation(
                 "weight_required",
                 cap.substance,
-                f"cannot verify the {origin}{amount(cap.mg_per_kg)} mg/kg limit on "
-                f"{_name(cap.substance)}: {weight.basis}; record the patient's weight before "
-                "this session",
+                (phrases.WEIGHT_REQUIRED_OF if origin else phrases.WEIGHT_REQUIRED)
+                % {
+                    "origin": cap.origin,
+                    "mg_per_kg": amount(cap.mg_per_kg),
+                    "substance": _name(cap.substance),
+                    "weight": weight.basis,
+                },
                 cap.source,
             )
         else:
             by_weight = cap.mg_per_kg * weight.weight_kg
-            basis += (
-                f" ({amount(cap.mg_per_kg)} mg/kg × {amount(weight.weight_kg)} kg = "
-                f"{amount(by_weight)} mg)"
-            )
+            basis = phrases.BY_WEIGHT % {
+                "basis": basis,
+                "mg_per_kg": amount(cap.mg_per_kg),
+                "weight_kg": amount(weight.weight_kg),
+                "mg": amount(by_weight),
+            }
             max_mg = by_weight if max_mg is None else min(max_mg, by_weight)
     if max_mg is None:
         return []
@@ -176,18 +183,28 @@ def _row(
             findings.violation(
                 limit.rule,
                 substance,
-                f"{_name(substance)} total {amount(total_mg)} mg is above "
-                f"{amount(limit.max_mg)} mg ({limit.basis})"
-                + (f"; {TOXICITY_SIGNS}" if anaesthetic else ""),
+                (phrases.ABOVE_LIMIT_TOXIC if anaesthetic else phrases.ABOVE_LIMIT)
+                % {
+                    "substance": _name(substance),
+                    "mg": amount(total_mg),
+                    "limit_mg": amount(limit.max_mg),
+                    "basis": limit.basis,
+                    "toxicity": TOXICITY_SIGNS,
+                },
                 limit.source,
             )
         elif limit.warn_above_mg is not None and total_mg > limit.warn_above_mg:
             findings.warning(
                 "above_usual_dose",
                 substance,
-                f"{_name(substance)} total {amount(total_mg)} mg is above "
-                f"{amount(limit.warn_above_mg)} mg, the lower end of the safe range "
-                f"({limit.warn_basis}); the maximum is {amount(limit.max_mg)} mg",
+                phrases.ABOVE_USUAL
+                % {
+                    "substance": _name(substance),
+                    "mg": amount(total_mg),
+                    "warn_mg": amount(limit.warn_above_mg),
+                    "basis": limit.warn_basis,
+                    "limit_mg": amount(limit.max_mg),
+                },
                 limit.source,
             )
     if not limits:
@@ -195,7 +212,7 @@ def _row(
             substance,
             total_mg,
             None,
-            "no default limit; a practice or protocol may configure one",
+            phrases.NO_DEFAULT_LIMIT,
             None,
             extra,
         )
@@ -203,9 +220,13 @@ def _row(
     others = [limit for limit in limits if limit is not binding]
     basis = binding.basis
     if others:
-        basis += "; also checked: " + "; ".join(
-            f"{amount(limit.max_mg)} mg ({limit.basis})" for limit in others
-        )
+        basis = phrases.ALSO_CHECKED % {
+            "basis": basis,
+            "others": "; ".join(
+                phrases.OTHER_LIMIT % {"mg": amount(limit.max_mg), "basis": limit.basis}
+                for limit in others
+            ),
+        }
     return TotalRow(substance, total_mg, binding.max_mg, basis, binding.source, extra)
 
 
@@ -214,8 +235,7 @@ def _mixture_deoxycholate_row(total_mg: Decimal) -> TotalRow:
         DEOXYCHOLIC_ACID,
         total_mg,
         None,
-        "deoxycholate in a phosphatidylcholine mixture (PC/DC lipolysis): the deoxycholic acid "
-        "label's limits do not apply; the session is limited by the phosphatidylcholine limit",
+        phrases.MIXTURE_DEOXYCHOLATE,
         None,
         {"in_phosphatidylcholine_mixture": True},
     )

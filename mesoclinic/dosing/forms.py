@@ -74,6 +74,18 @@ class DatalistInput(forms.TextInput):
         return format_html('{}<datalist id="{}">{}</datalist>', html, list_id, options)
 
 
+def _option_words(label: str) -> str:
+    """A substance's option in the reader's language: its name where the catalogue has it
+    ("collagenase"), and the other names it covers, which are names and stay as they are."""
+    name, _sep, aliases = label.partition(" (also: ")
+    if not aliases:
+        return gettext(name)
+    return gettext("%(substance)s (also: %(names)s)") % {
+        "substance": gettext(name),
+        "names": aliases.removesuffix(")"),
+    }
+
+
 class DoseLimitForm(SourceMixin, _DoseLimitForm):
     """A new practice limit on one substance, for every session or for one protocol.
 
@@ -94,7 +106,8 @@ class DoseLimitForm(SourceMixin, _DoseLimitForm):
         self.vocabulary = clinic_vocabulary(clinic)
         field = self.fields["substance"]
         field.widget = DatalistInput(
-            self.vocabulary.options(), attrs={"autocomplete": "off", "maxlength": 100}
+            [(code, _option_words(label)) for code, label in self.vocabulary.options()],
+            attrs={"autocomplete": "off", "maxlength": 100},
         )
         field.help_text = gettext(
             "an ingredient of this clinic's products or a substance the dose rules know; "

@@ -23,6 +23,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from mesoclinic.dosing import phrases
 from mesoclinic.dosing.input_schema import SessionPlan, Syringe
 from mesoclinic.dosing.rules import (
     COLLAGENASE,
@@ -74,8 +75,8 @@ def deoxycholic_acid_limits(plan: SessionPlan, rules: RuleSet, findings: Finding
         findings.violation(
             "max_volume",
             DEOXYCHOLIC_ACID,
-            f"deoxycholic acid volume {amount(volume_ml)} mL is above the label's "
-            f"{amount(label.max_volume_ml)} mL per treatment",
+            phrases.DCA_VOLUME_ABOVE
+            % {"ml": amount(volume_ml), "max_ml": amount(label.max_volume_ml)},
             src,
         )
     injections = 0
@@ -85,29 +86,35 @@ def deoxycholic_acid_limits(plan: SessionPlan, rules: RuleSet, findings: Finding
             findings.warning(
                 "points_not_recorded",
                 DEOXYCHOLIC_ACID,
-                f"{where}: no number of injection points, so the label's "
-                f"{amount(label.ml_per_injection)} mL per injection and "
-                f"{label.max_injections} injections per treatment were not checked",
+                phrases.DCA_POINTS_NOT_RECORDED
+                % {
+                    "where": where,
+                    "ml_per_injection": amount(label.ml_per_injection),
+                    "max_injections": label.max_injections,
+                },
                 src,
             )
         else:
             injections += syringe.points
             labelled_ml = label.ml_per_injection * syringe.points
-            per_point = f"{amount(syringe.volume_ml)} mL over {syringe.points} points"
+            per_point = {
+                "where": where,
+                "ml": amount(syringe.volume_ml),
+                "points": syringe.points,
+                "ml_per_injection": amount(label.ml_per_injection),
+            }
             if syringe.volume_ml > labelled_ml:
                 findings.violation(
                     "volume_per_point",
                     DEOXYCHOLIC_ACID,
-                    f"{where}: {per_point} is more than the label's "
-                    f"{amount(label.ml_per_injection)} mL per injection",
+                    phrases.DCA_PER_POINT_ABOVE % per_point,
                     src,
                 )
             elif syringe.volume_ml < labelled_ml:
                 findings.warning(
                     "volume_per_point",
                     DEOXYCHOLIC_ACID,
-                    f"{where}: {per_point} is less than the label's "
-                    f"{amount(label.ml_per_injection)} mL per injection",
+                    phrases.DCA_PER_POINT_BELOW % per_point,
                     src,
                 )
         others = sorted(syringe.substances - {DEOXYCHOLIC_ACID})
@@ -115,24 +122,22 @@ def deoxycholic_acid_limits(plan: SessionPlan, rules: RuleSet, findings: Finding
             findings.warning(
                 "admixture",
                 DEOXYCHOLIC_ACID,
-                f"{where}: deoxycholic acid mixed with {', '.join(others)}; the label says "
-                '"dilution or admixture with other compounds is not recommended"',
+                phrases.DCA_ADMIXTURE % {"where": where, "others": ", ".join(others)},
                 src,
             )
         if syringe.area != label.area:
             findings.warning(
                 "off_label_area",
                 DEOXYCHOLIC_ACID,
-                f"{where}: deoxycholic acid in the {syringe.area} area; use outside the "
-                'submental region is "not established and is not recommended"',
+                phrases.DCA_OFF_LABEL_AREA % {"where": where, "area": syringe.area},
                 src,
             )
     if injections > label.max_injections:
         findings.violation(
             "max_injections",
             DEOXYCHOLIC_ACID,
-            f"{injections} deoxycholic acid injections; the label allows at most "
-            f"{label.max_injections} per treatment",
+            phrases.DCA_INJECTIONS_ABOVE
+            % {"injections": injections, "max_injections": label.max_injections},
             src,
         )
     birth = plan.patient.birth_date
@@ -140,17 +145,21 @@ def deoxycholic_acid_limits(plan: SessionPlan, rules: RuleSet, findings: Finding
         findings.warning(
             "age_under_18",
             DEOXYCHOLIC_ACID,
-            f"the patient is {age_years(birth, plan.date)}; safety and efficacy of deoxycholic "
-            f"acid under {ADULT_AGE_YEARS} years are not established",
+            phrases.DCA_UNDER_AGE
+            % {"age": age_years(birth, plan.date), "adult_age": ADULT_AGE_YEARS},
             SOURCE_DEOXYCHOLIC_ACID_AGE,
         )
     _deoxycholic_acid_history(plan, rules, findings)
     return [
         Limit(
             label.max_mg,
-            f"label: at most {amount(label.max_volume_ml)} mL ({amount(label.max_mg)} mg), "
-            f"{label.max_injections} injections of {amount(label.ml_per_injection)} mL, "
-            "per treatment",
+            phrases.DCA_LABEL
+            % {
+                "max_ml": amount(label.max_volume_ml),
+                "max_mg": amount(label.max_mg),
+                "max_injections": label.max_injections,
+                "ml_per_injection": amount(label.ml_per_injection),
+            },
             src,
         )
     ]
@@ -163,10 +172,7 @@ def _deoxycholic_acid_history(plan: SessionPlan, rules: RuleSet, findings: Findi
             findings.warning(
                 "history_ambiguous",
                 DEOXYCHOLIC_ACID,
-                f"the session of {past.date.isoformat()} lists deoxycholic acid with "
-                "phosphatidylcholine; it is taken as a PC/DC session and not counted toward the "
-                "deoxycholic acid label's interval and course; check it was not a separate "
-                "labelled treatment",
+                phrases.DCA_HISTORY_AMBIGUOUS % {"date": past.date.isoformat()},
                 label.source,
             )
     dates = {p.date for p in plan.history if is_labelled_deoxycholic_acid(p.substances)}
@@ -177,10 +183,13 @@ def _deoxycholic_acid_history(plan: SessionPlan, rules: RuleSet, findings: Findi
             findings.violation(
                 "minimum_interval",
                 DEOXYCHOLIC_ACID,
-                f"{(plan.date - last).days} days since the last deoxycholic acid session on "
-                f"{last.isoformat()}; the label requires no less than "
-                f"{label.min_interval_months} month(s) between treatments, so not before "
-                f"{earliest.isoformat()}",
+                phrases.DCA_INTERVAL
+                % {
+                    "days": (plan.date - last).days,
+                    "last": last.isoformat(),
+                    "months": label.min_interval_months,
+                    "earliest": earliest.isoformat(),
+                },
                 label.source,
             )
     sessions = len(dates | {plan.date})
@@ -188,8 +197,7 @@ def _deoxycholic_acid_history(plan: SessionPlan, rules: RuleSet, findings: Findi
         findings.violation(
             "max_course",
             DEOXYCHOLIC_ACID,
-            f"this would be deoxycholic acid treatment {sessions}; the label allows up to "
-            f"{label.max_sessions} treatments",
+            phrases.DCA_COURSE % {"number": sessions, "max_sessions": label.max_sessions},
             label.source,
         )
 
@@ -210,8 +218,8 @@ def collagenase_limits(
                     findings.warning(
                         "off_label_area",
                         COLLAGENASE,
-                        f"{_where(index, syringe)}: collagenase in the {syringe.area} area; "
-                        "the label is for buttock cellulite",
+                        phrases.COLLAGENASE_OFF_LABEL_AREA
+                        % {"where": _where(index, syringe), "area": syringe.area},
                         src,
                     )
     area_count = 0
@@ -224,21 +232,29 @@ def collagenase_limits(
         allowed = label.mg_per_area * areas
         rows.append({"area": area, "side": side, "mg": mg, "limit_mg": allowed})
         if mg > allowed:
-            named = f"{area} ({side})" if side else area
             findings.violation(
                 "max_dose_per_area",
                 COLLAGENASE,
-                f"collagenase {amount(mg)} mg in {named}; the label allows "
-                f"{amount(label.mg_per_area)} mg per treatment area"
-                + (" (bilateral counts as two areas)" if areas == 2 else ""),
+                (
+                    phrases.COLLAGENASE_PER_AREA_ABOVE_BILATERAL
+                    if areas == 2
+                    else phrases.COLLAGENASE_PER_SIDE_ABOVE
+                    if side
+                    else phrases.COLLAGENASE_PER_AREA_ABOVE
+                )
+                % {
+                    "mg": amount(mg),
+                    "area": area,
+                    "side": side,
+                    "mg_per_area": amount(label.mg_per_area),
+                },
                 src,
             )
     if area_count > label.max_areas:
         findings.violation(
             "max_areas",
             COLLAGENASE,
-            f"collagenase in {area_count} treatment areas; the label allows at most "
-            f"{label.max_areas} per visit",
+            phrases.COLLAGENASE_AREAS_ABOVE % {"areas": area_count, "max_areas": label.max_areas},
             src,
         )
     dates = {p.date for p in plan.history if COLLAGENASE in p.substances}
@@ -249,8 +265,8 @@ def collagenase_limits(
             findings.violation(
                 "minimum_interval",
                 COLLAGENASE,
-                f"{days} days since the last collagenase visit on {last.isoformat()}; the label "
-                f"schedules visits every {label.min_interval_days} days",
+                phrases.COLLAGENASE_INTERVAL
+                % {"days": days, "last": last.isoformat(), "interval": label.min_interval_days},
                 src,
             )
     visits = len(dates | {plan.date})
@@ -258,12 +274,13 @@ def collagenase_limits(
         findings.violation(
             "max_course",
             COLLAGENASE,
-            f"this would be collagenase visit {visits}; the label gives {label.max_visits} visits",
+            phrases.COLLAGENASE_COURSE % {"number": visits, "max_visits": label.max_visits},
             src,
         )
     session_max = label.mg_per_area * min(area_count, label.max_areas)
-    basis = (
-        f"label: {amount(label.mg_per_area)} mg per treatment area × "
-        f"{min(area_count, label.max_areas)} area(s) treated (at most {label.max_areas} per visit)"
-    )
+    basis = phrases.COLLAGENASE_LABEL % {
+        "mg_per_area": amount(label.mg_per_area),
+        "areas": min(area_count, label.max_areas),
+        "max_areas": label.max_areas,
+    }
     return [Limit(session_max, basis, src)], {"per_area": rows}

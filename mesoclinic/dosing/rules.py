@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from mesoclinic.dosing import phrases
+
 WeightBasis = Literal["actual", "ideal"]
 
 LIDOCAINE = "lidocaine"
@@ -172,13 +174,13 @@ def default_caps() -> tuple[SessionCap, ...]:
             substance=PROCAINE,
             max_mg=Decimal("600"),
             warn_above_mg=Decimal("350"),
-            basis='label: 350–600 mg "is generally considered to be a single safe total dose"',
+            basis=phrases.PROCAINE_LABEL,
             source=SOURCE_PROCAINE,
         ),
         SessionCap(
             substance=PHOSPHATIDYLCHOLINE,
             max_mg=Decimal("2500"),
-            basis="Network-Lipolysis: maximum 2,500 mg phosphatidylcholine per session",
+            basis=phrases.PC_NETWORK_LIPOLYSIS,
             source=SOURCE_PC_NETWORK_LIPOLYSIS,
             protocol_may_replace=True,
         ),
@@ -193,7 +195,7 @@ BUILTIN_PROTOCOLS: dict[str, Protocol] = {
             ProtocolLimit(
                 PHOSPHATIDYLCHOLINE,
                 Decimal("2500"),
-                f"Network-Lipolysis: maximum 2,500 mg phosphatidylcholine per session ({SOURCE_PC_NETWORK_LIPOLYSIS})",
+                phrases.PC_NETWORK_LIPOLYSIS_SOURCED % {"source": SOURCE_PC_NETWORK_LIPOLYSIS},
             ),
         ),
     ),
@@ -221,7 +223,7 @@ class RuleSet:
     collagenase: CollagenaseLabel
     caps: tuple[SessionCap, ...]
     weight_basis: WeightBasis = "actual"
-    description: str = "default rules"
+    description: str = phrases.DEFAULT_RULES
 
     @classmethod
     def defaults(cls) -> RuleSet:
@@ -241,7 +243,9 @@ class RuleSet:
             dataclasses.replace(cap, origin="practice", protocol_may_replace=False) for cap in caps
         )
         return dataclasses.replace(
-            self, caps=self.caps + added, description=f"{self.description} + practice limits"
+            self,
+            caps=self.caps + added,
+            description=phrases.RULES_WITH_PRACTICE_LIMITS % {"rules": self.description},
         )
 
     def with_protocol(self, protocol: Protocol) -> RuleSet:
@@ -255,7 +259,11 @@ class RuleSet:
                 substance=limit.substance,
                 max_mg=limit.max_mg,
                 mg_per_kg=limit.mg_per_kg,
-                basis=f"protocol {protocol.name}: {cap_text(limit.max_mg, limit.mg_per_kg)}",
+                basis=phrases.PROTOCOL_LIMIT
+                % {
+                    "protocol": protocol.name,
+                    "cap": cap_text(limit.max_mg, limit.mg_per_kg),
+                },  # fmt: skip
                 source=limit.source,
                 origin=f"protocol {protocol.name}",
             )
@@ -264,7 +272,8 @@ class RuleSet:
         return dataclasses.replace(
             self,
             caps=kept + added,
-            description=f"{self.description} + protocol {protocol.name}",
+            description=phrases.RULES_WITH_PROTOCOL
+            % {"rules": self.description, "protocol": protocol.name},  # fmt: skip
         )
 
     def with_label_limits(
@@ -287,7 +296,7 @@ class RuleSet:
             lidocaine=lidocaine or self.lidocaine,
             deoxycholic_acid=deoxycholic_acid or self.deoxycholic_acid,
             collagenase=collagenase or self.collagenase,
-            description=f"{self.description} + tightened label limits",
+            description=phrases.RULES_WITH_TIGHTENED_LABEL % {"rules": self.description},
         )
 
     def with_weight_basis(self, basis: WeightBasis) -> RuleSet:
@@ -298,12 +307,15 @@ class RuleSet:
 
 def cap_text(max_mg: Decimal | None, mg_per_kg: Decimal | None) -> str:
     """A cap in words: "250 mg per session", "3 mg/kg per session", or both."""
-    parts = []
+    values = {
+        "mg": f"{max_mg.normalize():f}" if max_mg is not None else None,
+        "mg_per_kg": f"{mg_per_kg.normalize():f}" if mg_per_kg is not None else None,
+    }
+    if max_mg is not None and mg_per_kg is not None:
+        return phrases.CAP_BOTH % values
     if mg_per_kg is not None:
-        parts.append(f"{mg_per_kg.normalize():f} mg/kg")
-    if max_mg is not None:
-        parts.append(f"{max_mg.normalize():f} mg")
-    return " and at most ".join(parts) + " per session"
+        return phrases.CAP_MG_PER_KG % values
+    return phrases.CAP_MG % values
 
 
 def loosening_problems(

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.translation import gettext, gettext_noop, pgettext
 
 from mesoclinic.clinics.models import Clinic
+from mesoclinic.dosing import phrases
 from mesoclinic.dosing.input_schema import SessionPlan
 from mesoclinic.dosing.models import DoseLimit
 from mesoclinic.dosing.rules import (
@@ -163,7 +164,7 @@ def clinic_rules(
             substance=row.substance,
             max_mg=row.max_mg,
             mg_per_kg=row.mg_per_kg,
-            basis=f"practice limit: {cap_text(row.max_mg, row.mg_per_kg)}",
+            basis=phrases.PRACTICE_LIMIT % {"cap": cap_text(row.max_mg, row.mg_per_kg)},
             source=row.source,
             origin="practice",
         )

@@ -27,6 +27,7 @@ from typing import Any, TypeAlias
 import numpy as np
 from scipy import stats
 
+from mesoclinic.evidence.engine import notes
 from mesoclinic.evidence.engine.estimates import rounded
 from mesoclinic.evidence.engine.pooling import MIN_SITES, SUBSTANTIAL_I2, random_effects
 from mesoclinic.evidence.figures import Tables, evidence_report
@@ -161,8 +162,8 @@ def _site_limitations(reports: list[tuple[str, dict[str, Any]]]) -> list[str]:
     shared = [line for line in lines[0] if all(line in other for other in lines[1:])] if lines else []  # fmt: skip
     own = [(site, line) for (site, _r), mine in zip(reports, lines, strict=True) for line in mine if line not in shared]  # fmt: skip
     if len(reports) > SITE_LINES_LISTED:
-        return shared + ([f"{len(own)} limitations apply to single sites; each site's own report lists them"] if own else [])  # fmt: skip
-    return shared + [f"{site}: {line}" for site, line in own]
+        return shared + ([notes.SINGLE_SITE_LINES % {"count": len(own)}] if own else [])
+    return shared + [notes.SITE_LINE % {"site": site, "line": line} for site, line in own]
 
 
 # A site: its name, and its tables or the function that reads them.
@@ -225,14 +226,19 @@ def pool_reports(reports: list[tuple[str, dict[str, Any]]], *, indication: str, 
     effect = pooled["per_session_effect"]
     responders = _pool_rate((r["responders"]["k"], r["responders"]["n"], r["responders"]["ci95"]) for _s, r in reports if r.get("responders"))  # fmt: skip
     limitations = [
-        f"pooled over {len(reports)} sites, each analysed on its own and combined with a random site effect (two-stage random-effects meta-analysis); a site contributes to an estimate only where it has enough data for it",  # fmt: skip
+        notes.POOLED_OVER % {"sites": len(reports)},
     ]
     if effect and effect["i2"] is not None and effect["i2"] > SUBSTANTIAL_I2:
         limitations.append(
-            f"the sites disagree (I² = {100 * effect['i2']:.0f}%, τ = {effect['tau']} per session): the pooled per-session effect is the mean of effects that differ between practices; what a new practice can expect lies in the prediction interval {effect['prediction95']}, not in the pooled CI"  # fmt: skip
+            notes.SITES_DISAGREE
+            % {
+                "i2": f"{100 * effect['i2']:.0f}",
+                "tau": effect["tau"],
+                "prediction": effect["prediction95"],
+            }  # fmt: skip
         )
     elif effect is None:
-        limitations.append(f"per-session effect not pooled: fewer than {MIN_SITES} sites could estimate it")  # fmt: skip
+        limitations.append(notes.NOT_POOLED % {"sites": MIN_SITES})
     first = reports[0][1] if reports else {}
     limitations += _site_limitations(reports)
     return {

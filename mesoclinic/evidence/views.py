@@ -29,7 +29,7 @@ from mesoclinic.evidence.figure_data import Figure, FigureSet, report_figures
 from mesoclinic.evidence.pdf import Block, report_pdf
 from mesoclinic.evidence.sentences import sentences
 from mesoclinic.evidence.services import clinic_tables
-from mesoclinic.evidence.wording import active_wording
+from mesoclinic.evidence.wording import active_wording, translated_note
 from mesoclinic.outcomes.outcome_sets import outcome_set, primary_outcome, report_outcomes
 
 
@@ -171,7 +171,7 @@ def pdf_blocks(ctx: dict[str, Any]) -> list[Block]:
     blocks += cost_dose_blocks(report, ctx["kind"].unit)
     blocks += [("h2", gettext("Methods")), ("p", gettext(METHODS))]
     blocks += [("h2", gettext("Limitations"))] + [
-        ("li", gettext(text)) for text in report["limitations"]
+        ("li", translated_note(text)) for text in report["limitations"]
     ]
     return blocks
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils import formats
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 
+from mesoclinic.evidence.engine.notes import parse
 from mesoclinic.evidence.sentences import Wording
 
 
@@ -29,3 +30,30 @@ EVENT_RESOLVED = ngettext_lazy(
     "%(event)s followed %(rate)s of sessions (95%% CI %(low)s–%(high)s; %(k)s of %(n)s patients) and resolved in a median of %(days)s days.",  # fmt: skip
     "days",
 )
+
+
+def _value(value: str) -> str:
+    """A value written into a note, in the reader's language: a code list's label (a side
+    effect, an outcome, an area, lower-cased in a sentence), a site's own note, or a number
+    and a name as they are."""
+    translated = translated_note(value)
+    if translated != value or not value[:1].islower():
+        return translated
+    # An area written lower-case in the sentence ("flank"): its label is capitalised.
+    capital = value[:1].upper() + value[1:]
+    label = gettext(capital)
+    return label.lower() if label != capital else value
+
+
+def translated_note(text: str) -> str:
+    """A limitation or a reason a figure is missing, in the reader's language: a fixed
+    sentence from the catalogue, or one the engine wrote with this report's numbers
+    (``engine.notes``), written again from its translated pattern with the same values."""
+    translated = gettext(text)
+    if translated != text:
+        return translated  # a fixed sentence ("multiplicity: …" is not a site's line)
+    found = parse(text)
+    if found is None:
+        return text
+    pattern, values = found
+    return gettext(pattern) % {name: _value(value) for name, value in values.items()}

@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from mesoclinic.dosing.services import DoseCheck
+from django.utils.translation import gettext
+
+from mesoclinic.dosing.rules import cap_text
+from mesoclinic.dosing.services import WEIGHT_ORIGINS, DoseCheck
 from mesoclinic.dosing.snapshot import Comparison, compare, verdict_record
+from mesoclinic.dosing.wording import dose_words
 from mesoclinic.treatments.dose_input import check_session_dose
 from mesoclinic.treatments.models import Injection, TreatmentSession
 
@@ -84,23 +88,47 @@ class SignedDose:
 
 
 def _limit_words(limit: dict[str, Any]) -> str:
-    values = []
-    if limit["mg_per_kg"] is not None:
-        values.append(f"{limit['mg_per_kg']} mg/kg")
-    if limit["max_mg"] is not None:
-        values.append(f"{limit['max_mg']} mg")
-    where = f", protocol {limit['protocol']}" if limit["protocol"] else ""
-    return (
-        f"{limit['substance'].replace('_', ' ')}: {' and at most '.join(values)} per session"
-        f"{where} (source: {limit['source']})"
+    """A practice limit kept at signing, in the reader's language."""
+    cap = dose_words(
+        cap_text(
+            Decimal(limit["max_mg"]) if limit["max_mg"] is not None else None,
+            Decimal(limit["mg_per_kg"]) if limit["mg_per_kg"] is not None else None,
+        )
     )
+    values = {
+        "substance": limit["substance"].replace("_", " "),
+        "cap": cap,
+        "protocol": limit["protocol"],
+        "source": limit["source"],
+    }
+    if limit["protocol"]:
+        return gettext("%(substance)s: %(cap)s, protocol %(protocol)s (source: %(source)s)") % values  # fmt: skip
+    return gettext("%(substance)s: %(cap)s (source: %(source)s)") % values
 
 
 def _rules_words(snapshot: dict[str, Any]) -> str:
     protocol = snapshot["protocol"]
     # the snapshot is stored JSON (typed Any); its rule_set is the rule set's name, a str
     rule_set: str = snapshot["verdict"]["rule_set"]
-    return rule_set + (f" ({protocol['name']})" if protocol else "")
+    return _rules_text(rule_set, protocol["name"] if protocol else None)
+
+
+def _rules_text(rule_set: str, protocol: str | None) -> str:
+    """A rule set's name in the reader's language, with its protocol's name."""
+    words = dose_words(rule_set)
+    return gettext("%(rules)s (%(protocol)s)") % {"rules": words, "protocol": protocol} if protocol else words  # fmt: skip
+
+
+def _weight_words(weight: dict[str, Any]) -> str:
+    """The weight kept at signing in the reader's language: written again from its values
+    (the stored text is in the signer's language), else the stored text."""
+    if weight.get("origin") in WEIGHT_ORIGINS and weight.get("weight_kg") and weight.get("on"):
+        return gettext("%(weight)s kg, %(origin)s of %(date)s") % {
+            "weight": weight["weight_kg"],
+            "origin": gettext(weight["origin"]),
+            "date": weight["on"],
+        }
+    return gettext(weight["text"]) if weight.get("text") else ""
 
 
 def signed_dose(session: TreatmentSession, lines: list[Injection]) -> SignedDose:
@@ -112,8 +140,9 @@ def signed_dose(session: TreatmentSession, lines: list[Injection]) -> SignedDose
             state="imported" if session.imported else "not_stored",
             rows=total_lines(today),
             weight_text=today.weight_text,
-            rules_text=today.verdict.rule_set
-            + (f" ({today.plan.protocol.name})" if today.plan.protocol else ""),
+            rules_text=_rules_text(
+                today.verdict.rule_set, today.plan.protocol.name if today.plan.protocol else None
+            ),
             violations=[v.message for v in today.violations],
             warnings=[w.message for w in today.verdict.warnings],
             notes=today.notes,
@@ -122,16 +151,20 @@ def signed_dose(session: TreatmentSession, lines: list[Injection]) -> SignedDose
     return SignedDose(
         state="stored",
         rows=snapshot_lines(stored["verdict"]),
-        weight_text=stored["weight"]["text"],
+        weight_text=_weight_words(stored["weight"]),
         rules_text=_rules_words(stored),
         violations=[v["message"] for v in stored["verdict"]["violations"]],
         warnings=[w["message"] for w in stored["verdict"]["warnings"]],
         notes=list(stored["notes"]),
         limits=[_limit_words(limit) for limit in stored["practice_limits"]],
-        engine_text=(
-            f"engine version {engine['version']}, default rules fingerprint "
-            f"{engine['default_rules_fingerprint']}, rule set fingerprint "
-            f"{stored['rules']['fingerprint']}"
-        ),
+        engine_text=gettext(
+            "engine version %(version)s, default rules fingerprint %(default)s, rule set "
+            "fingerprint %(rules)s"
+        )
+        % {
+            "version": engine["version"],
+            "default": engine["default_rules_fingerprint"],
+            "rules": stored["rules"]["fingerprint"],
+        },
         comparison=compare(stored, today.snapshot()),
     )

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from mesoclinic.clinical_codes import AE_TYPES
+from mesoclinic.evidence.engine import notes as notes_text
 from mesoclinic.evidence.engine.estimates import rounded
 from mesoclinic.evidence.engine.proportions import (
     Z95,
@@ -124,7 +125,7 @@ def adverse_event_rates(
     sessions_per_patient = np.bincount(patient_code, minlength=len(patients)).astype(np.float64)
     attributed, lost = _attribute(events, scope)
     if lost:
-        notes.append(f"{lost} adverse events without a session could not be attributed to a session of this report and are not counted")  # fmt: skip
+        notes.append(notes_text.UNATTRIBUTED_EVENTS % {"count": lost})
     out: list[dict[str, Any]] = []
     for ae_type, group in attributed.groupby("type", sort=True):
         hit = group.drop_duplicates(["patient", "session_id"])
@@ -139,10 +140,10 @@ def adverse_event_rates(
         duration = end - group["onset_day"].to_numpy()
         known = np.isfinite(duration) & (duration >= 0)
         if (~known).any():
-            notes.append(f"{AE_TYPES.get(ae_type, ae_type)}: {int((~known).sum())} events with neither a resolution nor a last-seen-unresolved date on or after onset are left out of time to resolution")  # fmt: skip
+            notes.append(notes_text.EVENTS_WITHOUT_DURATION % {"event": AE_TYPES.get(ae_type, ae_type), "count": int((~known).sum())})  # fmt: skip
         median, median_ci = kaplan_meier_median(duration[known], resolved[known])
         if median is None and known.any():
-            notes.append(f"{AE_TYPES.get(ae_type, ae_type)}: median time to resolution not reached (fewer than half of the followed events were seen resolved)")  # fmt: skip
+            notes.append(notes_text.MEDIAN_NOT_REACHED % {"event": AE_TYPES.get(ae_type, ae_type)})
         out.append(
             {
                 "type": str(ae_type),

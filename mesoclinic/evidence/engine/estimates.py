@@ -15,6 +15,13 @@ from scipy import stats
 
 from mesoclinic.evidence.engine.courses import Dataset
 from mesoclinic.evidence.engine.lmm import fit_random_intercept
+from mesoclinic.evidence.engine.notes import (
+    CONTROL_NOT_COMPUTED,
+    NAIVE_NOT_COMPUTED,
+    NO_WEIGHT,
+    PER_SESSION_NOT_COMPUTED,
+    PER_SESSION_NOT_REPORTED,
+)
 
 # Minimum numbers below which a figure is reported as null ("under-powered"). The recipe
 # reports per protocol only where n >= 20 (evidence-analytics.md §4); a mean change needs
@@ -50,7 +57,7 @@ def naive_change(dataset: Dataset) -> tuple[Figure, list[str]]:
     per_course = _last_follow_up(dataset)
     n = len(per_course)
     if n < MIN_COURSES_DESCRIPTIVE:
-        return None, [f"naive change not computed: {n} courses with a follow-up measurement (at least {MIN_COURSES_DESCRIPTIVE} needed)"]  # fmt: skip
+        return None, [NAIVE_NOT_COMPUTED % {"count": n, "needed": MIN_COURSES_DESCRIPTIVE}]
     change = per_course["change"].to_numpy()
     mean, ci = t_interval(change)
     sd = float(np.std(change, ddof=1))
@@ -83,7 +90,7 @@ def model_frame(dataset: Dataset) -> tuple[pd.DataFrame, list[str]]:
     notes = []
     missing = int(rows["treated"].sum()) - len(usable)
     if missing:
-        notes.append(f"{missing} treated-site measurements had no weight within 7 days and are not in the adjusted model")  # fmt: skip
+        notes.append(NO_WEIGHT % {"count": missing})
     series = usable["series"].to_numpy()
     groups = pd.factorize(series)[0]
     weight = usable["weight_kg"].to_numpy()
@@ -129,13 +136,13 @@ def per_session_effect(dataset: Dataset) -> tuple[Figure, Figure, list[str]]:
     frame, notes = model_frame(dataset)
     n_patients = int(frame["patient"].max()) + 1 if len(frame) else 0
     if n_patients < MIN_PATIENTS_MODEL:
-        return None, None, [*notes, f"per-session effect not computed: {n_patients} patients with weight-matched measurements (at least {MIN_PATIENTS_MODEL} needed)"]  # fmt: skip
+        return None, None, [*notes, PER_SESSION_NOT_COMPUTED % {"count": n_patients, "needed": MIN_PATIENTS_MODEL}]  # fmt: skip
     x, names = design(frame)
     fit = fit_random_intercept(
         frame["y"].to_numpy(), x, frame["group"].to_numpy(), names, frame["patient"].to_numpy()
     )
     if not fit.converged:
-        return None, None, [*notes, f"per-session effect not reported: mixed model {fit.message}"]
+        return None, None, [*notes, PER_SESSION_NOT_REPORTED % {"reason": fit.message}]
     df = fit.n_clusters - 1
     quantile = float(stats.t.ppf(0.975, df))
 
@@ -194,7 +201,7 @@ def control_difference(dataset: Dataset) -> tuple[Figure, list[str]]:
     n_patients = int(patient.max()) + 1 if len(patient) else 0
     sxx = float(sess_c @ sess_c)
     if n_patients < MIN_PATIENTS_MODEL or sxx <= 0:
-        return None, [f"control-site difference not computed: {n_patients} patients with paired treated and control readings on two or more dates (at least {MIN_PATIENTS_MODEL} needed)"]  # fmt: skip
+        return None, [CONTROL_NOT_COMPUTED % {"count": n_patients, "needed": MIN_PATIENTS_MODEL}]
     slope = float(sess_c @ diff_c) / sxx
     score = np.bincount(patient, sess_c * (diff_c - slope * sess_c))
     variance = n_patients / (n_patients - 1) * float(score @ score) / sxx**2

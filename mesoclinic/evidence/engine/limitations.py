@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mesoclinic.evidence.engine import notes
+
 
 def gettext_noop(text: str) -> str:
     """Marks a sentence for the evidence catalogue without importing Django (the engine is
@@ -68,14 +70,14 @@ def limitations(ctx: LimitationContext) -> list[str]:
         out.append(gettext_noop("placebo arms of randomised trials also 'respond' on grading scales: 18.6–22.2% (submental fat, REFINE) and 11.2–17.8% (cellulite at ≥1 level, RELEASE); compare the responder rate with these, not with zero"))  # fmt: skip
     if ctx.courses and ctx.relative_to_baseline:
         missing = ctx.courses - ctx.courses_in_window
-        out.append(f"timing: {missing} of {ctx.courses} rated courses ({100 * missing / ctx.courses:.0f}%) have no rating 8–16 weeks after the last session; their last rating was taken earlier (some at a session, before the course was complete), and courses whose patients stopped coming are judged on an earlier, possibly different, rating")  # fmt: skip
+        out.append(notes.TIMING % {"missing": missing, "courses": ctx.courses, "percent": f"{100 * missing / ctx.courses:.0f}"})  # fmt: skip
     elif ctx.courses:
         missing = ctx.courses - ctx.courses_in_window
-        out.append(f"attrition: {missing} of {ctx.courses} courses ({100 * missing / ctx.courses:.0f}%) have no reading 8–16 weeks after the last session; the mixed model is valid if dropout depends only on what was observed (MAR), not if patients left because it did not work (MNAR)")  # fmt: skip
+        out.append(notes.ATTRITION % {"missing": missing, "courses": ctx.courses, "percent": f"{100 * missing / ctx.courses:.0f}"})  # fmt: skip
     if ctx.excluded_no_baseline:
-        out.append(f"{ctx.excluded_no_baseline} courses had no baseline reading in the 30 days up to the first session and are excluded")  # fmt: skip
+        out.append(notes.NO_BASELINE % {"count": ctx.excluded_no_baseline})
     if ctx.excluded_no_rating:
-        out.append(f"{ctx.excluded_no_rating} courses have no clinician rating of this outcome after the first session and are not in the counts")  # fmt: skip
+        out.append(notes.NO_RATING % {"count": ctx.excluded_no_rating})
     if ctx.weight_adjusted:
         out.append(gettext_noop("weight-measurement error: noisy weight readings under-adjust, so part of a diet's effect can still be credited to the treatment; readings are smoothed per patient, which helps only if weight changes steadily; this residual bias, and that from patients leaving because their own response was small, does not shrink as the registry grows while the interval does, so a very narrow interval can miss the true effect"))  # fmt: skip
         out.append(gettext_noop("adjusting for weight assumes the injections do not change body weight themselves; lifestyle effects on the girth that do not move weight are not removed (only an untreated control site removes them)"))  # fmt: skip

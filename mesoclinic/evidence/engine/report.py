@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from mesoclinic.clinical_codes import AREAS, INDICATIONS, MEASUREMENT_KINDS
 from mesoclinic.evidence.engine import courses as course_rules
+from mesoclinic.evidence.engine import notes
 from mesoclinic.evidence.engine.adverse import adverse_event_rates
 from mesoclinic.evidence.engine.courses import Dataset, build_dataset, primary_window
 from mesoclinic.evidence.engine.estimates import (
@@ -113,8 +114,12 @@ def report_and_dataset(
     events, serious, why = adverse_event_rates(tables.adverse_events, scope)
     reasons += why
     if scope.empty:
-        where = f", {AREAS.get(area, area).lower()}" if area else ""
-        reasons.append(f"no sessions recorded for this indication ({INDICATIONS.get(indication, indication)}{where})")  # fmt: skip
+        named = INDICATIONS.get(indication, indication)
+        reasons.append(
+            notes.NO_SESSIONS_IN_AREA % {"indication": named, "area": AREAS.get(area, area).lower()}
+            if area
+            else notes.NO_SESSIONS % {"indication": named}
+        )
 
     rows = dataset.rows
     treated = rows[rows["treated"].to_numpy()] if len(rows) else rows

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from mesoclinic.clinical_codes import MEASUREMENT_KINDS
+from mesoclinic.evidence.engine import notes
 from mesoclinic.evidence.engine.courses import Dataset, build_dataset, primary_window
 from mesoclinic.evidence.engine.estimates import MIN_COURSES_DESCRIPTIVE, rounded
 from mesoclinic.evidence.engine.proportions import proportion_ci
@@ -119,7 +120,7 @@ def responders(
     if rule is None:
         # evidence-analytics.md §2.7; the sentence is read by people, so it names the outcome.
         label = MEASUREMENT_KINDS[outcome].label if outcome in MEASUREMENT_KINDS else outcome
-        return None, [f"responder rate not reported: {label} has no validated minimal clinically important difference in the reference, so no threshold is invented"]  # fmt: skip
+        return None, [notes.NO_MCID % {"outcome": label}]
     change = _window_change(clinician)
     responded = change <= -rule.improvement
     if rule.composite:
@@ -130,7 +131,9 @@ def responders(
         responded = (both.iloc[:, 0] <= -rule.improvement) & (both.iloc[:, 1] <= -rule.improvement)  # fmt: skip
     n, k = len(responded), int(responded.sum())
     if n < MIN_COURSES_DESCRIPTIVE:
-        return None, [f"responder rate not computed: {n} courses with a reading 8–16 weeks after the last session (at least {MIN_COURSES_DESCRIPTIVE} needed)"]  # fmt: skip
+        return None, [
+            notes.RESPONDERS_NOT_COMPUTED % {"count": n, "needed": MIN_COURSES_DESCRIPTIVE}
+        ]
     low, high, method = proportion_ci(k, n)
     return {
         "definition": rule.definition,
@@ -164,7 +167,7 @@ def relative_responders(dataset: Dataset, rater: str) -> tuple[dict[str, Any] | 
     last = _last_ratings(dataset)
     n = len(last)
     if n < MIN_COURSES_DESCRIPTIVE:
-        return None, [f"responder rate ({rater}-rated GAIS) not computed: {n} courses with a {rater} rating after the first session (at least {MIN_COURSES_DESCRIPTIVE} needed)"]  # fmt: skip
+        return None, [notes.RATED_RESPONDERS_NOT_COMPUTED[rater] % {"count": n, "needed": MIN_COURSES_DESCRIPTIVE}]  # fmt: skip
     k = int((last["rating"].to_numpy() <= RELATIVE_RESPONSE_AT_MOST).sum())
     low, high, method = proportion_ci(k, n)
     post = last["post_days"].to_numpy()

@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import gettext, gettext_noop
 
 from mesoclinic.clinical_codes import AE_TYPES, AREAS, MEASUREMENT_KINDS, SEVERITIES
+from mesoclinic.evidence.wording import translated_note
 
 register = template.Library()
 
@@ -60,9 +61,9 @@ def responder_label(text: str) -> str:
 
 @register.filter
 def limitation(text: str) -> str:
-    """A limitation of the report in the reader's language: the engine's fixed sentences are
-    in the evidence catalogue; one written with this report's numbers stays as written."""
-    return gettext(text)
+    """A limitation of the report in the reader's language: the engine's fixed sentences and
+    the patterns of those written with this report's numbers are in the evidence catalogue."""
+    return translated_note(text)
 
 
 @register.filter

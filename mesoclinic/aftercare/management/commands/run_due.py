@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mesoclinic.aftercare import signals
 from mesoclinic.aftercare.services import RunResult, run_due
@@ -48,7 +49,11 @@ class Command(BaseCommand):
         if options.get("json"):
             self.stdout.write(json.dumps({**total.as_dict(), **others}))
         else:
+            # For people: in the operator's language (settings.LANGUAGE_CODE); --json stays English.
             self.stdout.write(
-                f"Sent {total.sent} check-in links, emailed {total.escalated} escalations, "
-                f"skipped {total.skipped}."
+                gettext(
+                    "Sent %(sent)s check-in links, emailed %(escalated)s escalations, "
+                    "skipped %(skipped)s."
+                )
+                % {"sent": total.sent, "escalated": total.escalated, "skipped": total.skipped}
             )

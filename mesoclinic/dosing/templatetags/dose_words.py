@@ -1,0 +1,15 @@
+"""``{% load dose_words %}``: ``{{ row.basis|dose_words }}``, the dose check's words in the
+reader's language (``dosing.wording``)."""
+
+from __future__ import annotations
+
+from django import template
+
+from mesoclinic.dosing import wording
+
+register = template.Library()
+
+
+@register.filter
+def dose_words(text: str) -> str:
+    return wording.dose_words(str(text))
