@@ -68,10 +68,6 @@ def generate(args: argparse.Namespace, folder: Path) -> None:
     start, total = time.perf_counter(), 0
     for i, (effect, n) in enumerate(zip(effects, patients, strict=True), start=1):
         bundle = draw(site_config(float(effect), int(n)), rng)
-        # Among a million patients a few dieters fall below the format's 20 kg floor, which
-        # the reader rightly refuses: held at 20 kg (the outcome's rows are untouched).
-        weights_kg = bundle.measurements["kind"].to_numpy() == "weight_kg"
-        bundle.measurements.loc[weights_kg, "value"] = bundle.measurements.loc[weights_kg, "value"].clip(lower=20.0)  # fmt: skip
         total += len(bundle.measurements)
         staging = folder / f"site-{i:03d}"
         write_bundle_csv(bundle, staging)

@@ -144,7 +144,10 @@ def generate(config: SyntheticConfig, rng: np.random.Generator) -> SyntheticBund
     n, s_max = config.n_patients, config.planned_sessions
     shares = np.array([a.share for a in config.arms])
     arm = rng.choice(len(config.arms), size=n, p=shares / shares.sum())
-    bmi = rng.normal(27.0, 4.0, n)
+    # Held within adult bounds: among a million draws the normal's tails gave BMIs near 7 and,
+    # after a dieter's course, weights under the registry format's 20 kg floor, which the
+    # reader rightly refuses (a bundle the generator writes must import).
+    bmi = np.clip(rng.normal(27.0, 4.0, n), 16.0, 50.0)
     diet = rng.random(n) < config.diet_share
     exerciser = rng.random(n) < config.exerciser_share
     w0 = 60.0 + 2.5 * (bmi - 22.0) + rng.normal(0.0, 5.0, n)
@@ -188,7 +191,7 @@ def generate(config: SyntheticConfig, rng: np.random.Generator) -> SyntheticBund
     visit_day = np.concatenate([session_day, follow], axis=1)
     visit_kept = np.concatenate([np.arange(s_max)[None, :] < n_sessions[:, None], follow_kept], axis=1)  # fmt: skip
     sess_before = np.concatenate([np.broadcast_to(np.arange(s_max), (n, s_max)), np.repeat(n_sessions[:, None], follow.shape[1], axis=1)], axis=1)  # fmt: skip
-    weight_true = w0[:, None] + kg_per_day[:, None] * visit_day
+    weight_true = np.maximum(w0[:, None] + kg_per_day[:, None] * visit_day, 35.0)
     lifestyle = np.where(exerciser[:, None], config.exercise_cm_per_week * visit_day / 7.0, 0.0)
     by_weight = config.weight_cm_per_kg * (weight_true - w0[:, None])
     tape_all = np.concatenate([tape, rng.normal(0.0, config.tape_sd_cm, follow.shape)], axis=1)
