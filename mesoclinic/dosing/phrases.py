@@ -82,8 +82,55 @@ COLLAGENASE_INTERVAL = gettext_noop("%(days)s days since the last collagenase vi
 COLLAGENASE_COURSE = gettext_noop("this would be collagenase visit %(number)s; the label gives %(max_visits)s visits")  # fmt: skip
 COLLAGENASE_LABEL = gettext_noop("label: %(mg_per_area)s mg per treatment area × %(areas)s area(s) treated (at most %(max_areas)s per visit)")  # fmt: skip
 
+# How today's check of a signed session differs from the one kept at signing (snapshot.py).
+SINCE_PRESENCE = gettext_noop("%(substance)s: %(then)s at signing, %(now)s today")
+SINCE_TOTAL = gettext_noop("%(substance)s total: %(then)s at signing, %(now)s today")
+SINCE_LIMIT = gettext_noop("%(substance)s limit: %(then)s at signing, %(now)s today (%(basis)s)")  # fmt: skip
+NEW_VIOLATION = gettext_noop("a new violation today: %(message)s")
+NO_LONGER_VIOLATION = gettext_noop("no longer a violation today: %(message)s")
+NEW_WARNING = gettext_noop("a new warning today: %(message)s")
+NO_LONGER_WARNING = gettext_noop("no longer a warning today: %(message)s")
+ENGINE_CHANGED = gettext_noop("the engine's default rules changed since signing (engine %(then_version)s, rules %(then_rules)s at signing; engine %(now_version)s, rules %(now_rules)s today)")  # fmt: skip
+LIMIT_ADDED = gettext_noop("practice limit added since signing: %(limit)s")
+LIMIT_REMOVED = gettext_noop("practice limit no longer applied: %(limit)s")
+LIMIT_CHANGED = gettext_noop("practice limit changed: %(then)s at signing, %(now)s today")
+PROTOCOL_CHANGED = gettext_noop("protocol limits: %(then)s at signing, %(now)s today")
+PROTOCOL_LIMITS_CHANGED = gettext_noop("the limits of protocol %(protocol)s changed since signing")  # fmt: skip
+WEIGHT_CHANGED = gettext_noop("weight at signing: %(then)s; today: %(now)s")
+WEIGHT_ON = gettext_noop("%(weight)s kg, %(origin)s of %(date)s")
+IN_PC_MIXTURE = gettext_noop("%(substance)s (in PC mixture)")
+LIMIT_WITH_PROTOCOL = gettext_noop("%(limit)s (protocol %(protocol)s)")
+LIMIT_BOTH = gettext_noop("%(substance)s %(max_mg_per_kg)s mg/kg and at most %(max_mg)s mg")
+LIMIT_MG_PER_KG = gettext_noop("%(substance)s %(max_mg_per_kg)s mg/kg")
+LIMIT_MG = gettext_noop("%(substance)s %(max_mg)s mg")
+NO_LIMIT = gettext_noop("no limit")
+NONE = gettext_noop("none")
+# The names of the substances the engine has rules for, as its messages write them (a code
+# with spaces): codes stay language-neutral, their names translate.
+SUBSTANCE_NAMES = (
+    gettext_noop("lidocaine"),
+    gettext_noop("procaine"),
+    gettext_noop("deoxycholic acid"),
+    gettext_noop("phosphatidylcholine"),
+    gettext_noop("collagenase"),
+    gettext_noop("epinephrine"),
+)
+
 # Tried in this order: the most specific first.
 PATTERNS: tuple[str, ...] = (
+    ENGINE_CHANGED,
+    NEW_VIOLATION,
+    NO_LONGER_VIOLATION,
+    NEW_WARNING,
+    NO_LONGER_WARNING,
+    LIMIT_ADDED,
+    LIMIT_REMOVED,
+    LIMIT_CHANGED,
+    PROTOCOL_CHANGED,
+    PROTOCOL_LIMITS_CHANGED,
+    WEIGHT_CHANGED,
+    SINCE_LIMIT,
+    SINCE_TOTAL,
     DCA_VOLUME_ABOVE,
     DCA_POINTS_NOT_RECORDED,
     DCA_PER_POINT_ABOVE,
@@ -133,9 +180,20 @@ PATTERNS: tuple[str, ...] = (
     PRACTICE_LIMIT,
     PROTOCOL_LIMIT,
     OTHER_LIMIT,
+    # The generic ones last: a limit's text, a substance's name.
+    SINCE_PRESENCE,
+    WEIGHT_ON,
+    LIMIT_WITH_PROTOCOL,
+    IN_PC_MIXTURE,
+    LIMIT_BOTH,
+    LIMIT_MG_PER_KG,
+    LIMIT_MG,
 )
 
 _PLACE = re.compile(r"%\((\w+)\)s|%%")
+# Places that hold a number only: a limit's text puts a substance's name of several words
+# right before its amount ("deoxycholic acid 100 mg"), which a lazy match would split wrongly.
+_NUMBERS = {"max_mg", "max_mg_per_kg"}
 
 
 @cache
@@ -144,7 +202,12 @@ def _regex(pattern: str) -> re.Pattern[str]:
     last = 0
     for place in _PLACE.finditer(pattern):
         parts.append(re.escape(pattern[last : place.start()]))
-        parts.append("%" if place.group(0) == "%%" else rf"(?P<{place.group(1)}>.+?)")
+        if place.group(0) == "%%":
+            parts.append("%")
+        elif place.group(1) in _NUMBERS:
+            parts.append(rf"(?P<{place.group(1)}>[0-9][0-9.,]*)")
+        else:
+            parts.append(rf"(?P<{place.group(1)}>.+?)")
         last = place.end()
     parts.append(re.escape(pattern[last:]))
     return re.compile("".join(parts), re.DOTALL)

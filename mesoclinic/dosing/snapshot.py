@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from mesoclinic.dosing import phrases
 from mesoclinic.dosing.engine import ENGINE_VERSION
 from mesoclinic.dosing.rules import Protocol, RuleSet
 from mesoclinic.dosing.verdict import Finding, Verdict, amount
@@ -148,22 +149,51 @@ class Comparison:
 
 
 def _limit_text(limit: dict[str, Any]) -> str:
-    parts = []
-    if limit["mg_per_kg"] is not None:
-        parts.append(f"{limit['mg_per_kg']} mg/kg")
-    if limit["max_mg"] is not None:
-        parts.append(f"{limit['max_mg']} mg")
-    where = f" (protocol {limit['protocol']})" if limit["protocol"] else ""
-    return f"{limit['substance'].replace('_', ' ')} {' and at most '.join(parts)}{where}"
+    values = {
+        "substance": limit["substance"].replace("_", " "),
+        "max_mg_per_kg": limit["mg_per_kg"],
+        "max_mg": limit["max_mg"],
+    }
+    if limit["mg_per_kg"] is not None and limit["max_mg"] is not None:
+        text = phrases.LIMIT_BOTH % values
+    elif limit["mg_per_kg"] is not None:
+        text = phrases.LIMIT_MG_PER_KG % values
+    else:
+        text = phrases.LIMIT_MG % values
+    if limit["protocol"]:
+        return phrases.LIMIT_WITH_PROTOCOL % {"limit": text, "protocol": limit["protocol"]}
+    return text
 
 
 def _name(row: dict[str, Any]) -> str:
     name = str(row["substance"]).replace("_", " ")
-    return name + (" (in PC mixture)" if row["extra"].get("in_phosphatidylcholine_mixture") else "")
+    if row["extra"].get("in_phosphatidylcholine_mixture"):
+        return phrases.IN_PC_MIXTURE % {"substance": name}
+    return name
 
 
 def _mg(value: str | None) -> str:
-    return "no limit" if value is None else f"{amount(Decimal(value))} mg"
+    return phrases.NO_LIMIT if value is None else f"{amount(Decimal(value))} mg"
+
+
+def _weight(weight: dict[str, Any]) -> str:
+    """The weight used, from its stored values (so that it reads in the reader's language
+    through dose_words), or its words as stored when none was usable."""
+    if weight["weight_kg"] is None or not weight["on"] or not weight["origin"]:
+        return str(weight["text"])
+    return phrases.WEIGHT_ON % {
+        "weight": f"{Decimal(weight['weight_kg']).normalize():f}",
+        "origin": weight["origin"],
+        "date": weight["on"],
+    }
+
+
+# Each difference is written from a whole pattern of dosing.phrases, in English (the pages
+# show it in the reader's language with dose_words).
+_FINDINGS = (
+    ("violations", phrases.NEW_VIOLATION, phrases.NO_LONGER_VIOLATION),
+    ("warnings", phrases.NEW_WARNING, phrases.NO_LONGER_WARNING),
+)
 
 
 def _verdict_differences(signed: dict[str, Any], today: dict[str, Any]) -> list[str]:
@@ -174,24 +204,34 @@ def _verdict_differences(signed: dict[str, Any], today: dict[str, Any]) -> list[
         then, now = then_rows.get(name), now_rows.get(name)
         if then is None or now is None:
             found.append(
-                f"{name}: {_mg(then['mg']) if then else 'none'} at signing, "
-                f"{_mg(now['mg']) if now else 'none'} today"
+                phrases.SINCE_PRESENCE
+                % {
+                    "substance": name,
+                    "then": _mg(then["mg"]) if then else phrases.NONE,
+                    "now": _mg(now["mg"]) if now else phrases.NONE,
+                }
             )
             continue
         if then["mg"] != now["mg"]:
-            found.append(f"{name} total: {_mg(then['mg'])} at signing, {_mg(now['mg'])} today")
+            values = {"substance": name, "then": _mg(then["mg"]), "now": _mg(now["mg"])}
+            found.append(phrases.SINCE_TOTAL % values)
         if then["limit_mg"] != now["limit_mg"]:
             found.append(
-                f"{name} limit: {_mg(then['limit_mg'])} at signing, {_mg(now['limit_mg'])} today "
-                f"({now['limit_basis']})"
+                phrases.SINCE_LIMIT
+                % {
+                    "substance": name,
+                    "then": _mg(then["limit_mg"]),
+                    "now": _mg(now["limit_mg"]),
+                    "basis": now["limit_basis"],
+                }
             )
     # Findings are compared by their words, which carry the amounts and limits: the same rule
     # broken against another limit (a lower weight, a new practice cap) is a difference too.
-    for kind, word in (("violations", "violation"), ("warnings", "warning")):
+    for kind, new, gone in _FINDINGS:
         then_messages = [f["message"] for f in signed["verdict"][kind]]
         now_messages = [f["message"] for f in today["verdict"][kind]]
-        found += [f"a new {word} today: {m}" for m in now_messages if m not in then_messages]
-        found += [f"no longer a {word} today: {m}" for m in then_messages if m not in now_messages]
+        found += [new % {"message": m} for m in now_messages if m not in then_messages]
+        found += [gone % {"message": m} for m in then_messages if m not in now_messages]
     return found
 
 
@@ -199,33 +239,38 @@ def _input_differences(signed: dict[str, Any], today: dict[str, Any]) -> list[st
     found: list[str] = []
     if signed["engine"] != today["engine"]:
         found.append(
-            f"the engine's default rules changed since signing (engine {signed['engine']['version']}, "
-            f"rules {signed['engine']['default_rules_fingerprint']} at signing; engine "
-            f"{today['engine']['version']}, rules {today['engine']['default_rules_fingerprint']} today)"
+            phrases.ENGINE_CHANGED
+            % {
+                "then_version": signed["engine"]["version"],
+                "then_rules": signed["engine"]["default_rules_fingerprint"],
+                "now_version": today["engine"]["version"],
+                "now_rules": today["engine"]["default_rules_fingerprint"],
+            }
         )
     then_limits = {item["id"]: item for item in signed["practice_limits"]}
     now_limits = {item["id"]: item for item in today["practice_limits"]}
     for key in sorted(then_limits.keys() | now_limits.keys()):
         then, now = then_limits.get(key), now_limits.get(key)
         if then is None and now is not None:
-            found.append(f"practice limit added since signing: {_limit_text(now)}")
+            found.append(phrases.LIMIT_ADDED % {"limit": _limit_text(now)})
         elif now is None and then is not None:
-            found.append(f"practice limit no longer applied: {_limit_text(then)}")
+            found.append(phrases.LIMIT_REMOVED % {"limit": _limit_text(then)})
         elif then is not None and now is not None and then != now:
-            found.append(
-                f"practice limit changed: {_limit_text(then)} at signing, {_limit_text(now)} today"
-            )
+            values = {"then": _limit_text(then), "now": _limit_text(now)}
+            found.append(phrases.LIMIT_CHANGED % values)
     then_protocol = (signed["protocol"] or {}).get("name")
     now_protocol = (today["protocol"] or {}).get("name")
     if signed["protocol"] != today["protocol"]:
         found.append(
-            f"protocol limits: {then_protocol or 'none'} at signing, {now_protocol or 'none'} today"
+            phrases.PROTOCOL_CHANGED
+            % {"then": then_protocol or phrases.NONE, "now": now_protocol or phrases.NONE}
             if then_protocol != now_protocol
-            else f"the limits of protocol {now_protocol} changed since signing"
+            else phrases.PROTOCOL_LIMITS_CHANGED % {"protocol": now_protocol}
         )
     then_weight, now_weight = signed["weight"], today["weight"]
     if (then_weight["weight_kg"], then_weight["on"]) != (now_weight["weight_kg"], now_weight["on"]):
-        found.append(f"weight at signing: {then_weight['text']}; today: {now_weight['text']}")
+        values = {"then": _weight(then_weight), "now": _weight(now_weight)}
+        found.append(phrases.WEIGHT_CHANGED % values)
     return found
 
 

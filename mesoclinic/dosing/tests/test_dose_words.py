@@ -56,3 +56,27 @@ def test_it_translates_the_rule_set_name_with_practice_limits(language):
     # then no English word of it is left
     assert "default rules" not in shown
     assert "practice limits" not in shown
+
+
+def test_it_shows_what_changed_since_signing_in_french_with_the_substance_named():
+    # given the differences a signed session's check shows today (snapshot.compare's words)
+    limit = phrases.LIMIT_MG % {"substance": "deoxycholic acid", "max_mg": "100"}
+    added = phrases.LIMIT_ADDED % {"limit": limit}
+    new = phrases.NEW_VIOLATION % {
+        "message": phrases.ABOVE_LIMIT
+        % {"substance": "lidocaine", "mg": "400", "limit_mg": "300", "basis": "x"}
+    }
+    weight = phrases.WEIGHT_CHANGED % {
+        "then": phrases.WEIGHT_ON % {"weight": "60", "origin": "measurement", "date": "2026-11-20"},
+        "now": phrases.WEIGHT_ON % {"weight": "58", "origin": "measurement", "date": "2026-12-01"},
+    }
+    # when a French reader sees them
+    with translation.override("fr"):
+        shown = [dose_words(text) for text in (added, new, weight)]
+    # then each is French, the substances named in French, the numbers kept
+    assert shown[0] == "limite du cabinet ajoutée depuis la signature : acide désoxycholique 100 mg"
+    assert shown[1].startswith("nouveau dépassement aujourd’hui : lidocaïne")
+    assert "400" in shown[1]
+    assert shown[2].startswith("poids à la signature : 60 kg")
+    assert "since signing" not in " ".join(shown)
+    assert "today" not in " ".join(shown)
