@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from mesoclinic.charts.estimates import Interval
 from mesoclinic.evidence.figure_data import Figure, FigureSet
+from mesoclinic.evidence.wording import dose_unit_words
 
 # The engine's fixed reasons (no number in them), so that ``|limitation`` shows them in the
 # reader's language; a reason with this report's numbers stays as written.
@@ -31,8 +32,13 @@ FIXED_REASONS = (
 
 
 def _dose_unit(section: dict[str, Any]) -> str:
-    unit = str(section.get("dose_unit") or "ml")
-    return "mL" if unit == "ml" else unit
+    return dose_unit_words(section.get("dose_unit"))
+
+
+def _bound(value: float) -> str:
+    """A bin's edge as a reader writes a dose: whole milligrams from 100 up, else one decimal
+    (the engine keeps three, which a plot's label need not)."""
+    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.1f}"
 
 
 def cost_dose_figures(out: FigureSet, report: dict[str, Any], unit: str) -> None:
@@ -41,8 +47,9 @@ def cost_dose_figures(out: FigureSet, report: dict[str, Any], unit: str) -> None
     dose = report.get("dose_response") or {}
     title = gettext("Change per session by dose")
     if dose.get("bins"):
-        dose_unit = _dose_unit(dose)
-        rows = [Interval(f"{b['low']:g}–{b['high']:g} {dose_unit} (n={b['courses']})", b["mean_effect"], *b["ci95"]) for b in dose["bins"]]  # fmt: skip
+        # The unit goes in the title, not in every row, where the plot's labels would cut it.
+        title = gettext("Change per session by dose (%(dose)s)") % {"dose": _dose_unit(dose)}
+        rows = [Interval(f"{_bound(b['low'])}–{_bound(b['high'])} (n={b['courses']})", b["mean_effect"], *b["ci95"]) for b in dose["bins"]]  # fmt: skip
         out.figures.append(Figure("dose", "intervals", "ev-dose", title, gettext("Courses grouped by their mean dose per session; each group's mean change per session net of weight, with 95% CI. An association: larger areas get more volume."), gettext("%(unit)s per session") % {"unit": unit}, intervals=rows))  # fmt: skip
     else:
         out.missing.append((title, gettext("too few courses with a recorded dose at every session and enough readings.")))  # fmt: skip

@@ -8,7 +8,7 @@ indications) are translated in the project's catalogue (``mesoclinic/locale``, m
 from __future__ import annotations
 
 from django.utils import formats
-from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext, gettext_noop, ngettext, ngettext_lazy
 
 from mesoclinic.evidence.engine.notes import parse
 from mesoclinic.evidence.sentences import Wording
@@ -57,3 +57,23 @@ def translated_note(text: str) -> str:
         return text
     pattern, values = found
     return gettext(pattern) % {name: _value(value) for name, value in values.items()}
+
+
+# A dose in mg of one substance, named whole (French elides: "mg d’acide désoxycholique").
+MG_OF = {
+    "mg deoxycholic acid": gettext_noop("mg of deoxycholic acid"),
+    "mg phosphatidylcholine": gettext_noop("mg of phosphatidylcholine"),
+    "mg lidocaine": gettext_noop("mg of lidocaine"),
+    "mg procaine": gettext_noop("mg of procaine"),
+    "mg collagenase": gettext_noop("mg of collagenase"),
+}
+
+
+def dose_unit_words(unit: str | None) -> str:
+    """The dose-response's unit for a reader: millilitres as mL (SI), milligrams of one
+    substance named in the reader's language where the catalogue has the substance, else as
+    the engine wrote it."""
+    if unit in (None, "", "ml"):
+        return "mL"
+    text = str(unit)
+    return gettext(MG_OF[text]) if text in MG_OF else text

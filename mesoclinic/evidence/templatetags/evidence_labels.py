@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import gettext, gettext_noop
 
 from mesoclinic.clinical_codes import AE_TYPES, AREAS, MEASUREMENT_KINDS, SEVERITIES
-from mesoclinic.evidence.wording import translated_note
+from mesoclinic.evidence.wording import dose_unit_words, translated_note
 
 register = template.Library()
 
@@ -68,6 +68,5 @@ def limitation(text: str) -> str:
 
 @register.filter
 def dose_unit(code: str | None) -> str:
-    """The dose-response's unit as written for a reader: millilitres as mL (SI), a
-    substance's milligrams as the engine names them."""
-    return "mL" if code in (None, "", "ml") else str(code)
+    """The dose-response's unit as written for a reader (cost_dose_figures.dose_unit_words)."""
+    return dose_unit_words(code)
