@@ -83,19 +83,22 @@ ALLOWED = {
 # "Infection cutanée active" (the screening question); Spanish "Use las flechas…" (the formal
 # imperative of "usar").
 SHARED_WORDS = {"fr": {"Face", "active"}, "es": {"Use"}}
+# Codes typed as they are in every language, which a translated help text quotes inside its
+# sentence: a map mark's kind in the amend form's row format ("submental 0.400 0.550 point").
+TYPED_CODES = {"point"}
 
 
 def clinic_data(clinic: Clinic) -> list[str]:
     """What the clinic's staff typed, in the clinic's own language (the demo's is English),
     and a page shows as written: names of its appointment types, rooms and devices, prices and
-    packages, a lot's status reason, a session's notes, a practice dose limit's source. Such
+    packages, a product's name, a lot's status reason, a session's notes, a practice dose limit's source. Such
     text is data, not a message left untranslated, even where it is also a message
     ("Treatment session", "Room 1", "Mesotherapy — Flank", "Expired: awaiting return…").
     Longest first, so that a name containing another is taken whole."""
     from mesoclinic.appointments.models import AppointmentType, Resource
     from mesoclinic.billing.models import Package, PriceItem
     from mesoclinic.dosing.models import DoseLimit
-    from mesoclinic.formulary.models import Lot
+    from mesoclinic.formulary.models import Lot, Product
     from mesoclinic.treatments.models import TreatmentSession
 
     texts = {
@@ -104,6 +107,7 @@ def clinic_data(clinic: Clinic) -> list[str]:
         *PriceItem.objects.filter(clinic=clinic).values_list("name", flat=True),
         *Package.objects.filter(clinic=clinic).values_list("name", flat=True),
         *Lot.objects.for_clinic(clinic).values_list("status_reason", flat=True),
+        *Product.objects.for_clinic(clinic).values_list("name", flat=True),
         *TreatmentSession.objects.for_clinic(clinic).values_list("notes", flat=True),
         *DoseLimit.objects.for_clinic(clinic).values_list("source", flat=True),
     }
@@ -240,7 +244,7 @@ def untranslated(html: str, language: str, data: Iterable[str] = ()) -> list[str
     for written in data:
         text = text.replace(re.sub(r"\s+", " ", written), " ")
     text = URL.sub(" ", text)
-    shared = SHARED_WORDS.get(language, set())
+    shared = SHARED_WORDS.get(language, set()) | TYPED_CODES
     return sorted(
         m
         for m, pattern in english_messages(language).items()

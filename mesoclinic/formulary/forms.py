@@ -73,7 +73,11 @@ class IngredientForm(_IngredientForm):
         model = Ingredient
         fields = ["substance", "mg_per_ml"]
         labels = {"substance": _("Substance"), "mg_per_ml": _("Concentration (mg/mL)")}
-        help_texts = {"substance": _("lower-case code, e.g. lidocaine, deoxycholic_acid")}
+        # No code in the words: a code is typed as it is in every language (listed in <code>
+        # under the table), while the words around it translate.
+        help_texts = {
+            "substance": _("a lower-case code with underscores, as listed under the table")
+        }
 
     def clean_substance(self) -> str:
         code = normalise_substance(self.cleaned_data["substance"])

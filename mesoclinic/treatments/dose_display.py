@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from mesoclinic.dosing import phrases
 from mesoclinic.dosing.rules import cap_text
 from mesoclinic.dosing.services import WEIGHT_ORIGINS, DoseCheck
 from mesoclinic.dosing.snapshot import Comparison, compare, verdict_record
@@ -41,12 +42,14 @@ def snapshot_lines(verdict: dict[str, Any]) -> list[TotalLine]:
     lines = []
     for row in verdict["totals"]:
         in_mixture = bool(row["extra"].get("in_phosphatidylcholine_mixture"))
+        name = row["substance"].replace("_", " ")
         mg = Decimal(row["mg"])
         limit_mg = None if row["limit_mg"] is None else Decimal(row["limit_mg"])
         lines.append(
             TotalLine(
-                substance=row["substance"].replace("_", " ")
-                + (" (in PC mixture)" if in_mixture else ""),
+                substance=dose_words(
+                    phrases.IN_PC_MIXTURE % {"substance": name} if in_mixture else name
+                ),
                 mg=mg,
                 limit_mg=limit_mg,
                 basis=row["limit_basis"],

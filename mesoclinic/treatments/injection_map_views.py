@@ -225,6 +225,10 @@ def map_fragment(request: HttpRequest, public_id: str) -> HttpResponse:
     chart does not draw every session's map on every view (issue 11)."""
     membership = current_membership(request)
     session = _session(membership, Perm.VIEW_CLINICAL, public_id)
+    if not getattr(request, "htmx", False):
+        # Opened as a page (a bookmark, a new tab, no script): the session's own page holds
+        # the map with everything a page needs (title, language, navigation).
+        return redirect(reverse("treatments:detail", args=[session.public_id]))
     record(request, Action.VIEW, obj=session, detail="injection map")
     context = {"s": session, "map": imap.session_map(session), "links": False}
     return render(request, "treatments/_injection_map.html", context)

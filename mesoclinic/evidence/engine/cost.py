@@ -46,6 +46,7 @@ from scipy import stats
 from mesoclinic.evidence.engine.course_sessions import course_sessions
 from mesoclinic.evidence.engine.courses import RELATIVE_KINDS, Dataset, build_dataset
 from mesoclinic.evidence.engine.estimates import MIN_COURSES_DESCRIPTIVE, _last_follow_up, rounded
+from mesoclinic.evidence.engine.notes import TOO_FEW_PRICED
 from mesoclinic.evidence.engine.responders import (
     RELATIVE_RESPONSE_AT_MOST,
     RULES,
@@ -224,7 +225,7 @@ def _one_currency(currency: str, per: pd.DataFrame, report: dict[str, Any], outc
     }
     if len(per) < MIN_COURSES_DESCRIPTIVE:
         block["mean_course_cost"] = None
-        block["reasons"].append(f"too few priced courses in {currency}: {len(per)} (at least {MIN_COURSES_DESCRIPTIVE} needed)")  # fmt: skip
+        block["reasons"].append(TOO_FEW_PRICED % {"currency": currency, "count": len(per), "needed": MIN_COURSES_DESCRIPTIVE})  # fmt: skip
         return block
     if "responded" in per:
         block["cost_per_responder"], why = _per_responder(per, boot)

@@ -36,6 +36,7 @@ from scipy import stats
 from mesoclinic.evidence.engine.course_sessions import course_sessions
 from mesoclinic.evidence.engine.courses import RELATIVE_KINDS, Dataset
 from mesoclinic.evidence.engine.estimates import MIN_COURSES_DESCRIPTIVE, rounded
+from mesoclinic.evidence.engine.notes import DOSE_NOT_COMPUTED
 from mesoclinic.evidence.engine.tables import Tables
 
 MIN_READINGS = 3
@@ -152,7 +153,7 @@ def dose_response(tables: Tables, dataset: Dataset, report: dict[str, Any], *, i
     both = effects.join(doses.rename("dose"), how="inner")
     section["courses"], section["patients"] = len(both), int(both["patient"].nunique())
     if len(both) < MIN_COURSES_DESCRIPTIVE or both["dose"].nunique() < MIN_DISTINCT_DOSES:
-        section["reasons"].append(f"dose-response not computed: {len(both)} courses with a recorded dose at every session and at least {MIN_READINGS} readings, {both['dose'].nunique()} distinct doses (at least {MIN_COURSES_DESCRIPTIVE} courses and {MIN_DISTINCT_DOSES} doses needed)")  # fmt: skip
+        section["reasons"].append(DOSE_NOT_COMPUTED % {"count": len(both), "readings": MIN_READINGS, "doses": both["dose"].nunique(), "needed": MIN_COURSES_DESCRIPTIVE, "needed_doses": MIN_DISTINCT_DOSES})  # fmt: skip
         return section
     x, cluster = both["dose"].to_numpy(dtype=np.float64), both["patient"].to_numpy()
     section["slope"] = _slope(x, both["effect"].to_numpy(dtype=np.float64), cluster) | {"per": unit, "net_of_weight": weight is not None}  # fmt: skip

@@ -49,10 +49,14 @@ POOLED_OVER = gettext_noop("pooled over %(sites)s sites, each analysed on its ow
 SITES_DISAGREE = gettext_noop("the sites disagree (I² = %(i2)s%%, τ = %(tau)s per session): the pooled per-session effect is the mean of effects that differ between practices; what a new practice can expect lies in the prediction interval %(prediction)s, not in the pooled CI")  # fmt: skip
 NOT_POOLED = gettext_noop("per-session effect not pooled: fewer than %(sites)s sites could estimate it")  # fmt: skip
 SINGLE_SITE_LINES = gettext_noop("%(count)s limitations apply to single sites; each site's own report lists them")  # fmt: skip
+TOO_FEW_PRICED = gettext_noop("too few priced courses in %(currency)s: %(count)s (at least %(needed)s needed)")  # fmt: skip
+DOSE_NOT_COMPUTED = gettext_noop("dose-response not computed: %(count)s courses with a recorded dose at every session and at least %(readings)s readings, %(doses)s distinct doses (at least %(needed)s courses and %(needed_doses)s doses needed)")  # fmt: skip
 # Last: it matches any sentence with a colon, so every pattern above is tried first.
 SITE_LINE = gettext_noop("%(site)s: %(line)s")
 
 PATTERNS: tuple[str, ...] = (
+    TOO_FEW_PRICED,
+    DOSE_NOT_COMPUTED,
     UNATTRIBUTED_EVENTS,
     EVENTS_WITHOUT_DURATION,
     MEDIAN_NOT_REACHED,

@@ -116,7 +116,7 @@ def test_it_offers_the_map_on_the_chart_and_draws_it_only_when_opened(
     assert f'hx-get="{fragment_url}"' in chart
     assert "treatments/diagrams/submental" not in chart
     # and when the map is opened, the fragment draws both marks, and the view is audited
-    fragment = client.get(fragment_url).content.decode()
+    fragment = client.get(fragment_url, headers={"HX-Request": "true"}).content.decode()
     assert "treatments/diagrams/submental" in fragment
     assert fragment.count('<circle cx="400" cy="400"') == 1
     assert fragment.count('<circle cx="600" cy="400"') == 1
@@ -124,6 +124,10 @@ def test_it_offers_the_map_on_the_chart_and_draws_it_only_when_opened(
     assert AuditEvent.objects.filter(
         action="view", object_id=str(draft.public_id), detail="injection map"
     ).exists()
+    # and opened as a page of its own (a new tab, no script), it leads to the session's page
+    opened = client.get(fragment_url)
+    assert opened.status_code == 302
+    assert opened["Location"] == reverse("treatments:detail", args=[draft.public_id])
 
 
 def test_it_refuses_placing_on_a_signed_session_and_records_an_amendment_instead(
