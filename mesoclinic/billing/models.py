@@ -15,9 +15,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from mesoclinic.billing.amounts import ZERO, LineAmounts, line_amounts
 from mesoclinic.billing.choices import InvoiceKind, PaymentMethod
