@@ -106,13 +106,12 @@ LIMIT_MG = gettext_noop("%(substance)s %(max_mg)s mg")
 NO_LIMIT = gettext_noop("no limit")
 NONE = gettext_noop("none")
 # The names of the substances the engine has rules for, as its messages write them (a code
-# with spaces): codes stay language-neutral, their names translate. Not phosphatidylcholine:
-# the consent texts, product and protocol names a clinic writes use the international name,
-# which a page must not show beside a translated one.
+# with spaces): codes stay language-neutral, their names translate. Not phosphatidylcholine
+# nor deoxycholic acid: the product, protocol and consent names a clinic writes use them, and
+# a page must not show the clinic's "deoxycholic acid" beside a translated one.
 SUBSTANCE_NAMES = (
     gettext_noop("lidocaine"),
     gettext_noop("procaine"),
-    gettext_noop("deoxycholic acid"),
     gettext_noop("collagenase"),
     gettext_noop("epinephrine"),
 )

@@ -110,7 +110,9 @@ def test_it_runs_the_front_desk_day_from_booking_to_payment(page, phone_page, da
     page.get_by_label("Points").fill("40")
     page.get_by_role("button", name="Add line").click()
     page.get_by_role("button", name="Sign session").click()
-    page.get_by_text("Session signed; lot stock updated.").wait_for()
+    # (signing runs the gates, the dose check and the package and stock updates: under a
+    # loaded CI runner this took longer than the default 15 s once)
+    page.get_by_text("Session signed; lot stock updated.").wait_for(timeout=60_000)
     page.get_by_role("button", name="Sign out").click()
     # then reception sees the course at 5, invoices the session, issues it and takes payment
     sign_in(page, "bob")

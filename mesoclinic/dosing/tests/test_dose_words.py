@@ -60,7 +60,7 @@ def test_it_translates_the_rule_set_name_with_practice_limits(language):
 
 def test_it_shows_what_changed_since_signing_in_french_with_the_substance_named():
     # given the differences a signed session's check shows today (snapshot.compare's words)
-    limit = phrases.LIMIT_MG % {"substance": "deoxycholic acid", "max_mg": "100"}
+    limit = phrases.LIMIT_MG % {"substance": "procaine", "max_mg": "100"}
     added = phrases.LIMIT_ADDED % {"limit": limit}
     new = phrases.NEW_VIOLATION % {
         "message": phrases.ABOVE_LIMIT
@@ -74,7 +74,7 @@ def test_it_shows_what_changed_since_signing_in_french_with_the_substance_named(
     with translation.override("fr"):
         shown = [dose_words(text) for text in (added, new, weight)]
     # then each is French, the substances named in French, the numbers kept
-    assert shown[0] == "limite du cabinet ajoutée depuis la signature : acide désoxycholique 100 mg"
+    assert shown[0] == "limite du cabinet ajoutée depuis la signature : procaïne 100 mg"
     assert shown[1].startswith("nouveau dépassement aujourd’hui : lidocaïne")
     assert "400" in shown[1]
     assert shown[2].startswith("poids à la signature : 60 kg")
