@@ -39,7 +39,7 @@ import datetime as dt
 import shutil
 import tempfile
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -60,7 +60,7 @@ from mesoclinic.registry.bundle_format import (
     is_extension,
 )
 from mesoclinic.registry.bundle_model import Bundle
-from mesoclinic.registry.bundle_reader import MAX_FILE_BYTES, read_bundle
+from mesoclinic.registry.bundle_reader import MAX_FILE_BYTES, bundle_entries, read_bundle
 
 READ = (PATIENTS, SESSIONS, MEASUREMENTS, ADVERSE_EVENTS, INJECTIONS)
 # DuckDB's own threads per site: one, as the cores are shared with the web app's workers;
@@ -127,31 +127,17 @@ def _files(path: Path, folder: Path) -> dict[str, Path] | None:
 
 
 def _unzip(path: Path, folder: Path) -> dict[str, Path] | None:
-    """As ``bundle_reader._load_zip`` chooses entries (root or one folder, no hidden files),
-    copied out in chunks: an entry is never held whole in memory."""
+    """The entries the registry reader would take (``bundle_entries``), copied out in chunks:
+    an entry is never held whole in memory."""
+    wanted = {spec.name for spec in READ}
     with zipfile.ZipFile(path) as archive:
-        entries = [
-            info
-            for info in archive.infolist()
-            if not info.is_dir()
-            and info.filename.lower().endswith(".csv")
-            and not PurePosixPath(info.filename).name.startswith(".")
-            and "__MACOSX" not in info.filename
-        ]
-        parents = {PurePosixPath(info.filename).parent for info in entries}
-        root = PurePosixPath(".")
-        if root not in parents and len(parents) == 1:
-            root = next(iter(parents))
         found: dict[str, Path] = {}
-        for info in entries:
-            entry = PurePosixPath(info.filename)
-            if entry.parent != root:
-                continue
+        for name, info in bundle_entries(archive):
             if info.file_size > MAX_FILE_BYTES:
                 return None
-            found[entry.name] = folder / entry.name
-            if entry.name in {spec.name for spec in READ}:
-                with archive.open(info) as source, found[entry.name].open("wb") as target:
+            found[name] = folder / name
+            if name in wanted:
+                with archive.open(info) as source, found[name].open("wb") as target:
                     shutil.copyfileobj(source, target, 1 << 20)
         return found
 

@@ -94,30 +94,36 @@ def _load_sources(path: Path, errors: list[BundleError]) -> dict[str, bytes]:
     return {}
 
 
+def bundle_entries(archive: zipfile.ZipFile) -> list[tuple[str, zipfile.ZipInfo]]:
+    """The bundle's CSV files in a .zip, by file name: at the root or inside one folder (a
+    zipped folder), without hidden files or macOS's resource forks."""
+    entries = [
+        info
+        for info in archive.infolist()
+        if not info.is_dir()
+        and info.filename.lower().endswith(".csv")
+        and not PurePosixPath(info.filename).name.startswith(".")
+        and "__MACOSX" not in info.filename
+    ]
+    parents = {PurePosixPath(info.filename).parent for info in entries}
+    root = PurePosixPath(".")
+    if root not in parents and len(parents) == 1:
+        root = next(iter(parents))
+    return [
+        (PurePosixPath(info.filename).name, info)
+        for info in entries
+        if PurePosixPath(info.filename).parent == root
+    ]
+
+
 def _load_zip(path: Path, errors: list[BundleError]) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
-        entries = [
-            info
-            for info in archive.infolist()
-            if not info.is_dir()
-            and info.filename.lower().endswith(".csv")
-            and not PurePosixPath(info.filename).name.startswith(".")
-            and "__MACOSX" not in info.filename
-        ]
-        # The files may sit at the root or inside one folder (a zipped folder).
-        parents = {PurePosixPath(info.filename).parent for info in entries}
-        root = PurePosixPath(".")
-        if root not in parents and len(parents) == 1:
-            root = next(iter(parents))
         sources: dict[str, bytes] = {}
-        for info in entries:
-            entry = PurePosixPath(info.filename)
-            if entry.parent != root:
-                continue
+        for name, info in bundle_entries(archive):
             if info.file_size > MAX_FILE_BYTES:
                 errors.append(
                     BundleError(
-                        entry.name,
+                        name,
                         0,
                         "-",
                         f"{info.file_size} bytes",
@@ -125,7 +131,7 @@ def _load_zip(path: Path, errors: list[BundleError]) -> dict[str, bytes]:
                     )
                 )
                 continue
-            sources[entry.name] = archive.read(info)
+            sources[name] = archive.read(info)
         return sources
 
 
