@@ -16,7 +16,9 @@ p95 < 300 ms, p99 < 800 ms, errors < 0.1 %, "database is locked" = 0). What it d
      random THINK-MS (min:max) between operations;
   5. prints p50/p95/p99 latency of all requests and per kind, the error count (5xx, a write
      not redirected to the chart, a failed request) and the server's "database is locked"
-     count (SQLITE_BUSY in its JSON error log lines).
+     count (SQLITE_BUSY in its JSON error log lines), and the server's CPU per request: the
+     user + system time of the gunicorn master and workers over the measured window (from
+     /proc), divided by the requests served in it.
 No assertion on time. 127.0.0.1 only; nothing leaves the machine.
 """
 
@@ -58,6 +60,7 @@ SEARCHES = ("a", "e", "ma", "son", "RV0001", "lee", "o")
 class Results:
     latencies_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
+    server_cpu_s: float = 0.0  # the server's CPU seconds over the measured window
     operations: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -195,11 +198,13 @@ async def drive(base: str, args: argparse.Namespace) -> tuple[Results, float]:
     while signed[0] < args.users and not any(t.done() for t in tasks):
         await asyncio.sleep(0.1)
     began = time.monotonic()
+    cpu_before = server_cpu_s(args.server_group)
     deadline[0] = began + args.seconds
     start.set()
     backup = asyncio.create_task(backup_midway(args)) if args.backup_env else None
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - began
+    results.server_cpu_s = server_cpu_s(args.server_group) - cpu_before
     if backup is not None:
         await backup
     return results, elapsed
@@ -238,6 +243,21 @@ async def backup_midway(args: argparse.Namespace) -> None:
     )
 
 
+def server_cpu_s(group: int) -> float:
+    """User + system CPU seconds of every live process of the server's process group (the
+    gunicorn master and its workers), read from /proc (Linux)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended while being read
+        # After "pid (comm)": state ppid pgrp session … utime (14th field) stime (15th).
+        if int(fields[2]) == group:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     if len(values) == 1:
         return values[0]
@@ -256,6 +276,12 @@ def report(results: Results, elapsed: float, log: str, args: argparse.Namespace)
     )
     print(f"operations: {dict(results.operations)}")
     print(f"requests: {len(every)} ({len(every) / elapsed:.1f}/s)")
+    if every:
+        print(
+            f"server CPU: {results.server_cpu_s:.1f} s over the window, "
+            f"{results.server_cpu_s / len(every) * 1000:.1f} ms per request (all kinds; "
+            f"{results.server_cpu_s / elapsed:.2f} of {os.cpu_count()} cores busy)"
+        )
     header = f"{'kind':<18}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
     print(header)
     for kind, values in sorted(results.latencies_ms.items()) + [("all", every)]:
@@ -333,6 +359,7 @@ def main() -> None:
                 else:
                     raise RuntimeError("the server did not start: " + log_path.read_text()[-2000:])
                 print(f"server up on {base}; {args.users} users signing in …", flush=True)
+                args.server_group = server.pid  # start_new_session: its own process group
                 results, elapsed = asyncio.run(drive(base, args))
             finally:
                 os.killpg(server.pid, signal.SIGTERM)

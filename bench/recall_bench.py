@@ -1,6 +1,7 @@
 """Benchmark: recall of one lot among 1,000,000 injection rows, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/recall_bench.py [--injections N] [--runs R]
+    .venv/bin/python bench/recall_bench.py [--injections N] [--runs R] [--lot-size L]
+    .venv/bin/python bench/recall_bench.py --scale 100000,300000,1000000 [--lot-size 500]
 
 For SQLite (a temporary file) and PostgreSQL (a temporary database on the server of
 DATABASE_URL, else postgres://postgres@127.0.0.1:5432; skipped with the reason when it cannot
@@ -14,6 +15,9 @@ be reached), each in a fresh process on a freshly migrated database:
      whether the (clinic, lot) index ``injection_clinic_lot`` is used.
 One line in CORRECTED_EVERY has been corrected to the next lot (a replacing line and its
 amendment), so the plan and timings include the "lines in effect" anti-join.
+With ``--scale``, the same recall at each N with every lot the same size (``--lot-size``
+lines, default 500), so that the answer does not grow with the table: the printed growth
+exponent of the time in N is then the index's (near 0 for an index lookup, near 1 for a scan).
 No assertion on time.
 """
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import random
 import statistics
@@ -138,7 +143,9 @@ def _load_corrections(
             "side": "midline",
             "product": product_id,
             # The lot after the one the replaced line named.
-            "lot": lot_ids[min((k * CORRECTED_EVERY * LOTS) // injections + 1, LOTS - 1)],
+            "lot": lot_ids[
+                min((k * CORRECTED_EVERY * len(lot_ids)) // injections + 1, len(lot_ids) - 1)
+            ],
             "volume_ml": Decimal("1.500"),
             "replaces": k * CORRECTED_EVERY + 1,
             "amendment": k + 1,
@@ -148,8 +155,11 @@ def _load_corrections(
     return count
 
 
-def generate(injections: int, lines_per_session: int = LINES_PER_SESSION) -> dict[str, Any]:
-    """Bulk-load the synthetic clinic; returns counts and the seconds taken."""
+def generate(
+    injections: int, lines_per_session: int = LINES_PER_SESSION, lot_count: int = LOTS
+) -> dict[str, Any]:
+    """Bulk-load the synthetic clinic (``lot_count`` lots, each used by an equal run of
+    consecutive lines); returns counts and the seconds taken."""
     from django.contrib.auth.models import User
     from django.db import connection, transaction
 
@@ -174,7 +184,7 @@ def generate(injections: int, lines_per_session: int = LINES_PER_SESSION) -> dic
             expiry_date=dt.date(2027, 1, 1),
             remaining_ml=Decimal(1000),
         )
-        for n in range(LOTS)
+        for n in range(lot_count)
     )
     lot_ids = [lot.pk for lot in lots]
     sessions = -(-injections // lines_per_session)  # every line has its session
@@ -227,7 +237,7 @@ def generate(injections: int, lines_per_session: int = LINES_PER_SESSION) -> dic
                 "side": "midline",
                 "product": products[0].pk,
                 # Lots are used in runs of consecutive sessions, as a clinic would.
-                "lot": lot_ids[(i * LOTS) // injections],
+                "lot": lot_ids[(i * lot_count) // injections],
                 "volume_ml": Decimal("1.500"),
             },
         )
@@ -244,7 +254,7 @@ def generate(injections: int, lines_per_session: int = LINES_PER_SESSION) -> dic
         cursor.execute("ANALYZE")
     return {
         "clinic": clinic.pk,
-        "lot": lots[LOTS // 2].lot_number,
+        "lot": lots[lot_count // 2].lot_number,
         "lot_ids": lot_ids,
         "staff": [u.pk for u in staff],
         "patients": PATIENTS,
@@ -255,7 +265,7 @@ def generate(injections: int, lines_per_session: int = LINES_PER_SESSION) -> dic
     }
 
 
-def child(injections: int, runs: int) -> None:
+def child(injections: int, runs: int, lot_size: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mesoclinic.settings")
     import django
 
@@ -268,7 +278,7 @@ def child(injections: int, runs: int) -> None:
     from mesoclinic.safety.recall import exposure_rows, recall
 
     call_command("migrate", verbosity=0)
-    info = generate(injections)
+    info = generate(injections, lot_count=injections // lot_size if lot_size else LOTS)
     info.pop("lot_ids")
     info.pop("staff")
     clinic = Clinic.objects.get(pk=info["clinic"])
@@ -313,10 +323,11 @@ def child(injections: int, runs: int) -> None:
     )
 
 
-def _run_child(url: str, injections: int, runs: int) -> dict[str, Any]:
+def _run_child(url: str, injections: int, runs: int, lot_size: int = 0) -> dict[str, Any]:
     env = {**os.environ, "DATABASE_URL": url}
+    command = [sys.executable, __file__, "--child", "--injections", str(injections)]
     done = subprocess.run(
-        [sys.executable, __file__, "--child", "--injections", str(injections), "--runs", str(runs)],
+        [*command, "--runs", str(runs), "--lot-size", str(lot_size)],
         env=env,
         capture_output=True,
         text=True,
@@ -348,14 +359,72 @@ def _report(label: str, result: dict[str, Any]) -> None:
         print(f"    {line}")
 
 
+def scale(sizes: list[int], runs: int, lot_size: int) -> None:
+    """Recall of one lot of ``lot_size`` lines among growing N, on each database: with the
+    answer's size fixed, the time's growth in N is the index's (an index lookup grows like
+    log N, an exponent near 0; a scan of the table would show an exponent near 1)."""
+    with (
+        tempfile.TemporaryDirectory(prefix="mesoclinic-recall-") as tmp,
+        temporary_database("mesoclinic_recall_scale") as pg_url,
+    ):
+        urls = {"SQLite": f"sqlite:///{Path(tmp) / 'scale.sqlite3'}"}
+        if pg_url is not None:
+            urls["PostgreSQL"] = pg_url
+        for label, url in urls.items():
+            medians: list[float] = []
+            for n in sizes:
+                if label == "SQLite":
+                    Path(tmp, "scale.sqlite3").unlink(missing_ok=True)
+                else:
+                    _reset(url)
+                result = _run_child(url, n, runs, lot_size)
+                medians.append(statistics.median(result["timings"]["whole history"]))
+                count, sessions = result["patients"]["whole history"]
+                print(
+                    f"{label:<11} N = {n:>9,}  lot of {lot_size} lines  recall median "
+                    f"{medians[-1]:7.2f} ms ({runs} runs; {count} patients, {sessions} "
+                    "sessions)",
+                    flush=True,
+                )
+            exponent = math.log(medians[-1] / medians[0]) / math.log(sizes[-1] / sizes[0])
+            print(
+                f"{label:<11} time ∝ N^{exponent:.2f} from N = {sizes[0]:,} to {sizes[-1]:,}"
+                f" (×{sizes[-1] / sizes[0]:.0f} rows, ×{medians[-1] / medians[0]:.2f} time)"
+            )
+
+
+def _reset(url: str) -> None:
+    """An empty schema for the next size: drop and recreate the temporary database's public
+    schema (the child migrates it again)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("DROP SCHEMA public CASCADE")
+        db.execute("CREATE SCHEMA public")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--injections", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--lot-size",
+        type=int,
+        default=0,
+        help=f"lines per lot (0: {LOTS:,} lots, so a lot grows with N)",
+    )
+    parser.add_argument(
+        "--scale",
+        help="comma-separated N (e.g. 100000,300000,1000000): recall at each N with the lot "
+        "size fixed (--lot-size, default 500), and the growth exponent of the time in N",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.injections, args.runs)
+        child(args.injections, args.runs, args.lot_size)
+        return
+    if args.scale:
+        scale([int(n) for n in args.scale.split(",")], args.runs, args.lot_size or 500)
         return
     with tempfile.TemporaryDirectory(prefix="mesoclinic-recall-") as tmp:
         sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
