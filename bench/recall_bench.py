@@ -1,7 +1,7 @@
 """Benchmark: recall of one lot among 1,000,000 injection rows, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/recall_bench.py [--injections N] [--runs R] [--lot-size L]
-    .venv/bin/python bench/recall_bench.py --scale 100000,300000,1000000 [--lot-size 500]
+    .venv/bin/python bench/recall_bench.py --scale 100000,300000,1000000 [--lot-size 500] [--runs R]
 
 For SQLite (a temporary file) and PostgreSQL (a temporary database on the server of
 DATABASE_URL, else postgres://postgres@127.0.0.1:5432; skipped with the reason when it cannot
@@ -24,11 +24,13 @@ No assertion on time.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import math
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -265,7 +267,9 @@ def generate(
     }
 
 
-def child(injections: int, runs: int, lot_size: int) -> None:
+def child(injections: int, runs: int, lot_size: int, reuse: bool = False) -> None:
+    """Times the recall on the database of DATABASE_URL: loaded first, unless ``reuse`` (a
+    database this child loaded before with the same sizes)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mesoclinic.settings")
     import django
 
@@ -277,10 +281,15 @@ def child(injections: int, runs: int, lot_size: int) -> None:
     from mesoclinic.formulary.models import Lot
     from mesoclinic.safety.recall import exposure_rows, recall
 
-    call_command("migrate", verbosity=0)
-    info = generate(injections, lot_count=injections // lot_size if lot_size else LOTS)
-    info.pop("lot_ids")
-    info.pop("staff")
+    lot_count = injections // lot_size if lot_size else LOTS
+    if reuse:
+        clinic = Clinic.objects.get(slug="bench")
+        info: dict[str, Any] = {"clinic": clinic.pk, "lot": f"L{lot_count // 2:05d}"}
+    else:
+        call_command("migrate", verbosity=0)
+        info = generate(injections, lot_count=lot_count)
+        info.pop("lot_ids")
+        info.pop("staff")
     clinic = Clinic.objects.get(pk=info["clinic"])
     lots = Lot.objects.for_clinic(clinic)
     number = info["lot"]
@@ -323,11 +332,13 @@ def child(injections: int, runs: int, lot_size: int) -> None:
     )
 
 
-def _run_child(url: str, injections: int, runs: int, lot_size: int = 0) -> dict[str, Any]:
+def _run_child(
+    url: str, injections: int, runs: int, lot_size: int = 0, reuse: bool = False
+) -> dict[str, Any]:
     env = {**os.environ, "DATABASE_URL": url}
     command = [sys.executable, __file__, "--child", "--injections", str(injections)]
     done = subprocess.run(
-        [*command, "--runs", str(runs), "--lot-size", str(lot_size)],
+        [*command, "--runs", str(runs), "--lot-size", str(lot_size), *(["--reuse"] * reuse)],
         env=env,
         capture_output=True,
         text=True,
@@ -359,48 +370,58 @@ def _report(label: str, result: dict[str, Any]) -> None:
         print(f"    {line}")
 
 
-def scale(sizes: list[int], runs: int, lot_size: int) -> None:
+def scale(sizes: list[int], runs: int, lot_size: int, rounds: int = 3) -> None:
     """Recall of one lot of ``lot_size`` lines among growing N, on each database: with the
     answer's size fixed, the time's growth in N is the index's (an index lookup grows like
-    log N, an exponent near 0; a scan of the table would show an exponent near 1)."""
-    with (
-        tempfile.TemporaryDirectory(prefix="mesoclinic-recall-") as tmp,
-        temporary_database("mesoclinic_recall_scale") as pg_url,
-    ):
-        urls = {"SQLite": f"sqlite:///{Path(tmp) / 'scale.sqlite3'}"}
-        if pg_url is not None:
-            urls["PostgreSQL"] = pg_url
-        for label, url in urls.items():
-            medians: list[float] = []
-            for n in sizes:
-                if label == "SQLite":
-                    Path(tmp, "scale.sqlite3").unlink(missing_ok=True)
-                else:
-                    _reset(url)
-                result = _run_child(url, n, runs, lot_size)
-                medians.append(statistics.median(result["timings"]["whole history"]))
-                count, sessions = result["patients"]["whole history"]
+    log N, an exponent near 0; a scan of the table would show an exponent near 1). Every size
+    is loaded first, each in its own database; then the sizes are timed in turn, ``rounds``
+    times, so that a change in the machine's load falls on all of them alike."""
+    with contextlib.ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mesoclinic-recall-")))
+        databases: dict[str, dict[int, str]] = {"SQLite": {}, "PostgreSQL": {}}
+        for n in sizes:
+            databases["SQLite"][n] = f"sqlite:///{tmp / f'scale-{n}.sqlite3'}"
+            url = stack.enter_context(temporary_database(f"mesoclinic_recall_{n}"))
+            if url is not None:
+                databases["PostgreSQL"][n] = url
+        timings: dict[tuple[str, int], list[float]] = {}
+        plans: dict[tuple[str, int], str] = {}
+        found: dict[tuple[str, int], tuple[int, int]] = {}
+        for label, urls in databases.items():
+            for n, url in urls.items():
+                print(f"loading {label} N = {n:,} …", flush=True)
+                result = _run_child(url, n, 1, lot_size)
+                plans[label, n] = str(result["plan"])
+                timings[label, n] = []
+        for _ in range(rounds):
+            for label, urls in databases.items():
+                for n, url in urls.items():
+                    result = _run_child(url, n, runs, lot_size, reuse=True)
+                    timings[label, n] += result["timings"]["whole history"]
+                    found[label, n] = result["patients"]["whole history"]
+        for label, urls in databases.items():
+            if not urls:
+                continue
+            medians = [statistics.median(timings[label, n]) for n in urls]
+            for n, median in zip(urls, medians, strict=True):
+                # A whole-table read of the injection lines would show here (either database).
+                scanned = re.search(
+                    r"Seq Scan on treatments_injection\b|SCAN treatments_injection(?! USING)",
+                    plans[label, n],
+                )
+                count, sessions = found[label, n]
                 print(
                     f"{label:<11} N = {n:>9,}  lot of {lot_size} lines  recall median "
-                    f"{medians[-1]:7.2f} ms ({runs} runs; {count} patients, {sessions} "
-                    "sessions)",
-                    flush=True,
+                    f"{median:7.2f} ms ({len(timings[label, n])} runs; {count} patients, "
+                    f"{sessions} sessions; injection lines found by an index: "
+                    f"{'NO, a table scan' if scanned else 'yes'})"
                 )
-            exponent = math.log(medians[-1] / medians[0]) / math.log(sizes[-1] / sizes[0])
+            first, last = list(urls)[0], list(urls)[-1]
+            exponent = math.log(medians[-1] / medians[0]) / math.log(last / first)
             print(
-                f"{label:<11} time ∝ N^{exponent:.2f} from N = {sizes[0]:,} to {sizes[-1]:,}"
-                f" (×{sizes[-1] / sizes[0]:.0f} rows, ×{medians[-1] / medians[0]:.2f} time)"
+                f"{label:<11} time ∝ N^{exponent:.2f} from N = {first:,} to {last:,}"
+                f" (×{last / first:.0f} rows, ×{medians[-1] / medians[0]:.2f} time)"
             )
-
-
-def _reset(url: str) -> None:
-    """An empty schema for the next size: drop and recreate the temporary database's public
-    schema (the child migrates it again)."""
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as db:
-        db.execute("DROP SCHEMA public CASCADE")
-        db.execute("CREATE SCHEMA public")
 
 
 def main() -> None:
@@ -419,9 +440,10 @@ def main() -> None:
         "size fixed (--lot-size, default 500), and the growth exponent of the time in N",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.injections, args.runs, args.lot_size)
+        child(args.injections, args.runs, args.lot_size, args.reuse)
         return
     if args.scale:
         scale([int(n) for n in args.scale.split(",")], args.runs, args.lot_size or 500)
