@@ -83,6 +83,14 @@ def _codes(*columns: np.ndarray) -> npt.NDArray[np.int64]:
     )
 
 
+def _bits(sides: npt.NDArray[np.object_], table: dict[str, int]) -> npt.NDArray[np.int64]:
+    """Each side's bit mask (15, every site, for a side not in ``table`` or unknown), looked
+    up once per distinct side rather than once per row."""
+    codes, distinct = pd.factorize(sides)
+    # Code -1 (unknown) takes the 15 appended last.
+    return np.array([table.get(side, 15) for side in distinct] + [15], dtype=np.int64)[codes]
+
+
 def build_courses(sessions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Courses of the given session rows, and the distinct (course, day) session days."""
     ses = sessions.assign(key=_codes(sessions["patient"].to_numpy(), sessions["area"].to_numpy(), sessions["protocol"].to_numpy()))  # fmt: skip
@@ -92,7 +100,7 @@ def build_courses(sessions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     new = np.ones(len(ses), dtype=bool)
     new[1:] = (key[1:] != key[:-1]) | (day[1:] - day[:-1] > GAP_DAYS)
     ses["course"] = np.cumsum(new) - 1
-    ses["covers"] = ses["side"].map(_SESSION_COVERS).fillna(15).astype(np.int64)
+    ses["covers"] = _bits(ses["side"].to_numpy(dtype=object), _SESSION_COVERS)
     days = ses.drop_duplicates(["course", "day"])[["course", "day", "patient"]]
     grouped = ses.groupby("course", sort=True)
     courses = pd.DataFrame(
@@ -235,7 +243,7 @@ def build_dataset(
     rows["days"] = rows["day"].to_numpy() - t0
     rows["post_days"] = rows["day"].to_numpy() - courses["last_day"].to_numpy()[c]
     rows["sess_before"] = _count_before(days, c, rows["day"].to_numpy()).astype(np.float64)
-    site_bit = rows["side"].map(_SITE_BIT).fillna(15).astype(np.int64).to_numpy()
+    site_bit = _bits(rows["side"].to_numpy(dtype=object), _SITE_BIT)
     derived_treated = (courses["covers"].to_numpy()[c] & site_bit) != 0
     role = rows["site_role"].to_numpy()
     rows["treated"] = np.where(role == "", derived_treated, role == "treated")
