@@ -91,10 +91,33 @@ def _bits(sides: npt.NDArray[np.object_], table: dict[str, int]) -> npt.NDArray[
     return np.array([table.get(side, 15) for side in distinct] + [15], dtype=np.int64)[codes]
 
 
+def _order(frame: pd.DataFrame, columns: tuple[str, ...]) -> npt.NDArray[np.intp]:
+    # lexsort sorts by the last key first, and is stable.
+    return np.lexsort([frame[c].to_numpy() for c in reversed(columns)])
+
+
+def ordered(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """``frame.sort_values(list(columns), kind="stable")`` for integer columns, by one
+    ``np.lexsort`` of the columns themselves (pandas factorises each key first)."""
+    return frame.iloc[_order(frame, columns)] if len(frame) else frame
+
+
+def first_or_last(frame: pd.DataFrame, key: str, *then: str, last: bool = True) -> pd.DataFrame:
+    """``ordered(frame, key, *then).groupby(key).tail(1)`` (or ``head(1)``): the last (first)
+    row of each ``key`` in that order, the end of its run among the sorted rows, taken from
+    ``frame`` in one step (every step over a registry's rows copies all their columns)."""
+    if not len(frame):
+        return frame
+    order = _order(frame, (key, *then))
+    values = frame[key].to_numpy()[order]
+    change = values[1:] != values[:-1]
+    return frame.iloc[order[np.append(change, True) if last else np.insert(change, 0, True)]]
+
+
 def build_courses(sessions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Courses of the given session rows, and the distinct (course, day) session days."""
     ses = sessions.assign(key=_codes(sessions["patient"].to_numpy(), sessions["area"].to_numpy(), sessions["protocol"].to_numpy()))  # fmt: skip
-    ses = ses.sort_values(["key", "day"], kind="stable")
+    ses = ordered(ses, "key", "day")
     key = ses["key"].to_numpy()
     day = ses["day"].to_numpy()
     new = np.ones(len(ses), dtype=bool)
@@ -256,7 +279,7 @@ def build_dataset(
     else:
         # Baseline: last reading of each site series in [t0 - 30, t0].
         in_base = rows["days"].to_numpy() <= 0
-        base = rows[in_base].sort_values(["series", "day"]).groupby("series").tail(1)
+        base = first_or_last(rows[in_base], "series", "day")
         base_value = pd.Series(base["value"].to_numpy(), index=base["series"].to_numpy())
         rows["baseline"] = rows["series"].map(base_value).to_numpy()
         rows = rows[rows["baseline"].notna().to_numpy()]
@@ -269,7 +292,7 @@ def build_dataset(
     raw = _match_weight(weights, rows["patient"].to_numpy(), rows["day"].to_numpy())
     rows["weight_raw_kg"] = raw
     rows["weight_kg"] = _smooth(rows["series"].to_numpy(), rows["day"].to_numpy(), raw)
-    rows = rows.sort_values(["course", "series", "day"], kind="stable").reset_index(drop=True)
+    rows = ordered(rows, "course", "series", "day").reset_index(drop=True)
     return Dataset(analysed.reset_index(drop=True), rows, flow)
 
 
@@ -278,5 +301,4 @@ def primary_window(rows: pd.DataFrame) -> pd.DataFrame:
     post = rows["post_days"].to_numpy()
     inside = rows[(post >= WINDOW_START_DAYS) & (post <= WINDOW_END_DAYS)]
     distance = np.abs(inside["post_days"].to_numpy() - WINDOW_TARGET_DAYS)
-    inside = inside.assign(distance=distance).sort_values(["series", "distance", "day"])
-    return inside.groupby("series", sort=False).head(1)
+    return first_or_last(inside.assign(distance=distance), "series", "distance", "day", last=False)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from mesoclinic.evidence.engine.courses import Dataset
+from mesoclinic.evidence.engine.courses import Dataset, first_or_last
 from mesoclinic.evidence.engine.lmm import fit_random_intercept
 from mesoclinic.evidence.engine.notes import (
     CONTROL_NOT_COMPUTED,
@@ -47,7 +47,7 @@ def _last_follow_up(dataset: Dataset) -> pd.DataFrame:
     """Per course: change from baseline to the last follow-up, averaged over treated sites."""
     rows = dataset.rows
     treated = rows[rows["treated"].to_numpy() & (rows["days"].to_numpy() > 0)]
-    last = treated.sort_values(["series", "day"]).groupby("series", sort=False).tail(1)
+    last = first_or_last(treated, "series", "day")
     last = last.assign(change=last["value"] - last["baseline"])
     return last.groupby("course", sort=True).agg(change=("change", "mean"), sessions=("sess_before", "mean"), patient=("patient", "first"))  # fmt: skip
 
