@@ -88,7 +88,9 @@ def _bits(sides: npt.NDArray[np.object_], table: dict[str, int]) -> npt.NDArray[
     up once per distinct side rather than once per row."""
     codes, distinct = pd.factorize(sides)
     # Code -1 (unknown) takes the 15 appended last.
-    return np.array([table.get(side, 15) for side in distinct] + [15], dtype=np.int64)[codes]
+    bits = np.array([table.get(side, 15) for side in distinct] + [15], dtype=np.int64)
+    out: npt.NDArray[np.int64] = bits[codes]
+    return out
 
 
 def _order(frame: pd.DataFrame, columns: tuple[str, ...]) -> npt.NDArray[np.intp]:
