@@ -199,23 +199,23 @@ def _measurement_frame(clinic: Clinic) -> pd.DataFrame:
     )  # fmt: skip
     dates = _days(day)
     texts = {"kind": _sorted_codes(kind), "area": _sorted_codes(area), "side": _sorted_codes(side)}  # fmt: skip
-    frame = pd.DataFrame(
-        {
-            "patient_id": np.array(mrn, dtype=np.int64),
-            "date": dates,
-            "kind": texts["kind"][0],
-            "value": np.array(value, dtype=np.float64),
-            "area": texts["area"][0],
-            "side": texts["side"][0],
-            "site_role": _text(site_role),
-            "rater": _text(rater),
-        }
-    )
-    if not in_numpy:
-        return frame
-    keys = [dates.view(np.int64)] + [texts[name][1] for name in ("kind", "area", "side")]
-    # lexsort sorts by the last key first, and is stable.
-    return frame.iloc[np.lexsort(keys[::-1])].reset_index(drop=True)
+    columns = {
+        "patient_id": np.array(mrn, dtype=np.int64),
+        "date": dates,
+        "kind": texts["kind"][0],
+        "value": np.array(value, dtype=np.float64),
+        "area": texts["area"][0],
+        "side": texts["side"][0],
+        "site_role": _text(site_role),
+        "rater": _text(rater),
+    }
+    if in_numpy:
+        keys = [dates.view(np.int64)] + [texts[name][1] for name in ("kind", "area", "side")]
+        # lexsort sorts by the last key first, and is stable. The arrays are put in order
+        # before they make a frame: numpy takes them faster than pandas takes its columns.
+        order = np.lexsort(keys[::-1])
+        columns = {name: values[order] for name, values in columns.items()}
+    return pd.DataFrame(columns)
 
 
 def _written_keys(
