@@ -46,7 +46,9 @@ def t_interval(values: np.ndarray) -> tuple[float, list[float]]:
 def _last_follow_up(dataset: Dataset) -> pd.DataFrame:
     """Per course: change from baseline to the last follow-up, averaged over treated sites."""
     rows = dataset.rows
-    treated = rows[rows["treated"].to_numpy() & (rows["days"].to_numpy() > 0)]
+    # Only the columns used: the filter copies every column it is given.
+    mask = rows["treated"].to_numpy() & (rows["days"].to_numpy() > 0)
+    treated = rows[["series", "day", "course", "patient", "value", "baseline", "sess_before"]][mask]  # fmt: skip
     last = first_or_last(treated, "series", "day")
     last = last.assign(change=last["value"] - last["baseline"])
     return last.groupby("course", sort=True).agg(change=("change", "mean"), sessions=("sess_before", "mean"), patient=("patient", "first"))  # fmt: skip
@@ -86,7 +88,9 @@ def naive_change(dataset: Dataset) -> tuple[Figure, list[str]]:
 def model_frame(dataset: Dataset) -> tuple[pd.DataFrame, list[str]]:
     """Treated-site rows with a weight, and the Mundlak terms (evidence-analytics.md §2.3)."""
     rows = dataset.rows
-    usable = rows[rows["treated"].to_numpy() & np.isfinite(rows["weight_kg"].to_numpy())]
+    # Only the columns used: the filter copies every column it is given.
+    mask = rows["treated"].to_numpy() & np.isfinite(rows["weight_kg"].to_numpy())
+    usable = rows[["series", "weight_kg", "sess_before", "value", "patient", "area"]][mask]
     notes = []
     missing = int(rows["treated"].sum()) - len(usable)
     if missing:
