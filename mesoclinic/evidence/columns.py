@@ -21,6 +21,7 @@ objects); each column is converted here to the one type the engine reads.
 from __future__ import annotations
 
 import gc
+import sys
 import uuid
 from typing import Any
 
@@ -69,9 +70,44 @@ def _columns(queryset: QuerySet[Any], *names: str, dates: tuple[str, ...] = ()) 
             gc.enable()
 
 
+def _text(values: list[Any]) -> npt.NDArray[np.object_]:
+    """Text values as an array holding one string object per distinct value.
+
+    The driver makes a new string for every cell, so a million rows of a handful of codes
+    are a million objects: each one hashed and compared by content in every later sort,
+    merge and group of the engine (and those of a registry's size cost more than reading
+    them). Shared objects are hashed once and compare by identity."""
+    try:
+        # sys.intern maps each string to the one object of its value, in C.
+        return np.array(list(map(sys.intern, values)), dtype=object)
+    except TypeError:  # not all strings (None): one object per distinct value all the same
+        codes, uniques = pd.factorize(np.array(values, dtype=object), use_na_sentinel=False)
+        shared: npt.NDArray[np.object_] = np.asarray(uniques, dtype=object)[codes]
+        return shared
+
+
+def _sorted_codes(values: list[Any]) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.intp]]:
+    """``_text(values)`` and each value's rank among the distinct values (code point order,
+    as SQLite and numpy sort text), for sorting the rows without comparing strings."""
+    try:
+        distinct = sorted(set(values))
+    except TypeError:  # not all strings (None): the factorisation sorts them as pandas does
+        codes, uniques = pd.factorize(np.array(values, dtype=object), sort=True)
+        return _text(values), codes
+    rank = {value: i for i, value in enumerate(distinct)}
+    codes = np.fromiter(map(rank.__getitem__, values), dtype=np.intp, count=len(values))
+    shared: npt.NDArray[np.object_] = np.array(distinct, dtype=object)[codes]
+    return shared, codes
+
+
 def _days(values: list[Any]) -> npt.NDArray[np.datetime64]:
-    """ISO date text or ``date`` objects; None becomes NaT."""
-    return np.array(values, dtype="datetime64[D]")
+    """ISO date text or ``date`` objects; None becomes NaT. Each distinct date is parsed
+    once (a registry's million readings fall on a few thousand days)."""
+    codes, uniques = pd.factorize(np.array(values, dtype=object))
+    # Code -1 (None) takes the NaT appended last.
+    parsed = np.append(np.array(list(uniques), dtype="datetime64[D]"), np.datetime64("NaT", "D"))
+    days: npt.NDArray[np.datetime64] = parsed[codes]
+    return days
 
 
 def _uuid_text(value: Any) -> str:
@@ -86,12 +122,14 @@ def _keys(source_ids: list[Any], public_ids: list[Any]) -> list[str]:
 
 def _local_days(moments: list[Any], clinic: Clinic) -> npt.NDArray[np.datetime64]:
     """``clinic.day_of`` of each stored UTC moment, vectorised."""
-    utc = pd.to_datetime(pd.Series(moments, dtype=object), utc=True, format="ISO8601")
+    # Each distinct moment converted once (sessions are booked on a few times of day).
+    codes, uniques = pd.factorize(np.array(moments, dtype=object))
+    utc = pd.to_datetime(pd.Series(uniques, dtype=object), utc=True, format="ISO8601")
     local = utc.dt.tz_convert(clinic.zone).dt.tz_localize(None)
-    # pandas is untyped here (to_numpy() is Any); the astype gives whole days.
-    days: npt.NDArray[np.datetime64] = local.to_numpy(dtype="datetime64[ns]").astype(
-        "datetime64[D]"
-    )
+    # pandas is untyped here (to_numpy() is Any); the astype gives whole days. Code -1
+    # (None) takes the NaT appended last.
+    distinct = local.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    days: npt.NDArray[np.datetime64] = np.append(distinct, np.datetime64("NaT", "D"))[codes]
     return days
 
 
@@ -106,12 +144,12 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[n
     area_session, area, side, price, currency = _columns(
         SessionArea.objects.filter(session__in=sessions).order_by("pk"), "session_id", "area", "side", "price", "currency"
     )  # fmt: skip
-    areas = pd.DataFrame({"session": area_session, "area": area, "side": side, "sub": 0, "price": np.array([np.nan if p is None else float(p) for p in price], dtype=np.float64), "currency": np.array([c or "" for c in currency], dtype=object)})  # fmt: skip
+    areas = pd.DataFrame({"session": area_session, "area": _text(area), "side": _text(side), "sub": 0, "price": np.array([np.nan if p is None else float(p) for p in price], dtype=np.float64), "currency": _text([c or "" for c in currency])})  # fmt: skip
     areas = areas.drop_duplicates(["session", "area", "side"])
     lines = Injection.objects.filter(clinic=clinic, session__in=sessions).in_effect()
     line_session, line_area, line_side = _columns(lines, "session_id", "area", "side")
     # An area only the lines name becomes one row (the first line's side), as in the export.
-    extra = pd.DataFrame({"session": line_session, "area": line_area, "side": line_side, "sub": 1, "price": np.nan, "currency": ""})  # fmt: skip
+    extra = pd.DataFrame({"session": line_session, "area": _text(line_area), "side": _text(line_side), "sub": 1, "price": np.nan, "currency": ""})  # fmt: skip
     extra = extra.drop_duplicates(["session", "area"])
     named = extra.merge(areas[["session", "area"]].drop_duplicates(), on=["session", "area"], how="left", indicator=True)  # fmt: skip
     extra = extra[(named["_merge"] == "left_only").to_numpy()]
@@ -126,10 +164,10 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[n
             "session_id": keys[at],
             "patient_id": np.array(mrns, dtype=np.int64)[at],
             "date": _local_days(performed, clinic)[at],
-            "indication": np.array(indications, dtype=object)[at],
+            "indication": _text(indications)[at],
             "area": rows["area"].to_numpy(dtype=object),
             "side": rows["side"].to_numpy(dtype=object),
-            "protocol": np.array(protocols, dtype=object)[at],
+            "protocol": _text(protocols)[at],
             "price": rows["price"].to_numpy(dtype=np.float64),
             "currency": rows["currency"].to_numpy(dtype=object),
         }
@@ -159,26 +197,25 @@ def _measurement_frame(clinic: Clinic) -> pd.DataFrame:
         "patient_id", "measured_on", "kind", "value", "area", "side", "site_role", "rater",
         dates=("measured_on",),
     )  # fmt: skip
-    frame = pd.DataFrame(
-        {
-            "patient_id": mrn,
-            "date": _days(day),
-            "kind": kind,
-            "value": np.array(value, dtype=np.float64),
-            "area": area,
-            "side": side,
-            "site_role": site_role,
-            "rater": rater,
-        }
-    )
-    if not in_numpy:
-        return frame
-    keys = [frame["date"].to_numpy().view(np.int64)] + [
-        pd.factorize(frame[name].to_numpy(dtype=object), sort=True)[0]
-        for name in ("kind", "area", "side")
-    ]
-    # lexsort sorts by the last key first, and is stable.
-    return frame.iloc[np.lexsort(keys[::-1])].reset_index(drop=True)
+    dates = _days(day)
+    texts = {"kind": _sorted_codes(kind), "area": _sorted_codes(area), "side": _sorted_codes(side)}  # fmt: skip
+    columns = {
+        "patient_id": np.array(mrn, dtype=np.int64),
+        "date": dates,
+        "kind": texts["kind"][0],
+        "value": np.array(value, dtype=np.float64),
+        "area": texts["area"][0],
+        "side": texts["side"][0],
+        "site_role": _text(site_role),
+        "rater": _text(rater),
+    }
+    if in_numpy:
+        keys = [dates.view(np.int64)] + [texts[name][1] for name in ("kind", "area", "side")]
+        # lexsort sorts by the last key first, and is stable. The arrays are put in order
+        # before they make a frame: numpy takes them faster than pandas takes its columns.
+        order = np.lexsort(keys[::-1])
+        columns = {name: values[order] for name, values in columns.items()}
+    return pd.DataFrame(columns)
 
 
 def _written_keys(
@@ -209,11 +246,11 @@ def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
             "event_id": _keys(source_ids, public_ids),
             "patient_id": event_mrn,
             "session_id": _written_keys(session_pks, written, session_pk),
-            "type": kinds,
+            "type": _text(kinds),
             "onset_date": _days(onset),
             "resolved_date": _days(resolved),
             "last_seen_unresolved": _days(last),
-            "severity": severity,
+            "severity": _text(severity),
             "serious": np.array(serious, dtype=bool),
         }
     )
@@ -225,8 +262,8 @@ def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
     injections = pd.DataFrame(
         {
             "session_id": _written_keys(session_pks, written, line_session, missing=""),
-            "area": line_area,
-            "product": product,
+            "area": _text(line_area),
+            "product": _text(product),
             "volume_ml": np.array([float(v) for v in volume], dtype=np.float64),
         }
     )

@@ -49,11 +49,17 @@ def fill_from_price_list(sessions: pd.DataFrame, clinic: Clinic) -> pd.DataFrame
 
     prices = sessions["price"].to_numpy(dtype=np.float64).copy()
     currencies = sessions["currency"].to_numpy(dtype=object).copy()
-    indications, areas = sessions["indication"].to_numpy(), sessions["area"].to_numpy()
-    for i in np.flatnonzero(missing):
-        found = lookup(str(indications[i]), str(areas[i]))
-        if np.isfinite(found):
-            prices[i], currencies[i] = found, clinic.currency
+    rows = np.flatnonzero(missing)
+    # One look-up per distinct (indication, area), not per row: a registry has hundreds of
+    # thousands of session rows and a few dozen such pairs.
+    indication, indications = pd.factorize(sessions["indication"].to_numpy(dtype=object)[rows], use_na_sentinel=False)  # fmt: skip
+    area, areas = pd.factorize(sessions["area"].to_numpy(dtype=object)[rows], use_na_sentinel=False)  # fmt: skip
+    pair, pairs = pd.factorize(indication * len(areas) + area)
+    price_of_pair = [lookup(str(indications[p // len(areas)]), str(areas[p % len(areas)])) for p in pairs]  # fmt: skip
+    found = np.array(price_of_pair, dtype=np.float64)[pair]
+    priced = np.isfinite(found)
+    prices[rows[priced]] = found[priced]
+    currencies[rows[priced]] = clinic.currency
     return sessions.assign(price=prices, currency=currencies)
 
 

@@ -96,9 +96,10 @@ def kaplan_meier_median(
     ]
 
 
-def _attribute(events: pd.DataFrame, scope: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Events of in-scope sessions, each with its session key; count of unattributable ones."""
-    sessions = scope.drop_duplicates(["patient", "session_id"])[["patient", "session_id", "day"]]
+def _attribute(events: pd.DataFrame, sessions: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Events of in-scope sessions (``sessions``: one row per patient and session id), each
+    with its session key; count of unattributable ones."""
+    sessions = sessions[["patient", "session_id", "day"]]
     named = events[events["session_id"].to_numpy() != ""]
     named = named.merge(sessions[["patient", "session_id"]], on=["patient", "session_id"])
     unnamed = events[(events["session_id"].to_numpy() == "") & events["patient"].isin(sessions["patient"]).to_numpy()]  # fmt: skip
@@ -123,7 +124,7 @@ def adverse_event_rates(
         return [], [], []
     patients, patient_code = np.unique(sessions["patient"].to_numpy(), return_inverse=True)
     sessions_per_patient = np.bincount(patient_code, minlength=len(patients)).astype(np.float64)
-    attributed, lost = _attribute(events, scope)
+    attributed, lost = _attribute(events, sessions)
     if lost:
         notes.append(notes_text.UNATTRIBUTED_EVENTS % {"count": lost})
     out: list[dict[str, Any]] = []

@@ -83,16 +83,49 @@ def _codes(*columns: np.ndarray) -> npt.NDArray[np.int64]:
     )
 
 
+def _bits(sides: npt.NDArray[np.object_], table: dict[str, int]) -> npt.NDArray[np.int64]:
+    """Each side's bit mask (15, every site, for a side not in ``table`` or unknown), looked
+    up once per distinct side rather than once per row."""
+    codes, distinct = pd.factorize(sides)
+    # Code -1 (unknown) takes the 15 appended last.
+    bits = np.array([table.get(side, 15) for side in distinct] + [15], dtype=np.int64)
+    out: npt.NDArray[np.int64] = bits[codes]
+    return out
+
+
+def _order(frame: pd.DataFrame, columns: tuple[str, ...]) -> npt.NDArray[np.intp]:
+    # lexsort sorts by the last key first, and is stable.
+    return np.lexsort([frame[c].to_numpy() for c in reversed(columns)])
+
+
+def ordered(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """``frame.sort_values(list(columns), kind="stable")`` for integer columns, by one
+    ``np.lexsort`` of the columns themselves (pandas factorises each key first)."""
+    return frame.iloc[_order(frame, columns)] if len(frame) else frame
+
+
+def first_or_last(frame: pd.DataFrame, key: str, *then: str, last: bool = True) -> pd.DataFrame:
+    """``ordered(frame, key, *then).groupby(key).tail(1)`` (or ``head(1)``): the last (first)
+    row of each ``key`` in that order, the end of its run among the sorted rows, taken from
+    ``frame`` in one step (every step over a registry's rows copies all their columns)."""
+    if not len(frame):
+        return frame
+    order = _order(frame, (key, *then))
+    values = frame[key].to_numpy()[order]
+    change = values[1:] != values[:-1]
+    return frame.iloc[order[np.append(change, True) if last else np.insert(change, 0, True)]]
+
+
 def build_courses(sessions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Courses of the given session rows, and the distinct (course, day) session days."""
     ses = sessions.assign(key=_codes(sessions["patient"].to_numpy(), sessions["area"].to_numpy(), sessions["protocol"].to_numpy()))  # fmt: skip
-    ses = ses.sort_values(["key", "day"], kind="stable")
+    ses = ordered(ses, "key", "day")
     key = ses["key"].to_numpy()
     day = ses["day"].to_numpy()
     new = np.ones(len(ses), dtype=bool)
     new[1:] = (key[1:] != key[:-1]) | (day[1:] - day[:-1] > GAP_DAYS)
     ses["course"] = np.cumsum(new) - 1
-    ses["covers"] = ses["side"].map(_SESSION_COVERS).fillna(15).astype(np.int64)
+    ses["covers"] = _bits(ses["side"].to_numpy(dtype=object), _SESSION_COVERS)
     days = ses.drop_duplicates(["course", "day"])[["course", "day", "patient"]]
     grouped = ses.groupby("course", sort=True)
     courses = pd.DataFrame(
@@ -235,7 +268,7 @@ def build_dataset(
     rows["days"] = rows["day"].to_numpy() - t0
     rows["post_days"] = rows["day"].to_numpy() - courses["last_day"].to_numpy()[c]
     rows["sess_before"] = _count_before(days, c, rows["day"].to_numpy()).astype(np.float64)
-    site_bit = rows["side"].map(_SITE_BIT).fillna(15).astype(np.int64).to_numpy()
+    site_bit = _bits(rows["side"].to_numpy(dtype=object), _SITE_BIT)
     derived_treated = (courses["covers"].to_numpy()[c] & site_bit) != 0
     role = rows["site_role"].to_numpy()
     rows["treated"] = np.where(role == "", derived_treated, role == "treated")
@@ -248,7 +281,7 @@ def build_dataset(
     else:
         # Baseline: last reading of each site series in [t0 - 30, t0].
         in_base = rows["days"].to_numpy() <= 0
-        base = rows[in_base].sort_values(["series", "day"]).groupby("series").tail(1)
+        base = first_or_last(rows[in_base], "series", "day")
         base_value = pd.Series(base["value"].to_numpy(), index=base["series"].to_numpy())
         rows["baseline"] = rows["series"].map(base_value).to_numpy()
         rows = rows[rows["baseline"].notna().to_numpy()]
@@ -261,7 +294,7 @@ def build_dataset(
     raw = _match_weight(weights, rows["patient"].to_numpy(), rows["day"].to_numpy())
     rows["weight_raw_kg"] = raw
     rows["weight_kg"] = _smooth(rows["series"].to_numpy(), rows["day"].to_numpy(), raw)
-    rows = rows.sort_values(["course", "series", "day"], kind="stable").reset_index(drop=True)
+    rows = ordered(rows, "course", "series", "day").reset_index(drop=True)
     return Dataset(analysed.reset_index(drop=True), rows, flow)
 
 
@@ -270,5 +303,4 @@ def primary_window(rows: pd.DataFrame) -> pd.DataFrame:
     post = rows["post_days"].to_numpy()
     inside = rows[(post >= WINDOW_START_DAYS) & (post <= WINDOW_END_DAYS)]
     distance = np.abs(inside["post_days"].to_numpy() - WINDOW_TARGET_DAYS)
-    inside = inside.assign(distance=distance).sort_values(["series", "distance", "day"])
-    return inside.groupby("series", sort=False).head(1)
+    return first_or_last(inside.assign(distance=distance), "series", "distance", "day", last=False)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from mesoclinic.evidence.engine.courses import Dataset
+from mesoclinic.evidence.engine.courses import Dataset, first_or_last
 from mesoclinic.evidence.engine.lmm import fit_random_intercept
 from mesoclinic.evidence.engine.notes import (
     CONTROL_NOT_COMPUTED,
@@ -46,8 +46,10 @@ def t_interval(values: np.ndarray) -> tuple[float, list[float]]:
 def _last_follow_up(dataset: Dataset) -> pd.DataFrame:
     """Per course: change from baseline to the last follow-up, averaged over treated sites."""
     rows = dataset.rows
-    treated = rows[rows["treated"].to_numpy() & (rows["days"].to_numpy() > 0)]
-    last = treated.sort_values(["series", "day"]).groupby("series", sort=False).tail(1)
+    # Only the columns used: the filter copies every column it is given.
+    mask = rows["treated"].to_numpy() & (rows["days"].to_numpy() > 0)
+    treated = rows[["series", "day", "course", "patient", "value", "baseline", "sess_before"]][mask]  # fmt: skip
+    last = first_or_last(treated, "series", "day")
     last = last.assign(change=last["value"] - last["baseline"])
     return last.groupby("course", sort=True).agg(change=("change", "mean"), sessions=("sess_before", "mean"), patient=("patient", "first"))  # fmt: skip
 
@@ -86,7 +88,9 @@ def naive_change(dataset: Dataset) -> tuple[Figure, list[str]]:
 def model_frame(dataset: Dataset) -> tuple[pd.DataFrame, list[str]]:
     """Treated-site rows with a weight, and the Mundlak terms (evidence-analytics.md §2.3)."""
     rows = dataset.rows
-    usable = rows[rows["treated"].to_numpy() & np.isfinite(rows["weight_kg"].to_numpy())]
+    # Only the columns used: the filter copies every column it is given.
+    mask = rows["treated"].to_numpy() & np.isfinite(rows["weight_kg"].to_numpy())
+    usable = rows[["series", "weight_kg", "sess_before", "value", "patient", "area"]][mask]
     notes = []
     missing = int(rows["treated"].sum()) - len(usable)
     if missing:

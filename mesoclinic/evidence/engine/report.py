@@ -121,7 +121,8 @@ def report_and_dataset(
             else notes.NO_SESSIONS % {"indication": named}
         )
 
-    rows = dataset.rows
+    # Only the columns counted here: each filter below copies every column it is given.
+    rows = dataset.rows[["patient", "day", "course", "days", "post_days", "series", "treated"]]
     treated = rows[rows["treated"].to_numpy()] if len(rows) else rows
     followed = treated[treated["days"].to_numpy() > 0] if len(treated) else treated
     in_window = primary_window(treated) if len(treated) else treated

@@ -36,7 +36,7 @@ import pandas as pd
 
 from mesoclinic.clinical_codes import MEASUREMENT_KINDS
 from mesoclinic.evidence.engine import notes
-from mesoclinic.evidence.engine.courses import Dataset, build_dataset, primary_window
+from mesoclinic.evidence.engine.courses import Dataset, build_dataset, first_or_last, primary_window
 from mesoclinic.evidence.engine.estimates import MIN_COURSES_DESCRIPTIVE, rounded
 from mesoclinic.evidence.engine.proportions import proportion_ci
 from mesoclinic.evidence.engine.tables import Tables
@@ -158,7 +158,7 @@ def _last_ratings(dataset: Dataset) -> pd.DataFrame:
     """Per course: the mean over treated sites of each site's last rating after time zero."""
     rows = dataset.rows
     treated = rows[rows["treated"].to_numpy() & (rows["days"].to_numpy() > 0)]
-    last = treated.sort_values(["series", "day"]).groupby("series", sort=False).tail(1)
+    last = first_or_last(treated, "series", "day")
     return last.groupby("course", sort=True).agg(rating=("value", "mean"), post_days=("post_days", "max"))  # fmt: skip
 
 
