@@ -15,10 +15,13 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext, ngettext
 
 from mesoclinic.clinics.templatetags.quantities import qty
 
@@ -81,4 +84,64 @@ def measurement_rows(measurements: Iterable[Any], can_edit: bool) -> SafeString:
             }
             out.append(f'<td><a href="{url}">{correct}<span class="skip"> {label}</span></a></td>')
         out.append("\n  </tr>\n  ")
+    return mark_safe("".join(out))
+
+
+def _day(value: Any) -> str:
+    """``{{ value|date:"SHORT_DATE_FORMAT" }}``: in the current zone, as the filter reads it."""
+    return conditional_escape(date_filter(template_localtime(value), "SHORT_DATE_FORMAT"))
+
+
+@register.simple_tag
+def adverse_event_entry(r: Any, can_edit: bool) -> SafeString:
+    """An adverse event on the timeline, as ``_entry_adverse_event.html`` wrote it."""
+    onset = _day(r.onset_date)
+    event = r.get_event_type_display()
+    severity = " bad" if r.severity == "severe" else " warn" if r.severity == "moderate" else ""
+    title = gettext("Adverse event")
+    serious = gettext("Serious")
+    serious = f'<span class="badge bad">{serious}</span>' if r.serious else ""
+    ongoing = gettext("Ongoing")
+    ongoing = f'<span class="badge warn">{ongoing}</span>' if r.is_open else ""
+    severity_label = conditional_escape(r.get_severity_display())
+    out = [
+        f"<div><strong>{onset}</strong> · {title}: <strong>{conditional_escape(event)}</strong>\n"
+        f'  <span class="badge{severity}">{severity_label}</span>\n'
+        f"  {serious}\n  {ongoing}\n</div>\n<div>{onset} → "
+    ]
+    if r.resolved_date:
+        days = r.duration_days
+        span = ngettext("%(days)s day", "%(days)s days", days) % {
+            "days": conditional_escape(localize(days))
+        }
+        out.append(f"{_day(r.resolved_date)} ({span})")
+    else:
+        out.append(gettext("ongoing"))
+        if r.last_seen_unresolved:
+            seen = gettext("last seen unresolved %(day)s") % {"day": _day(r.last_seen_unresolved)}
+            out.append(f' <span class="muted">({seen})</span>')
+    if r.outcome:
+        out.append(f" · {conditional_escape(r.get_outcome_display())}")
+    causality = gettext("Causality: %(causality)s") % {
+        "causality": conditional_escape(r.get_causality_display())
+    }
+    out.append(f'</div>\n<div class="muted">{causality}')
+    if r.session:
+        session = gettext("session of %(day)s") % {"day": _day(r.session.performed_at)}
+        out.append(f" · {session}")
+    if r.lot:
+        lot = gettext("lot %(number)s") % {"number": conditional_escape(r.lot.lot_number)}
+        out.append(f" · {lot}")
+    out.append("</div>\n")
+    if r.notes:
+        out.append(f"<div>{linebreaksbr(r.notes, autoescape=True)}</div>")
+    out.append("\n")
+    if can_edit:
+        url = conditional_escape(reverse("safety:edit", args=[r.public_id]))
+        action = gettext("Update course or close") if r.is_open else gettext("Edit")
+        label = gettext("the %(event)s of %(day)s") % {
+            "event": conditional_escape(str(event).lower()),
+            "day": onset,
+        }
+        out.append(f'<div><a href="{url}" >{action}<span class="skip"> {label}</span></a></div>')
     return mark_safe("".join(out))
