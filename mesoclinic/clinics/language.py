@@ -102,10 +102,10 @@ def prune_empty_fallbacks(catalog: gettext_module.NullTranslations) -> None:
         return
     node = catalog
     while node is not None:
-        following = node._fallback
+        following = node._fallback  # type: ignore[attr-defined]
         while following is not None and _translates_nothing(following):
             following = following._fallback
-        node._fallback = following
+        node._fallback = following  # type: ignore[attr-defined]
         _PRUNED.add(node)
         node = following
 

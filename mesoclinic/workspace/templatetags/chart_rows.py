@@ -10,22 +10,35 @@ and the labels that do not change from row to row are translated once per table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr
+from django.templatetags.tz import do_timezone
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, ngettext
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
+from django.utils.translation import gettext, ngettext, pgettext
 
 from mesoclinic.clinics.templatetags.quantities import qty
 
 register = template.Library()
+
+# A UUID no record has, to reverse an address once and put each record's id in its place.
+_SENTINEL = str(uuid.UUID(int=0))
+
+
+def _address_of(name: str) -> Callable[[uuid.UUID], str]:
+    """``reverse(name, args=[public_id])`` for many ids at the cost of one reverse: a UUID
+    converter writes the id as ``str(id)``, which needs no quoting."""
+    address = reverse(name, args=[_SENTINEL])
+    head, _, tail = address.partition(_SENTINEL)
+    return lambda public_id: f"{head}{public_id}{tail}"
 
 
 def _weight_cell(change: Any, title: str) -> str:
@@ -54,6 +67,7 @@ def measurement_rows(measurements: Iterable[Any], can_edit: bool) -> SafeString:
     flag_title = gettext("More than 5%% from the first recorded weight").replace("%%", "%")
     correct = gettext("Correct")
     of_day = gettext("%(kind)s of %(day)s")
+    edit_address = _address_of("outcomes:edit")
     out: list[str] = []
     for m in measurements:
         kind = m.get_kind_display()
@@ -77,7 +91,7 @@ def measurement_rows(measurements: Iterable[Any], can_edit: bool) -> SafeString:
             f"{_weight_cell(m.weight_change, flag_title) if m.weight_change else ''}</td>\n    "
         )
         if can_edit:
-            url = conditional_escape(reverse("outcomes:edit", args=[m.public_id]))
+            url = conditional_escape(edit_address(m.public_id))
             label = of_day % {
                 "kind": conditional_escape(str(kind).lower()),
                 "day": conditional_escape(date_filter(m.measured_on, "SHORT_DATE_FORMAT")),
@@ -144,4 +158,86 @@ def adverse_event_entry(r: Any, can_edit: bool) -> SafeString:
             "day": onset,
         }
         out.append(f'<div><a href="{url}" >{action}<span class="skip"> {label}</span></a></div>')
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def session_entry(r: Any, has_map: bool, time_zone: Any) -> SafeString:
+    """A session on the timeline, as ``_entry_session.html`` wrote it."""
+    when = date_filter(do_timezone(r.performed_at, time_zone), "SHORT_DATETIME_FORMAT")
+    detail = conditional_escape(reverse("treatments:detail", args=[r.public_id]))
+    title = gettext("Session")
+    protocol = f" · {conditional_escape(r.protocol)}" if r.protocol else ""
+    if r.is_signed:
+        state = pgettext("session", "signed")
+        state = f'<span class="badge signed">{state}</span>'
+    else:
+        state = gettext("draft")
+        state = f'<span class="badge draft">{state}</span>'
+    amended = ""
+    if r.amendment_rows():
+        amended = pgettext("session", "amended")
+        amended = f' <span class="badge warn">{amended}</span>'
+    areas = ", ".join(conditional_escape(a) for a in r.areas.all()) or gettext("no areas")
+    lines = r.lines_in_effect()
+    volume = conditional_escape(qty(r.total_volume_ml, "mL"))
+    counted = ngettext("%(counter)s line, %(volume)s", "%(counter)s lines, %(volume)s", len(lines))
+    counted = counted % {"counter": conditional_escape(localize(len(lines))), "volume": volume}
+    products = []
+    for i in lines:
+        text: str = conditional_escape(i.product.name)
+        if i.lot:
+            lot = gettext("lot %(number)s") % {"number": conditional_escape(i.lot.lot_number)}
+            text += f" {lot}"
+        if i.is_correction:
+            corrected = gettext("corrected")
+            text += f" ({corrected})"
+        products.append(text)
+    out = [
+        f"<div><strong>{conditional_escape(when)}</strong> · {title}: "
+        f'<a href="{detail}">{conditional_escape(r.get_indication_display())}</a>{protocol}\n'
+        f"  {state}{amended}</div>\n"
+        f'<div class="muted">{areas} · {counted}{" · " if products else ""}{"; ".join(products)}'
+        "</div>\n"
+    ]
+    if r.dose_override_at:
+        badge = gettext("dose check overridden")
+        by = gettext("by %(name)s: %(reason)s") % {
+            "name": conditional_escape(r.dose_override_by_name),
+            "reason": conditional_escape(r.dose_override_reason),
+        }
+        out.append(f'<div><span class="badge bad">{badge}</span> {by}</div>')
+    out.append("\n")
+    if r.contraindication_override_at:
+        badge = gettext("contraindication overridden")
+        by = gettext("by %(name)s: %(reason)s") % {
+            "name": conditional_escape(r.contraindication_override_by_name),
+            "reason": conditional_escape(r.contraindication_override_reason),
+        }
+        out.append(f'<div><span class="badge bad">{badge}</span> {by}</div>')
+    out.append("\n")
+    acknowledged = r.relative_contraindications_acknowledged
+    if acknowledged:
+        count = len(acknowledged)
+        acknowledged_text = ngettext(
+            "%(counter)s relative contraindication acknowledged",
+            "%(counter)s relative contraindications acknowledged",
+            count,
+        ) % {"counter": conditional_escape(localize(count))}
+        out.append(f'<div><span class="badge warn">{acknowledged_text}</span></div>')
+    out.append("\n")
+    if r.imported:
+        imported = gettext("imported")
+        out.append(f'<div><span class="badge">{imported}</span></div>')
+    out.append("\n")
+    if has_map:
+        fragment = conditional_escape(reverse("treatments:map_fragment", args=[r.public_id]))
+        summary = gettext("Injection map")
+        open_it = gettext("Open the session")
+        out.append(
+            f'<details class="chart-map" hx-get="{fragment}" hx-trigger="toggle once" '
+            f'hx-target="find .chart-map-body"><summary>{summary}</summary>'
+            f'<div class="chart-map-body"><a href="{detail}">{open_it}</a></div></details>'
+        )
+    out.append("\n")
     return mark_safe("".join(out))
