@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Model, OuterRef, Q
 
 from mesoclinic.appointments.models import PatientMessage
 from mesoclinic.clinics.models import Clinic, Membership
@@ -22,6 +22,7 @@ from mesoclinic.clinics.roles import Perm
 from mesoclinic.outcomes.services import TreatedSites, annotate_measurements, record_treated_site
 from mesoclinic.patients.models import Patient
 from mesoclinic.records.models import AMENDMENT_LIST, Amendment, SignableRecord
+from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.treatments.injection_map_models import InjectionMapPoint
 from mesoclinic.treatments.models import TreatmentSession, prefetch_lines_in_effect
 
@@ -101,6 +102,11 @@ def _session_days(sessions: Any, clinic: Clinic) -> tuple[TreatedSites, list[dt.
     return sites, list(days.values())
 
 
+def _own_fields(model: type[Model]) -> list[str]:
+    """Every column of ``model`` itself, for an ``only()`` that narrows its related rows."""
+    return [f.name for f in model._meta.concrete_fields]
+
+
 def _attach_amendments(*groups: list[Any]) -> None:
     """The amendments of every consultation, consent and session shown, in one query (a
     prefetch per kind of record would be three), each record's as ``amendment_rows()`` reads
@@ -153,8 +159,12 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
         .prefetch_related("areas")
     ):
         add(plan.created_at, "plan", plan)
-    for ae in patient.adverse_events.restrict(membership, Perm.VIEW_CLINICAL).select_related(
-        "lot", "session"
+    # Of its session and lot the entry shows only the day and the lot number: the session's
+    # other thirty columns (its JSON among them) are not read.
+    for ae in (
+        patient.adverse_events.restrict(membership, Perm.VIEW_CLINICAL)
+        .select_related("lot", "session")
+        .only(*_own_fields(AdverseEvent), "session__performed_at", "lot__lot_number")
     ):
         add(ae.onset_date, "adverse_event", ae)
     # Reminders, recalls and the patient's answers, in one query: what, when, how and about
@@ -165,6 +175,12 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
         PatientMessage.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS)
         .filter(patient=patient)
         .select_related("appointment__appointment_type")
+        .only(
+            *_own_fields(PatientMessage),
+            "appointment__public_id",
+            "appointment__starts_at",
+            "appointment__appointment_type__name",
+        )
     ):
         add(message.at, "message", message)
     measurements = list(patient.measurements.restrict(membership, Perm.VIEW_CLINICAL))
