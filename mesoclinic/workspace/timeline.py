@@ -102,7 +102,7 @@ def _session_days(sessions: Any, clinic: Clinic) -> tuple[TreatedSites, list[dt.
     return sites, list(days.values())
 
 
-def _own_fields(model: type[Model]) -> list[str]:
+def own_fields(model: type[Model]) -> list[str]:
     """Every column of ``model`` itself, for an ``only()`` that narrows its related rows."""
     return [f.name for f in model._meta.concrete_fields]
 
@@ -164,7 +164,7 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
     for ae in (
         patient.adverse_events.restrict(membership, Perm.VIEW_CLINICAL)
         .select_related("lot", "session")
-        .only(*_own_fields(AdverseEvent), "session__performed_at", "lot__lot_number")
+        .only(*own_fields(AdverseEvent), "session__performed_at", "lot__lot_number")
     ):
         add(ae.onset_date, "adverse_event", ae)
     # Reminders, recalls and the patient's answers, in one query: what, when, how and about
@@ -176,7 +176,7 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
         .filter(patient=patient)
         .select_related("appointment__appointment_type")
         .only(
-            *_own_fields(PatientMessage),
+            *own_fields(PatientMessage),
             "appointment__public_id",
             "appointment__starts_at",
             "appointment__appointment_type__name",
