@@ -178,7 +178,10 @@ def session_entry(r: Any, has_map: bool, time_zone: Any) -> SafeString:
     if r.amendment_rows():
         amended = pgettext("session", "amended")
         amended = f' <span class="badge warn">{amended}</span>'
-    areas = ", ".join(conditional_escape(a) for a in r.areas.all()) or gettext("no areas")
+    # The chart gives its sessions their areas (timeline.build_chart); else they are read.
+    listed = getattr(r, "chart_areas", None)
+    listed = r.areas.all() if listed is None else listed
+    areas = ", ".join(conditional_escape(a) for a in listed) or gettext("no areas")
     lines = r.lines_in_effect()
     volume = conditional_escape(qty(r.total_volume_ml, "mL"))
     counted = ngettext("%(counter)s line, %(volume)s", "%(counter)s lines, %(volume)s", len(lines))
