@@ -63,6 +63,11 @@ def _weight_cell(change: Any, title: str) -> str:
     return f'<span class="muted">({sign}{percent}%)</span>'
 
 
+def _day(value: Any) -> str:
+    """``{{ value|date:"SHORT_DATE_FORMAT" }}``: in the current zone, as the filter reads it."""
+    return conditional_escape(date_filter(template_localtime(value), "SHORT_DATE_FORMAT"))
+
+
 @register.simple_tag
 def measurement_rows(measurements: Iterable[Any], can_edit: bool) -> SafeString:
     """The ``<tr>`` of each measurement of a day, as the chart's template wrote them."""
@@ -78,6 +83,8 @@ def measurement_rows(measurements: Iterable[Any], can_edit: bool) -> SafeString:
     correct = gettext("Correct")
     of_day = gettext("%(kind)s of %(day)s")
     edit_address = _address_of("outcomes:edit")
+    # A table is one day's: its date is formatted once (about 18 µs a format).
+    days: dict[Any, str] = {}
     out: list[str] = []
     for m in measurements:
         kind = m.get_kind_display()
@@ -104,16 +111,12 @@ def measurement_rows(measurements: Iterable[Any], can_edit: bool) -> SafeString:
             url = conditional_escape(edit_address(m.public_id))
             label = of_day % {
                 "kind": conditional_escape(str(kind).lower()),
-                "day": conditional_escape(date_filter(m.measured_on, "SHORT_DATE_FORMAT")),
+                "day": days.get(m.measured_on)
+                or days.setdefault(m.measured_on, _day(m.measured_on)),
             }
             out.append(f'<td><a href="{url}">{correct}<span class="skip"> {label}</span></a></td>')
         out.append("\n  </tr>\n  ")
     return mark_safe("".join(out))
-
-
-def _day(value: Any) -> str:
-    """``{{ value|date:"SHORT_DATE_FORMAT" }}``: in the current zone, as the filter reads it."""
-    return conditional_escape(date_filter(template_localtime(value), "SHORT_DATE_FORMAT"))
 
 
 @register.simple_tag
