@@ -8,12 +8,15 @@ in their own preferred language, falling back to the clinic's default
 
 from __future__ import annotations
 
+import gettext as gettext_module
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import trans_real
 
 from mesoclinic.clinics.models import Clinic, LanguagePreference, Membership
 
@@ -74,6 +77,39 @@ def patient_language(preferred: str, clinic: Clinic) -> str:
     return str(settings.LANGUAGE_CODE)
 
 
+def _translates_nothing(catalog: gettext_module.NullTranslations) -> bool:
+    """A plain gettext catalogue with no message but its header (Django's and its apps' empty
+    ``en`` catalogues): asking it changes no answer, as a miss falls through to the next."""
+    if type(catalog) is not gettext_module.GNUTranslations:
+        return False
+    messages = getattr(catalog, "_catalog", None)
+    return isinstance(messages, dict) and all(key == "" for key in messages)
+
+
+# Each translation object is pruned once per process (weakly held: Django rebuilds them when
+# the settings of a test change).
+_PRUNED: weakref.WeakSet[gettext_module.NullTranslations] = weakref.WeakSet()
+
+
+def prune_empty_fallbacks(catalog: gettext_module.NullTranslations) -> None:
+    """Drop, from the chain of fallbacks behind ``catalog``, the catalogues that translate
+    nothing. With LANGUAGE_CODE "en-gb", gettext reads each app's en_GB and en catalogues, and
+    Django chains every app's empty ``en`` one behind the language's: five empty catalogues
+    that each look-up of an English (or untranslated) message walked, about 17,000 wasted
+    calls on one chart (issue 11). The answers are the same: a miss in every catalogue returns
+    the message itself (or msgid1/msgid2 by n == 1 for plurals) whichever catalogue is last."""
+    if catalog in _PRUNED:
+        return
+    node = catalog
+    while node is not None:
+        following = node._fallback  # type: ignore[attr-defined]
+        while following is not None and _translates_nothing(following):
+            following = following._fallback
+        node._fallback = following  # type: ignore[attr-defined]
+        _PRUNED.add(node)
+        node = following
+
+
 class StaffLanguageMiddleware:
     """Activate the signed-in member's language for the request (after the membership is
     known: ``clinics.middleware.ActiveMembershipMiddleware``). Not restored afterwards, so
@@ -84,10 +120,16 @@ class StaffLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         membership: Membership | None = getattr(request, "membership", None)
-        language = member_language(membership) if membership is not None else ""
-        if not language and request.user.is_authenticated:
+        if membership is not None:
+            # membership.user is request.user, read with its language choice (the membership
+            # middleware's select_related): asking request.user again was one more query.
+            language = member_language(membership)
+        elif request.user.is_authenticated:
             language = chosen_language(request.user)
+        else:
+            language = ""
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language
+        prune_empty_fallbacks(trans_real.catalog())
         return self.get_response(request)

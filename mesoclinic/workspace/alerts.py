@@ -16,6 +16,7 @@ from mesoclinic.clinics.roles import Perm
 from mesoclinic.formulary.models import Lot
 from mesoclinic.patients.models import Patient
 from mesoclinic.safety.recall_status import PatientRecall, patient_recalls
+from mesoclinic.workspace.timeline import own_fields
 from mesoclinic.workspace.today import recall_perm
 
 
@@ -36,6 +37,8 @@ def chart_alerts(patient: Patient, membership: Membership) -> ChartAlerts:
             .open_red_flags()
             .filter(patient=patient)
             .select_related("session")
+            # Of the session the banner shows only its day.
+            .only(*own_fields(Escalation), "session__performed_at")
             .order_by("created_at")
         )
     perm = recall_perm(membership)

@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Model, OuterRef, Q
 
 from mesoclinic.appointments.models import PatientMessage
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.roles import Perm
+from mesoclinic.consent.models import Consent
 from mesoclinic.outcomes.services import TreatedSites, annotate_measurements, record_treated_site
 from mesoclinic.patients.models import Patient
 from mesoclinic.records.models import AMENDMENT_LIST, Amendment, SignableRecord
+from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.treatments.injection_map_models import InjectionMapPoint
-from mesoclinic.treatments.models import TreatmentSession, prefetch_lines_in_effect
+from mesoclinic.treatments.models import SessionArea, TreatmentSession, prefetch_lines_in_effect
 
 DEFAULT_YEARS = 1
 # However old, a short history is shown whole: at least this many of the newest entries.
@@ -86,19 +88,29 @@ def window_years(raw: str | None) -> int:
     return min(max(years, DEFAULT_YEARS), MAX_YEARS)
 
 
-def _session_days(sessions: Any, clinic: Clinic) -> tuple[TreatedSites, list[dt.date]]:
+def _session_days(
+    sessions: Any, clinic: Clinic
+) -> tuple[TreatedSites, list[dt.date], dict[int, list[tuple[int, str, str]]]]:
     """Over the whole history, in one lean query (tuples, no model instances): the first day
-    each area and side was treated, and each session's day."""
+    each area and side was treated, each session's day, and each session's (id, area, side)
+    rows, from which the sessions shown draw their areas without a query of their own."""
     sites: TreatedSites = {}
     days: dict[int, dt.date] = {}
-    for pk, performed_at, area, side in sessions.order_by().values_list(
-        "pk", "performed_at", "areas__area", "areas__side"
+    areas: dict[int, list[tuple[int, str, str]]] = {}
+    for pk, performed_at, area_id, area, side in sessions.order_by().values_list(
+        "pk", "performed_at", "areas__id", "areas__area", "areas__side"
     ):
         day = days.get(pk) or clinic.day_of(performed_at)
         days[pk] = day
         if area is not None:
             record_treated_site(sites, area, side, day)
-    return sites, list(days.values())
+            areas.setdefault(pk, []).append((area_id, area, side))
+    return sites, list(days.values()), areas
+
+
+def own_fields(model: type[Model]) -> list[str]:
+    """Every column of ``model`` itself, for an ``only()`` that narrows its related rows."""
+    return [f.name for f in model._meta.concrete_fields]
 
 
 def _attach_amendments(*groups: list[Any]) -> None:
@@ -141,8 +153,11 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
     for c in consultations:
         add(c.consulted_at, "consultation", c)
     # A consent's withdrawal is an amendment: read with the others below, not per consent.
+    # Of its template the entry shows the title and version, not the consent's whole text.
     consents = list(
-        patient.consents.restrict(membership, Perm.VIEW_CLINICAL).select_related("template")
+        patient.consents.restrict(membership, Perm.VIEW_CLINICAL)
+        .select_related("template")
+        .only(*own_fields(Consent), "template__title", "template__template_version")
     )
     for consent in consents:
         add(consent.patient_signed_at, "consent", consent)
@@ -153,8 +168,12 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
         .prefetch_related("areas")
     ):
         add(plan.created_at, "plan", plan)
-    for ae in patient.adverse_events.restrict(membership, Perm.VIEW_CLINICAL).select_related(
-        "lot", "session"
+    # Of its session and lot the entry shows only the day and the lot number: the session's
+    # other thirty columns (its JSON among them) are not read.
+    for ae in (
+        patient.adverse_events.restrict(membership, Perm.VIEW_CLINICAL)
+        .select_related("lot", "session")
+        .only(*own_fields(AdverseEvent), "session__performed_at", "lot__lot_number")
     ):
         add(ae.onset_date, "adverse_event", ae)
     # Reminders, recalls and the patient's answers, in one query: what, when, how and about
@@ -165,6 +184,12 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
         PatientMessage.objects.restrict(membership, Perm.VIEW_DEMOGRAPHICS)
         .filter(patient=patient)
         .select_related("appointment__appointment_type")
+        .only(
+            *own_fields(PatientMessage),
+            "appointment__public_id",
+            "appointment__starts_at",
+            "appointment__appointment_type__name",
+        )
     ):
         add(message.at, "message", message)
     measurements = list(patient.measurements.restrict(membership, Perm.VIEW_CLINICAL))
@@ -176,7 +201,7 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
     sessions = TreatmentSession.objects.restrict(membership, Perm.VIEW_CLINICAL).filter(
         patient=patient
     )
-    sites, session_days = _session_days(sessions, clinic)
+    sites, session_days, session_areas = _session_days(sessions, clinic)
     # Derived site roles and weight-change flags over the whole history: no further queries.
     annotate_measurements(measurements, sites)
     chart.measurements = measurements
@@ -191,10 +216,16 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
     shown = list(
         sessions.filter(performed_at__gte=clinic.start_of_day(since))
         .annotate(has_map=Exists(InjectionMapPoint.objects.filter(session=OuterRef("pk"))))
-        .prefetch_related("areas", prefetch_lines_in_effect())
+        .prefetch_related(prefetch_lines_in_effect())
     )
     _attach_amendments(consultations, consents, shown)
     for s in shown:
+        # Its areas as ``s.areas.all()`` lists them (SessionArea orders by id), from the rows
+        # read above for the treated sites: no prefetch query.
+        s.chart_areas = [  # type: ignore[attr-defined]
+            SessionArea(id=area_id, session_id=s.pk, area=area, side=side)
+            for area_id, area, side in sorted(session_areas.get(s.pk, []))
+        ]
         add(s.performed_at, "session", s)
         candidates[-1].has_map = s.has_map
     chart.entries = [e for e in candidates if e.day >= since]

@@ -3,10 +3,14 @@ a patient's: their own, else the clinic's (clinics.language)."""
 
 from __future__ import annotations
 
+import gettext
+
 import pytest
 from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import trans_real
 
 from mesoclinic.clinics import services
 from mesoclinic.clinics.language import patient_language, set_language
@@ -110,3 +114,24 @@ def test_it_writes_the_reset_email_asked_on_the_sign_in_page_in_the_account_lang
     # then the e-mail is in Italian (the page answered in French)
     (message,) = mail.outbox
     assert message.subject == "Impostare una nuova password mesoclinic"
+
+
+def test_a_page_walks_no_empty_catalogue_and_still_translates(login, alice):
+    # given alice chose French (Django chains its apps' empty "en" catalogues behind it)
+    set_language(alice.user, "fr")
+    # when she opens a page
+    response = login(alice).get(reverse("mfa:manage"))
+    # then the page is still French, an English word is still itself ...
+    assert response["Content-Language"] == "fr"
+    with translation.override("fr"):
+        assert translation.gettext("Skip to content") == "Aller au contenu"
+        assert translation.gettext("no such message, untranslated") == (
+            "no such message, untranslated"
+        )
+        assert translation.ngettext("one thing", "%d things", 2) == "%d things"
+        # ... and no catalogue that translates nothing is left in the chain of look-ups
+        node = trans_real.catalog()._fallback
+        while node is not None:
+            plain = type(node) is gettext.GNUTranslations
+            assert not plain or any(key != "" for key in node._catalog)
+            node = node._fallback

@@ -1,0 +1,259 @@
+"""The chart's longest repeated markup, written in Python in one pass: the rows of a day's
+measurements (``{% measurement_rows r can.edit_clinical %}`` in ``_entry_measurements.html``).
+
+A typical chart has a few dozen measurement rows of about forty template nodes each; the
+template engine spent about a third of the chart's rendering on them (issue 11). The markup,
+the msgids, the translations and the escaping are those of the template, byte for byte: a
+translated text is not escaped (``{% translate %}`` trusts the template's text), a value is,
+and the labels that do not change from row to row are translated once per table.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import linebreaksbr
+from django.templatetags.tz import do_timezone
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
+from django.utils.translation import gettext, ngettext, pgettext
+
+from mesoclinic.clinics.templatetags.quantities import qty
+
+register = template.Library()
+
+# A UUID no record has, to reverse an address once and put each record's id in its place.
+_SENTINEL = str(uuid.UUID(int=0))
+
+
+@functools.lru_cache(maxsize=64)
+def _address_parts(name: str, prefix: str, urlconf: str | None) -> tuple[str, str]:
+    # Keyed by what reverse() reads besides the name: the request's script prefix and urlconf
+    # (the URL patterns themselves do not change in a process; Django's own reverse caches
+    # them the same way). No record's data is kept: only the address around the id.
+    address = reverse(name, args=[_SENTINEL], urlconf=urlconf)
+    head, _, tail = address.partition(_SENTINEL)
+    return head, tail
+
+
+def _address_of(name: str) -> Callable[[uuid.UUID], str]:
+    """``reverse(name, args=[public_id])`` without a reverse per record (about 40 µs each): a
+    UUID converter writes the id as ``str(id)``, which needs no quoting."""
+    head, tail = _address_parts(name, get_script_prefix(), get_urlconf())
+    return lambda public_id: f"{head}{public_id}{tail}"
+
+
+def _weight_cell(change: Any, title: str) -> str:
+    percent = conditional_escape(qty(change.percent))
+    if change.flagged:
+        if change.percent > 0:
+            text = gettext("+%(percent)s%% from first weight") % {"percent": percent}
+        else:
+            text = gettext("%(percent)s%% from first weight") % {"percent": percent}
+        return f'<span class="badge warn" title="{title}">{text}</span>'
+    sign = "+" if change.percent > 0 else ""
+    return f'<span class="muted">({sign}{percent}%)</span>'
+
+
+def _day(value: Any) -> str:
+    """``{{ value|date:"SHORT_DATE_FORMAT" }}``: in the current zone, as the filter reads it."""
+    return conditional_escape(date_filter(template_localtime(value), "SHORT_DATE_FORMAT"))
+
+
+@register.simple_tag
+def measurement_rows(measurements: Iterable[Any], can_edit: bool) -> SafeString:
+    """The ``<tr>`` of each measurement of a day, as the chart's template wrote them."""
+    # Each gettext outside an f-string, where makemessages finds its msgid.
+    imported = gettext("imported")
+    imported = f' <span class="badge">{imported}</span>'
+    treated = gettext("Treated")
+    control = gettext("Untreated control")
+    derived = gettext("derived")
+    derived = f' <span class="muted">({derived})</span>'
+    # {% translate %} doubled the percent sign in its msgid and halved it in the answer.
+    flag_title = gettext("More than 5%% from the first recorded weight").replace("%%", "%")
+    correct = gettext("Correct")
+    of_day = gettext("%(kind)s of %(day)s")
+    edit_address = _address_of("outcomes:edit")
+    # A table is one day's: its date is formatted once (about 18 µs a format).
+    days: dict[Any, str] = {}
+    out: list[str] = []
+    for m in measurements:
+        kind = m.get_kind_display()
+        role = m.effective_site_role
+        if m.area:
+            site = f"{conditional_escape(m.get_area_display())} ({conditional_escape(str(m.get_side_display()).lower())})"
+        else:
+            site = "—"
+        if m.kind == "weight_kg":
+            unit = "kg"
+        else:
+            unit = f'<span class="muted">{conditional_escape(m.unit)}</span>'
+        out.append(
+            "\n  <tr>\n    <td>"
+            f"{conditional_escape(kind)}{imported if m.imported else ''}</td>\n    <td>"
+            f"{site}</td>\n    <td>"
+            f"{treated if role == 'treated' else control if role == 'control' else '—'}"
+            f"{derived if m.site_role_derived else ''}</td>\n    <td>"
+            f"{conditional_escape(m.get_rater_display() or '—')}</td>\n    <td>"
+            f"{conditional_escape(m.value_text)} {unit}\n      "
+            f"{_weight_cell(m.weight_change, flag_title) if m.weight_change else ''}</td>\n    "
+        )
+        if can_edit:
+            url = conditional_escape(edit_address(m.public_id))
+            label = of_day % {
+                "kind": conditional_escape(str(kind).lower()),
+                "day": days.get(m.measured_on)
+                or days.setdefault(m.measured_on, _day(m.measured_on)),
+            }
+            out.append(f'<td><a href="{url}">{correct}<span class="skip"> {label}</span></a></td>')
+        out.append("\n  </tr>\n  ")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def adverse_event_entry(r: Any, can_edit: bool) -> SafeString:
+    """An adverse event on the timeline, as ``_entry_adverse_event.html`` wrote it."""
+    onset = _day(r.onset_date)
+    event = r.get_event_type_display()
+    severity = " bad" if r.severity == "severe" else " warn" if r.severity == "moderate" else ""
+    title = gettext("Adverse event")
+    serious = gettext("Serious")
+    serious = f'<span class="badge bad">{serious}</span>' if r.serious else ""
+    ongoing = gettext("Ongoing")
+    ongoing = f'<span class="badge warn">{ongoing}</span>' if r.is_open else ""
+    severity_label = conditional_escape(r.get_severity_display())
+    out = [
+        f"<div><strong>{onset}</strong> · {title}: <strong>{conditional_escape(event)}</strong>\n"
+        f'  <span class="badge{severity}">{severity_label}</span>\n'
+        f"  {serious}\n  {ongoing}\n</div>\n<div>{onset} → "
+    ]
+    if r.resolved_date:
+        days = r.duration_days
+        span = ngettext("%(days)s day", "%(days)s days", days) % {
+            "days": conditional_escape(localize(days))
+        }
+        out.append(f"{_day(r.resolved_date)} ({span})")
+    else:
+        out.append(gettext("ongoing"))
+        if r.last_seen_unresolved:
+            seen = gettext("last seen unresolved %(day)s") % {"day": _day(r.last_seen_unresolved)}
+            out.append(f' <span class="muted">({seen})</span>')
+    if r.outcome:
+        out.append(f" · {conditional_escape(r.get_outcome_display())}")
+    causality = gettext("Causality: %(causality)s") % {
+        "causality": conditional_escape(r.get_causality_display())
+    }
+    out.append(f'</div>\n<div class="muted">{causality}')
+    if r.session:
+        session = gettext("session of %(day)s") % {"day": _day(r.session.performed_at)}
+        out.append(f" · {session}")
+    if r.lot:
+        lot = gettext("lot %(number)s") % {"number": conditional_escape(r.lot.lot_number)}
+        out.append(f" · {lot}")
+    out.append("</div>\n")
+    if r.notes:
+        out.append(f"<div>{linebreaksbr(r.notes, autoescape=True)}</div>")
+    out.append("\n")
+    if can_edit:
+        url = conditional_escape(_address_of("safety:edit")(r.public_id))
+        action = gettext("Update course or close") if r.is_open else gettext("Edit")
+        label = gettext("the %(event)s of %(day)s") % {
+            "event": conditional_escape(str(event).lower()),
+            "day": onset,
+        }
+        out.append(f'<div><a href="{url}" >{action}<span class="skip"> {label}</span></a></div>')
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def session_entry(r: Any, has_map: bool, time_zone: Any) -> SafeString:
+    """A session on the timeline, as ``_entry_session.html`` wrote it."""
+    when = date_filter(do_timezone(r.performed_at, time_zone), "SHORT_DATETIME_FORMAT")
+    detail = conditional_escape(_address_of("treatments:detail")(r.public_id))
+    title = gettext("Session")
+    protocol = f" · {conditional_escape(r.protocol)}" if r.protocol else ""
+    if r.is_signed:
+        state = pgettext("session", "signed")
+        state = f'<span class="badge signed">{state}</span>'
+    else:
+        state = gettext("draft")
+        state = f'<span class="badge draft">{state}</span>'
+    amended = ""
+    if r.amendment_rows():
+        amended = pgettext("session", "amended")
+        amended = f' <span class="badge warn">{amended}</span>'
+    # The chart gives its sessions their areas (timeline.build_chart); else they are read.
+    listed = getattr(r, "chart_areas", None)
+    listed = r.areas.all() if listed is None else listed
+    areas = ", ".join(conditional_escape(a) for a in listed) or gettext("no areas")
+    lines = r.lines_in_effect()
+    volume = conditional_escape(qty(r.total_volume_ml, "mL"))
+    counted = ngettext("%(counter)s line, %(volume)s", "%(counter)s lines, %(volume)s", len(lines))
+    counted = counted % {"counter": conditional_escape(localize(len(lines))), "volume": volume}
+    products = []
+    for i in lines:
+        text: str = conditional_escape(i.product.name)
+        if i.lot:
+            lot = gettext("lot %(number)s") % {"number": conditional_escape(i.lot.lot_number)}
+            text += f" {lot}"
+        if i.is_correction:
+            corrected = gettext("corrected")
+            text += f" ({corrected})"
+        products.append(text)
+    out = [
+        f"<div><strong>{conditional_escape(when)}</strong> · {title}: "
+        f'<a href="{detail}">{conditional_escape(r.get_indication_display())}</a>{protocol}\n'
+        f"  {state}{amended}</div>\n"
+        f'<div class="muted">{areas} · {counted}{" · " if products else ""}{"; ".join(products)}'
+        "</div>\n"
+    ]
+    if r.dose_override_at:
+        badge = gettext("dose check overridden")
+        by = gettext("by %(name)s: %(reason)s") % {
+            "name": conditional_escape(r.dose_override_by_name),
+            "reason": conditional_escape(r.dose_override_reason),
+        }
+        out.append(f'<div><span class="badge bad">{badge}</span> {by}</div>')
+    out.append("\n")
+    if r.contraindication_override_at:
+        badge = gettext("contraindication overridden")
+        by = gettext("by %(name)s: %(reason)s") % {
+            "name": conditional_escape(r.contraindication_override_by_name),
+            "reason": conditional_escape(r.contraindication_override_reason),
+        }
+        out.append(f'<div><span class="badge bad">{badge}</span> {by}</div>')
+    out.append("\n")
+    acknowledged = r.relative_contraindications_acknowledged
+    if acknowledged:
+        count = len(acknowledged)
+        acknowledged_text = ngettext(
+            "%(counter)s relative contraindication acknowledged",
+            "%(counter)s relative contraindications acknowledged",
+            count,
+        ) % {"counter": conditional_escape(localize(count))}
+        out.append(f'<div><span class="badge warn">{acknowledged_text}</span></div>')
+    out.append("\n")
+    if r.imported:
+        imported = gettext("imported")
+        out.append(f'<div><span class="badge">{imported}</span></div>')
+    out.append("\n")
+    if has_map:
+        fragment = conditional_escape(_address_of("treatments:map_fragment")(r.public_id))
+        summary = gettext("Injection map")
+        open_it = gettext("Open the session")
+        out.append(
+            f'<details class="chart-map" hx-get="{fragment}" hx-trigger="toggle once" '
+            f'hx-target="find .chart-map-body"><summary>{summary}</summary>'
+            f'<div class="chart-map-body"><a href="{detail}">{open_it}</a></div></details>'
+        )
+    out.append("\n")
+    return mark_safe("".join(out))
