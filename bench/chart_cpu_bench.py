@@ -10,7 +10,10 @@ In one process, with the production settings (DEBUG off, so the template loader 
   3. signs alice in with her password (the demo clinics require no second step), with Django's test client and, for each
      patient, requests the chart as it is served (the recent timeline) and the chart with the
      whole history (the "older" link followed to the end), RUNS times each, alternating;
-  4. prints the median CPU time of one request (the process's user + system time, which moves
+  4. requests, as baselines in the same loop, a signed-in JSON answer with no page (the
+     session's time left: the middleware alone) and a small page with the whole layout
+     (the account page), and prints the chart's CPU as a ratio to each;
+  5. prints the median CPU time of one request (the process's user + system time, which moves
      far less with the machine's load than the wall clock), the median wall time, the queries
      per request and the bytes of HTML, and the ratio of the whole history to the recent page.
 
@@ -34,6 +37,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+BARE = "baseline: signed-in JSON"
+LAYOUT = "baseline: account page"
 
 
 def setup(tmp: str) -> None:
@@ -166,7 +173,12 @@ def main() -> None:
         # Password only, as the load bench signs in: the demo clinics require no second step.
         client = Client()
         client.force_login(get_user_model().objects.get(username="alice"))
-        cases: list[tuple[str, str]] = []
+        # Baselines through the same middleware (sign-in, clinic, language, session timeout):
+        # a JSON answer with no page, and a small page with the whole layout.
+        cases: list[tuple[str, str]] = [
+            (BARE, reverse("session_time_left")),
+            (LAYOUT, reverse("mfa:manage")),
+        ]
         for label, patient in (("typical", typical), (f"{args.sessions} sessions", long)):
             url = reverse("patient_chart", args=[patient.public_id])
             cases.append((f"{label}, recent", url))
@@ -190,6 +202,12 @@ def main() -> None:
         for label in ("typical", f"{args.sessions} sessions"):
             whole, recent = cpu[f"{label}, whole history"], cpu[f"{label}, recent"]
             print(f"{label}: whole history / recent = {whole / recent:.1f}× CPU")
+        typical_ms = cpu["typical, recent"]
+        print(
+            f"typical chart / {BARE} = {typical_ms / cpu[BARE]:.1f}× CPU; "
+            f"/ {LAYOUT} = {typical_ms / cpu[LAYOUT]:.1f}× CPU "
+            f"(the chart's own work: {typical_ms - cpu[LAYOUT]:.1f} ms over the layout)"
+        )
         print("goal: ≤ 10 ms CPU for a typical chart")
 
 
