@@ -15,7 +15,9 @@ statsmodels MixedLM on the same data.
    ``services.clinic_tables`` (the rows the command and the pages read) and the same report,
    each timed (CPU and wall); their CPU sum is printed beside the goal (≤ 5 s at 100,000
    patients): measured when ``--db-patients`` equals ``--patients`` (the import then takes
-   a few minutes), else scaled linearly, an estimate.
+   a few minutes), else scaled linearly, an estimate. Baseline in the same run: the very
+   SELECT statements of the read, executed again and their rows fetched by the driver with
+   nothing done with them (the floor of any reader through this driver), and the ratios.
 4. Fits the report's mixed model alone with the engine's REML solver and with statsmodels
    MixedLM (REML, random intercept) on the same design (first ``--mixedlm-patients``
    patients; default all), prints both times and the speed ratios, the fixed effects side by
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import os
 import resource
 import sys
@@ -100,6 +103,7 @@ def database_path(args: argparse.Namespace, tmp: Path) -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
     from mesoclinic.clinics.models import Clinic
     from mesoclinic.evidence.services import clinic_tables
@@ -112,14 +116,35 @@ def database_path(args: argparse.Namespace, tmp: Path) -> None:
     call_command("import_registry", str(tmp / "bundle"), "--clinic", "bench", stdout=open(os.devnull, "w"))  # fmt: skip  # noqa: SIM115
     print(f"database: {args.db_patients:,} patients, {len(bundle.measurements):,} measurements imported into SQLite in {time.perf_counter() - start:.1f} s")  # fmt: skip
     clinic = Clinic.objects.get(slug="bench")
+    statements: list[tuple[str, Any]] = []
+
+    def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
     cpu, start = time.process_time(), time.perf_counter()
-    tables = clinic_tables(clinic)
+    with connection.execute_wrapper(capture):  # a few dozen statements: no measurable cost
+        tables = clinic_tables(clinic)
     read_s, read_cpu = time.perf_counter() - start, time.process_time() - cpu
+    # The floor of any reader through this driver: the very statements the read made, their
+    # rows fetched and nothing else done with them.
+    # (With the cyclic collector off while fetching, as the read does: a million row tuples
+    # would set it off again and again.)
+    gc.disable()
+    cpu = time.process_time()
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            if sql.lstrip().upper().startswith("SELECT"):
+                cursor.execute(sql, params)
+                cursor.fetchall()
+    fetch_cpu = time.process_time() - cpu
+    gc.enable()
     cpu, start = time.process_time(), time.perf_counter()
     result = report(tables)
     report_s, report_cpu = time.perf_counter() - start, time.process_time() - cpu
     per_measurement_us = read_s / len(bundle.measurements) * 1e6
     print(f"  read (services.clinic_tables): {read_s:.2f} s wall, {read_cpu:.2f} s CPU ({per_measurement_us:.1f} µs per measurement); report: {report_s:.2f} s wall, {report_cpu:.2f} s CPU")  # fmt: skip
+    print(f"  baseline: the read's {len(statements)} statements fetched by the driver alone {fetch_cpu:.2f} s CPU; read / fetch = {read_cpu / fetch_cpu:.2f}×; (read + report) / fetch = {(read_cpu + report_cpu) / fetch_cpu:.2f}×")  # fmt: skip
     # The goal of issue 11 is CPU time (it moves far less with the machine's load than wall).
     measured = "measured" if args.db_patients == args.patients else f"scaled ×{args.patients / args.db_patients:g} from {args.db_patients:,} patients (linear: an estimate, the report has costs that do not scale so)"  # fmt: skip
     scale = args.patients / args.db_patients
