@@ -147,7 +147,12 @@ async def user(
     signed: list[int],
 ) -> None:
     think_low, think_high = (int(v) for v in args.think_ms.split(":"))
-    async with httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=False) as client:
+    # An idle connection is not reused after 1 s: gunicorn closes it after 2 s (its keepalive),
+    # and a request sent just as it closes fails here, where a browser would send it again.
+    limits = httpx.Limits(keepalive_expiry=1.0)
+    async with httpx.AsyncClient(
+        base_url=base, timeout=60, follow_redirects=False, limits=limits
+    ) as client:
         failed = await sign_in(client, USERS[number % len(USERS)])
         signed[0] += 1
         if failed:  # counted as an error; this user takes no further part
