@@ -130,7 +130,7 @@ def test_a_page_walks_no_empty_catalogue_and_still_translates(login, alice):
         )
         assert translation.ngettext("one thing", "%d things", 2) == "%d things"
         # ... and no catalogue that translates nothing is left in the chain of look-ups
-        node = trans_real.catalog()._fallback
+        node = trans_real.catalog()._fallback  # type: ignore[attr-defined]
         while node is not None:
             plain = type(node) is gettext.GNUTranslations
             assert not plain or any(key != "" for key in node._catalog)
