@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load_bench.py [--users 30] [--seconds 30] [--think-ms 0:0]
                                          [--patients 200] [--workers N] [--threads N]
+                                         [--baseline-seconds 15]
 
 Reference: ../shared/reference/security-reliability.md R8 (SQLite single node, 30 users:
 p95 < 300 ms, p99 < 800 ms, errors < 0.1 %, "database is locked" = 0). What it does:
@@ -18,7 +19,9 @@ p95 < 300 ms, p99 < 800 ms, errors < 0.1 %, "database is locked" = 0). What it d
      not redirected to the chart, a failed request) and the server's "database is locked"
      count (SQLITE_BUSY in its JSON error log lines), and the server's CPU per request: the
      user + system time of the gunicorn master and workers over the measured window (from
-     /proc), divided by the requests served in it.
+     /proc), divided by the requests served in it;
+  6. then, on the same server, the baseline: the same mix from one user with no pause for
+     BASELINE-SECONDS (nothing queues), and the run's p50/p95/p99 as ratios to it.
 No assertion on time. 127.0.0.1 only; nothing leaves the machine.
 """
 
@@ -303,6 +306,25 @@ def report(results: Results, elapsed: float, log: str, args: argparse.Namespace)
     print(f"server error log lines: {len(server_errors)}")
 
 
+def compare(results: Results, alone: Results, alone_s: float, args: argparse.Namespace) -> None:
+    """The one-user baseline beside the run, and the run's latencies as a ratio to it."""
+    every = [v for values in results.latencies_ms.values() for v in values]
+    single = [v for values in alone.latencies_ms.values() for v in values]
+    if not every or not single:
+        return
+    print(
+        f"baseline, 1 user with no pause ({len(single)} requests in {alone_s:.1f} s, "
+        f"{alone.server_cpu_s / len(single) * 1000:.1f} ms server CPU a request): "
+        f"p50 {percentile(single, 50):.0f} / p95 {percentile(single, 95):.0f} / "
+        f"p99 {percentile(single, 99):.0f} ms; errors {len(alone.errors)}"
+    )
+    print(
+        f"{args.users} users / 1 user: p50 {percentile(every, 50) / percentile(single, 50):.1f}×, "
+        f"p95 {percentile(every, 95) / percentile(single, 95):.1f}×, "
+        f"p99 {percentile(every, 99) / percentile(single, 99):.1f}×"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=30)
@@ -314,6 +336,12 @@ def main() -> None:
     )
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--server-log", type=Path, help="keep the server's log lines in this file")
+    parser.add_argument(
+        "--baseline-seconds",
+        type=float,
+        default=15,
+        help="then the same mix from 1 user with no pause, the baseline (0: skip)",
+    )
     parser.add_argument(
         "--backup",
         action="store_true",
@@ -366,12 +394,21 @@ def main() -> None:
                 print(f"server up on {base}; {args.users} users signing in …", flush=True)
                 args.server_group = server.pid  # start_new_session: its own process group
                 results, elapsed = asyncio.run(drive(base, args))
+                baseline = None
+                if args.baseline_seconds:
+                    # The same mix from one user with no pause, on the same server: nothing
+                    # queues, so this is the latency of the work itself.
+                    alone = argparse.Namespace(**{**vars(args), "users": 1, "think_ms": "0:0", "seconds": args.baseline_seconds, "backup_env": None})  # fmt: skip
+                    print(f"baseline: 1 user for {args.baseline_seconds:g} s …", flush=True)
+                    baseline = asyncio.run(drive(base, alone))
             finally:
                 os.killpg(server.pid, signal.SIGTERM)
                 server.wait(timeout=60)
         if args.server_log:
             args.server_log.write_text(log_path.read_text())
         report(results, elapsed, log_path.read_text(), args)
+        if baseline is not None:
+            compare(results, *baseline, args)
         if args.backup_report:
             print(args.backup_report)
 
