@@ -1,5 +1,6 @@
-"""The chart's longest repeated markup, written in Python in one pass: the rows of a day's
-measurements (``{% measurement_rows r can.edit_clinical %}`` in ``_entry_measurements.html``).
+"""The chart's repeated markup, written in Python in one pass: the rows of a day's
+measurements (``_entry_measurements.html``), and each adverse event's and session's entry
+(``_entry_adverse_event.html``, ``_entry_session.html``).
 
 A typical chart has a few dozen measurement rows of about forty template nodes each; the
 template engine spent about a third of the chart's rendering on them (issue 11). The markup,
@@ -191,10 +192,8 @@ def session_entry(r: Any, has_map: bool, time_zone: Any) -> SafeString:
     if r.amendment_rows():
         amended = pgettext("session", "amended")
         amended = f' <span class="badge warn">{amended}</span>'
-    # The chart gives its sessions their areas (timeline.build_chart); else they are read.
-    listed = getattr(r, "chart_areas", None)
-    listed = r.areas.all() if listed is None else listed
-    areas = ", ".join(conditional_escape(a) for a in listed) or gettext("no areas")
+    # The chart gives its sessions their areas (timeline.build_chart), read with the history.
+    areas = ", ".join(conditional_escape(a) for a in r.chart_areas) or gettext("no areas")
     lines = r.lines_in_effect()
     volume = conditional_escape(qty(r.total_volume_ml, "mL"))
     counted = ngettext("%(counter)s line, %(volume)s", "%(counter)s lines, %(volume)s", len(lines))
@@ -216,22 +215,28 @@ def session_entry(r: Any, has_map: bool, time_zone: Any) -> SafeString:
         f'<div class="muted">{areas} · {counted}{" · " if products else ""}{"; ".join(products)}'
         "</div>\n"
     ]
-    if r.dose_override_at:
-        badge = gettext("dose check overridden")
-        by = gettext("by %(name)s: %(reason)s") % {
-            "name": conditional_escape(r.dose_override_by_name),
-            "reason": conditional_escape(r.dose_override_reason),
-        }
-        out.append(f'<div><span class="badge bad">{badge}</span> {by}</div>')
-    out.append("\n")
-    if r.contraindication_override_at:
-        badge = gettext("contraindication overridden")
-        by = gettext("by %(name)s: %(reason)s") % {
-            "name": conditional_escape(r.contraindication_override_by_name),
-            "reason": conditional_escape(r.contraindication_override_reason),
-        }
-        out.append(f'<div><span class="badge bad">{badge}</span> {by}</div>')
-    out.append("\n")
+    overrides = (
+        (
+            r.dose_override_at,
+            gettext("dose check overridden"),
+            r.dose_override_by_name,
+            r.dose_override_reason,
+        ),  # fmt: skip
+        (
+            r.contraindication_override_at,
+            gettext("contraindication overridden"),
+            r.contraindication_override_by_name,
+            r.contraindication_override_reason,
+        ),  # fmt: skip
+    )
+    for overridden_at, badge, name, reason in overrides:
+        if overridden_at:
+            by = gettext("by %(name)s: %(reason)s") % {
+                "name": conditional_escape(name),
+                "reason": conditional_escape(reason),
+            }
+            out.append(f'<div><span class="badge bad">{badge}</span> {by}</div>')
+        out.append("\n")
     acknowledged = r.relative_contraindications_acknowledged
     if acknowledged:
         count = len(acknowledged)
