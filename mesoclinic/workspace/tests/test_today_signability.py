@@ -35,6 +35,15 @@ def _draft_today(patient: Patient, by: Membership, minute: int = 1) -> Treatment
     return session
 
 
+def _ready_yesterday(patient: Patient, by: Membership) -> None:
+    """Screened and consented yesterday morning, clinic time: before any of today's drafts
+    (``make_ready``'s default, a day before now, puts the consent after a draft at 00:02
+    when the test runs after 23:20 clinic time)."""
+    clinic: Clinic = patient.clinic
+    yesterday = clinic.start_of_day(clinic.today() - dt.timedelta(days=1))
+    make_ready(patient, by, at=yesterday + dt.timedelta(hours=9))
+
+
 def _today(client: Client) -> str:
     response = client.get(reverse("today"))
     assert response.status_code == 200
@@ -51,7 +60,7 @@ def test_it_marks_a_draft_that_cannot_be_signed_with_its_reasons(login, riversid
     # given two drafts today: Maria's with neither consent nor screening, Jon's fully ready
     blocked = _draft_today(patient, alice)
     jon = make_patient(riverside, "RV000002", "Jon", "Smith")
-    make_ready(jon, alice)
+    _ready_yesterday(jon, alice)
     ready = _draft_today(jon, alice, minute=2)
     # when alice opens Today
     page = _today(login(alice))
@@ -93,7 +102,7 @@ def test_it_marks_the_drafts_in_a_constant_number_of_queries(login, riverside, a
     # given two drafts today, one blocked and one of a ready patient
     _draft_today(patient, alice)
     jon = make_patient(riverside, "RV000002", "Jon", "Smith")
-    make_ready(jon, alice)
+    _ready_yesterday(jon, alice)
     _draft_today(jon, alice, minute=2)
     client = login(alice)
     _today_queries(client)  # warm Django's per-process caches
@@ -102,7 +111,7 @@ def test_it_marks_the_drafts_in_a_constant_number_of_queries(login, riverside, a
     for n in range(10):
         person = make_patient(riverside, f"RV1000{n:02d}", f"Given{n}", f"Family{n}")
         if n % 2:
-            make_ready(person, alice)
+            _ready_yesterday(person, alice)
         _draft_today(person, alice, minute=3 + n)
     large = _today_queries(client)
     # then Today needs no more queries to mark them (no query per session or patient)
