@@ -1,7 +1,8 @@
 """What every signed-in page's layout repeats, worked out once per process (issue 11).
 
 Each page reversed the same argument-free addresses (Today, sign out, the session's two
-questions) and rendered the same main navigation: thirteen included ``_nav.html`` files, a
+questions), asked the static files' storage for the same four addresses, and rendered the
+same main navigation: thirteen included ``_nav.html`` files, a
 dozen reversals and as many translations, whose only inputs are the role's permissions, the
 language and the URL map. Both are kept here, keyed by everything they depend on, so a page
 pays a dictionary look-up instead; the answer is the same string.
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import get_template
@@ -30,6 +32,7 @@ NAV_TEMPLATE = "_main_nav.html"
 
 _urls: dict[tuple[str, str, Any, str | None], str] = {}
 _navs: dict[tuple[Any, ...], SafeString] = {}
+_statics: dict[tuple[str, str], str] = {}
 
 
 def fixed_url(name: str) -> str:
@@ -38,6 +41,16 @@ def fixed_url(name: str) -> str:
     url = _urls.get(key)
     if url is None:
         url = _urls[key] = reverse(name)
+    return url
+
+
+def static_url(path: str) -> str:
+    """``{% static path %}``: the storage's address for a static file, asked once per process
+    (the files and their names do not change while it runs)."""
+    key = (path, get_script_prefix())
+    url = _statics.get(key)
+    if url is None:
+        url = _statics[key] = staticfiles_storage.url(path)
     return url
 
 
@@ -59,3 +72,4 @@ def main_nav(can: Mapping[str, bool], nav_apps: tuple[str, ...]) -> SafeString:
 def _forget(**kwargs: object) -> None:
     _urls.clear()
     _navs.clear()
+    _statics.clear()

@@ -1,4 +1,4 @@
-"""``{% fixed_url %}`` and ``{% main_nav %}``: the layout's repeated parts, kept per process
+"""``{% fixed_url %}``, ``{% fixed_static %}`` and ``{% main_nav %}``: the layout's repeated parts, kept per process
 (``clinics.navigation``)."""
 
 from __future__ import annotations
@@ -17,6 +17,12 @@ register = template.Library()
 def fixed_url(name: str) -> str:
     """As ``{% url name %}`` for a route without arguments (escaped the same way)."""
     return navigation.fixed_url(name)
+
+
+@register.simple_tag
+def fixed_static(path: str) -> str:
+    """As ``{% static path %}`` (escaped the same way), asked of the storage once per process."""
+    return navigation.static_url(path)
 
 
 @register.simple_tag(takes_context=True)

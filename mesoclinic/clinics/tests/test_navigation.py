@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.template import Context, Template
 from django.template.loader import get_template
 from django.test import RequestFactory, override_settings
 from django.urls import reverse, set_script_prefix
@@ -105,3 +106,14 @@ def test_it_keeps_no_navigation_with_debug_on_where_templates_are_edited_live(al
     navigation.main_nav(context["can"], context["nav_apps"])
     # then none is kept
     assert not navigation._navs
+
+
+def test_it_gives_a_static_file_the_address_the_static_tag_gives():
+    # given the layout's stylesheet, addressed by Django's {% static %}
+    expected = Template("{% load static %}{% static 'mesoclinic/app.css' %}").render(Context())
+    # when the layout's own tag is asked for it twice (the second answer is the kept one)
+    template = Template("{% load navigation %}{% fixed_static 'mesoclinic/app.css' %}")
+    first, kept = template.render(Context()), template.render(Context())
+    # then both are the same address
+    assert first == kept == expected
+    assert expected.endswith("mesoclinic/app.css")
