@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import get_template
@@ -50,6 +49,10 @@ def static_url(path: str) -> str:
     key = (path, get_script_prefix())
     url = _statics.get(key)
     if url is None:
+        # Imported here: the sign-in clock imports this module at every command's start
+        # (clinics.apps), and no command needs the static files.
+        from django.contrib.staticfiles.storage import staticfiles_storage
+
         url = _statics[key] = staticfiles_storage.url(path)
     return url
 
