@@ -2,14 +2,14 @@
 
 Each page reversed the same argument-free addresses (Today, sign out, the session's two
 questions), asked the static files' storage for the same four addresses, and rendered the
-same main navigation: thirteen included ``_nav.html`` files, a
-dozen reversals and as many translations, whose only inputs are the role's permissions, the
-language and the URL map. Both are kept here, keyed by everything they depend on, so a page
-pays a dictionary look-up instead; the answer is the same string.
+same main navigation: thirteen included ``_nav.html`` files, a dozen reversals and as many
+translations, whose only inputs are the role's permissions, the language and the URL map.
+All three are kept here, keyed by everything they depend on, so a page pays a dictionary
+look-up instead; the answer is the same string.
 
 Nothing here holds clinic or patient data: addresses and link labels only. The keys name the
 URL map (``get_urlconf``, the script prefix) and the language, and a changed setting (tests'
-``override_settings``) empties both caches. The navigation is not kept with DEBUG on, where
+``override_settings``) empties every cache. The navigation is not kept with DEBUG on, where
 the development server picks up an edited template without restarting.
 """
 
