@@ -24,11 +24,26 @@ def active_membership(request: HttpRequest) -> Membership | None:
         "user__language_preference",
     )
     chosen = request.session.get(SESSION_KEY)
+    found: Membership | None = None
     if chosen is not None:
-        found = memberships.filter(clinic_id=chosen).first()
-        if found is not None:
-            return found
-    return memberships.order_by("clinic_id").first()
+        # One row at most (one membership per user and clinic): no ORDER BY to build, as
+        # first() would add (issue 11: this query is built on every signed-in request).
+        found = next(iter(memberships.filter(clinic_id=chosen).order_by()[:1]), None)
+    if found is None:
+        found = memberships.order_by("clinic_id").first()
+    if found is not None:
+        _share_language_choice(found, user)
+    return found
+
+
+def _share_language_choice(membership: Membership, user: object) -> None:
+    """Give ``request.user`` the language choice read with the membership (the same person),
+    so that a view asking it of ``request.user`` does not read it again."""
+    cache = membership.user._state.fields_cache
+    if "language_preference" in cache:
+        user._state.fields_cache.setdefault(  # type: ignore[attr-defined]
+            "language_preference", cache["language_preference"]
+        )
 
 
 class ActiveMembershipMiddleware:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext, ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from mesoclinic.clinics.models import IDLE_TIMEOUT_DEFAULT_SECONDS
+from mesoclinic.clinics.navigation import fixed_url
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_ACTIVITY_AT = "last_activity_at"
@@ -151,7 +152,7 @@ class SessionTimeoutMiddleware:
         if not request.user.is_authenticated:
             return self.get_response(request)
         left = remaining(request)
-        status_url = reverse("session_time_left")
+        status_url = fixed_url("session_time_left")
         if left.expired:
             logout(request)
             request.membership = None  # type: ignore[attr-defined]
@@ -167,6 +168,6 @@ class SessionTimeoutMiddleware:
             if SIGNED_IN_AT not in session:
                 session[SIGNED_IN_AT] = now
             stale = now - float(session.get(LAST_ACTIVITY_AT, 0)) >= ACTIVITY_STEP_SECONDS
-            if stale or request.path == reverse("session_keep_alive"):
+            if stale or request.path == fixed_url("session_keep_alive"):
                 session[LAST_ACTIVITY_AT] = now
         return self.get_response(request)

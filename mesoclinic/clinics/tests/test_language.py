@@ -7,7 +7,9 @@ import gettext
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import trans_real
@@ -135,3 +137,17 @@ def test_a_page_walks_no_empty_catalogue_and_still_translates(login, alice):
             plain = type(node) is gettext.GNUTranslations
             assert not plain or any(key != "" for key in node._catalog)
             node = node._fallback
+
+
+def test_it_reads_the_member_language_choice_with_the_membership_alone(login, alice):
+    # given alice chose French
+    set_language(alice.user, "fr")
+    client = login(alice)
+    # when she opens her security page, whose language form shows her choice
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("mfa:manage"))
+    # then the choice came with the membership's query, not read again for the form
+    own_reads = [q["sql"] for q in queries if 'FROM "clinics_languagepreference"' in q["sql"]]
+    assert own_reads == []
+    assert response["Content-Language"] == "fr"
+    assert response.context["language_form"].initial == {"language": "fr"}
