@@ -264,8 +264,6 @@ OTP_WEBAUTHN_RP_NAME = "mesoclinic"
 OTP_WEBAUTHN_RP_ID = envstr("PASSKEY_RP_ID", "localhost")
 OTP_WEBAUTHN_ALLOWED_ORIGINS = envlist("PASSKEY_ORIGINS", ["http://localhost:8000"])
 
-# Django's database sessions, read with a plain SELECT (clinics/sessions.py, issue 11).
-SESSION_ENGINE = "mesoclinic.clinics.sessions"
 # The absolute lifetime of a sign-in, however active (clinics.session_timeout); the idle
 # period before it is each clinic's setting (15 minutes by default).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
