@@ -1,7 +1,7 @@
 """The database triggers that keep the cached chart history honest (``chart_cache.py``).
 
 Every table whose rows the chart's history shows has a trigger after INSERT, UPDATE and
-DELETE, for each row, that gives the row's patient (or, for shared reference rows, the row's
+DELETE (for each row on SQLite, for each statement on PostgreSQL) that gives the row's patient (or, for shared reference rows, the row's
 clinic) a new random stamp in ``workspace_chartversion``. In the database, not in Django's
 signals: ``queryset.update()``, ``bulk_create``, the registry import's bulk path, raw SQL and a
 restore's rows all change the stamp, in the same transaction as the change itself, so a stamp
@@ -89,6 +89,44 @@ def _upsert(source: Source, row: str, vendor: str) -> str:
     )
 
 
+# PostgreSQL: one trigger per statement, reading the statement's rows from its transition
+# tables, so a bulk write (the registry import's COPY of 100k rows) changes each patient's
+# stamp once, not once per row. The scopes are taken in order, so that two statements lock
+# the stamp rows they share in the same order.
+_TRANSITION = {
+    "INSERT": ("NEW TABLE AS new_rows", ("new_rows",)),
+    "UPDATE": ("OLD TABLE AS old_rows NEW TABLE AS new_rows", ("new_rows", "old_rows")),
+    "DELETE": ("OLD TABLE AS old_rows", ("old_rows",)),
+}
+
+
+def _pg_statement_trigger(source: Source, operation: str) -> list[str]:
+    name = f"{TRIGGER_PREFIX}{source.table}_{operation.lower()}"
+    referencing, tables = _TRANSITION[operation]
+    keys = " UNION ".join(f"SELECT {source.column} AS k FROM {t}" for t in tables)
+    if source.parent:
+        scopes = (
+            f"SELECT DISTINCT '{source.scope}:' || p.patient_id AS scope "
+            f'FROM "{source.parent}" p WHERE p.id IN ({keys})'
+        )
+    else:
+        scopes = (
+            f"SELECT DISTINCT '{source.scope}:' || r.k AS scope FROM ({keys}) r "
+            "WHERE r.k IS NOT NULL"
+        )
+    upsert = (
+        f"INSERT INTO {VERSION_TABLE} (scope, stamp) SELECT s.scope, {_NEW_STAMP['postgresql']} "
+        f"FROM ({scopes}) s ORDER BY s.scope "
+        "ON CONFLICT (scope) DO UPDATE SET stamp = excluded.stamp;"
+    )
+    return [
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {upsert} RETURN NULL; END $$",
+        f'CREATE TRIGGER {name} AFTER {operation} ON "{source.table}" '
+        f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
+    ]
+
+
 def _rows(operation: str) -> tuple[str, ...]:
     # An update changes the stamps of the row's scope before and after (a row moved to
     # another patient leaves both charts changed).
@@ -107,17 +145,8 @@ def create_statements(vendor: str, sources: tuple[Source, ...] = TRACKED) -> lis
                     f'"{source.table}" FOR EACH ROW BEGIN {body} END'
                 )
         elif vendor == "postgresql":
-            new = _upsert(source, "NEW", vendor)
-            old = _upsert(source, "OLD", vendor)
-            statements.append(
-                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN IF TG_OP <> 'DELETE' THEN {new} END IF; "
-                f"IF TG_OP <> 'INSERT' THEN {old} END IF; RETURN NULL; END $$"
-            )
-            statements.append(
-                f'CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON "{source.table}" '
-                f"FOR EACH ROW EXECUTE FUNCTION {name}()"
-            )
+            for operation in OPERATIONS:
+                statements += _pg_statement_trigger(source, operation)
         else:
             raise NotImplementedError(f"No chart version triggers for {vendor}.")
     return statements
@@ -127,11 +156,13 @@ def drop_statements(vendor: str, sources: tuple[Source, ...] = TRACKED) -> list[
     statements = []
     for source in sources:
         name = f"{TRIGGER_PREFIX}{source.table}"
-        if vendor == "postgresql":
-            statements.append(f'DROP TRIGGER IF EXISTS {name} ON "{source.table}"')
-            statements.append(f"DROP FUNCTION IF EXISTS {name}()")
-        else:
-            for operation in OPERATIONS:
+        for operation in OPERATIONS:
+            if vendor == "postgresql":
+                statements.append(
+                    f'DROP TRIGGER IF EXISTS {name}_{operation.lower()} ON "{source.table}"'
+                )
+                statements.append(f"DROP FUNCTION IF EXISTS {name}_{operation.lower()}()")
+            else:
                 statements.append(f"DROP TRIGGER IF EXISTS {name}_{operation.lower()}")
     return statements
 
@@ -143,8 +174,7 @@ def installed(connection: BaseDatabaseWrapper) -> dict[str, set[str]]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT event_object_table, event_manipulation FROM information_schema.triggers "
-                "WHERE starts_with(trigger_name, %s) AND action_timing = 'AFTER' "
-                "AND action_orientation = 'ROW'",
+                "WHERE starts_with(trigger_name, %s) AND action_timing = 'AFTER'",
                 [TRIGGER_PREFIX],
             )
             for table, operation in cursor.fetchall():
