@@ -181,6 +181,18 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+# "default" is Django's own default. "chart": the patient chart's rendered history, kept per
+# process and keyed by version stamps that database triggers replace on every write
+# (workspace/chart_cache.py, docs/performance.md); an hour unread and it goes.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "chart": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "chart",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -37,7 +37,7 @@ from mesoclinic.plans.models import PlanStatus, TreatmentPlan
 from mesoclinic.records.models import StaleRecordError
 from mesoclinic.treatments import readiness
 from mesoclinic.treatments.models import TreatmentSession
-from mesoclinic.workspace import services
+from mesoclinic.workspace import chart_cache, services
 from mesoclinic.workspace.alerts import chart_alerts
 from mesoclinic.workspace.forms import ClinicSettingsForm, StaffCreateForm, StaffEditForm
 from mesoclinic.workspace.timeline import build_chart, window_years
@@ -96,22 +96,24 @@ def patient_chart(request: ClinicRequest, public_id: str) -> HttpResponse:
     patient.clinic = membership.clinic
     # The timeline's window: the recent year, or as many years as the "older" link asked for.
     years = window_years(request.GET.get("years"))
-    chart = build_chart(patient, membership, years)
+    # The history (plots and timeline) comes from the cache when nothing it shows has changed
+    # (workspace/chart_cache.py); the header and the alerts below are always read live.
+    clinical = membership.has(Perm.VIEW_CLINICAL)
     if request.htmx and "years" in request.GET:
         # The "older" link followed with htmx: only the year it adds, after those shown.
         record(request, Action.VIEW, obj=patient, detail=f"chart, history of {years} years")
-        shown_since = chart.since_for(years - 1)
-        added = [e for e in chart.entries if e.sort_key < shown_since]
+        if clinical:
+            return HttpResponse(chart_cache.history(patient, membership, years, older=True))
         return render(
             request,
             "workspace/_timeline_older.html",
-            {"patient": patient, "chart": chart, "entries": added},
+            {"patient": patient, "chart": build_chart(patient, membership, years), "entries": []},
         )
     alerts = chart_alerts(patient, membership)
     record(request, Action.VIEW, obj=patient, detail="chart")
     context = {
         "patient": patient,
-        "chart": chart,
+        "history": chart_cache.history(patient, membership, years) if clinical else None,
         "alerts": alerts,
         "patient_fields": access_for(membership),
     }

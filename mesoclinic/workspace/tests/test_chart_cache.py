@@ -1,0 +1,197 @@
+"""The chart's cached history (workspace/chart_cache.py): every table it reads has the version
+trigger, every write to one changes the stamp, and no member gets another's history."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from mesoclinic.clinics.choices import Role
+from mesoclinic.clinics.language import set_language
+from mesoclinic.clinics.models import Membership
+from mesoclinic.clinics.roles import ROLE_PERMS, Perm
+from mesoclinic.demo.services import load_demo
+from mesoclinic.outcomes.models import Measurement
+from mesoclinic.patients.models import Patient
+from mesoclinic.records import immutability
+from mesoclinic.workspace import chart_cache, chart_triggers
+from mesoclinic.workspace.models import ChartVersion
+from tests.second_step import sign_in
+
+pytestmark = pytest.mark.django_db
+
+# Tables the history reads that need no trigger, each with the reason.
+EXEMPT = {
+    # The stamps themselves: read to make the key, written only by the triggers.
+    chart_triggers.VERSION_TABLE,
+    # Content types (which model an amendment is of) change only with a migration, which
+    # restarts the server and so empties the per-process cache.
+    "django_content_type",
+}
+# A message looked up in the catalogue (held in a variable: the catalogue check extracts
+# gettext literals, even from tests).
+TIMELINE = "Timeline"
+_TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"?([A-Za-z_][A-Za-z0-9_]*)"?', re.IGNORECASE)
+
+
+def _tables(queries: list[dict[str, Any]]) -> set[str]:
+    return {t for q in queries for t in _TABLE.findall(q["sql"])}
+
+
+def _chart(client: Client, patient: Patient) -> str:
+    response = client.get(reverse("patient_chart", args=[patient.public_id]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _stamp(scope: str) -> str:
+    return ChartVersion.objects.filter(scope=scope).values_list("stamp", flat=True).first() or ""
+
+
+def test_it_has_the_version_trigger_on_every_table_the_history_reads():
+    # given the demo practice (every kind of record a chart shows, amendments and map points,
+    # messages and appointments among them)
+    load_demo(patients=20, hilltop_patients=5)
+    alice = Membership.objects.select_related("clinic", "user").get(
+        user__username="alice", clinic__slug="riverside"
+    )
+    read: set[str] = set()
+    # when every Riverside chart's history is drawn with a cold cache, the whole history and
+    # the "older" answer
+    timezone.activate(alice.clinic.time_zone)
+    for patient in Patient.objects.filter(clinic=alice.clinic):
+        for older in (False, True):
+            caches[chart_cache.CACHE_ALIAS].clear()
+            with CaptureQueriesContext(connection) as queries:
+                chart_cache.history(patient, alice, 100, older=older)
+            read |= _tables(queries.captured_queries)
+    # then the queries read the history's tables (the capture is not empty) ...
+    assert {"treatments_injection", "records_amendment", "appointments_patientmessage"} <= read
+    # ... and each one, but the exempt, fires the trigger on insert, update and delete
+    installed = chart_triggers.installed(connection)
+    missing = {
+        table: sorted(set(chart_triggers.OPERATIONS) - installed.get(table, set()))
+        for table in read - EXEMPT
+    }
+    assert {t: ops for t, ops in missing.items() if ops} == {}
+
+
+def _a_message(clinic: Any) -> None:
+    """A reminder about an appointment (the demo logs no message at this size)."""
+    from mesoclinic.appointments.choices import MessageChannel, MessageKind, MessageOutcome
+    from mesoclinic.appointments.models import Appointment, PatientMessage
+
+    appointment = Appointment.objects.filter(clinic=clinic).first()
+    assert appointment is not None
+    PatientMessage.objects.create(
+        clinic=clinic,
+        patient=appointment.patient,
+        appointment=appointment,
+        kind=MessageKind.BEFORE_48H,
+        channel=MessageChannel.SMS,
+        outcome=MessageOutcome.SENT,
+        at=appointment.starts_at,
+    )
+
+
+def test_it_changes_the_stamp_on_an_update_written_in_raw_sql_to_any_tracked_table():
+    # given the demo practice, with a message logged
+    load_demo(patients=20, hilltop_patients=5)
+    _a_message(Membership.objects.get(user__username="alice").clinic)
+    unchanged = []
+    for source in chart_triggers.TRACKED:
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT id, {source.column} FROM "{source.table}" ORDER BY id LIMIT 1')
+            row = cursor.fetchone()
+            assert row is not None, f"the demo has no {source.table} row"
+            pk, key = row
+            if source.parent:
+                cursor.execute(f'SELECT patient_id FROM "{source.parent}" WHERE id = %s', [key])
+                key = cursor.fetchone()[0]
+        scope = f"{source.scope}:{key}"
+        before = _stamp(scope)
+        # when a row of each table is updated bypassing Django (no signal, no save()); a
+        # signed row's refusal is lifted for it, as for a legal erasure (immutability.suspended)
+        with immutability.suspended(connection), connection.cursor() as cursor:
+            cursor.execute(f'UPDATE "{source.table}" SET id = id WHERE id = %s', [pk])
+        if _stamp(scope) in ("", before):
+            unchanged.append(source.table)
+    # then each update gave its patient (or clinic) a new stamp
+    assert unchanged == []
+
+
+def test_it_changes_the_patients_stamp_on_an_insert_and_a_delete(patient, alice):
+    # given a patient's stamp
+    before = _stamp(f"p:{patient.pk}")
+    # when a measurement is bulk-created (no save(), no signal), then deleted by a queryset
+    Measurement.objects.bulk_create(
+        [
+            Measurement(
+                clinic=patient.clinic,
+                patient=patient,
+                measured_on=timezone.localdate(),
+                kind="weight_kg",
+                value=70,
+                created_by=alice.user,
+            )
+        ]
+    )
+    inserted = _stamp(f"p:{patient.pk}")
+    Measurement.objects.filter(patient=patient).delete()
+    deleted = _stamp(f"p:{patient.pk}")
+    # then each write gave a new stamp
+    assert len({before, inserted, deleted}) == 3
+
+
+def test_it_never_serves_one_role_or_language_the_history_drawn_for_another(
+    monkeypatch, alice, bob, patient
+):
+    # given a measurement, and alice (who may correct it) has seen the chart in English
+    m = Measurement.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        measured_on=timezone.localdate(),
+        kind="weight_kg",
+        value=70,
+        created_by=alice.user,
+    )
+    correct = reverse("outcomes:edit", args=[m.public_id])
+    english = _chart(sign_in(Client(), alice.user), patient)
+    assert correct in english
+    # when bob (reception: no clinical records) opens it; alice opens it in French; and alice
+    # opens it once her role may only read clinical records (the key follows permissions,
+    # not the role's name)
+    bobs = _chart(sign_in(Client(), bob.user), patient)
+    set_language(alice.user, "fr")
+    french = _chart(sign_in(Client(), alice.user), patient)
+    set_language(alice.user, "en-gb")
+    read_only = ROLE_PERMS[Role.PRACTITIONER] - {Perm.EDIT_CLINICAL}
+    monkeypatch.setitem(ROLE_PERMS, Role.PRACTITIONER, read_only)
+    reading = _chart(sign_in(Client(), alice.user), patient)
+    # then each got the history drawn for their own permissions and language
+    assert 'id="timeline-heading"' not in bobs
+    assert correct not in bobs
+    with translation.override("fr"):
+        assert translation.gettext(TIMELINE) in french
+    assert translation.gettext(TIMELINE) not in french
+    assert 'id="timeline-heading"' in reading
+    assert correct not in reading
+
+
+def test_it_still_refuses_another_clinics_patient_when_the_chart_is_cached(alice, charlie, patient):
+    # given alice's chart of the patient is cached
+    _chart(sign_in(Client(), alice.user), patient)
+    # when charlie, of Hilltop, asks for it, whole or as the "older" answer
+    client = sign_in(Client(), charlie.user)
+    url = reverse("patient_chart", args=[patient.public_id])
+    # then he gets a 404 both ways
+    assert client.get(url).status_code == 404
+    assert client.get(url + "?years=2", HTTP_HX_REQUEST="true").status_code == 404
