@@ -34,7 +34,8 @@ def test_it_watches_every_column_of_the_table_but_the_unshown(table):
 
 def test_it_reads_the_watched_columns_of_a_trigger_that_fires_on_every_update():
     # given a tracked table whose UPDATE trigger is not narrowed
-    # then no column list is read from it (the narrowed tables' lists are not a parse's accident)
+    # then no column list is read from it: the lists above come from the narrowed triggers,
+    # not from a reading that would find one in any trigger
     assert chart_triggers.installed_update_columns(connection, "formulary_product") is None
 
 

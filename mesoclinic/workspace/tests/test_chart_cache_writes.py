@@ -309,8 +309,10 @@ def test_it_keeps_the_clinics_charts_when_another_patient_is_treated_or_register
 
 
 def test_it_shows_the_clinics_name_and_zone_changed(chart_client, patient, alice):
-    # given a consultation (its time shows in the clinic's zone)
-    make_ready(patient, alice)
+    # given a consultation at 11:00 UTC, a day in London that is the next in Auckland
+    # (UTC+12 or +13) whatever the season
+    at = (timezone.now() - dt.timedelta(days=30)).replace(hour=11, minute=0, tzinfo=dt.UTC)
+    make_ready(patient, alice, at=at)
     stamp = _clinic_stamp(patient.clinic)
     # when the clinic's zone changes by a queryset update, then its name
     before, moved = _after(
@@ -320,9 +322,13 @@ def test_it_shows_the_clinics_name_and_zone_changed(chart_client, patient, alice
     )
     zoned = _clinic_stamp(patient.clinic)
     Clinic.objects.filter(pk=patient.clinic.pk).update(name="Riverside Skin")
-    # then each changed the clinic's stamp, and the zone the page
+    # then each changed the clinic's stamp, and the zone the consultation's day
     assert len({stamp, zoned, _clinic_stamp(patient.clinic)}) == 3
-    assert moved != before
+    day, next_day = at.date().isoformat(), (at.date() + dt.timedelta(days=1)).isoformat()
+    assert day in before
+    assert next_day not in before
+    assert next_day in moved
+    assert day not in moved
 
 
 def test_it_shows_a_product_renamed_and_a_lot_recalled(
