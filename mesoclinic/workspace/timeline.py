@@ -25,7 +25,12 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.records.models import AMENDMENT_LIST, Amendment, SignableRecord
 from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.treatments.injection_map_models import InjectionMapPoint
-from mesoclinic.treatments.models import SessionArea, TreatmentSession, prefetch_lines_in_effect
+from mesoclinic.treatments.models import (
+    CHART_LOT_DEFERRED,
+    SessionArea,
+    TreatmentSession,
+    prefetch_lines_in_effect,
+)
 
 DEFAULT_YEARS = 1
 # However old, a short history is shown whole: at least this many of the newest entries.
@@ -216,7 +221,7 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
     shown = list(
         sessions.filter(performed_at__gte=clinic.start_of_day(since))
         .annotate(has_map=Exists(InjectionMapPoint.objects.filter(session=OuterRef("pk"))))
-        .prefetch_related(prefetch_lines_in_effect())
+        .prefetch_related(prefetch_lines_in_effect(defer=CHART_LOT_DEFERRED))
     )
     _attach_amendments(consultations, consents, shown)
     for s in shown:

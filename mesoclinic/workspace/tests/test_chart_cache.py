@@ -46,6 +46,30 @@ def _tables(queries: list[dict[str, Any]]) -> set[str]:
     return {t for q in queries for t in _TABLE.findall(q["sql"])}
 
 
+# A table and its alias (Django names a second join of a table T2, T3, …), and a column
+# reference qualified by either.
+_ALIASED = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?(?:\s+(?:AS\s+)?"?(T\d+)"?)?', re.IGNORECASE)
+_QUALIFIED = re.compile(r'(?:"(\w+)"|\b(\w+))\."?(\w+)"?')
+
+
+def unshown_reads(sql: str) -> set[str]:
+    """The columns of ``chart_triggers.UNSHOWN`` that a query reads in its SELECT list, as
+    "table.column": qualified by the table or its alias, or bare in a query of that table."""
+    tables = {alias or table: table for table, alias in _ALIASED.findall(sql)}
+    head = re.split(r"\sFROM\s", sql, maxsplit=1, flags=re.IGNORECASE)[0]
+    found = set()
+    for quoted, plain, column in _QUALIFIED.findall(head):
+        table = tables.get(quoted or plain, quoted or plain)
+        if column in chart_triggers.UNSHOWN.get(table, ()):
+            found.add(f"{table}.{column}")
+    bare = _QUALIFIED.sub(" ", head)
+    for table in set(tables.values()) & chart_triggers.UNSHOWN.keys():
+        for column in chart_triggers.UNSHOWN[table]:
+            if re.search(rf'(?<![\w.])"?{column}"?(?![\w.])', bare):
+                found.add(f"{table}.{column}")
+    return found
+
+
 def _chart(client: Client, patient: Patient) -> str:
     response = client.get(reverse("patient_chart", args=[patient.public_id]))
     assert response.status_code == 200
@@ -56,6 +80,18 @@ def _stamp(scope: str) -> str:
     return ChartVersion.objects.filter(scope=scope).values_list("stamp", flat=True).first() or ""
 
 
+def test_it_finds_an_unshown_column_however_a_query_names_it():
+    # given the three ways a query may read a lot's stock count, and a column of the same name
+    # of another table
+    qualified = 'SELECT "formulary_lot"."remaining_ml" FROM "formulary_lot"'
+    aliased = 'SELECT T3."remaining_ml", "x"."id" FROM "x" INNER JOIN "formulary_lot" T3 ON x.a'
+    bare = "SELECT id, remaining_ml FROM formulary_lot WHERE remaining_ml > 0"
+    other = 'SELECT "formulary_product"."version" FROM "formulary_product" JOIN "formulary_lot"'
+    # then the first three are found and the last is not
+    lot = {"formulary_lot.remaining_ml"}
+    assert [unshown_reads(q) for q in (qualified, aliased, bare, other)] == [lot, lot, lot, set()]
+
+
 def test_it_has_the_version_trigger_on_every_table_the_history_reads():
     # given the demo practice (every kind of record a chart shows, amendments and map points,
     # messages and appointments among them)
@@ -64,6 +100,7 @@ def test_it_has_the_version_trigger_on_every_table_the_history_reads():
         user__username="alice", clinic__slug="riverside"
     )
     read: set[str] = set()
+    unshown: set[str] = set()
     # when every Riverside chart's history is drawn with a cold cache, the whole history and
     # the "older" answer
     timezone.activate(alice.clinic.time_zone)
@@ -73,6 +110,7 @@ def test_it_has_the_version_trigger_on_every_table_the_history_reads():
             with CaptureQueriesContext(connection) as queries:
                 chart_cache.history(patient, alice, 100, older=older)
             read |= _tables(queries.captured_queries)
+            unshown |= {c for q in queries.captured_queries for c in unshown_reads(q["sql"])}
     # then the queries read the history's tables (the capture is not empty) ...
     assert {"treatments_injection", "records_amendment", "appointments_patientmessage"} <= read
     # ... and each one, but the exempt, fires the trigger on insert, update and delete
@@ -82,6 +120,10 @@ def test_it_has_the_version_trigger_on_every_table_the_history_reads():
         for table in read - EXEMPT
     }
     assert {t: ops for t, ops in missing.items() if ops} == {}
+    # ... and none reads a column whose update fires no trigger (a lot's stock count, the
+    # clinic's next MRN): a change to it would not reach the cached history
+    assert "formulary_lot" in read
+    assert unshown == set()
 
 
 def _a_message(clinic: Any) -> None:

@@ -18,21 +18,27 @@ from django.utils import timezone
 
 from mesoclinic.appointments.choices import MessageChannel, MessageKind, MessageOutcome
 from mesoclinic.appointments.models import Appointment, AppointmentType, PatientMessage
+from mesoclinic.clinics.choices import Role
+from mesoclinic.clinics.models import Clinic
 from mesoclinic.consent.services import sign_consent, withdraw_consent
 from mesoclinic.formulary.models import Lot, Product
 from mesoclinic.formulary.services import change_lot_status
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.outcomes.services import update_measurement
 from mesoclinic.outcomes.tests.test_views import visit
+from mesoclinic.patients.fields import access_for_role
 from mesoclinic.patients.models import Patient
+from mesoclinic.patients.services import register_patient
 from mesoclinic.plans.models import PlanArea, TreatmentPlan
 from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.safety.services import update_adverse_event
 from mesoclinic.treatments import services as treatments
 from mesoclinic.treatments.corrections import correct_line
+from mesoclinic.treatments.models import SessionArea, TreatmentSession
 from mesoclinic.treatments.tests.conftest import make_lot
 from mesoclinic.treatments.tests.correction_helpers import add_line, changed, signed_with_line
 from mesoclinic.workspace.chart_cache import CACHE_ALIAS
+from mesoclinic.workspace.models import ChartVersion
 from tests.second_step import sign_in
 from tests.treatment_readiness import consent, make_ready
 
@@ -248,6 +254,83 @@ def test_it_shows_a_plan_and_an_area_added_to_it(chart_client, patient, alice):
     assert "no areas" not in with_area
 
 
+def _clinic_stamp(clinic: Any) -> str:
+    return ChartVersion.objects.get(scope=f"c:{clinic.pk}").stamp
+
+
+def test_it_keeps_the_clinics_charts_when_another_patient_is_treated_or_registered(
+    chart_client, patient, alice, bob, pcdc, pcdc_lot
+):
+    # given a signed session of the patient with a line of lot PC-001, her chart seen, and
+    # another patient of the clinic ready for a session with the same lot
+    first = TreatmentSession.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        performed_at=timezone.now() - dt.timedelta(days=20),
+        indication="localized_fat",
+        practitioner=alice.user,
+        created_by=alice.user,
+    )
+    SessionArea.objects.create(session=first, area="abdomen", side="midline")
+    make_ready(patient, alice, first.indication, at=first.performed_at - dt.timedelta(days=1))
+    signed_with_line(first, alice, pcdc_lot)
+    other = Patient.objects.create(
+        clinic=patient.clinic, mrn="RV000002", given_name="Ana", family_name="Ruiz"
+    )
+    second = TreatmentSession.objects.create(
+        clinic=patient.clinic,
+        patient=other,
+        performed_at=timezone.now() - dt.timedelta(hours=2),
+        indication="localized_fat",
+        practitioner=alice.user,
+        created_by=alice.user,
+    )
+    SessionArea.objects.create(session=second, area="abdomen", side="midline")
+    make_ready(other, alice, second.indication, at=second.performed_at - dt.timedelta(days=1))
+    add_line(second, pcdc_lot)
+    stamp = _clinic_stamp(patient.clinic)
+
+    # when the other patient's session is signed (the lot's stock count taken) and a new
+    # patient is registered (the clinic's MRN counter taken)
+    def write() -> None:
+        treatments.sign_session(second, alice)
+        register_patient(
+            patient.clinic,
+            bob.user,
+            {"given_name": "Lena", "family_name": "Vogel", "birth_date": dt.date(1990, 1, 2)},
+            access=access_for_role(Role.RECEPTION),
+        )
+
+    before, after = _after(chart_client, patient, write)
+    # then the stock count went down, and the clinic's charts kept their stamp and page
+    assert Lot.objects.get(pk=pcdc_lot.pk).remaining_ml == Decimal(42)
+    assert _clinic_stamp(patient.clinic) == stamp
+    assert after == before
+
+
+def test_it_shows_the_clinics_name_and_zone_changed(chart_client, patient, alice):
+    # given a consultation at 11:00 UTC, a day in London that is the next in Auckland
+    # (UTC+12 or +13) whatever the season
+    at = (timezone.now() - dt.timedelta(days=30)).replace(hour=11, minute=0, tzinfo=dt.UTC)
+    make_ready(patient, alice, at=at)
+    stamp = _clinic_stamp(patient.clinic)
+    # when the clinic's zone changes by a queryset update, then its name
+    before, moved = _after(
+        chart_client,
+        patient,
+        lambda: Clinic.objects.filter(pk=patient.clinic.pk).update(time_zone="Pacific/Auckland"),
+    )
+    zoned = _clinic_stamp(patient.clinic)
+    Clinic.objects.filter(pk=patient.clinic.pk).update(name="Riverside Skin")
+    # then each changed the clinic's stamp, and the zone the consultation's day
+    assert len({stamp, zoned, _clinic_stamp(patient.clinic)}) == 3
+    day, next_day = at.date().isoformat(), (at.date() + dt.timedelta(days=1)).isoformat()
+    assert day in before
+    assert next_day not in before
+    assert next_day in moved
+    assert day not in moved
+
+
 def test_it_shows_a_product_renamed_and_a_lot_recalled(
     chart_client, patient, alice, draft, pcdc, pcdc_lot
 ):
@@ -261,16 +344,28 @@ def test_it_shows_a_product_renamed_and_a_lot_recalled(
     )
     # and the lot is recalled
     lot = Lot.objects.get(pk=pcdc_lot.pk)
+    recalled_from = _clinic_stamp(patient.clinic)
     _, recalled = _after(
         chart_client,
         patient,
         lambda: change_lot_status(lot, "recall", "Sterility failure", lot.version),
+    )
+    stamp = _clinic_stamp(patient.clinic)
+    assert stamp != recalled_from
+    # and the lot's number is corrected
+    _, renumbered = _after(
+        chart_client,
+        patient,
+        lambda: Lot.objects.filter(pk=pcdc_lot.pk).update(lot_number="PC-001A"),
     )
     # then the next requests show the new name, and the recall in the chart's alerts
     assert "Lipodissolve PC/DC lot PC-001" in renamed
     assert "Lipodissolve" not in before
     assert recalled != renamed
     assert "Sterility failure" in recalled
+    assert "Lipodissolve PC/DC lot PC-001A" in renumbered
+    # the recall and the number each changed the clinic's stamp (the lot's trigger watches them)
+    assert stamp not in (_clinic_stamp(patient.clinic), "")
 
 
 def test_it_shows_demographics_edited_and_keeps_the_names_recorded_at_the_time(
