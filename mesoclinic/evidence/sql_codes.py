@@ -24,13 +24,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import NotSupportedError
-from django.db.models import BigIntegerField, Case, Expression, Func, Model, Value, When
+from django.db.models import BigIntegerField, Case, Expression, Field, Func, Model, Value, When
 
 
 class DayNumber(Func):
     """Whole days from 1970-01-01 to a date column's value (negative before), in SQL; NULL
-    stays NULL. SQLite's julianday of a date is exact (n + 0.5), so the difference is."""
+    stays NULL. SQLite's julianday of a date is exact (n + 0.5), so the difference is. The
+    project runs on SQLite and PostgreSQL only (settings.py); there is no generic SQL."""
 
     output_field = BigIntegerField()
     arity = 1
@@ -42,9 +42,6 @@ class DayNumber(Func):
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         template = "CAST((%(expressions)s - DATE '1970-01-01') AS BIGINT)"
         return super().as_sql(compiler, connection, template=template, **extra)
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        raise NotSupportedError(f"day numbers in SQL: {connection.vendor} is not supported")
 
 
 @dataclass(frozen=True)
@@ -58,6 +55,7 @@ class Vocabulary:
     def of(cls, model: type[Model], field: str) -> Vocabulary:
         """The field's choices, and the empty text where the field may be blank."""
         column = model._meta.get_field(field)
+        assert isinstance(column, Field), f"{field} is not a column"
         values = {str(value) for value, _label in column.choices or ()}
         if getattr(column, "blank", False):
             values.add("")
