@@ -125,3 +125,11 @@ def test_it_codes_session_ids_the_same_from_text_and_from_database_keys() -> Non
         assert normalised.sessions["session_id"].tolist() == [0, 1]
         assert normalised.adverse_events["session_id"].tolist() == [1, -1, 2]
         assert normalised.injections["session_id"].tolist() == [0]
+
+
+@pytest.mark.django_db
+def test_it_reads_a_clinic_without_measurements_as_the_text_read_does(riverside: Clinic) -> None:
+    # given a clinic with no measurement, when both reads run, then both give the same empty frame
+    frame = _measurement_frame(riverside)
+    assert frame.empty
+    pd.testing.assert_frame_equal(frame, _measurement_text_frame(riverside))
