@@ -1,12 +1,14 @@
 """A clinic's records as the evidence engine's four tables, read column by column.
 
 The rows are those ``registry.exporter.clinic_rows`` would write (same querysets, each
-through ``.for_clinic(clinic)``, same order, same mapping: session and event keys are the
-bundle id or the public UUID, a session's rows are its areas plus an area only its lines
+through ``.for_clinic(clinic)``, same order, same mapping: an event's key is its
+bundle id or public UUID, a session's rows are its areas plus an area only its lines
 name, a session with no area is left out and an event's link to it with it), but only the
 columns the engine reads, fetched from the database cursor straight into arrays: no model
-object, no per-row dict, no JSON ``extra`` parsed. A patient is named by its database key,
-not its MRN (no join; the engine only tells patients apart and reports counts). At 10,000
+object, no per-row dict, no JSON ``extra`` parsed. A patient and a session are named by
+their database keys, not their MRN or bundle id (no join; the engine only tells them apart,
+codes them and reports counts). A measurement's date and coded columns come as one integer
+computed in SQL, and event dates as day numbers (sql_codes.py). At 10,000
 patients this reads in under a second what the export rows took about four seconds for
 (bench/evidence_bench.py, issue 11).
 
@@ -33,6 +35,7 @@ from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
 
 from mesoclinic.clinics.models import Clinic
+from mesoclinic.evidence.sql_codes import DayNumber, Vocabulary, packed, unpacked
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.patients.models import Patient
 from mesoclinic.safety.models import AdverseEvent
@@ -110,6 +113,16 @@ def _days(values: list[Any]) -> npt.NDArray[np.datetime64]:
     return days
 
 
+def _day_numbers(values: list[Any]) -> npt.NDArray[np.datetime64]:
+    """Day numbers (``sql_codes.DayNumber``) as dates; None becomes NaT."""
+    # None reads as NaN in a float array; day numbers are far inside float's exact integers.
+    numbers = np.array(values, dtype=np.float64)
+    missing = np.isnan(numbers)
+    days = np.where(missing, 0, numbers).astype(np.int64).astype("datetime64[D]")
+    days[missing] = np.datetime64("NaT", "D")
+    return days
+
+
 def _uuid_text(value: Any) -> str:
     # As str(UUID) writes it, whether the driver gives a UUID or 32 hex digits.
     return str(value if isinstance(value, uuid.UUID) else uuid.UUID(hex=str(value)))
@@ -133,18 +146,22 @@ def _local_days(moments: list[Any], clinic: Clinic) -> npt.NDArray[np.datetime64
     return days
 
 
-def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[np.object_]]:
+def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[np.bool_]]:
     """Session rows (one per session × area × side), the sessions' database keys, and beside
-    each the key it was written with (None for a session with no row, which is left out)."""
+    each whether it has rows (a session with none is left out).
+
+    A session is named by its database key, as a patient is: the engine codes session ids
+    and never shows one (engine/tables.py), so the bundle id or public UUID an export would
+    write is not read."""
     sessions = TreatmentSession.objects.for_clinic(clinic)
-    pks, source_ids, public_ids, mrns, performed, indications, protocols = _columns(
-        sessions, "pk", "source_id", "public_id", "patient_id", "performed_at", "indication", "protocol",
+    pks, mrns, performed, indications, protocols = _columns(
+        sessions, "pk", "patient_id", "performed_at", "indication", "protocol",
         dates=("performed_at",),
     )  # fmt: skip
     area_session, area, side, price, currency = _columns(
         SessionArea.objects.filter(session__in=sessions).order_by("pk"), "session_id", "area", "side", "price", "currency"
     )  # fmt: skip
-    areas = pd.DataFrame({"session": area_session, "area": _text(area), "side": _text(side), "sub": 0, "price": np.array([np.nan if p is None else float(p) for p in price], dtype=np.float64), "currency": _text([c or "" for c in currency])})  # fmt: skip
+    areas = pd.DataFrame({"session": area_session, "area": _text(area), "side": _text(side), "sub": 0, "price": np.array(price, dtype=np.float64), "currency": _text([c or "" for c in currency])})  # fmt: skip
     areas = areas.drop_duplicates(["session", "area", "side"])
     lines = Injection.objects.filter(clinic=clinic, session__in=sessions).in_effect()
     line_session, line_area, line_side = _columns(lines, "session_id", "area", "side")
@@ -158,10 +175,10 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[n
     position = pd.Index(pks).get_indexer(rows["session"].to_numpy())
     order = np.lexsort((rows["order"].to_numpy(), rows["sub"].to_numpy(), position))
     rows, at = rows.iloc[order], position[order]
-    keys = np.array(_keys(source_ids, public_ids), dtype=object)
+    session_pks = np.array(pks, dtype=np.int64)
     frame = pd.DataFrame(
         {
-            "session_id": keys[at],
+            "session_id": session_pks[at],
             "patient_id": np.array(mrns, dtype=np.int64)[at],
             "date": _local_days(performed, clinic)[at],
             "indication": _text(indications)[at],
@@ -173,13 +190,15 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[n
         }
     )
     # Arrays, not a dict of the 350,000 sessions of a registry: the events look theirs up.
-    written = np.full(len(pks), None, dtype=object)
-    written[at] = keys[at]
-    return frame, pd.Index(np.array(pks, dtype=np.int64)), written
+    written = np.zeros(len(pks), dtype=bool)
+    written[at] = True
+    return frame, pd.Index(session_pks), written
 
 
 # The measurements' order (Measurement.Meta.ordering), put back in numpy on SQLite.
 _MEASUREMENT_ORDER = ("measured_on", "kind", "area", "side")
+# The coded columns packed with the date (sql_codes.py): the first three are the order's.
+_CODED = ("kind", "area", "side", "site_role", "rater")
 
 
 def _measurement_frame(clinic: Clinic) -> pd.DataFrame:
@@ -187,7 +206,46 @@ def _measurement_frame(clinic: Clinic) -> pd.DataFrame:
     area and side cost more than reading them: the rows are read in table order and put in
     that order here by a stable sort, which gives SQLite's own order (its sort keeps rows
     that tie in table order; text compares bytewise there, and UTF-8's byte order is the code
-    point order numpy sorts by)."""
+    point order numpy sorts by).
+
+    The date and the five coded columns come as one integer (``sql_codes.packed``): three
+    cells a row instead of eight. A value outside its field's choices (none is written by
+    the app or the importer, but the database does not enforce them) makes the whole table
+    be read as text instead (``_measurement_text_frame``), so nothing is ever mislabelled."""
+    queryset = Measurement.objects.for_clinic(clinic)
+    in_numpy = connections[queryset.db].vendor == "sqlite" and tuple(Measurement._meta.ordering or ()) == _MEASUREMENT_ORDER  # fmt: skip
+    if in_numpy:
+        queryset = queryset.order_by("pk")
+    vocabularies = tuple(Vocabulary.of(Measurement, name) for name in _CODED)
+    mrn, code, value = _columns(queryset.annotate(packed_codes=packed("measured_on", vocabularies)), "patient_id", "packed_codes", "value")  # fmt: skip
+    packed_codes = np.array(code, dtype=np.int64)
+    days, codes = unpacked(packed_codes, vocabularies)
+    if any((c == 0).any() for c in codes):
+        return _measurement_text_frame(clinic)
+    mrns, values = np.array(mrn, dtype=np.int64), np.array(value, dtype=np.float64)
+    if in_numpy:
+        # Integer order of the value without its last two codes is the order by date, kind,
+        # area and side (sql_codes.py); the sort is stable, as SQLite's is. The integer
+        # arrays are put in order before the labels are joined and a frame made (numpy
+        # takes them faster than pandas, and integers faster than objects).
+        order = np.argsort(packed_codes // (vocabularies[3].radix * vocabularies[4].radix), kind="stable")  # fmt: skip
+        mrns, values, days, codes = mrns[order], values[order], days[order], [c[order] for c in codes]  # fmt: skip
+    return pd.DataFrame(
+        {
+            "patient_id": mrns,
+            "date": days.astype("datetime64[D]"),
+            "kind": vocabularies[0].names(codes[0]),
+            "value": values,
+            "area": vocabularies[1].names(codes[1]),
+            "side": vocabularies[2].names(codes[2]),
+            "site_role": vocabularies[3].names(codes[3]),
+            "rater": vocabularies[4].names(codes[4]),
+        }
+    )
+
+
+def _measurement_text_frame(clinic: Clinic) -> pd.DataFrame:
+    """``_measurement_frame`` from the columns read as text, for values outside the choices."""
     queryset = Measurement.objects.for_clinic(clinic)
     in_numpy = connections[queryset.db].vendor == "sqlite" and tuple(Measurement._meta.ordering or ()) == _MEASUREMENT_ORDER  # fmt: skip
     if in_numpy:
@@ -211,23 +269,21 @@ def _measurement_frame(clinic: Clinic) -> pd.DataFrame:
     }
     if in_numpy:
         keys = [dates.view(np.int64)] + [texts[name][1] for name in ("kind", "area", "side")]
-        # lexsort sorts by the last key first, and is stable. The arrays are put in order
-        # before they make a frame: numpy takes them faster than pandas takes its columns.
+        # lexsort sorts by the last key first, and is stable.
         order = np.lexsort(keys[::-1])
         columns = {name: values[order] for name, values in columns.items()}
     return pd.DataFrame(columns)
 
 
-def _written_keys(
-    session_pks: pd.Index, written: npt.NDArray[np.object_], linked: list[Any], missing: Any = None
-) -> npt.NDArray[np.object_]:
-    """Each row's session as written (``missing``: no session, or one left out)."""
-    at = session_pks.get_indexer(np.array([-1 if pk is None else pk for pk in linked], dtype=np.int64))  # fmt: skip
-    keys: npt.NDArray[np.object_] = np.full(len(at), None, dtype=object)
-    found = at >= 0
-    keys[found] = written[at[found]]
-    keys[keys == None] = missing  # noqa: E711  (numpy compares each element)
-    return keys
+def _written_keys(session_pks: pd.Index, written: npt.NDArray[np.bool_], linked: list[Any]) -> npt.NDArray[np.int64]:  # fmt: skip
+    """Each row's session key, -1 where it names none or one left out (engine/tables.py)."""
+    # None reads as NaN in a float array, and a key far inside float's exact integers.
+    keys = np.nan_to_num(np.array(linked, dtype=np.float64), nan=-1).astype(np.int64)
+    at = session_pks.get_indexer(keys)
+    kept = at >= 0
+    kept[kept] = written[at[kept]]
+    out: npt.NDArray[np.int64] = np.where(kept, keys, -1)
+    return out
 
 
 def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
@@ -235,11 +291,12 @@ def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
     patients = pd.DataFrame({"patient_id": _columns(Patient.objects.for_clinic(clinic), "pk")[0]})  # fmt: skip
     sessions, session_pks, written = _session_rows(clinic)
     measurements = _measurement_frame(clinic)
+    # The dates as day numbers computed in SQL (sql_codes.DayNumber): no text to parse.
+    day_numbers = {f"{name}_day": DayNumber(name) for name in ("onset_date", "resolved_date", "last_seen_unresolved")}  # fmt: skip
     source_ids, public_ids, event_mrn, session_pk, kinds, onset, resolved, last, severity, serious = _columns(
-        AdverseEvent.objects.for_clinic(clinic),
-        "source_id", "public_id", "patient_id", "session_id", "event_type", "onset_date",
-        "resolved_date", "last_seen_unresolved", "severity", "serious",
-        dates=("onset_date", "resolved_date", "last_seen_unresolved"),
+        AdverseEvent.objects.for_clinic(clinic).annotate(**day_numbers),
+        "source_id", "public_id", "patient_id", "session_id", "event_type", "onset_date_day",
+        "resolved_date_day", "last_seen_unresolved_day", "severity", "serious",
     )  # fmt: skip
     events = pd.DataFrame(
         {
@@ -247,9 +304,9 @@ def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
             "patient_id": event_mrn,
             "session_id": _written_keys(session_pks, written, session_pk),
             "type": _text(kinds),
-            "onset_date": _days(onset),
-            "resolved_date": _days(resolved),
-            "last_seen_unresolved": _days(last),
+            "onset_date": _day_numbers(onset),
+            "resolved_date": _day_numbers(resolved),
+            "last_seen_unresolved": _day_numbers(last),
             "severity": _text(severity),
             "serious": np.array(serious, dtype=bool),
         }
@@ -261,10 +318,10 @@ def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
     )  # fmt: skip
     injections = pd.DataFrame(
         {
-            "session_id": _written_keys(session_pks, written, line_session, missing=""),
+            "session_id": _written_keys(session_pks, written, line_session),
             "area": _text(line_area),
             "product": _text(product),
-            "volume_ml": np.array([float(v) for v in volume], dtype=np.float64),
+            "volume_ml": np.array(volume, dtype=np.float64),
         }
     )
     return {"patients": patients, "sessions": sessions, "measurements": measurements, "adverse_events": events, "injections": injections}  # fmt: skip

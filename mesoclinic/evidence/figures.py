@@ -69,7 +69,7 @@ class Tables:
             # engine attributes them to the patient's latest session in scope, or counts them
             # as lost).
             linked = events["session_id"].to_numpy()
-            keep = (linked == "") | np.isin(linked, sessions["session_id"].to_numpy())
+            keep = (linked < 0) | np.isin(linked, sessions["session_id"].to_numpy())
             self._scoped[protocol] = replace(
                 whole, sessions=sessions, adverse_events=events[keep].reset_index(drop=True)
             )

@@ -100,9 +100,10 @@ def _attribute(events: pd.DataFrame, sessions: pd.DataFrame) -> tuple[pd.DataFra
     """Events of in-scope sessions (``sessions``: one row per patient and session id), each
     with its session key; count of unattributable ones."""
     sessions = sessions[["patient", "session_id", "day"]]
-    named = events[events["session_id"].to_numpy() != ""]
+    # Session ids are codes (engine/tables.py): -1 names no session.
+    named = events[events["session_id"].to_numpy() >= 0]
     named = named.merge(sessions[["patient", "session_id"]], on=["patient", "session_id"])
-    unnamed = events[(events["session_id"].to_numpy() == "") & events["patient"].isin(sessions["patient"]).to_numpy()]  # fmt: skip
+    unnamed = events[(events["session_id"].to_numpy() < 0) & events["patient"].isin(sessions["patient"]).to_numpy()]  # fmt: skip
     lost = 0
     if len(unnamed):
         left = unnamed.drop(columns="session_id").sort_values("onset_day")

@@ -41,7 +41,10 @@ OPTIONAL_DATES: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Tables:
-    """Normalised tables. ``patient`` columns are shared integer codes; days are int64."""
+    """Normalised tables. ``patient`` columns are shared integer codes; days are int64;
+    ``session_id`` columns are shared integer codes too (-1: no session named), so that the
+    engine joins and groups sessions without hashing their ids' text (a session's id never
+    reaches a report)."""
 
     sessions: pd.DataFrame  # patient, session_id, day, indication, area, side, protocol
     measurements: pd.DataFrame  # patient, day, kind, value, area, side, site_role, rater
@@ -54,7 +57,7 @@ class Tables:
 
 
 def _empty_injections() -> pd.DataFrame:
-    return pd.DataFrame({"session_id": pd.Series([], dtype=object), "area": pd.Series([], dtype=object), "product": pd.Series([], dtype=object), "volume_ml": pd.Series([], dtype=np.float64)})  # fmt: skip
+    return pd.DataFrame({"session_id": pd.Series([], dtype=np.int64), "area": pd.Series([], dtype=object), "product": pd.Series([], dtype=object), "volume_ml": pd.Series([], dtype=np.float64)})  # fmt: skip
 
 
 def _frame(rows: Rows, table: str) -> pd.DataFrame:
@@ -163,13 +166,36 @@ def _prices(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
     return cast("npt.NDArray[np.float64]", pd.to_numeric(frame["price"].astype(object).where(frame["price"].notna(), None), errors="coerce").to_numpy(dtype=np.float64))  # fmt: skip
 
 
-def _injections(rows: Rows) -> pd.DataFrame:
-    if rows is None:
+def _session_ids(frames: tuple[pd.DataFrame, ...]) -> list[npt.NDArray[np.int64]]:
+    """Each frame's session ids as codes shared by all of them, in order of first appearance;
+    -1 where a row names no session. Integer ids (a clinic's database keys, read by
+    ``evidence.columns``; negative: none) are taken as they are, anything else as text (empty:
+    none): the same rows give the same codes either way."""
+    if all(
+        not len(frame)
+        or (
+            "session_id" in frame.columns
+            and pd.api.types.is_integer_dtype(frame["session_id"].dtype)
+        )
+        for frame in frames
+    ):
+        ids: npt.NDArray[Any] = np.concatenate([frame["session_id"].to_numpy(dtype=np.int64) if len(frame) else np.zeros(0, np.int64) for frame in frames])  # fmt: skip
+        named = ids >= 0
+    else:
+        ids = np.concatenate([_text(frame, "session_id") for frame in frames])
+        named = ids != ""
+    codes = np.full(len(ids), -1, dtype=np.int64)
+    codes[named] = pd.factorize(ids[named])[0]
+    cuts = np.cumsum([len(frame) for frame in frames])[:-1]
+    return list(np.split(codes, cuts))
+
+
+def _injections(frame: pd.DataFrame | None, session_codes: npt.NDArray[np.int64]) -> pd.DataFrame:
+    if frame is None:
         return _empty_injections()
-    frame = _frame(rows, "injections")
     return pd.DataFrame(
         {
-            "session_id": _text(frame, "session_id"),
+            "session_id": session_codes,
             "area": _text(frame, "area"),
             "product": _text(frame, "product"),
             "volume_ml": _numbers(frame, "injections", "volume_ml"),
@@ -189,13 +215,15 @@ def normalise(
     ses = _frame(sessions, "sessions")
     mea = _frame(measurements, "measurements")
     aev = _frame(adverse_events, "adverse_events")
+    inj = _frame(injections, "injections") if injections is not None else None
     codes, _ = pd.factorize(_patient_ids((("sessions", ses), ("measurements", mea), ("adverse_events", aev))))  # fmt: skip
+    session_codes = _session_ids((ses, aev) if inj is None else (ses, aev, inj))
     cut1, cut2 = len(ses), len(ses) + len(mea)
 
     session_frame = pd.DataFrame(
         {
             "patient": codes[:cut1],
-            "session_id": _text(ses, "session_id"),
+            "session_id": session_codes[0],
             "day": _days(ses, "sessions", "date", True).astype(np.int64),
             "indication": _text(ses, "indication"),
             "area": _text(ses, "area"),
@@ -221,7 +249,7 @@ def normalise(
         {
             "patient": codes[cut2:],
             "event_id": _text(aev, "event_id"),
-            "session_id": _text(aev, "session_id"),
+            "session_id": session_codes[1],
             "type": _text(aev, "type"),
             "onset_day": _days(aev, "adverse_events", "onset_date", True),
             "resolved_day": _days(aev, "adverse_events", "resolved_date", False),
@@ -230,4 +258,4 @@ def normalise(
             "serious": _flags(aev, "adverse_events", "serious") if len(aev) else np.zeros(0, bool),
         }
     )
-    return Tables(session_frame, measurement_frame, event_frame, n_patients_listed=len(pat), injections=_injections(injections))  # fmt: skip
+    return Tables(session_frame, measurement_frame, event_frame, n_patients_listed=len(pat), injections=_injections(inj, session_codes[2] if inj is not None else np.zeros(0, np.int64)))  # fmt: skip

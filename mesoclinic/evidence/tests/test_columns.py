@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from django.db import connection
@@ -27,8 +28,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows in a fixed order, patients as their number of rows (codes follow row order)."""
+    """The rows in a fixed order, patients and sessions as their number of rows (codes follow
+    row order; a session code of -1, no session, stays)."""
     rows = frame.assign(patient=frame.groupby("patient")["patient"].transform("size"))
+    if "session_id" in rows.columns:
+        sizes = rows.groupby("session_id")["session_id"].transform("size").to_numpy()
+        rows = rows.assign(session_id=np.where(rows["session_id"].to_numpy() < 0, -1, sizes))
     return rows.sort_values(list(rows.columns)).reset_index(drop=True)
 
 
