@@ -67,8 +67,15 @@ MUST_SAVE = re.compile(r"(edit|tighten)$")
 AMENDS = re.compile(r"amend$")
 MOVABLE = {"version", "updated_at"}
 # Reads append audit events (and move their chain's head), and the login is a session row;
-# none is a record's field.
-NOT_COMPARED = {"audit.auditevent", "audit.auditchainhead", "sessions.session"}
+# a save of a row the chart shows, even unchanged, gives its patient or clinic a new chart
+# stamp (workspace/chart_triggers.py: the cached history is drawn again, nothing else). None
+# is a record's field.
+NOT_COMPARED = {
+    "audit.auditevent",
+    "audit.auditchainhead",
+    "sessions.session",
+    "workspace.chartversion",
+}
 ERRORS = re.compile(r'class="(?:error|errorlist)"[^>]*>(.*?)</(?:div|ul)>', re.S)
 
 
