@@ -135,17 +135,11 @@ def _pg_statement_trigger(source: Source, operation: str) -> list[str]:
             f"SELECT DISTINCT '{source.scope}:' || r.k AS scope FROM ({keys}) r "
             "WHERE r.k IS NOT NULL"
         )
-    upsert = (
-        f"INSERT INTO {VERSION_TABLE} (scope, stamp) SELECT s.scope, {_NEW_STAMP['postgresql']} "
-        f"FROM ({scopes}) s ORDER BY s.scope "
-        "ON CONFLICT (scope) DO UPDATE SET stamp = excluded.stamp;"
+    return _pg_trigger(
+        name,
+        scopes,
+        f'AFTER {operation} ON "{source.table}" REFERENCING {referencing} FOR EACH STATEMENT',
     )
-    return [
-        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN {upsert} RETURN NULL; END $$",
-        f'CREATE TRIGGER {name} AFTER {operation} ON "{source.table}" '
-        f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
-    ]
 
 
 def _pg_row_update_trigger(source: Source, columns: list[str]) -> list[str]:
@@ -159,6 +153,15 @@ def _pg_row_update_trigger(source: Source, columns: list[str]) -> list[str]:
         f"SELECT DISTINCT '{source.scope}:' || r.k AS scope FROM (VALUES "
         f"(NEW.{source.column}), (OLD.{source.column})) r(k) WHERE r.k IS NOT NULL"
     )
+    return _pg_trigger(
+        name, scopes, f'AFTER UPDATE OF {_column_list(columns)} ON "{source.table}" FOR EACH ROW'
+    )
+
+
+def _pg_trigger(name: str, scopes: str, when: str) -> list[str]:
+    """A PostgreSQL trigger function giving each scope that ``scopes`` (SQL) selects a new
+    stamp, in scope order (two writers lock the stamp rows in the same order), and the
+    trigger that runs it ``when`` (its AFTER … FOR EACH clause)."""
     upsert = (
         f"INSERT INTO {VERSION_TABLE} (scope, stamp) SELECT s.scope, {_NEW_STAMP['postgresql']} "
         f"FROM ({scopes}) s ORDER BY s.scope "
@@ -167,8 +170,7 @@ def _pg_row_update_trigger(source: Source, columns: list[str]) -> list[str]:
     return [
         f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN {upsert} RETURN NULL; END $$",
-        f"CREATE TRIGGER {name} AFTER UPDATE OF {_column_list(columns)} "
-        f'ON "{source.table}" FOR EACH ROW EXECUTE FUNCTION {name}()',
+        f"CREATE TRIGGER {name} {when} EXECUTE FUNCTION {name}()",
     ]
 
 
