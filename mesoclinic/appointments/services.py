@@ -107,7 +107,13 @@ def conflicts(booking: Booking, clinic_id: int, exclude_pk: int | None = None) -
 
 def _lock(booking: Booking) -> None:
     """Hold the practitioner's and the resources' rows until the transaction ends."""
-    list(Membership.objects.select_for_update().filter(pk=booking.practitioner.pk))
+    # of=("self",): a membership's default ordering joins its clinic and user, and FOR UPDATE
+    # would lock those rows too (every booking would queue behind every new patient's MRN).
+    list(
+        Membership.objects.select_for_update(of=("self",))
+        .filter(pk=booking.practitioner.pk)
+        .order_by()
+    )
     ids = sorted(r.pk for r in (booking.room, booking.device) if r is not None)
     if ids:
         list(Resource.objects.select_for_update().filter(pk__in=ids).order_by("pk"))

@@ -229,7 +229,9 @@ def _stock_moves(old: Injection, values: LineValues) -> dict[int, Decimal]:
 
 def _apply_stock(old: Injection, values: LineValues) -> None:
     moves = _stock_moves(old, values)
-    lots = {lot.pk: lot for lot in Lot.objects.select_for_update().filter(pk__in=moves)}
+    # The lots' rows only, in key order (a lot's default ordering joins its product).
+    locked = Lot.objects.select_for_update(of=("self",)).filter(pk__in=moves).order_by("pk")
+    lots = {lot.pk: lot for lot in locked}
     for pk, ml in moves.items():
         lot = lots[pk]
         if lot.remaining_ml is None or ml >= 0 or lot.remaining_ml + ml >= 0:
@@ -286,8 +288,10 @@ def correct_line(
     """
     with transaction.atomic():
         # The session row is the lock: two corrections of one session run one after the other.
+        # Its row only (of="self"): FOR UPDATE on the joined clinic row would hold every
+        # write of the clinic that refers to it, and deadlock a signing's commit.
         session = (
-            TreatmentSession.objects.select_for_update()
+            TreatmentSession.objects.select_for_update(of=("self",))
             .select_related("clinic")
             .get(pk=line.session_id)
         )

@@ -255,7 +255,10 @@ def sign_session(
         if session.performed_at > timezone.now() or not lines:
             raise SessionSignError(gate_problems)
         lot_ids = {line.lot_id for line in lines if line.lot_id is not None}
-        lots = {lot.pk: lot for lot in Lot.objects.select_for_update().filter(pk__in=lot_ids)}
+        # The lots' rows only, in key order: a lot's default ordering joins its product, and
+        # FOR UPDATE would also lock the product, queueing every signing that uses it.
+        locked = Lot.objects.select_for_update(of=("self",)).filter(pk__in=lot_ids).order_by("pk")
+        lots = {lot.pk: lot for lot in locked}
         day = session_day(session)
         problems: list[str] = []
         used_ml: dict[int, Decimal] = defaultdict(Decimal)

@@ -1,11 +1,17 @@
 """The database triggers that keep the cached chart history honest (``chart_cache.py``).
 
 Every table whose rows the chart's history shows has a trigger after INSERT, UPDATE and
-DELETE (for each row on SQLite, for each statement on PostgreSQL) that gives the row's patient (or, for shared reference rows, the row's
+DELETE (for each row on SQLite; on PostgreSQL for each statement, or each row of the
+clinic-wide tables) that gives the row's patient (or, for shared reference rows, the row's
 clinic) a new random stamp in ``workspace_chartversion``. In the database, not in Django's
 signals: ``queryset.update()``, ``bulk_create``, the registry import's bulk path, raw SQL and a
 restore's rows all change the stamp, in the same transaction as the change itself, so a stamp
 is never visible without the rows it stands for.
+
+On PostgreSQL a clinic's stamp is written at commit (constraint triggers, deferred): a
+transaction takes its patients' stamps while it runs and the clinic's last, so two writers
+never each hold a stamp the other waits for (a signing that uses a lot up and a correction of
+the same patient deadlocked; ``tests/test_chart_cache_concurrency.py``).
 
 ``TRACKED`` is the list; ``tests/test_chart_cache.py`` renders a chart with a cold cache and
 fails if any table its history queries read has no trigger here.
@@ -13,9 +19,8 @@ fails if any table its history queries read has no trigger here.
 Two clinic-wide tables take writes many times a day that change nothing a chart shows: a
 lot's stock count (every signed session) and the clinic's next MRN (every new patient). Their
 UPDATE trigger fires only when the statement sets a column the history may show
-(``UPDATE OF`` every column but those in ``UNSHOWN``), so these writes neither re-draw every
-chart of the clinic nor, on PostgreSQL, lock the clinic's stamp row inside a clinical
-transaction that already holds a patient's (docs/performance.md).
+(``UPDATE OF`` every column but those in ``UNSHOWN``), so these writes do not re-draw every
+chart of the clinic (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -142,26 +147,36 @@ def _pg_statement_trigger(source: Source, operation: str) -> list[str]:
     )
 
 
-def _pg_row_update_trigger(source: Source, columns: list[str]) -> list[str]:
-    """PostgreSQL refuses a column list on a trigger with transition tables, so the narrowed
-    UPDATE trigger is a row trigger: its tables (lots, the clinic) take few rows a statement,
-    and a statement of many rows of one clinic replaces the same stamp each time."""
+def _pg_row_trigger(
+    source: Source, operation: str, columns: list[str] | None, at_commit: bool
+) -> list[str]:
+    """A row trigger of a clinic-wide table: at commit (``at_commit``, a constraint trigger
+    deferred to the end of the transaction), or narrowed to ``columns`` on UPDATE (PostgreSQL
+    refuses a column list on a trigger with transition tables). Their tables take few rows a
+    statement, and a statement of many rows of one clinic replaces the same stamp each time."""
     if source.parent:
-        raise ValueError(f"{source.table}: a narrowed trigger reads its scope from the row")
-    name = f"{TRIGGER_PREFIX}{source.table}_update"
+        raise ValueError(f"{source.table}: a row trigger reads its scope from the row")
+    name = f"{TRIGGER_PREFIX}{source.table}_{operation.lower()}"
+    keys = ", ".join(f"({row}.{source.column})" for row in _rows(operation))
     scopes = (
-        f"SELECT DISTINCT '{source.scope}:' || r.k AS scope FROM (VALUES "
-        f"(NEW.{source.column}), (OLD.{source.column})) r(k) WHERE r.k IS NOT NULL"
+        f"SELECT DISTINCT '{source.scope}:' || r.k AS scope FROM (VALUES {keys}) r(k) "
+        "WHERE r.k IS NOT NULL"
     )
+    event = f"UPDATE OF {_column_list(columns)}" if operation == "UPDATE" and columns else operation
+    timing = " DEFERRABLE INITIALLY DEFERRED" if at_commit else ""
     return _pg_trigger(
-        name, scopes, f'AFTER UPDATE OF {_column_list(columns)} ON "{source.table}" FOR EACH ROW'
+        name,
+        scopes,
+        f'AFTER {event} ON "{source.table}"{timing} FOR EACH ROW',
+        constraint=at_commit,
     )
 
 
-def _pg_trigger(name: str, scopes: str, when: str) -> list[str]:
+def _pg_trigger(name: str, scopes: str, when: str, constraint: bool = False) -> list[str]:
     """A PostgreSQL trigger function giving each scope that ``scopes`` (SQL) selects a new
     stamp, in scope order (two writers lock the stamp rows in the same order), and the
-    trigger that runs it ``when`` (its AFTER … FOR EACH clause)."""
+    trigger that runs it ``when`` (its AFTER … FOR EACH clause; a CONSTRAINT trigger if
+    ``constraint``)."""
     upsert = (
         f"INSERT INTO {VERSION_TABLE} (scope, stamp) SELECT s.scope, {_NEW_STAMP['postgresql']} "
         f"FROM ({scopes}) s ORDER BY s.scope "
@@ -170,7 +185,8 @@ def _pg_trigger(name: str, scopes: str, when: str) -> list[str]:
     return [
         f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN {upsert} RETURN NULL; END $$",
-        f"CREATE TRIGGER {name} {when} EXECUTE FUNCTION {name}()",
+        f"CREATE {'CONSTRAINT ' if constraint else ''}TRIGGER {name} {when} "
+        f"EXECUTE FUNCTION {name}()",
     ]
 
 
@@ -200,9 +216,12 @@ def create_statements(
     sources: tuple[Source, ...] = TRACKED,
     operations: tuple[str, ...] = OPERATIONS,
     watched: dict[str, list[str]] | None = None,
+    clinic_at_commit: bool = True,
 ) -> list[str]:
     """The triggers of ``sources`` on ``operations``; the UPDATE trigger of a table in
-    ``watched`` fires only when the statement sets one of its columns (``watched_columns``)."""
+    ``watched`` fires only when the statement sets one of its columns (``watched_columns``).
+    On PostgreSQL, a clinic's stamp is written at commit (``clinic_at_commit``; False: as each
+    statement ends, as migrations 0002 and 0003 created them)."""
     statements = []
     for source in sources:
         name = f"{TRIGGER_PREFIX}{source.table}"
@@ -219,8 +238,9 @@ def create_statements(
                 )
         elif vendor == "postgresql":
             for operation in operations:
-                if operation == "UPDATE" and columns:
-                    statements += _pg_row_update_trigger(source, columns)
+                at_commit = clinic_at_commit and source.scope == "c"
+                if at_commit or (operation == "UPDATE" and columns):
+                    statements += _pg_row_trigger(source, operation, columns, at_commit)
                 else:
                     statements += _pg_statement_trigger(source, operation)
         else:

@@ -11,7 +11,9 @@ from mesoclinic.workspace import chart_triggers
 
 
 def install(apps: Any, schema_editor: Any) -> None:
-    for sql in chart_triggers.create_statements(schema_editor.connection.vendor):
+    for sql in chart_triggers.create_statements(
+        schema_editor.connection.vendor, clinic_at_commit=False
+    ):
         schema_editor.execute(sql, params=None)
 
 

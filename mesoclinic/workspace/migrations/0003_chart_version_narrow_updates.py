@@ -21,7 +21,9 @@ def narrow(apps: Any, schema_editor: Any) -> None:
     # column recreates the trigger with it (test_chart_cache_narrow.py fails until it does).
     watched = chart_triggers.watched_columns(connection)
     statements = chart_triggers.drop_statements(connection.vendor, _NARROWED, _UPDATE)
-    statements += chart_triggers.create_statements(connection.vendor, _NARROWED, _UPDATE, watched)
+    statements += chart_triggers.create_statements(
+        connection.vendor, _NARROWED, _UPDATE, watched, clinic_at_commit=False
+    )
     for sql in statements:
         schema_editor.execute(sql, params=None)
 
@@ -29,7 +31,9 @@ def narrow(apps: Any, schema_editor: Any) -> None:
 def widen(apps: Any, schema_editor: Any) -> None:
     vendor = schema_editor.connection.vendor
     statements = chart_triggers.drop_statements(vendor, _NARROWED, _UPDATE)
-    statements += chart_triggers.create_statements(vendor, _NARROWED, _UPDATE)
+    statements += chart_triggers.create_statements(
+        vendor, _NARROWED, _UPDATE, clinic_at_commit=False
+    )
     for sql in statements:
         schema_editor.execute(sql, params=None)
 

@@ -24,6 +24,7 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.records import immutability
 from mesoclinic.workspace import chart_cache, chart_triggers
 from mesoclinic.workspace.models import ChartVersion
+from mesoclinic.workspace.tests.commit_point import as_if_committed
 from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,7 @@ def _chart(client: Client, patient: Patient) -> str:
 
 
 def _stamp(scope: str) -> str:
+    as_if_committed()
     return ChartVersion.objects.filter(scope=scope).values_list("stamp", flat=True).first() or ""
 
 

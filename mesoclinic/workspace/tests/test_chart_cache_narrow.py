@@ -12,6 +12,7 @@ from mesoclinic.clinics.models import Clinic
 from mesoclinic.formulary.models import Lot
 from mesoclinic.workspace import chart_triggers
 from mesoclinic.workspace.models import ChartVersion
+from mesoclinic.workspace.tests.commit_point import as_if_committed
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,7 @@ def test_it_reads_the_watched_columns_of_a_trigger_that_fires_on_every_update():
 
 
 def _stamp(scope: str) -> str:
+    as_if_committed()
     return ChartVersion.objects.filter(scope=scope).values_list("stamp", flat=True).first() or ""
 
 

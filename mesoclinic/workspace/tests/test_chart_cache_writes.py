@@ -39,6 +39,7 @@ from mesoclinic.treatments.tests.conftest import make_lot
 from mesoclinic.treatments.tests.correction_helpers import add_line, changed, signed_with_line
 from mesoclinic.workspace.chart_cache import CACHE_ALIAS
 from mesoclinic.workspace.models import ChartVersion
+from mesoclinic.workspace.tests.commit_point import as_if_committed
 from tests.second_step import sign_in
 from tests.treatment_readiness import consent, make_ready
 
@@ -51,6 +52,7 @@ _FLASH = re.compile(r'<div role="status"><ul class="messages">.*?</ul></div>', r
 
 
 def _page(client: Client, patient: Patient) -> str:
+    as_if_committed()  # the write before this request committed, as in the clinic
     response = client.get(reverse("patient_chart", args=[patient.public_id]))
     assert response.status_code == 200
     return _FLASH.sub("", _TOKENS.sub(r"\1-", response.content.decode()))
@@ -255,6 +257,7 @@ def test_it_shows_a_plan_and_an_area_added_to_it(chart_client, patient, alice):
 
 
 def _clinic_stamp(clinic: Any) -> str:
+    as_if_committed()
     return ChartVersion.objects.get(scope=f"c:{clinic.pk}").stamp
 
 
