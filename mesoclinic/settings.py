@@ -113,6 +113,9 @@ MIDDLEWARE = [
     "mesoclinic.mfa.middleware.SecondStepMiddleware",
     # A refused change to a signed record (ORM guard or database trigger) is a clear 409 page.
     "mesoclinic.records.middleware.ImmutableRecordMiddleware",
+    # A write the database rolled back for another at the same moment (a deadlock, a lock
+    # timeout): a 503 page saying nothing was saved and to save again, not a server error.
+    "mesoclinic.records.middleware.WriteConflictMiddleware",
     # A GET on a POST-only address gets a page in the site's layout, not a bare 405.
     "mesoclinic.clinics.method_not_allowed.MethodNotAllowedPageMiddleware",
     # axes last, as its documentation asks, so it sees the authenticated user.

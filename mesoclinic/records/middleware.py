@@ -1,10 +1,12 @@
-"""A refused change to a signed record reaches the user as a clear page, never a 500."""
+"""A refused change to a signed record, or a write the database gave up on because another
+write held what it needed, reaches the user as a clear page, never a 500."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
@@ -13,6 +15,10 @@ from mesoclinic.records.immutability import refusal_message
 from mesoclinic.records.models import ImmutableRecordError
 
 logger = logging.getLogger(__name__)
+
+# PostgreSQL's codes for a transaction it rolled back because of another one: deadlock
+# detected, serialization failure, lock not available (a lock or statement timeout).
+_CONFLICT_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
 
 
 class ImmutableRecordMiddleware:
@@ -48,3 +54,45 @@ class ImmutableRecordMiddleware:
             response["HX-Reswap"] = "innerHTML"
             return response
         return render(request, "records/refused.html", context, status=409)
+
+
+def write_conflict(exception: BaseException) -> str:
+    """The database's code when ``exception`` is a write it rolled back because another
+    transaction held what it needed (PostgreSQL's SQLSTATE, or "database is locked" from
+    SQLite past its busy timeout); "" for any other error."""
+    if not isinstance(exception, OperationalError):
+        return ""
+    sqlstate = getattr(exception.__cause__, "sqlstate", None)
+    if sqlstate in _CONFLICT_SQLSTATES:
+        return str(sqlstate)
+    if "database is locked" in str(exception):
+        return "sqlite-locked"
+    return ""
+
+
+class WriteConflictMiddleware:
+    """Answer a write the database rolled back because of another one at the same moment
+    (two people saving one patient's record; docs/performance.md, locks) with a 503 page
+    that says nothing was saved and to save again, instead of a server error. The whole
+    transaction was rolled back, so saving again is safe."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        code = write_conflict(exception)
+        if not code:
+            return None
+        # The code and the path (public ids only); the database's message may quote a row.
+        logger.warning("Write rolled back by the database (%s) at %s", code, request.path)
+        if request.headers.get("HX-Request"):
+            response = render(request, "records/_busy.html")
+            response["HX-Retarget"] = "#main"
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        response = render(request, "records/busy.html", status=503)
+        response["Retry-After"] = "1"
+        return response

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.patients.models import Patient
+from mesoclinic.records.middleware import write_conflict
 from mesoclinic.records.services import sign_record
 from mesoclinic.treatments.models import TreatmentSession
 
@@ -73,3 +75,27 @@ def test_it_puts_the_refusal_in_the_page_for_an_htmx_request(
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#main"
     assert "This treatment session is signed and cannot be changed" in response.content.decode()
+
+
+def test_it_answers_a_write_the_database_rolled_back_with_a_page_to_save_again(
+    login: Callable[[Membership], Client], alice: Membership, patient: Patient
+) -> None:
+    # given alice signed in
+    client = login(alice)
+    # when her write is rolled back by the database, as a deadlock's loser is
+    response = client.post(reverse("test_conflicting_write", args=[patient.public_id]))
+    # then she gets a 503 page saying nothing was saved and to save again, and nothing was
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert "Nothing was saved. Go back and save again." in page
+    assert "deadlock" not in page
+    patient.refresh_from_db()
+    assert patient.given_name != "Changed"
+
+
+def test_it_leaves_other_database_errors_to_the_error_page() -> None:
+    # given an error of the database that is not another write's doing, then it is not answered as a conflict (the server error page and its report take it)
+    assert write_conflict(OperationalError("no such table: patients_patient")) == ""
+    assert write_conflict(ValueError("database is locked")) == ""
+    assert write_conflict(OperationalError("database is locked")) == "sqlite-locked"
