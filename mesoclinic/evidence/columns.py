@@ -13,7 +13,9 @@ patients this reads in under a second what the export rows took about four secon
 (bench/evidence_bench.py, issue 11).
 
 Rows that tie in a query's ordering come in the database's order, as in an export: on
-SQLite the same as the export rows, on PostgreSQL possibly another (the query differs).
+SQLite the same as the export rows, on PostgreSQL possibly another (the query differs). On
+SQLite the sessions and the measurements are read in table order and sorted here, the way
+SQLite sorts (stable, text in code point order): its sort cost more than the read.
 
 Raw cursor values differ by database (SQLite gives dates and times as text unless the
 driver parses them, decimals as float and UUIDs as 32 hex digits; PostgreSQL gives Python
@@ -31,11 +33,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from django.db import connections
-from django.db.models import CharField, QuerySet
+from django.db.models import CharField, Exists, OuterRef, QuerySet
 from django.db.models.functions import Cast
 
 from mesoclinic.clinics.models import Clinic
 from mesoclinic.evidence.sql_codes import DayNumber, Vocabulary, packed, unpacked
+from mesoclinic.formulary.models import Product
 from mesoclinic.outcomes.models import Measurement
 from mesoclinic.patients.models import Patient
 from mesoclinic.safety.models import AdverseEvent
@@ -146,6 +149,10 @@ def _local_days(moments: list[Any], clinic: Clinic) -> npt.NDArray[np.datetime64
     return days
 
 
+# The sessions' order (TreatmentSession.Meta.ordering), put back in numpy on SQLite.
+_SESSION_ORDER = ("-performed_at",)
+
+
 def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[np.bool_]]:
     """Session rows (one per session × area × side), the sessions' database keys, and beside
     each whether it has rows (a session with none is left out).
@@ -154,27 +161,41 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[n
     and never shows one (engine/tables.py), so the bundle id or public UUID an export would
     write is not read."""
     sessions = TreatmentSession.objects.for_clinic(clinic)
+    # On SQLite the rows are read in table order and put in the model's order (newest first)
+    # here, as for the measurements: SQLite's sort of 350,000 sessions cost more than reading
+    # them, and the area rows' too (their order within a session is their key's).
+    in_numpy = connections[sessions.db].vendor == "sqlite" and tuple(TreatmentSession._meta.ordering or ()) == _SESSION_ORDER  # fmt: skip
     pks, mrns, performed, indications, protocols = _columns(
-        sessions, "pk", "patient_id", "performed_at", "indication", "protocol",
-        dates=("performed_at",),
+        sessions.order_by("pk") if in_numpy else sessions,
+        "pk", "patient_id", "performed_at", "indication", "protocol", dates=("performed_at",),
     )  # fmt: skip
-    area_session, area, side, price, currency = _columns(
-        SessionArea.objects.filter(session__in=sessions).order_by("pk"), "session_id", "area", "side", "price", "currency"
+    area_pk, area_session, area, side, price, currency = _columns(
+        SessionArea.objects.filter(session__in=sessions).order_by() if in_numpy else SessionArea.objects.filter(session__in=sessions).order_by("pk"),
+        "pk", "session_id", "area", "side", "price", "currency",
     )  # fmt: skip
-    areas = pd.DataFrame({"session": area_session, "area": _text(area), "side": _text(side), "sub": 0, "price": np.array(price, dtype=np.float64), "currency": _text([c or "" for c in currency])})  # fmt: skip
-    areas = areas.drop_duplicates(["session", "area", "side"])
-    lines = Injection.objects.filter(clinic=clinic, session__in=sessions).in_effect()
-    line_session, line_area, line_side = _columns(lines, "session_id", "area", "side")
+    # (session, area, side) is unique (constraint session_area_once): no duplicate to drop.
+    areas = pd.DataFrame({"session": area_session, "area": _text(area), "side": _text(side), "sub": 0, "price": np.array(price, dtype=np.float64), "currency": _text([c or "" for c in currency]), "order": np.array(area_pk, dtype=np.int64)})  # fmt: skip
     # An area only the lines name becomes one row (the first line's side), as in the export.
+    # The database finds those lines (the area rows' unique index answers each probe): a
+    # registry's half a million lines are not read for the few, if any, it returns.
+    lines = Injection.objects.filter(clinic=clinic, session__in=sessions).in_effect()
+    named = SessionArea.objects.filter(session=OuterRef("session"), area=OuterRef("area"))
+    line_session, line_area, line_side = _columns(lines.filter(~Exists(named)), "session_id", "area", "side")  # fmt: skip
     extra = pd.DataFrame({"session": line_session, "area": _text(line_area), "side": _text(line_side), "sub": 1, "price": np.nan, "currency": ""})  # fmt: skip
     extra = extra.drop_duplicates(["session", "area"])
-    named = extra.merge(areas[["session", "area"]].drop_duplicates(), on=["session", "area"], how="left", indicator=True)  # fmt: skip
-    extra = extra[(named["_merge"] == "left_only").to_numpy()]
-    rows = pd.concat([areas.assign(order=np.arange(len(areas))), extra.assign(order=np.arange(len(extra)))], ignore_index=True)  # fmt: skip
-    # In the session query's order; within a session its area rows, then the lines' areas.
-    position = pd.Index(pks).get_indexer(rows["session"].to_numpy())
-    order = np.lexsort((rows["order"].to_numpy(), rows["sub"].to_numpy(), position))
-    rows, at = rows.iloc[order], position[order]
+    rows = pd.concat([areas, extra.assign(order=np.arange(len(extra)))], ignore_index=True)
+    # Each session's place in the session query's order.
+    rank = np.arange(len(pks))
+    if in_numpy:
+        # SQLite sorts the stored text (ISO, compared bytewise: code point order, as
+        # Python's) and keeps rows that tie in table order; a stable sort of the text's rank,
+        # descending, gives the same order.
+        text_rank = pd.factorize(np.array(performed, dtype=object), sort=True)[0]
+        rank[np.argsort(-text_rank, kind="stable")] = np.arange(len(pks))
+    # In that order; within a session its area rows, then the lines' areas.
+    at = pd.Index(pks).get_indexer(rows["session"].to_numpy())
+    order = np.lexsort((rows["order"].to_numpy(), rows["sub"].to_numpy(), rank[at]))
+    rows, at = rows.iloc[order], at[order]
     session_pks = np.array(pks, dtype=np.int64)
     frame = pd.DataFrame(
         {
@@ -312,15 +333,19 @@ def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
         }
     )
     # What was injected, for the dose-response view (the lines as amended).
-    line_session, line_area, product, volume = _columns(
+    line_session, line_area, product_pk, volume = _columns(
         Injection.objects.filter(clinic=clinic, session__in=TreatmentSession.objects.for_clinic(clinic)).in_effect(),
-        "session_id", "area", "product__name", "volume_ml",
+        "session_id", "area", "product_id", "volume_ml",
     )  # fmt: skip
+    # The product's key, not its name through a join: the few products' names joined here.
+    names = dict(Product.objects.filter(pk__in=set(product_pk)).values_list("pk", "name"))
+    keys = pd.Index(np.fromiter(names, dtype=np.int64, count=len(names)))
+    product = np.array([sys.intern(n) for n in names.values()], dtype=object)[keys.get_indexer(product_pk)]  # fmt: skip
     injections = pd.DataFrame(
         {
             "session_id": _written_keys(session_pks, written, line_session),
             "area": _text(line_area),
-            "product": _text(product),
+            "product": product,
             "volume_ml": np.array(volume, dtype=np.float64),
         }
     )

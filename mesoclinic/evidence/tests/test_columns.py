@@ -78,6 +78,13 @@ def test_it_reads_the_same_tables_as_the_export_rows(
     assert len(new.sessions) > 100
     assert len(new.measurements) > 100
     assert set(new.adverse_events["serious"]) == {True, False}
+    # and the same lines injected, their products named (the engine's session codes follow
+    # row order, so elsewhere the lines are compared without them)
+    if connection.vendor == "sqlite":
+        pd.testing.assert_frame_equal(new.injections, old.injections)
+    lines = [t.injections.drop(columns="session_id").sort_values(["area", "product", "volume_ml"]).reset_index(drop=True) for t in (new, old)]  # fmt: skip
+    pd.testing.assert_frame_equal(*lines)
+    assert "Lipo PC" in set(new.injections["product"])
     # the area only the lines name is one row beside the recorded area, the empty session none
     local_day = riverside.day_of(dt.datetime(2024, 5, 6, 23, 30, tzinfo=dt.UTC))
     from_app = new.sessions[new.sessions["day"] == (local_day - dt.date(1970, 1, 1)).days]
