@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from mesoclinic.evidence.engine.runs import run_means, run_starts
 from mesoclinic.evidence.engine.tables import Tables
 
 GAP_DAYS = 60
@@ -178,7 +179,10 @@ def _count_before(days: pd.DataFrame, course: np.ndarray, day: np.ndarray) -> np
     sess_key = np.sort(
         days["course"].to_numpy().astype(np.int64) * span + days["day"].to_numpy() - low
     )
-    first = np.searchsorted(sess_key, course.astype(np.int64) * span)
+    # Where each course's session days begin, looked up once per course rather than once
+    # per reading (a search over unsorted keys is slow).
+    starts = np.searchsorted(sess_key, np.arange(int(course.max()) + 1, dtype=np.int64) * span)
+    first = starts[course]
     # sess_key comes from untyped pandas columns, so numpy types this difference as Any;
     # searchsorted returns intp positions.
     return cast(
@@ -191,10 +195,17 @@ def _match_weight(weights: pd.DataFrame, patient: np.ndarray, day: np.ndarray) -
     """The patient's weight reading nearest in time (within WEIGHT_MATCH_DAYS), else NaN."""
     if weights.empty or not len(day):
         return np.full(len(day), np.nan)
-    w = weights.groupby(["patient", "day"], sort=True)["value"].mean().reset_index()
-    low = int(min(w["day"].min(), day.min())) - WEIGHT_MATCH_DAYS - 1
-    span = int(max(w["day"].max(), day.max())) - low + WEIGHT_MATCH_DAYS + 2
-    wkey = w["patient"].to_numpy().astype(np.int64) * span + (w["day"].to_numpy() - low)
+    w_day = weights["day"].to_numpy()
+    low = int(min(w_day.min(), day.min())) - WEIGHT_MATCH_DAYS - 1
+    span = int(max(w_day.max(), day.max())) - low + WEIGHT_MATCH_DAYS + 2
+    # The mean reading per (patient, day), as groupby(["patient", "day"]).mean() gives it,
+    # from one sort of a single integer key (the groupby factorises both columns).
+    all_keys = weights["patient"].to_numpy().astype(np.int64) * span + (w_day - low)
+    order = np.argsort(all_keys, kind="stable")
+    all_keys = all_keys[order]
+    starts = run_starts(all_keys)
+    wkey = all_keys[starts]
+    w_value = run_means(weights["value"].to_numpy(dtype=np.float64)[order], starts)
     key = patient.astype(np.int64) * span + (day - low)
     right = np.clip(np.searchsorted(wkey, key), 0, len(wkey) - 1)
     left = np.clip(right - 1, 0, len(wkey) - 1)
@@ -202,7 +213,7 @@ def _match_weight(weights: pd.DataFrame, patient: np.ndarray, day: np.ndarray) -
     gap_left = np.abs(wkey[left] - key)
     best = np.where(gap_left < gap_right, left, right)
     gap = np.minimum(gap_left, gap_right)
-    return np.where(gap <= WEIGHT_MATCH_DAYS, w["value"].to_numpy()[best], np.nan)
+    return np.where(gap <= WEIGHT_MATCH_DAYS, w_value[best], np.nan)
 
 
 def _smooth(series: np.ndarray, day: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -290,7 +301,8 @@ def build_dataset(
     analysed = courses[np.isin(courses["course"].to_numpy(), treated_courses)]
     flow.update(_flow_counts(relative, len(analysed), len(courses)))
 
-    weights = meas[meas["kind"].to_numpy() == "weight_kg"]
+    # Only the columns used: the filter copies every column it is given.
+    weights = meas.loc[meas["kind"].to_numpy() == "weight_kg", ["patient", "day", "value"]]
     raw = _match_weight(weights, rows["patient"].to_numpy(), rows["day"].to_numpy())
     rows["weight_raw_kg"] = raw
     rows["weight_kg"] = _smooth(rows["series"].to_numpy(), rows["day"].to_numpy(), raw)

@@ -15,6 +15,7 @@ from scipy import stats
 
 from mesoclinic.evidence.engine.courses import Dataset, first_or_last
 from mesoclinic.evidence.engine.lmm import fit_random_intercept
+from mesoclinic.evidence.engine.runs import run_means, run_starts
 from mesoclinic.evidence.engine.notes import (
     CONTROL_NOT_COMPUTED,
     NAIVE_NOT_COMPUTED,
@@ -187,16 +188,23 @@ def control_difference(dataset: Dataset) -> tuple[Figure, list[str]]:
     rows = dataset.rows
     if not (~rows["treated"]).any():
         return None, ["no untreated control site was measured: the per-session effect cannot be separated from lifestyle changes that do not move weight"]  # fmt: skip
-    means = rows.groupby(["course", "day", "treated"], sort=True).agg(value=("value", "mean"), sess=("sess_before", "first"), patient=("patient", "first"))  # fmt: skip
-    wide = means["value"].unstack("treated").dropna()
-    if wide.empty or False not in wide.columns or True not in wide.columns:
+    # The mean reading per (course, day, treated), as a sorted groupby would give it, from
+    # one stable lexsort: a control run comes right before the treated run of its date.
+    treated = rows["treated"].to_numpy()
+    order = np.lexsort((treated, rows["day"].to_numpy(), rows["course"].to_numpy()))
+    course_of, day_of, treated_of = (a[order] for a in (rows["course"].to_numpy(), rows["day"].to_numpy(), treated))  # fmt: skip
+    starts = run_starts(course_of, day_of, treated_of)
+    means = run_means(rows["value"].to_numpy(dtype=np.float64)[order], starts)
+    run_course, run_day, run_treated = course_of[starts], day_of[starts], treated_of[starts]
+    control = np.flatnonzero(~run_treated[:-1] & run_treated[1:] & (run_course[:-1] == run_course[1:]) & (run_day[:-1] == run_day[1:]))  # fmt: skip
+    if not len(control):
         return None, ["no control-site reading on the same date as a treated-site reading"]
-    pairs = wide.reset_index()
-    info = means.xs(True, level="treated").loc[list(zip(pairs["course"], pairs["day"], strict=True))]  # fmt: skip
-    diff = pairs[True].to_numpy() - pairs[False].to_numpy()
-    sess = info["sess"].to_numpy()
-    course = pd.factorize(pairs["course"].to_numpy())[0]
-    patient = pd.factorize(info["patient"].to_numpy())[0]
+    diff = means[control + 1] - means[control]
+    # Sessions and patient of the treated run's first row (both the same on every row of it).
+    first = order[starts[control + 1]]
+    sess = rows["sess_before"].to_numpy(dtype=np.float64)[first]
+    course = pd.factorize(run_course[control])[0]
+    patient = pd.factorize(rows["patient"].to_numpy()[first])[0]
     count = np.bincount(course).astype(np.float64)
     keep = count[course] >= 2
     diff_c = diff - (np.bincount(course, diff) / count)[course]
