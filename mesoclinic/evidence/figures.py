@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from mesoclinic.clinical_codes import MEASUREMENT_KINDS
@@ -97,20 +98,46 @@ class Tables:
         return sorted(str(a) for a in self._in_scope(indication, None)["area"].unique() if a)
 
 
+def _last_reading(series: npt.NDArray[np.int64], day: npt.NDArray[np.int64], rows: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:  # fmt: skip
+    """Positions of each series' last reading among ``rows``, in the order that
+    ``frame[rows].sort_values("day").groupby("series").tail(1)`` gives them: pandas' default
+    quicksort of the days, whose order among readings of one day is kept so that the means
+    per course below add up in the same order (to the last digit)."""
+    chosen = np.flatnonzero(rows)
+    order = chosen[np.argsort(day[chosen], kind="quicksort")]
+    if not len(order):
+        return order
+    in_order = series[order]
+    last = np.full(int(in_order.max()) + 1, -1, dtype=np.intp)
+    np.maximum.at(last, in_order, np.arange(len(order)))
+    keep = np.zeros(len(order), dtype=bool)
+    keep[last[last >= 0]] = True
+    return order[keep]
+
+
 def _decomposition(dataset: Dataset, report: dict[str, Any]) -> dict[str, Any] | None:
     naive, effect, weight = report["naive_change"], report["per_session_effect"], report["weight_effect_per_kg"]  # fmt: skip
     if naive is None or effect is None or weight is None:
         return None
     rows = dataset.rows
-    treated = rows[rows["treated"].to_numpy()]
-    base = treated[treated["days"].to_numpy() <= 0].sort_values("day").groupby("series").tail(1)
-    last = treated[treated["days"].to_numpy() > 0].sort_values("day").groupby("series").tail(1)
-    pair = last.merge(base[["series", "weight_kg"]], on="series", suffixes=("", "_base"))
-    dw = (pair["weight_kg"] - pair["weight_kg_base"]).to_numpy()
+    treated = rows["treated"].to_numpy()
+    days = rows["days"].to_numpy()
+    series = rows["series"].to_numpy()
+    weight_kg = rows["weight_kg"].to_numpy(dtype=np.float64)
+    base = _last_reading(series, rows["day"].to_numpy(), treated & (days <= 0))
+    last = _last_reading(series, rows["day"].to_numpy(), treated & (days > 0))
+    # Each series' baseline weight (series codes are small integers), then the inner join
+    # of the last readings with it, in the last readings' order.
+    base_weight = np.full(int(series.max()) + 1 if len(series) else 0, np.nan)
+    has_base = np.zeros(len(base_weight), dtype=bool)
+    base_weight[series[base]], has_base[series[base]] = weight_kg[base], True
+    last = last[has_base[series[last]]]
+    dw = weight_kg[last] - base_weight[series[last]]
     ok = np.isfinite(dw)
     if not ok.any():
         return None
-    per_course = pair[ok].assign(dw=dw[ok]).groupby("course").agg(dw=("dw", "mean"), sessions=("sess_before", "mean"))  # fmt: skip
+    pair = pd.DataFrame({"course": rows["course"].to_numpy()[last][ok], "dw": dw[ok], "sess_before": rows["sess_before"].to_numpy()[last][ok]})  # fmt: skip
+    per_course = pair.groupby("course").agg(dw=("dw", "mean"), sessions=("sess_before", "mean"))
     mean_dw, mean_sessions = float(per_course["dw"].mean()), float(per_course["sessions"].mean())
     weight_part = weight["estimate"] * mean_dw
     treatment_part = effect["estimate"] * mean_sessions
