@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from mesoclinic.evidence.engine.runs import run_means, run_starts
+from mesoclinic.evidence.engine.runs import run_means, run_starts, sort_order
 from mesoclinic.evidence.engine.tables import Tables
 
 GAP_DAYS = 60
@@ -76,7 +76,21 @@ class Dataset:
 
 
 def _codes(*columns: np.ndarray) -> npt.NDArray[np.int64]:
-    """One integer code per distinct tuple of the given columns."""
+    """One integer code per distinct tuple of the given columns, numbered in order of first
+    appearance (as ``groupby(sort=False).ngroup()``)."""
+    # Each column factorised on its own and the codes combined into one int64: a factorise
+    # of that is much cheaper than pandas' grouping by several columns. Every column here
+    # is complete (text columns use "" for unknown): a missing value would make a code -1.
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    total = 1
+    for column in columns:
+        codes, distinct = pd.factorize(column)
+        total *= max(len(distinct), 1)
+        if total >= 1 << 62 or (codes < 0).any():
+            break
+        combined = combined * max(len(distinct), 1) + codes
+    else:
+        return cast("npt.NDArray[np.int64]", pd.factorize(combined)[0].astype(np.int64))
     frame = pd.DataFrame({str(i): c for i, c in enumerate(columns)})
     # pandas is untyped here (to_numpy() is Any); ngroup() numbers groups as int64.
     return cast(
@@ -95,13 +109,12 @@ def _bits(sides: npt.NDArray[np.object_], table: dict[str, int]) -> npt.NDArray[
 
 
 def _order(frame: pd.DataFrame, columns: tuple[str, ...]) -> npt.NDArray[np.intp]:
-    # lexsort sorts by the last key first, and is stable.
-    return np.lexsort([frame[c].to_numpy() for c in reversed(columns)])
+    return sort_order(*(frame[c].to_numpy() for c in columns))
 
 
 def ordered(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """``frame.sort_values(list(columns), kind="stable")`` for integer columns, by one
-    ``np.lexsort`` of the columns themselves (pandas factorises each key first)."""
+    stable sort of the columns themselves (pandas factorises each key first)."""
     return frame.iloc[_order(frame, columns)] if len(frame) else frame
 
 

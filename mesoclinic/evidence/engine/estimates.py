@@ -15,7 +15,7 @@ from scipy import stats
 
 from mesoclinic.evidence.engine.courses import Dataset, first_or_last
 from mesoclinic.evidence.engine.lmm import fit_random_intercept
-from mesoclinic.evidence.engine.runs import run_means, run_starts
+from mesoclinic.evidence.engine.runs import run_means, run_starts, sort_order
 from mesoclinic.evidence.engine.notes import (
     CONTROL_NOT_COMPUTED,
     NAIVE_NOT_COMPUTED,
@@ -189,9 +189,9 @@ def control_difference(dataset: Dataset) -> tuple[Figure, list[str]]:
     if not (~rows["treated"]).any():
         return None, ["no untreated control site was measured: the per-session effect cannot be separated from lifestyle changes that do not move weight"]  # fmt: skip
     # The mean reading per (course, day, treated), as a sorted groupby would give it, from
-    # one stable lexsort: a control run comes right before the treated run of its date.
+    # one stable sort: a control run comes right before the treated run of its date.
     treated = rows["treated"].to_numpy()
-    order = np.lexsort((treated, rows["day"].to_numpy(), rows["course"].to_numpy()))
+    order = sort_order(rows["course"].to_numpy(), rows["day"].to_numpy(), treated)
     course_of, day_of, treated_of = (a[order] for a in (rows["course"].to_numpy(), rows["day"].to_numpy(), treated))  # fmt: skip
     starts = run_starts(course_of, day_of, treated_of)
     means = run_means(rows["value"].to_numpy(dtype=np.float64)[order], starts)
