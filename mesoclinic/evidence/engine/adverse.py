@@ -114,16 +114,29 @@ def _attribute(events: pd.DataFrame, sessions: pd.DataFrame) -> tuple[pd.DataFra
     return named, lost
 
 
+def _distinct(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(codes, return_inverse=True)`` for the patients' small non-negative integer
+    codes (engine/tables.py), by a table of those present rather than a sort."""
+    if codes.dtype.kind not in "iu" or not len(codes) or codes.min() < 0:
+        distinct, inverse = np.unique(codes, return_inverse=True)
+        return distinct, inverse
+    present = np.zeros(int(codes.max()) + 1, dtype=bool)
+    present[codes] = True
+    rank = np.cumsum(present) - 1
+    return np.flatnonzero(present).astype(codes.dtype), rank[codes]
+
+
 def adverse_event_rates(
     events: pd.DataFrame, scope: pd.DataFrame
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
     """One entry per event type seen; the serious events listed; notes for limitations."""
     notes: list[str] = []
-    sessions = scope.drop_duplicates(["patient", "session_id"])
+    # Only the columns used (_attribute's): drop_duplicates copies every column it is given.
+    sessions = scope[["patient", "session_id", "day"]].drop_duplicates(["patient", "session_id"])
     n_sessions = len(sessions)
     if n_sessions == 0:
         return [], [], []
-    patients, patient_code = np.unique(sessions["patient"].to_numpy(), return_inverse=True)
+    patients, patient_code = _distinct(sessions["patient"].to_numpy())
     sessions_per_patient = np.bincount(patient_code, minlength=len(patients)).astype(np.float64)
     attributed, lost = _attribute(events, sessions)
     if lost:

@@ -9,7 +9,7 @@ overlap in time, so each row has at most one.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,19 @@ def sessions_in_scope(tables: Tables, indication: str, area: str | None) -> pd.D
 
 
 def course_sessions(tables: Tables, dataset: Dataset, indication: str, area: str | None) -> pd.DataFrame:  # fmt: skip
-    """The session rows of the dataset's analysed courses, each with its ``course``."""
+    """The session rows of the dataset's analysed courses, each with its ``course``: computed
+    once per dataset and tables (the frame is shared, so callers derive from it, never
+    modify it)."""
+    key = ("course_sessions", indication, area)
+    known = dataset.memo.get(key)
+    if isinstance(known, tuple) and known[0] is tables:
+        return cast("pd.DataFrame", known[1])
+    found = _course_sessions(tables, dataset, indication, area)
+    dataset.memo[key] = (tables, found)
+    return found
+
+
+def _course_sessions(tables: Tables, dataset: Dataset, indication: str, area: str | None) -> pd.DataFrame:  # fmt: skip
     rows = sessions_in_scope(tables, indication, area)
     courses = dataset.courses
     if rows.empty or courses.empty:

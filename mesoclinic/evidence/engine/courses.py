@@ -29,7 +29,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
@@ -73,6 +73,9 @@ class Dataset:
     courses: pd.DataFrame  # course, patient, area, protocol, t0, last_day, n_sessions, ...
     rows: pd.DataFrame  # one row per outcome measurement of an analysed course
     flow: dict[str, int]
+    # What the report's sections derive from this dataset and would otherwise compute again
+    # (course_sessions.course_sessions, asked for by the cost and the dose figures alike).
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict, init=False, repr=False, compare=False)  # fmt: skip
 
 
 def _codes(*columns: np.ndarray) -> npt.NDArray[np.int64]:

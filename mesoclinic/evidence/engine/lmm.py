@@ -85,6 +85,8 @@ class _Profile:
         self.xtx = x.T @ x
         self.xty = x.T @ y
         self.yty = float(y @ y)
+        # Σy² per group, the same at every evaluation of the criterion.
+        self.sy2 = self.sy * self.sy
 
     def solve(self, log_ratio: float) -> tuple[float, FloatArray, FloatArray, float, FloatArray]:
         """(-REML log-likelihood up to a constant, β, A = XᵀH⁻¹X, σ², c_g) at ``log_ratio``."""
@@ -92,7 +94,7 @@ class _Profile:
         c = ratio / (1.0 + self.n_g * ratio)
         a = self.xtx - (self.sx * c[:, None]).T @ self.sx
         b = self.xty - self.sx.T @ (c * self.sy)
-        q = self.yty - float(c @ (self.sy * self.sy))
+        q = self.yty - float(c @ self.sy2)
         chol = np.linalg.cholesky(a)
         beta = np.linalg.solve(a, b)
         dof = self.n_obs - self.p
