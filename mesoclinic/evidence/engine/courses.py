@@ -165,11 +165,18 @@ def build_courses(sessions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _assign_courses(meas: pd.DataFrame, courses: pd.DataFrame) -> np.ndarray:
     """Course index of each measurement (latest course whose baseline window opened), or -1."""
-    pa_course = _codes(courses["patient"].to_numpy(), courses["area"].to_numpy())
-    pa_lookup = pd.DataFrame({"patient": courses["patient"], "area": courses["area"], "pa": pa_course}).drop_duplicates(["patient", "area"])  # fmt: skip
-    merged = meas[["patient", "area"]].merge(pa_lookup, how="left", on=["patient", "area"])
-    pa_meas = merged["pa"].to_numpy()
-    has_pa = ~np.isnan(pa_meas.astype(np.float64))
+    patient, area = courses["patient"].to_numpy(), courses["area"].to_numpy()
+    pa_course = _codes(patient, area)
+    # Each measurement's (patient, area) code, found through one integer key per pair in a
+    # hash index rather than a merge on the text column (a registry's readings are many).
+    areas = pd.Index(pd.unique(area))
+    pair_key = patient.astype(np.int64) * len(areas) + areas.get_indexer(area)
+    keys, first = np.unique(pair_key, return_index=True)
+    meas_area = areas.get_indexer(meas["area"].to_numpy())
+    found = pd.Index(keys).get_indexer(meas["patient"].to_numpy().astype(np.int64) * len(areas) + meas_area)  # fmt: skip
+    # An area no course has (-1) would make the key of another patient's pair.
+    has_pa = (found >= 0) & (meas_area >= 0)
+    pa_meas = pa_course[first[np.where(has_pa, found, 0)]]
     low = int(min(courses["t0"].min() - BASELINE_DAYS, meas["day"].min()))
     span = int(max(courses["last_day"].max(), meas["day"].max())) - low + 1
     start = pa_course.astype(np.int64) * span + (courses["t0"].to_numpy() - BASELINE_DAYS - low)
@@ -274,7 +281,8 @@ def build_dataset(
     scope = ses["indication"].to_numpy() == indication
     if area is not None:
         scope &= ses["area"].to_numpy() == area
-    courses, days = build_courses(ses[scope])
+    # Only the columns build_courses reads: each of its sorts copies every column it is given.
+    courses, days = build_courses(ses.loc[scope, ["patient", "day", "area", "side", "protocol"]])
     meas = tables.measurements
     flow = {"patients": int(courses["patient"].nunique()), "courses": len(courses)}
     kind_rows = meas[meas["kind"].to_numpy() == outcome]

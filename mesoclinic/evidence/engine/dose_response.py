@@ -69,7 +69,8 @@ def course_effects(dataset: Dataset, weight_per_kg: float | None) -> pd.DataFram
     """Per course: its per-session slope net of weight (``effect``), the raw one (``naive``)
     and its patient, over treated-site readings."""
     rows = dataset.rows
-    rows = rows[rows["treated"].to_numpy()]
+    # Only the columns used: the filter copies every column it is given.
+    rows = rows.loc[rows["treated"].to_numpy(), ["series", "sess_before", "value", "weight_kg", "course", "patient"]]  # fmt: skip
     if weight_per_kg is not None:
         rows = rows[np.isfinite(rows["weight_kg"].to_numpy())]
     if rows.empty:
