@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from mesoclinic.evidence.engine.runs import run_means, run_starts, sort_order
+from mesoclinic.evidence.engine.runs import key_means, sort_order
 from mesoclinic.evidence.engine.tables import Tables
 
 GAP_DAYS = 60
@@ -222,13 +222,8 @@ def _match_weight(weights: pd.DataFrame, patient: np.ndarray, day: np.ndarray) -
     low = int(min(w_day.min(), day.min())) - WEIGHT_MATCH_DAYS - 1
     span = int(max(w_day.max(), day.max())) - low + WEIGHT_MATCH_DAYS + 2
     # The mean reading per (patient, day), as groupby(["patient", "day"]).mean() gives it,
-    # from one sort of a single integer key (the groupby factorises both columns).
-    all_keys = weights["patient"].to_numpy().astype(np.int64) * span + (w_day - low)
-    order = np.argsort(all_keys, kind="stable")
-    all_keys = all_keys[order]
-    starts = run_starts(all_keys)
-    wkey = all_keys[starts]
-    w_value = run_means(weights["value"].to_numpy(dtype=np.float64)[order], starts)
+    # grouped by one integer key ordered as the pairs (pandas factorises both columns).
+    wkey, w_value = key_means(weights["value"].to_numpy(dtype=np.float64), weights["patient"].to_numpy().astype(np.int64) * span + (w_day - low))  # fmt: skip
     key = patient.astype(np.int64) * span + (day - low)
     right = np.clip(np.searchsorted(wkey, key), 0, len(wkey) - 1)
     left = np.clip(right - 1, 0, len(wkey) - 1)

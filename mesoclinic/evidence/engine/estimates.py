@@ -15,7 +15,7 @@ from scipy import stats
 
 from mesoclinic.evidence.engine.courses import Dataset, first_or_last
 from mesoclinic.evidence.engine.lmm import fit_random_intercept
-from mesoclinic.evidence.engine.runs import run_means, run_starts, sort_order
+from mesoclinic.evidence.engine.runs import combined_key, key_means, run_starts, sort_order
 from mesoclinic.evidence.engine.notes import (
     CONTROL_NOT_COMPUTED,
     NAIVE_NOT_COMPUTED,
@@ -188,13 +188,18 @@ def control_difference(dataset: Dataset) -> tuple[Figure, list[str]]:
     rows = dataset.rows
     if not (~rows["treated"]).any():
         return None, ["no untreated control site was measured: the per-session effect cannot be separated from lifestyle changes that do not move weight"]  # fmt: skip
-    # The mean reading per (course, day, treated), as a sorted groupby would give it, from
-    # one stable sort: a control run comes right before the treated run of its date.
-    treated = rows["treated"].to_numpy()
-    order = sort_order(rows["course"].to_numpy(), rows["day"].to_numpy(), treated)
-    course_of, day_of, treated_of = (a[order] for a in (rows["course"].to_numpy(), rows["day"].to_numpy(), treated))  # fmt: skip
+    # The mean reading per (course, day, treated), as a sorted groupby gives it (pandas
+    # averages, grouped by one integer key); the groups' order from one stable sort, in
+    # which a control group comes right before the treated group of its date.
+    course_col, day_col, treated = (rows[c].to_numpy() for c in ("course", "day", "treated"))
+    key = combined_key(course_col, day_col, treated)
+    if key is None:
+        means = rows.groupby(["course", "day", "treated"], sort=True)["value"].mean().to_numpy()
+    else:
+        means = key_means(rows["value"].to_numpy(dtype=np.float64), key)[1]
+    order = sort_order(course_col, day_col, treated)
+    course_of, day_of, treated_of = course_col[order], day_col[order], treated[order]
     starts = run_starts(course_of, day_of, treated_of)
-    means = run_means(rows["value"].to_numpy(dtype=np.float64)[order], starts)
     run_course, run_day, run_treated = course_of[starts], day_of[starts], treated_of[starts]
     control = np.flatnonzero(~run_treated[:-1] & run_treated[1:] & (run_course[:-1] == run_course[1:]) & (run_day[:-1] == run_day[1:]))  # fmt: skip
     if not len(control):

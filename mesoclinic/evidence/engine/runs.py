@@ -1,16 +1,16 @@
-"""Sorting rows by integer keys, and group means over the sorted runs, without pandas.
-
-A pandas ``groupby(keys).mean()`` over a registry's rows factorises every key column and
-hashes their combinations; the engine often has the rows' order by those keys at hand (or
-one ``np.lexsort`` away), and then each group is a run of consecutive rows. ``run_means``
-gives the same means bit for bit, so that the report does not change by a last digit: pandas
-sums each group with Kahan compensation, which for one or two values is exactly the plain sum
-(``a``, ``a + b``) that ``np.add.reduceat`` gives; groups of three or more rows, rare in a
-clinic's data, are left to pandas itself.
+"""Sorting rows by integer keys, and group means by one integer key, without a pandas
+groupby over several columns (which factorises each and hashes their combinations).
 
 ``sort_order`` is ``np.lexsort`` of integer keys (first key first), by one stable argsort of
 a single int64 key made of them: the same permutation, several times faster on a registry's
 rows (lexsort sorts once per key).
+
+``key_means`` is ``groupby(columns, sort=True).mean()`` where the caller has made one int64
+key ordered as the columns' tuples. pandas is still the one that averages, on the very same
+group numbers (the rank of each tuple) and the rows in the same order, so the means are
+equal to the last bit: pandas adds a group with Kahan compensation, or with a plain
+``np.add.reduceat`` when the group numbers are already sorted, and a mean computed here
+could differ in the last digit from the one it replaces.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import pandas as pd
 _COMBINED_LIMIT = 1 << 62
 
 
-def _combined(keys: tuple[npt.NDArray[np.generic], ...]) -> npt.NDArray[np.int64] | None:
+def combined_key(*keys: npt.NDArray[np.generic]) -> npt.NDArray[np.int64] | None:
     """One int64 per row, ordered as the rows' key tuples; None if a key is not an integer
     (or bool) column or the ranges multiplied would overflow."""
     out = np.zeros(len(keys[0]), dtype=np.int64)
@@ -44,7 +44,7 @@ def _combined(keys: tuple[npt.NDArray[np.generic], ...]) -> npt.NDArray[np.int64
 def sort_order(*keys: npt.NDArray[np.generic]) -> npt.NDArray[np.intp]:
     """The stable order of the rows by ``keys``, the first key first (``np.lexsort`` of the
     keys reversed)."""
-    combined = _combined(keys)
+    combined = combined_key(*keys)
     if combined is None:
         return np.lexsort(keys[::-1])
     return np.argsort(combined, kind="stable")
@@ -61,18 +61,7 @@ def run_starts(*keys: npt.NDArray[np.generic]) -> npt.NDArray[np.intp]:
     return np.flatnonzero(new)
 
 
-def run_means(values: npt.NDArray[np.float64], starts: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:  # fmt: skip
-    """The mean of each run of ``values`` (runs begin at ``starts``, the first at 0), equal to
-    pandas' groupby mean of the same rows in the same order. ``values`` are finite: pandas
-    would skip a NaN, a sum would not."""
-    if not len(starts):
-        return np.zeros(0, dtype=np.float64)
-    counts = np.diff(np.append(starts, len(values)))
-    means: npt.NDArray[np.float64] = np.add.reduceat(values, starts) / counts
-    long = counts >= 3
-    if long.any():
-        run = np.repeat(np.arange(len(starts)), counts)
-        rows = long[run]
-        # groupby sorts by run number, which is the order of ``means[long]``.
-        means[long] = pd.Series(values[rows]).groupby(run[rows]).mean().to_numpy()
-    return means
+def key_means(values: npt.NDArray[np.float64], key: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:  # fmt: skip
+    """The distinct keys, sorted, and the mean of ``values`` over the rows of each."""
+    means = pd.Series(values).groupby(key, sort=True).mean()
+    return means.index.to_numpy(dtype=np.int64), means.to_numpy(dtype=np.float64)
