@@ -15,7 +15,6 @@ from scipy import stats
 
 from mesoclinic.evidence.engine.courses import Dataset, first_or_last
 from mesoclinic.evidence.engine.lmm import fit_random_intercept
-from mesoclinic.evidence.engine.runs import combined_key, key_means, run_starts, sort_order
 from mesoclinic.evidence.engine.notes import (
     CONTROL_NOT_COMPUTED,
     NAIVE_NOT_COMPUTED,
@@ -23,6 +22,7 @@ from mesoclinic.evidence.engine.notes import (
     PER_SESSION_NOT_COMPUTED,
     PER_SESSION_NOT_REPORTED,
 )
+from mesoclinic.evidence.engine.runs import combined_key, key_means, run_starts, sort_order
 
 # Minimum numbers below which a figure is reported as null ("under-powered"). The recipe
 # reports per protocol only where n >= 20 (evidence-analytics.md §4); a mean change needs

@@ -19,7 +19,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-
 # Keys whose combined range reaches this are left to lexsort (no int64 overflow).
 _COMBINED_LIMIT = 1 << 62
 
