@@ -102,7 +102,13 @@ def _attribute(events: pd.DataFrame, sessions: pd.DataFrame) -> tuple[pd.DataFra
     sessions = sessions[["patient", "session_id", "day"]]
     # Session ids are codes (engine/tables.py): -1 names no session.
     named = events[events["session_id"].to_numpy() >= 0]
-    named = named.merge(sessions[["patient", "session_id"]], on=["patient", "session_id"])
+    # The inner merge with the sessions on (patient, session_id), which are unique there: the
+    # events whose pair is in scope, in their order, found by one integer key per pair.
+    own = sessions[sessions["session_id"].to_numpy() >= 0]
+    width = int(max(named["session_id"].max(), own["session_id"].max())) + 1 if len(named) and len(own) else 1  # fmt: skip
+    pair = named["patient"].to_numpy().astype(np.int64) * width + named["session_id"].to_numpy()
+    scoped = own["patient"].to_numpy().astype(np.int64) * width + own["session_id"].to_numpy()
+    named = named[np.isin(pair, scoped)].reset_index(drop=True)
     unnamed = events[(events["session_id"].to_numpy() < 0) & events["patient"].isin(sessions["patient"]).to_numpy()]  # fmt: skip
     lost = 0
     if len(unnamed):

@@ -143,22 +143,20 @@ def build_courses(sessions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     new[1:] = (key[1:] != key[:-1]) | (day[1:] - day[:-1] > GAP_DAYS)
     ses["course"] = np.cumsum(new) - 1
     ses["covers"] = _bits(ses["side"].to_numpy(dtype=object), _SESSION_COVERS)
-    days = ses.drop_duplicates(["course", "day"])[["course", "day", "patient"]]
-    grouped = ses.groupby("course", sort=True)
-    courses = pd.DataFrame(
-        {
-            "patient": grouped["patient"].first(),
-            "area": grouped["area"].first(),
-            "protocol": grouped["protocol"].first(),
-            "t0": grouped["day"].min(),
-            "last_day": grouped["day"].max(),
-        }
-    )
-    # Rows are sorted by course (numbered in order), so each course is one run starting at a
-    # ``new`` row: one C-level reduceat instead of a Python call per course.
+    # Rows are sorted by course (numbered in order) and by day within it, so each course is
+    # one run starting at a ``new`` row: its first row gives its patient, area, protocol and
+    # time zero, its last row its last day, and each of its distinct days starts a run of
+    # equal days (what groupby first/min/max and drop_duplicates gave, without hashing).
+    starts = np.flatnonzero(new)
+    day_starts = new.copy()
+    day_starts[1:] |= day[1:] != day[:-1]
+    days = ses.iloc[np.flatnonzero(day_starts)][["course", "day", "patient"]]
+    courses = ses.iloc[starts][["patient", "area", "protocol"]].reset_index(drop=True)
+    courses["t0"] = day[starts]
+    courses["last_day"] = day[np.append(starts[1:], len(ses)) - 1 if len(ses) else starts]
     covers = ses["covers"].to_numpy()
-    courses["covers"] = np.bitwise_or.reduceat(covers, np.flatnonzero(new)) if len(ses) else covers
-    courses["n_sessions"] = days.groupby("course").size()
+    courses["covers"] = np.bitwise_or.reduceat(covers, starts) if len(ses) else covers
+    courses["n_sessions"] = np.add.reduceat(day_starts.astype(np.int64), starts) if len(ses) else np.zeros(0, np.int64)  # fmt: skip
     courses.index.name = "course"
     return courses.reset_index(), days
 

@@ -162,6 +162,9 @@ def _prices(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
     """The optional price of each session row; empty or unreadable = not priced (NaN)."""
     if "price" not in frame.columns:
         return np.full(len(frame), np.nan)
+    if isinstance(frame["price"].dtype, np.dtype) and frame["price"].dtype.kind == "f":
+        # Already numbers (a database read): NaN is "not priced", as below.
+        return cast("npt.NDArray[np.float64]", frame["price"].to_numpy(dtype=np.float64, copy=True))  # fmt: skip
     # pandas is untyped here (to_numpy() is Any); dtype=float64 fixes the type.
     return cast("npt.NDArray[np.float64]", pd.to_numeric(frame["price"].astype(object).where(frame["price"].notna(), None), errors="coerce").to_numpy(dtype=np.float64))  # fmt: skip
 
