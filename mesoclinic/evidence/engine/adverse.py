@@ -108,7 +108,8 @@ def _attribute(events: pd.DataFrame, sessions: pd.DataFrame) -> tuple[pd.DataFra
     width = int(max(named["session_id"].max(), own["session_id"].max())) + 1 if len(named) and len(own) else 1  # fmt: skip
     pair = named["patient"].to_numpy().astype(np.int64) * width + named["session_id"].to_numpy()
     scoped = own["patient"].to_numpy().astype(np.int64) * width + own["session_id"].to_numpy()
-    named = named[np.isin(pair, scoped)].reset_index(drop=True)
+    # A hash lookup (pandas' isin): np.isin sorts both arrays, several times slower here.
+    named = named[pd.Index(pair).isin(scoped)].reset_index(drop=True)
     unnamed = events[(events["session_id"].to_numpy() < 0) & events["patient"].isin(sessions["patient"]).to_numpy()]  # fmt: skip
     lost = 0
     if len(unnamed):
