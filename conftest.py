@@ -90,6 +90,28 @@ def _english_after_each_test() -> Iterator[None]:
     translation.activate(django_settings.LANGUAGE_CODE)
 
 
+def _row_lock_names_its_table(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+    # A row lock over a join (select_related, or a default ordering through a relation)
+    # locks the joined rows too: a correction locked its clinic's row and deadlocked a
+    # signing's commit (workspace/tests/test_chart_cache_concurrency.py). Such a lock names
+    # its own table: select_for_update(of=("self",)).
+    upper = sql.upper()
+    if " FOR UPDATE" in upper and " JOIN " in upper and " FOR UPDATE OF " not in upper:
+        raise AssertionError(f"A row lock over a join locks the joined rows too: {sql}")
+    return execute(sql, params, many, context)
+
+
+@pytest.fixture(autouse=True)
+def _row_locks_name_their_table() -> Iterator[None]:
+    """On PostgreSQL (SQLite has no row locks), every test's queries on the main connection
+    are checked by ``_row_lock_names_its_table``."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.execute_wrapper(_row_lock_names_its_table):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # argon2 is deliberately slow; tests that are not about hashing use MD5.

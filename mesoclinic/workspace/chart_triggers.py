@@ -11,7 +11,7 @@ is never visible without the rows it stands for.
 On PostgreSQL a clinic's stamp is written at commit (constraint triggers, deferred): a
 transaction takes its patients' stamps while it runs and the clinic's last, so two writers
 never each hold a stamp the other waits for (a signing that uses a lot up and a correction of
-the same patient deadlocked; ``tests/test_chart_cache_concurrency.py``).
+the same patient deadlocked; ``workspace/tests/test_chart_cache_concurrency.py``).
 
 ``TRACKED`` is the list; ``tests/test_chart_cache.py`` renders a chart with a cold cache and
 fails if any table its history queries read has no trigger here.

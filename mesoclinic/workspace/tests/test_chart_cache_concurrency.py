@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from mesoclinic.formulary.choices import LotStatus
@@ -119,3 +119,17 @@ def test_it_signs_and_corrects_one_patients_sessions_at_once(patient, alice, pcd
     assert Lot.objects.get(pk=last_vial.pk).status == LotStatus.USED_UP
     assert Injection.objects.in_effect().get(session=first).lot_id == right.pk
     assert ChartVersion.objects.get(scope=f"c:{patient.clinic_id}").stamp != clinic_stamp
+
+
+def test_it_refuses_in_tests_a_row_lock_over_a_join(patient):
+    # given the suite's check of row locks (conftest.py), when a session is locked with its
+    # clinic joined and no OF clause, then the test fails there; with of=("self",) it runs
+    locked = TreatmentSession.objects.select_for_update().select_related("clinic")
+    with pytest.raises(AssertionError, match="locks the joined rows too"), transaction.atomic():
+        list(locked.filter(patient=patient))
+    with transaction.atomic():
+        list(
+            TreatmentSession.objects.select_for_update(of=("self",))
+            .select_related("clinic")
+            .filter(patient=patient)
+        )
