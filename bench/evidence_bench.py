@@ -45,8 +45,11 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from scipy import stats
+# One BLAS thread, as mesoclinic/settings.py gives the app (numpy is loaded here first).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+from scipy import stats  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

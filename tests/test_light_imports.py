@@ -126,3 +126,36 @@ def test_it_can_tell_when_a_lazy_module_is_loaded(module: str, expected: set[str
     loaded = set(_lazy_after_importing(module))
     # then the probe sees it (so an empty answer above means something)
     assert expected <= loaded
+
+
+BLAS_PROBE = """
+import json, os, sys
+import django
+django.setup()
+import numpy
+print(json.dumps(os.environ.get("OPENBLAS_NUM_THREADS")))
+"""
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("4", "4")])
+def test_it_gives_numpy_one_blas_thread_unless_the_operator_sets_it(
+    given: str | None, expected: str
+) -> None:
+    # given a fresh interpreter with or without the operator's OPENBLAS_NUM_THREADS
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mesoclinic.settings"}
+    env.pop("OPENBLAS_NUM_THREADS", None)
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    # when Django is set up and numpy then loaded (the evidence code's order)
+    done = subprocess.run(
+        [sys.executable, "-c", BLAS_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    # then numpy's BLAS read one thread, or the operator's number
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == expected
