@@ -31,8 +31,8 @@ from mesoclinic.envconfig import (
 # model then gives the same digits on any machine: with a thread per core its patient
 # variance moved in the fifth digit between one and two threads (20.793172 / 20.793056 on
 # the 100,000-patient bench clinic). And server processes, one per core already, do not
-# each start a thread per core (the threads spun on a busy core: 0.3 s of CPU a report,
-# 0.05 s with one). An operator's own value is kept.
+# each start a thread per core (the mixed model's search took 0.3–0.4 s of CPU with them on
+# a busy core, 0.05 s with one). An operator's own value is kept.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 BASE_DIR = Path(__file__).resolve().parent.parent

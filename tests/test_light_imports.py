@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,11 +26,14 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
-def _loaded_after_importing(*modules: str) -> list[str]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mesoclinic.settings"}
+def _probe(script: str, *args: str, environ: dict[str, str] | None = None) -> Any:
+    """What ``script`` prints last (JSON), run in a fresh interpreter with the settings of the
+    app, in ``environ`` (default: this process's environment)."""
+    env = {**(os.environ if environ is None else environ)}
+    env["DJANGO_SETTINGS_MODULE"] = "mesoclinic.settings"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *modules],
+        [sys.executable, "-c", script, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -37,7 +41,11 @@ def _loaded_after_importing(*modules: str) -> list[str]:
         check=True,
         timeout=120,
     )
-    loaded: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _loaded_after_importing(*modules: str) -> list[str]:
+    loaded: list[str] = _probe(PROBE, *modules)
     return loaded
 
 
@@ -129,7 +137,7 @@ def test_it_can_tell_when_a_lazy_module_is_loaded(module: str, expected: set[str
 
 
 BLAS_PROBE = """
-import json, os, sys
+import json, os
 import django
 django.setup()
 import numpy
@@ -142,20 +150,9 @@ def test_it_gives_numpy_one_blas_thread_unless_the_operator_sets_it(
     given: str | None, expected: str
 ) -> None:
     # given a fresh interpreter with or without the operator's OPENBLAS_NUM_THREADS
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mesoclinic.settings"}
-    env.pop("OPENBLAS_NUM_THREADS", None)
+    environ = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     if given is not None:
-        env["OPENBLAS_NUM_THREADS"] = given
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    # when Django is set up and numpy then loaded (the evidence code's order)
-    done = subprocess.run(
-        [sys.executable, "-c", BLAS_PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    # then numpy's BLAS read one thread, or the operator's number
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == expected
+        environ["OPENBLAS_NUM_THREADS"] = given
+    # when Django is set up and numpy then loaded (the evidence code's order), then numpy's
+    # BLAS read one thread, or the operator's number
+    assert _probe(BLAS_PROBE, environ=environ) == expected

@@ -45,15 +45,19 @@ class ImmutableRecordMiddleware:
         message = gettext(message)
         # The message names a record type, never a patient; the path holds only public ids.
         logger.warning("Refused a change to a signed record at %s: %s", request.path, message)
-        context = {"message": message}
-        if request.headers.get("HX-Request"):
-            # htmx does not swap an error status: answer 200 and put the notice in the page's
-            # main area instead of the fragment the request aimed at.
-            response = render(request, "records/_refused.html", context)
-            response["HX-Retarget"] = "#main"
-            response["HX-Reswap"] = "innerHTML"
-            return response
-        return render(request, "records/refused.html", context, status=409)
+        return _notice(request, "refused", 409, {"message": message})
+
+
+def _notice(request: HttpRequest, name: str, status: int, context: dict[str, str] | None = None) -> HttpResponse:  # fmt: skip
+    """The page ``records/<name>.html`` with ``status``; for an htmx request its fragment
+    ``records/_<name>.html`` with 200, put in the page's main area instead of the fragment
+    the request aimed at (htmx does not swap an error status)."""
+    if request.headers.get("HX-Request"):
+        response = render(request, f"records/_{name}.html", context)
+        response["HX-Retarget"] = "#main"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return render(request, f"records/{name}.html", context, status=status)
 
 
 def write_conflict(exception: BaseException) -> str:
@@ -88,11 +92,7 @@ class WriteConflictMiddleware:
             return None
         # The code and the path (public ids only); the database's message may quote a row.
         logger.warning("Write rolled back by the database (%s) at %s", code, request.path)
-        if request.headers.get("HX-Request"):
-            response = render(request, "records/_busy.html")
-            response["HX-Retarget"] = "#main"
-            response["HX-Reswap"] = "innerHTML"
-            return response
-        response = render(request, "records/busy.html", status=503)
-        response["Retry-After"] = "1"
+        response = _notice(request, "busy", 503)
+        if response.status_code == 503:
+            response["Retry-After"] = "1"
         return response

@@ -35,6 +35,11 @@ VERSION_TABLE = "workspace_chartversion"
 OPERATIONS = ("INSERT", "UPDATE", "DELETE")
 
 
+def trigger_name(table: str, operation: str) -> str:
+    """The name of ``table``'s trigger on ``operation`` (and of its function, on PostgreSQL)."""
+    return f"{TRIGGER_PREFIX}{table}_{operation.lower()}"
+
+
 @dataclass(frozen=True)
 class Source:
     """Whose stamp a row of ``table`` changes: ``scope`` "p" (a patient) or "c" (a clinic),
@@ -127,7 +132,7 @@ _TRANSITION = {
 
 
 def _pg_statement_trigger(source: Source, operation: str) -> list[str]:
-    name = f"{TRIGGER_PREFIX}{source.table}_{operation.lower()}"
+    name = trigger_name(source.table, operation)
     referencing, tables = _TRANSITION[operation]
     keys = " UNION ".join(f"SELECT {source.column} AS k FROM {t}" for t in tables)
     if source.parent:
@@ -156,7 +161,7 @@ def _pg_row_trigger(
     statement, and a statement of many rows of one clinic replaces the same stamp each time."""
     if source.parent:
         raise ValueError(f"{source.table}: a row trigger reads its scope from the row")
-    name = f"{TRIGGER_PREFIX}{source.table}_{operation.lower()}"
+    name = trigger_name(source.table, operation)
     keys = ", ".join(f"({row}.{source.column})" for row in _rows(operation))
     scopes = (
         f"SELECT DISTINCT '{source.scope}:' || r.k AS scope FROM (VALUES {keys}) r(k) "
@@ -224,7 +229,6 @@ def create_statements(
     statement ends, as migrations 0002 and 0003 created them)."""
     statements = []
     for source in sources:
-        name = f"{TRIGGER_PREFIX}{source.table}"
         columns = (watched or {}).get(source.table)
         if vendor == "sqlite":
             for operation in operations:
@@ -233,7 +237,7 @@ def create_statements(
                 if operation == "UPDATE" and columns:
                     event = f"UPDATE OF {_column_list(columns)}"
                 statements.append(
-                    f"CREATE TRIGGER {name}_{operation.lower()} AFTER {event} ON "
+                    f"CREATE TRIGGER {trigger_name(source.table, operation)} AFTER {event} ON "
                     f'"{source.table}" FOR EACH ROW BEGIN {body} END'
                 )
         elif vendor == "postgresql":
@@ -253,15 +257,13 @@ def drop_statements(
 ) -> list[str]:
     statements = []
     for source in sources:
-        name = f"{TRIGGER_PREFIX}{source.table}"
         for operation in operations:
+            name = trigger_name(source.table, operation)
             if vendor == "postgresql":
-                statements.append(
-                    f'DROP TRIGGER IF EXISTS {name}_{operation.lower()} ON "{source.table}"'
-                )
-                statements.append(f"DROP FUNCTION IF EXISTS {name}_{operation.lower()}()")
+                statements.append(f'DROP TRIGGER IF EXISTS {name} ON "{source.table}"')
+                statements.append(f"DROP FUNCTION IF EXISTS {name}()")
             else:
-                statements.append(f"DROP TRIGGER IF EXISTS {name}_{operation.lower()}")
+                statements.append(f"DROP TRIGGER IF EXISTS {name}")
     return statements
 
 
@@ -294,7 +296,7 @@ _SQLITE_UPDATE_OF = re.compile(r"AFTER\s+UPDATE\s+OF\s+(.*?)\s+ON\s", re.IGNOREC
 def installed_update_columns(connection: BaseDatabaseWrapper, table: str) -> set[str] | None:
     """The columns the installed UPDATE trigger of ``table`` watches; None if it fires on
     every update (or there is none)."""
-    name = f"{TRIGGER_PREFIX}{table}_update"
+    name = trigger_name(table, "UPDATE")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

@@ -95,7 +95,8 @@ def test_it_answers_a_write_the_database_rolled_back_with_a_page_to_save_again(
 
 
 def test_it_leaves_other_database_errors_to_the_error_page() -> None:
-    # given an error of the database that is not another write's doing, then it is not answered as a conflict (the server error page and its report take it)
+    # given errors of the database that are not another write's doing, then none is
+    # answered as a conflict (the server error page and its report take them)
     assert write_conflict(OperationalError("no such table: patients_patient")) == ""
     assert write_conflict(ValueError("database is locked")) == ""
     assert write_conflict(OperationalError("database is locked")) == "sqlite-locked"

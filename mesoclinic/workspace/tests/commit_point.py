@@ -15,7 +15,7 @@ def as_if_committed() -> None:
     if connection.vendor != "postgresql":
         return
     names = ", ".join(
-        f"{chart_triggers.TRIGGER_PREFIX}{source.table}_{operation.lower()}"
+        chart_triggers.trigger_name(source.table, operation)
         for source in chart_triggers.TRACKED
         if source.scope == "c"
         for operation in chart_triggers.OPERATIONS
