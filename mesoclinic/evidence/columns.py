@@ -39,6 +39,7 @@ from django.db.models import CharField, Exists, OuterRef, QuerySet
 from django.db.models.functions import Cast
 
 from mesoclinic.clinics.models import Clinic
+from mesoclinic.evidence.engine.runs import stable_argsort
 from mesoclinic.evidence.sql_codes import DayNumber, Vocabulary, packed, unpacked
 from mesoclinic.formulary.models import Product
 from mesoclinic.outcomes.models import Measurement
@@ -269,7 +270,7 @@ def _measurement_frame(clinic: Clinic) -> pd.DataFrame:
         # columns are put in order before they are taken apart (fewer arrays to reorder),
         # the labels joined and a frame made (numpy takes them faster than pandas, and
         # integers faster than objects).
-        order = np.argsort(packed_codes // (vocabularies[3].radix * vocabularies[4].radix), kind="stable")  # fmt: skip
+        order = stable_argsort(packed_codes // (vocabularies[3].radix * vocabularies[4].radix))
         mrns, packed_codes, values = mrns[order], packed_codes[order], values[order]
     days, codes = unpacked(packed_codes, vocabularies)
     if any((c == 0).any() for c in codes):
@@ -332,7 +333,9 @@ def _written_keys(session_pks: pd.Index, written: npt.NDArray[np.bool_], linked:
 
 def clinic_frames(clinic: Clinic) -> dict[str, pd.DataFrame]:
     """The four tables of ``clinic`` as frames ``figures.Tables`` takes."""
-    patients = pd.DataFrame({"patient_id": _columns(Patient.objects.for_clinic(clinic), "pk")[0]})  # fmt: skip
+    # The engine only counts the listed patients (engine/tables.py): read in table order,
+    # not the model's order by name (a sort of every patient by text).
+    patients = pd.DataFrame({"patient_id": _number_columns(Patient.objects.for_clinic(clinic).order_by(), pk=np.int64)[0]})  # fmt: skip
     sessions, session_pks, written = _session_rows(clinic)
     measurements = _measurement_frame(clinic)
     # The dates as day numbers computed in SQL (sql_codes.DayNumber): no text to parse.

@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from mesoclinic.evidence.engine.runs import key_means, sort_order
+from mesoclinic.evidence.engine.runs import key_means, sort_order, stable_argsort
 from mesoclinic.evidence.engine.tables import Tables
 
 GAP_DAYS = 60
@@ -178,7 +178,7 @@ def _assign_courses(meas: pd.DataFrame, courses: pd.DataFrame) -> np.ndarray:
     low = int(min(courses["t0"].min() - BASELINE_DAYS, meas["day"].min()))
     span = int(max(courses["last_day"].max(), meas["day"].max())) - low + 1
     start = pa_course.astype(np.int64) * span + (courses["t0"].to_numpy() - BASELINE_DAYS - low)
-    order = np.argsort(start, kind="stable")
+    order = stable_argsort(start)
     pa_safe = np.where(has_pa, pa_meas, 0).astype(np.int64)
     key = pa_safe * span + (meas["day"].to_numpy() - low)
     pos = np.searchsorted(start[order], key, side="right") - 1
