@@ -39,7 +39,7 @@ from django.db.models import CharField, Exists, OuterRef, QuerySet
 from django.db.models.functions import Cast
 
 from mesoclinic.clinics.models import Clinic
-from mesoclinic.evidence.engine.runs import stable_argsort
+from mesoclinic.evidence.engine.runs import sort_order, stable_argsort
 from mesoclinic.evidence.sql_codes import DayNumber, Vocabulary, packed, unpacked
 from mesoclinic.formulary.models import Product
 from mesoclinic.outcomes.models import Measurement
@@ -198,16 +198,29 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[n
         "pk", "session_id", "area", "side", "price", "currency",
     )  # fmt: skip
     # (session, area, side) is unique (constraint session_area_once): no duplicate to drop.
-    areas = pd.DataFrame({"session": area_session, "area": _text(area), "side": _text(side), "sub": 0, "price": np.array(price, dtype=np.float64), "currency": _text([c or "" for c in currency]), "order": np.array(area_pk, dtype=np.int64)})  # fmt: skip
+    # The rows are kept as arrays, not a frame: each frame of a registry's 350,000 rows (and
+    # each concatenation and reordering of one) copied every column and had pandas check
+    # every text cell again.
+    row_session = np.array(area_session, dtype=np.int64)
+    row_area, row_side = _text(area), _text(side)
+    row_price, row_currency = np.array(price, dtype=np.float64), _text([c or "" for c in currency])  # fmt: skip
+    row_order = np.array(area_pk, dtype=np.int64)
     # An area only the lines name becomes one row (the first line's side), as in the export.
     # The database finds those lines (the area rows' unique index answers each probe): a
     # registry's half a million lines are not read for the few, if any, it returns.
     lines = Injection.objects.filter(clinic=clinic, session__in=sessions).in_effect()
     named = SessionArea.objects.filter(session=OuterRef("session"), area=OuterRef("area"))
     line_session, line_area, line_side = _columns(lines.filter(~Exists(named)), "session_id", "area", "side")  # fmt: skip
-    extra = pd.DataFrame({"session": line_session, "area": _text(line_area), "side": _text(line_side), "sub": 1, "price": np.nan, "currency": ""})  # fmt: skip
+    extra = pd.DataFrame({"session": np.array(line_session, dtype=np.int64), "area": _text(line_area), "side": _text(line_side)})  # fmt: skip
     extra = extra.drop_duplicates(["session", "area"])
-    rows = pd.concat([areas, extra.assign(order=np.arange(len(extra)))], ignore_index=True)
+    n_areas, n_extra = len(row_session), len(extra)
+    row_session = np.concatenate([row_session, extra["session"].to_numpy(dtype=np.int64)])
+    row_area = np.concatenate([row_area, extra["area"].to_numpy(dtype=object)])
+    row_side = np.concatenate([row_side, extra["side"].to_numpy(dtype=object)])
+    row_price = np.concatenate([row_price, np.full(n_extra, np.nan)])
+    row_currency = np.concatenate([row_currency, np.full(n_extra, "", dtype=object)])
+    row_order = np.concatenate([row_order, np.arange(n_extra, dtype=np.int64)])
+    row_sub = np.repeat(np.array([0, 1], dtype=np.int64), [n_areas, n_extra])
     # Each session's place in the session query's order.
     rank = np.arange(len(pks))
     if in_numpy:
@@ -215,11 +228,11 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[n
         # Python's) and keeps rows that tie in table order; a stable sort of the text's rank,
         # descending, gives the same order.
         text_rank = pd.factorize(np.array(performed, dtype=object), sort=True)[0]
-        rank[np.argsort(-text_rank, kind="stable")] = np.arange(len(pks))
+        rank[stable_argsort(-text_rank.astype(np.int64))] = np.arange(len(pks))
     # In that order; within a session its area rows, then the lines' areas.
-    at = pd.Index(pks).get_indexer(rows["session"].to_numpy())
-    order = np.lexsort((rows["order"].to_numpy(), rows["sub"].to_numpy(), rank[at]))
-    rows, at = rows.iloc[order], at[order]
+    at = pd.Index(pks).get_indexer(row_session)
+    order = sort_order(rank[at], row_sub, row_order)
+    at = at[order]
     session_pks = np.array(pks, dtype=np.int64)
     frame = pd.DataFrame(
         {
@@ -227,11 +240,11 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[n
             "patient_id": np.array(mrns, dtype=np.int64)[at],
             "date": _local_days(performed, clinic)[at],
             "indication": _text(indications)[at],
-            "area": rows["area"].to_numpy(dtype=object),
-            "side": rows["side"].to_numpy(dtype=object),
+            "area": row_area[order],
+            "side": row_side[order],
             "protocol": _text(protocols)[at],
-            "price": rows["price"].to_numpy(dtype=np.float64),
-            "currency": rows["currency"].to_numpy(dtype=object),
+            "price": row_price[order],
+            "currency": row_currency[order],
         }
     )
     # Arrays, not a dict of the 350,000 sessions of a registry: the events look theirs up.
