@@ -20,11 +20,15 @@ puts the rows in that order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 from django.db.models import BigIntegerField, Expression, F, Field, Func, Model, Value
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 
 class DayNumber(Func):
@@ -53,11 +57,19 @@ class _Code(Func):
     output_field = BigIntegerField()
     arity = 1
 
-    def __init__(self, expression: Expression, *, labels: tuple[str, ...]) -> None:
-        super().__init__(expression)
+    def __init__(self, column: F, *, labels: tuple[str, ...]) -> None:
+        super().__init__(column)
         self.labels = labels
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[str | int, ...]]:
         column, params = compiler.compile(self.source_expressions[0])
         whens = " ".join(f"WHEN %s THEN {i + 1}" for i in range(len(self.labels)))
         return f"CASE {column} {whens} ELSE 0 END", (*params, *self.labels)

@@ -8,7 +8,13 @@ import pandas as pd
 
 from mesoclinic.evidence.engine.adverse import _distinct
 from mesoclinic.evidence.engine.courses import _codes
-from mesoclinic.evidence.engine.runs import combined_key, key_means, run_starts, sort_order, stable_argsort
+from mesoclinic.evidence.engine.runs import (
+    combined_key,
+    key_means,
+    run_starts,
+    sort_order,
+    stable_argsort,
+)
 from mesoclinic.evidence.figures import _last_reading
 
 
