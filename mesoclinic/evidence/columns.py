@@ -160,11 +160,11 @@ def _keys(source_ids: list[Any], public_ids: list[Any]) -> list[str]:
     return [s or _uuid_text(p) for s, p in zip(source_ids, public_ids, strict=True)]
 
 
-def _local_days(moments: list[Any], clinic: Clinic) -> npt.NDArray[np.datetime64]:
-    """``clinic.day_of`` of each stored UTC moment, vectorised."""
-    # Each distinct moment converted once (sessions are booked on a few times of day).
-    codes, uniques = pd.factorize(np.array(moments, dtype=object))
-    utc = pd.to_datetime(pd.Series(uniques, dtype=object), utc=True, format="ISO8601")
+def _local_days(codes: npt.NDArray[np.intp], moments: npt.NDArray[Any], clinic: Clinic) -> npt.NDArray[np.datetime64]:  # fmt: skip
+    """``clinic.day_of`` of each stored UTC moment, vectorised: ``moments`` the distinct ones
+    and ``codes`` each row's among them (``pd.factorize``), each distinct moment converted
+    once (sessions are booked on a few times of day)."""
+    utc = pd.to_datetime(pd.Series(moments, dtype=object), utc=True, format="ISO8601")
     local = utc.dt.tz_convert(clinic.zone).dt.tz_localize(None)
     # pandas is untyped here (to_numpy() is Any); the astype gives whole days. Code -1
     # (None) takes the NaT appended last.
@@ -221,14 +221,15 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[n
     row_currency = np.concatenate([row_currency, np.full(n_extra, "", dtype=object)])
     row_order = np.concatenate([row_order, np.arange(n_extra, dtype=np.int64)])
     row_sub = np.repeat(np.array([0, 1], dtype=np.int64), [n_areas, n_extra])
+    # The stored moments factorised once, in text order: for the sessions' order and days.
+    moment_rank, moments = pd.factorize(np.array(performed, dtype=object), sort=True)
     # Each session's place in the session query's order.
     rank = np.arange(len(pks))
     if in_numpy:
         # SQLite sorts the stored text (ISO, compared bytewise: code point order, as
         # Python's) and keeps rows that tie in table order; a stable sort of the text's rank,
         # descending, gives the same order.
-        text_rank = pd.factorize(np.array(performed, dtype=object), sort=True)[0]
-        rank[stable_argsort(-text_rank.astype(np.int64))] = np.arange(len(pks))
+        rank[stable_argsort(-moment_rank.astype(np.int64))] = np.arange(len(pks))
     # In that order; within a session its area rows, then the lines' areas.
     at = pd.Index(pks).get_indexer(row_session)
     order = sort_order(rank[at], row_sub, row_order)
@@ -238,7 +239,7 @@ def _session_rows(clinic: Clinic) -> tuple[pd.DataFrame, pd.Index, npt.NDArray[n
         {
             "session_id": session_pks[at],
             "patient_id": np.array(mrns, dtype=np.int64)[at],
-            "date": _local_days(performed, clinic)[at],
+            "date": _local_days(moment_rank, moments, clinic)[at],
             "indication": _text(indications)[at],
             "area": row_area[order],
             "side": row_side[order],
