@@ -12,6 +12,7 @@ from mesoclinic.evidence.engine.runs import (
     combined_key,
     key_means,
     run_starts,
+    search_many,
     sort_order,
     stable_argsort,
 )
@@ -58,6 +59,20 @@ def test_it_sorts_by_16_bit_digits_as_a_stable_argsort_does() -> None:
     for key in keys:
         key = key.astype(np.int64)
         assert np.array_equal(stable_argsort(key), np.argsort(key, kind="stable")), key[:5]
+
+
+def test_it_finds_needles_in_no_order_where_searchsorted_does() -> None:
+    # Given sorted keys with runs of ties and needles in no order: below, between, on and
+    # above the keys, repeated
+    rng = np.random.default_rng(5)
+    keys = np.sort(rng.integers(-50, 5000, 3000))
+    needles = np.concatenate([rng.integers(-100, 5100, 20_000), keys[::7], keys[::-13]])
+
+    # When searched in increasing order and put back
+    # Then each needle's position is searchsorted's, on either side
+    for side in ("left", "right"):
+        assert np.array_equal(search_many(keys, needles, side=side), np.searchsorted(keys, needles, side=side))  # fmt: skip
+    assert len(search_many(keys, needles[:0])) == 0
 
 
 def test_it_leaves_non_integer_keys_to_lexsort() -> None:
