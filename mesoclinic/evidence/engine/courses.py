@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from mesoclinic.evidence.engine.runs import key_means, sort_order
+from mesoclinic.evidence.engine.runs import key_means, search_many, sort_order, stable_argsort
 from mesoclinic.evidence.engine.tables import Tables
 
 GAP_DAYS = 60
@@ -178,10 +178,10 @@ def _assign_courses(meas: pd.DataFrame, courses: pd.DataFrame) -> np.ndarray:
     low = int(min(courses["t0"].min() - BASELINE_DAYS, meas["day"].min()))
     span = int(max(courses["last_day"].max(), meas["day"].max())) - low + 1
     start = pa_course.astype(np.int64) * span + (courses["t0"].to_numpy() - BASELINE_DAYS - low)
-    order = np.argsort(start, kind="stable")
+    order = stable_argsort(start)
     pa_safe = np.where(has_pa, pa_meas, 0).astype(np.int64)
     key = pa_safe * span + (meas["day"].to_numpy() - low)
-    pos = np.searchsorted(start[order], key, side="right") - 1
+    pos = search_many(start[order], key, side="right") - 1
     course = np.where(pos >= 0, order[np.clip(pos, 0, None)], -1)
     ok = has_pa & (pos >= 0)
     ok &= np.where(ok, pa_course[np.clip(course, 0, None)] == pa_safe, False)
@@ -208,7 +208,7 @@ def _count_before(days: pd.DataFrame, course: np.ndarray, day: np.ndarray) -> np
     # searchsorted returns intp positions.
     return cast(
         "npt.NDArray[np.intp]",
-        np.searchsorted(sess_key, course.astype(np.int64) * span + day - low) - first,
+        search_many(sess_key, course.astype(np.int64) * span + day - low) - first,
     )
 
 
@@ -223,7 +223,7 @@ def _match_weight(weights: pd.DataFrame, patient: np.ndarray, day: np.ndarray) -
     # grouped by one integer key ordered as the pairs (pandas factorises both columns).
     wkey, w_value = key_means(weights["value"].to_numpy(dtype=np.float64), weights["patient"].to_numpy().astype(np.int64) * span + (w_day - low))  # fmt: skip
     key = patient.astype(np.int64) * span + (day - low)
-    right = np.clip(np.searchsorted(wkey, key), 0, len(wkey) - 1)
+    right = np.clip(search_many(wkey, key), 0, len(wkey) - 1)
     left = np.clip(right - 1, 0, len(wkey) - 1)
     gap_right = np.abs(wkey[right] - key)
     gap_left = np.abs(wkey[left] - key)

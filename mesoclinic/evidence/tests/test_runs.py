@@ -8,7 +8,14 @@ import pandas as pd
 
 from mesoclinic.evidence.engine.adverse import _distinct
 from mesoclinic.evidence.engine.courses import _codes
-from mesoclinic.evidence.engine.runs import combined_key, key_means, run_starts, sort_order
+from mesoclinic.evidence.engine.runs import (
+    combined_key,
+    key_means,
+    run_starts,
+    search_many,
+    sort_order,
+    stable_argsort,
+)
 from mesoclinic.evidence.figures import _last_reading
 
 
@@ -37,6 +44,35 @@ def test_it_sorts_integer_keys_as_a_stable_lexsort_does() -> None:
     assert np.array_equal(sort_order(*keys), np.lexsort(keys[::-1]))
     assert combined_key(wide, wide, wide) is None
     assert np.array_equal(sort_order(wide, wide[::-1]), np.lexsort((wide[::-1], wide)))
+
+
+def test_it_sorts_by_16_bit_digits_as_a_stable_argsort_does() -> None:
+    # Given int64 keys with many ties: negative, spanning one to three 16-bit digits, one at
+    # the limit left to numpy's merge sort, nearly sorted, and of zero, one and two rows
+    rng = np.random.default_rng(11)
+    keys = [rng.integers(-(2**k), 2**k, 20_000) for k in (3, 15, 16, 17, 31, 40, 47, 48, 62)]
+    keys.append(np.sort(rng.integers(0, 2**20, 20_000)) + rng.integers(0, 3, 20_000))
+    keys += [np.zeros(0, np.int64), np.array([5]), np.array([7, -7]), np.full(100, 2**40)]
+
+    # When sorted by digits
+    # Then each permutation is numpy's stable one
+    for key in keys:
+        key = key.astype(np.int64)
+        assert np.array_equal(stable_argsort(key), np.argsort(key, kind="stable")), key[:5]
+
+
+def test_it_finds_needles_in_no_order_where_searchsorted_does() -> None:
+    # Given sorted keys with runs of ties and needles in no order: below, between, on and
+    # above the keys, repeated
+    rng = np.random.default_rng(5)
+    keys = np.sort(rng.integers(-50, 5000, 3000))
+    needles = np.concatenate([rng.integers(-100, 5100, 20_000), keys[::7], keys[::-13]])
+
+    # When searched in increasing order and put back
+    # Then each needle's position is searchsorted's, on either side
+    for side in ("left", "right"):
+        assert np.array_equal(search_many(keys, needles, side=side), np.searchsorted(keys, needles, side=side))  # fmt: skip
+    assert len(search_many(keys, needles[:0])) == 0
 
 
 def test_it_leaves_non_integer_keys_to_lexsort() -> None:
