@@ -162,6 +162,22 @@ CONSENT_SHOWN = (
     "withdrawn_at",
     "photo_consent",
 )
+# What the plots, the site roles and the measurements' rows read of a measurement
+# (``outcome_plots``, ``annotate_measurements``, ``chart_rows.measurement_rows``): not its
+# registry columns (``extra``), rater's user or scale version.
+MEASUREMENT_SHOWN = (
+    "public_id",
+    "clinic",
+    "patient",
+    "measured_on",
+    "kind",
+    "value",
+    "area",
+    "side",
+    "site_role",
+    "rater",
+    "imported",
+)
 # What a session's timeline entry reads of it (``chart_rows.session_entry``).
 SESSION_SHOWN = (
     "public_id",
@@ -264,7 +280,9 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
         )
     ):
         add(message.at, "message", message)
-    measurements = list(patient.measurements.restrict(membership, Perm.VIEW_CLINICAL))
+    measurements = list(
+        patient.measurements.restrict(membership, Perm.VIEW_CLINICAL).only(*MEASUREMENT_SHOWN)
+    )
     by_day: dict[dt.date, list[Any]] = {}
     for m in measurements:
         by_day.setdefault(m.measured_on, []).append(m)

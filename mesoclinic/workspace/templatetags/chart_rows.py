@@ -120,6 +120,59 @@ def measurement_rows(measurements: Iterable[Any], can_edit: bool) -> SafeString:
     return mark_safe("".join(out))
 
 
+def measurements_entry(day: Any, measurements: list[Any], can_edit: bool) -> str:
+    """A day's measurements on the timeline, as ``_entry_measurements.html`` wrote them."""
+    title = gettext("Measurements")
+    measure = gettext("Measure")
+    site = gettext("Site")
+    role = gettext("Site role")
+    rater = gettext("Rater")
+    value = gettext("Value")
+    actions = ""
+    if can_edit:
+        actions = gettext("Actions")
+        actions = f'<th scope="col"><span class="visually-hidden">{actions}</span></th>'
+    count = conditional_escape(localize(len(measurements)))
+    return (
+        f"<div><strong>{_day(day)}</strong> · {title} "
+        f'<span class="muted">({count})</span></div>\n'
+        '<table class="measurements">\n'
+        f'  <thead><tr><th scope="col">{measure}</th><th scope="col">{site}</th>'
+        f'<th scope="col">{role}</th><th scope="col">{rater}</th><th scope="col">{value}</th>'
+        f"{actions}</tr></thead>\n  <tbody>\n  "
+        f"{measurement_rows(measurements, can_edit)}\n  </tbody>\n</table>\n"
+    )
+
+
+# The kinds of entry written in Python; the others are drawn by their template.
+_IN_PYTHON = frozenset({"measurements", "session", "adverse_event"})
+
+
+@register.simple_tag(takes_context=True)
+def timeline_entry(context: template.Context, entry: Any) -> SafeString:
+    """One entry of the timeline, as ``{% include "workspace/_entry_<kind>.html" with
+    r=entry.record %}`` drew it: the kinds written in Python above are called directly (an
+    include per entry, its template looked up and a context pushed, cost about as much as the
+    entry itself); the others' templates are rendered as the include did."""
+    kind = entry.kind
+    r = entry.record
+    if kind in _IN_PYTHON:
+        can_edit = bool((context.get("can") or {}).get("edit_clinical"))
+        if kind == "measurements":
+            return mark_safe(measurements_entry(entry.sort_key, r, can_edit))
+        if kind == "session":
+            return session_entry(r, entry.has_map, context["clinic"].time_zone)
+        return mark_safe(adverse_event_entry(r, can_edit) + "\n")
+    name = f"workspace/_entry_{kind}.html"
+    # As the include node: each template looked up once per render.
+    cache = context.render_context.dicts[0].setdefault(timeline_entry, {})
+    entry_template = cache.get(name)
+    if entry_template is None:
+        entry_template = cache[name] = context.template.engine.get_template(name)
+    with context.push(r=r):
+        return mark_safe(entry_template.render(context))
+
+
 @register.simple_tag
 def adverse_event_entry(r: Any, can_edit: bool) -> SafeString:
     """An adverse event on the timeline, as ``_entry_adverse_event.html`` wrote it."""
