@@ -10,6 +10,7 @@ years of sessions costs little more than a new one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from mesoclinic.clinics.models import Clinic, Membership
 from mesoclinic.clinics.roles import Perm
 from mesoclinic.outcomes.services import TreatedSites, annotate_measurements, record_treated_site
 from mesoclinic.patients.models import Patient
+from mesoclinic.plans.models import PlanArea, TreatmentPlan
 from mesoclinic.records.models import AMENDMENT_LIST, Amendment, SignableRecord
 from mesoclinic.safety.models import AdverseEvent
 from mesoclinic.treatments.injection_map_models import InjectionMapPoint
@@ -202,7 +204,7 @@ SESSION_SHOWN = (
 LINE_SHOWN = ("session", "volume_ml", "replaces", "product__name", "lot__lot_number")
 
 
-def _attach_lines(sessions: list[TreatmentSession]) -> None:
+def _attach_lines(sessions: Sequence[TreatmentSession]) -> None:
     """Each session's lines in effect, as ``lines_in_effect()`` reads them (``LINES_IN_EFFECT``,
     in id order as the prefetch gave them), in one query of the columns shown: a
     ``prefetch_related`` of whole lines, products and lots cost about 2 ms a chart."""
@@ -218,6 +220,21 @@ def _attach_lines(sessions: list[TreatmentSession]) -> None:
             by_session[line.session_id].append(line)
     for s in sessions:
         setattr(s, LINES_IN_EFFECT, by_session[s.pk])
+
+
+def _attach_plan_areas(plans: Sequence[TreatmentPlan]) -> None:
+    """Each plan's areas as ``plan.areas.all()`` lists them (by area and side), as
+    ``chart_areas``, in one lean query: a ``prefetch_related`` cost about twice as much."""
+    by_plan: dict[int, list[PlanArea]] = {p.pk: [] for p in plans}
+    if plans:
+        for pk, plan_id, area, side in (
+            PlanArea.objects.filter(plan_id__in=list(by_plan))
+            .order_by("area", "side")
+            .values_list("pk", "plan_id", "area", "side")
+        ):
+            by_plan[plan_id].append(PlanArea(id=pk, plan_id=plan_id, area=area, side=side))
+    for p in plans:
+        p.chart_areas = by_plan[p.pk]  # type: ignore[attr-defined]
 
 
 def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_YEARS) -> Chart:
@@ -250,11 +267,13 @@ def build_chart(patient: Patient, membership: Membership, years: int = DEFAULT_Y
     for consent in consents:
         add(consent.patient_signed_at, "consent", consent)
     # "n of m sessions done" counted by the database, not from every session of the course.
-    for plan in (
-        patient.plans.restrict(membership, Perm.VIEW_CLINICAL)
-        .annotate(signed_sessions=Count("sessions", filter=Q(sessions__signed_at__isnull=False)))
-        .prefetch_related("areas")
-    ):
+    plans = list(
+        patient.plans.restrict(membership, Perm.VIEW_CLINICAL).annotate(
+            signed_sessions=Count("sessions", filter=Q(sessions__signed_at__isnull=False))
+        )
+    )
+    _attach_plan_areas(plans)
+    for plan in plans:
         add(plan.created_at, "plan", plan)
     # Of its session and lot the entry shows only the day and the lot number: the session's
     # other thirty columns (its JSON among them) are not read.

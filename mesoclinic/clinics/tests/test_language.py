@@ -160,8 +160,10 @@ def test_a_remembered_answer_is_the_one_the_catalogues_give(login, alice):
     with translation.override("it"):
         catalog = trans_real.catalog()
         assert "gettext" in vars(catalog)
-        # (keys of the merged catalogue: plain messages, and plural forms as tuples)
-        messages = [key for key in catalog._catalog.keys() if isinstance(key, str) and key]
+        # (keys of the merged catalogue: plain messages, and plural forms as tuples; Django's
+        # TranslationCatalog has keys() but no __iter__)
+        keys = catalog._catalog.keys  # type: ignore[attr-defined]
+        messages = [key for key in keys() if isinstance(key, str) and key]
         messages = messages[:300] + ["no such message", "Skip to content"]
         # when each message is asked twice
         for _ in range(2):

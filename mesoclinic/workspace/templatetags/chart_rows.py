@@ -1,12 +1,13 @@
-"""The chart's repeated markup, written in Python in one pass: the rows of a day's
-measurements (``_entry_measurements.html``), and each adverse event's and session's entry
-(``_entry_adverse_event.html``, ``_entry_session.html``).
+"""The chart's repeated markup, written in Python in one pass: the timeline's entries of a
+day's measurements, an adverse event, a session and a plan (each was a template,
+``_entry_<kind>.html``, until issue 11; consultations, consents and messages still are).
 
 A typical chart has a few dozen measurement rows of about forty template nodes each; the
 template engine spent about a third of the chart's rendering on them (issue 11). The markup,
-the msgids, the translations and the escaping are those of the template, byte for byte: a
-translated text is not escaped (``{% translate %}`` trusts the template's text), a value is,
-and the labels that do not change from row to row are translated once per table.
+the msgids, the translations and the escaping are those of the templates, byte for byte
+(``bench/chart_snapshot.py`` compares every demo chart): a translated text is not escaped
+(``{% translate %}`` trusts the template's text), a value is, and the labels that do not
+change from row to row are translated once per table.
 """
 
 from __future__ import annotations
@@ -144,8 +145,34 @@ def measurements_entry(day: Any, measurements: list[Any], can_edit: bool) -> str
     )
 
 
+def plan_entry(day: Any, r: Any) -> str:
+    """A plan on the timeline, as ``_entry_plan.html`` wrote it; its areas are those the chart
+    read with it (``timeline._attach_plan_areas``)."""
+    title = gettext("Plan")
+    address = conditional_escape(_address_of("plan_detail")(r.public_id))
+    protocol = f" · {conditional_escape(r.protocol)}" if r.protocol else ""
+    badge = " signed" if r.status == "active" else " warn" if r.status == "stopped" else ""
+    areas = ", ".join(conditional_escape(a) for a in r.chart_areas) or gettext("no areas")
+    planned = r.planned_sessions
+    done = ngettext(
+        "%(done)s of %(planned)s session done", "%(done)s of %(planned)s sessions done", planned
+    ) % {
+        "done": conditional_escape(localize(r.sessions_done())),
+        "planned": conditional_escape(localize(planned)),
+    }
+    every = ngettext("every %(days)s day", "every %(days)s days", r.interval_days) % {
+        "days": conditional_escape(localize(r.interval_days))
+    }
+    return (
+        f"<div><strong>{_day(day)}</strong> · {title}: "
+        f'<a href="{address}">{conditional_escape(r.get_indication_display())}</a>{protocol}\n'
+        f'  <span class="badge{badge}">{conditional_escape(r.get_status_display())}</span></div>\n'
+        f'<div class="muted">{areas} · {done} · {every}</div>\n'
+    )
+
+
 # The kinds of entry written in Python; the others are drawn by their template.
-_IN_PYTHON = frozenset({"measurements", "session", "adverse_event"})
+_IN_PYTHON = frozenset({"measurements", "session", "adverse_event", "plan"})
 
 
 @register.simple_tag(takes_context=True)
@@ -160,15 +187,21 @@ def timeline_entry(context: template.Context, entry: Any) -> SafeString:
         can_edit = bool((context.get("can") or {}).get("edit_clinical"))
         if kind == "measurements":
             return mark_safe(measurements_entry(entry.sort_key, r, can_edit))
+        if kind == "plan":
+            return mark_safe(plan_entry(entry.sort_key, r))
         if kind == "session":
             return session_entry(r, entry.has_map, context["clinic"].time_zone)
         return mark_safe(adverse_event_entry(r, can_edit) + "\n")
     name = f"workspace/_entry_{kind}.html"
-    # As the include node: each template looked up once per render.
-    cache = context.render_context.dicts[0].setdefault(timeline_entry, {})
-    entry_template = cache.get(name)
+    # As the include node: each template looked up once per render (the render context
+    # holds it; its stubs type it for the include node's keys only).
+    memo: Any = context.render_context.dicts[0]
+    templates: dict[str, Any] = memo.setdefault("chart_rows.timeline_entry", {})
+    entry_template = templates.get(name)
     if entry_template is None:
-        entry_template = cache[name] = context.template.engine.get_template(name)
+        # Always called from a template (the tag), so the context has one.
+        engine = context.template.engine  # type: ignore[union-attr]
+        entry_template = templates[name] = engine.get_template(name)
     with context.push(r=r):
         return mark_safe(entry_template.render(context))
 
