@@ -12,16 +12,13 @@ change from row to row are translated once per table.
 
 from __future__ import annotations
 
-import functools
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr
 from django.templatetags.tz import do_timezone
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -29,28 +26,14 @@ from django.utils.timezone import template_localtime  # type: ignore[attr-define
 from django.utils.translation import gettext, ngettext, pgettext
 
 from mesoclinic.clinics.templatetags.quantities import qty
+from mesoclinic.workspace.chart_records import (
+    address_of,
+    consent_entry,
+    consultation_entry,
+    message_entry,
+)
 
 register = template.Library()
-
-# A UUID no record has, to reverse an address once and put each record's id in its place.
-_SENTINEL = str(uuid.UUID(int=0))
-
-
-@functools.lru_cache(maxsize=64)
-def _address_parts(name: str, prefix: str, urlconf: str | None) -> tuple[str, str]:
-    # Keyed by what reverse() reads besides the name: the request's script prefix and urlconf
-    # (the URL patterns themselves do not change in a process; Django's own reverse caches
-    # them the same way). No record's data is kept: only the address around the id.
-    address = reverse(name, args=[_SENTINEL], urlconf=urlconf)
-    head, _, tail = address.partition(_SENTINEL)
-    return head, tail
-
-
-def _address_of(name: str) -> Callable[[uuid.UUID], str]:
-    """``reverse(name, args=[public_id])`` without a reverse per record (about 40 µs each): a
-    UUID converter writes the id as ``str(id)``, which needs no quoting."""
-    head, tail = _address_parts(name, get_script_prefix(), get_urlconf())
-    return lambda public_id: f"{head}{public_id}{tail}"
 
 
 def _weight_cell(change: Any, title: str) -> str:
@@ -84,7 +67,7 @@ def measurement_rows(measurements: Iterable[Any], can_edit: bool) -> SafeString:
     flag_title = gettext("More than 5%% from the first recorded weight").replace("%%", "%")
     correct = gettext("Correct")
     of_day = gettext("%(kind)s of %(day)s")
-    edit_address = _address_of("outcomes:edit")
+    edit_address = address_of("outcomes:edit")
     # A table is one day's: its date is formatted once (about 18 µs a format).
     days: dict[Any, str] = {}
     out: list[str] = []
@@ -149,7 +132,7 @@ def plan_entry(day: Any, r: Any) -> str:
     """A plan on the timeline, as ``_entry_plan.html`` wrote it; its areas are those the chart
     read with it (``timeline._attach_plan_areas``)."""
     title = gettext("Plan")
-    address = conditional_escape(_address_of("plan_detail")(r.public_id))
+    address = conditional_escape(address_of("plan_detail")(r.public_id))
     protocol = f" · {conditional_escape(r.protocol)}" if r.protocol else ""
     badge = " signed" if r.status == "active" else " warn" if r.status == "stopped" else ""
     areas = ", ".join(conditional_escape(a) for a in r.chart_areas) or gettext("no areas")
@@ -171,39 +154,29 @@ def plan_entry(day: Any, r: Any) -> str:
     )
 
 
-# The kinds of entry written in Python; the others are drawn by their template.
-_IN_PYTHON = frozenset({"measurements", "session", "adverse_event", "plan"})
-
-
 @register.simple_tag(takes_context=True)
 def timeline_entry(context: template.Context, entry: Any) -> SafeString:
     """One entry of the timeline, as ``{% include "workspace/_entry_<kind>.html" with
-    r=entry.record %}`` drew it: the kinds written in Python above are called directly (an
-    include per entry, its template looked up and a context pushed, cost about as much as the
-    entry itself); the others' templates are rendered as the include did."""
+    r=entry.record %}`` drew it, without an include per entry (its template looked up and a
+    context pushed cost about as much as the entry itself)."""
     kind = entry.kind
     r = entry.record
-    if kind in _IN_PYTHON:
-        can_edit = bool((context.get("can") or {}).get("edit_clinical"))
-        if kind == "measurements":
-            return mark_safe(measurements_entry(entry.sort_key, r, can_edit))
-        if kind == "plan":
-            return mark_safe(plan_entry(entry.sort_key, r))
-        if kind == "session":
-            return session_entry(r, entry.has_map, context["clinic"].time_zone)
+    can_edit = bool((context.get("can") or {}).get("edit_clinical"))
+    if kind == "measurements":
+        return mark_safe(measurements_entry(entry.sort_key, r, can_edit))
+    if kind == "session":
+        return session_entry(r, entry.has_map, context["clinic"].time_zone)
+    if kind == "adverse_event":
         return mark_safe(adverse_event_entry(r, can_edit) + "\n")
-    name = f"workspace/_entry_{kind}.html"
-    # As the include node: each template looked up once per render (the render context
-    # holds it; its stubs type it for the include node's keys only).
-    memo: Any = context.render_context.dicts[0]
-    templates: dict[str, Any] = memo.setdefault("chart_rows.timeline_entry", {})
-    entry_template = templates.get(name)
-    if entry_template is None:
-        # Always called from a template (the tag), so the context has one.
-        engine = context.template.engine  # type: ignore[union-attr]
-        entry_template = templates[name] = engine.get_template(name)
-    with context.push(r=r):
-        return mark_safe(entry_template.render(context))
+    if kind == "plan":
+        return mark_safe(plan_entry(entry.sort_key, r))
+    if kind == "consultation":
+        return mark_safe(consultation_entry(entry.sort_key, r))
+    if kind == "consent":
+        return mark_safe(consent_entry(entry.sort_key, r))
+    if kind == "message":
+        return mark_safe(message_entry(r))
+    raise template.TemplateSyntaxError(f"no timeline entry of the kind {kind!r}")
 
 
 @register.simple_tag
@@ -251,7 +224,7 @@ def adverse_event_entry(r: Any, can_edit: bool) -> SafeString:
         out.append(f"<div>{linebreaksbr(r.notes, autoescape=True)}</div>")
     out.append("\n")
     if can_edit:
-        url = conditional_escape(_address_of("safety:edit")(r.public_id))
+        url = conditional_escape(address_of("safety:edit")(r.public_id))
         action = gettext("Update course or close") if r.is_open else gettext("Edit")
         label = gettext("the %(event)s of %(day)s") % {
             "event": conditional_escape(str(event).lower()),
@@ -265,7 +238,7 @@ def adverse_event_entry(r: Any, can_edit: bool) -> SafeString:
 def session_entry(r: Any, has_map: bool, time_zone: Any) -> SafeString:
     """A session on the timeline, as ``_entry_session.html`` wrote it."""
     when = date_filter(do_timezone(r.performed_at, time_zone), "SHORT_DATETIME_FORMAT")
-    detail = conditional_escape(_address_of("treatments:detail")(r.public_id))
+    detail = conditional_escape(address_of("treatments:detail")(r.public_id))
     title = gettext("Session")
     protocol = f" · {conditional_escape(r.protocol)}" if r.protocol else ""
     if r.is_signed:
@@ -338,7 +311,7 @@ def session_entry(r: Any, has_map: bool, time_zone: Any) -> SafeString:
         out.append(f'<div><span class="badge">{imported}</span></div>')
     out.append("\n")
     if has_map:
-        fragment = conditional_escape(_address_of("treatments:map_fragment")(r.public_id))
+        fragment = conditional_escape(address_of("treatments:map_fragment")(r.public_id))
         summary = gettext("Injection map")
         open_it = gettext("Open the session")
         out.append(
