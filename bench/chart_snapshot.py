@@ -12,8 +12,10 @@ reception bob, admin ada) and language (en-gb, es, fr, it), requests each Rivers
 chart with the history cache emptied just before (cold): the page as served, the whole
 history (``?years=100``), and the htmx answers of the "older" link for the second and third
 years. The per-request parts (CSRF token, CSP nonce, the request id) are replaced by fixed
-text; the pages are written one file each. ``--every N`` takes every Nth patient, for a quick
-check between full ones.
+text; the pages are written one file each, and each page's number of queries to
+``queries.txt`` (a column left out of an ``only()`` and then read costs a query per record; a
+few pages move by 3 or 7 from run to run, the sign-in's periodic writes). ``--every N`` takes
+every Nth patient, for a quick check between full ones.
 """
 
 from __future__ import annotations
