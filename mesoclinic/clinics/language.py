@@ -110,6 +110,41 @@ def prune_empty_fallbacks(catalog: gettext_module.NullTranslations) -> None:
         node = following
 
 
+# A bound on the answers kept per language: messages are the code's and templates' own (a
+# few thousand), but a code looked up as a message (an area or kind read from a record) could
+# be anything a record holds.
+REMEMBERED_ANSWERS = 20_000
+_REMEMBERING: weakref.WeakSet[gettext_module.NullTranslations] = weakref.WeakSet()
+
+
+def remember_answers(catalog: gettext_module.NullTranslations) -> None:
+    """Keep each message's answer from ``catalog`` (the active language's) for the process.
+
+    A look-up walked each of the language's catalogues (Django keeps every app's as a dict of
+    its own) twice, for the message and for its plural form: about 3 µs, and a chart asks
+    about 300 (issue 11). A catalogue never changes once loaded (Django builds new ones when
+    the settings of a test change), so an answer is the same every time. Only plain ``str``
+    messages are kept: a ``SafeString`` message comes back as itself when untranslated, and
+    must not become the answer to the same text given as a plain (escaped) string."""
+    if catalog in _REMEMBERING:
+        return
+    lookup = catalog.gettext
+    answers: dict[str, str] = {}
+
+    def gettext(message: str) -> str:
+        if type(message) is not str:
+            return lookup(message)
+        answer = answers.get(message)
+        if answer is None:
+            answer = lookup(message)
+            if type(answer) is str and len(answers) < REMEMBERED_ANSWERS:
+                answers[message] = answer
+        return answer
+
+    catalog.gettext = gettext  # type: ignore[method-assign]
+    _REMEMBERING.add(catalog)
+
+
 class StaffLanguageMiddleware:
     """Activate the signed-in member's language for the request (after the membership is
     known: ``clinics.middleware.ActiveMembershipMiddleware``). Not restored afterwards, so
@@ -131,5 +166,7 @@ class StaffLanguageMiddleware:
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language
-        prune_empty_fallbacks(trans_real.catalog())
+        catalog = trans_real.catalog()
+        prune_empty_fallbacks(catalog)
+        remember_answers(catalog)
         return self.get_response(request)

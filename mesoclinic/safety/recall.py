@@ -171,6 +171,22 @@ def find_lots(lots: LotQuerySet, number: str) -> list[Lot]:
     return found
 
 
+def exposed_lines(
+    clinic: Clinic, lot_ids: list[int], date_from: dt.date | None, date_to: dt.date | None
+) -> Any:
+    """Which lines count as exposure to these lots: the one definition, read with its columns
+    by ``exposure_rows`` and as (lot, patient) pairs by ``recall_status.exposures``."""
+    # The lines as corrected: a line moved to another lot by an amendment counts there.
+    rows = Injection.objects.filter(clinic=clinic, lot_id__in=lot_ids).in_effect()
+    if date_from:
+        rows = rows.filter(session__performed_at__gte=clinic.start_of_day(date_from))
+    if date_to:
+        rows = rows.filter(
+            session__performed_at__lt=clinic.start_of_day(date_to + dt.timedelta(days=1))
+        )
+    return rows
+
+
 def exposure_rows(
     clinic: Clinic,
     lot_ids: list[int],
@@ -180,14 +196,7 @@ def exposure_rows(
 ) -> Any:
     """The one query: injection lines of these lots, with session, patient, product and
     practitioner columns, ordered by patient and time (``.explain()`` shows the plan)."""
-    # The lines as corrected: a line moved to another lot by an amendment counts there.
-    rows = Injection.objects.filter(clinic=clinic, lot_id__in=lot_ids).in_effect()
-    if date_from:
-        rows = rows.filter(session__performed_at__gte=clinic.start_of_day(date_from))
-    if date_to:
-        rows = rows.filter(
-            session__performed_at__lt=clinic.start_of_day(date_to + dt.timedelta(days=1))
-        )
+    rows = exposed_lines(clinic, lot_ids, date_from, date_to)
     columns = list(COLUMNS)
     if with_contact:
         columns += CONTACT_COLUMNS

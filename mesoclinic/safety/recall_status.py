@@ -1,6 +1,6 @@
 """Where each recall stands: who received a recalled lot and who has not yet been told.
 
-Exposure is read through ``recall.exposure_rows`` (the recall search's own query over the
+Exposure is read through ``recall.exposed_lines`` (the recall search's own choice of
 injection lines), so the banner on a chart, the counts on Today and the recall page always
 agree on who received a lot. Contacts are ``RecallContact`` rows; a patient is "told" once an
 attempt ended in ``INFORMED_OUTCOMES``; ``record_recall_contact`` records one attempt. Every
@@ -26,7 +26,7 @@ from mesoclinic.formulary.choices import INFORMED_OUTCOMES, LotStatus, RecallCon
 from mesoclinic.formulary.models import Lot, LotQuerySet, RecallContact
 from mesoclinic.formulary.services import FormularyError
 from mesoclinic.patients.models import Patient
-from mesoclinic.safety.recall import exposure_rows
+from mesoclinic.safety.recall import exposed_lines
 
 
 @dataclass
@@ -58,7 +58,9 @@ def exposures(
     search counts them); one query."""
     if not lot_ids:
         return set()
-    rows = exposure_rows(clinic, lot_ids, None, None, with_contact=False)
+    # The recall search's lines (``recall.exposed_lines``), without its columns: their joins
+    # (patient, product, practitioner) cost a third of the query and change no pair.
+    rows = exposed_lines(clinic, lot_ids, None, None)
     if patient_id is not None:
         rows = rows.filter(session__patient_id=patient_id)
     return set(rows.order_by().values_list("lot_id", "session__patient_id").distinct())

@@ -207,12 +207,6 @@ InjectionManager = models.Manager.from_queryset(InjectionQuerySet)
 LINES_IN_EFFECT = "prefetched_lines_in_effect"
 
 
-# What the chart's history leaves out of a line's lot: the stock count and edit counter that
-# every session signed changes. The history is cached until a column it reads changes, and
-# the lot's trigger does not fire for these (workspace/chart_triggers.py UNSHOWN).
-CHART_LOT_DEFERRED = ("lot__remaining_ml", "lot__version", "lot__updated_at")
-
-
 def prefetch_lines_in_effect(
     *prefetch: str, defer: tuple[str, ...] = ()
 ) -> models.Prefetch[str, InjectionQuerySet, str]:

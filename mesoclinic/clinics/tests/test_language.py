@@ -151,3 +151,23 @@ def test_it_reads_the_member_language_choice_with_the_membership_alone(login, al
     assert own_reads == []
     assert response["Content-Language"] == "fr"
     assert response.context["language_form"].initial == {"language": "fr"}
+
+
+def test_a_remembered_answer_is_the_one_the_catalogues_give(login, alice):
+    # given alice reads Italian, and has opened a page (her language now keeps its answers)
+    set_language(alice.user, "it")
+    login(alice).get(reverse("mfa:manage"))
+    with translation.override("it"):
+        catalog = trans_real.catalog()
+        assert "gettext" in vars(catalog)
+        # (keys of the merged catalogue: plain messages, and plural forms as tuples; Django's
+        # TranslationCatalog has keys() but no __iter__)
+        keys = catalog._catalog.keys  # type: ignore[attr-defined]
+        messages = [key for key in keys() if isinstance(key, str) and key]
+        messages = messages[:300] + ["no such message", "Skip to content"]
+        # when each message is asked twice
+        for _ in range(2):
+            for message in messages:
+                # then the answer is the catalogues' own, walked without the memory
+                walked = gettext.GNUTranslations.gettext(catalog, message)
+                assert translation.gettext(message) == walked

@@ -8,12 +8,15 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from mesoclinic.charts.lines import PlotInput, render_line_plot
 from mesoclinic.clinical_codes import AREAS, MEASUREMENT_KINDS, SIDES, SITE_ROLES
+from mesoclinic.clinics.templatetags.quantities import qty
 
 register = template.Library()
 
@@ -93,6 +96,24 @@ def _panel(heading: str, unit: str, points: list[PlotInput], dashed: set[str], i
         # Every text in the SVG is escaped by render_line_plot.
         panel.svg = mark_safe(svg)
     return panel
+
+
+@register.simple_tag
+def plot_table_rows(rows: list[tuple[dt.date, str, Decimal]]) -> SafeString:
+    """The ``<tr>`` of a plot's table, as the template's loop wrote them (``{{ on|date:
+    "SHORT_DATE_FORMAT" }}``, ``{{ series }}``, ``{{ value|qty }}``, each escaped): a loop of
+    template nodes per value cost about as much as the plot itself (issue 11)."""
+    days: dict[dt.date, str] = {}
+    out = []
+    for on, series, value in rows:
+        day = days.get(on)
+        if day is None:
+            day = days[on] = conditional_escape(date_filter(on, "SHORT_DATE_FORMAT"))
+        out.append(
+            f"<tr><td>{day}</td><td>{conditional_escape(series)}</td>"
+            f"<td>{conditional_escape(qty(value))}</td></tr>"
+        )
+    return mark_safe("".join(out))
 
 
 @register.simple_tag

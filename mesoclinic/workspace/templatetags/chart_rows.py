@@ -1,26 +1,24 @@
-"""The chart's repeated markup, written in Python in one pass: the rows of a day's
-measurements (``_entry_measurements.html``), and each adverse event's and session's entry
-(``_entry_adverse_event.html``, ``_entry_session.html``).
+"""The chart's repeated markup, written in Python in one pass: the timeline's entries of a
+day's measurements, an adverse event, a session and a plan (each was a template,
+``_entry_<kind>.html``, until issue 11; consultations, consents and messages still are).
 
 A typical chart has a few dozen measurement rows of about forty template nodes each; the
 template engine spent about a third of the chart's rendering on them (issue 11). The markup,
-the msgids, the translations and the escaping are those of the template, byte for byte: a
-translated text is not escaped (``{% translate %}`` trusts the template's text), a value is,
-and the labels that do not change from row to row are translated once per table.
+the msgids, the translations and the escaping are those of the templates, byte for byte
+(``bench/chart_snapshot.py`` compares every demo chart): a translated text is not escaped
+(``{% translate %}`` trusts the template's text), a value is, and the labels that do not
+change from row to row are translated once per table.
 """
 
 from __future__ import annotations
 
-import functools
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr
 from django.templatetags.tz import do_timezone
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -28,28 +26,14 @@ from django.utils.timezone import template_localtime  # type: ignore[attr-define
 from django.utils.translation import gettext, ngettext, pgettext
 
 from mesoclinic.clinics.templatetags.quantities import qty
+from mesoclinic.workspace.chart_records import (
+    address_of,
+    consent_entry,
+    consultation_entry,
+    message_entry,
+)
 
 register = template.Library()
-
-# A UUID no record has, to reverse an address once and put each record's id in its place.
-_SENTINEL = str(uuid.UUID(int=0))
-
-
-@functools.lru_cache(maxsize=64)
-def _address_parts(name: str, prefix: str, urlconf: str | None) -> tuple[str, str]:
-    # Keyed by what reverse() reads besides the name: the request's script prefix and urlconf
-    # (the URL patterns themselves do not change in a process; Django's own reverse caches
-    # them the same way). No record's data is kept: only the address around the id.
-    address = reverse(name, args=[_SENTINEL], urlconf=urlconf)
-    head, _, tail = address.partition(_SENTINEL)
-    return head, tail
-
-
-def _address_of(name: str) -> Callable[[uuid.UUID], str]:
-    """``reverse(name, args=[public_id])`` without a reverse per record (about 40 µs each): a
-    UUID converter writes the id as ``str(id)``, which needs no quoting."""
-    head, tail = _address_parts(name, get_script_prefix(), get_urlconf())
-    return lambda public_id: f"{head}{public_id}{tail}"
 
 
 def _weight_cell(change: Any, title: str) -> str:
@@ -83,7 +67,7 @@ def measurement_rows(measurements: Iterable[Any], can_edit: bool) -> SafeString:
     flag_title = gettext("More than 5%% from the first recorded weight").replace("%%", "%")
     correct = gettext("Correct")
     of_day = gettext("%(kind)s of %(day)s")
-    edit_address = _address_of("outcomes:edit")
+    edit_address = address_of("outcomes:edit")
     # A table is one day's: its date is formatted once (about 18 µs a format).
     days: dict[Any, str] = {}
     out: list[str] = []
@@ -118,6 +102,81 @@ def measurement_rows(measurements: Iterable[Any], can_edit: bool) -> SafeString:
             out.append(f'<td><a href="{url}">{correct}<span class="skip"> {label}</span></a></td>')
         out.append("\n  </tr>\n  ")
     return mark_safe("".join(out))
+
+
+def measurements_entry(day: Any, measurements: list[Any], can_edit: bool) -> str:
+    """A day's measurements on the timeline, as ``_entry_measurements.html`` wrote them."""
+    title = gettext("Measurements")
+    measure = gettext("Measure")
+    site = gettext("Site")
+    role = gettext("Site role")
+    rater = gettext("Rater")
+    value = gettext("Value")
+    actions = ""
+    if can_edit:
+        actions = gettext("Actions")
+        actions = f'<th scope="col"><span class="visually-hidden">{actions}</span></th>'
+    count = conditional_escape(localize(len(measurements)))
+    return (
+        f"<div><strong>{_day(day)}</strong> · {title} "
+        f'<span class="muted">({count})</span></div>\n'
+        '<table class="measurements">\n'
+        f'  <thead><tr><th scope="col">{measure}</th><th scope="col">{site}</th>'
+        f'<th scope="col">{role}</th><th scope="col">{rater}</th><th scope="col">{value}</th>'
+        f"{actions}</tr></thead>\n  <tbody>\n  "
+        f"{measurement_rows(measurements, can_edit)}\n  </tbody>\n</table>\n"
+    )
+
+
+def plan_entry(day: Any, r: Any) -> str:
+    """A plan on the timeline, as ``_entry_plan.html`` wrote it; its areas are those the chart
+    read with it (``timeline._attach_plan_areas``)."""
+    title = gettext("Plan")
+    address = conditional_escape(address_of("plan_detail")(r.public_id))
+    protocol = f" · {conditional_escape(r.protocol)}" if r.protocol else ""
+    badge = " signed" if r.status == "active" else " warn" if r.status == "stopped" else ""
+    areas = ", ".join(conditional_escape(a) for a in r.chart_areas) or gettext("no areas")
+    planned = r.planned_sessions
+    done = ngettext(
+        "%(done)s of %(planned)s session done", "%(done)s of %(planned)s sessions done", planned
+    ) % {
+        "done": conditional_escape(localize(r.sessions_done())),
+        "planned": conditional_escape(localize(planned)),
+    }
+    every = ngettext("every %(days)s day", "every %(days)s days", r.interval_days) % {
+        "days": conditional_escape(localize(r.interval_days))
+    }
+    return (
+        f"<div><strong>{_day(day)}</strong> · {title}: "
+        f'<a href="{address}">{conditional_escape(r.get_indication_display())}</a>{protocol}\n'
+        f'  <span class="badge{badge}">{conditional_escape(r.get_status_display())}</span></div>\n'
+        f'<div class="muted">{areas} · {done} · {every}</div>\n'
+    )
+
+
+@register.simple_tag(takes_context=True)
+def timeline_entry(context: template.Context, entry: Any) -> SafeString:
+    """One entry of the timeline, as ``{% include "workspace/_entry_<kind>.html" with
+    r=entry.record %}`` drew it, without an include per entry (its template looked up and a
+    context pushed cost about as much as the entry itself)."""
+    kind = entry.kind
+    r = entry.record
+    can_edit = bool((context.get("can") or {}).get("edit_clinical"))
+    if kind == "measurements":
+        return mark_safe(measurements_entry(entry.sort_key, r, can_edit))
+    if kind == "session":
+        return session_entry(r, entry.has_map, context["clinic"].time_zone)
+    if kind == "adverse_event":
+        return mark_safe(adverse_event_entry(r, can_edit) + "\n")
+    if kind == "plan":
+        return mark_safe(plan_entry(entry.sort_key, r))
+    if kind == "consultation":
+        return mark_safe(consultation_entry(entry.sort_key, r))
+    if kind == "consent":
+        return mark_safe(consent_entry(entry.sort_key, r))
+    if kind == "message":
+        return mark_safe(message_entry(r))
+    raise template.TemplateSyntaxError(f"no timeline entry of the kind {kind!r}")
 
 
 @register.simple_tag
@@ -165,7 +224,7 @@ def adverse_event_entry(r: Any, can_edit: bool) -> SafeString:
         out.append(f"<div>{linebreaksbr(r.notes, autoescape=True)}</div>")
     out.append("\n")
     if can_edit:
-        url = conditional_escape(_address_of("safety:edit")(r.public_id))
+        url = conditional_escape(address_of("safety:edit")(r.public_id))
         action = gettext("Update course or close") if r.is_open else gettext("Edit")
         label = gettext("the %(event)s of %(day)s") % {
             "event": conditional_escape(str(event).lower()),
@@ -179,7 +238,7 @@ def adverse_event_entry(r: Any, can_edit: bool) -> SafeString:
 def session_entry(r: Any, has_map: bool, time_zone: Any) -> SafeString:
     """A session on the timeline, as ``_entry_session.html`` wrote it."""
     when = date_filter(do_timezone(r.performed_at, time_zone), "SHORT_DATETIME_FORMAT")
-    detail = conditional_escape(_address_of("treatments:detail")(r.public_id))
+    detail = conditional_escape(address_of("treatments:detail")(r.public_id))
     title = gettext("Session")
     protocol = f" · {conditional_escape(r.protocol)}" if r.protocol else ""
     if r.is_signed:
@@ -252,7 +311,7 @@ def session_entry(r: Any, has_map: bool, time_zone: Any) -> SafeString:
         out.append(f'<div><span class="badge">{imported}</span></div>')
     out.append("\n")
     if has_map:
-        fragment = conditional_escape(_address_of("treatments:map_fragment")(r.public_id))
+        fragment = conditional_escape(address_of("treatments:map_fragment")(r.public_id))
         summary = gettext("Injection map")
         open_it = gettext("Open the session")
         out.append(

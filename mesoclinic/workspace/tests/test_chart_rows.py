@@ -1,4 +1,4 @@
-"""The chart's entries written in Python (workspace/templatetags/chart_rows.py): addresses as
+"""The chart's entries written in Python (workspace/chart_records.py): addresses as
 reverse() writes them, whatever the site's prefix."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import uuid
 
 from django.urls import reverse, set_script_prefix
 
-from mesoclinic.workspace.templatetags.chart_rows import _address_of
+from mesoclinic.workspace.chart_records import address_of
 
 
 def test_a_record_address_is_the_one_reverse_gives_under_any_prefix():
@@ -17,7 +17,7 @@ def test_a_record_address_is_the_one_reverse_gives_under_any_prefix():
             # given the site served at ``prefix``
             set_script_prefix(prefix)
             # when the chart writes a record's address
-            address = _address_of("safety:edit")(public_id)
+            address = address_of("safety:edit")(public_id)
             # then it is reverse()'s, prefix included
             assert address == reverse("safety:edit", args=[public_id])
             assert address.startswith(prefix)
