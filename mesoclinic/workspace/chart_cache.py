@@ -20,15 +20,19 @@ It holds no per-request or per-user secret: the history is rendered without the 
 CSRF token can reach it), and it names no "you".
 
 The stamps are read before the rows, so the HTML kept under a stamp is never older than what
-the stamp stands for. The cache is Django's ``chart`` cache (settings.CACHES): local memory,
-one per process, so each server process builds a chart once per version.
+the stamp stands for; and it is kept only once the transaction it was drawn in commits, so no
+history drawn from rows a rollback undid is ever kept. The cache is Django's ``chart`` cache
+(settings.CACHES): local memory, one per process, so each server process builds a chart once
+per version.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.cache import caches
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
@@ -105,5 +109,10 @@ def history(patient: Patient, membership: Membership, years: int, older: bool = 
     html = cache.get(key)
     if html is None:
         html = _render(patient, membership, years, older)
-        cache.set(key, html)
+        # Kept once the transaction it was read in has committed (at once outside one: views
+        # are not atomic). On PostgreSQL a clinic's stamp is written at commit
+        # (chart_triggers.py), so a history drawn inside a transaction that changed a shared
+        # row (a lot recalled, a product renamed) still reads the clinic's old stamp: kept
+        # now, it would outlive a rollback of that change under a stamp that is still current.
+        transaction.on_commit(partial(cache.set, key, html))
     return SafeString(html)

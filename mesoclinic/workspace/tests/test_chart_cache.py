@@ -24,7 +24,7 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.records import immutability
 from mesoclinic.workspace import chart_cache, chart_triggers
 from mesoclinic.workspace.models import ChartVersion
-from mesoclinic.workspace.tests.commit_point import as_if_committed
+from mesoclinic.workspace.tests.commit_point import as_if_committed, committed_get
 from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def unshown_reads(sql: str) -> set[str]:
 
 
 def _chart(client: Client, patient: Patient) -> str:
-    response = client.get(reverse("patient_chart", args=[patient.public_id]))
+    response = committed_get(client, reverse("patient_chart", args=[patient.public_id]))
     assert response.status_code == 200
     return response.content.decode()
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import caches
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -37,9 +38,10 @@ from mesoclinic.treatments.corrections import correct_line
 from mesoclinic.treatments.models import SessionArea, TreatmentSession
 from mesoclinic.treatments.tests.conftest import make_lot
 from mesoclinic.treatments.tests.correction_helpers import add_line, changed, signed_with_line
+from mesoclinic.workspace import chart_cache
 from mesoclinic.workspace.chart_cache import CACHE_ALIAS
 from mesoclinic.workspace.models import ChartVersion
-from mesoclinic.workspace.tests.commit_point import as_if_committed
+from mesoclinic.workspace.tests.commit_point import as_if_committed, committed_get
 from tests.second_step import sign_in
 from tests.treatment_readiness import consent, make_ready
 
@@ -52,8 +54,8 @@ _FLASH = re.compile(r'<div role="status"><ul class="messages">.*?</ul></div>', r
 
 
 def _page(client: Client, patient: Patient) -> str:
-    as_if_committed()  # the write before this request committed, as in the clinic
-    response = client.get(reverse("patient_chart", args=[patient.public_id]))
+    # the write before this request committed, and the request's own, as in the clinic
+    response = committed_get(client, reverse("patient_chart", args=[patient.public_id]))
     assert response.status_code == 200
     return _FLASH.sub("", _TOKENS.sub(r"\1-", response.content.decode()))
 
@@ -392,3 +394,49 @@ def test_it_shows_demographics_edited_and_keeps_the_names_recorded_at_the_time(
     # draws is the same, which _after asserts)
     assert "Lopez-Garcia" in renamed
     assert "Alice Archer" in staff_renamed
+
+
+def test_it_serves_a_history_it_drew_from_the_cache(chart_client, patient, alice, monkeypatch):
+    # given a chart seen once
+    _page(chart_client, patient)
+    # when it is opened again with nothing it shows changed
+    drawn: list[Any] = []
+    draw = chart_cache._render
+
+    def counted(*args: Any) -> str:
+        drawn.append(args)
+        return draw(*args)
+
+    monkeypatch.setattr(chart_cache, "_render", counted)
+    _page(chart_client, patient)
+    # then its history came from the cache, not drawn again
+    assert drawn == []
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def _rename_and_draw_then_roll_back(patient: Patient, membership: Any, product: Product) -> None:
+    with transaction.atomic():
+        Product.objects.filter(pk=product.pk).update(name="Lipodissolve PC/DC")
+        assert "Lipodissolve PC/DC" in chart_cache.history(patient, membership, years=1)
+        raise _RolledBack
+
+
+def test_it_keeps_no_history_drawn_in_a_transaction_that_rolled_back(
+    chart_client, patient, alice, draft, pcdc, pcdc_lot
+):
+    # given a signed session with a line of PC/DC, its chart seen, and no history kept
+    signed_with_line(draft, alice, pcdc_lot)
+    before = _page(chart_client, patient)
+    caches[CACHE_ALIAS].clear()
+    # when, in one transaction, the product is renamed and the chart's history drawn, and the
+    # transaction then rolls back (on PostgreSQL the clinic's stamp is written at commit, so
+    # the history was drawn under the clinic's stamp as it was before the rename)
+    with pytest.raises(_RolledBack):
+        _rename_and_draw_then_roll_back(patient, alice, pcdc)
+    # then the next chart shows the product as it is: the rename never happened
+    after = _page(chart_client, patient)
+    assert "Lipodissolve" not in after
+    assert after == before
