@@ -26,16 +26,22 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
-def _probe(script: str, *args: str, environ: dict[str, str] | None = None) -> Any:
-    """What ``script`` prints last (JSON), run in a fresh interpreter with the settings of the
-    app, in ``environ`` (default: this process's environment)."""
+def app_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """``environ`` (default: this process's environment) with the app's settings and this
+    checkout first on the import path: for a fresh interpreter that runs the project."""
     env = {**(os.environ if environ is None else environ)}
     env["DJANGO_SETTINGS_MODULE"] = "mesoclinic.settings"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def _probe(script: str, *args: str, environ: dict[str, str] | None = None) -> Any:
+    """What ``script`` prints last (JSON), run in a fresh interpreter with the settings of the
+    app, in ``environ`` (default: this process's environment)."""
     done = subprocess.run(
         [sys.executable, "-c", script, *args],
         cwd=ROOT,
-        env=env,
+        env=app_environment(environ),
         capture_output=True,
         text=True,
         check=True,

@@ -4,7 +4,6 @@ answer exactly as they do under Django's full set-up."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from io import StringIO
@@ -16,8 +15,7 @@ from django.core.management.base import CommandError
 
 from mesoclinic.cli import STANDALONE_COMMANDS
 from mesoclinic.dosing.tests.test_dose_check_command import SPEC_EXAMPLE, variant
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.test_light_imports import ROOT, app_environment
 
 # Runs the console script's entry point as the operator does, then says on its last line of
 # standard error whether the app registry was loaded and which of the project's model
@@ -43,12 +41,10 @@ SESSIONS = {
 
 
 def run_standalone(*args: str) -> tuple[str, str, dict[str, object]]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mesoclinic.settings"}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         cwd=ROOT,
-        env=env,
+        env=app_environment(),
         capture_output=True,
         text=True,
         check=False,

@@ -42,6 +42,14 @@ def address_of(name: str) -> Callable[[uuid.UUID], str]:
     return lambda public_id: f"{head}{public_id}{tail}"
 
 
+def signed_badge(is_signed: bool, signed: str, unsigned: str) -> str:
+    """A record's state: the translated ``signed`` text as a signed badge, else ``unsigned``
+    as a draft one (the texts differ by record: "awaiting signature" for a consent)."""
+    if is_signed:
+        return f'<span class="badge signed">{signed}</span>'
+    return f'<span class="badge draft">{unsigned}</span>'
+
+
 def _when(value: Any, format_name: str) -> str:
     """``{{ value|date:format_name }}``: in the current zone, as the filter reads it."""
     return conditional_escape(date_filter(template_localtime(value), format_name))
@@ -51,12 +59,7 @@ def consultation_entry(day: Any, r: Any) -> str:
     """A consultation, as ``_entry_consultation.html`` wrote it."""
     address = conditional_escape(address_of("consultations:detail")(r.public_id))
     title = gettext("Consultation")
-    if r.is_signed:
-        state = pgettext("consultation", "signed")
-        state = f'<span class="badge signed">{state}</span>'
-    else:
-        state = gettext("draft")
-        state = f'<span class="badge draft">{state}</span>'
+    state = signed_badge(r.is_signed, pgettext("consultation", "signed"), gettext("draft"))
     counts = r.finding_counts
     findings = ""
     if counts.get("absolute"):
@@ -94,12 +97,7 @@ def consent_entry(day: Any, r: Any) -> str:
     if r.is_withdrawn:
         withdrawn = pgettext("consent", "withdrawn")
         withdrawn = f'<span class="badge bad">{withdrawn}</span>'
-    if r.is_signed:
-        state = pgettext("consent", "signed")
-        state = f'<span class="badge signed">{state}</span>'
-    else:
-        state = gettext("awaiting signature")
-        state = f'<span class="badge draft">{state}</span>'
+    state = signed_badge(r.is_signed, pgettext("consent", "signed"), gettext("awaiting signature"))
     photos = ""
     if r.photo_consent:
         photos = gettext("photographs consented")

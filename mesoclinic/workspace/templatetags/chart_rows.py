@@ -31,6 +31,7 @@ from mesoclinic.workspace.chart_records import (
     consent_entry,
     consultation_entry,
     message_entry,
+    signed_badge,
 )
 
 register = template.Library()
@@ -241,12 +242,7 @@ def session_entry(r: Any, has_map: bool, time_zone: Any) -> SafeString:
     detail = conditional_escape(address_of("treatments:detail")(r.public_id))
     title = gettext("Session")
     protocol = f" · {conditional_escape(r.protocol)}" if r.protocol else ""
-    if r.is_signed:
-        state = pgettext("session", "signed")
-        state = f'<span class="badge signed">{state}</span>'
-    else:
-        state = gettext("draft")
-        state = f'<span class="badge draft">{state}</span>'
+    state = signed_badge(r.is_signed, pgettext("session", "signed"), gettext("draft"))
     amended = ""
     if r.amendment_rows():
         amended = pgettext("session", "amended")
